@@ -1,0 +1,108 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
+import { ApiError, problemResponse } from './errors';
+import type { AppEnv } from './app-env';
+import { loadConfig, type Config, type Env } from './config';
+import { buildServices } from './services';
+import { Logger, describeError, type LogLevel } from './lib/log';
+import { createRouter } from './routes/router';
+import { healthRouter } from './routes/health';
+import { contextRouter } from './routes/context';
+import { auditRouter } from './routes/audit';
+import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
+
+// Parsed config per env object: validation and key hashing happen once per isolate, not per request.
+const configCache = new WeakMap<object, Promise<Config>>();
+function configFor(env: Env): Promise<Config> {
+  let config = configCache.get(env);
+  if (!config) {
+    config = loadConfig(env);
+    configCache.set(env, config);
+    config.catch(() => configCache.delete(env));
+  }
+  return config;
+}
+
+function logLevelOf(env: Env): LogLevel {
+  const level = env.LOG_LEVEL;
+  return level === 'debug' || level === 'warn' || level === 'error' || level === 'silent' ? level : 'info';
+}
+
+function requestIdFrom(header: string | undefined): string {
+  // Accept a caller's id only if it is short and plain; otherwise mint one.
+  return header && /^[A-Za-z0-9._-]{8,64}$/.test(header) ? header : crypto.randomUUID();
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 415) return new ApiError('unsupported_media_type', 'Send the body as application/json.');
+    if (error.status === 413) return new ApiError('payload_too_large', 'The request body is too large.');
+    if (error.status === 400) {
+      return /json/i.test(error.message)
+        ? new ApiError('malformed_json', 'The request body is not valid JSON.')
+        : new ApiError('bad_request', error.message || 'Bad request.');
+    }
+    if (error.status === 401) return new ApiError('unauthenticated', 'Authentication failed.');
+  }
+  return new ApiError('internal', 'An unexpected error occurred; the request id identifies it in the service log.', { internal: error });
+}
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
+    c.set('requestId', requestId);
+    await next();
+    c.header('x-request-id', requestId);
+    const caller = c.get('caller');
+    const level = c.get('services')?.config.logLevel ?? logLevelOf(c.env);
+    new Logger(level).info('request', {
+      requestId,
+      client: caller?.label,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.use('/ai/*', async (c, next) => {
+    const config = await configFor(c.env);
+    const log = new Logger(config.logLevel, { requestId: c.var.requestId });
+    const services = buildServices(config, c.env, log, c.var.requestId);
+    c.set('services', services);
+    try {
+      await next();
+    } finally {
+      c.executionCtx.waitUntil(services.ledger.close());
+    }
+  });
+
+  app.route('/', healthRouter());
+  app.route('/ai/context', contextRouter());
+  app.route('/ai/audit', auditRouter());
+
+  registerSecurityScheme(app);
+  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  app.notFound((c) => problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`), c.var.requestId ?? crypto.randomUUID()));
+
+  app.onError((error, c: Context<AppEnv>) => {
+    const apiError = toApiError(error);
+    const requestId = c.var.requestId ?? crypto.randomUUID();
+    if (apiError.status >= 500) {
+      const log = c.var.services?.log ?? new Logger('info', { requestId });
+      log.error('request failed', { code: apiError.code, ...describeError(apiError.internal ?? error) });
+    }
+    return problemResponse(apiError, requestId);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from '../errors';
+import type { AppEnv } from '../app-env';
+import { CLIENTS, identify, type Client } from './keys';
+
+export const ALL_CLIENTS: readonly Client[] = CLIENTS;
+
+/** Resolve the caller from `x-api-key` alone; `x-client-id`, if sent, must agree. */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header('x-api-key');
+  if (!key) throw new ApiError('unauthenticated', 'Send your API key in the x-api-key header.');
+  const caller = await identify(key, c.var.services.config.keys);
+  if (!caller) throw new ApiError('unauthenticated', 'The API key is not recognised.');
+  const claimed = c.req.header('x-client-id');
+  if (claimed !== undefined && claimed !== caller.client) {
+    throw new ApiError('client_mismatch', `x-client-id says "${claimed.slice(0, 32)}" but the API key belongs to a different client.`);
+  }
+  c.set('caller', caller);
+  await next();
+};
+
+export interface GuardOptions {
+  /** Which clients may call the route. */
+  clients: readonly Client[];
+  /** Largest request body accepted, in bytes (default 16 KiB). */
+  maxBodyBytes?: number;
+}
+
+/** Route middleware: authenticate, check the client may call this route, cap the body size. */
+export function guard(options: GuardOptions): MiddlewareHandler<AppEnv>[] {
+  const maxBytes = options.maxBodyBytes ?? 16 * 1024;
+  const allow: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const caller = c.var.caller;
+    if (!options.clients.includes(caller.client)) {
+      throw new ApiError('client_not_allowed', `The ${caller.client} client may not call this operation (allowed: ${options.clients.join(', ')}).`);
+    }
+    await next();
+  };
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes, the limit for this operation.`);
+    },
+  });
+  return [authenticate, allow, limit];
+}

@@ -1,0 +1,21 @@
+import type { StoredContext } from './snapshot';
+
+export interface ContextRead {
+  /** The live snapshot, or null when none was written or it expired. */
+  current: StoredContext | null;
+  /** The highest version ever written, so versions keep growing across expiry and clears. */
+  lastVersion: number;
+}
+
+export type WriteOutcome = { ok: true } | { ok: false; currentVersion: number };
+
+/**
+ * The port behind the shared working context. Writes are compare-and-set on the
+ * live version (0 means "no live context"), so a store never loses a newer value.
+ */
+export interface ContextStore {
+  readonly kind: 'upstash' | 'durable-object';
+  read(project: string): Promise<ContextRead>;
+  write(project: string, next: StoredContext, expectedVersion: number, ttlMs: number): Promise<WriteOutcome>;
+  clear(project: string, expectedVersion: number): Promise<WriteOutcome>;
+}

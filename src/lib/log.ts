@@ -1,0 +1,45 @@
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/**
+ * Structured JSON log lines. Callers pass fields, never raw headers or bodies,
+ * so API keys and tokens cannot reach the log by accident.
+ */
+export class Logger {
+  constructor(
+    private readonly level: LogLevel = 'info',
+    private readonly base: Record<string, unknown> = {},
+  ) {}
+
+  child(fields: Record<string, unknown>): Logger {
+    return new Logger(this.level, { ...this.base, ...fields });
+  }
+
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.write('debug', msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.write('info', msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.write('warn', msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.write('error', msg, fields);
+  }
+
+  private write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    if (RANK[level] < RANK[this.level]) return;
+    const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...this.base, ...fields });
+    if (level === 'error') console.error(line);
+    else console.log(line);
+  }
+}
+
+/** What an unexpected error looks like in the log: its name, message and stack, nothing else. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    return { errorName: error.name, errorMessage: error.message, stack: error.stack?.split('\n').slice(0, 8).join('\n') };
+  }
+  return { errorMessage: String(error) };
+}

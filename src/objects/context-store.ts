@@ -1,0 +1,46 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { ContextRead, WriteOutcome } from '../context/store';
+import type { StoredContext } from '../context/snapshot';
+
+/**
+ * The embedded context store: one object per project, used when Upstash is not
+ * configured. Single-threaded by construction, so compare-and-set is a plain check.
+ * Expiry is enforced on read and an alarm removes the value itself.
+ */
+export class ContextStoreObject extends DurableObject {
+  private live(): StoredContext | null {
+    const doc = this.ctx.storage.kv.get<StoredContext>('doc');
+    if (!doc) return null;
+    if (Date.parse(doc.expiresAt) <= Date.now()) {
+      this.ctx.storage.kv.delete('doc');
+      return null;
+    }
+    return doc;
+  }
+
+  read(): ContextRead {
+    return { current: this.live(), lastVersion: this.ctx.storage.kv.get<number>('lastVersion') ?? 0 };
+  }
+
+  async write(next: StoredContext, expectedVersion: number, ttlMs: number): Promise<WriteOutcome> {
+    const liveVersion = this.live()?.version ?? 0;
+    const lastVersion = this.ctx.storage.kv.get<number>('lastVersion') ?? 0;
+    if (liveVersion !== expectedVersion || next.version <= lastVersion) return { ok: false, currentVersion: liveVersion };
+    const expiresAt = Date.now() + ttlMs;
+    this.ctx.storage.kv.put('doc', { ...next, expiresAt: new Date(expiresAt).toISOString() });
+    this.ctx.storage.kv.put('lastVersion', next.version);
+    await this.ctx.storage.setAlarm(expiresAt);
+    return { ok: true };
+  }
+
+  clear(expectedVersion: number): WriteOutcome {
+    const liveVersion = this.live()?.version ?? 0;
+    if (liveVersion !== expectedVersion) return { ok: false, currentVersion: liveVersion };
+    this.ctx.storage.kv.delete('doc');
+    return { ok: true };
+  }
+
+  override async alarm(): Promise<void> {
+    this.live();
+  }
+}

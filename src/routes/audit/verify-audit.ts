@@ -1,0 +1,38 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { errorResponses } from '../../errors';
+import { guard } from '../../auth/guard';
+import type { AppEnv } from '../../app-env';
+
+const VerifySchema = z
+  .object({
+    intact: z.boolean(),
+    checked: z.number().int().openapi({ description: 'Entries whose hash was recomputed and matched.' }),
+    firstSeq: z.number().int().nullable(),
+    lastSeq: z.number().int().nullable(),
+    firstBad: z
+      .object({ seq: z.number().int(), reason: z.string() })
+      .optional()
+      .openapi({ description: 'The first entry that breaks the chain, when it is not intact.' }),
+  })
+  .openapi('AuditVerification');
+
+export const verifyAuditRoute = createRoute({
+  method: 'get',
+  path: '/verify',
+  operationId: 'verifyAudit',
+  summary: 'Check the audit chain is untampered',
+  description: 'Recomputes every entry hash and link of the audit chain. Returns intact:true, or intact:false with the first entry that was altered, removed or inserted.',
+  middleware: guard({ clients: ['human', 'cron', 'cursor', 'gpt'] }),
+  responses: {
+    200: { description: 'The verification report.', content: { 'application/json': { schema: VerifySchema } } },
+    ...errorResponses,
+  },
+});
+
+export type VerifyAuditResponse = z.infer<typeof VerifySchema>;
+
+export const verifyAudit: RouteHandler<typeof verifyAuditRoute, AppEnv> = async (c) => {
+  const report = await c.var.services.audit(c.var.caller).verify();
+  return c.json(report satisfies VerifyAuditResponse, 200);
+};

@@ -1,0 +1,63 @@
+import { env, SELF, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { createApp } from '../../src/app';
+import { TEST_KEYS, type TestIdentity } from './keys';
+
+export interface CallOptions {
+  as?: TestIdentity | { key: string };
+  body?: unknown;
+  /** Raw body text, sent as given (for malformed JSON tests). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** Extra or replaced bindings: the request goes to a fresh app with this env instead of SELF. */
+  env?: Record<string, unknown>;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** Call the real Worker the way a client would, returning status, headers and parsed body. */
+export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+  const headers = new Headers(options.headers);
+  if (options.as !== undefined) headers.set('x-api-key', typeof options.as === 'string' ? TEST_KEYS[options.as] : options.as.key);
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  const request = new Request(`http://hezlep.test${path}`, { method, headers, body });
+  let response: Response;
+  if (options.env) {
+    const ctx = createExecutionContext();
+    response = await createApp().fetch(request, { ...env, ...options.env }, ctx);
+    await waitOnExecutionContext(ctx);
+  } else {
+    response = await SELF.fetch(request);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON; keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/** Assert a status, showing the body when it is not what was expected. */
+export function expectStatus(result: CallResult, status: number): void {
+  expect(result.status, `expected ${status}, got ${result.status}: ${result.text.slice(0, 2000)}`).toBe(status);
+}
+
+/** Assert a problem+json refusal with the given status and code. */
+export function expectProblem(result: CallResult, status: number, code: string): void {
+  expectStatus(result, status);
+  expect(result.headers.get('content-type')).toContain('application/problem+json');
+  expect(result.body.code, result.text).toBe(code);
+  expect(result.body.requestId).toBeTruthy();
+  expect(result.headers.get('x-request-id')).toBe(result.body.requestId);
+}

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_KEY_TABLE } from './support/keys.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  root,
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          HEZLEP_API_KEYS: JSON.stringify(TEST_KEY_TABLE),
+          DATABASE_URL: inject('databaseUrl'),
+          DATABASE_WS_PROXY: inject('databaseWsProxy'),
+          TEST_DEAD_DATABASE_WS_PROXY: inject('deadDatabaseWsProxy'),
+          TEST_UPSTASH: JSON.stringify(inject('upstash')),
+          LOG_LEVEL: 'warn',
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
