@@ -1,5 +1,5 @@
 import { bigint, char, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { instant } from './columns';
+import { instant } from '../columns';
 
 /**
  * The audit timeline. Append-only: `seq` is assigned under a lock so the chain

@@ -1,0 +1,2 @@
+// Every table of the ledger, one file per area; drizzle-kit reads this module.
+export * from './audit';

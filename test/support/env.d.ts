@@ -1,0 +1,11 @@
+import type { Env as WorkerEnv } from '../../src/config';
+
+declare global {
+  namespace Cloudflare {
+    // The bindings tests see through `env` from cloudflare:test.
+    interface Env extends WorkerEnv {
+      TEST_DEAD_DATABASE_WS_PROXY: string;
+      TEST_UPSTASH: string;
+    }
+  }
+}
