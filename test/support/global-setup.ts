@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../src/local/postgres';
 import { startPgWebSocketBridge } from '../../src/local/pg-ws-bridge';
-import { migrateDatabase } from '../../src/tools/migrate';
+import { createDatabase, migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
@@ -13,6 +13,8 @@ declare module 'vitest' {
     /** A bridge whose Postgres is not there: for "ledger down" tests. */
     deadDatabaseWsProxy: string;
     postgresKind: string;
+    /** A separate, migrated database whose chain tests may tamper with. */
+    scratchDatabaseUrl: string;
     upstash: { url: string; token: string } | null;
   }
 }
@@ -31,6 +33,9 @@ export default async function setup(project: TestProject) {
     stops.push(() => bridge.stop());
     const wsProxy = `127.0.0.1:${bridge.port}`;
     await migrateDatabase({ url: pg.url, wsProxy });
+    // A second database for tests that must damage the ledger (tamper detection) without touching the shared chain.
+    const scratchUrl = await createDatabase(pg.url, wsProxy, 'hezlep_scratch');
+    await migrateDatabase({ url: scratchUrl, wsProxy });
 
     const deadBridge = await startPgWebSocketBridge({ target: { host: '127.0.0.1', port: await freePort() }, log });
     stops.push(() => deadBridge.stop());
@@ -39,6 +44,7 @@ export default async function setup(project: TestProject) {
     project.provide('databaseWsProxy', wsProxy);
     project.provide('deadDatabaseWsProxy', `127.0.0.1:${deadBridge.port}`);
     project.provide('postgresKind', pg.kind);
+    project.provide('scratchDatabaseUrl', scratchUrl);
 
     const redis = await startRedisServer({ log });
     if (redis) {
