@@ -7,6 +7,9 @@ import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
+import { loadEventsConfig } from './events/config';
+import { HubEventPublisher } from './events/hub-publisher';
+import { EventHubClient } from './events/hub-client';
 import type { Logger } from './lib/log';
 
 /** Everything a request may need, built once per request from validated config. */
@@ -16,6 +19,8 @@ export interface Services {
   ledger: Ledger;
   contextStore: ContextStore;
   events: EventPublisher;
+  /** The project's live event hub, or null when no EVENT_HUB is bound. */
+  eventHub: EventHubClient | null;
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
@@ -33,13 +38,20 @@ export function contextStoreFor(config: Config, env: Env): ContextStore {
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
-  const events: EventPublisher = new SilentEventPublisher();
+  const eventsConfig = loadEventsConfig(config.vars);
+  const eventHub =
+    eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
+  const events: EventPublisher =
+    eventsConfig.hub.kind === 'durable-object'
+      ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
+      : new SilentEventPublisher();
   const services: Services = {
     config,
     log,
     ledger,
     contextStore,
     events,
+    eventHub,
     audit: (caller) => new AuditLog(ledger, { caller, requestId }),
     context: (caller) =>
       new ContextService({
