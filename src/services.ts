@@ -11,6 +11,12 @@ import { loadEventsConfig } from './events/config';
 import { HubEventPublisher } from './events/hub-publisher';
 import { EventHubClient } from './events/hub-client';
 import type { Logger } from './lib/log';
+import type { CursorSessionStore } from './cursor/store';
+import { CursorSessionService } from './cursor/service';
+import { loadCursorConfig, type CursorConfig } from './cursor/config';
+import { UpstashCursorSessionStore } from './adapters/cursor-sessions-upstash';
+import { DurableObjectCursorSessionStore } from './adapters/cursor-sessions-durable-object';
+import type { PendingIntentsSource } from './context/prompt-digest';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -24,6 +30,13 @@ export interface Services {
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
+  cursorConfig: CursorConfig;
+  cursorSessions(caller: Caller): CursorSessionService;
+  /**
+   * INTENTS HOOK for GET /ai/context?view=prompt: the intents engine sets this to
+   * list pending intents; while it is null the digest says intents are unavailable.
+   */
+  pendingIntents: PendingIntentsSource | null;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -32,6 +45,16 @@ export function contextStoreFor(config: Config, env: Env): ContextStore {
       return new UpstashContextStore(config.context);
     case 'durable-object':
       return new DurableObjectContextStore(env.CONTEXT_STORE);
+  }
+}
+
+/** Cursor sessions follow the context store's adapter choice. */
+export function cursorSessionStoreFor(config: Config, env: Env): CursorSessionStore {
+  switch (config.context.kind) {
+    case 'upstash':
+      return new UpstashCursorSessionStore(config.context);
+    case 'durable-object':
+      return new DurableObjectCursorSessionStore(env.CONTEXT_STORE);
   }
 }
 
@@ -62,6 +85,18 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
+    cursorConfig: loadCursorConfig(config.vars),
+    cursorSessions: (caller) =>
+      new CursorSessionService({
+        project: config.projectId,
+        ttlSeconds: config.contextTtlSeconds,
+        maxClockSkewMs: services.cursorConfig.maxClockSkewMs,
+        store: cursorSessionStoreFor(config, env),
+        audit: services.audit(caller),
+        events,
+        caller,
+      }),
+    pendingIntents: null,
   };
   return services;
 }
