@@ -119,8 +119,8 @@ describe('hezlep CLI against the local service', () => {
 
     const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=shop`, { headers: { 'x-api-key': TEST_KEYS.gpt } }).then((r) => r.json() as Promise<{ sessions: Record<string, any>[] }>);
     expect(sessions.sessions[0]).toMatchObject({ branch: 'feature/refunds', file: 'src/refund.ts', selection: { startLine: 2, endLine: 3 } });
-    expect(sessions.sessions[0].diff).toContain('+export const c = 4;');
-    expect(sessions.sessions[0].head).toMatch(/^[0-9a-f]{40}$/);
+    expect(sessions.sessions[0]!.diff).toContain('+export const c = 4;');
+    expect(sessions.sessions[0]!.head).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('listen --json prints one JSON event per line, and resumes from --since', async () => {
