@@ -123,6 +123,23 @@ describe('hezlep CLI against the local service', () => {
     expect(sessions.sessions[0]!.head).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it('sync --watch posts again on save, once per burst of saves', async () => {
+    const repo = await gitRepo('watch-ws');
+    const watch = runCli(['cursor', 'sync', 'src/refund.ts', '--watch', '--debounce', '300'], { env: cliEnv('cursor'), cwd: repo });
+    await watch.waitForLine(/^synced watch-ws on feature\/refunds, src\/refund\.ts \(\+0 -0\)/);
+    const before = watch.out.filter((l) => l.startsWith('synced')).length;
+    for (let n = 1; n <= 5; n++) await writeFile(join(repo, 'src', 'refund.ts'), `export const a = ${n};\n`);
+    await watch.waitForLine(/\(\+1 -2\)/);
+    expect(await watch.stop()).toBe(0);
+    const posts = watch.out.filter((l) => l.startsWith('synced')).length - before;
+    expect(posts).toBeGreaterThanOrEqual(1);
+    expect(posts).toBeLessThan(5);
+    const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=watch-ws`, { headers: { 'x-api-key': TEST_KEYS.gpt } }).then(
+      (r) => r.json() as Promise<{ sessions: { diff?: string }[] }>,
+    );
+    expect(sessions.sessions[0]!.diff).toContain('+export const a = 5;');
+  });
+
   it('listen --json prints one JSON event per line, and resumes from --since', async () => {
     const repo = await gitRepo('json-ws');
     const first = runCli(['cursor', 'listen', '--json'], { env: cliEnv('human'), cwd: repo });

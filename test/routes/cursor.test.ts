@@ -143,3 +143,15 @@ describe('/ai/cursor/session validation', () => {
 
 describeAuthCases('POST', '/ai/cursor/session', ['cursor', 'human'], { body: { branch: 'x', timestamp: new Date().toISOString() } });
 describeAuthCases('GET', '/ai/cursor/session', ['gpt', 'cursor', 'human', 'cron']);
+
+describe('OpenAPI for the cursor and events routes', () => {
+  it('documents them for a model (short descriptions) and keeps the WebSocket out of the spec', async () => {
+    const spec = await call('GET', '/openapi.json');
+    expectStatus(spec, 200);
+    const paths = spec.body.paths as Record<string, Record<string, { operationId: string; description: string }>>;
+    expect(paths['/ai/events']).toBeUndefined();
+    const operations = [paths['/ai/cursor/session']?.post, paths['/ai/cursor/session']?.get, paths['/ai/events/ticket']?.post, paths['/ai/context']?.get];
+    expect(operations.map((op) => op?.operationId)).toEqual(['syncCursorSession', 'listCursorSessions', 'createEventTicket', 'getContext']);
+    for (const op of operations) expect(op!.description.length, op!.operationId).toBeLessThanOrEqual(300);
+  });
+});
