@@ -75,7 +75,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     contextStore,
     events,
     eventHub,
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }),
+    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
     context: (caller) =>
       new ContextService({
         project: config.projectId,

@@ -26,17 +26,42 @@ function event(n: number, topic: ProjectEvent['topic'] = 'context'): ProjectEven
 describe('event hub', () => {
   it('delivers context writes to a listener, in order, with growing sequence numbers', async () => {
     const e = project();
-    const listener = await mustOpen('', { as: 'cursor', env: e });
+    const listener = await mustOpen('?topics=context', { as: 'cursor', env: e });
     const hello = await listener.waitFor((m) => m.kind === 'hello', 'hello');
-    expect(hello).toMatchObject({ kind: 'hello', head: 0, topics: null, resumedFrom: null });
+    expect(hello).toMatchObject({ kind: 'hello', head: 0, topics: ['context'], resumedFrom: null });
 
     for (const branch of ['a', 'b', 'c']) {
       expectStatus(await call('PATCH', '/ai/context', { as: 'gpt', env: e, body: { branch } }), 200);
     }
     const events = await listener.events(3);
-    expect(events.map((m) => m.seq)).toEqual([1, 2, 3]);
+    const seqs = events.map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(3);
     expect(events.map((m) => (m.data as { context: { branch: string } }).context.branch)).toEqual(['a', 'b', 'c']);
     expect(events[0]).toMatchObject({ topic: 'context', type: 'context.updated', actor: { client: 'gpt' } });
+    listener.close();
+  });
+
+  it('publishes each committed audit entry on the audit topic, before the change event it audits', async () => {
+    const e = project();
+    const listener = await mustOpen('', { as: 'human', env: e });
+    expectStatus(await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'audited' } }), 200);
+    const [audit, change] = await listener.events(2);
+    expect(audit).toMatchObject({ seq: 1, topic: 'audit', type: 'context.replace', actor: { client: 'cursor', person: 'alice', label: 'cursor:alice' } });
+    expect(audit!.data).toMatchObject({ target: `context:${e.PROJECT_ID}`, action: 'context.replace' });
+    expect(change).toMatchObject({ seq: 2, topic: 'context', type: 'context.updated' });
+    listener.close();
+  });
+
+  it('publishes nothing for a change the ledger refused', async () => {
+    const e = project();
+    const listener = await mustOpen('', { as: 'human', env: e });
+    const refused = await call('PUT', '/ai/context', { as: 'cursor', env: { ...e, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY }, body: { branch: 'never' } });
+    expectProblem(refused, 503, 'ledger_unavailable');
+    expectStatus(await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'later' } }), 200);
+    const events = await listener.events(2);
+    expect(events.map((m) => m.seq)).toEqual([1, 2]);
+    expect(JSON.stringify(listener.messages)).not.toContain('never');
     listener.close();
   });
 

@@ -9,6 +9,9 @@ import { readWorkingTree } from '../git';
 import { EVENT_TOPICS, type EventTopic } from '../../events/publisher';
 import type { ApiClient } from '../api';
 
+/** Audit entries repeat the other topics' changes; ask for them with --topics audit. */
+const DEFAULT_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit');
+
 export const RULES_FILE = join('.cursor', 'rules', 'hezlep-context.mdc');
 
 interface PromptDigest {
@@ -22,7 +25,7 @@ export const cursorListenCommand: Command = {
   usage: 'hezlep cursor listen [--topics context,cursor,...] [--since <seq>] [--json] [--rules]',
   details:
     'Holds a WebSocket to the project\'s event hub, reconnects with backoff and jitter and resumes after the last event seen.\n' +
-    `Topics: ${EVENT_TOPICS.join(', ')}. --json prints each event as one JSON line.\n` +
+    `Topics: ${EVENT_TOPICS.join(', ')} (all but audit by default). --json prints each event as one JSON line.\n` +
     `--rules keeps ${RULES_FILE} in this git workspace updated with the shared context, so Cursor's agent reads it.`,
   options: {
     topics: { type: 'string' },
@@ -32,7 +35,7 @@ export const cursorListenCommand: Command = {
   },
   async run(context: CommandContext): Promise<number> {
     const { values, io } = context;
-    const topics = parseTopics(stringOption(values, 'topics'));
+    const topics = parseTopics(stringOption(values, 'topics')) ?? DEFAULT_TOPICS;
     const sinceRaw = stringOption(values, 'since');
     if (sinceRaw !== undefined && !/^\d+$/.test(sinceRaw)) throw new CliError('--since must be a sequence number');
     const config = await context.config();

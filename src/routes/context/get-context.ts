@@ -7,9 +7,12 @@ import type { Services } from '../../services';
 import type { Caller } from '../../auth/keys';
 import { ContextResponseSchema, NO_CONTEXT_MESSAGE, liveContext } from './schemas';
 import { buildPromptDigest, PROMPT_BUDGET_CHARS } from '../../context/prompt-digest';
+import { EVENT_TOPICS } from '../../events/publisher';
 
 const RECENT_EVENTS = 8;
 const PENDING_INTENTS = 10;
+/** Audit entries repeat what the other topics already say; the digest leaves them out. */
+const DIGEST_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit');
 
 const PromptDigestSchema = z
   .object({
@@ -73,7 +76,7 @@ async function promptDigest(services: Services, caller: Caller): Promise<PromptD
     services.context(caller).read(),
     services.cursorSessions(caller).list(),
     services.pendingIntents ? quietly(() => services.pendingIntents!.listPending(PENDING_INTENTS), 'pending intents') : Promise.resolve(null),
-    services.eventHub ? quietly(() => services.eventHub!.recent(RECENT_EVENTS), 'recent events') : Promise.resolve(null),
+    services.eventHub ? quietly(() => services.eventHub!.recent(RECENT_EVENTS, DIGEST_TOPICS), 'recent events') : Promise.resolve(null),
   ]);
   const now = new Date();
   const digest = buildPromptDigest({ project: services.config.projectId, context, sessions, intents, events, now });
