@@ -30,7 +30,7 @@ export class EventHubClient {
   }
 
   async recent(limit: number, topics?: EventTopic[]): Promise<PublishedEvent[]> {
-    return (await this.stub.recent(limit, topics)) as PublishedEvent[];
+    return (await this.stub.recent(limit, topics, this.config.retention.maxAgeSeconds)) as PublishedEvent[];
   }
 
   listenerCount(): Promise<number> {

@@ -61,8 +61,9 @@ export class EventHubObject extends DurableObject {
     return published;
   }
 
-  /** The last `limit` events (newest last), optionally only some topics. */
-  recent(limit: number, topics?: EventTopic[]): PublishedEvent[] {
+  /** The last `limit` events still within the retention age (newest last), optionally only some topics. */
+  recent(limit: number, topics?: EventTopic[], maxAgeSeconds?: number): PublishedEvent[] {
+    if (maxAgeSeconds !== undefined) this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
     const rows = topics?.length
       ? this.ctx.storage.sql
           .exec<{ body: string }>(
