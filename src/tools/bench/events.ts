@@ -13,8 +13,11 @@ import { startLocalService } from '../../local/service';
  */
 
 const LISTENER_COUNTS = [1, 100, 1_000];
-const EVENTS_PER_RUN = 100;
-const WRITERS = 8;
+/** A lone writer shows latency without queueing; concurrent writers show throughput. */
+const PHASES = [
+  { writes: 30, writers: 1 },
+  { writes: 100, writers: 8 },
+];
 const OPEN_BATCH = 50;
 const WRITER_KEY = `bench-writer-${crypto.randomUUID()}`;
 const LISTENER_KEY = `bench-listener-${crypto.randomUUID()}`;
@@ -45,7 +48,7 @@ async function openListener(url: string, receipts: Receipt[]): Promise<WebSocket
   return ws;
 }
 
-async function runOnce(url: string, listeners: number): Promise<string> {
+async function runOnce(url: string, listeners: number, writes: number, writers: number): Promise<string> {
   const receipts: Receipt[] = [];
   const sockets: WebSocket[] = [];
   for (let i = 0; i < listeners; i += OPEN_BATCH) {
@@ -57,7 +60,7 @@ async function runOnce(url: string, listeners: number): Promise<string> {
   const started = Date.now();
   let next = 0;
   const writer = async () => {
-    while (next < EVENTS_PER_RUN) {
+    while (next < writes) {
       const n = next++;
       const notes = `bench ${listeners}/${n}`;
       sentAt.set(notes, Date.now());
@@ -70,8 +73,8 @@ async function runOnce(url: string, listeners: number): Promise<string> {
       await response.arrayBuffer();
     }
   };
-  await Promise.all(Array.from({ length: WRITERS }, writer));
-  const expected = listeners * EVENTS_PER_RUN;
+  await Promise.all(Array.from({ length: writers }, writer));
+  const expected = listeners * writes;
   const deadline = Date.now() + 60_000;
   while (receipts.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   const finished = Math.max(...receipts.map((r) => r.receivedAt));
@@ -81,11 +84,11 @@ async function runOnce(url: string, listeners: number): Promise<string> {
   const hub = receipts.map((r) => r.receivedAt - r.at).sort((a, b) => a - b);
   const seconds = (finished - started) / 1000;
   return [
-    `${String(listeners).padStart(5)} listeners`,
+    `${String(listeners).padStart(5)} listeners, ${writes} writes by ${writers} writer${writers > 1 ? 's' : ''}`,
     `${receipts.length}/${expected} delivered`,
     `end-to-end p50 ${percentile(endToEnd, 50)} ms p99 ${percentile(endToEnd, 99)} ms`,
     `hub->listener p50 ${percentile(hub, 50)} ms p99 ${percentile(hub, 99)} ms`,
-    `${Math.round(receipts.length / seconds)} deliveries/s (${(EVENTS_PER_RUN / seconds).toFixed(1)} writes/s)`,
+    `${Math.round(receipts.length / seconds)} deliveries/s (${(writes / seconds).toFixed(1)} writes/s)`,
   ].join(' | ');
 }
 
@@ -101,8 +104,10 @@ export async function run(): Promise<void> {
     },
   });
   try {
-    console.log(`event fan-out on loopback (wrangler local runtime; ${EVENTS_PER_RUN} context writes per run from ${WRITERS} concurrent writers)`);
-    for (const listeners of LISTENER_COUNTS) console.log(await runOnce(service.url, listeners));
+    console.log('event fan-out on loopback (wrangler local runtime; each write is an audited PATCH /ai/context)');
+    for (const listeners of LISTENER_COUNTS) {
+      for (const { writes, writers } of PHASES) console.log(await runOnce(service.url, listeners, writes, writers));
+    }
   } finally {
     await service.stop();
   }
