@@ -7,7 +7,16 @@ import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
+import { loadEventsConfig } from './events/config';
+import { HubEventPublisher } from './events/hub-publisher';
+import { EventHubClient } from './events/hub-client';
 import type { Logger } from './lib/log';
+import type { CursorSessionStore } from './cursor/store';
+import { CursorSessionService } from './cursor/service';
+import { loadCursorConfig, type CursorConfig } from './cursor/config';
+import { UpstashCursorSessionStore } from './adapters/cursor-sessions-upstash';
+import { DurableObjectCursorSessionStore } from './adapters/cursor-sessions-durable-object';
+import type { PendingIntentsSource } from './context/prompt-digest';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -16,9 +25,18 @@ export interface Services {
   ledger: Ledger;
   contextStore: ContextStore;
   events: EventPublisher;
+  /** The project's live event hub, or null when no EVENT_HUB is bound. */
+  eventHub: EventHubClient | null;
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
+  cursorConfig: CursorConfig;
+  cursorSessions(caller: Caller): CursorSessionService;
+  /**
+   * INTENTS HOOK for GET /ai/context?view=prompt: the intents engine sets this to
+   * list pending intents; while it is null the digest says intents are unavailable.
+   */
+  pendingIntents: PendingIntentsSource | null;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -30,17 +48,34 @@ export function contextStoreFor(config: Config, env: Env): ContextStore {
   }
 }
 
+/** Cursor sessions follow the context store's adapter choice. */
+export function cursorSessionStoreFor(config: Config, env: Env): CursorSessionStore {
+  switch (config.context.kind) {
+    case 'upstash':
+      return new UpstashCursorSessionStore(config.context);
+    case 'durable-object':
+      return new DurableObjectCursorSessionStore(env.CONTEXT_STORE);
+  }
+}
+
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
-  const events: EventPublisher = new SilentEventPublisher();
+  const eventsConfig = loadEventsConfig(config.vars);
+  const eventHub =
+    eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
+  const events: EventPublisher =
+    eventsConfig.hub.kind === 'durable-object'
+      ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
+      : new SilentEventPublisher();
   const services: Services = {
     config,
     log,
     ledger,
     contextStore,
     events,
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }),
+    eventHub,
+    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
     context: (caller) =>
       new ContextService({
         project: config.projectId,
@@ -50,6 +85,18 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
+    cursorConfig: loadCursorConfig(config.vars),
+    cursorSessions: (caller) =>
+      new CursorSessionService({
+        project: config.projectId,
+        ttlSeconds: config.contextTtlSeconds,
+        maxClockSkewMs: services.cursorConfig.maxClockSkewMs,
+        store: cursorSessionStoreFor(config, env),
+        audit: services.audit(caller),
+        events,
+        caller,
+      }),
+    pendingIntents: null,
   };
   return services;
 }

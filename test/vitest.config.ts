@@ -24,6 +24,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLI is Node code; test/cli/vitest.config.ts runs it (npm test runs both).
+    exclude: ['test/cli/**', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
