@@ -52,7 +52,9 @@ export interface GitHubFailure {
 export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs = Date.now()): ApiError {
   const { status, headers } = failure;
   const message = failure.message.slice(0, 300);
-  const internal = { githubStatus: status, githubMessage: message, subject };
+  // Logged by app.onError for 5xx answers: status, GitHub's message and the subject, never the request.
+  const internal = new Error(`GitHub ${status ?? 'unreachable'} for ${subject}: ${message}`);
+  internal.name = 'GitHubFailure';
   if (status === null) {
     return new ApiError('upstream_unavailable', `GitHub could not be reached for ${subject}; try again shortly.`, { internal });
   }
