@@ -414,3 +414,18 @@ describe('the token stays secret', () => {
     expect(lines.filter((line) => line.includes(github.token))).toEqual([]);
   });
 });
+
+describe('OpenAPI description of the GitHub routes', () => {
+  it('lists every operation with a short description and its error answers', async () => {
+    const result = await call('GET', '/openapi.json');
+    expectStatus(result, 200);
+    const operations = Object.entries(result.body.paths as Record<string, Record<string, { operationId: string; description: string; responses: Record<string, unknown> }>>)
+      .filter(([path]) => path.startsWith('/ai/github'))
+      .map(([, methods]) => methods.get!);
+    expect(operations.map((o) => o.operationId).sort()).toEqual(['getGitHubActivity', 'getGitHubRepo', 'getGitHubRun', 'listGitHubCommits', 'listGitHubPulls', 'listGitHubRuns', 'searchGitHubCode']);
+    for (const operation of operations) {
+      expect(operation.description.length, operation.operationId).toBeLessThan(300);
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '404', '429', '501', '502', '503']));
+    }
+  });
+});
