@@ -55,6 +55,8 @@ export interface GitHubClientOptions {
   cacheNamespace: string;
   log: Logger;
   fetch?: typeof fetch;
+  /** Run cache writes after the response (ctx.waitUntil); awaited inline when absent. */
+  defer?: (work: Promise<unknown>) => void;
 }
 
 interface GetOptions {
@@ -330,11 +332,11 @@ export class GitHubClient {
   private async remember(key: string, answer: RememberedAnswer): Promise<void> {
     const text = JSON.stringify(answer);
     if (text.length > MAX_CACHED_VALUE_CHARS) return;
-    try {
-      await this.options.cache!.set(key, text, this.options.settings.etagTtlMs);
-    } catch (error) {
+    const write = this.options.cache!.set(key, text, this.options.settings.etagTtlMs).catch((error: unknown) => {
       this.options.log.warn('github etag cache write failed', { reason: String(error).slice(0, 200) });
-    }
+    });
+    if (this.options.defer) this.options.defer(write);
+    else await write;
   }
 }
 

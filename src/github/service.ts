@@ -97,11 +97,17 @@ export class GitHubService {
     private readonly namespace: string,
     private readonly log: Logger,
     private readonly fetchImpl?: typeof fetch,
+    private readonly defer?: (work: Promise<unknown>) => void,
   ) {}
+
+  /** The same service, writing caches after the response through `waitUntil`. */
+  deferringWrites(ctx: { waitUntil(work: Promise<unknown>): void }): GitHubService {
+    return new GitHubService(this.settings, this.cache, this.namespace, this.log, this.fetchImpl, (work) => ctx.waitUntil(work));
+  }
 
   /** A client of its own per answer, so its request counts describe that answer alone. */
   client(): GitHubClient {
-    return new GitHubClient({ settings: this.settings, cache: this.cache, cacheNamespace: this.namespace, log: this.log, fetch: this.fetchImpl });
+    return new GitHubClient({ settings: this.settings, cache: this.cache, cacheNamespace: this.namespace, log: this.log, fetch: this.fetchImpl, defer: this.defer });
   }
 
   repo(requested?: string): RepoRef {
@@ -253,11 +259,11 @@ export class GitHubService {
 
   private async safeSet(key: string, value: string, ttlMs: number): Promise<void> {
     if (value.length > MAX_CACHED_VALUE_CHARS) return;
-    try {
-      await this.cache!.set(key, value, ttlMs);
-    } catch (error) {
+    const write = this.cache!.set(key, value, ttlMs).catch((error: unknown) => {
       this.log.warn('github answer cache write failed', { reason: String(error).slice(0, 200) });
-    }
+    });
+    if (this.defer) this.defer(write);
+    else await write;
   }
 }
 

@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CommitSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { CommitSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const ActivitySchema = z
   .object({
@@ -35,7 +35,7 @@ export type GitHubActivityResponse = z.infer<typeof ActivitySchema>;
 
 export const getGitHubActivity: RouteHandler<typeof getGitHubActivityRoute, AppEnv> = async (c) => {
   const { repo, limit } = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.activity(github.repo(repo), limit);
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubActivityResponse, 200);

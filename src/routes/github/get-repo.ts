@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { RepoParam, TruncatedField, jsonResponse, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { RepoParam, TruncatedField, jsonResponse, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const RepoOverviewSchema = z
   .object({
@@ -49,7 +49,7 @@ export type GitHubRepoResponse = z.infer<typeof RepoOverviewSchema>;
 
 export const getGitHubRepo: RouteHandler<typeof getGitHubRepoRoute, AppEnv> = async (c) => {
   const query = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.overview(github.repo(query.repo));
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubRepoResponse, 200);

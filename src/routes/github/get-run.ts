@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { JobSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { JobSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const RunDetailSchema = z
   .object({
@@ -43,7 +43,7 @@ export type GitHubRunResponse = z.infer<typeof RunDetailSchema>;
 export const getGitHubRun: RouteHandler<typeof getGitHubRunRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { repo, logLines } = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.runDetail(github.repo(repo), id, logLines);
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubRunResponse, 200);

@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CommitSchema, CursorParam, NextCursorField, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { CommitSchema, CursorParam, NextCursorField, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const CommitsSchema = z
   .object({
@@ -49,7 +49,7 @@ export type GitHubCommitsResponse = z.infer<typeof CommitsSchema>;
 
 export const listGitHubCommits: RouteHandler<typeof listGitHubCommitsRoute, AppEnv> = async (c) => {
   const { repo, limit, cursor, ...filters } = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.commits(github.repo(repo), filters, limit, cursor);
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubCommitsResponse, 200);

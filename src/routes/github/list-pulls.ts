@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CursorParam, NextCursorField, PullSchema, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { CursorParam, NextCursorField, PullSchema, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const PullsSchema = z
   .object({
@@ -43,7 +43,7 @@ export type GitHubPullsResponse = z.infer<typeof PullsSchema>;
 
 export const listGitHubPulls: RouteHandler<typeof listGitHubPullsRoute, AppEnv> = async (c) => {
   const { repo, state, limit, cursor } = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.pulls(github.repo(repo), state, limit, cursor);
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubPullsResponse, 200);

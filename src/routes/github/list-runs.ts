@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CursorParam, NextCursorField, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { CursorParam, NextCursorField, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const RunsSchema = z
   .object({
@@ -54,7 +54,7 @@ export type GitHubRunsResponse = z.infer<typeof RunsSchema>;
 
 export const listGitHubRuns: RouteHandler<typeof listGitHubRunsRoute, AppEnv> = async (c) => {
   const { repo, limit, cursor, ...filters } = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.runs(github.repo(repo), filters, limit, cursor);
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubRunsResponse, 200);

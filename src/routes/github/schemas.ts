@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ProblemSchema } from '../../errors';
 import type { AppEnv } from '../../app-env';
-import type { Answered } from '../../github/service';
+import type { Answered, GitHubService } from '../../github/service';
 
 export const notConfiguredResponse = {
   501: {
@@ -117,4 +117,9 @@ export function setGitHubHeaders(c: Context<AppEnv>, answered: Answered<unknown>
   c.header('x-hezlep-cache', answered.cached ? 'hit' : 'miss');
   c.header('x-github-requests', String(answered.upstreamRequests));
   c.header('x-github-not-modified', String(answered.notModified));
+}
+
+/** The GitHub service for this request; cache writes finish after the response is sent. */
+export function githubFor(c: Context<AppEnv>): GitHubService {
+  return c.var.services.github().deferringWrites(c.executionCtx);
 }

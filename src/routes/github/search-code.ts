@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CursorParam, NextCursorField, RepoParam, SearchHitSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders } from './schemas';
+import { CursorParam, NextCursorField, RepoParam, SearchHitSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const SearchSchema = z
   .object({
@@ -45,7 +45,7 @@ export type GitHubSearchResponse = z.infer<typeof SearchSchema>;
 
 export const searchGitHubCode: RouteHandler<typeof searchGitHubCodeRoute, AppEnv> = async (c) => {
   const { q, repo, limit, cursor } = c.req.valid('query');
-  const github = c.var.services.github();
+  const github = githubFor(c);
   const answered = await github.search(github.repo(repo), q, limit, cursor);
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubSearchResponse, 200);
