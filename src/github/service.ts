@@ -85,6 +85,7 @@ export type RepoAnswer = RepoOverview & { repo: string; truncated: boolean };
 /** Failed jobs whose logs are read for one run detail. */
 const MAX_LOGGED_JOBS = 3;
 const FAN_OUT = 6;
+const SCOPE_QUALIFIER = /(^|[\s(])-?(repo|org|user|owner|enterprise):/i;
 
 /**
  * The GitHub visibility domain: composes client calls into short answers, caches whole
@@ -198,6 +199,10 @@ export class GitHubService {
 
   /** Live code search: never served from the answer cache (ETags still spare the rate limit). */
   search(repo: RepoRef, query: string, limit: number, cursor?: string): Promise<Answered<SearchAnswer>> {
+    // GitHub ORs repeated scope qualifiers: `x repo:other/y` would search outside the allow-list.
+    if (SCOPE_QUALIFIER.test(query)) {
+      throw new ApiError('validation_failed', 'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.');
+    }
     const position = positionFor(limit, cursor);
     return this.answer('search', { repo: repo.full, query, ...position }, async (gh) => {
       const page = await gh.searchCode(repo, query, position);

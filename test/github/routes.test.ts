@@ -238,6 +238,15 @@ describe('GET /ai/github/search', () => {
     expect(again.headers.get('x-hezlep-cache')).toBe('miss');
     expect(again.headers.get('x-github-not-modified')).toBe('1');
   });
+  it('cannot be widened beyond the allow-listed repository with qualifiers', async () => {
+    const repo = freshRepo();
+    for (const q of ['token repo:evil/private', 'x org:evil', 'x  user:someone', '(x OR repo:evil/y)']) {
+      const result = await call('GET', `/ai/github/search?q=${encodeURIComponent(q)}`, { as: 'gpt', env: githubEnv(repo) });
+      expectProblem(result, 400, 'validation_failed');
+    }
+    expect((await serverStats(repo)).requests).toBe(0);
+    expectStatus(await call('GET', `/ai/github/search?q=${encodeURIComponent('path:src handleRepo:')}`, { as: 'gpt', env: githubEnv(repo) }), 200);
+  });
   it('needs a query', async () => {
     expectProblem(await call('GET', '/ai/github/search?q=', { as: 'gpt', env: githubEnv(freshRepo()) }), 400, 'validation_failed');
   });
