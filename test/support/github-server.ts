@@ -209,6 +209,10 @@ export async function startGitHubServer(options: { token?: string; port?: number
 
     if (owner?.toLowerCase() === 'missing') return send(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' }, rateHeaders());
 
+    const posted = req.method === 'POST' ? await readJson(req) : {};
+    if (req.method === 'POST' && typeof posted.ref !== 'string') {
+      return send(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DOCS, status: '422' }, rateHeaders());
+    }
     const answer = route(req, url, owner, name, state);
     if (answer.status === 302) {
       res.writeHead(302, { location: answer.location!, ...rateHeaders() });
