@@ -57,4 +57,12 @@ describe('GitHubClient', () => {
     expect(one.jobs).toHaveLength(1);
     expect(gh.stats.requests).toBe(1);
   });
+
+  it('remembers the last rate limit GitHub reported, for status pages', async () => {
+    const service = serviceFor(freshRepo());
+    expect(await service.lastRateLimit()).toBeNull();
+    const answered = await service.runs(service.repo(), {}, 3);
+    expect(answered.rateLimit).toMatchObject({ limit: 5000, resource: 'core' });
+    expect(await service.lastRateLimit()).toEqual(answered.rateLimit);
+  });
 });
