@@ -12,6 +12,7 @@ import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
 import { eventsRouter } from './routes/events';
 import { cursorRouter } from './routes/cursor';
+import { githubRouter } from './routes/github';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -89,6 +90,7 @@ export function createApp() {
   app.route('/ai/audit', auditRouter());
   app.route('/ai/events', eventsRouter());
   app.route('/ai/cursor', cursorRouter());
+  app.route('/ai/github', githubRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));

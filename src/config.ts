@@ -13,6 +13,11 @@ export interface Env {
   AI?: unknown;
   ASSETS?: Fetcher;
   ARCHIVE?: R2Bucket;
+  /** GitHub visibility (parsed in src/github/config.ts); without token and repo the routes answer 501. */
+  GITHUB_TOKEN?: string;
+  GITHUB_REPO?: string;
+  GITHUB_REPOS?: string;
+  GITHUB_API_URL?: string;
   [name: string]: unknown;
 }
 

@@ -17,6 +17,10 @@ import { loadCursorConfig, type CursorConfig } from './cursor/config';
 import { UpstashCursorSessionStore } from './adapters/cursor-sessions-upstash';
 import { DurableObjectCursorSessionStore } from './adapters/cursor-sessions-durable-object';
 import type { PendingIntentsSource } from './context/prompt-digest';
+import type { AnswerCache } from './cache/answer-cache';
+import { UpstashAnswerCache } from './adapters/cache-upstash';
+import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
+import { githubServiceFor, type GitHubService } from './github';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -37,6 +41,10 @@ export interface Services {
    * list pending intents; while it is null the digest says intents are unavailable.
    */
   pendingIntents: PendingIntentsSource | null;
+  /** Short-lived cached answers, in the context store's backend. */
+  answerCache: AnswerCache;
+  /** GitHub visibility for this deployment; throws 501 `not_configured` without GITHUB_TOKEN/GITHUB_REPO. */
+  github(): GitHubService;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -58,6 +66,15 @@ export function cursorSessionStoreFor(config: Config, env: Env): CursorSessionSt
   }
 }
 
+export function answerCacheFor(config: Config, env: Env): AnswerCache {
+  switch (config.context.kind) {
+    case 'upstash':
+      return new UpstashAnswerCache(config.context);
+    case 'durable-object':
+      return new DurableObjectAnswerCache(env.CONTEXT_STORE, config.projectId);
+  }
+}
+
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
@@ -68,6 +85,8 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     eventsConfig.hub.kind === 'durable-object'
       ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
       : new SilentEventPublisher();
+  const answerCache = answerCacheFor(config, env);
+  let github: GitHubService | undefined;
   const services: Services = {
     config,
     log,
@@ -76,6 +95,8 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     events,
     eventHub,
     audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
+    answerCache,
+    github: () => (github ??= githubServiceFor(config, answerCache, log)),
     context: (caller) =>
       new ContextService({
         project: config.projectId,

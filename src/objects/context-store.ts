@@ -62,4 +62,34 @@ export class ContextStoreObject extends DurableObject {
   override async alarm(): Promise<void> {
     this.live();
   }
+
+  // Short-lived cached answers (see src/adapters/cache-durable-object.ts), used on a
+  // `cache:{project}` instance, never on the instance holding the context itself.
+  private cacheReady = false;
+  private cacheTable(): SqlStorage {
+    const sql = this.ctx.storage.sql;
+    if (!this.cacheReady) {
+      sql.exec('CREATE TABLE IF NOT EXISTS answer_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+      sql.exec('CREATE INDEX IF NOT EXISTS answer_cache_expiry ON answer_cache (expires_at)');
+      this.cacheReady = true;
+    }
+    return sql;
+  }
+
+  cacheGet(key: string): string | null {
+    const row = this.cacheTable().exec<{ value: string }>('SELECT value FROM answer_cache WHERE key = ? AND expires_at > ?', key, Date.now()).toArray()[0];
+    return row ? row.value : null;
+  }
+
+  cacheSet(key: string, value: string, ttlMs: number): void {
+    const sql = this.cacheTable();
+    const now = Date.now();
+    // Sweeping expired rows on write keeps the table bounded without an alarm.
+    sql.exec('DELETE FROM answer_cache WHERE expires_at <= ?', now);
+    sql.exec('INSERT OR REPLACE INTO answer_cache (key, value, expires_at) VALUES (?, ?, ?)', key, value, now + Math.max(1, Math.round(ttlMs)));
+  }
+
+  cacheDelete(key: string): void {
+    this.cacheTable().exec('DELETE FROM answer_cache WHERE key = ?', key);
+  }
 }

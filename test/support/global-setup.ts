@@ -5,6 +5,7 @@ import { createDatabase, migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
+import { startGitHubServer } from './github-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ declare module 'vitest' {
     /** A separate, migrated database whose chain tests may tamper with. */
     scratchDatabaseUrl: string;
     upstash: { url: string; token: string } | null;
+    /** The local GitHub REST server for the visibility routes, and a URL where nothing listens. */
+    github: { url: string; token: string; unreachableUrl: string };
   }
 }
 
@@ -56,6 +59,10 @@ export default async function setup(project: TestProject) {
       console.warn('[test setup] SKIPPING the Upstash adapter tests: no redis-server binary found (apt-get install redis-server).');
       project.provide('upstash', null);
     }
+    const github = await startGitHubServer({ log });
+    stops.push(() => github.stop());
+    project.provide('github', { url: github.url, token: github.token, unreachableUrl: `http://127.0.0.1:${await freePort()}` });
+
     console.log(`[test setup] ledger: ${pg.kind} on ${pg.port} via bridge ${bridge.port}; upstash: ${redis ? `redis-server on ${redis.port}` : 'skipped'}`);
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

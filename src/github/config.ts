@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ApiError } from '../errors';
+
+export interface GitHubSettings {
+  token: string;
+  /** API root without a trailing slash (GitHub Enterprise Server: https://host/api/v3). */
+  apiUrl: string;
+  /** The default repository, `owner/name`. */
+  defaultRepo: string;
+  /** Repositories a caller may name with `repo=`, lower-cased; always includes the default. */
+  allowedRepos: string[];
+  /** How long a shaped answer is reused without asking GitHub at all. */
+  answerTtlMs: number;
+  /** How long a remembered ETag and its body are kept for conditional requests. */
+  etagTtlMs: number;
+  /** Per-request timeout towards GitHub. */
+  timeoutMs: number;
+}
+
+export type GitHubConfig = { configured: true; settings: GitHubSettings } | { configured: false; missing: string[] };
+
+const REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const GitHubVarsSchema = z.object({
+  GITHUB_TOKEN: optionalString,
+  GITHUB_REPO: optionalString.refine((v) => v === undefined || REPO.test(v), 'GITHUB_REPO must be owner/name'),
+  GITHUB_REPOS: optionalString,
+  GITHUB_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'GITHUB_API_URL must be an http(s) URL'),
+  GITHUB_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  GITHUB_ETAG_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  GITHUB_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+});
+
+/**
+ * Parse the GitHub section of the environment. Missing token or repository means
+ * "not configured" (routes answer 501); a malformed value fails loudly naming it.
+ */
+export function parseGitHubConfig(vars: Record<string, unknown>): GitHubConfig {
+  const parsed = GitHubVarsSchema.safeParse(vars);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ApiError('misconfigured', `GitHub configuration is invalid: ${detail}`);
+  }
+  const v = parsed.data;
+  const missing = [!v.GITHUB_TOKEN && 'GITHUB_TOKEN', !v.GITHUB_REPO && 'GITHUB_REPO'].filter((m): m is string => !!m);
+  if (missing.length > 0) return { configured: false, missing };
+
+  const extra = (v.GITHUB_REPOS ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const invalid = extra.filter((r) => !REPO.test(r));
+  if (invalid.length > 0) {
+    throw new ApiError('misconfigured', `GitHub configuration is invalid: GITHUB_REPOS entries must be owner/name (bad: ${invalid.slice(0, 3).join(', ')})`);
+  }
+  const allowed = [...new Set([v.GITHUB_REPO!, ...extra].map((r) => r.toLowerCase()))];
+  return {
+    configured: true,
+    settings: {
+      token: v.GITHUB_TOKEN!,
+      apiUrl: (v.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+      defaultRepo: v.GITHUB_REPO!,
+      allowedRepos: allowed,
+      answerTtlMs: v.GITHUB_CACHE_SECONDS * 1000,
+      etagTtlMs: v.GITHUB_ETAG_TTL_SECONDS * 1000,
+      timeoutMs: v.GITHUB_TIMEOUT_MS,
+    },
+  };
+}
+
+/** The repository a request is about: the default, or an allow-listed one. */
+export function resolveRepo(settings: GitHubSettings, requested: string | undefined): { owner: string; name: string; full: string } {
+  const full = requested?.trim() || settings.defaultRepo;
+  if (!REPO.test(full)) throw new ApiError('validation_failed', `repo must be owner/name, got "${full.slice(0, 80)}".`);
+  if (!settings.allowedRepos.includes(full.toLowerCase())) {
+    throw new ApiError('repo_not_allowed', `Repository ${full} is not in the configured allow-list (GITHUB_REPOS); allowed: ${settings.allowedRepos.join(', ')}.`);
+  }
+  const [owner, name] = full.split('/') as [string, string];
+  return { owner, name, full };
+}

@@ -1,0 +1,295 @@
+import type { AnswerCache } from '../cache/answer-cache';
+import { MAX_CACHED_VALUE_CHARS } from '../cache/answer-cache';
+import { ApiError } from '../errors';
+import type { Logger } from '../lib/log';
+import { GitHubClient, type RepoRef, type RawCommit } from './client';
+import { resolveRepo, type GitHubSettings } from './config';
+import type { RateLimit } from './errors';
+import { encodeCursor, positionFor, type PagePosition } from './paging';
+import {
+  fitToBound, isFailedJob, reviewStateOf, shapeCommit, shapeJob, shapePull, shapeRepository, shapeRun, shapeSearchHit,
+  summarizeChecks, type CommitSummary, type JobSummary, type PullSummary, type RepoOverview, type RunSummary, type SearchHit,
+} from './shape';
+
+/** An answer plus how it was obtained (for response headers and benchmarks). */
+export interface Answered<T> {
+  body: T;
+  /** True when the whole answer came from the answer cache without asking GitHub. */
+  cached: boolean;
+  /** Requests sent to GitHub for this answer, and how many of them GitHub answered 304. */
+  upstreamRequests: number;
+  notModified: number;
+  rateLimit: RateLimit | null;
+}
+
+export interface CommitFilters {
+  branch?: string;
+  path?: string;
+  since?: string;
+  until?: string;
+  author?: string;
+}
+
+export interface CommitsAnswer {
+  repo: string;
+  branch: string | null;
+  commits: CommitSummary[];
+  nextCursor: string | null;
+  truncated: boolean;
+}
+
+export interface RunsAnswer {
+  repo: string;
+  totalCount: number;
+  runs: RunSummary[];
+  nextCursor: string | null;
+  truncated: boolean;
+}
+
+export interface RunDetailAnswer {
+  repo: string;
+  run: RunSummary;
+  jobs: JobSummary[];
+  failedJobs: number;
+  truncated: boolean;
+}
+
+export interface PullsAnswer {
+  repo: string;
+  state: string;
+  pulls: PullSummary[];
+  nextCursor: string | null;
+  truncated: boolean;
+}
+
+export interface SearchAnswer {
+  repo: string;
+  query: string;
+  totalCount: number;
+  /** GitHub's own flag: its search timed out and the counts may be partial. */
+  incomplete: boolean;
+  hits: SearchHit[];
+  nextCursor: string | null;
+  truncated: boolean;
+}
+
+export interface ActivityAnswer {
+  repo: string;
+  commits: CommitSummary[];
+  runs: RunSummary[];
+  truncated: boolean;
+}
+
+export type RepoAnswer = RepoOverview & { repo: string; truncated: boolean };
+
+/** Failed jobs whose logs are read for one run detail. */
+const MAX_LOGGED_JOBS = 3;
+const FAN_OUT = 6;
+const SCOPE_QUALIFIER = /(^|[\s(])-?(repo|org|user|owner|enterprise):/i;
+
+/**
+ * The GitHub visibility domain: composes client calls into short answers, caches whole
+ * answers briefly, and keeps each answer under the size bound.
+ */
+export class GitHubService {
+  constructor(
+    readonly settings: GitHubSettings,
+    private readonly cache: AnswerCache | null,
+    private readonly namespace: string,
+    private readonly log: Logger,
+    private readonly fetchImpl?: typeof fetch,
+    private readonly defer?: (work: Promise<unknown>) => void,
+  ) {}
+
+  /** The same service, writing caches after the response through `waitUntil`. */
+  deferringWrites(ctx: { waitUntil(work: Promise<unknown>): void }): GitHubService {
+    return new GitHubService(this.settings, this.cache, this.namespace, this.log, this.fetchImpl, (work) => ctx.waitUntil(work));
+  }
+
+  /** A client of its own per answer, so its request counts describe that answer alone. */
+  client(): GitHubClient {
+    return new GitHubClient({ settings: this.settings, cache: this.cache, cacheNamespace: this.namespace, log: this.log, fetch: this.fetchImpl, defer: this.defer });
+  }
+
+  repo(requested?: string): RepoRef {
+    return resolveRepo(this.settings, requested);
+  }
+
+  /** The rate limit GitHub last reported to this deployment (for status pages). */
+  async lastRateLimit(): Promise<RateLimit | null> {
+    if (!this.cache) return null;
+    try {
+      const text = await this.cache.get(`${this.namespace}:ratelimit`);
+      return text ? (JSON.parse(text) as RateLimit) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  overview(repo: RepoRef): Promise<Answered<RepoAnswer>> {
+    return this.answer('repo', { repo: repo.full }, async (gh) => {
+      const [raw, languages, branches, release, openPulls] = await Promise.all([
+        gh.repository(repo),
+        gh.languages(repo),
+        gh.protectedBranches(repo),
+        gh.latestRelease(repo),
+        gh.openPullCount(repo),
+      ]);
+      const overview = shapeRepository(raw, languages, { items: branches.items, truncated: branches.next !== null }, release, openPulls);
+      return { repo: repo.full, ...overview, truncated: overview.protectedBranchesTruncated };
+    });
+  }
+
+  commits(repo: RepoRef, filters: CommitFilters, limit: number, cursor?: string): Promise<Answered<CommitsAnswer>> {
+    const position = positionFor(limit, cursor);
+    return this.answer('commits', { repo: repo.full, ...filters, ...position }, async (gh) => {
+      const { commits, next } = await this.commitsWithChecks(gh, repo, filters, position);
+      return fitToBound({ repo: repo.full, branch: filters.branch ?? null, commits, nextCursor: next ? encodeCursor(next) : null, truncated: next !== null }, ['commits']);
+    });
+  }
+
+  runs(repo: RepoRef, filters: { branch?: string; status?: string; workflow?: string }, limit: number, cursor?: string): Promise<Answered<RunsAnswer>> {
+    const position = positionFor(limit, cursor);
+    return this.answer('runs', { repo: repo.full, ...filters, ...position }, async (gh) => {
+      const page = await gh.workflowRuns(repo, filters, position);
+      const runs = page.items.map(shapeRun);
+      return fitToBound({ repo: repo.full, totalCount: page.totalCount ?? runs.length, runs, nextCursor: page.next ? encodeCursor(page.next) : null, truncated: page.next !== null }, ['runs']);
+    });
+  }
+
+  runDetail(repo: RepoRef, runId: number, logLines: number): Promise<Answered<RunDetailAnswer>> {
+    return this.answer('run', { repo: repo.full, runId, logLines }, async (gh) => {
+      const [run, jobList] = await Promise.all([gh.workflowRun(repo, runId), gh.runJobs(repo, runId)]);
+      const jobs = jobList.jobs.map(shapeJob);
+      const failed = jobList.jobs.filter(isFailedJob);
+      await Promise.all(
+        failed.slice(0, MAX_LOGGED_JOBS).map(async (raw) => {
+          const job = jobs.find((j) => j.id === raw.id)!;
+          try {
+            job.logTail = await gh.jobLogTail(repo, raw.id, logLines);
+          } catch (error) {
+            // An expired or withheld log should not hide the rest of the answer.
+            if (error instanceof ApiError && (error.code === 'not_found' || error.code === 'upstream_error')) {
+              job.logTail = { unavailable: error.message };
+            } else throw error;
+          }
+        }),
+      );
+      return fitToBound({ repo: repo.full, run: shapeRun(run), jobs, failedJobs: failed.length, truncated: jobList.truncated }, ['jobs']);
+    });
+  }
+
+  pulls(repo: RepoRef, state: 'open' | 'closed' | 'all', limit: number, cursor?: string): Promise<Answered<PullsAnswer>> {
+    const position = positionFor(limit, cursor);
+    return this.answer('pulls', { repo: repo.full, state, ...position }, async (gh) => {
+      const page = await gh.pulls(repo, state, position);
+      const pulls = await mapLimit(page.items, FAN_OUT, async (pull) => {
+        const open = pull.state === 'open';
+        const [detail, reviews, status, checkRuns] = await Promise.all([
+          open ? gh.pull(repo, pull.number) : Promise.resolve(null),
+          gh.reviews(repo, pull.number),
+          gh.combinedStatus(repo, pull.head.sha),
+          gh.checkRuns(repo, pull.head.sha),
+        ]);
+        return shapePull(pull, detail, reviewStateOf(reviews), summarizeChecks(status, checkRuns.check_runs));
+      });
+      return fitToBound({ repo: repo.full, state, pulls, nextCursor: page.next ? encodeCursor(page.next) : null, truncated: page.next !== null }, ['pulls']);
+    });
+  }
+
+  /** Live code search: never served from the answer cache (ETags still spare the rate limit). */
+  search(repo: RepoRef, query: string, limit: number, cursor?: string): Promise<Answered<SearchAnswer>> {
+    // GitHub ORs repeated scope qualifiers: `x repo:other/y` would search outside the allow-list.
+    if (SCOPE_QUALIFIER.test(query)) {
+      throw new ApiError('validation_failed', 'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.');
+    }
+    const position = positionFor(limit, cursor);
+    return this.answer('search', { repo: repo.full, query, ...position }, async (gh) => {
+      const page = await gh.searchCode(repo, query, position);
+      const hits = page.items.map(shapeSearchHit);
+      return fitToBound(
+        { repo: repo.full, query, totalCount: page.totalCount ?? hits.length, incomplete: page.incomplete, hits, nextCursor: page.next ? encodeCursor(page.next) : null, truncated: page.next !== null },
+        ['hits'],
+      );
+    }, { cacheAnswer: false });
+  }
+
+  activity(repo: RepoRef, limit: number): Promise<Answered<ActivityAnswer>> {
+    return this.answer('activity', { repo: repo.full, limit }, async (gh) => {
+      const position = { page: 1, perPage: limit };
+      const [commits, runs] = await Promise.all([this.commitsWithChecks(gh, repo, {}, position), gh.workflowRuns(repo, {}, position)]);
+      return fitToBound(
+        { repo: repo.full, commits: commits.commits, runs: runs.items.map(shapeRun), truncated: commits.next !== null || runs.next !== null },
+        ['commits', 'runs'],
+      );
+    });
+  }
+
+  private async commitsWithChecks(gh: GitHubClient, repo: RepoRef, filters: CommitFilters, position: PagePosition) {
+    const page = await gh.commits(repo, { sha: filters.branch, path: filters.path, since: filters.since, until: filters.until, author: filters.author }, position);
+    const commits = await mapLimit(page.items, FAN_OUT, async (commit: RawCommit) => {
+      const [status, checkRuns] = await Promise.all([gh.combinedStatus(repo, commit.sha), gh.checkRuns(repo, commit.sha)]);
+      return shapeCommit(commit, summarizeChecks(status, checkRuns.check_runs));
+    });
+    return { commits, next: page.next };
+  }
+
+  /** Serve from the answer cache when fresh, else produce with a fresh client and remember it. */
+  private async answer<T>(name: string, params: Record<string, unknown>, produce: (gh: GitHubClient) => Promise<T>, options: { cacheAnswer?: boolean } = {}): Promise<Answered<T>> {
+    const useCache = options.cacheAnswer !== false && this.cache !== null && this.settings.answerTtlMs > 0;
+    const key = `${this.namespace}:answer:${name}:${stableKey(params)}`;
+    if (useCache) {
+      const hit = await this.safeGet(key);
+      if (hit) {
+        const stored = JSON.parse(hit) as { body: T; rateLimit: RateLimit | null };
+        return { body: stored.body, cached: true, upstreamRequests: 0, notModified: 0, rateLimit: stored.rateLimit };
+      }
+    }
+    const gh = this.client();
+    const body = await produce(gh);
+    const rateLimit = gh.rateLimit;
+    if (useCache) await this.safeSet(key, JSON.stringify({ body, rateLimit }), this.settings.answerTtlMs);
+    if (rateLimit && this.cache) await this.safeSet(`${this.namespace}:ratelimit`, JSON.stringify(rateLimit), 3_600_000);
+    return { body, cached: false, upstreamRequests: gh.stats.requests, notModified: gh.stats.notModified, rateLimit };
+  }
+
+  private async safeGet(key: string): Promise<string | null> {
+    try {
+      return await this.cache!.get(key);
+    } catch (error) {
+      this.log.warn('github answer cache read failed', { reason: String(error).slice(0, 200) });
+      return null;
+    }
+  }
+
+  private async safeSet(key: string, value: string, ttlMs: number): Promise<void> {
+    if (value.length > MAX_CACHED_VALUE_CHARS) return;
+    const write = this.cache!.set(key, value, ttlMs).catch((error: unknown) => {
+      this.log.warn('github answer cache write failed', { reason: String(error).slice(0, 200) });
+    });
+    if (this.defer) this.defer(write);
+    else await write;
+  }
+}
+
+function stableKey(params: Record<string, unknown>): string {
+  return Object.keys(params)
+    .sort()
+    .filter((k) => params[k] !== undefined)
+    .map((k) => `${k}=${encodeURIComponent(String(params[k]))}`)
+    .join('&');
+}
+
+/** Run `work` over `items` with at most `limit` in flight, keeping order. */
+export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,52 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
+import { guard, ALL_CLIENTS } from '../../auth/guard';
+import type { AppEnv } from '../../app-env';
+import { CursorParam, NextCursorField, RepoParam, SearchHitSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+
+const SearchSchema = z
+  .object({
+    repo: z.string(),
+    query: z.string(),
+    totalCount: z.number().int(),
+    incomplete: z.boolean(),
+    hits: z.array(SearchHitSchema),
+    nextCursor: NextCursorField,
+    truncated: TruncatedField,
+  })
+  .openapi('GitHubCodeSearch');
+
+export const searchGitHubCodeRoute = createRoute({
+  method: 'get',
+  path: '/search',
+  operationId: 'searchGitHubCode',
+  summary: 'Live GitHub code search',
+  description: "Runs GitHub's own code search in the repository for an exact identifier or string; returns file paths, URLs and the matching lines in context. Live, not from the index.",
+  middleware: guard({ clients: ALL_CLIENTS }),
+  request: {
+    query: z.object({
+      q: z.string().trim().min(1).max(256).openapi({ description: 'Identifier or string; GitHub qualifiers like path: or language: work.' }),
+      repo: RepoParam,
+      limit: limitParam(10, 30),
+      cursor: CursorParam,
+    }),
+  },
+  responses: {
+    200: jsonResponse('Matching files with fragments.', SearchSchema),
+    ...errorResponses,
+    ...notFoundResponse,
+    ...upstreamResponses,
+    ...notConfiguredResponse,
+  },
+});
+
+export type GitHubSearchResponse = z.infer<typeof SearchSchema>;
+
+export const searchGitHubCode: RouteHandler<typeof searchGitHubCodeRoute, AppEnv> = async (c) => {
+  const { q, repo, limit, cursor } = c.req.valid('query');
+  const github = githubFor(c);
+  const answered = await github.search(github.repo(repo), q, limit, cursor);
+  setGitHubHeaders(c, answered);
+  return c.json(answered.body satisfies GitHubSearchResponse, 200);
+};

@@ -1,0 +1,37 @@
+import { expect, inject } from 'vitest';
+import type { RepoScenario } from '../support/github-server';
+import type { CallResult } from '../support/http';
+
+export const github = inject('github');
+
+/** A fresh repository name and project per test, so server state and caches never meet. */
+export function freshRepo(owner = 'acme'): string {
+  return `${owner}/t-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function githubEnv(repo: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    GITHUB_TOKEN: github.token,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPO: repo,
+    PROJECT_ID: `gh-${crypto.randomUUID().slice(0, 12)}`,
+    ...extra,
+  };
+}
+
+export async function scenario(repo: string, body: RepoScenario): Promise<void> {
+  const response = await fetch(`${github.url}/_control/repos/${repo}`, { method: 'POST', body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+  await response.text();
+}
+
+export async function serverStats(repo: string): Promise<{ requests: number; notModified: number; paths: Record<string, number> }> {
+  const response = await fetch(`${github.url}/_control/repos/${repo}/stats`);
+  return (await response.json()) as { requests: number; notModified: number; paths: Record<string, number> };
+}
+
+/** The configured token must never appear in anything the API sends back. */
+export function expectNoToken(result: CallResult): void {
+  expect(result.text.includes(github.token), 'response contains the GitHub token').toBe(false);
+  result.headers.forEach((value) => expect(value.includes(github.token), 'a header contains the GitHub token').toBe(false));
+}
