@@ -10,6 +10,8 @@ import { createRouter } from './routes/router';
 import { healthRouter } from './routes/health';
 import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
+import { wordpressRouter } from './routes/wordpress';
+import { cloudwaysRouter } from './routes/cloudways';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -85,6 +87,8 @@ export function createApp() {
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
+  app.route('/ai/wordpress', wordpressRouter());
+  app.route('/ai/cloudways', cloudwaysRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));

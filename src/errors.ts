@@ -150,3 +150,6 @@ export const upstreamResponses = {
   429: problemContent('An upstream rate limit was hit; retry after `retryAfter` seconds (`rate_limited`).'),
   502: problemContent('An upstream service answered with an error (`upstream_error`).'),
 } as const;
+export const notConfiguredResponse = {
+  501: problemContent('The backend this operation needs is not configured (`not_configured`).'),
+} as const;

@@ -8,6 +8,7 @@ import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import type { Logger } from './lib/log';
+import { buildHosting, type Hosting } from './hosting/service';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -19,6 +20,10 @@ export interface Services {
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
+  /** WordPress and Cloudways adapters, parsed on first use (a hosting misconfiguration only fails hosting calls). */
+  readonly hosting: Hosting;
+  /** The R2 bucket audit archives go to, when bound. */
+  archive?: R2Bucket;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -34,6 +39,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
   const events: EventPublisher = new SilentEventPublisher();
+  let hosting: Hosting | undefined;
   const services: Services = {
     config,
     log,
@@ -50,6 +56,11 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
+    get hosting() {
+      hosting ??= buildHosting(config.vars);
+      return hosting;
+    },
+    archive: env.ARCHIVE,
   };
   return services;
 }

@@ -5,6 +5,9 @@ import { migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
+import { startWordPressServer } from './wordpress-server';
+import { startCloudwaysServer } from './cloudways-server';
+import { createIsolatedDatabase } from './isolated-database';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +17,12 @@ declare module 'vitest' {
     deadDatabaseWsProxy: string;
     postgresKind: string;
     upstash: { url: string; token: string } | null;
+    /** A local WordPress stand-in; sites live under `${wordpressUrl}/${scenario}`. */
+    wordpressUrl: string;
+    /** A local Cloudways API stand-in; `${cloudwaysUrl}/${scenario}/${run}/api/v1`. */
+    cloudwaysUrl: string;
+    /** A second, migrated database for tests that change the whole audit chain (null on PGlite). */
+    isolatedDatabaseUrl: string | null;
   }
 }
 
@@ -39,6 +48,14 @@ export default async function setup(project: TestProject) {
     project.provide('databaseWsProxy', wsProxy);
     project.provide('deadDatabaseWsProxy', `127.0.0.1:${deadBridge.port}`);
     project.provide('postgresKind', pg.kind);
+    project.provide('isolatedDatabaseUrl', await createIsolatedDatabase(pg, wsProxy));
+
+    const wordpress = await startWordPressServer();
+    stops.push(() => wordpress.stop());
+    project.provide('wordpressUrl', wordpress.url);
+    const cloudways = await startCloudwaysServer();
+    stops.push(() => cloudways.stop());
+    project.provide('cloudwaysUrl', cloudways.url);
 
     const redis = await startRedisServer({ log });
     if (redis) {
