@@ -12,7 +12,11 @@ import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
 import { wordpressRouter } from './routes/wordpress';
 import { cloudwaysRouter } from './routes/cloudways';
+import { statusRouter } from './routes/status';
+import { maintenanceRouter } from './routes/maintenance';
+import { metricsRouter } from './routes/metrics';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
+import { collectMetrics } from './metrics/middleware';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -84,11 +88,16 @@ export function createApp() {
     }
   });
 
+  app.use('/ai/*', collectMetrics);
+
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
   app.route('/ai/wordpress', wordpressRouter());
   app.route('/ai/cloudways', cloudwaysRouter());
+  app.route('/ai/status', statusRouter());
+  app.route('/ai/maintenance', maintenanceRouter());
+  app.route('/ai/metrics', metricsRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));

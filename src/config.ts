@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiError } from './errors';
 import { parseKeyTable, type KeyEntry } from './auth/keys';
 import type { ContextStoreObject } from './objects/context-store';
+import type { MetricsObject } from './objects/metrics';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {
@@ -12,6 +13,7 @@ export interface Env {
   AI?: unknown;
   ASSETS?: Fetcher;
   ARCHIVE?: R2Bucket;
+  METRICS?: DurableObjectNamespace<MetricsObject>;
   [name: string]: unknown;
 }
 

@@ -9,6 +9,7 @@ import { DurableObjectContextStore } from './adapters/context-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import type { Logger } from './lib/log';
 import { buildHosting, type Hosting } from './hosting/service';
+import { DurableObjectMetricsSink, NoMetricsSink, type MetricsSink } from './metrics/sink';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -22,6 +23,8 @@ export interface Services {
   context(caller: Caller): ContextService;
   /** WordPress and Cloudways adapters, parsed on first use (a hosting misconfiguration only fails hosting calls). */
   readonly hosting: Hosting;
+  /** Request metrics, aggregated per project in a Durable Object when METRICS is bound. */
+  metrics: MetricsSink;
   /** The R2 bucket audit archives go to, when bound. */
   archive?: R2Bucket;
 }
@@ -60,6 +63,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
       hosting ??= buildHosting(config.vars);
       return hosting;
     },
+    metrics: env.METRICS ? new DurableObjectMetricsSink(env.METRICS, config.projectId) : new NoMetricsSink(),
     archive: env.ARCHIVE,
   };
   return services;

@@ -14,6 +14,10 @@ const VerifySchema = z
       .object({ seq: z.number().int(), reason: z.string() })
       .optional()
       .openapi({ description: 'The first entry that breaks the chain, when it is not intact.' }),
+    archivedThrough: z
+      .object({ seq: z.number().int(), hash: z.string(), archiveKey: z.string() })
+      .optional()
+      .openapi({ description: 'After rotation: entries up to seq were archived to R2; the chain is checked from this hash.' }),
   })
   .openapi('AuditVerification');
 
