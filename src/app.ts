@@ -15,7 +15,7 @@ import { cloudwaysRouter } from './routes/cloudways';
 import { statusRouter } from './routes/status';
 import { maintenanceRouter } from './routes/maintenance';
 import { metricsRouter } from './routes/metrics';
-import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
+import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -100,7 +100,12 @@ export function createApp() {
   app.route('/ai/metrics', metricsRouter());
 
   registerSecurityScheme(app);
-  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));
+  app.get('/openapi.json', (c) => {
+    const profile = c.req.query('profile');
+    if (profile !== undefined && profile !== 'gpt') throw new ApiError('validation_failed', 'profile must be "gpt" or omitted.');
+    const document = buildOpenApiDocument(app, new URL(c.req.url).origin);
+    return c.json(profile === 'gpt' ? gptProfile(document) : document);
+  });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
   app.notFound((c) => problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`), c.var.requestId ?? crypto.randomUUID()));
