@@ -15,6 +15,7 @@ import { cloudwaysRouter } from './routes/cloudways';
 import { statusRouter } from './routes/status';
 import { maintenanceRouter } from './routes/maintenance';
 import { metricsRouter } from './routes/metrics';
+import { reviewRouter } from './routes/review';
 import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
 
@@ -98,6 +99,7 @@ export function createApp() {
   app.route('/ai/status', statusRouter());
   app.route('/ai/maintenance', maintenanceRouter());
   app.route('/ai/metrics', metricsRouter());
+  app.route('/ai/review', reviewRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {

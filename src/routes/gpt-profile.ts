@@ -6,6 +6,7 @@
  */
 export const GPT_OPERATIONS: readonly string[] = [
   // review and health
+  'getReview',
   'getStatus',
   'getStatusHistory',
   'getWordPressHealth',
