@@ -26,6 +26,24 @@ export async function migrateDatabase(target: MigrateTarget): Promise<void> {
   }
 }
 
+/** Create a database next to the one `url` names (if missing) and return its URL. */
+export async function createDatabase(url: string, wsProxy: string | undefined, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`createDatabase: invalid name ${name}`);
+  neonConfig.webSocketConstructor = ws;
+  if (wsProxy) applyNeonLocalSettings(neonConfig, wsProxy);
+  const pool = new Pool({ connectionString: url, max: 1 });
+  pool.on('error', () => undefined);
+  try {
+    const { rowCount } = await pool.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await pool.query(`create database ${name}`);
+  } finally {
+    await pool.end();
+  }
+  const next = new URL(url);
+  next.pathname = `/${name}`;
+  return next.toString();
+}
+
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) {

@@ -27,8 +27,8 @@ describe('POST /ai/maintenance/{job} for jobs the indexer provides', () => {
 });
 
 // Rotation rewrites the whole chain, so it runs against its own database.
-describe.skipIf(!isolatedDatabaseUrl)('audit rotation', () => {
-  const db = { DATABASE_URL: isolatedDatabaseUrl! };
+describe('audit rotation', () => {
+  const db = { DATABASE_URL: isolatedDatabaseUrl };
   const write = async (n: number) => {
     const e = { ...db, PROJECT_ID: `rot-${crypto.randomUUID().slice(0, 8)}` };
     for (let i = 0; i < n; i++) expectStatus(await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: `b${i}` } }), 200);

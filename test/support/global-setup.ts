@@ -1,13 +1,12 @@
 import type { TestProject } from 'vitest/node';
 import { startLocalPostgres } from '../../src/local/postgres';
 import { startPgWebSocketBridge } from '../../src/local/pg-ws-bridge';
-import { migrateDatabase } from '../../src/tools/migrate';
+import { createDatabase, migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
 import { startWordPressServer } from './wordpress-server';
 import { startCloudwaysServer } from './cloudways-server';
-import { createIsolatedDatabase } from './isolated-database';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,13 +15,15 @@ declare module 'vitest' {
     /** A bridge whose Postgres is not there: for "ledger down" tests. */
     deadDatabaseWsProxy: string;
     postgresKind: string;
+    /** A separate, migrated database whose chain tests may tamper with. */
+    scratchDatabaseUrl: string;
     upstash: { url: string; token: string } | null;
     /** A local WordPress stand-in; sites live under `${wordpressUrl}/${scenario}`. */
     wordpressUrl: string;
     /** A local Cloudways API stand-in; `${cloudwaysUrl}/${scenario}/${run}/api/v1`. */
     cloudwaysUrl: string;
-    /** A second, migrated database for tests that change the whole audit chain (null on PGlite). */
-    isolatedDatabaseUrl: string | null;
+    /** A migrated database of its own for audit rotation, which rewrites the whole chain. */
+    isolatedDatabaseUrl: string;
   }
 }
 
@@ -40,6 +41,9 @@ export default async function setup(project: TestProject) {
     stops.push(() => bridge.stop());
     const wsProxy = `127.0.0.1:${bridge.port}`;
     await migrateDatabase({ url: pg.url, wsProxy });
+    // A second database for tests that must damage the ledger (tamper detection) without touching the shared chain.
+    const scratchUrl = await createDatabase(pg.url, wsProxy, 'hezlep_scratch');
+    await migrateDatabase({ url: scratchUrl, wsProxy });
 
     const deadBridge = await startPgWebSocketBridge({ target: { host: '127.0.0.1', port: await freePort() }, log });
     stops.push(() => deadBridge.stop());
@@ -48,7 +52,11 @@ export default async function setup(project: TestProject) {
     project.provide('databaseWsProxy', wsProxy);
     project.provide('deadDatabaseWsProxy', `127.0.0.1:${deadBridge.port}`);
     project.provide('postgresKind', pg.kind);
-    project.provide('isolatedDatabaseUrl', await createIsolatedDatabase(pg, wsProxy));
+    project.provide('scratchDatabaseUrl', scratchUrl);
+    // Audit rotation rewrites the whole chain: its own database, apart from the tamper tests' scratch one.
+    const rotationUrl = await createDatabase(pg.url, wsProxy, 'hezlep_rotation');
+    await migrateDatabase({ url: rotationUrl, wsProxy });
+    project.provide('isolatedDatabaseUrl', rotationUrl);
 
     const wordpress = await startWordPressServer();
     stops.push(() => wordpress.stop());

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectStatus } from '../support/http';
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+async function operations() {
+  const doc = await call('GET', '/openapi.json');
+  expectStatus(doc, 200);
+  const ops: { method: string; path: string; op: any }[] = [];
+  for (const [path, item] of Object.entries<any>(doc.body.paths)) {
+    for (const method of METHODS) if (item[method]) ops.push({ method, path, op: item[method] });
+  }
+  return { doc: doc.body, ops };
+}
+
+describe('GET /openapi.json', () => {
+  it('is OpenAPI 3.1 with servers from the request URL and an x-api-key scheme', async () => {
+    const { doc } = await operations();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers).toEqual([{ url: 'http://hezlep.test' }]);
+    expect(doc.components.securitySchemes.ApiKeyAuth).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+    expect(doc.security).toEqual([{ ApiKeyAuth: [] }]);
+  });
+
+  it('gives every operation a unique camelCase operationId, a summary and a description a GPT Action accepts', async () => {
+    const { ops } = await operations();
+    expect(ops.length).toBeGreaterThan(5);
+    const ids = ops.map(({ op }) => op.operationId);
+    expect(new Set(ids).size, `duplicate operationIds: ${ids}`).toBe(ids.length);
+    for (const { method, path, op } of ops) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expect(op.operationId, where).toMatch(/^[a-z][A-Za-z0-9]+$/);
+      expect(op.summary, where).toBeTruthy();
+      expect(op.description, where).toBeTruthy();
+      expect(op.description.length, `${where} description is ${op.description.length} characters`).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('documents the shared problem responses on every authenticated operation', async () => {
+    const { ops } = await operations();
+    for (const { method, path, op } of ops) {
+      if (Array.isArray(op.security) && op.security.length === 0) continue;
+      for (const status of ['400', '401', '403', '500', '503']) {
+        expect(op.responses[status]?.content?.['application/problem+json'], `${method} ${path} lacks ${status}`).toBeTruthy();
+      }
+    }
+  });
+
+  it('lists every route the app serves (nothing undocumented under /ai)', async () => {
+    const { ops } = await operations();
+    const documented = new Set(ops.map(({ method, path }) => `${method} ${path}`));
+    for (const expected of ['get /ai/context', 'put /ai/context', 'patch /ai/context', 'delete /ai/context', 'get /ai/audit', 'get /ai/audit/verify', 'get /healthz']) {
+      expect(documented.has(expected), `${expected} missing from ${[...documented]}`).toBe(true);
+    }
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const docs = await call('GET', '/docs');
+    expectStatus(docs, 200);
+    expect(docs.text).toContain('/openapi.json');
+  });
+});
