@@ -1,47 +1,36 @@
-import { unstable_dev } from 'wrangler';
-import { startLocalPostgres } from '../../local/postgres';
-import { startPgWebSocketBridge } from '../../local/pg-ws-bridge';
-import { migrateDatabase } from '../migrate';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalService } from '../../local/service';
+import { keyFor } from '../../local/dev-keys';
+import { freePort } from '../../../test/support/ports';
 import { startWordPressServer, WORDPRESS_APP_PASSWORD, WORDPRESS_USER } from '../../../test/support/wordpress-server';
 import { startCloudwaysServer, CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL } from '../../../test/support/cloudways-server';
+import { printTable, runLoad, type LoadResult } from './load';
 
-const KEY = 'bench-human-key-0123456789abcdef';
-const ROUNDS = 60;
+const SEQUENTIAL_ROUNDS = 60;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /**
- * Latency of GET /ai/review, /ai/status and /ai/metrics through wrangler's local
- * runtime, against a local Postgres (behind the WebSocket bridge), the embedded
- * context store and the local WordPress and Cloudways stand-ins.
+ * GET /ai/review, /ai/status and /ai/metrics against the local service, with the
+ * local WordPress and Cloudways stand-ins: one request at a time (the latency a
+ * GPT sees for "review the full project"), then under load.
  */
 export async function run(): Promise<void> {
-  const stops: (() => Promise<unknown>)[] = [];
+  const wordpress = await startWordPressServer();
+  const cloudways = await startCloudwaysServer();
+  const stateDir = mkdtempSync(join(tmpdir(), 'hezlep-bench-'));
+  chmodSync(stateDir, 0o755); // Postgres runs as its own user when we are root and must reach its data dir
+  const rows: LoadResult[] = [];
   try {
-    const pg = await startLocalPostgres();
-    stops.push(() => pg.stop());
-    const bridge = await startPgWebSocketBridge({ target: { host: pg.host, port: pg.port } });
-    stops.push(() => bridge.stop());
-    const wsProxy = `127.0.0.1:${bridge.port}`;
-    await migrateDatabase({ url: pg.url, wsProxy });
-    const wordpress = await startWordPressServer();
-    stops.push(() => wordpress.stop());
-    const cloudways = await startCloudwaysServer();
-    stops.push(() => cloudways.stop());
-
-    const worker = await unstable_dev('src/index.ts', {
-      config: 'wrangler.toml',
-      local: true,
-      logLevel: 'none',
-      experimental: { disableExperimentalWarning: true },
+    const service = await startLocalService({
+      port: await freePort(),
+      stateDir,
       vars: {
-        HEZLEP_API_KEYS: JSON.stringify([{ client: 'human', person: 'bench', key: KEY }]),
-        DATABASE_URL: pg.url,
-        DATABASE_WS_PROXY: wsProxy,
-        LOG_LEVEL: 'silent',
-        PROJECT_ID: 'bench',
+        LOG_LEVEL: 'warn',
         WP_REST_ENDPOINT: `${wordpress.url}/healthy/wp-json`,
         WP_USER: WORDPRESS_USER,
         WP_APP_PASSWORD: WORDPRESS_APP_PASSWORD,
@@ -50,38 +39,35 @@ export async function run(): Promise<void> {
         CW_API_KEY: CLOUDWAYS_API_KEY,
       },
     });
-    stops.push(() => worker.stop());
-    const headers = { 'x-api-key': KEY, 'content-type': 'application/json' };
-    await worker.fetch('/ai/context', { method: 'PUT', headers, body: JSON.stringify({ branch: 'main', currentTask: 'bench' }) });
-
-    for (const path of ['/ai/review', '/ai/status', '/ai/metrics']) {
-      for (let i = 0; i < 5; i++) await (await worker.fetch(path, { headers })).text(); // warm-up
-      const times: number[] = [];
-      let bytes = 0;
-      for (let i = 0; i < ROUNDS; i++) {
-        const started = performance.now();
-        const response = await worker.fetch(path, { headers });
-        const text = await response.text();
-        times.push(performance.now() - started);
-        if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 200)}`);
-        bytes = text.length;
+    try {
+      const headers = { 'x-api-key': keyFor(service.keys, 'human'), 'content-type': 'application/json' };
+      await fetch(`${service.url}/ai/context`, { method: 'PUT', headers, body: JSON.stringify({ branch: 'main', currentTask: 'bench the review' }) });
+      console.log(`One request at a time, ${SEQUENTIAL_ROUNDS} rounds after 5 warm-up requests:`);
+      for (const path of ['/ai/review', '/ai/status', '/ai/metrics']) {
+        for (let i = 0; i < 5; i++) await (await fetch(`${service.url}${path}`, { headers })).text();
+        const times: number[] = [];
+        let bytes = 0;
+        for (let i = 0; i < SEQUENTIAL_ROUNDS; i++) {
+          const started = performance.now();
+          const response = await fetch(`${service.url}${path}`, { headers });
+          const text = await response.text();
+          times.push(performance.now() - started);
+          if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 200)}`);
+          bytes = text.length;
+        }
+        times.sort((a, b) => a - b);
+        console.log(`  ${path.padEnd(12)} p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1)!.toFixed(1)} ms  body ${bytes} B`);
       }
-      times.sort((a, b) => a - b);
-      console.log(
-        `${path.padEnd(12)} n=${ROUNDS} p50=${percentile(times, 50).toFixed(1)} ms p99=${percentile(times, 99).toFixed(1)} ms max=${times.at(-1)!.toFixed(1)} ms body=${bytes} B`,
-      );
+      rows.push(await runLoad({ name: 'GET /ai/review', url: `${service.url}/ai/review`, headers }));
+      rows.push(await runLoad({ name: 'GET /ai/status', url: `${service.url}/ai/status`, headers }));
+      rows.push(await runLoad({ name: 'GET /ai/metrics', url: `${service.url}/ai/metrics`, headers }));
+    } finally {
+      await service.stop();
     }
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    rmSync(stateDir, { recursive: true, force: true });
+    await wordpress.stop();
+    await cloudways.stop();
   }
-}
-
-if (process.argv[1]?.endsWith('bench/status.ts')) {
-  run().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  printTable('Review, status and metrics (8 connections, 5 s each, wrangler dev on loopback)', rows);
 }
