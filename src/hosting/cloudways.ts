@@ -90,7 +90,10 @@ export class CloudwaysClient {
       },
       this.limits.timeoutMs,
     );
-    if (outcome.kind !== 'answered' || !outcome.response.ok) throw upstreamError('The Cloudways API', outcome, this.limits.timeoutMs);
+    if (outcome.kind !== 'answered' || !outcome.response.ok) {
+      if (outcome.kind === 'answered') await outcome.response.body?.cancel();
+      throw upstreamError('The Cloudways API', outcome, this.limits.timeoutMs);
+    }
     const body = await readJson<{ access_token?: string; expires_in?: number }>(outcome.response, this.limits.timeoutMs).catch(() => ({}) as never);
     if (!body?.access_token) throw new ApiError('upstream_error', 'The Cloudways API answered the token request without an access token.');
     const lifetimeMs = Math.max(0, (Number(body.expires_in) || 3600) * 1000 - EXPIRY_MARGIN_MS);
@@ -126,7 +129,10 @@ export class CloudwaysClient {
 
   private async json<T>(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<{ body: T; ms: number }> {
     const outcome = await this.call(method, path, form);
-    if (outcome.kind !== 'answered' || !outcome.response.ok) throw upstreamError('The Cloudways API', outcome, this.limits.timeoutMs);
+    if (outcome.kind !== 'answered' || !outcome.response.ok) {
+      if (outcome.kind === 'answered') await outcome.response.body?.cancel();
+      throw upstreamError('The Cloudways API', outcome, this.limits.timeoutMs);
+    }
     try {
       return { body: await readJson<T>(outcome.response, this.limits.timeoutMs), ms: outcome.ms };
     } catch (error) {

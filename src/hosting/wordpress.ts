@@ -57,6 +57,7 @@ export class WordPressClient {
     const index = await callUpstream(`${this.settings.endpoint}/`, { headers: this.headers() }, timeoutMs);
     if (index.kind !== 'answered') return { ...base, ...notAnswering('The WordPress REST API', index, timeoutMs) };
     if (!index.response.ok) {
+      await index.response.body?.cancel();
       return {
         ...base,
         state: index.response.status >= 500 ? 'down' : 'degraded',
@@ -107,7 +108,11 @@ export class WordPressClient {
   private async version(home: string | undefined): Promise<string | null> {
     if (!home) return null;
     const feed = await callUpstream(`${home.replace(/\/+$/, '')}/?feed=rss2`, { headers: { accept: 'application/rss+xml' } }, this.limits.timeoutMs);
-    if (feed.kind !== 'answered' || !feed.response.ok) return null;
+    if (feed.kind !== 'answered') return null;
+    if (!feed.response.ok) {
+      await feed.response.body?.cancel();
+      return null;
+    }
     const text = await feed.response.text().catch(() => '');
     return /<generator>[^<]*[?&]v=([0-9][0-9A-Za-z.-]*)<\/generator>/.exec(text)?.[1] ?? null;
   }
@@ -128,8 +133,10 @@ export class WordPressClient {
     const outcome = await callUpstream(`${this.settings.endpoint}/wp-site-health/v1/tests/${test}`, { headers: this.headers() }, this.limits.timeoutMs);
     if (outcome.kind !== 'answered') return { test, status: 'unavailable', label: outcome.kind === 'timeout' ? 'timed out' : 'unreachable' };
     const { response } = outcome;
-    if (response.status === 401 || response.status === 403) return 'refused';
-    if (!response.ok) return { test, status: 'unavailable', label: `HTTP ${response.status}` };
+    if (!response.ok) {
+      await response.body?.cancel();
+      return response.status === 401 || response.status === 403 ? 'refused' : { test, status: 'unavailable', label: `HTTP ${response.status}` };
+    }
     try {
       const body = await readJson<{ status?: string; label?: string }>(response, this.limits.timeoutMs);
       const status = body.status === 'good' || body.status === 'recommended' || body.status === 'critical' ? body.status : 'unavailable';

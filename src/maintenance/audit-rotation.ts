@@ -86,3 +86,22 @@ export async function rotateAudit({ services, caller }: MaintenanceContext): Pro
   await services.audit(caller).record({ action: 'maintenance.audit-rotation', target: 'maintenance:audit-rotation', summary, detail: details });
   return { summary, details, audited: true };
 }
+
+/**
+ * Cross-check the checkpoint verification starts from against the archive object
+ * it names: a forged checkpoint (to hide removed entries) would also need the R2
+ * object rewritten. Returns why it does not match, or undefined.
+ */
+export async function checkArchiveCheckpoint(
+  archive: R2Bucket | undefined,
+  checkpoint: { seq: number; hash: string; archiveKey: string },
+): Promise<string | undefined> {
+  if (!archive) return undefined;
+  const head = await archive.head(checkpoint.archiveKey);
+  if (!head) return `the archive object ${checkpoint.archiveKey} named by the checkpoint is missing`;
+  const meta = head.customMetadata ?? {};
+  if (meta.lastSeq !== String(checkpoint.seq) || meta.lastHash !== checkpoint.hash) {
+    return `the checkpoint does not match its archive object ${checkpoint.archiveKey}`;
+  }
+  return undefined;
+}

@@ -43,8 +43,8 @@ export class DurableObjectMetricsSink implements MetricsSink {
 
   async flush(): Promise<void> {
     const batch = pending.get(this.project);
+    pending.delete(this.project);
     if (!batch?.length) return;
-    pending.set(this.project, []);
     try {
       await this.stub().record(batch);
     } catch (error) {

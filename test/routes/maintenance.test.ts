@@ -93,6 +93,17 @@ describe('audit rotation', () => {
     expect(final.intact, JSON.stringify(final)).toBe(true);
     expect(final.archivedThrough!.seq).toBeGreaterThan(lastSeq);
 
+    // A checkpoint whose archive object is gone (or differs) is reported, not trusted.
+    const key = final.archivedThrough!.archiveKey;
+    const original = await env.ARCHIVE!.get(key);
+    const saved = { text: await original!.text(), customMetadata: original!.customMetadata };
+    await env.ARCHIVE!.delete(key);
+    expect(await verify()).toMatchObject({ intact: false, firstBad: { seq: final.archivedThrough!.seq, reason: expect.stringContaining('is missing') } });
+    await env.ARCHIVE!.put(key, saved.text, { customMetadata: { ...saved.customMetadata, lastHash: '0'.repeat(64) } });
+    expect(await verify()).toMatchObject({ intact: false, firstBad: { reason: expect.stringContaining('does not match') } });
+    await env.ARCHIVE!.put(key, saved.text, { customMetadata: saved.customMetadata });
+    expect((await verify()).intact).toBe(true);
+
     const audit = await call('GET', '/ai/audit?action=maintenance.audit-rotation', { as: 'human', env: db });
     expect(audit.body.entries[0]).toMatchObject({ actor: { client: 'cron' }, detail: { archived: second.details.archived } });
   });
