@@ -13,7 +13,14 @@ import { auditRouter } from './routes/audit';
 import { eventsRouter } from './routes/events';
 import { cursorRouter } from './routes/cursor';
 import { githubRouter } from './routes/github';
-import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
+import { wordpressRouter } from './routes/wordpress';
+import { cloudwaysRouter } from './routes/cloudways';
+import { statusRouter } from './routes/status';
+import { maintenanceRouter } from './routes/maintenance';
+import { metricsRouter } from './routes/metrics';
+import { reviewRouter } from './routes/review';
+import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
+import { collectMetrics } from './metrics/middleware';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -85,15 +92,28 @@ export function createApp() {
     }
   });
 
+  app.use('/ai/*', collectMetrics);
+
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
   app.route('/ai/events', eventsRouter());
   app.route('/ai/cursor', cursorRouter());
   app.route('/ai/github', githubRouter());
+  app.route('/ai/wordpress', wordpressRouter());
+  app.route('/ai/cloudways', cloudwaysRouter());
+  app.route('/ai/status', statusRouter());
+  app.route('/ai/maintenance', maintenanceRouter());
+  app.route('/ai/metrics', metricsRouter());
+  app.route('/ai/review', reviewRouter());
 
   registerSecurityScheme(app);
-  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));
+  app.get('/openapi.json', (c) => {
+    const profile = c.req.query('profile');
+    if (profile !== undefined && profile !== 'gpt') throw new ApiError('validation_failed', 'profile must be "gpt" or omitted.');
+    const document = buildOpenApiDocument(app, new URL(c.req.url).origin);
+    return c.json(profile === 'gpt' ? gptProfile(document) : document);
+  });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
   app.notFound((c) => problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`), c.var.requestId ?? crypto.randomUUID()));

@@ -3,6 +3,7 @@ import { ApiError } from './errors';
 import { parseKeyTable, type KeyEntry } from './auth/keys';
 import type { ContextStoreObject } from './objects/context-store';
 import type { EventHubObject } from './objects/event-hub';
+import type { MetricsObject } from './objects/metrics';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {
@@ -18,6 +19,7 @@ export interface Env {
   GITHUB_REPO?: string;
   GITHUB_REPOS?: string;
   GITHUB_API_URL?: string;
+  METRICS?: DurableObjectNamespace<MetricsObject>;
   [name: string]: unknown;
 }
 

@@ -1,14 +1,17 @@
 import { createApp } from './app';
 import type { Env } from './config';
+import { dispatchCron } from './cron/dispatch';
 
 export { ContextStoreObject } from './objects/context-store';
 export { EventHubObject } from './objects/event-hub';
+export { MetricsObject } from './objects/metrics';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {
-    // Cron work (nightly re-index, uptime checks, maintenance) registers here as those areas land.
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    // Jobs are matched by the cron expression that fired; see src/cron/jobs.ts.
+    await dispatchCron(controller.cron, env);
   },
 } satisfies ExportedHandler<Env>;

@@ -21,6 +21,8 @@ import type { AnswerCache } from './cache/answer-cache';
 import { UpstashAnswerCache } from './adapters/cache-upstash';
 import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
 import { githubServiceFor, type GitHubService } from './github';
+import { buildHosting, type Hosting } from './hosting/service';
+import { DurableObjectMetricsSink, NoMetricsSink, type MetricsSink } from './metrics/sink';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -45,6 +47,12 @@ export interface Services {
   answerCache: AnswerCache;
   /** GitHub visibility for this deployment; throws 501 `not_configured` without GITHUB_TOKEN/GITHUB_REPO. */
   github(): GitHubService;
+  /** WordPress and Cloudways adapters, parsed on first use (a hosting misconfiguration only fails hosting calls). */
+  readonly hosting: Hosting;
+  /** Request metrics, aggregated per project in a Durable Object when METRICS is bound. */
+  metrics: MetricsSink;
+  /** The R2 bucket audit archives go to, when bound. */
+  archive?: R2Bucket;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -87,6 +95,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
       : new SilentEventPublisher();
   const answerCache = answerCacheFor(config, env);
   let github: GitHubService | undefined;
+  let hosting: Hosting | undefined;
   const services: Services = {
     config,
     log,
@@ -118,6 +127,12 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         caller,
       }),
     pendingIntents: null,
+    get hosting() {
+      hosting ??= buildHosting(config.vars);
+      return hosting;
+    },
+    metrics: env.METRICS ? new DurableObjectMetricsSink(env.METRICS, config.projectId) : new NoMetricsSink(),
+    archive: env.ARCHIVE,
   };
   return services;
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, like, lt, lte, asc, gt, sql, type SQL } from 'drizzle-orm';
-import { auditLog, type AuditRow } from '../db/schema';
+import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
 import type { Executor, Ledger, Transaction } from '../db/client';
 import type { Caller } from '../auth/keys';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
@@ -49,6 +49,8 @@ export interface VerifyReport {
   firstSeq: number | null;
   lastSeq: number | null;
   firstBad?: ChainBreak;
+  /** Set after audit rotation: entries up to this seq were archived, and the chain is checked from its hash. */
+  archivedThrough?: { seq: number; hash: string; archiveKey: string };
 }
 
 export function toEntry(row: AuditRow): AuditEntry {
@@ -134,12 +136,24 @@ export class AuditLog {
     });
   }
 
-  /** Walk the whole chain in pages and report the first entry that breaks it. */
+  /**
+   * Walk the chain in pages and report the first entry that breaks it. After a
+   * rotation the walk starts from the latest archive checkpoint (the last archived
+   * entry's seq and hash); without one, the chain must start at seq 1.
+   */
   verify(pageSize = 2_000): Promise<VerifyReport> {
     return this.ledger.use(async (db) => {
-      let previous: { seq: number; hash: string } | undefined;
+      const [checkpoint] = await db.select().from(auditCheckpoint).orderBy(desc(auditCheckpoint.lastSeq)).limit(1);
+      const archivedThrough = checkpoint ? { seq: checkpoint.lastSeq, hash: checkpoint.lastHash, archiveKey: checkpoint.archiveKey } : undefined;
+      let previous: { seq: number; hash: string } | undefined = archivedThrough;
       let checked = 0;
       let firstSeq: number | null = null;
+      const report = (rest: Omit<VerifyReport, 'checked' | 'firstSeq' | 'archivedThrough'>): VerifyReport => ({
+        ...rest,
+        checked,
+        firstSeq,
+        ...(archivedThrough ? { archivedThrough } : {}),
+      });
       for (;;) {
         const rows = await db
           .select()
@@ -149,14 +163,17 @@ export class AuditLog {
           .limit(pageSize);
         for (const row of rows) {
           firstSeq ??= row.seq;
-          const reason = await checkLink(row, previous);
-          if (reason) return { intact: false, checked, firstSeq, lastSeq: previous?.seq ?? null, firstBad: { seq: row.seq, reason } };
+          const reason =
+            !previous && row.seq !== 1
+              ? `entries before seq ${row.seq} are missing and no archive checkpoint accounts for them`
+              : await checkLink(row, previous);
+          if (reason) return report({ intact: false, lastSeq: previous?.seq ?? null, firstBad: { seq: row.seq, reason } });
           previous = { seq: row.seq, hash: row.hash };
           checked++;
         }
         if (rows.length < pageSize) break;
       }
-      return { intact: true, checked, firstSeq, lastSeq: previous?.seq ?? null };
+      return report({ intact: true, lastSeq: previous?.seq ?? null });
     });
   }
 }

@@ -6,6 +6,8 @@ import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
 import { startGitHubServer } from './github-server';
+import { startWordPressServer } from './wordpress-server';
+import { startCloudwaysServer } from './cloudways-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +21,12 @@ declare module 'vitest' {
     upstash: { url: string; token: string } | null;
     /** The local GitHub REST server for the visibility routes, and a URL where nothing listens. */
     github: { url: string; token: string; unreachableUrl: string };
+    /** A local WordPress stand-in; sites live under `${wordpressUrl}/${scenario}`. */
+    wordpressUrl: string;
+    /** A local Cloudways API stand-in; `${cloudwaysUrl}/${scenario}/${run}/api/v1`. */
+    cloudwaysUrl: string;
+    /** A migrated database of its own for audit rotation, which rewrites the whole chain. */
+    isolatedDatabaseUrl: string;
   }
 }
 
@@ -48,6 +56,17 @@ export default async function setup(project: TestProject) {
     project.provide('deadDatabaseWsProxy', `127.0.0.1:${deadBridge.port}`);
     project.provide('postgresKind', pg.kind);
     project.provide('scratchDatabaseUrl', scratchUrl);
+    // Audit rotation rewrites the whole chain: its own database, apart from the tamper tests' scratch one.
+    const rotationUrl = await createDatabase(pg.url, wsProxy, 'hezlep_rotation');
+    await migrateDatabase({ url: rotationUrl, wsProxy });
+    project.provide('isolatedDatabaseUrl', rotationUrl);
+
+    const wordpress = await startWordPressServer();
+    stops.push(() => wordpress.stop());
+    project.provide('wordpressUrl', wordpress.url);
+    const cloudways = await startCloudwaysServer();
+    stops.push(() => cloudways.stop());
+    project.provide('cloudwaysUrl', cloudways.url);
 
     const redis = await startRedisServer({ log });
     if (redis) {

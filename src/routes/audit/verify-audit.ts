@@ -3,6 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
+import { checkArchiveCheckpoint } from '../../maintenance/audit-rotation';
 
 const VerifySchema = z
   .object({
@@ -14,6 +15,10 @@ const VerifySchema = z
       .object({ seq: z.number().int(), reason: z.string() })
       .optional()
       .openapi({ description: 'The first entry that breaks the chain, when it is not intact.' }),
+    archivedThrough: z
+      .object({ seq: z.number().int(), hash: z.string(), archiveKey: z.string() })
+      .optional()
+      .openapi({ description: 'After rotation: entries up to seq were archived to R2; the chain is checked from this hash.' }),
   })
   .openapi('AuditVerification');
 
@@ -33,6 +38,10 @@ export const verifyAuditRoute = createRoute({
 export type VerifyAuditResponse = z.infer<typeof VerifySchema>;
 
 export const verifyAudit: RouteHandler<typeof verifyAuditRoute, AppEnv> = async (c) => {
-  const report = await c.var.services.audit(c.var.caller).verify();
-  return c.json(report satisfies VerifyAuditResponse, 200);
+  const report: VerifyAuditResponse = await c.var.services.audit(c.var.caller).verify();
+  if (report.archivedThrough) {
+    const mismatch = await checkArchiveCheckpoint(c.var.services.archive, report.archivedThrough);
+    if (mismatch) return c.json({ ...report, intact: false, firstBad: { seq: report.archivedThrough.seq, reason: mismatch } }, 200);
+  }
+  return c.json(report, 200);
 };

@@ -1,0 +1,77 @@
+import type { Caller } from '../auth/keys';
+import type { Services } from '../services';
+import { checkStatus } from '../status/check';
+
+export interface ReviewContext {
+  services: Services;
+  caller: Caller;
+}
+
+/** One section's content and the line it contributes to the review's summary. */
+export interface SectionContent {
+  headline: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A part of `/ai/review`. Sections run concurrently, each within the section
+ * timeout; when the whole answer is over its size budget, sections are dropped
+ * from the highest `priority` number down (1 = most important), and say so.
+ */
+export interface ReviewSection {
+  name: string;
+  priority: number;
+  build(context: ReviewContext): Promise<SectionContent>;
+}
+
+/**
+ * Every section of the review. Later areas add theirs with one line each:
+ * repository facts and last commits/runs/open PRs (GitHub), cursor sessions,
+ * pending intents, index freshness and the top-level module summary (index).
+ */
+export const REVIEW_SECTIONS: readonly ReviewSection[] = [
+  { name: 'health', priority: 1, build: healthSection },
+  { name: 'context', priority: 2, build: contextSection },
+  { name: 'audit', priority: 5, build: auditSection },
+];
+
+async function healthSection({ services }: ReviewContext): Promise<SectionContent> {
+  const status = await checkStatus(services);
+  return {
+    headline: `Health ${status.verdict}: ${status.summary}`,
+    data: {
+      verdict: status.verdict,
+      version: status.service.version,
+      layers: status.layers.map(({ layer, state, latencyMs, reason }) => ({ layer, state, latencyMs, reason })),
+    },
+  };
+}
+
+async function contextSection({ services, caller }: ReviewContext): Promise<SectionContent> {
+  const stored = await services.context(caller).read();
+  if (!stored) return { headline: 'No live shared context.', data: { live: false } };
+  const f = stored.fields;
+  const author = stored.updatedBy.person ? `${stored.updatedBy.client}:${stored.updatedBy.person}` : stored.updatedBy.client;
+  return {
+    headline: `Context v${stored.version} by ${author}${f.branch ? ` on ${f.branch}` : ''}${f.currentTask ? `: ${f.currentTask}` : ''}.`,
+    data: { live: true, version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, context: f },
+  };
+}
+
+const RECENT_AUDIT = 10;
+
+async function auditSection({ services, caller }: ReviewContext): Promise<SectionContent> {
+  const { entries } = await services.audit(caller).list({ limit: RECENT_AUDIT });
+  const recent = entries.map((e) => ({
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor.person ? `${e.actor.client}:${e.actor.person}` : e.actor.client,
+    action: e.action,
+    target: e.target,
+    summary: e.summary,
+  }));
+  return {
+    headline: recent.length ? `Last audit entry: ${recent[0]!.summary}` : 'The audit log is empty.',
+    data: { recent },
+  };
+}

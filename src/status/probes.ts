@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import type { Services } from '../services';
+import type { LayerProbe } from './probe';
+
+/**
+ * Every layer `/ai/status`, the uptime cron and the review report on. Another
+ * area plugs its layer in by adding one factory here (GitHub: rate limit
+ * remaining; index: freshness; event hub: listeners).
+ */
+export const LAYER_PROBES: readonly ((services: Services) => LayerProbe)[] = [
+  contextStoreProbe,
+  ledgerProbe,
+  wordpressProbe,
+  cloudwaysProbe,
+];
+
+export function layerProbes(services: Services): LayerProbe[] {
+  return LAYER_PROBES.map((factory) => factory(services));
+}
+
+function contextStoreProbe(services: Services): LayerProbe {
+  const store = services.contextStore;
+  return {
+    layer: 'context',
+    critical: true,
+    async check() {
+      try {
+        const { current } = await store.read(services.config.projectId);
+        return { state: 'ok', reason: `${store.kind} answered; ${current ? `live context v${current.version}` : 'no live context'}`, details: { backend: store.kind } };
+      } catch {
+        return { state: 'down', reason: `the context store (${store.kind}) is unreachable`, details: { backend: store.kind } };
+      }
+    },
+  };
+}
+
+function ledgerProbe(services: Services): LayerProbe {
+  return {
+    layer: 'ledger',
+    critical: true,
+    async check() {
+      try {
+        await services.ledger.use((db) => db.execute(sql`select 1`));
+        return { state: 'ok', reason: 'Postgres answered' };
+      } catch {
+        return { state: 'down', reason: 'Postgres (audit and intents) is unreachable' };
+      }
+    },
+  };
+}
+
+function wordpressProbe(services: Services): LayerProbe {
+  return {
+    layer: 'wordpress',
+    critical: false,
+    async check() {
+      const wordpress = services.hosting.wordpress;
+      if (!wordpress) return { state: 'unconfigured', reason: 'WP_REST_ENDPOINT is not set', latencyMs: 0 };
+      const health = await wordpress.health();
+      return {
+        state: health.state,
+        reason: health.reason,
+        latencyMs: health.latencyMs,
+        details: { version: health.version, siteHealthCritical: health.siteHealth?.critical ?? null },
+      };
+    },
+  };
+}
+
+function cloudwaysProbe(services: Services): LayerProbe {
+  return {
+    layer: 'cloudways',
+    critical: false,
+    async check() {
+      const cloudways = services.hosting.cloudways;
+      if (!cloudways) return { state: 'unconfigured', reason: 'CW_EMAIL and CW_API_KEY are not set', latencyMs: 0 };
+      const health = await cloudways.health();
+      return {
+        state: health.state,
+        reason: health.reason,
+        latencyMs: health.latencyMs,
+        details: health.servers ? { servers: health.servers.total, running: health.servers.running } : undefined,
+      };
+    },
+  };
+}

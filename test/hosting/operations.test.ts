@@ -1,0 +1,31 @@
+import { describe, expect, inject, it } from 'vitest';
+import { CloudwaysClient } from '../../src/hosting/cloudways';
+import { CloudwaysHostingOperations, UnconfiguredHostingOperations } from '../../src/hosting/operations';
+import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, type CloudwaysStats } from '../support/cloudways-server';
+
+const cloudwaysUrl = inject('cloudwaysUrl');
+
+function account(scenario: string) {
+  const base = `${cloudwaysUrl}/${scenario}/${crypto.randomUUID().slice(0, 8)}`;
+  const client = new CloudwaysClient({ apiUrl: `${base}/api/v1`, email: CLOUDWAYS_EMAIL, apiKey: CLOUDWAYS_API_KEY }, { timeoutMs: 2_000, slowMs: 1_000 });
+  return { ops: new CloudwaysHostingOperations(client), stats: async () => (await (await fetch(`${base}/__stats`)).json()) as CloudwaysStats };
+}
+
+describe('HostingOperations (for approved intents)', () => {
+  it('restarts a server and purges its cache through the Cloudways API', async () => {
+    const { ops, stats } = account('healthy');
+    expect(await ops.restartServer('101')).toEqual({ operationId: '4242' });
+    expect(await ops.purgeCache('102')).toEqual({ purged: true });
+    expect(await stats()).toMatchObject({ restarts: ['101'], purges: ['102'], tokensIssued: 1 });
+  });
+
+  it('refuses a malformed server id before calling anyone', async () => {
+    const { ops, stats } = account('healthy');
+    await expect(ops.restartServer('101&action=delete')).rejects.toMatchObject({ code: 'validation_failed' });
+    expect((await stats()).apiCalls).toBe(0);
+  });
+
+  it('says Cloudways is not configured when it is not', async () => {
+    await expect(new UnconfiguredHostingOperations().purgeCache()).rejects.toMatchObject({ code: 'not_configured' });
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem, expectStatus } from '../support/http';
+import { GPT_OPERATIONS } from '../../src/routes/gpt-profile';
+
+type Operation = { operationId: string; description?: string; 'x-openai-isConsequential'?: boolean; parameters?: { in: string }[] };
+
+function operations(doc: { paths: Record<string, Record<string, Operation>> }) {
+  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+}
+
+describe('GET /openapi.json?profile=gpt', () => {
+  it('serves exactly the listed operations, at most 30, with consequential flags on changes', async () => {
+    const result = await call('GET', '/openapi.json?profile=gpt');
+    expectStatus(result, 200);
+    const ops = operations(result.body);
+    expect(ops.length).toBeLessThanOrEqual(30);
+    expect(ops.map((o) => o.op.operationId).sort()).toEqual([...GPT_OPERATIONS].sort());
+    for (const { method, op } of ops) {
+      expect(op['x-openai-isConsequential'], op.operationId).toBe(method !== 'get');
+      expect(op.description!.length, op.operationId).toBeLessThanOrEqual(300);
+    }
+    expect(ops.find((o) => o.op.operationId === 'replaceContext')!.op['x-openai-isConsequential']).toBe(true);
+    expect(ops.map((o) => o.op.operationId)).not.toContain('runMaintenanceJob');
+    expect(result.body.servers).toEqual([{ url: 'http://hezlep.test' }]);
+    expect(result.body.components.securitySchemes.ApiKeyAuth).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+  });
+
+  it('keeps every referenced schema and drops the rest', async () => {
+    const result = await call('GET', '/openapi.json?profile=gpt');
+    const refs = [...result.text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    const schemas = Object.keys(result.body.components.schemas);
+    for (const ref of refs) expect(schemas, ref).toContain(ref);
+    expect(schemas).not.toContain('MaintenanceReport');
+    expect(schemas).toContain('Problem');
+  });
+
+  it('every listed read can be called by the gpt key', async () => {
+    const result = await call('GET', '/openapi.json?profile=gpt');
+    for (const { path, method, op } of operations(result.body)) {
+      if (method !== 'get' || op.parameters?.some((p) => p.in === 'path')) continue;
+      const answer = await call('GET', path, { as: 'gpt' });
+      expect([401, 403], `${op.operationId}: ${answer.text.slice(0, 300)}`).not.toContain(answer.status);
+    }
+  });
+
+  it('the full document keeps every operation, descriptions within 300 characters', async () => {
+    const result = await call('GET', '/openapi.json');
+    const ops = operations(result.body);
+    expect(ops.map((o) => o.op.operationId)).toContain('runMaintenanceJob');
+    for (const { op } of ops) expect(op.description?.length ?? 0, op.operationId).toBeLessThanOrEqual(300);
+    expect(ops.some((o) => 'x-openai-isConsequential' in o.op)).toBe(false);
+  });
+
+  it('an unknown profile is refused', async () => {
+    expectProblem(await call('GET', '/openapi.json?profile=nope'), 400, 'validation_failed');
+  });
+});

@@ -1,0 +1,72 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { call, expectStatus } from '../support/http';
+import { describeAuthCases } from '../support/auth-cases';
+import { hostingEnv } from '../support/hosting-env';
+import { WORDPRESS_APP_PASSWORD } from '../support/wordpress-server';
+import { CLOUDWAYS_API_KEY } from '../support/cloudways-server';
+import type { GetReviewResponse } from '../../src/routes/review/get-review';
+
+const bytes = (text: string) => new TextEncoder().encode(text).length;
+
+describe('GET /ai/review', () => {
+  it('answers health, live context and recent audit in one call, summary first, within budget', async () => {
+    const e = hostingEnv('healthy', 'healthy');
+    await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'feature/review', currentTask: 'ship the review' } });
+    const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'gpt', env: e });
+    expectStatus(result, 200);
+    const body = result.body;
+    expect(body.summary[0]).toMatch(/^Health ok: /);
+    expect(body.summary[1]).toBe('Context v1 by cursor:alice on feature/review: ship the review.');
+    expect(Object.keys(body.sections).sort()).toEqual(['audit', 'context', 'health']);
+    expect(body.sections.health).toMatchObject({ verdict: 'ok' });
+    expect((body.sections.health!.layers as unknown[]).length).toBe(4);
+    expect((body.sections.audit!.recent as unknown[]).length).toBeGreaterThan(0);
+    expect(body).toMatchObject({ truncated: false, omitted: [], unavailable: [] });
+    expect(bytes(result.text)).toBeLessThanOrEqual(body.budget.bytes);
+    expect(body.budget.used).toBeGreaterThanOrEqual(bytes(result.text) - 20);
+    expect(result.text).not.toContain(WORDPRESS_APP_PASSWORD);
+    expect(result.text).not.toContain(CLOUDWAYS_API_KEY);
+  });
+
+  it('stays within a small budget by leaving out the least important sections, and says so', async () => {
+    const e = { ...hostingEnv('healthy', 'healthy'), REVIEW_BUDGET_BYTES: '2000' };
+    await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'main', notes: 'n'.repeat(1500) } });
+    const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: e });
+    expectStatus(result, 200);
+    expect(bytes(result.text)).toBeLessThanOrEqual(2000);
+    expect(result.body.truncated).toBe(true);
+    expect(result.body.omitted[0]).toBe('audit');
+    expect(result.body.sections.health).toBeDefined();
+    // the summary still mentions every section that was built
+    expect(result.body.summary.length).toBe(3);
+  });
+
+  it('a section that fails or is too slow is reported unavailable; the rest still answers', async () => {
+    const down = { PROJECT_ID: `rv-${crypto.randomUUID().slice(0, 8)}`, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
+    const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: down });
+    expectStatus(result, 200);
+    expect(result.body.unavailable).toEqual([{ section: 'audit', reason: 'The audit ledger (Postgres) is unavailable; nothing was changed.' }]);
+    expect(result.body.sections.health).toMatchObject({ verdict: 'down' });
+
+    const slow = { ...hostingEnv('slow-3000', 'healthy'), REVIEW_SECTION_TIMEOUT_MS: '200' };
+    const slowResult = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: slow });
+    expect(slowResult.body.unavailable).toEqual([{ section: 'health', reason: 'no answer within 200 ms' }]);
+    expect(slowResult.body.sections.context).toBeDefined();
+  });
+
+  it('fifteen reviews in a row all answer (their latency is printed for the notes)', async () => {
+    const e = hostingEnv('healthy', 'healthy');
+    await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'main' } });
+    const took: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'gpt', env: e });
+      expectStatus(result, 200);
+      took.push(result.body.tookMs);
+    }
+    took.sort((a, b) => a - b);
+    console.log(`[review latency] n=${took.length} p50=${took[Math.floor(took.length / 2)]} ms max=${took.at(-1)} ms (all sections, local Postgres, Durable Object context, local WordPress and Cloudways)`);
+  });
+});
+
+describeAuthCases('GET', '/ai/review', ['gpt', 'cursor', 'human', 'cron']);

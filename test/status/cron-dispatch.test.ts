@@ -1,0 +1,42 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { dispatchCron } from '../../src/cron/dispatch';
+import { CRON_JOBS, jobsFor, type CronJob } from '../../src/cron/jobs';
+import { loadConfig } from '../../src/config';
+
+const job = (name: string, schedule: string, run: CronJob['run']): CronJob => ({ name, schedule: () => schedule, run });
+
+describe('cron dispatch', () => {
+  it('runs every job matching the expression that fired, in order; a failure does not stop the rest', async () => {
+    const ran: string[] = [];
+    const runs = await dispatchCron('*/5 * * * *', { ...env, LOG_LEVEL: 'silent' }, [
+      job('first', '*/5 * * * *', async () => {
+        ran.push('first');
+        throw new Error('boom');
+      }),
+      job('other', '0 3 * * *', async () => {
+        ran.push('other');
+        return 'no';
+      }),
+      job('second', '*/5 * * * *', async ({ caller }) => {
+        ran.push('second');
+        return `as ${caller.label}`;
+      }),
+    ]);
+    expect(ran).toEqual(['first', 'second']);
+    expect(runs).toEqual([
+      { job: 'first', ok: false, outcome: 'boom' },
+      { job: 'second', ok: true, outcome: 'as cron' },
+    ]);
+  });
+
+  it('the built-in schedule: uptime every five minutes, reindex nightly, rotation weekly, pruning monthly', async () => {
+    const config = await loadConfig(env);
+    const names = (cron: string) => jobsFor(cron, config, CRON_JOBS).map((j) => j.name);
+    expect(names('*/5 * * * *')).toEqual(['uptime']);
+    expect(names('0 3 * * *')).toEqual(['reindex']);
+    expect(names('0 4 * * 0')).toEqual(['audit-rotation']);
+    expect(names('0 5 1 * *')).toEqual(['vector-pruning']);
+    expect(names('1 2 3 4 5')).toEqual([]);
+  });
+});

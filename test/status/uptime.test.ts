@@ -1,0 +1,98 @@
+import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { loadConfig } from '../../src/config';
+import { buildServices } from '../../src/services';
+import { Logger } from '../../src/lib/log';
+import { recordUptime } from '../../src/status/uptime';
+import { CRON_CALLER } from '../../src/cron/dispatch';
+import type { ProjectEvent } from '../../src/events/publisher';
+import { call, expectStatus } from '../support/http';
+import { hostingEnv } from '../support/hosting-env';
+import type { GetStatusHistoryResponse } from '../../src/routes/status/get-status-history';
+
+async function runCron(cron: string, overrides: Record<string, unknown>) {
+  const ctx = createExecutionContext();
+  await worker.scheduled!(createScheduledController({ cron, scheduledTime: Date.now() }), { ...env, ...overrides } as never, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function history(e: Record<string, unknown>, query = '') {
+  const result = await call<GetStatusHistoryResponse>('GET', `/ai/status/history${query}`, { as: 'human', env: e });
+  expectStatus(result, 200);
+  return result.body;
+}
+
+describe('uptime cron', () => {
+  it('records each layer once, then only changes of state, with audit entries', async () => {
+    const healthy = hostingEnv('healthy', 'healthy');
+    await runCron('*/5 * * * *', healthy);
+    const first = await history(healthy);
+    expect(first.transitions.map((t) => [t.layer, t.from, t.to]).sort()).toEqual([
+      ['cloudways', null, 'ok'],
+      ['context', null, 'ok'],
+      ['ledger', null, 'ok'],
+      ['wordpress', null, 'ok'],
+    ]);
+
+    await runCron('*/5 * * * *', healthy);
+    expect((await history(healthy)).transitions).toHaveLength(4);
+
+    const failing = { ...healthy, WP_REST_ENDPOINT: healthy.WP_REST_ENDPOINT!.replace('/healthy/', '/failing/') };
+    await runCron('*/5 * * * *', failing);
+    const after = await history(failing);
+    expect(after.transitions).toHaveLength(5);
+    expect(after.transitions[0]).toMatchObject({ layer: 'wordpress', from: 'ok', to: 'down' });
+    expect(after.transitions[0]!.reason).toContain('HTTP 500');
+
+    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`layer:${healthy.PROJECT_ID}:wordpress`)}`, { as: 'human' });
+    expect(audit.body.entries.map((e: { action: string; summary: string }) => e.summary)).toEqual([
+      expect.stringMatching(/^wordpress went ok -> down: /),
+      expect.stringMatching(/^wordpress first seen ok: /),
+    ]);
+    expect(audit.body.entries[0]).toMatchObject({ action: 'health.change', actor: { client: 'cron' }, detail: { from: 'ok', to: 'down' } });
+
+    const onlyWordpress = await history(failing, '?layer=wordpress&limit=1');
+    expect(onlyWordpress).toMatchObject({ truncated: true, transitions: [{ layer: 'wordpress', to: 'down' }] });
+    const next = await history(failing, `?layer=wordpress&cursor=${onlyWordpress.nextCursor}`);
+    expect(next.transitions).toMatchObject([{ layer: 'wordpress', from: null, to: 'ok' }]);
+  });
+
+  it('publishes a health event for each change of state', async () => {
+    const e = hostingEnv('healthy', 'stopped');
+    const config = await loadConfig({ ...env, ...e } as never);
+    const services = buildServices(config, { ...env, ...e } as never, new Logger('silent'), `test-${crypto.randomUUID()}`);
+    const published: ProjectEvent[] = [];
+    services.events = { publish: async (event) => void published.push(event) };
+    try {
+      const { transitions } = await recordUptime(services, CRON_CALLER);
+      expect(transitions).toHaveLength(4);
+      expect(published).toHaveLength(4);
+      const cloudways = published.find((p) => p.data?.layer === 'cloudways')!;
+      expect(cloudways).toMatchObject({ topic: 'health', type: 'health.changed', actor: { client: 'cron' }, data: { to: 'degraded', from: null } });
+      expect(cloudways.summary).toContain('cloudways is now degraded');
+      published.length = 0;
+      expect((await recordUptime(services, CRON_CALLER)).transitions).toEqual([]);
+      expect(published).toEqual([]);
+    } finally {
+      await services.ledger.close();
+    }
+  });
+
+  it('follows UPTIME_CRON: another expression does not run the check', async () => {
+    const e = { ...hostingEnv('healthy', 'healthy'), UPTIME_CRON: '*/2 * * * *' };
+    await runCron('*/5 * * * *', e);
+    expect((await history(e)).transitions).toEqual([]);
+    await runCron('*/2 * * * *', e);
+    expect((await history(e)).transitions).toHaveLength(4);
+  });
+
+  it('the nightly cron runs reindex, which says nothing is registered yet', async () => {
+    const e = { PROJECT_ID: `up-${crypto.randomUUID().slice(0, 8)}` };
+    const before = await call('GET', '/ai/audit?action=maintenance.reindex&limit=1', { as: 'human' });
+    await runCron('0 3 * * *', e);
+    const after = await call('GET', '/ai/audit?action=maintenance.reindex&limit=1', { as: 'human' });
+    expect(after.body.entries[0].seq).toBeGreaterThan(before.body.entries[0]?.seq ?? 0);
+    expect(after.body.entries[0]).toMatchObject({ actor: { client: 'cron' }, detail: { registered: false } });
+  });
+});
