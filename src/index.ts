@@ -1,5 +1,7 @@
 import { createApp } from './app';
 import type { Env } from './config';
+import { followIntents } from './intents/cron';
+import { Logger, describeError } from './lib/log';
 
 export { ContextStoreObject } from './objects/context-store';
 
@@ -7,7 +9,8 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     // Cron work (nightly re-index, uptime checks, maintenance) registers here as those areas land.
+    await followIntents(env, ctx).catch((error: unknown) => new Logger('info').error('intent follower failed', describeError(error)));
   },
 } satisfies ExportedHandler<Env>;

@@ -8,6 +8,10 @@ import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import type { Logger } from './lib/log';
+import { IntentService } from './intents/service';
+import { intentsConfig } from './intents/config';
+import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from './intents/github-octokit';
+import { UnconfiguredHosting } from './intents/ports';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -19,6 +23,8 @@ export interface Services {
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
+  /** The intent lifecycle acting for the current caller (its config is parsed on first use). */
+  intents(caller: Caller): IntentService;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -50,6 +56,21 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
+    intents: (caller) => {
+      const area = intentsConfig(config.vars);
+      return new IntentService({
+        project: config.projectId,
+        policy: area.policy,
+        ledger,
+        audit: services.audit(caller),
+        events,
+        caller,
+        github: area.github.kind === 'octokit' ? new OctokitIntentGitHub(area.github.settings) : new UnconfiguredIntentGitHub(),
+        hosting: new UnconfiguredHosting(),
+        log,
+        dispatchConfirmSeconds: area.dispatchConfirmSeconds,
+      });
+    },
   };
   return services;
 }

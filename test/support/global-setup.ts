@@ -5,6 +5,7 @@ import { createDatabase, migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
+import { startGitHubActionsServer } from './github-actions-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ declare module 'vitest' {
     /** A separate, migrated database whose chain tests may tamper with. */
     scratchDatabaseUrl: string;
     upstash: { url: string; token: string } | null;
+    /** The local GitHub stand-in for the intent engine's workflow, branch and status calls. */
+    githubActions: { url: string; token: string };
   }
 }
 
@@ -45,6 +48,10 @@ export default async function setup(project: TestProject) {
     project.provide('deadDatabaseWsProxy', `127.0.0.1:${deadBridge.port}`);
     project.provide('postgresKind', pg.kind);
     project.provide('scratchDatabaseUrl', scratchUrl);
+
+    const github = await startGitHubActionsServer({ token: `test-github-${crypto.randomUUID()}`, log });
+    stops.push(() => github.stop());
+    project.provide('githubActions', { url: github.url, token: github.token });
 
     const redis = await startRedisServer({ log });
     if (redis) {

@@ -1,2 +1,3 @@
 // Every table of the ledger, one file per area; drizzle-kit reads this module.
 export * from './audit';
+export * from './intents';
