@@ -512,10 +512,12 @@ export class IntentService {
     const { caller } = this.deps;
     await this.deps.audit.transact(async (scope) => {
       const locked = await this.lock(scope, id);
+      // An approval only lapses through execute; a late approve must not expire an approved intent.
+      const fromApproved = locked.state === 'approved' && action === 'execute';
       const effectTo: IntentState | undefined =
-        decision.effect === 'expire' && (locked.state === 'proposed' || locked.state === 'approved')
+        decision.effect === 'expire' && (locked.state === 'proposed' || fromApproved)
           ? 'expired'
-          : decision.effect === 'reapprove' && locked.state === 'approved'
+          : decision.effect === 'reapprove' && fromApproved
             ? 'proposed'
             : undefined;
       if (effectTo) {
