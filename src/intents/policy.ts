@@ -198,8 +198,11 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
   const kind = policy.kinds[r.kind];
   const protectedBranches = [...ALWAYS_PROTECTED, ...policy.protectedBranches];
   const deploysCode = kind ? kind.executor === 'workflow' : r.kind === 'deploy' || r.kind === 'rollback';
-  if (r.actor.client === 'gpt' && deploysCode && matchesAny(protectedBranches, r.target)) {
-    return deny('gpt-never-deploys-protected', `The GPT may not propose a ${r.kind} to ${r.target}: it is a protected branch; ask a human or Cursor to propose it.`);
+  // A target may be an alias whose workflow runs on another ref: both names count.
+  const ref = policy.targets[r.target]?.ref ?? r.target;
+  if (r.actor.client === 'gpt' && deploysCode && (matchesAny(protectedBranches, r.target) || matchesAny(protectedBranches, ref))) {
+    const via = ref === r.target ? '' : ` (it deploys ${ref})`;
+    return deny('gpt-never-deploys-protected', `The GPT may not propose a ${r.kind} to ${r.target}${via}: it is a protected branch; ask a human or Cursor to propose it.`);
   }
   if (!kind) return deny('kind-known', `Unknown intent kind "${r.kind}" (known: ${Object.keys(policy.kinds).join(', ')}).`);
   if (!kind.proposers.includes(r.actor.client)) {

@@ -80,6 +80,21 @@ describe('OctokitIntentGitHub against the local GitHub stand-in', () => {
     expect(serverError.status).toBe(502);
   });
 
+  it('turns GitHub rate limits (primary 403 and secondary 429) into rate_limited with retryAfter', async () => {
+    const s = scenario();
+    await s.createBranch('staging');
+    const gh = adapterFor(s.repo);
+    await s.behaviour({ rateLimitNext: 'primary' });
+    const primary = await refusal(gh.branchHead('staging'));
+    expect(primary.code).toBe('rate_limited');
+    expect(primary.extra?.retryAfter).toBeGreaterThan(60);
+    expect(primary.extra?.retryAfter).toBeLessThanOrEqual(120);
+    await s.behaviour({ rateLimitNext: 'secondary' });
+    const secondary = await refusal(gh.combinedStatus(randomSha()));
+    expect(secondary).toMatchObject({ code: 'rate_limited', status: 429, extra: { retryAfter: 30 } });
+    expect(await gh.branchHead('staging')).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   it('reports an unreachable GitHub as upstream_unavailable', async () => {
     const gh = adapterFor('hezlep/any', github.token, 'http://127.0.0.1:9');
     const error = await refusal(gh.branchHead('main'));

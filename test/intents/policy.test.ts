@@ -44,6 +44,14 @@ describe('decide: propose', () => {
     );
   });
 
+  it('gpt-never-deploys-protected: a target that is an alias for main counts as main', () => {
+    const aliased = buildPolicy({ targets: { production: { workflow: 'deploy.yml', ref: 'main' } } });
+    const refused = propose(gpt, 'deploy', 'production', {}, aliased);
+    expect(refused).toMatchObject({ allowed: false, rule: 'gpt-never-deploys-protected' });
+    expect(refused.reason).toMatch(/deploys main/);
+    expect(propose(alice, 'deploy', 'production', {}, aliased)).toMatchObject({ allowed: true });
+  });
+
   it('gpt-never-deploys-protected: allows the GPT elsewhere, and humans and Cursor on main', () => {
     expect(propose(gpt, 'deploy', 'staging')).toMatchObject({ allowed: true, rule: 'proposal-allowed' });
     expect(propose(alice, 'deploy', 'main')).toMatchObject({ allowed: true, rule: 'proposal-allowed' });

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
  * Test controls (no auth, not GitHub's): under /_control/repos/{o}/{r}/:
  *  - POST runs/{id} {status, conclusion}     finish or advance a run
  *  - GET  dispatches                         every dispatch received, in order
- *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, unreachable?: bool}
+ *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, rateLimitNext?: 'primary' | 'secondary'}
  */
 export interface LocalGitHubActions {
   url: string;
@@ -58,6 +58,7 @@ interface Repo {
   dispatches: { workflow: string; ref: string; inputs: Record<string, unknown>; at: string }[];
   failNextDispatch?: number;
   legacyDispatch?: boolean;
+  rateLimitNext?: 'primary' | 'secondary';
 }
 
 class HttpError extends Error {
@@ -134,6 +135,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       if (method === 'POST' && rest === 'behaviour') {
         if ('failNextDispatch' in body) repo.failNextDispatch = body.failNextDispatch;
         if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
+        if ('rateLimitNext' in body) repo.rateLimitNext = body.rateLimitNext;
         return { status: 204 };
       }
       const run = rest.match(/^runs\/(\d+)$/);
@@ -152,6 +154,15 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
     if (!(m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/))) throw new HttpError(404, 'Not Found');
     const repo = repoOf(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
     const rest = m[3]!;
+
+    if (repo.rateLimitNext) {
+      // GitHub's two documented shapes: primary (403, remaining 0, reset) and secondary (429/403 with retry-after).
+      const kind = repo.rateLimitNext;
+      repo.rateLimitNext = undefined;
+      throw kind === 'primary'
+        ? new HttpError(403, 'API rate limit exceeded for installation.', { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 120) } })
+        : new HttpError(429, 'You have exceeded a secondary rate limit.', { headers: { 'retry-after': '30' } });
+    }
 
     if (method === 'GET' && (m = rest.match(/^\/branches\/(.+)$/))) {
       const branch = decodeURIComponent(m[1]!);
@@ -315,7 +326,8 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof Error ? error.message : 'Server Error';
-        res.writeHead(status, headers).end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
+        const extraHeaders = error instanceof HttpError ? ((error.extra.headers as Record<string, string> | undefined) ?? {}) : {};
+        res.writeHead(status, { ...headers, ...extraHeaders }).end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
       }
     });
   });
