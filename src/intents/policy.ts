@@ -123,6 +123,9 @@ export function matchesPattern(pattern: string, name: string): boolean {
   return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }
 
+/** How GitHub may be handed a branch: `refs/heads/main`, `Main`; compared as one name for protection. */
+const branchName = (name: string) => name.replace(/^refs\/heads\//i, '').toLowerCase();
+
 const matchesAny = (patterns: readonly string[], name: string) => patterns.some((p) => matchesPattern(p, name));
 
 // ---------------------------------------------------------------------------
@@ -196,13 +199,10 @@ export function decide(policy: IntentPolicy, request: PolicyRequest): Decision {
 
 function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'propose' }>): Decision {
   const kind = policy.kinds[r.kind];
-  const protectedBranches = [...ALWAYS_PROTECTED, ...policy.protectedBranches];
   const deploysCode = kind ? kind.executor === 'workflow' : r.kind === 'deploy' || r.kind === 'rollback';
-  // A target may be an alias whose workflow runs on another ref: both names count.
-  const ref = policy.targets[r.target]?.ref ?? r.target;
-  if (r.actor.client === 'gpt' && deploysCode && (matchesAny(protectedBranches, r.target) || matchesAny(protectedBranches, ref))) {
-    const via = ref === r.target ? '' : ` (it deploys ${ref})`;
-    return deny('gpt-never-deploys-protected', `The GPT may not propose a ${r.kind} to ${r.target}${via}: it is a protected branch; ask a human or Cursor to propose it.`);
+  const guarded = r.actor.client === 'gpt' && deploysCode ? protectedVia(policy, r.target) : undefined;
+  if (guarded !== undefined) {
+    return deny('gpt-never-deploys-protected', `The GPT may not propose a ${r.kind} to ${r.target}${guarded}: it is a protected branch; ask a human or Cursor to propose it.`);
   }
   if (!kind) return deny('kind-known', `Unknown intent kind "${r.kind}" (known: ${Object.keys(policy.kinds).join(', ')}).`);
   if (!kind.proposers.includes(r.actor.client)) {
@@ -228,6 +228,20 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
     if (hit) return deny(`deny:${rule.rule}`, rule.reason);
   }
   return allow('proposal-allowed', `${identityLabel(r.actor)} may propose ${r.kind} to ${r.target}.`);
+}
+
+/**
+ * Whether a target deploys a protected branch, by its own name or the ref its
+ * workflow runs on (a target may be an alias). Returns undefined when it does
+ * not, else a note naming the ref when the alias hid it.
+ */
+function protectedVia(policy: IntentPolicy, target: string): string | undefined {
+  const protectedBranches = [...ALWAYS_PROTECTED, ...policy.protectedBranches];
+  const isProtected = (name: string) => protectedBranches.some((p) => matchesPattern(branchName(p), branchName(name)));
+  const ref = policy.targets[target]?.ref ?? target;
+  if (isProtected(target)) return '';
+  if (isProtected(ref)) return ` (it deploys ${ref})`;
+  return undefined;
 }
 
 function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'approve' }>): Decision {
@@ -269,6 +283,10 @@ function decideCancel(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 
 function decideExecute(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'execute' }>): Decision {
   const kind = policy.kinds[r.intent.kind];
   if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
+  const guarded = r.actor.client === 'gpt' && kind.executor === 'workflow' ? protectedVia(policy, r.intent.target) : undefined;
+  if (guarded !== undefined) {
+    return deny('gpt-never-deploys-protected', `The GPT may not run a ${r.intent.kind} to ${r.intent.target}${guarded}, even approved; a human or Cursor must execute it.`);
+  }
   if (!kind.executors.includes(r.actor.client)) {
     return deny('executor-allowed', `The ${r.actor.client} client may not execute ${r.intent.kind} (allowed: ${kind.executors.join(', ') || 'nobody'}).`);
   }

@@ -52,6 +52,13 @@ describe('decide: propose', () => {
     expect(propose(alice, 'deploy', 'production', {}, aliased)).toMatchObject({ allowed: true });
   });
 
+  it('gpt-never-deploys-protected: other spellings of main count as main', () => {
+    const spelled = buildPolicy({ targets: { 'refs/heads/main': { workflow: 'd.yml' }, Main: { workflow: 'd.yml' } } });
+    expect(propose(gpt, 'deploy', 'refs/heads/main', {}, spelled).rule).toBe('gpt-never-deploys-protected');
+    expect(propose(gpt, 'deploy', 'Main', {}, spelled).rule).toBe('gpt-never-deploys-protected');
+    expect(propose(gpt, 'deploy', 'mainline', {}, buildPolicy({ targets: { mainline: { workflow: 'd.yml' } } }))).toMatchObject({ allowed: true });
+  });
+
   it('gpt-never-deploys-protected: allows the GPT elsewhere, and humans and Cursor on main', () => {
     expect(propose(gpt, 'deploy', 'staging')).toMatchObject({ allowed: true, rule: 'proposal-allowed' });
     expect(propose(alice, 'deploy', 'main')).toMatchObject({ allowed: true, rule: 'proposal-allowed' });
@@ -164,6 +171,14 @@ describe('decide: reject and cancel', () => {
 describe('decide: execute', () => {
   it('allows an approved, current, live execution', () => {
     expect(execute()).toMatchObject({ allowed: true, rule: 'execution-allowed' });
+  });
+
+  it('gpt-never-deploys-protected: the GPT may not run a deploy to main even once approved; others may', () => {
+    const toMain = intent({ target: 'main', proposer: alice });
+    expect(execute({ actor: gpt, intent: toMain })).toMatchObject({ allowed: false, rule: 'gpt-never-deploys-protected' });
+    expect(execute({ actor: bob, intent: toMain })).toMatchObject({ allowed: true });
+    expect(execute({ actor: gpt, intent: intent({ target: 'staging' }) })).toMatchObject({ allowed: true });
+    expect(execute({ actor: gpt, intent: intent({ kind: 'restart', target: 'main' }) })).toMatchObject({ allowed: true });
   });
 
   it('kind-known', () => {

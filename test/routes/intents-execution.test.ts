@@ -57,6 +57,20 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     expect(await s.dispatches()).toHaveLength(1);
   });
 
+  it('the GPT cannot run a deploy to main even after a human proposed and approved it', async () => {
+    const s = scenario();
+    await s.createBranch('main');
+    const intent = await s.propose('human', { kind: 'deploy', target: 'main' });
+    expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'humanBob'), 200);
+    const refused = await s.call('POST', `/ai/intents/${intent.id}/execute`, 'gpt');
+    expectProblem(refused, 403, 'policy_denied');
+    expect(refused.body.rule).toBe('gpt-never-deploys-protected');
+    expect(await s.dispatches()).toEqual([]);
+    expect((await read(s, intent.id)).intent.state).toBe('approved');
+    expectStatus(await s.call('POST', `/ai/intents/${intent.id}/execute`, 'human'), 202);
+    expect(await s.dispatches()).toHaveLength(1);
+  });
+
   it('records a failed run as failed, with its conclusion', async () => {
     const s = scenario();
     const { id } = await approvedDeploy(s);
