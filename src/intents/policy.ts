@@ -230,6 +230,11 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
   return allow('proposal-allowed', `${identityLabel(r.actor)} may propose ${r.kind} to ${r.target}.`);
 }
 
+/** The branch a target's workflow runs on: its configured `ref`, else the target's own name. */
+export function targetRef(policy: IntentPolicy, target: string): string {
+  return policy.targets[target]?.ref ?? target;
+}
+
 /**
  * Whether a target deploys a protected branch, by its own name or the ref its
  * workflow runs on (a target may be an alias). Returns undefined when it does
@@ -238,7 +243,7 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
 function protectedVia(policy: IntentPolicy, target: string): string | undefined {
   const protectedBranches = [...ALWAYS_PROTECTED, ...policy.protectedBranches];
   const isProtected = (name: string) => protectedBranches.some((p) => matchesPattern(branchName(p), branchName(name)));
-  const ref = policy.targets[target]?.ref ?? target;
+  const ref = targetRef(policy, target);
   if (isProtected(target)) return '';
   if (isProtected(ref)) return ` (it deploys ${ref})`;
   return undefined;

@@ -1,13 +1,15 @@
 import { and, asc, desc, eq, lt, lte, or, type SQL } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
-import type { AuditLog, AuditScope } from '../audit/log';
+import type { AuditLog } from '../audit/log';
 import type { Ledger } from '../db/client';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentExecution, type IntentRow, type IntentState } from '../db/schema';
-import { decide, type Decision, type IntentFacts, type IntentPolicy, type PolicyAction, type PolicyRequest } from './policy';
+import { decide, targetRef, type Decision, type IntentFacts, type IntentPolicy, type PolicyAction, type PolicyRequest } from './policy';
 import type { HostingOperations, IntentGitHub } from './ports';
+import { IntentRecords } from './records';
+import { IntentRunner } from './execution';
 import { toDecisionView, toView, type DecisionView, type IntentView } from './view';
 
 export interface IntentServiceDeps {
@@ -41,29 +43,31 @@ export interface ListQuery {
   limit: number;
 }
 
-/** A transition's record: decision row, audit entry and event, written with the state change. */
-interface Transition {
-  action: string;
-  decision: Decision;
-  to: IntentState;
-  patch?: Partial<IntentRow>;
-  summary: string;
-  commit?: string | null;
-  detail?: Record<string, unknown>;
-}
-
-const FINISHED_OR_RUNNING: IntentState[] = ['executing', 'succeeded', 'failed'];
+const STARTED: IntentState[] = ['executing', 'succeeded', 'failed'];
 
 /**
- * The intent lifecycle: propose, approve, reject, cancel, execute, follow. Every
- * decision is made by `decide`; every transition is a conditional UPDATE on the
- * row locked with SELECT … FOR UPDATE, written in the same transaction as its
- * audit entry and decision record, and published once committed.
+ * The intent lifecycle for one caller: propose, approve, reject, cancel,
+ * execute. Every decision is made by the policy's `decide`; every change goes
+ * through `IntentRecords` (locked row, conditional update, audit entry in the
+ * same transaction); side effects run in `IntentRunner`.
  */
 export class IntentService {
-  private readonly pending: { type: string; summary: string; data: Record<string, unknown> }[] = [];
+  private readonly records: IntentRecords;
+  private readonly runner: IntentRunner;
 
-  constructor(private readonly deps: IntentServiceDeps) {}
+  constructor(private readonly deps: IntentServiceDeps) {
+    const now = () => this.now();
+    this.records = new IntentRecords({ project: deps.project, ledger: deps.ledger, audit: deps.audit, events: deps.events, caller: deps.caller, log: deps.log, now });
+    this.runner = new IntentRunner({
+      policy: deps.policy,
+      records: this.records,
+      github: deps.github,
+      hosting: deps.hosting,
+      log: deps.log,
+      dispatchConfirmSeconds: deps.dispatchConfirmSeconds,
+      now,
+    });
+  }
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
@@ -73,12 +77,10 @@ export class IntentService {
     return { client: this.deps.caller.client, person: this.deps.caller.person };
   }
 
-  // --- reads ---------------------------------------------------------------
-
   async get(id: string): Promise<{ intent: IntentView; decisions: DecisionView[] }> {
     await this.expireDue();
-    return this.deps.ledger.use(async (db) => {
-      const row = await this.find(db, id);
+    return this.records.read(async (db) => {
+      const row = await this.records.find(db, id);
       const decisions = await db.select().from(intentDecisions).where(eq(intentDecisions.intentId, row.id)).orderBy(asc(intentDecisions.id)).limit(200);
       return { intent: toView(row), decisions: decisions.map(toDecisionView) };
     });
@@ -86,7 +88,7 @@ export class IntentService {
 
   async list(query: ListQuery): Promise<{ intents: IntentView[]; hasMore: boolean }> {
     await this.expireDue();
-    return this.deps.ledger.use(async (db) => {
+    return this.records.read(async (db) => {
       const where: SQL[] = [eq(intents.project, this.deps.project)];
       if (query.state) where.push(eq(intents.state, query.state));
       if (query.kind) where.push(eq(intents.kind, query.kind));
@@ -106,27 +108,23 @@ export class IntentService {
     });
   }
 
-  // --- propose -------------------------------------------------------------
-
   async propose(input: ProposalInput): Promise<{ intent: IntentView; created: boolean }> {
     const { policy, caller, project } = this.deps;
     const decision = decide(policy, { action: 'propose', actor: this.actor, kind: input.kind, target: input.target, parameters: input.parameters });
 
     if (input.idempotencyKey) {
-      const existing = await this.deps.ledger.use((db) => this.findByKey(db, input.idempotencyKey!));
+      const existing = await this.records.read((db) => this.records.findByKey(db, input.idempotencyKey!));
       if (existing) return { intent: toView(this.sameProposal(existing, input)), created: false };
     }
 
     if (!decision.allowed) {
-      await this.deps.audit.transact((scope) =>
-        scope.append({
-          action: 'intent.propose.denied',
-          target: `intents:${project}`,
-          summary: `${caller.label} was refused a ${input.kind} proposal for ${input.target}: ${decision.reason}`,
-          detail: { kind: input.kind, target: input.target, allowed: false, rule: decision.rule, reason: decision.reason },
-        }),
-      );
-      await this.publish('intent.denied', `${caller.label} was refused a ${input.kind} proposal for ${input.target} (${decision.rule})`, {
+      await this.deps.audit.record({
+        action: 'intent.propose.denied',
+        target: `intents:${project}`,
+        summary: `${caller.label} was refused a ${input.kind} proposal for ${input.target}: ${decision.reason}`,
+        detail: { kind: input.kind, target: input.target, allowed: false, rule: decision.rule, reason: decision.reason },
+      });
+      await this.records.publish('intent.denied', `${caller.label} was refused a ${input.kind} proposal for ${input.target} (${decision.rule})`, {
         action: 'propose',
         kind: input.kind,
         target: input.target,
@@ -139,7 +137,7 @@ export class IntentService {
     let proposedCommit: string | null = null;
     if (kind.commitBinding === 'branch-head' && this.deps.github.configured) {
       // Informative only (the approval binds the commit), so a GitHub hiccup does not block a proposal.
-      proposedCommit = await this.deps.github.branchHead(this.refOf(input.target)).catch((error: unknown) => {
+      proposedCommit = await this.deps.github.branchHead(targetRef(policy, input.target)).catch((error: unknown) => {
         this.deps.log.warn('intent proposal could not read the branch head', { target: input.target, error: String(error) });
         return null;
       });
@@ -148,12 +146,11 @@ export class IntentService {
     }
 
     const now = this.now();
-    const result = await this.deps.audit.transact(async (scope) => {
-      const id = crypto.randomUUID();
+    const result = await this.records.transact(async (scope, events) => {
       const [row] = await scope.tx
         .insert(intents)
         .values({
-          id,
+          id: crypto.randomUUID(),
           project,
           kind: input.kind,
           target: input.target,
@@ -174,11 +171,11 @@ export class IntentService {
         .returning();
       if (!row) {
         // A concurrent retry with the same idempotency key won; answer with its intent.
-        const existing = await this.findByKey(scope.tx, input.idempotencyKey!);
+        const existing = await this.records.findByKey(scope.tx, input.idempotencyKey!);
         if (!existing) throw new ApiError('conflict', 'The proposal conflicted with another; retry it.');
         return { row: this.sameProposal(existing, input), created: false };
       }
-      await this.record(scope, row, null, {
+      await this.records.record(scope, events, row, null, {
         action: 'propose',
         decision,
         to: 'proposed',
@@ -188,15 +185,12 @@ export class IntentService {
       });
       return { row, created: true };
     });
-    await this.flush();
     return { intent: toView(result.row), created: result.created };
   }
 
-  // --- decisions on a proposal ----------------------------------------------
-
   async approve(id: string, reviewedCommit?: string): Promise<IntentView> {
     const { policy, caller } = this.deps;
-    const row = await this.deps.ledger.use((db) => this.find(db, id));
+    const row = await this.records.read((db) => this.records.find(db, id));
     const request = (r: IntentRow): PolicyRequest => ({ action: 'approve', actor: this.actor, intent: facts(r), now: this.now() });
     const first = decide(policy, request(row));
     if (!first.allowed) return this.refuse(row.id, 'approve', first);
@@ -205,12 +199,12 @@ export class IntentService {
 
     const commit = await this.commitToBind(row, reviewedCommit);
     const now = this.now();
-    const updated = await this.deps.audit.transact(async (scope) => {
-      const locked = await this.lock(scope, id);
+    const updated = await this.records.transact(async (scope, events) => {
+      const locked = await this.records.lock(scope, id);
       this.expectState(locked, ['proposed'], 'approve');
       const decision = decide(policy, request(locked));
       if (!decision.allowed) throw denied(decision);
-      return this.transition(scope, locked, {
+      return this.records.transition(scope, events, locked, {
         action: 'approve',
         decision,
         to: 'approved',
@@ -224,62 +218,58 @@ export class IntentService {
         summary: `${caller.label} approved ${locked.kind} to ${locked.target}${commit ? ` at ${commit.slice(0, 12)}` : ''} (proposed by ${locked.proposerLabel})`,
       });
     });
-    await this.flush();
     return toView(updated);
   }
 
-  async reject(id: string, why?: string): Promise<IntentView> {
+  reject(id: string, why?: string): Promise<IntentView> {
     return this.close(id, 'reject', 'rejected', why);
   }
 
-  async cancel(id: string, why?: string): Promise<IntentView> {
+  cancel(id: string, why?: string): Promise<IntentView> {
     return this.close(id, 'cancel', 'cancelled', why);
   }
 
   private async close(id: string, action: 'reject' | 'cancel', to: IntentState, why?: string): Promise<IntentView> {
     const { policy, caller } = this.deps;
-    const row = await this.deps.ledger.use((db) => this.find(db, id));
-    const first = decide(policy, { action, actor: this.actor, intent: facts(row) });
-    if (!first.allowed) return this.refuse(row.id, action, first);
+    const row = await this.records.read((db) => this.records.find(db, id));
+    const decision = decide(policy, { action, actor: this.actor, intent: facts(row) });
+    if (!decision.allowed) return this.refuse(row.id, action, decision);
     if (row.state === to) return toView(row);
     this.expectState(row, ['proposed', 'approved'], action);
-    const updated = await this.deps.audit.transact(async (scope) => {
-      const locked = await this.lock(scope, id);
+    const updated = await this.records.transact(async (scope, events) => {
+      const locked = await this.records.lock(scope, id);
       this.expectState(locked, ['proposed', 'approved'], action);
-      return this.transition(scope, locked, {
+      return this.records.transition(scope, events, locked, {
         action,
-        decision: first,
+        decision,
         to,
         summary: `${caller.label} ${to} ${locked.kind} to ${locked.target}${why ? `: ${why.slice(0, 120)}` : ''}`,
         detail: why ? { why: why.slice(0, 500) } : {},
       });
     });
-    await this.flush();
     return toView(updated);
   }
-
-  // --- execute -------------------------------------------------------------
 
   /**
    * Start execution at most once: the row moves approved → executing under its
    * lock before any side effect, so concurrent or retried calls find it already
-   * executing and get its current state instead of a second run.
+   * started and get its current state instead of a second run.
    */
   async execute(id: string): Promise<{ intent: IntentView; started: boolean }> {
     const { policy, caller } = this.deps;
-    const row = await this.deps.ledger.use((db) => this.find(db, id));
-    if (FINISHED_OR_RUNNING.includes(row.state)) return { intent: toView(await this.followOne(row)), started: false };
+    const row = await this.records.read((db) => this.records.find(db, id));
+    if (STARTED.includes(row.state)) return { intent: toView(await this.runner.followOne(row)), started: false };
     if (row.state === 'proposed' && this.now() >= row.expiresAt) await this.expireDue();
     this.expectState(row, ['approved'], 'execute');
 
-    const kind = policy.kinds[row.kind];
     const request = await this.executeFacts(row);
     const first = decide(policy, request(row));
-    if (!first.allowed || !kind) return this.refuse(row.id, 'execute', first);
+    if (!first.allowed) return this.refuse(row.id, 'execute', first);
+    const kind = policy.kinds[row.kind]!;
 
-    const started = await this.deps.audit.transact(async (scope) => {
-      const locked = await this.lock(scope, id);
-      if (FINISHED_OR_RUNNING.includes(locked.state)) return { row: locked, started: false };
+    const started = await this.records.transact(async (scope, events) => {
+      const locked = await this.records.lock(scope, id);
+      if (STARTED.includes(locked.state)) return { row: locked, started: false };
       this.expectState(locked, ['approved'], 'execute');
       const decision = decide(policy, request(locked));
       if (!decision.allowed) throw denied(decision);
@@ -290,9 +280,9 @@ export class IntentService {
         startedAt: this.now().toISOString(),
         startedBy: caller.label,
         ...(locked.approvedCommit ? { commit: locked.approvedCommit } : {}),
-        ...(kind.executor === 'workflow' && target ? { workflow: target.workflow, ref: this.refOf(locked.target) } : {}),
+        ...(kind.executor === 'workflow' && target ? { workflow: target.workflow, ref: targetRef(policy, locked.target) } : {}),
       };
-      const updated = await this.transition(scope, locked, {
+      const updated = await this.records.transition(scope, events, locked, {
         action: 'execute',
         decision,
         to: 'executing',
@@ -303,180 +293,25 @@ export class IntentService {
       });
       return { row: updated, started: true };
     });
-    await this.flush();
     if (!started.started) return { intent: toView(started.row), started: false };
-    return { intent: toView(await this.perform(started.row)), started: true };
+    return { intent: toView(await this.runner.perform(started.row)), started: true };
   }
 
-  private async executeFacts(row: IntentRow): Promise<(r: IntentRow) => PolicyRequest> {
-    const kind = this.deps.policy.kinds[row.kind];
-    const { github, hosting } = this.deps;
-    const executorConfigured = kind?.executor === 'hosting' ? hosting.configured : github.configured;
-    const mayExecute = kind?.executors.includes(this.deps.caller.client) ?? false;
-    let headCommit: string | undefined;
-    let checks: Awaited<ReturnType<IntentGitHub['combinedStatus']>> | undefined;
-    let health: Awaited<ReturnType<HostingOperations['health']>> | undefined;
-    // Ask upstream only for a caller the policy would let through, and only what the policy needs.
-    if (kind && mayExecute && executorConfigured) {
-      if (kind.commitBinding === 'branch-head') headCommit = await github.branchHead(this.refOf(row.target));
-      if (kind.preflight.checksGreen && row.approvedCommit && github.configured) checks = await github.combinedStatus(row.approvedCommit);
-      if (kind.preflight.hostingHealthy) health = await hosting.health(row.target);
-    }
-    return (r) => ({ action: 'execute', actor: this.actor, intent: facts(r), now: this.now(), headCommit, checks, hosting: health, executorConfigured });
+  /** Cron: expire due proposals and follow every executing intent. */
+  async followAll(): Promise<{ followed: number; finished: number; expired: number }> {
+    const expired = await this.expireDue();
+    return { ...(await this.runner.followAll()), expired };
   }
-
-  /** Run the side effect of an intent that just moved to executing, and record what happened. */
-  private async perform(row: IntentRow): Promise<IntentRow> {
-    const kind = this.deps.policy.kinds[row.kind]!;
-    const execution = row.execution!;
-    if (kind.executor === 'hosting') {
-      const result = await this.deps.hosting
-        .perform(row.kind as 'restart' | 'purge-cache', row.target)
-        .catch((error: unknown) => ({ status: 'failed' as const, detail: publicMessage(error) }));
-      if (result.status === 'done') return this.finish(row, 'succeeded', result.detail ?? `${row.kind} done`, {});
-      return this.finish(row, 'failed', result.status === 'failed' ? result.detail : 'hosting is not configured', {});
-    }
-
-    const target = this.deps.policy.targets[row.target];
-    if (!target || !execution.workflow || !execution.ref) return this.finish(row, 'failed', `no workflow is configured for ${row.target}`, {});
-    try {
-      const { runId } = await this.deps.github.dispatchWorkflow({
-        workflow: execution.workflow,
-        ref: execution.ref,
-        inputs: { ...target.inputs, ...(row.approvedCommit ? { commit: row.approvedCommit } : {}), intent: row.id },
-      });
-      const run = runId !== undefined ? await this.deps.github.run(runId).catch(() => undefined) : await this.findRun(row).catch(() => undefined);
-      if (run || runId !== undefined) {
-        return this.progress(row, { runId: run?.id ?? runId, runUrl: run?.url, runStatus: run?.status ?? 'queued', status: 'running' }, 'dispatch');
-      }
-      return row; // dispatched; the follower will find the run
-    } catch (error) {
-      const status = (error as ApiError).status;
-      if (error instanceof ApiError && status < 500 && status !== 429) {
-        // GitHub refused the dispatch: nothing ran.
-        return this.finish(row, 'failed', `dispatch refused: ${error.message}`, { error: error.message });
-      }
-      // The dispatch may or may not have happened: never re-send it; the follower confirms or records the failure.
-      this.deps.log.warn('workflow dispatch outcome unknown', { intent: row.id, error: publicMessage(error) });
-      return row;
-    }
-  }
-
-  /** One look at an executing intent (cron, or a retried execute): find its run, record its end. */
-  async followOne(row: IntentRow): Promise<IntentRow> {
-    if (row.state !== 'executing' || !row.execution) return row;
-    const execution = row.execution;
-    const age = this.now().getTime() - Date.parse(execution.startedAt);
-    const overdue = age > this.deps.dispatchConfirmSeconds * 1000;
-    try {
-      if (execution.runId === undefined) {
-        const kind = this.deps.policy.kinds[row.kind];
-        const run = kind?.executor === 'workflow' && execution.workflow ? await this.findRun(row) : undefined;
-        if (run) return this.recordRun(await this.progress(row, { runId: run.id, runUrl: run.url, runStatus: run.status, status: 'running' }, 'dispatch'), run);
-        if (overdue) {
-          return this.finish(row, 'failed', kind?.executor === 'hosting' ? 'outcome unknown: the request executing it ended before recording a result' : 'dispatch not confirmed: no workflow run appeared', {});
-        }
-        return row;
-      }
-      return this.recordRun(row, await this.deps.github.run(execution.runId));
-    } catch (error) {
-      this.deps.log.warn('following an intent failed', { intent: row.id, error: publicMessage(error) });
-      return row;
-    }
-  }
-
-  /** Cron: expire due proposals and follow every executing intent of the project. */
-  async followAll(limit = 50): Promise<{ followed: number; finished: number }> {
-    await this.expireDue();
-    const rows = await this.deps.ledger.use((db) =>
-      db.select().from(intents).where(and(eq(intents.project, this.deps.project), eq(intents.state, 'executing'))).orderBy(asc(intents.updatedAt)).limit(limit),
-    );
-    let finished = 0;
-    for (const row of rows) {
-      const after = await this.followOne(row);
-      if (after.state !== 'executing') finished++;
-    }
-    return { followed: rows.length, finished };
-  }
-
-  private findRun(row: IntentRow) {
-    const execution = row.execution!;
-    return this.deps.github.findDispatchedRun({
-      workflow: execution.workflow!,
-      branch: execution.ref!,
-      headSha: row.approvedCommit ?? undefined,
-      since: new Date(execution.startedAt),
-    });
-  }
-
-  private async recordRun(row: IntentRow, run: { status: string; conclusion: string | null; url: string }): Promise<IntentRow> {
-    if (run.status !== 'completed') {
-      if (row.execution?.runStatus === run.status) return row;
-      return this.progress(row, { runStatus: run.status, runUrl: run.url }, 'progress');
-    }
-    const ok = run.conclusion === 'success';
-    return this.finish(row, ok ? 'succeeded' : 'failed', `workflow run ${ok ? 'succeeded' : `ended ${run.conclusion ?? 'without a conclusion'}`}`, {
-      runStatus: run.status,
-      conclusion: run.conclusion,
-      runUrl: run.url,
-    });
-  }
-
-  /** Update an executing intent's execution record (run found, run status changed). */
-  private async progress(row: IntentRow, change: Partial<IntentExecution>, action: 'dispatch' | 'progress'): Promise<IntentRow> {
-    const updated = await this.deps.audit.transact(async (scope) => {
-      const locked = await this.lock(scope, row.id);
-      if (locked.state !== 'executing' || locked.execution?.attempt !== row.execution?.attempt) return locked;
-      const execution: IntentExecution = { ...locked.execution!, ...change, lastCheckedAt: this.now().toISOString() };
-      return this.transition(scope, locked, {
-        action,
-        decision: { allowed: true, rule: 'execution-follow', reason: action === 'dispatch' ? 'the workflow run was created' : `the workflow run is ${execution.runStatus}` },
-        to: 'executing',
-        commit: locked.approvedCommit,
-        patch: { execution },
-        summary:
-          action === 'dispatch'
-            ? `${locked.kind} to ${locked.target}: workflow run ${execution.runId} started`
-            : `${locked.kind} to ${locked.target}: workflow run ${execution.runId} is ${execution.runStatus}`,
-        detail: { runId: execution.runId, runStatus: execution.runStatus, runUrl: execution.runUrl },
-      });
-    });
-    await this.flush();
-    return updated;
-  }
-
-  /** Record the end of an execution. Written once: only an executing row of the same attempt is finished. */
-  private async finish(row: IntentRow, to: 'succeeded' | 'failed', outcome: string, change: Partial<IntentExecution>): Promise<IntentRow> {
-    const updated = await this.deps.audit.transact(async (scope) => {
-      const locked = await this.lock(scope, row.id);
-      if (locked.state !== 'executing' || locked.execution?.attempt !== row.execution?.attempt) return locked;
-      const execution: IntentExecution = { ...locked.execution!, ...change, status: 'finished', finishedAt: this.now().toISOString() };
-      return this.transition(scope, locked, {
-        action: to === 'succeeded' ? 'succeed' : 'fail',
-        decision: { allowed: true, rule: 'execution-outcome', reason: outcome },
-        to,
-        commit: locked.approvedCommit,
-        patch: { execution, outcome: outcome.slice(0, 300) },
-        summary: `${locked.kind} to ${locked.target} ${to}: ${outcome}`.slice(0, 300),
-        detail: { outcome: outcome.slice(0, 300), runId: execution.runId, conclusion: execution.conclusion },
-      });
-    });
-    await this.flush();
-    return updated;
-  }
-
-  // --- expiry --------------------------------------------------------------
 
   /** Move every proposal past its lifetime to `expired`, each with its audit entry. */
   async expireDue(): Promise<number> {
-    const now = this.now();
-    const due = and(eq(intents.project, this.deps.project), eq(intents.state, 'proposed'), lte(intents.expiresAt, now));
-    const [probe] = await this.deps.ledger.use((db) => db.select({ id: intents.id }).from(intents).where(due).limit(1));
+    const due = and(eq(intents.project, this.deps.project), eq(intents.state, 'proposed'), lte(intents.expiresAt, this.now()));
+    const [probe] = await this.records.read((db) => db.select({ id: intents.id }).from(intents).where(due).limit(1));
     if (!probe) return 0;
-    const count = await this.deps.audit.transact(async (scope) => {
+    return this.records.transact(async (scope, events) => {
       const rows = await scope.tx.select().from(intents).where(due).orderBy(asc(intents.expiresAt)).limit(100).for('update', { skipLocked: true });
       for (const row of rows) {
-        await this.transition(scope, row, {
+        await this.records.transition(scope, events, row, {
           action: 'expire',
           decision: { allowed: true, rule: 'proposal-lifetime', reason: `the proposal expired at ${row.expiresAt.toISOString()} without approval` },
           to: 'expired',
@@ -485,20 +320,29 @@ export class IntentService {
       }
       return rows.length;
     });
-    await this.flush();
-    return count;
   }
 
-  // --- helpers -------------------------------------------------------------
-
-  private refOf(target: string): string {
-    return this.deps.policy.targets[target]?.ref ?? target;
+  /** The facts `decide` needs to judge an execution, asked upstream only when the policy would need them. */
+  private async executeFacts(row: IntentRow): Promise<(r: IntentRow) => PolicyRequest> {
+    const { policy, github, hosting, caller } = this.deps;
+    const kind = policy.kinds[row.kind];
+    const executorConfigured = kind?.executor === 'hosting' ? hosting.configured : github.configured;
+    let headCommit: string | undefined;
+    let checks: Awaited<ReturnType<IntentGitHub['combinedStatus']>> | undefined;
+    let health: Awaited<ReturnType<HostingOperations['health']>> | undefined;
+    if (kind && kind.executors.includes(caller.client) && executorConfigured) {
+      if (kind.commitBinding === 'branch-head') headCommit = await github.branchHead(targetRef(policy, row.target));
+      if (kind.preflight.checksGreen && row.approvedCommit && github.configured) checks = await github.combinedStatus(row.approvedCommit);
+      if (kind.preflight.hostingHealthy) health = await hosting.health(row.target);
+    }
+    return (r) => ({ action: 'execute', actor: this.actor, intent: facts(r), now: this.now(), headCommit, checks, hosting: health, executorConfigured });
   }
 
   private async commitToBind(row: IntentRow, reviewed?: string): Promise<string | null> {
-    const binding = this.deps.policy.kinds[row.kind]?.commitBinding ?? 'none';
+    const { policy } = this.deps;
+    const binding = policy.kinds[row.kind]?.commitBinding ?? 'none';
     if (binding === 'none') return null;
-    const commit = binding === 'parameter' ? String(row.parameters.commit).toLowerCase() : await this.deps.github.branchHead(this.refOf(row.target));
+    const commit = binding === 'parameter' ? String(row.parameters.commit).toLowerCase() : await this.deps.github.branchHead(targetRef(policy, row.target));
     if (reviewed && !commit.startsWith(reviewed.toLowerCase())) {
       throw new ApiError('conflict', `You reviewed ${reviewed.slice(0, 12)} but ${row.target} is at ${commit.slice(0, 12)}; review the new commit and approve again.`, {
         extra: { currentCommit: commit },
@@ -510,8 +354,8 @@ export class IntentService {
   /** Record a denied decision (and its effect on the intent, if any), then refuse. */
   private async refuse(id: string, action: PolicyAction, decision: Decision): Promise<never> {
     const { caller } = this.deps;
-    await this.deps.audit.transact(async (scope) => {
-      const locked = await this.lock(scope, id);
+    await this.records.transact(async (scope, events) => {
+      const locked = await this.records.lock(scope, id);
       // An approval only lapses through execute; a late approve must not expire an approved intent.
       const fromApproved = locked.state === 'approved' && action === 'execute';
       const effectTo: IntentState | undefined =
@@ -521,7 +365,7 @@ export class IntentService {
             ? 'proposed'
             : undefined;
       if (effectTo) {
-        await this.transition(scope, locked, {
+        await this.records.transition(scope, events, locked, {
           action: `${action}.denied`,
           decision,
           to: effectTo,
@@ -529,7 +373,7 @@ export class IntentService {
           summary: `${caller.label} was refused ${action} of ${locked.kind} to ${locked.target} (${decision.rule}); the intent is now ${effectTo}`,
         });
       } else {
-        await this.record(scope, locked, locked.state, {
+        await this.records.record(scope, events, locked, locked.state, {
           action: `${action}.denied`,
           decision,
           to: locked.state,
@@ -537,91 +381,7 @@ export class IntentService {
         });
       }
     });
-    await this.flush();
     throw denied(decision);
-  }
-
-  private async transition(scope: AuditScope, row: IntentRow, t: Transition): Promise<IntentRow> {
-    const [updated] = await scope.tx
-      .update(intents)
-      .set({ ...t.patch, state: t.to, version: row.version + 1, updatedAt: this.now() })
-      .where(and(eq(intents.id, row.id), eq(intents.state, row.state), eq(intents.version, row.version)))
-      .returning();
-    if (!updated) throw new ApiError('invalid_state', `Intent ${row.id} changed while this request was deciding; read it again.`);
-    await this.record(scope, updated, row.state, t);
-    return updated;
-  }
-
-  /** Decision row, audit entry and (after commit) event for one decision about an intent. */
-  private async record(scope: AuditScope, row: IntentRow, from: IntentState | null, t: Transition): Promise<void> {
-    const { caller } = this.deps;
-    await scope.tx.insert(intentDecisions).values({
-      intentId: row.id,
-      at: this.now(),
-      actorClient: caller.client,
-      actorPerson: caller.person ?? null,
-      action: t.action,
-      allowed: t.decision.allowed,
-      rule: t.decision.rule,
-      reason: t.decision.reason.slice(0, 500),
-      fromState: from,
-      toState: t.to,
-      commit: t.commit ?? null,
-    });
-    await scope.append({
-      action: `intent.${t.action}`,
-      target: `intent:${row.id}`,
-      summary: t.summary,
-      detail: {
-        kind: row.kind,
-        target: row.target,
-        allowed: t.decision.allowed,
-        rule: t.decision.rule,
-        reason: t.decision.reason.slice(0, 500),
-        from,
-        to: t.to,
-        ...(t.commit ? { commit: t.commit } : {}),
-        ...t.detail,
-      },
-    });
-    this.pending.push({
-      type: t.decision.allowed ? `intent.${t.to === from ? t.action : t.to}` : 'intent.denied',
-      summary: t.summary,
-      data: { id: row.id, kind: row.kind, target: row.target, state: t.to, from, rule: t.decision.rule, action: t.action },
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const events = this.pending.splice(0);
-    for (const event of events) await this.publish(event.type, event.summary, event.data);
-  }
-
-  private async publish(type: string, summary: string, data: Record<string, unknown>): Promise<void> {
-    const { caller } = this.deps;
-    await this.deps.events
-      .publish({ topic: 'intents', type, summary, actor: { client: caller.client, person: caller.person, label: caller.label }, data })
-      .catch((error: unknown) => this.deps.log.warn('event publish failed', { type, error: String(error) }));
-  }
-
-  private async find(db: Pick<Ledger['db'], 'select'>, id: string): Promise<IntentRow> {
-    const [row] = await db.select().from(intents).where(and(eq(intents.id, id), eq(intents.project, this.deps.project))).limit(1);
-    if (!row) throw new ApiError('not_found', `No intent ${id} in this project.`);
-    return row;
-  }
-
-  private async lock(scope: AuditScope, id: string): Promise<IntentRow> {
-    const [row] = await scope.tx.select().from(intents).where(and(eq(intents.id, id), eq(intents.project, this.deps.project))).limit(1).for('update');
-    if (!row) throw new ApiError('not_found', `No intent ${id} in this project.`);
-    return row;
-  }
-
-  private async findByKey(db: Pick<Ledger['db'], 'select'>, key: string): Promise<IntentRow | undefined> {
-    const [row] = await db
-      .select()
-      .from(intents)
-      .where(and(eq(intents.project, this.deps.project), eq(intents.proposerLabel, this.deps.caller.label), eq(intents.idempotencyKey, key)))
-      .limit(1);
-    return row;
   }
 
   /** A retried proposal must be the same proposal; a reused key with other content is a client bug. */
@@ -658,10 +418,6 @@ function denied(decision: Decision): ApiError {
   return new ApiError('policy_denied', decision.reason, { extra: { rule: decision.rule } });
 }
 
-function publicMessage(error: unknown): string {
-  return error instanceof ApiError ? error.message : 'unexpected error';
-}
-
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -672,5 +428,3 @@ function canonical(value: unknown): string {
   }
   return JSON.stringify(value);
 }
-
-
