@@ -77,12 +77,13 @@ export class IntentService {
     return { client: this.deps.caller.client, person: this.deps.caller.person };
   }
 
-  async get(id: string): Promise<{ intent: IntentView; decisions: DecisionView[] }> {
+  /** The intent and its decision history, oldest first (the first `maxDecisions`; `decisionsTruncated` says if more exist). */
+  async get(id: string, maxDecisions = 200): Promise<{ intent: IntentView; decisions: DecisionView[]; decisionsTruncated: boolean }> {
     await this.expireDue();
     return this.records.read(async (db) => {
       const row = await this.records.find(db, id);
-      const decisions = await db.select().from(intentDecisions).where(eq(intentDecisions.intentId, row.id)).orderBy(asc(intentDecisions.id)).limit(200);
-      return { intent: toView(row), decisions: decisions.map(toDecisionView) };
+      const decisions = await db.select().from(intentDecisions).where(eq(intentDecisions.intentId, row.id)).orderBy(asc(intentDecisions.id)).limit(maxDecisions + 1);
+      return { intent: toView(row), decisions: decisions.slice(0, maxDecisions).map(toDecisionView), decisionsTruncated: decisions.length > maxDecisions };
     });
   }
 

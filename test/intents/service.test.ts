@@ -119,6 +119,16 @@ describe('IntentService with a configured hosting adapter', () => {
     expect(hosting.calls).toEqual([]);
   });
 
+  it('says when the decision history is longer than what it shows', async () => {
+    const w = world(new ScriptedHosting(async () => ({ status: 'done' })));
+    const id = await approvedRestart(w);
+    await expect(w.gpt.approve(id)).rejects.toMatchObject({ code: 'policy_denied' });
+    const short = await w.alice.get(id, 2);
+    expect(short.decisions.map((d) => d.action)).toEqual(['propose', 'approve']);
+    expect(short.decisionsTruncated).toBe(true);
+    expect((await w.alice.get(id, 3)).decisionsTruncated).toBe(false);
+  });
+
   it('a late approve of an approved intent whose proposal expired leaves the approval alone', async () => {
     const w = world(new ScriptedHosting(async () => ({ status: 'done' })));
     const id = await approvedRestart(w);

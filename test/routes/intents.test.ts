@@ -34,6 +34,7 @@ describe('POST /ai/intents', () => {
     const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'cursor');
     expectStatus(got, 200);
     expect(got.body.decisions).toEqual([expect.objectContaining({ action: 'propose', allowed: true, rule: 'proposal-allowed', toState: 'proposed', actor: { client: 'gpt' } })]);
+    expect(got.body.decisionsTruncated).toBe(false);
   });
 
   it('refuses the GPT a deploy to main at proposal, with the rule, audited, and stores nothing', async () => {

@@ -9,6 +9,7 @@ const IntentDetailSchema = z
   .object({
     intent: IntentSchema,
     decisions: z.array(DecisionSchema).openapi({ description: 'Every decision, allowed or denied, oldest first.' }),
+    decisionsTruncated: z.boolean().openapi({ description: 'True when the history is longer than the 200 decisions shown; the audit log has them all.' }),
   })
   .openapi('IntentDetail');
 
