@@ -331,6 +331,8 @@ describe('OpenAPI', () => {
     }
     expect(doc.paths['/ai/intents'].get['x-openai-isConsequential']).toBeUndefined();
     expect(doc.paths['/ai/intents/{id}'].get['x-openai-isConsequential']).toBeUndefined();
+    expect(doc.paths['/ai/intents/{id}/approve'].post.responses['403'].description).toMatch(/policy_denied.*rule/);
+    expect(doc.paths['/ai/intents/{id}/approve'].post.responses['501']).toBeTruthy();
   });
 });
 

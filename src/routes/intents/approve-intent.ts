@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { conflictResponse, errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CONSEQUENTIAL, IntentIdParam, IntentResultSchema } from './schemas';
+import { CONSEQUENTIAL, IntentIdParam, IntentResultSchema, policyResponses, notConfiguredResponse } from './schemas';
 
 const ApproveBodySchema = z
   .object({
@@ -29,6 +29,8 @@ export const approveIntentRoute = createRoute({
   responses: {
     200: { description: 'The approved intent.', content: { 'application/json': { schema: IntentResultSchema } } },
     ...errorResponses,
+    ...policyResponses,
+    ...notConfiguredResponse,
     ...notFoundResponse,
     ...conflictResponse,
     ...upstreamResponses,

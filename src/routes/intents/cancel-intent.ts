@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { conflictResponse, errorResponses, notFoundResponse } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CONSEQUENTIAL, IntentIdParam, IntentResultSchema, NoteBodySchema } from './schemas';
+import { CONSEQUENTIAL, IntentIdParam, IntentResultSchema, NoteBodySchema, policyResponses } from './schemas';
 import type { IntentResultResponse } from './approve-intent';
 
 export const cancelIntentRoute = createRoute({
@@ -18,6 +18,7 @@ export const cancelIntentRoute = createRoute({
   responses: {
     200: { description: 'The cancelled intent.', content: { 'application/json': { schema: IntentResultSchema } } },
     ...errorResponses,
+    ...policyResponses,
     ...notFoundResponse,
     ...conflictResponse,
   },

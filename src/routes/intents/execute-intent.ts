@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { conflictResponse, errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CONSEQUENTIAL, IntentIdParam, IntentSchema } from './schemas';
+import { CONSEQUENTIAL, IntentIdParam, IntentSchema, policyResponses } from './schemas';
 
 const ExecuteResultSchema = z
   .object({
@@ -25,6 +25,7 @@ export const executeIntentRoute = createRoute({
   responses: {
     202: { description: 'Execution started or already under way; poll getIntent for the outcome.', content: { 'application/json': { schema: ExecuteResultSchema } } },
     ...errorResponses,
+    ...policyResponses,
     ...notFoundResponse,
     ...conflictResponse,
     ...upstreamResponses,

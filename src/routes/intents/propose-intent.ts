@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { conflictResponse, errorResponses, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CONSEQUENTIAL, IntentSchema } from './schemas';
+import { CONSEQUENTIAL, IntentSchema, policyResponses } from './schemas';
 
 export const ProposeBodySchema = z
   .object({
@@ -36,6 +36,7 @@ export const proposeIntentRoute = createRoute({
     200: { description: 'A retry with an idempotencyKey already used: the existing intent.', content: { 'application/json': { schema: ProposeResultSchema } } },
     201: { description: 'The new intent, waiting for approval.', content: { 'application/json': { schema: ProposeResultSchema } } },
     ...errorResponses,
+    ...policyResponses,
     ...conflictResponse,
     ...upstreamResponses,
   },

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { INTENT_STATES } from '../../db/schema';
+import { ProblemSchema } from '../../errors';
 
 export const IntentIdParam = z.object({
   id: z
@@ -77,3 +78,14 @@ export const NoteBodySchema = z
 
 /** GPT Actions ask the user to confirm operations marked consequential. */
 export const CONSEQUENTIAL = { 'x-openai-isConsequential': true } as const;
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+/** Intent routes refuse mostly by policy: the 403 says so, with the deciding rule. */
+export const policyResponses = {
+  403: problem('Refused: by the policy (`policy_denied`, with `rule` naming the deciding rule, e.g. gpt-never-approves), or by key (`client_mismatch`).'),
+} as const;
+
+export const notConfiguredResponse = {
+  501: problem('GitHub is not configured, so there is no commit to bind (`not_configured`).'),
+} as const;
