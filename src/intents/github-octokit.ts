@@ -98,14 +98,25 @@ export class OctokitIntentGitHub implements IntentGitHub {
 
   dispatchWorkflow(request: DispatchRequest): Promise<{ runId?: number }> {
     return this.call(`dispatch workflow ${request.workflow}`, async () => {
-      const response = await this.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-        ...this.repo,
-        workflow_id: request.workflow,
-        ref: request.ref,
-        inputs: request.inputs,
-        // GitHub answers 200 with the run's id when asked (since 2026-02); older servers answer 204.
-        return_run_details: true,
-      } as never);
+      const send = (withDetails: boolean) =>
+        this.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+          ...this.repo,
+          workflow_id: request.workflow,
+          ref: request.ref,
+          inputs: request.inputs,
+          // GitHub answers 200 with the run's id when asked (since 2026-02); older servers answer 204.
+          ...(withDetails ? { return_run_details: true } : {}),
+        } as never);
+      let response: unknown;
+      try {
+        response = await send(true);
+      } catch (error) {
+        // An older GitHub Enterprise Server refuses the unknown key: nothing was dispatched, so ask again without it.
+        const status = (error as { status?: number }).status;
+        const message = String((error as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? '');
+        if ((status === 400 || status === 422) && message.includes('return_run_details')) response = await send(false);
+        else throw error;
+      }
       const data = (response as { status: number; data?: { workflow_run_id?: unknown } }).data;
       const runId = typeof data?.workflow_run_id === 'number' ? data.workflow_run_id : undefined;
       return runId === undefined ? {} : { runId };

@@ -57,6 +57,17 @@ describe('OctokitIntentGitHub against the local GitHub stand-in', () => {
     expect(await gh.findDispatchedRun({ workflow: 'other.yml', branch: 'staging', since })).toBeUndefined();
   });
 
+  it('asks again without return_run_details when an older GitHub Enterprise Server refuses the key, dispatching once', async () => {
+    const s = scenario();
+    const head = await s.createBranch('staging');
+    await s.behaviour({ olderServer: true });
+    const gh = adapterFor(s.repo);
+    const since = new Date();
+    expect(await gh.dispatchWorkflow({ workflow: 'deploy.yml', ref: 'staging', inputs: { commit: head } })).toEqual({});
+    expect(await s.dispatches()).toHaveLength(1);
+    expect(await gh.findDispatchedRun({ workflow: 'deploy.yml', branch: 'staging', headSha: head, since })).toMatchObject({ headSha: head });
+  });
+
   it('explains GitHub\'s refusals without leaking the token', async () => {
     const s = scenario();
     await s.createBranch('staging');

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
  * Test controls (no auth, not GitHub's): under /_control/repos/{o}/{r}/:
  *  - POST runs/{id} {status, conclusion}     finish or advance a run
  *  - GET  dispatches                         every dispatch received, in order
- *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, rateLimitNext?: 'primary' | 'secondary'}
+ *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, olderServer?: bool, rateLimitNext?: 'primary' | 'secondary'}
  */
 export interface LocalGitHubActions {
   url: string;
@@ -59,6 +59,8 @@ interface Repo {
   failNextDispatch?: number;
   legacyDispatch?: boolean;
   rateLimitNext?: 'primary' | 'secondary';
+  /** Behave like a GitHub Enterprise Server that predates return_run_details and refuses unknown keys. */
+  olderServer?: boolean;
 }
 
 class HttpError extends Error {
@@ -136,6 +138,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
         if ('failNextDispatch' in body) repo.failNextDispatch = body.failNextDispatch;
         if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
         if ('rateLimitNext' in body) repo.rateLimitNext = body.rateLimitNext;
+        if ('olderServer' in body) repo.olderServer = Boolean(body.olderServer);
         return { status: 204 };
       }
       const run = rest.match(/^runs\/(\d+)$/);
@@ -250,6 +253,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
         throw new HttpError(status, status >= 500 ? 'Server Error' : 'Unexpected inputs provided');
       }
       if (workflow.startsWith('missing')) throw new HttpError(404, 'Not Found');
+      if (repo.olderServer && 'return_run_details' in body) throw new HttpError(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
       const ref = String(body.ref ?? '').replace(/^refs\/heads\//, '');
       const sha = repo.branches.get(ref);
       if (!sha) throw new HttpError(422, `No ref found for: ${body.ref}`);
