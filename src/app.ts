@@ -21,6 +21,7 @@ import { metricsRouter } from './routes/metrics';
 import { reviewRouter } from './routes/review';
 import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
+import { intentsRouter } from './routes/intents';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -106,6 +107,7 @@ export function createApp() {
   app.route('/ai/maintenance', maintenanceRouter());
   app.route('/ai/metrics', metricsRouter());
   app.route('/ai/review', reviewRouter());
+  app.route('/ai/intents', intentsRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {
@@ -121,9 +123,12 @@ export function createApp() {
   app.onError((error, c: Context<AppEnv>) => {
     const apiError = toApiError(error);
     const requestId = c.var.requestId ?? crypto.randomUUID();
-    if (apiError.status >= 500) {
-      const log = c.var.services?.log ?? new Logger('info', { requestId });
+    const log = c.var.services?.log ?? new Logger(logLevelOf(c.env ?? {}), { requestId });
+    if (apiError.internal !== undefined || apiError.code === 'internal') {
+      // Something underneath failed: the cause goes to the log, never to the caller.
       log.error('request failed', { code: apiError.code, ...describeError(apiError.internal ?? error) });
+    } else if (apiError.status >= 500 && apiError.code !== 'not_configured') {
+      log.warn('request refused', { code: apiError.code, detail: apiError.message });
     }
     return problemResponse(apiError, requestId);
   });

@@ -23,6 +23,10 @@ import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
 import { githubServiceFor, type GitHubService } from './github';
 import { buildHosting, type Hosting } from './hosting/service';
 import { DurableObjectMetricsSink, NoMetricsSink, type MetricsSink } from './metrics/sink';
+import { IntentService } from './intents/service';
+import { intentsConfig } from './intents/config';
+import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from './intents/github-octokit';
+import { UnconfiguredHosting } from './intents/ports';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -53,6 +57,8 @@ export interface Services {
   metrics: MetricsSink;
   /** The R2 bucket audit archives go to, when bound. */
   archive?: R2Bucket;
+  /** The intent lifecycle acting for the current caller (its config is parsed on first use). */
+  intents(caller: Caller): IntentService;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -133,6 +139,21 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     },
     metrics: env.METRICS ? new DurableObjectMetricsSink(env.METRICS, config.projectId) : new NoMetricsSink(),
     archive: env.ARCHIVE,
+    intents: (caller) => {
+      const area = intentsConfig(config.vars);
+      return new IntentService({
+        project: config.projectId,
+        policy: area.policy,
+        ledger,
+        audit: services.audit(caller),
+        events,
+        caller,
+        github: area.github.kind === 'octokit' ? new OctokitIntentGitHub(area.github.settings) : new UnconfiguredIntentGitHub(),
+        hosting: new UnconfiguredHosting(),
+        log,
+        dispatchConfirmSeconds: area.dispatchConfirmSeconds,
+      });
+    },
   };
   return services;
 }

@@ -5,6 +5,7 @@ import { parseStatusConfig } from '../status/config';
 import { recordUptime } from '../status/uptime';
 import { parseMaintenanceConfig } from '../maintenance/config';
 import { runMaintenance, type MaintenanceJob } from '../maintenance/jobs';
+import { followIntentsJob } from '../intents/cron';
 
 export interface CronContext {
   services: Services;
@@ -43,6 +44,7 @@ export const CRON_JOBS: readonly CronJob[] = [
   maintenanceCron('reindex', 'reindex'),
   maintenanceCron('audit-rotation', 'auditRotation'),
   maintenanceCron('vector-pruning', 'vectorPruning'),
+  followIntentsJob,
 ];
 
 export function jobsFor(cron: string, config: Config, jobs: readonly CronJob[] = CRON_JOBS): CronJob[] {

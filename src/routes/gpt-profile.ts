@@ -21,6 +21,22 @@ export const GPT_OPERATIONS: readonly string[] = [
   // audit timeline
   'listAudit',
   'verifyAudit',
+  // GitHub visibility
+  'getGitHubActivity',
+  'getGitHubRepo',
+  'listGitHubCommits',
+  'listGitHubRuns',
+  'getGitHubRun',
+  'listGitHubPulls',
+  'searchGitHubCode',
+  // what Cursor is doing
+  'listCursorSessions',
+  // intents: the GPT proposes, follows and may cancel or run what a human approved; it never approves
+  'proposeIntent',
+  'listIntents',
+  'getIntent',
+  'cancelIntent',
+  'executeIntent',
 ];
 
 /** The most operations a GPT Action accepts. */

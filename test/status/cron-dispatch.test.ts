@@ -33,7 +33,7 @@ describe('cron dispatch', () => {
   it('the built-in schedule: uptime every five minutes, reindex nightly, rotation weekly, pruning monthly', async () => {
     const config = await loadConfig(env);
     const names = (cron: string) => jobsFor(cron, config, CRON_JOBS).map((j) => j.name);
-    expect(names('*/5 * * * *')).toEqual(['uptime']);
+    expect(names('*/5 * * * *')).toEqual(['uptime', 'intents-follow']);
     expect(names('0 3 * * *')).toEqual(['reindex']);
     expect(names('0 4 * * 0')).toEqual(['audit-rotation']);
     expect(names('0 5 1 * *')).toEqual(['vector-pruning']);

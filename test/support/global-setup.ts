@@ -8,6 +8,7 @@ import { freePort } from './ports';
 import { startGitHubServer } from './github-server';
 import { startWordPressServer } from './wordpress-server';
 import { startCloudwaysServer } from './cloudways-server';
+import { startGitHubActionsServer } from './github-actions-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,6 +28,8 @@ declare module 'vitest' {
     cloudwaysUrl: string;
     /** A migrated database of its own for audit rotation, which rewrites the whole chain. */
     isolatedDatabaseUrl: string;
+    /** The local GitHub stand-in for the intent engine's workflow, branch and status calls. */
+    githubActions: { url: string; token: string };
   }
 }
 
@@ -67,6 +70,10 @@ export default async function setup(project: TestProject) {
     const cloudways = await startCloudwaysServer();
     stops.push(() => cloudways.stop());
     project.provide('cloudwaysUrl', cloudways.url);
+
+    const githubActions = await startGitHubActionsServer({ token: `test-github-${crypto.randomUUID()}`, log });
+    stops.push(() => githubActions.stop());
+    project.provide('githubActions', { url: githubActions.url, token: githubActions.token });
 
     const redis = await startRedisServer({ log });
     if (redis) {

@@ -1,0 +1,319 @@
+import { z } from 'zod';
+import { CLIENTS, type Client } from '../auth/keys';
+
+/**
+ * The intent policy: data (a safe default here, overridable through the
+ * INTENT_POLICY variable) and ONE pure function, `decide`, that turns a request
+ * plus the facts gathered for it into a decision naming the rule that decided.
+ */
+
+/** Branches the GPT may never deploy to, whatever the configuration says. */
+export const ALWAYS_PROTECTED = ['main'] as const;
+
+const Pattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._/-]+\*?$|^\*$/, 'a target pattern is a name, a prefix ending in *, or *');
+
+const ClientList = z.array(z.enum(CLIENTS));
+
+export const KindPolicySchema = z.object({
+  /** How it runs: a GitHub Actions workflow for the target, or a hosting operation. */
+  executor: z.enum(['workflow', 'hosting']),
+  /** Which commit an approval is bound to: the target branch's head, `parameters.commit`, or none. */
+  commitBinding: z.enum(['branch-head', 'parameter', 'none']),
+  proposers: ClientList,
+  approvers: ClientList.refine((list) => !list.includes('gpt'), 'the gpt client can never approve'),
+  executors: ClientList,
+  targets: z.array(Pattern).min(1),
+  preflight: z.object({ checksGreen: z.boolean().default(false), hostingHealthy: z.boolean().default(false) }).default({ checksGreen: false, hostingHealthy: false }),
+});
+export type KindPolicy = z.infer<typeof KindPolicySchema>;
+
+export const TargetConfigSchema = z.object({
+  /** Workflow file name (deploy.yml) or numeric id, dispatched with workflow_dispatch. */
+  workflow: z.string().min(1).max(200),
+  /** The branch the workflow runs on; defaults to the target's name. */
+  ref: z.string().min(1).max(200).optional(),
+  /** Extra workflow inputs; `commit` and `intent` are always added. */
+  inputs: z.record(z.string(), z.string()).default({}),
+});
+export type TargetConfig = z.infer<typeof TargetConfigSchema>;
+
+export const DenyRuleSchema = z.object({
+  rule: z.string().regex(/^[a-z0-9-]{1,60}$/, 'a deny rule name is lowercase letters, digits and dashes'),
+  clients: ClientList.optional(),
+  kinds: z.array(z.string()).optional(),
+  targets: z.array(Pattern).optional(),
+  reason: z.string().min(1).max(300),
+});
+export type DenyRule = z.infer<typeof DenyRuleSchema>;
+
+export const IntentPolicySchema = z.object({
+  proposalTtlSeconds: z.number().int().min(60).max(30 * 86_400),
+  approvalTtlSeconds: z.number().int().min(60).max(30 * 86_400),
+  /** Branches the GPT may not propose deploys or rollbacks to (main is always among them). */
+  protectedBranches: z.array(Pattern),
+  /** When true, the approver must also be a different person, not just a different key. */
+  requireDifferentPerson: z.boolean(),
+  kinds: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), KindPolicySchema),
+  targets: z.record(z.string().min(1).max(200), TargetConfigSchema),
+  deny: z.array(DenyRuleSchema),
+});
+export type IntentPolicy = z.infer<typeof IntentPolicySchema>;
+
+const everyone: Client[] = ['gpt', 'cursor', 'human', 'cron'];
+const deciders: Client[] = ['human', 'cursor'];
+
+export const DEFAULT_POLICY: IntentPolicy = {
+  proposalTtlSeconds: 24 * 3600,
+  approvalTtlSeconds: 3600,
+  protectedBranches: ['main'],
+  requireDifferentPerson: false,
+  kinds: {
+    deploy: { executor: 'workflow', commitBinding: 'branch-head', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
+    rollback: { executor: 'workflow', commitBinding: 'parameter', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
+    'purge-cache': { executor: 'hosting', commitBinding: 'none', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
+    restart: { executor: 'hosting', commitBinding: 'none', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
+  },
+  // No workflow is configured by default, so nothing can be deployed until an operator names one.
+  targets: {},
+  deny: [],
+};
+
+/** The override accepted in INTENT_POLICY: any top-level field; kinds and targets merge by name. */
+const PolicyOverrideSchema = z
+  .object({
+    proposalTtlSeconds: z.number().int(),
+    approvalTtlSeconds: z.number().int(),
+    protectedBranches: z.array(z.string()),
+    requireDifferentPerson: z.boolean(),
+    kinds: z.record(z.string(), z.record(z.string(), z.unknown())),
+    targets: z.record(z.string(), z.unknown()),
+    deny: z.array(z.unknown()),
+  })
+  .partial()
+  .strict();
+
+/** Merge an override onto the default and validate the result; throws a message naming what is wrong. */
+export function buildPolicy(override: unknown): IntentPolicy {
+  const parsed = PolicyOverrideSchema.safeParse(override);
+  if (!parsed.success) throw new Error(describeIssues(parsed.error.issues));
+  const o = parsed.data;
+  const kinds: Record<string, unknown> = { ...DEFAULT_POLICY.kinds };
+  for (const [name, fields] of Object.entries(o.kinds ?? {})) kinds[name] = { ...(DEFAULT_POLICY.kinds[name] ?? {}), ...fields };
+  const merged = {
+    ...DEFAULT_POLICY,
+    ...o,
+    kinds,
+    targets: { ...DEFAULT_POLICY.targets, ...(o.targets ?? {}) },
+  };
+  const result = IntentPolicySchema.safeParse(merged);
+  if (!result.success) throw new Error(describeIssues(result.error.issues));
+  return result.data;
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${issue.path.join('.') || 'policy'}: ${issue.message}`).join('; ');
+}
+
+export function matchesPattern(pattern: string, name: string): boolean {
+  if (pattern === '*') return true;
+  return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+/** How GitHub may be handed a branch: `refs/heads/main`, `Main`; compared as one name for protection. */
+const branchName = (name: string) => name.replace(/^refs\/heads\//i, '').toLowerCase();
+
+const matchesAny = (patterns: readonly string[], name: string) => patterns.some((p) => matchesPattern(p, name));
+
+// ---------------------------------------------------------------------------
+
+export interface Identity {
+  client: Client;
+  person?: string;
+}
+
+export const identityLabel = (who: Identity) => (who.person ? `${who.client}:${who.person}` : who.client);
+
+/** What the policy needs to know about an existing intent. */
+export interface IntentFacts {
+  kind: string;
+  target: string;
+  proposer: Identity;
+  expiresAt: Date;
+  approvedCommit?: string | null;
+  approvalExpiresAt?: Date | null;
+}
+
+export type PolicyRequest =
+  | { action: 'propose'; actor: Identity; kind: string; target: string; parameters: Record<string, unknown> }
+  | { action: 'approve'; actor: Identity; intent: IntentFacts; now: Date }
+  | { action: 'reject'; actor: Identity; intent: IntentFacts }
+  | { action: 'cancel'; actor: Identity; intent: IntentFacts }
+  | {
+      action: 'execute';
+      actor: Identity;
+      intent: IntentFacts;
+      now: Date;
+      /** The target branch's head now (branch-head binding only). */
+      headCommit?: string;
+      /** Combined status of the approved commit, when the checks preflight applies. */
+      checks?: 'success' | 'pending' | 'failure' | 'error';
+      /** Hosting health, when the hosting preflight applies. */
+      hosting?: 'healthy' | 'unhealthy' | 'not_configured';
+      /** Whether the port that would run this kind is configured at all. */
+      executorConfigured: boolean;
+    };
+
+export type PolicyAction = PolicyRequest['action'];
+
+export interface Decision {
+  allowed: boolean;
+  /** The rule that decided: the first that denied, or the action's `*-allowed` rule. */
+  rule: string;
+  reason: string;
+  /** What a denial does to the intent: nothing, back to `proposed` (needs approval again) or `expired`. */
+  effect?: 'reapprove' | 'expire';
+}
+
+const deny = (rule: string, reason: string, effect?: Decision['effect']): Decision => ({ allowed: false, rule, reason, ...(effect ? { effect } : {}) });
+const allow = (rule: string, reason: string): Decision => ({ allowed: true, rule, reason });
+
+/** The one place intent decisions are made. Pure: same policy and request, same decision. */
+export function decide(policy: IntentPolicy, request: PolicyRequest): Decision {
+  switch (request.action) {
+    case 'propose':
+      return decidePropose(policy, request);
+    case 'approve':
+      return decideApprove(policy, request);
+    case 'reject':
+      return decideReject(policy, request);
+    case 'cancel':
+      return decideCancel(policy, request);
+    case 'execute':
+      return decideExecute(policy, request);
+  }
+}
+
+function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'propose' }>): Decision {
+  const kind = policy.kinds[r.kind];
+  const deploysCode = kind ? kind.executor === 'workflow' : r.kind === 'deploy' || r.kind === 'rollback';
+  const guarded = r.actor.client === 'gpt' && deploysCode ? protectedVia(policy, r.target) : undefined;
+  if (guarded !== undefined) {
+    return deny('gpt-never-deploys-protected', `The GPT may not propose a ${r.kind} to ${r.target}${guarded}: it is a protected branch; ask a human or Cursor to propose it.`);
+  }
+  if (!kind) return deny('kind-known', `Unknown intent kind "${r.kind}" (known: ${Object.keys(policy.kinds).join(', ')}).`);
+  if (!kind.proposers.includes(r.actor.client)) {
+    return deny('proposer-allowed', `The ${r.actor.client} client may not propose ${r.kind} (allowed: ${kind.proposers.join(', ') || 'nobody'}).`);
+  }
+  if (!matchesAny(kind.targets, r.target)) {
+    return deny('target-allowed', `${r.kind} is not allowed for target ${r.target} (allowed: ${kind.targets.join(', ')}).`);
+  }
+  if (kind.executor === 'workflow' && !policy.targets[r.target]) {
+    return deny('target-configured', `No deployment workflow is configured for target ${r.target}; configure it in INTENT_POLICY.targets.`);
+  }
+  if (kind.commitBinding === 'parameter') {
+    const commit = r.parameters.commit;
+    if (typeof commit !== 'string' || !/^[0-9a-f]{7,40}$/i.test(commit)) {
+      return deny('commit-parameter', `A ${r.kind} names the commit it goes to in parameters.commit (7-40 hex digits).`);
+    }
+  }
+  for (const rule of policy.deny) {
+    const hit =
+      (!rule.clients || rule.clients.includes(r.actor.client)) &&
+      (!rule.kinds || rule.kinds.includes(r.kind)) &&
+      (!rule.targets || matchesAny(rule.targets, r.target));
+    if (hit) return deny(`deny:${rule.rule}`, rule.reason);
+  }
+  return allow('proposal-allowed', `${identityLabel(r.actor)} may propose ${r.kind} to ${r.target}.`);
+}
+
+/** The branch a target's workflow runs on: its configured `ref`, else the target's own name. */
+export function targetRef(policy: IntentPolicy, target: string): string {
+  return policy.targets[target]?.ref ?? target;
+}
+
+/**
+ * Whether a target deploys a protected branch, by its own name or the ref its
+ * workflow runs on (a target may be an alias). Returns undefined when it does
+ * not, else a note naming the ref when the alias hid it.
+ */
+function protectedVia(policy: IntentPolicy, target: string): string | undefined {
+  const protectedBranches = [...ALWAYS_PROTECTED, ...policy.protectedBranches];
+  const isProtected = (name: string) => protectedBranches.some((p) => matchesPattern(branchName(p), branchName(name)));
+  const ref = targetRef(policy, target);
+  if (isProtected(target)) return '';
+  if (isProtected(ref)) return ` (it deploys ${ref})`;
+  return undefined;
+}
+
+function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'approve' }>): Decision {
+  if (r.actor.client === 'gpt') return deny('gpt-never-approves', 'The GPT can propose but never approve; a human or Cursor must approve.');
+  if (identityLabel(r.actor) === identityLabel(r.intent.proposer)) {
+    return deny('approver-not-proposer', `${identityLabel(r.actor)} proposed this intent and cannot also approve it; another identity must.`);
+  }
+  if (policy.requireDifferentPerson && r.actor.person !== undefined && r.actor.person === r.intent.proposer.person) {
+    return deny('approver-different-person', `${r.actor.person} proposed this intent (with another key) and policy requires a different person to approve it.`);
+  }
+  if (r.now.getTime() >= r.intent.expiresAt.getTime()) {
+    return deny('proposal-lifetime', `The proposal expired at ${r.intent.expiresAt.toISOString()}; propose it again.`, 'expire');
+  }
+  const kind = policy.kinds[r.intent.kind];
+  if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
+  if (!kind.approvers.includes(r.actor.client)) {
+    return deny('approver-allowed', `The ${r.actor.client} client may not approve ${r.intent.kind} (allowed: ${kind.approvers.join(', ') || 'nobody'}).`);
+  }
+  return allow('approval-allowed', `${identityLabel(r.actor)} may approve this ${r.intent.kind} proposed by ${identityLabel(r.intent.proposer)}.`);
+}
+
+function decideReject(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'reject' }>): Decision {
+  const kind = policy.kinds[r.intent.kind];
+  if (!kind || !kind.approvers.includes(r.actor.client)) {
+    return deny('rejecter-allowed', `Only a client that may approve ${r.intent.kind} may reject it (${kind?.approvers.join(', ') || 'nobody'}); the proposer can cancel instead.`);
+  }
+  return allow('rejection-allowed', `${identityLabel(r.actor)} may reject this ${r.intent.kind}.`);
+}
+
+function decideCancel(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'cancel' }>): Decision {
+  const isProposer = identityLabel(r.actor) === identityLabel(r.intent.proposer);
+  const mayApprove = policy.kinds[r.intent.kind]?.approvers.includes(r.actor.client) ?? false;
+  if (!isProposer && !mayApprove) {
+    return deny('canceller-allowed', 'Only the proposer, or a client that may approve this kind, may cancel it.');
+  }
+  return allow('cancellation-allowed', `${identityLabel(r.actor)} may cancel this ${r.intent.kind}${isProposer ? ' (own proposal)' : ''}.`);
+}
+
+function decideExecute(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'execute' }>): Decision {
+  const kind = policy.kinds[r.intent.kind];
+  if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
+  const guarded = r.actor.client === 'gpt' && kind.executor === 'workflow' ? protectedVia(policy, r.intent.target) : undefined;
+  if (guarded !== undefined) {
+    return deny('gpt-never-deploys-protected', `The GPT may not run a ${r.intent.kind} to ${r.intent.target}${guarded}, even approved; a human or Cursor must execute it.`);
+  }
+  if (!kind.executors.includes(r.actor.client)) {
+    return deny('executor-allowed', `The ${r.actor.client} client may not execute ${r.intent.kind} (allowed: ${kind.executors.join(', ') || 'nobody'}).`);
+  }
+  if (!r.executorConfigured) {
+    return deny('executor-configured', kind.executor === 'workflow' ? 'GitHub is not configured (GITHUB_TOKEN, GITHUB_REPO), so no workflow can be dispatched.' : 'No hosting adapter is configured, so hosting operations cannot run.');
+  }
+  if (!r.intent.approvalExpiresAt || r.now.getTime() >= r.intent.approvalExpiresAt.getTime()) {
+    const proposalLive = r.now.getTime() < r.intent.expiresAt.getTime();
+    return deny('approval-lifetime', `The approval lapsed${r.intent.approvalExpiresAt ? ` at ${r.intent.approvalExpiresAt.toISOString()}` : ''}; it needs approval again.`, proposalLive ? 'reapprove' : 'expire');
+  }
+  if (kind.commitBinding === 'branch-head' && r.headCommit !== r.intent.approvedCommit) {
+    return deny('approval-bound-to-commit', `${r.intent.target} moved from ${short(r.intent.approvedCommit)} (approved) to ${short(r.headCommit)}; the new commit needs approval.`, 'reapprove');
+  }
+  if (kind.preflight.checksGreen && r.checks !== 'success') {
+    return deny('preflight-checks-green', `Checks on ${short(r.intent.approvedCommit)} are ${r.checks ?? 'unknown'}, not success; wait for them or fix them.`);
+  }
+  if (kind.preflight.hostingHealthy && r.hosting !== 'healthy') {
+    return deny('preflight-hosting-healthy', `Hosting is ${r.hosting ?? 'unknown'}; the policy requires it healthy before ${r.intent.kind}.`);
+  }
+  return allow('execution-allowed', `${identityLabel(r.actor)} may execute this approved ${r.intent.kind}.`);
+}
+
+function short(sha: string | null | undefined): string {
+  return sha ? sha.slice(0, 12) : 'unknown';
+}

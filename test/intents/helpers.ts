@@ -1,0 +1,82 @@
+import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { inject } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import worker from '../../src/index';
+import { Ledger } from '../../src/db/client';
+import { intents } from '../../src/db/schema';
+import { Logger } from '../../src/lib/log';
+import { call, expectStatus } from '../support/http';
+import type { TestIdentity } from '../support/keys';
+import type { ProposeIntentResponse } from '../../src/routes/intents/propose-intent';
+
+const github = inject('githubActions');
+
+export const randomSha = () => Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** A fresh project and GitHub repository per test, with the given policy override. */
+export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<string, unknown> = {}) {
+  const repo = `hezlep/intents-${crypto.randomUUID().slice(0, 12)}`;
+  const environment = {
+    PROJECT_ID: `int-${crypto.randomUUID().slice(0, 12)}`,
+    GITHUB_API_URL: github.url,
+    GITHUB_TOKEN: github.token,
+    GITHUB_REPO: repo,
+    INTENT_POLICY: JSON.stringify({ targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' } }, ...policy }),
+    ...extraEnv,
+  };
+  const gh = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${github.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${github.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`github stand-in ${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    env: environment,
+    repo,
+    call: <T = any>(method: string, path: string, as: TestIdentity, body?: unknown, headers?: Record<string, string>) =>
+      call<T>(method, path, { as, body, env: environment, headers }),
+    createBranch: (name: string, sha = randomSha()) => gh('POST', `/repos/${repo}/git/refs`, { ref: `refs/heads/${name}`, sha }).then(() => sha),
+    moveBranch: (name: string, sha = randomSha()) => gh('PATCH', `/repos/${repo}/git/refs/heads/${name}`, { sha, force: true }).then(() => sha),
+    setStatus: (sha: string, state: string, context = 'ci') => gh('POST', `/repos/${repo}/statuses/${sha}`, { state, context }),
+    finishRun: (runId: number, conclusion: string, status = 'completed') => gh('POST', `/_control/repos/${repo}/runs/${runId}`, { status, conclusion }),
+    dispatches: (): Promise<{ workflow: string; ref: string; inputs: Record<string, string> }[]> => gh('GET', `/_control/repos/${repo}/dispatches`),
+    behaviour: (change: Record<string, unknown>) => gh('POST', `/_control/repos/${repo}/behaviour`, change),
+    /** Run the Worker's real scheduled handler against this scenario's env. */
+    async cron() {
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), { ...env, ...environment } as never, ctx);
+      await waitOnExecutionContext(ctx);
+    },
+    async propose(as: TestIdentity, body: Record<string, unknown>) {
+      const result = await call<ProposeIntentResponse>('POST', '/ai/intents', { as, body, env: environment });
+      expectStatus(result, 201);
+      return result.body.intent;
+    },
+  };
+}
+
+/** Change the ledger directly, to stand in for time passing (no timed waits in tests). */
+export async function onLedger<T>(work: (db: Ledger['db']) => Promise<T>): Promise<T> {
+  const ledger = new Ledger({ url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string }, new Logger('silent'));
+  try {
+    return await ledger.use(work);
+  } finally {
+    await ledger.close();
+  }
+}
+
+export const backdate = {
+  proposal: (id: string) => onLedger((db) => db.update(intents).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(intents.id, id))),
+  approval: (id: string) => onLedger((db) => db.update(intents).set({ approvalExpiresAt: new Date(Date.now() - 1000) }).where(eq(intents.id, id))),
+  executionStart: (id: string, hoursAgo: number) =>
+    onLedger((db) =>
+      db
+        .update(intents)
+        .set({ execution: sql`jsonb_set(${intents.execution}, '{startedAt}', to_jsonb(${new Date(Date.now() - hoursAgo * 3600_000).toISOString()}::text))` })
+        .where(eq(intents.id, id)),
+    ),
+};

@@ -1,0 +1,352 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the handful of GitHub REST routes the intent engine uses,
+ * answering with GitHub's documented shapes (docs.github.com/rest):
+ *  - GET   /repos/{o}/{r}/branches/{branch}                      -> branch (commit.sha), 404 "Branch not found"
+ *  - GET   /repos/{o}/{r}/commits/{ref}/status                   -> combined status (pending when no statuses)
+ *  - POST  /repos/{o}/{r}/statuses/{sha}                         -> 201 status (tests set checks this way)
+ *  - POST  /repos/{o}/{r}/git/refs            {ref, sha}          -> 201 ref (create a branch)
+ *  - PATCH /repos/{o}/{r}/git/refs/heads/{b}  {sha, force}        -> 200 ref (move a branch)
+ *  - POST  /repos/{o}/{r}/actions/workflows/{id}/dispatches      -> 204, or 200 {workflow_run_id, run_url, html_url}
+ *        with return_run_details; 422 "No ref found for: x" for an unknown ref; 404 for a workflow named missing*
+ *  - GET   /repos/{o}/{r}/actions/workflows/{id}/runs?branch&event&created&head_sha -> {total_count, workflow_runs}
+ *  - GET   /repos/{o}/{r}/actions/runs/{run_id}                  -> workflow run
+ * Requests need `Authorization: token|Bearer <token>`, else 401 "Bad credentials".
+ * Repositories spring into existence on first use, so each test names its own.
+ * Test controls (no auth, not GitHub's): under /_control/repos/{o}/{r}/:
+ *  - POST runs/{id} {status, conclusion}     finish or advance a run
+ *  - GET  dispatches                         every dispatch received, in order
+ *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, olderServer?: bool, rateLimitNext?: 'primary' | 'secondary'}
+ */
+export interface LocalGitHubActions {
+  url: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+interface Run {
+  id: number;
+  name: string;
+  workflowFile: string;
+  headBranch: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  createdAt: string;
+  updatedAt: string;
+  runNumber: number;
+}
+
+interface CommitStatus {
+  id: number;
+  state: string;
+  context: string;
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface Repo {
+  owner: string;
+  name: string;
+  branches: Map<string, string>;
+  statuses: Map<string, CommitStatus[]>;
+  runs: Run[];
+  dispatches: { workflow: string; ref: string; inputs: Record<string, unknown>; at: string }[];
+  failNextDispatch?: number;
+  legacyDispatch?: boolean;
+  rateLimitNext?: 'primary' | 'secondary';
+  /** Behave like a GitHub Enterprise Server that predates return_run_details and refuses unknown keys. */
+  olderServer?: boolean;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+let nextId = 9_000_000;
+
+export async function startGitHubActionsServer(opts: { token: string; port?: number; log?: (line: string) => void }): Promise<LocalGitHubActions> {
+  const repos = new Map<string, Repo>();
+  let origin = '';
+
+  const repoOf = (owner: string, name: string): Repo => {
+    const key = `${owner}/${name}`.toLowerCase();
+    let repo = repos.get(key);
+    if (!repo) {
+      repo = { owner, name, branches: new Map(), statuses: new Map(), runs: [], dispatches: [] };
+      repos.set(key, repo);
+    }
+    return repo;
+  };
+
+  const api = (repo: Repo) => `${origin}/repos/${repo.owner}/${repo.name}`;
+  const html = (repo: Repo) => `https://github.example/${repo.owner}/${repo.name}`;
+
+  const runJson = (repo: Repo, run: Run) => ({
+    id: run.id,
+    name: run.name,
+    node_id: `WFR_${run.id}`,
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: `.github/workflows/${run.workflowFile}`,
+    display_title: run.name,
+    run_number: run.runNumber,
+    event: 'workflow_dispatch',
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: workflowId(run.workflowFile),
+    check_suite_id: run.id + 1,
+    url: `${api(repo)}/actions/runs/${run.id}`,
+    html_url: `${html(repo)}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    run_attempt: 1,
+    run_started_at: run.createdAt,
+    jobs_url: `${api(repo)}/actions/runs/${run.id}/jobs`,
+    logs_url: `${api(repo)}/actions/runs/${run.id}/logs`,
+    workflow_url: `${api(repo)}/actions/workflows/${workflowId(run.workflowFile)}`,
+    head_commit: { id: run.headSha, tree_id: run.headSha, message: 'commit', timestamp: run.createdAt },
+    repository: { id: 1, name: repo.name, full_name: `${repo.owner}/${repo.name}` },
+  });
+
+  const refJson = (repo: Repo, branch: string, sha: string) => ({
+    ref: `refs/heads/${branch}`,
+    node_id: `REF_${branch}`,
+    url: `${api(repo)}/git/refs/heads/${branch}`,
+    object: { type: 'commit', sha, url: `${api(repo)}/git/commits/${sha}` },
+  });
+
+  async function route(method: string, path: string, query: URLSearchParams, body: Record<string, any>, authorized: boolean): Promise<{ status: number; json?: unknown }> {
+    let m: RegExpMatchArray | null;
+
+    if ((m = path.match(/^\/_control\/repos\/([^/]+)\/([^/]+)\/(.+)$/))) {
+      const repo = repoOf(m[1]!, m[2]!);
+      const rest = m[3]!;
+      if (method === 'GET' && rest === 'dispatches') return { status: 200, json: repo.dispatches };
+      if (method === 'POST' && rest === 'behaviour') {
+        if ('failNextDispatch' in body) repo.failNextDispatch = body.failNextDispatch;
+        if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
+        if ('rateLimitNext' in body) repo.rateLimitNext = body.rateLimitNext;
+        if ('olderServer' in body) repo.olderServer = Boolean(body.olderServer);
+        return { status: 204 };
+      }
+      const run = rest.match(/^runs\/(\d+)$/);
+      if (method === 'POST' && run) {
+        const found = repo.runs.find((r) => r.id === Number(run[1]));
+        if (!found) throw new HttpError(404, 'Not Found');
+        found.status = String(body.status ?? found.status);
+        found.conclusion = body.conclusion === undefined ? found.conclusion : body.conclusion;
+        found.updatedAt = new Date().toISOString();
+        return { status: 200, json: runJson(repo, found) };
+      }
+      throw new HttpError(404, 'Not Found');
+    }
+
+    if (!authorized) throw new HttpError(401, 'Bad credentials');
+    if (!(m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/))) throw new HttpError(404, 'Not Found');
+    const repo = repoOf(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+    const rest = m[3]!;
+
+    if (repo.rateLimitNext) {
+      // GitHub's two documented shapes: primary (403, remaining 0, reset) and secondary (429/403 with retry-after).
+      const kind = repo.rateLimitNext;
+      repo.rateLimitNext = undefined;
+      throw kind === 'primary'
+        ? new HttpError(403, 'API rate limit exceeded for installation.', { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 120) } })
+        : new HttpError(429, 'You have exceeded a secondary rate limit.', { headers: { 'retry-after': '30' } });
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/branches\/(.+)$/))) {
+      const branch = decodeURIComponent(m[1]!);
+      const sha = repo.branches.get(branch);
+      if (!sha) throw new HttpError(404, 'Branch not found');
+      return {
+        status: 200,
+        json: {
+          name: branch,
+          commit: { sha, node_id: `C_${sha}`, url: `${api(repo)}/commits/${sha}`, html_url: `${html(repo)}/commit/${sha}`, commit: { message: 'commit', tree: { sha } }, parents: [] },
+          _links: { self: `${api(repo)}/branches/${branch}`, html: `${html(repo)}/tree/${branch}` },
+          protected: branch === 'main',
+          protection_url: `${api(repo)}/branches/${branch}/protection`,
+        },
+      };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/commits\/([^/]+)\/status$/))) {
+      const ref = decodeURIComponent(m[1]!);
+      const sha = repo.branches.get(ref) ?? ref;
+      // The latest status per context counts.
+      const latest = new Map<string, CommitStatus>();
+      for (const status of repo.statuses.get(sha) ?? []) latest.set(status.context, status);
+      const statuses = [...latest.values()];
+      const state =
+        statuses.length === 0 || statuses.some((s) => s.state === 'pending')
+          ? statuses.some((s) => s.state === 'error' || s.state === 'failure')
+            ? 'failure'
+            : 'pending'
+          : statuses.some((s) => s.state === 'error' || s.state === 'failure')
+            ? 'failure'
+            : 'success';
+      return {
+        status: 200,
+        json: {
+          state,
+          statuses: statuses.map((s) => ({ ...s, url: `${api(repo)}/statuses/${sha}`, avatar_url: null, node_id: `S_${s.id}` })),
+          sha,
+          total_count: statuses.length,
+          repository: { id: 1, name: repo.name, full_name: `${repo.owner}/${repo.name}` },
+          commit_url: `${api(repo)}/commits/${sha}`,
+          url: `${api(repo)}/commits/${sha}/status`,
+        },
+      };
+    }
+
+    if (method === 'POST' && (m = rest.match(/^\/statuses\/([0-9a-f]{40})$/))) {
+      if (!['error', 'failure', 'pending', 'success'].includes(body.state)) throw new HttpError(422, 'Validation Failed');
+      const now = new Date().toISOString();
+      const status: CommitStatus = {
+        id: nextId++,
+        state: body.state,
+        context: body.context ?? 'default',
+        description: body.description ?? null,
+        target_url: body.target_url ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      repo.statuses.set(m[1]!, [...(repo.statuses.get(m[1]!) ?? []), status]);
+      return { status: 201, json: { ...status, url: `${api(repo)}/statuses/${m[1]}` } };
+    }
+
+    if (method === 'POST' && rest === '/git/refs') {
+      const ref = String(body.ref ?? '');
+      if (!ref.startsWith('refs/heads/') || !/^[0-9a-f]{40}$/.test(String(body.sha))) throw new HttpError(422, 'Validation Failed');
+      const branch = ref.slice('refs/heads/'.length);
+      if (repo.branches.has(branch)) throw new HttpError(422, 'Reference already exists');
+      repo.branches.set(branch, body.sha);
+      return { status: 201, json: refJson(repo, branch, body.sha) };
+    }
+
+    if (method === 'PATCH' && (m = rest.match(/^\/git\/refs\/heads\/(.+)$/))) {
+      const branch = decodeURIComponent(m[1]!);
+      if (!repo.branches.has(branch)) throw new HttpError(422, 'Reference does not exist');
+      if (!/^[0-9a-f]{40}$/.test(String(body.sha))) throw new HttpError(422, 'Validation Failed');
+      repo.branches.set(branch, body.sha);
+      return { status: 200, json: refJson(repo, branch, body.sha) };
+    }
+
+    if (method === 'POST' && (m = rest.match(/^\/actions\/workflows\/([^/]+)\/dispatches$/))) {
+      const workflow = decodeURIComponent(m[1]!);
+      if (repo.failNextDispatch) {
+        const status = repo.failNextDispatch;
+        repo.failNextDispatch = undefined;
+        throw new HttpError(status, status >= 500 ? 'Server Error' : 'Unexpected inputs provided');
+      }
+      if (workflow.startsWith('missing')) throw new HttpError(404, 'Not Found');
+      if (repo.olderServer && 'return_run_details' in body) throw new HttpError(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
+      const ref = String(body.ref ?? '').replace(/^refs\/heads\//, '');
+      const sha = repo.branches.get(ref);
+      if (!sha) throw new HttpError(422, `No ref found for: ${body.ref}`);
+      const now = new Date().toISOString();
+      const run: Run = {
+        id: nextId++,
+        name: workflow.replace(/\.ya?ml$/, ''),
+        workflowFile: workflow,
+        headBranch: ref,
+        headSha: sha,
+        status: 'queued',
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        runNumber: repo.runs.length + 1,
+      };
+      repo.runs.push(run);
+      repo.dispatches.push({ workflow, ref, inputs: body.inputs ?? {}, at: now });
+      if (body.return_run_details === true && !repo.legacyDispatch) {
+        return { status: 200, json: { workflow_run_id: run.id, run_url: `${api(repo)}/actions/runs/${run.id}`, html_url: `${html(repo)}/actions/runs/${run.id}` } };
+      }
+      return { status: 204 };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/actions\/workflows\/([^/]+)\/runs$/))) {
+      const workflow = decodeURIComponent(m[1]!);
+      const created = query.get('created');
+      const since = created?.startsWith('>=') ? Date.parse(created.slice(2)) : undefined;
+      const runs = repo.runs
+        .filter((r) => r.workflowFile === workflow || String(workflowId(r.workflowFile)) === workflow)
+        .filter((r) => !query.get('branch') || r.headBranch === query.get('branch'))
+        .filter((r) => !query.get('event') || query.get('event') === 'workflow_dispatch')
+        .filter((r) => !query.get('head_sha') || r.headSha === query.get('head_sha'))
+        .filter((r) => since === undefined || Date.parse(r.createdAt) >= since)
+        .sort((a, b) => b.id - a.id);
+      const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
+      return { status: 200, json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) } };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)$/))) {
+      const run = repo.runs.find((r) => r.id === Number(m![1]));
+      if (!run) throw new HttpError(404, 'Not Found');
+      return { status: 200, json: runJson(repo, run) };
+    }
+
+    throw new HttpError(404, 'Not Found');
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const url = new URL(req.url ?? '/', origin);
+      const auth = req.headers.authorization ?? '';
+      const authorized = auth === `token ${opts.token}` || auth === `Bearer ${opts.token}`;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-api-version-selected': '2022-11-28',
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '4999',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+        'x-github-request-id': crypto.randomUUID(),
+      };
+      try {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const body = text ? JSON.parse(text) : {};
+        const result = await route(req.method ?? 'GET', url.pathname, url.searchParams, body, authorized);
+        opts.log?.(`[github-actions] ${req.method} ${url.pathname} -> ${result.status}`);
+        if (result.json === undefined) {
+          res.writeHead(result.status, headers).end();
+        } else {
+          res.writeHead(result.status, headers).end(JSON.stringify(result.json));
+        }
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500;
+        const message = error instanceof Error ? error.message : 'Server Error';
+        const extraHeaders = error instanceof HttpError ? ((error.extra.headers as Record<string, string> | undefined) ?? {}) : {};
+        res.writeHead(status, { ...headers, ...extraHeaders }).end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
+      }
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    token: opts.token,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function workflowId(file: string): number {
+  let hash = 0;
+  for (const ch of file) hash = (hash * 31 + ch.charCodeAt(0)) % 1_000_000;
+  return 100_000 + hash;
+}
