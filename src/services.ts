@@ -26,7 +26,7 @@ import { DurableObjectMetricsSink, NoMetricsSink, type MetricsSink } from './met
 import { IntentService } from './intents/service';
 import { intentsConfig } from './intents/config';
 import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from './intents/github-octokit';
-import { UnconfiguredHosting } from './intents/ports';
+import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -149,7 +149,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
         github: area.github.kind === 'octokit' ? new OctokitIntentGitHub(area.github.settings) : new UnconfiguredIntentGitHub(),
-        hosting: new UnconfiguredHosting(),
+        hosting: new CloudwaysIntentHosting(services.hosting),
         log,
         dispatchConfirmSeconds: area.dispatchConfirmSeconds,
       });
