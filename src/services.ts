@@ -27,6 +27,7 @@ import { IntentService } from './intents/service';
 import { intentsConfig } from './intents/config';
 import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from './intents/github-octokit';
 import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
+import { pendingIntentsSource } from './intents/review';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -43,10 +44,10 @@ export interface Services {
   cursorConfig: CursorConfig;
   cursorSessions(caller: Caller): CursorSessionService;
   /**
-   * INTENTS HOOK for GET /ai/context?view=prompt: the intents engine sets this to
-   * list pending intents; while it is null the digest says intents are unavailable.
+   * Pending intents for GET /ai/context?view=prompt; when listing them fails the
+   * digest says intents are unavailable.
    */
-  pendingIntents: PendingIntentsSource | null;
+  pendingIntents(caller: Caller): PendingIntentsSource;
   /** Short-lived cached answers, in the context store's backend. */
   answerCache: AnswerCache;
   /** GitHub visibility for this deployment; throws 501 `not_configured` without GITHUB_TOKEN/GITHUB_REPO. */
@@ -132,7 +133,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
-    pendingIntents: null,
+    pendingIntents: (caller) => pendingIntentsSource(services, caller),
     get hosting() {
       hosting ??= buildHosting(config.vars);
       return hosting;

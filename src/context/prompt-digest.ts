@@ -15,10 +15,7 @@ export interface PendingIntentLine {
   createdAt?: string;
 }
 
-/**
- * INTENTS HOOK: what the intents engine provides so the digest can list pending
- * intents. Set `services.pendingIntents` to an implementation; null means "not available".
- */
+/** What the intents engine provides so the digest can list pending intents (src/intents/review.ts). */
 export interface PendingIntentsSource {
   listPending(limit: number): Promise<PendingIntentLine[]>;
 }

@@ -1,6 +1,9 @@
 import type { Caller } from '../auth/keys';
 import type { Services } from '../services';
 import { checkStatus } from '../status/check';
+import { githubReviewSection } from '../github/status';
+import { intentsReviewSection } from '../intents/review';
+import { cursorReviewSection } from '../cursor/review';
 
 export interface ReviewContext {
   services: Services;
@@ -32,6 +35,9 @@ export interface ReviewSection {
 export const REVIEW_SECTIONS: readonly ReviewSection[] = [
   { name: 'health', priority: 1, build: healthSection },
   { name: 'context', priority: 2, build: contextSection },
+  { name: 'github', priority: 3, build: githubReviewSection },
+  { name: 'intents', priority: 3, build: intentsReviewSection },
+  { name: 'cursor', priority: 4, build: cursorReviewSection },
   { name: 'audit', priority: 5, build: auditSection },
 ];
 

@@ -1,3 +1,5 @@
+import { githubProbe } from '../github/status';
+import { eventHubProbe } from '../events/status';
 import { sql } from 'drizzle-orm';
 import type { Services } from '../services';
 import type { LayerProbe } from './probe';
@@ -12,6 +14,8 @@ export const LAYER_PROBES: readonly ((services: Services) => LayerProbe)[] = [
   ledgerProbe,
   wordpressProbe,
   cloudwaysProbe,
+  githubProbe,
+  eventHubProbe,
 ];
 
 export function layerProbes(services: Services): LayerProbe[] {

@@ -9,18 +9,18 @@ function project() {
 }
 
 describe('GET /ai/context?view=prompt', () => {
-  it('digests context, live sessions and recent events, and says intents are unavailable', async () => {
+  it('digests context, live sessions and recent events, and the pending intents', async () => {
     const e = project();
     await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'feature/pay', currentTask: 'Fix the refund rounding bug' } });
     await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { workspace: 'shop', branch: 'feature/pay', file: 'src/refund.ts', diff: '+a\n+b\n-c\n', timestamp: new Date().toISOString() } });
     const result = await call<PromptDigestResponse>('GET', '/ai/context?view=prompt', { as: 'gpt', env: e });
     expectStatus(result, 200);
     const { text } = result.body;
-    expect(result.body).toMatchObject({ view: 'prompt', truncated: false, budgetChars: PROMPT_BUDGET_CHARS, counts: { sessions: 1, pendingIntents: null, events: 2 } });
+    expect(result.body).toMatchObject({ view: 'prompt', truncated: false, budgetChars: PROMPT_BUDGET_CHARS, counts: { sessions: 1, pendingIntents: 0, events: 2 } });
     expect(text).toContain(`Project ${e.PROJECT_ID}`);
     expect(text).toContain('- currentTask: Fix the refund rounding bug');
     expect(text).toContain('- alice in shop on feature/pay editing src/refund.ts (+2 -1)');
-    expect(text).toContain('Pending intents\n- unavailable');
+    expect(text).toContain('Pending intents (0)\n- none');
     expect(text).toMatch(/- #4 \d+s ago cursor:alice: alice in shop/);
     expect(text).toMatch(/- #2 \d+s ago gpt: gpt replaced the context/);
     // Audit entries (#1, #3) repeat the changes and stay out of the digest.

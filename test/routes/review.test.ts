@@ -18,9 +18,10 @@ describe('GET /ai/review', () => {
     const body = result.body;
     expect(body.summary[0]).toMatch(/^Health ok: /);
     expect(body.summary[1]).toBe('Context v1 by cursor:alice on feature/review: ship the review.');
-    expect(Object.keys(body.sections).sort()).toEqual(['audit', 'context', 'health']);
+    expect(Object.keys(body.sections).sort()).toEqual(['audit', 'context', 'cursor', 'github', 'health', 'intents']);
+    expect(body.sections.github).toMatchObject({ configured: false });
     expect(body.sections.health).toMatchObject({ verdict: 'ok' });
-    expect((body.sections.health!.layers as unknown[]).length).toBe(4);
+    expect((body.sections.health!.layers as unknown[]).length).toBe(6);
     expect((body.sections.audit!.recent as unknown[]).length).toBeGreaterThan(0);
     expect(body).toMatchObject({ truncated: false, omitted: [], unavailable: [] });
     expect(bytes(result.text)).toBeLessThanOrEqual(body.budget.bytes);
@@ -39,14 +40,18 @@ describe('GET /ai/review', () => {
     expect(result.body.omitted[0]).toBe('audit');
     expect(result.body.sections.health).toBeDefined();
     // the summary still mentions every section that was built
-    expect(result.body.summary.length).toBe(3);
+    expect(result.body.summary.length).toBe(6);
   });
 
   it('a section that fails or is too slow is reported unavailable; the rest still answers', async () => {
     const down = { PROJECT_ID: `rv-${crypto.randomUUID().slice(0, 8)}`, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
     const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: down });
     expectStatus(result, 200);
-    expect(result.body.unavailable).toEqual([{ section: 'audit', reason: 'The audit ledger (Postgres) is unavailable; nothing was changed.' }]);
+    const ledgerDown = 'The audit ledger (Postgres) is unavailable; nothing was changed.';
+    expect([...result.body.unavailable].sort((a, b) => a.section.localeCompare(b.section))).toEqual([
+      { section: 'audit', reason: ledgerDown },
+      { section: 'intents', reason: ledgerDown },
+    ]);
     expect(result.body.sections.health).toMatchObject({ verdict: 'down' });
 
     const slow = { ...hostingEnv('slow-3000', 'healthy'), REVIEW_SECTION_TIMEOUT_MS: '200' };

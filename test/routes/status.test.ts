@@ -5,6 +5,7 @@ import { describeAuthCases } from '../support/auth-cases';
 import { WORDPRESS_APP_PASSWORD } from '../support/wordpress-server';
 import { CLOUDWAYS_API_KEY } from '../support/cloudways-server';
 import { hostingEnv } from '../support/hosting-env';
+import { freshRepo, github } from '../github/support';
 import type { GetStatusResponse } from '../../src/routes/status/get-status';
 
 function layer(body: GetStatusResponse, name: string) {
@@ -15,10 +16,12 @@ function layer(body: GetStatusResponse, name: string) {
 
 describe('GET /ai/status', () => {
   it('every layer ok: verdict ok, with latency, reasons and the service version', async () => {
-    const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'gpt', env: hostingEnv('healthy', 'healthy') });
+    const gh = { GITHUB_TOKEN: github.token, GITHUB_REPO: freshRepo(), GITHUB_API_URL: github.url };
+    const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'gpt', env: { ...hostingEnv('healthy', 'healthy'), ...gh } });
     expectStatus(result, 200);
     expect(result.body.verdict, result.text).toBe('ok');
-    expect(result.body.layers.map((l) => l.layer)).toEqual(['context', 'ledger', 'wordpress', 'cloudways']);
+    expect(result.text).not.toContain(github.token);
+    expect(result.body.layers.map((l) => l.layer)).toEqual(['context', 'ledger', 'wordpress', 'cloudways', 'github', 'event-hub']);
     for (const l of result.body.layers) {
       expect(l.state, JSON.stringify(l)).toBe('ok');
       expect(l.latencyMs).toBeGreaterThanOrEqual(0);

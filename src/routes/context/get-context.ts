@@ -75,7 +75,7 @@ async function promptDigest(services: Services, caller: Caller): Promise<PromptD
   const [context, sessions, intents, events] = await Promise.all([
     services.context(caller).read(),
     services.cursorSessions(caller).list(),
-    services.pendingIntents ? quietly(() => services.pendingIntents!.listPending(PENDING_INTENTS), 'pending intents') : Promise.resolve(null),
+    quietly(() => services.pendingIntents(caller).listPending(PENDING_INTENTS), 'pending intents'),
     services.eventHub ? quietly(() => services.eventHub!.recent(RECENT_EVENTS, DIGEST_TOPICS), 'recent events') : Promise.resolve(null),
   ]);
   const now = new Date();

@@ -1,0 +1,58 @@
+import { ApiError } from '../errors';
+import type { Services } from '../services';
+import type { LayerProbe } from '../status/probe';
+import type { ReviewContext, SectionContent } from '../review/sections';
+
+/** GitHub in /ai/status: reachable (a conditional request, so usually free), and the rate limit left. */
+export function githubProbe(services: Services): LayerProbe {
+  return {
+    layer: 'github',
+    critical: false,
+    async check() {
+      let github;
+      try {
+        github = services.github();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'not_configured') return { state: 'unconfigured', reason: error.message, latencyMs: 0 };
+        throw error;
+      }
+      try {
+        const repo = github.repo();
+        await github.client().repository(repo);
+        const limit = await github.lastRateLimit();
+        const low = limit !== null && limit.remaining < Math.max(50, limit.limit * 0.05);
+        return {
+          state: low ? 'degraded' : 'ok',
+          reason: `${repo.full} answered${limit ? `; ${limit.remaining}/${limit.limit} requests left until ${limit.resetAt}` : ''}`,
+          details: { repo: repo.full, rateLimit: limit },
+        };
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const state = error.code === 'rate_limited' ? 'degraded' : 'down';
+        return { state, reason: error.message };
+      }
+    },
+  };
+}
+
+/** The review's GitHub part: the last commits (with checks) and workflow runs. */
+export async function githubReviewSection({ services }: ReviewContext): Promise<SectionContent> {
+  let github;
+  try {
+    github = services.github();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_configured') return { headline: error.message, data: { configured: false } };
+    throw error;
+  }
+  const { body } = await github.activity(github.repo(), 5);
+  const failing = body.runs.filter((run) => run.conclusion === 'failure');
+  const head = body.commits[0];
+  return {
+    headline: `${body.repo}: last commit ${head ? `${head.shortSha} "${head.title}" (checks ${head.checks.state})` : 'none'}; ${failing.length} of the last ${body.runs.length} runs failed.`,
+    data: {
+      repo: body.repo,
+      commits: body.commits.map(({ shortSha, title, author, date, checks }) => ({ shortSha, title, author, date, checks: checks.state })),
+      runs: body.runs.map(({ id, workflow, branch, status, conclusion, startedAt }) => ({ id, workflow, branch, status, conclusion, startedAt })),
+    },
+  };
+}
