@@ -33,7 +33,19 @@ export function canonicalJson(value: unknown): string {
 }
 
 export async function chainHash(fields: ChainedFields): Promise<string> {
-  const encoded = canonicalJson({ ...fields, at: fields.at.toISOString() });
+  // Name every covered field: a row object carries more (its own hash) that must not be hashed.
+  const encoded = canonicalJson({
+    seq: fields.seq,
+    at: fields.at.toISOString(),
+    actorClient: fields.actorClient,
+    actorPerson: fields.actorPerson,
+    action: fields.action,
+    target: fields.target,
+    summary: fields.summary,
+    detail: fields.detail,
+    requestId: fields.requestId,
+    prevHash: fields.prevHash,
+  });
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(encoded));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
