@@ -10,6 +10,7 @@ import { createRouter } from './routes/router';
 import { healthRouter } from './routes/health';
 import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
+import { codeIndexRouter } from './routes/code-index';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -85,6 +86,7 @@ export function createApp() {
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
+  app.route('/ai', codeIndexRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));

@@ -8,6 +8,8 @@ import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import type { Logger } from './lib/log';
+import { IndexService } from './indexing/service';
+import { loadIndexConfig } from './indexing/config';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -19,6 +21,8 @@ export interface Services {
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
+  /** The code index (built on first use: it parses its own config section). */
+  indexing(): IndexService;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -34,6 +38,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
   const events: EventPublisher = new SilentEventPublisher();
+  let indexing: IndexService | undefined;
   const services: Services = {
     config,
     log,
@@ -50,6 +55,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
+    indexing: () => (indexing ??= new IndexService(loadIndexConfig(config.vars), env, config.projectId)),
   };
   return services;
 }

@@ -5,6 +5,7 @@ import { migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
+import { startGitGitHubServer } from './git-github-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module 'vitest' {
     deadDatabaseWsProxy: string;
     postgresKind: string;
     upstash: { url: string; token: string } | null;
+    /** GitHub REST shapes over real git repositories (fixtures made through its /_fixtures API). */
+    gitGitHubUrl: string;
   }
 }
 
@@ -39,6 +42,10 @@ export default async function setup(project: TestProject) {
     project.provide('databaseWsProxy', wsProxy);
     project.provide('deadDatabaseWsProxy', `127.0.0.1:${deadBridge.port}`);
     project.provide('postgresKind', pg.kind);
+
+    const gitHub = await startGitGitHubServer({ log });
+    stops.push(() => gitHub.stop());
+    project.provide('gitGitHubUrl', gitHub.url);
 
     const redis = await startRedisServer({ log });
     if (redis) {
