@@ -9,6 +9,7 @@ import { embedderFor } from './embedders';
 import { boundedSnippet, fuseRankings, SNIPPET_BOUNDS, type Signal, type Snippet } from './rank';
 import { repoKey, type RepoRef } from './repo-source';
 import type { RunSpec, RunTrigger } from './run';
+import { redactSecrets } from './secrets';
 
 export interface Freshness {
   indexedCommit: string | null;
@@ -114,7 +115,9 @@ export class IndexService {
     };
   }
 
-  async search(repo: RepoRef, question: string, options: SearchOptions, caller: Pick<Caller, 'client'>): Promise<SearchHit[]> {
+  async search(repo: RepoRef, rawQuestion: string, options: SearchOptions, caller: Pick<Caller, 'client'>): Promise<SearchHit[]> {
+    // A secret pasted into a question is neither sent to an embedding service nor echoed back.
+    const question = publicQuery(rawQuestion);
     const stub = this.stub(repo);
     const filters: SearchFilters = { path: options.path, language: options.language };
     const indexed = (await stub.indexedCommit()) as { embedder: string | null };
@@ -152,4 +155,9 @@ export class IndexService {
     }
     return hits;
   }
+}
+
+/** The question as it may be echoed, logged or embedded: with secret-looking strings redacted. */
+export function publicQuery(question: string): string {
+  return redactSecrets(question).text;
 }

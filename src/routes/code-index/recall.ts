@@ -4,6 +4,7 @@ import { errorResponses, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../indexing/repo-source';
+import { publicQuery } from '../../indexing/service';
 import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from './schemas';
 
 const RecallResponseSchema = z
@@ -46,7 +47,7 @@ export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
   // Fused scores share one scale (reciprocal ranks), so the lists merge by score.
   const results = perRepo.flatMap((entry) => entry.results).sort((a, b) => b.score - a.score).slice(0, k);
   const body: RecallResponse = {
-    query: q,
+    query: publicQuery(q),
     count: results.length,
     repos: perRepo.map((entry) => ({ repo: repoKey(entry.repo), branch: entry.repo.branch, freshness: entry.freshness })),
     results,

@@ -4,6 +4,7 @@ import { errorResponses, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../indexing/repo-source';
+import { publicQuery } from '../../indexing/service';
 import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from './schemas';
 
 const SearchResponseSchema = z
@@ -49,6 +50,6 @@ export const search: RouteHandler<typeof searchRoute, AppEnv> = async (c) => {
     index.search(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller),
     index.freshness(repo),
   ]);
-  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: query.q, count: results.length, freshness, results };
+  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: results.length, freshness, results };
   return c.json(body, 200);
 };
