@@ -56,6 +56,9 @@ function isDescendant(pid: number, ancestor: number): boolean {
 
 export async function startCodeIndexHarness(options: { repoDir: string; log?: (line: string) => void; batchFiles?: number }): Promise<CodeIndexHarness> {
   const log = options.log ?? (() => undefined);
+  // Offline: no request.cf lookup, no metrics.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+  process.env.WRANGLER_SEND_METRICS = 'false';
   const repoDir = resolve(options.repoDir);
   const branch = execFileSync('git', ['-C', repoDir, 'symbolic-ref', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const stops: (() => Promise<void>)[] = [];
