@@ -127,11 +127,11 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
         const started = await request('POST', '/ai/github/reindex', {}, HUMAN_KEY);
         if (started.status !== 202) throw new Error(`reindex refused: ${started.status} ${JSON.stringify(started.body)}`);
         // Bounded wait: at most 30 minutes.
-        for (let i = 0; i < 3600; i++) {
+        for (let i = 0; i < 18_000; i++) {
           const status = (await request('GET', '/ai/github/index')).body.repos[0];
           sample();
           if (!status.running && status.lastRun && status.lastRun.id !== before) return status;
-          await new Promise((r) => setTimeout(r, 500));
+          await new Promise((r) => setTimeout(r, 100));
         }
         throw new Error('the run did not finish within 30 minutes');
       },

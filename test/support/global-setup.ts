@@ -6,6 +6,7 @@ import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
 import { startGitGitHubServer } from './git-github-server';
+import { startOpenAIEmbeddingsServer } from './openai-embeddings-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,8 @@ declare module 'vitest' {
     upstash: { url: string; token: string } | null;
     /** GitHub REST shapes over real git repositories (fixtures made through its /_fixtures API). */
     gitGitHubUrl: string;
+    /** OpenAI-compatible embeddings (base URL ending in /v1, and the key it accepts). */
+    openaiEmbeddings: { url: string; apiKey: string };
   }
 }
 
@@ -46,6 +49,9 @@ export default async function setup(project: TestProject) {
     const gitHub = await startGitGitHubServer({ log });
     stops.push(() => gitHub.stop());
     project.provide('gitGitHubUrl', gitHub.url);
+    const openai = await startOpenAIEmbeddingsServer({ apiKey: `test-openai-${crypto.randomUUID()}` });
+    stops.push(() => openai.stop());
+    project.provide('openaiEmbeddings', { url: openai.url, apiKey: openai.apiKey });
 
     const redis = await startRedisServer({ log });
     if (redis) {
