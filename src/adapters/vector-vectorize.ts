@@ -57,7 +57,10 @@ export class VectorizeVectorStore implements VectorStore {
   }
 }
 
-/** Vectorize namespaces are at most 64 bytes. */
+/** Vectorize namespaces are at most 64 bytes: long names keep a prefix plus a hash of the whole name. */
 export function vectorizeNamespace(indexName: string): string {
-  return indexName.length <= 64 ? indexName : `${indexName.slice(0, 40)}~${indexName.length}`;
+  if (indexName.length <= 64) return indexName;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < indexName.length; i++) h = Math.imul(h ^ indexName.charCodeAt(i), 0x01000193);
+  return `${indexName.slice(0, 54)}~${(h >>> 0).toString(16).padStart(8, '0')}`;
 }

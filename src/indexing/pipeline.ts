@@ -11,6 +11,9 @@ import type { VectorRecord, VectorStore } from './vector-store';
 
 export const IGNORE_FILE = '.hezlepignore';
 
+/** Blob reads in flight at once within a batch (well under a Worker's six simultaneous connections). */
+const FETCH_CONCURRENCY = 5;
+
 export async function contentHash(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -147,18 +150,25 @@ export class IndexPipeline {
     const items = store.nextWork(state.cursor, state.spec.limits.batchFiles);
     if (!items.length) return true;
 
+    // Fetch and chunk a few files at a time; keep results in queue order up to the first failure,
+    // so the checkpoint never skips past a file that was not committed.
     const prepared: Prepared[] = [];
     let failure: unknown = null;
-    for (const item of items) {
-      if (item.op === 'delete' || !item.sha) {
-        prepared.push({ seq: item.seq, kind: 'delete', path: item.path });
-        continue;
-      }
-      try {
-        prepared.push(await this.prepare(state, { seq: item.seq, path: item.path, sha: item.sha }));
-      } catch (error) {
-        failure = error;
-        break;
+    for (let i = 0; i < items.length && failure === null; i += FETCH_CONCURRENCY) {
+      const window = items.slice(i, i + FETCH_CONCURRENCY);
+      const settled = await Promise.allSettled(
+        window.map((item) =>
+          item.op === 'delete' || !item.sha
+            ? Promise.resolve<Prepared>({ seq: item.seq, kind: 'delete', path: item.path })
+            : this.prepare(state, { seq: item.seq, path: item.path, sha: item.sha }),
+        ),
+      );
+      for (const result of settled) {
+        if (result.status === 'rejected') {
+          failure = result.reason;
+          break;
+        }
+        prepared.push(result.value);
       }
     }
 
