@@ -42,6 +42,8 @@ const DECLARATION_KINDS: Record<string, string> = {
   var_declaration: 'variable',
 };
 
+const IMPORT_NODES = new Set(['import_statement', 'import_from_statement', 'future_import_statement', 'import_declaration']);
+
 const CONTAINER_BODY: Record<string, string> = {
   class_declaration: 'body',
   abstract_class_declaration: 'body',
@@ -108,7 +110,7 @@ function describeNode(node: Node, language: ParsedLanguage): Item {
     if (block) return { start, end, name: block.name, kind: 'block', members: block.members };
   }
   const kind = DECLARATION_KINDS[target.type];
-  if (!kind) return { start, end, name: null, kind: 'statement', members: null };
+  if (!kind) return { start, end, name: null, kind: IMPORT_NODES.has(target.type) ? 'import' : 'statement', members: null };
   let name = nameOf(target);
   if (target.type === 'method_declaration' && language === 'go') {
     const receiver = target.childForFieldName('receiver')?.text.match(/\*?\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)$/)?.[1];
@@ -186,7 +188,9 @@ class ChunkWriter {
       const names = group.map((item) => item.name).filter((name): name is string => Boolean(name));
       const label = names.length ? (names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')) : null;
       const single = group.length === 1 || (names.length === 1 && group.every((item) => item.name || item.kind === 'comment'));
-      const kind = single ? group.find((item) => item.name)?.kind ?? group[0]!.kind : 'block';
+      // A run of imports is labelled as such: search keeps it lexical-only (it would crowd the vector ranking).
+      const imports = group.every((item) => item.kind === 'import' || item.kind === 'comment') && group.some((item) => item.kind === 'import');
+      const kind = imports ? 'imports' : single ? group.find((item) => item.name)?.kind ?? group[0]!.kind : 'block';
       this.emit(group[0]!.start, group[group.length - 1]!.end, qualify(enclosing, label), kind);
       group = [];
     };

@@ -10,7 +10,7 @@ export interface FusedHit {
 }
 
 /**
- * Reciprocal rank fusion: each list adds 1 / (k + rank). Scores of different kinds
+ * Reciprocal rank fusion: each list adds weight / (k + rank) (weight 1 unless the hit says otherwise). Scores of different kinds
  * (BM25, cosine) never have to be put on one scale; agreement between lists wins.
  */
 export function fuseRankings(lists: Partial<Record<Signal, RankedHit[]>>, k = 60): FusedHit[] {
@@ -18,7 +18,7 @@ export function fuseRankings(lists: Partial<Record<Signal, RankedHit[]>>, k = 60
   for (const [signal, hits] of Object.entries(lists) as [Signal, RankedHit[]][]) {
     hits.forEach((hit, index) => {
       const entry = fused.get(hit.id) ?? { id: hit.id, score: 0, ranks: {} };
-      entry.score += 1 / (k + index + 1);
+      entry.score += (hit.weight ?? 1) / (k + index + 1);
       entry.ranks[signal] = index + 1;
       fused.set(hit.id, entry);
     });

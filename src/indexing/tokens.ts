@@ -22,7 +22,7 @@ export function splitIdentifier(word: string): string[] {
 /** Light stemming so "chunks"/"chunking"/"chunked" meet at "chunk". */
 export function stem(word: string): string {
   if (word.length <= 4) return word;
-  return word.replace(/(?:ies)$/, 'y').replace(/(?:ing|ed|es|s)$/, '') || word;
+  return word.replace(/(?:ies)$/, 'y').replace(/(?:ing|ed|es|(?<!s)s)$/, '') || word;
 }
 
 export interface TokenOptions {

@@ -2,7 +2,7 @@ import type { Chunk } from '../indexing/chunk';
 import type { SkipReason } from '../indexing/filter';
 import type { Redaction } from '../indexing/secrets';
 import type { RunRecord, RunState } from '../indexing/run';
-import { expandIdentifiers, splitIdentifier } from '../indexing/tokens';
+import { codeTokens, expandIdentifiers, splitIdentifier } from '../indexing/tokens';
 
 export interface StoredChunk extends Chunk {
   id: number;
@@ -23,6 +23,8 @@ export interface SearchFilters {
 export interface RankedHit {
   id: number;
   score: number;
+  /** How much this hit's rank counts in fusion (0-1); lexical hits carry their query-term coverage. */
+  weight?: number;
 }
 
 export interface WorkItem {
@@ -223,7 +225,7 @@ export class RepoIndexStore {
     const languages: string[] = [];
     const vectors: ArrayBuffer[] = [];
     for (const row of this.sql.exec<{ id: number; path: string; language: string; vector: ArrayBuffer }>(
-      'SELECT c.id, c.path, c.language, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash AND e.model = ? ORDER BY c.id',
+      "SELECT c.id, c.path, c.language, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash AND e.model = ? WHERE c.kind != 'imports' ORDER BY c.id",
       model,
     )) {
       ids.push(row.id);
@@ -250,13 +252,22 @@ export class RepoIndexStore {
       params.push(filters.language);
     }
     // bm25 weights: path, symbol, body. Lower is better in SQLite's bm25().
-    return this.sql
-      .exec<{ id: number; rank: number }>(
-        `SELECT c.id AS id, bm25(chunks_fts, 2.0, 4.0, 1.0) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
-        ...params, limit,
+    const rows = this.sql
+      .exec<{ id: number; rank: number; path: string; symbol: string | null; text: string }>(
+        `SELECT c.id AS id, bm25(chunks_fts, 2.0, 4.0, 1.0) AS rank, c.path AS path, c.symbol AS symbol, c.text AS text FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
+        ...params, limit * 2,
       )
-      .toArray()
-      .map((row) => ({ id: row.id, score: -row.rank }));
+      .toArray();
+    // An any-term query lets one frequent word dominate BM25; rerank by how many distinct
+    // query terms a chunk (with its path and symbol) contains, BM25 breaking ties.
+    const terms = [...new Set(codeTokens(question, { dropStopwords: true }))];
+    const scored = rows.map((row) => {
+      const present = new Set(codeTokens(`${row.path} ${row.symbol ?? ''} ${row.text}`));
+      const coverage = terms.length ? terms.filter((term) => present.has(term)).length / terms.length : 0;
+      return { id: row.id, coverage, bm25: -row.rank };
+    });
+    scored.sort((a, b) => b.coverage - a.coverage || b.bm25 - a.bm25);
+    return scored.slice(0, limit).map((hit) => ({ id: hit.id, score: Math.round((hit.coverage + hit.bm25 / 1000) * 1e4) / 1e4, weight: Math.max(0.2, hit.coverage) }));
   }
 
   // ---- status

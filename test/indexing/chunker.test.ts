@@ -32,7 +32,7 @@ describe('chunkFile', () => {
     expect(method).toBe('syntax');
     const view = chunks.map((c) => [c.symbol, c.kind, c.startLine, c.endLine]);
     expect(view).toEqual([
-      [null, 'block', 1, 2],
+      [null, 'imports', 1, 2],
       ['add', 'function', 4, 8],
       ['Greeter', 'class', 10, 18],
       ['double', 'variable', 20, 23],
