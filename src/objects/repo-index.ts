@@ -100,6 +100,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   /** Start a run unless one is going; a trigger during a run may ask for one more run after it. */
   async start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false): Promise<StartResult> {
     const current = this.store.runState();
+    // A run whose alarm is gone (it should not happen, but a stuck run would block every later one) is re-armed.
+    if (current && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
     if (current) {
       if (queueIfRunning && !current.followUp) {
         current.followUp = true;

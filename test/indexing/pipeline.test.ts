@@ -99,6 +99,21 @@ describe('index pipeline end to end', () => {
     expect(status.freshness.stale).toBe(false);
   });
 
+  it('honours .hezlepignore, and a change to it re-diffs the whole tree', async () => {
+    const repo = await createFixtureRepo({ ...FILES, '.hezlepignore': '# keep docs out\ndocs/\n' });
+    let status = await reindex(repo);
+    expect(status.skipped.sample).toContainEqual({ path: 'docs/guide.md', reason: 'ignored' });
+    let docs = await call<SearchResponse>('GET', '/ai/search?q=deploy%20script', { as: 'cursor', env: repo.env });
+    expect(docs.body.results.map((r) => r.path)).not.toContain('docs/guide.md');
+
+    await commit(repo, { write: { '.hezlepignore': '# docs are welcome now\n' } });
+    status = await reindex(repo);
+    expect(status.lastRun).toMatchObject({ outcome: 'succeeded', mode: 'tree-diff' });
+    expect(status.lastRun!.stats.filesIndexed).toBe(2); // the guide and the ignore file itself
+    docs = await call<SearchResponse>('GET', '/ai/search?q=deploy%20script', { as: 'cursor', env: repo.env });
+    expect(docs.body.results[0]!.path).toBe('docs/guide.md');
+  });
+
   it('a run with nothing new ends as up_to_date without reading any blob', async () => {
     const repo = await createFixtureRepo(FILES);
     await reindex(repo);
