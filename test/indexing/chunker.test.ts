@@ -72,6 +72,30 @@ describe('chunkFile', () => {
     expect(chunks.at(-1)!.endLine).toBe(32);
   });
 
+  it('chunks TSX components and their hooks', async () => {
+    const source = [
+      "import { useState } from 'react';",
+      '',
+      'export function Counter({ start }: { start: number }) {',
+      '  const [count, setCount] = useState(start);',
+      '  return <button onClick={() => setCount(count + 1)}>{count}</button>;',
+      '}',
+      '',
+      'export const Label = ({ text }: { text: string }) => {',
+      '  const upper = text.toUpperCase();',
+      '  return <span className="label">{upper}</span>;',
+      '};',
+      '',
+    ].join('\n');
+    const { chunks, method } = await chunkFile('web/Counter.tsx', source, 'tsx');
+    expect(method).toBe('syntax');
+    expect(chunks.map((c) => [c.symbol, c.kind, c.startLine, c.endLine])).toEqual([
+      [null, 'imports', 1, 1],
+      ['Counter', 'function', 3, 6],
+      ['Label', 'variable', 8, 11],
+    ]);
+  });
+
   it('chunks Python classes, decorated functions and methods', async () => {
     const source = [
       'import os',

@@ -77,11 +77,16 @@ describe('POST /ai/github/webhook', () => {
 describe('scheduled indexing', () => {
   it('starts a run for every configured repository on the indexing cron only', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': 'export function alpha() {\n  return 1;\n}\n' });
-    const { env } = await import('cloudflare:test');
-    const { scheduledIndexing } = await import('../../src/indexing/scheduled');
-    await scheduledIndexing({ cron: '*/5 * * * *' }, { ...env, ...repo.env });
+    const { env, createScheduledController, createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test');
+    const worker = (await import('../../src/index')).default;
+    const fire = async (cron: string) => {
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ cron, scheduledTime: Date.now() }), { ...env, ...repo.env }, ctx);
+      await waitOnExecutionContext(ctx);
+    };
+    await fire('*/5 * * * *');
     expect((await call('GET', '/ai/github/index', { as: 'cron', env: repo.env })).body.repos[0].lastRun).toBeNull();
-    await scheduledIndexing({ cron: '0 3 * * *' }, { ...env, ...repo.env });
+    await fire('0 3 * * *');
     const status = await waitForStatus(repo, (s) => s.lastRun !== null && s.running === null, 'the nightly run finishes');
     expect(status.lastRun).toMatchObject({ trigger: 'cron', outcome: 'succeeded', headCommit: repo.head });
   });
