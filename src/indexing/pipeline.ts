@@ -78,14 +78,18 @@ export class IndexPipeline {
       ignoreText = ignoreEntry ? new TextDecoder().decode(await source.blob(repo, ignoreEntry.sha)) : '';
       changes = [];
       const present = new Set<string>();
+      const rules = new IgnoreRules(ignoreText);
+      const sameEmbedder = store.getMeta('embedder') === this.ports.embedder.id;
       for (const file of tree.files) {
         present.add(file.path);
         const previous = known.get(file.path);
-        if (!previous || previous.sha !== file.sha || store.getMeta('embedder') !== this.ports.embedder.id) {
-          changes.push({ op: 'upsert', path: file.path, sha: file.sha, size: file.size });
-        } else if (previous.skipped && skipReasonFor(file.path, file.size, this.filterOptions(state, new IgnoreRules(ignoreText))) === null) {
-          changes.push({ op: 'upsert', path: file.path, sha: file.sha, size: file.size }); // rules changed: no longer skipped
-        }
+        const skipNow = skipReasonFor(file.path, file.size, this.filterOptions(state, rules)) !== null;
+        // Skips decided from content (binary, generated banner) stand while the blob is the same.
+        const skippedBefore = previous?.skipped ?? null;
+        const contentSkip = skippedBefore === 'binary' || skippedBefore === 'generated' || skippedBefore === 'too_large';
+        // Content changed, a new embedder, or the rules now say otherwise than when the file was last seen.
+        const changed = !previous || previous.sha !== file.sha || !sameEmbedder || (!contentSkip && (skippedBefore !== null) !== skipNow);
+        if (changed) changes.push({ op: 'upsert', path: file.path, sha: file.sha, size: file.size });
       }
       for (const path of known.keys()) if (!present.has(path)) changes.push({ op: 'delete', path, sha: null, size: 0 });
       if (tree.truncated) state.lastError = 'GitHub truncated the tree listing; files beyond it were not seen.';

@@ -129,10 +129,10 @@ export class RepoIndexStore {
 
   // ---- files and chunks
 
-  fileShas(): Map<string, { sha: string; skipped: boolean }> {
-    const out = new Map<string, { sha: string; skipped: boolean }>();
+  fileShas(): Map<string, { sha: string; skipped: SkipReason | null }> {
+    const out = new Map<string, { sha: string; skipped: SkipReason | null }>();
     for (const row of this.sql.exec<{ path: string; sha: string; skip_reason: string | null }>('SELECT path, sha, skip_reason FROM files')) {
-      out.set(row.path, { sha: row.sha, skipped: row.skip_reason !== null });
+      out.set(row.path, { sha: row.sha, skipped: row.skip_reason as SkipReason | null });
     }
     return out;
   }

@@ -112,6 +112,13 @@ describe('index pipeline end to end', () => {
     expect(status.lastRun!.stats.filesIndexed).toBe(2); // the guide and the ignore file itself
     docs = await call<SearchResponse>('GET', '/ai/search?q=deploy%20script', { as: 'cursor', env: repo.env });
     expect(docs.body.results[0]!.path).toBe('docs/guide.md');
+
+    // A new rule takes an unchanged, already indexed file out of the index.
+    await commit(repo, { write: { '.hezlepignore': 'src/billing/\n' } });
+    status = await reindex(repo);
+    expect(status.skipped.sample).toContainEqual({ path: 'src/billing/invoice.ts', reason: 'ignored' });
+    const billing = await call<SearchResponse>('GET', '/ai/search?q=InvoiceCalculator', { as: 'cursor', env: repo.env });
+    expect(billing.body.results.map((r) => r.path)).not.toContain('src/billing/invoice.ts');
   });
 
   it('a run with nothing new ends as up_to_date without reading any blob', async () => {
