@@ -26,8 +26,11 @@ export async function run(): Promise<void> {
     let r10 = 0;
     let reciprocal = 0;
     const misses: string[] = [];
+    const latencies: number[] = [];
     for (const item of queries) {
+      const asked = performance.now();
       const result = await harness.request('GET', `/ai/search?q=${encodeURIComponent(item.query)}&k=20`);
+      latencies.push(performance.now() - asked);
       if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
       // File level: the rank of a file is the rank of its best chunk.
       const files: string[] = [];
@@ -45,6 +48,9 @@ export async function run(): Promise<void> {
     console.log(`recall@5  ${(r5 / n).toFixed(3)}`);
     console.log(`recall@10 ${(r10 / n).toFixed(3)}`);
     console.log(`MRR       ${(reciprocal / n).toFixed(3)}`);
+    latencies.sort((a, b) => a - b);
+    const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    console.log(`search latency (k=20, through the Worker, includes the GitHub head lookup): p50 ${pick(0.5).toFixed(1)} ms, p99 ${pick(0.99).toFixed(1)} ms`);
     if (misses.length) console.log(`outside the top 5:\n${misses.join('\n')}`);
   } finally {
     await harness.stop();
