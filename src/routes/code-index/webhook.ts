@@ -26,6 +26,8 @@ export const webhookRoute = createRoute({
   path: '/github/webhook',
   operationId: 'receiveGitHubWebhook',
   summary: 'GitHub push webhook (signed)',
+  // Authenticated by GitHub's HMAC signature, not by an API key.
+  security: [],
   description:
     'For GitHub only: verifies X-Hub-Signature-256 with GITHUB_WEBHOOK_SECRET; a push to an indexed branch starts a re-index (or queues one after the run in progress). Returns what it did.',
   responses: {
