@@ -4,12 +4,13 @@ import { parseKeyTable, type KeyEntry } from './auth/keys';
 import type { ContextStoreObject } from './objects/context-store';
 import type { EventHubObject } from './objects/event-hub';
 import type { MetricsObject } from './objects/metrics';
+import type { RepoIndexObject } from './objects/repo-index';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {
   CONTEXT_STORE: DurableObjectNamespace<ContextStoreObject>;
   EVENT_HUB?: DurableObjectNamespace<EventHubObject>;
-  REPO_INDEX?: DurableObjectNamespace;
+  REPO_INDEX?: DurableObjectNamespace<RepoIndexObject>;
   VECTORIZE?: unknown;
   AI?: unknown;
   ASSETS?: Fetcher;

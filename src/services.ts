@@ -28,6 +28,8 @@ import { intentsConfig } from './intents/config';
 import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from './intents/github-octokit';
 import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 import { pendingIntentsSource } from './intents/review';
+import { IndexService } from './indexing/service';
+import { loadIndexConfig } from './indexing/config';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -60,6 +62,8 @@ export interface Services {
   archive?: R2Bucket;
   /** The intent lifecycle acting for the current caller (its config is parsed on first use). */
   intents(caller: Caller): IntentService;
+  /** The code index (built on first use: it parses its own config section). */
+  indexing(): IndexService;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -103,6 +107,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
   const answerCache = answerCacheFor(config, env);
   let github: GitHubService | undefined;
   let hosting: Hosting | undefined;
+  let indexing: IndexService | undefined;
   const services: Services = {
     config,
     log,
@@ -155,6 +160,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         dispatchConfirmSeconds: area.dispatchConfirmSeconds,
       });
     },
+    indexing: () => (indexing ??= new IndexService(loadIndexConfig(config.vars), env, config.projectId)),
   };
   return services;
 }

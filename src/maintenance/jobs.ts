@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/keys';
 import type { Services } from '../services';
 import { rotateAudit } from './audit-rotation';
+import { pruneAllVectors, reindexAll } from '../indexing/scheduled';
 
 export const MAINTENANCE_JOBS = ['audit-rotation', 'vector-pruning', 'reindex'] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
@@ -26,6 +27,8 @@ export type MaintenanceWork = (context: MaintenanceContext) => Promise<Maintenan
  */
 export const MAINTENANCE_WORK: Partial<Record<MaintenanceJob, MaintenanceWork>> = {
   'audit-rotation': rotateAudit,
+  reindex: reindexAll,
+  'vector-pruning': pruneAllVectors,
 };
 
 export interface MaintenanceReport extends MaintenanceOutcome {
@@ -40,7 +43,7 @@ export async function runMaintenance(job: MaintenanceJob, context: MaintenanceCo
   const work = MAINTENANCE_WORK[job];
   const outcome: MaintenanceOutcome = work
     ? await work(context)
-    : { summary: `Nothing is registered for ${job} yet: the indexer provides this job's work.`, details: { registered: false } };
+    : { summary: `Nothing is registered for ${job}.`, details: { registered: false } };
   if (!outcome.audited) {
     await context.services.audit(context.caller).record({
       action: `maintenance.${job}`,

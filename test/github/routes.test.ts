@@ -425,13 +425,17 @@ describe('the token stays secret', () => {
 });
 
 describe('OpenAPI description of the GitHub routes', () => {
+  const VISIBILITY_OPERATIONS = ['getGitHubActivity', 'getGitHubRepo', 'getGitHubRun', 'listGitHubCommits', 'listGitHubPulls', 'listGitHubRuns', 'searchGitHubCode'];
+
   it('lists every operation with a short description and its error answers', async () => {
     const result = await call('GET', '/openapi.json');
     expectStatus(result, 200);
     const operations = Object.entries(result.body.paths as Record<string, Record<string, { operationId: string; description: string; responses: Record<string, unknown> }>>)
       .filter(([path]) => path.startsWith('/ai/github'))
-      .map(([, methods]) => methods.get!);
-    expect(operations.map((o) => o.operationId).sort()).toEqual(['getGitHubActivity', 'getGitHubRepo', 'getGitHubRun', 'listGitHubCommits', 'listGitHubPulls', 'listGitHubRuns', 'searchGitHubCode']);
+      .flatMap(([, methods]) => Object.values(methods))
+      // The code index also lives under /ai/github (recall, index, reindex, webhook); these are the visibility routes.
+      .filter((operation) => VISIBILITY_OPERATIONS.includes(operation.operationId));
+    expect(operations.map((o) => o.operationId).sort()).toEqual(VISIBILITY_OPERATIONS);
     for (const operation of operations) {
       expect(operation.description.length, operation.operationId).toBeLessThan(300);
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '404', '429', '501', '502', '503']));

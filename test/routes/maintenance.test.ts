@@ -10,11 +10,11 @@ const isolatedDatabaseUrl = inject('isolatedDatabaseUrl');
 
 describe('POST /ai/maintenance/{job} for jobs the indexer provides', () => {
   for (const job of ['reindex', 'vector-pruning']) {
-    it(`${job}: answers that nothing is registered yet, and audits the run`, async () => {
+    it(`${job}: runs the indexer's work (no repository configured here), and audits the run`, async () => {
       const result = await call<RunMaintenanceResponse>('POST', `/ai/maintenance/${job}`, { as: 'human' });
       expectStatus(result, 200);
-      expect(result.body).toMatchObject({ job, ran: false, details: { registered: false } });
-      expect(result.body.summary).toContain(`Nothing is registered for ${job} yet`);
+      expect(result.body).toMatchObject({ job, ran: true, details: { repos: [] } });
+      expect(result.body.summary).toContain('No repository is configured for indexing');
       const audit = await call('GET', `/ai/audit?target=maintenance:${job}&limit=20`, { as: 'human' });
       const entry = audit.body.entries.find((e: { requestId: string }) => e.requestId === result.headers.get('x-request-id'));
       expect(entry, audit.text).toMatchObject({ action: `maintenance.${job}`, actor: { client: 'human', person: 'alice' } });

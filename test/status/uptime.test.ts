@@ -89,12 +89,13 @@ describe('uptime cron', () => {
     expect((await history(e)).transitions).toHaveLength(6);
   });
 
-  it('the nightly cron runs reindex, which says nothing is registered yet', async () => {
+  it('the nightly cron runs reindex, which says no repository is configured here', async () => {
     const e = { PROJECT_ID: `up-${crypto.randomUUID().slice(0, 8)}` };
     const before = await call('GET', '/ai/audit?action=maintenance.reindex&limit=1', { as: 'human' });
     await runCron('0 3 * * *', e);
     const after = await call('GET', '/ai/audit?action=maintenance.reindex&limit=1', { as: 'human' });
     expect(after.body.entries[0].seq).toBeGreaterThan(before.body.entries[0]?.seq ?? 0);
-    expect(after.body.entries[0]).toMatchObject({ actor: { client: 'cron' }, detail: { registered: false } });
+    expect(after.body.entries[0]).toMatchObject({ actor: { client: 'cron' }, detail: { repos: [] } });
+    expect(after.body.entries[0].summary).toContain('No repository is configured for indexing');
   });
 });

@@ -9,6 +9,8 @@ import { startGitHubServer } from './github-server';
 import { startWordPressServer } from './wordpress-server';
 import { startCloudwaysServer } from './cloudways-server';
 import { startGitHubActionsServer } from './github-actions-server';
+import { startGitGitHubServer } from './git-github-server';
+import { startOpenAIEmbeddingsServer } from './openai-embeddings-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +32,10 @@ declare module 'vitest' {
     isolatedDatabaseUrl: string;
     /** The local GitHub stand-in for the intent engine's workflow, branch and status calls. */
     githubActions: { url: string; token: string };
+    /** GitHub REST shapes over real git repositories (fixtures made through its /_fixtures API). */
+    gitGitHubUrl: string;
+    /** OpenAI-compatible embeddings (base URL ending in /v1, and the key it accepts). */
+    openaiEmbeddings: { url: string; apiKey: string };
   }
 }
 
@@ -74,6 +80,13 @@ export default async function setup(project: TestProject) {
     const githubActions = await startGitHubActionsServer({ token: `test-github-${crypto.randomUUID()}`, log });
     stops.push(() => githubActions.stop());
     project.provide('githubActions', { url: githubActions.url, token: githubActions.token });
+
+    const gitHub = await startGitGitHubServer({ log });
+    stops.push(() => gitHub.stop());
+    project.provide('gitGitHubUrl', gitHub.url);
+    const openai = await startOpenAIEmbeddingsServer({ apiKey: `test-openai-${crypto.randomUUID()}` });
+    stops.push(() => openai.stop());
+    project.provide('openaiEmbeddings', { url: openai.url, apiKey: openai.apiKey });
 
     const redis = await startRedisServer({ log });
     if (redis) {

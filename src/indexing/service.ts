@@ -1,0 +1,167 @@
+import { ApiError } from '../errors';
+import type { Caller } from '../auth/keys';
+import { OctokitRepoSource } from '../adapters/repo-source-octokit';
+import { VectorizeVectorStore, vectorizeNamespace } from '../adapters/vector-vectorize';
+import type { IndexStatus, RepoIndexObject, StartResult } from '../objects/repo-index';
+import type { RankedHit, SearchFilters, StoredChunk } from '../objects/repo-index-store';
+import type { IndexConfig } from './config';
+import { embedderFor } from './embedders';
+import { boundedSnippet, fuseRankings, SNIPPET_BOUNDS, type Signal, type Snippet } from './rank';
+import { repoKey, type RepoRef } from './repo-source';
+import type { RunSpec, RunTrigger } from './run';
+import { redactSecrets } from './secrets';
+
+export interface Freshness {
+  indexedCommit: string | null;
+  headCommit: string | null;
+  /** True when the branch moved past the indexed commit; null when the head could not be read. */
+  stale: boolean | null;
+  indexedAt: string | null;
+  running: boolean;
+}
+
+export interface SearchHit {
+  repo: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  symbol: string | null;
+  kind: string;
+  language: string;
+  score: number;
+  signals: Signal[];
+  snippet: Snippet;
+}
+
+export interface SearchOptions {
+  k: number;
+  path?: string;
+  language?: string;
+}
+
+/** Candidates each signal contributes before fusion. */
+const CANDIDATES = 50;
+
+/** The indexing service for the Worker: starts runs and answers searches through each repository's object. */
+export class IndexService {
+  constructor(
+    private readonly config: IndexConfig,
+    private readonly env: Record<string, unknown>,
+    private readonly projectId: string,
+  ) {}
+
+  get webhookSecret(): string | undefined {
+    return this.config.webhookSecret;
+  }
+
+  get repos(): RepoRef[] {
+    return this.config.repos;
+  }
+
+  private namespace(): DurableObjectNamespace<RepoIndexObject> {
+    const binding = this.env.REPO_INDEX as DurableObjectNamespace<RepoIndexObject> | undefined;
+    if (!binding) throw new ApiError('misconfigured', 'Service configuration is invalid: the REPO_INDEX Durable Object binding is missing');
+    return binding;
+  }
+
+  stub(repo: RepoRef) {
+    const ns = this.namespace();
+    return ns.get(ns.idFromName(`${this.projectId}:${repoKey(repo)}@${repo.branch}`));
+  }
+
+  /** The configured repository a caller names (`owner/name`), or the first one. */
+  resolve(name?: string): RepoRef {
+    if (!this.config.repos.length) throw new ApiError('not_configured', 'No repository is configured for indexing: set INDEX_REPOS (owner/name[@branch], comma-separated).');
+    if (!name) return this.config.repos[0]!;
+    const repo = this.config.repos.find((r) => repoKey(r).toLowerCase() === name.toLowerCase());
+    if (!repo) throw new ApiError('repo_not_allowed', `${name.slice(0, 100)} is not an indexed repository (indexed: ${this.config.repos.map(repoKey).join(', ')}).`);
+    return repo;
+  }
+
+  private spec(repo: RepoRef): RunSpec {
+    return { repo, apiUrl: this.config.github.apiUrl, embedder: this.config.embedder, vectors: this.config.vectors, limits: this.config.limits };
+  }
+
+  start(repo: RepoRef, trigger: RunTrigger, caller: Pick<Caller, 'label'>, queueIfRunning = false): Promise<StartResult> {
+    return this.stub(repo).start(this.spec(repo), trigger, caller.label, queueIfRunning) as Promise<StartResult>;
+  }
+
+  pruneVectors(repo: RepoRef): Promise<{ pruned: number; skipped: boolean }> {
+    return this.stub(repo).pruneVectors() as Promise<{ pruned: number; skipped: boolean }>;
+  }
+
+  status(repo: RepoRef): Promise<IndexStatus> {
+    return this.stub(repo).status() as Promise<IndexStatus>;
+  }
+
+  private async headCommit(repo: RepoRef): Promise<string | null> {
+    const token = typeof this.env.GITHUB_TOKEN === 'string' && this.env.GITHUB_TOKEN ? this.env.GITHUB_TOKEN : undefined;
+    try {
+      return (await new OctokitRepoSource({ baseUrl: this.config.github.apiUrl, token }).head(repo)).commit;
+    } catch {
+      return null; // freshness then says stale: null ("unknown") rather than failing the search
+    }
+  }
+
+  async freshness(repo: RepoRef): Promise<Freshness> {
+    const stub = this.stub(repo);
+    const [indexed, head, status] = await Promise.all([
+      stub.indexedCommit() as Promise<{ commit: string | null; indexedAt: string | null }>,
+      this.headCommit(repo),
+      stub.status() as Promise<IndexStatus>,
+    ]);
+    return {
+      indexedCommit: indexed.commit,
+      headCommit: head,
+      stale: head === null ? null : indexed.commit !== head,
+      indexedAt: indexed.indexedAt,
+      running: status.running !== null,
+    };
+  }
+
+  async search(repo: RepoRef, rawQuestion: string, options: SearchOptions, caller: Pick<Caller, 'client'>): Promise<SearchHit[]> {
+    // A secret pasted into a question is neither sent to an embedding service nor echoed back.
+    const question = publicQuery(rawQuestion);
+    const stub = this.stub(repo);
+    const filters: SearchFilters = { path: options.path, language: options.language };
+    const indexed = (await stub.indexedCommit()) as { embedder: string | null };
+    const embedder = embedderFor(this.config.embedder, this.env);
+    const lexicalP = stub.lexical(question, filters, CANDIDATES) as Promise<RankedHit[]>;
+    let vector: RankedHit[] = [];
+    // Vectors from another model are not comparable with this query's: use the lexical signal alone until re-indexed.
+    if (indexed.embedder === embedder.id) {
+      const [queryVector] = await embedder.embed([question]);
+      vector =
+        this.config.vectors === 'vectorize'
+          ? await new VectorizeVectorStore(this.env.VECTORIZE as Vectorize, vectorizeNamespace(repoKey(repo))).query(queryVector!, CANDIDATES, filters)
+          : ((await stub.vectorSearch(queryVector!, embedder.id, filters, CANDIDATES)) as RankedHit[]);
+    }
+    const fused = fuseRankings({ lexical: await lexicalP, vector }).slice(0, options.k);
+    const chunks = (await stub.chunks(fused.map((hit) => hit.id))) as StoredChunk[];
+    const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+    const bound = caller.client === 'gpt' ? SNIPPET_BOUNDS.gpt : SNIPPET_BOUNDS.default;
+    const hits: SearchHit[] = [];
+    for (const hit of fused) {
+      const chunk = byId.get(hit.id);
+      if (!chunk) continue;
+      hits.push({
+        repo: repoKey(repo),
+        path: chunk.path,
+        startLine: chunk.startLine,
+        endLine: chunk.endLine,
+        symbol: chunk.symbol,
+        kind: chunk.kind,
+        language: chunk.language,
+        score: Math.round(hit.score * 1e5) / 1e5,
+        signals: (Object.keys(hit.ranks) as Signal[]).sort(),
+        snippet: boundedSnippet(chunk, question, bound),
+      });
+    }
+    return hits;
+  }
+}
+
+/** The question as it may be echoed, logged or embedded: with secret-looking strings redacted. */
+export function publicQuery(question: string): string {
+  return redactSecrets(question).text;
+}

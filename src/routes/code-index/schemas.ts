@@ -1,0 +1,31 @@
+import { z } from '@hono/zod-openapi';
+
+export const FreshnessSchema = z
+  .object({
+    indexedCommit: z.string().nullable().openapi({ description: 'The commit the index reflects (null before the first run).' }),
+    headCommit: z.string().nullable().openapi({ description: "The branch head on GitHub now (null if GitHub could not be read)." }),
+    stale: z.boolean().nullable().openapi({ description: 'True when the branch moved past the indexed commit; null when unknown.' }),
+    indexedAt: z.string().nullable(),
+    running: z.boolean().openapi({ description: 'A run is in progress.' }),
+  })
+  .openapi('IndexFreshness');
+
+export const SearchHitSchema = z
+  .object({
+    repo: z.string(),
+    path: z.string(),
+    startLine: z.number().int(),
+    endLine: z.number().int(),
+    symbol: z.string().nullable(),
+    kind: z.string(),
+    language: z.string(),
+    score: z.number().openapi({ description: 'Reciprocal-rank-fusion score; higher is better.' }),
+    signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this chunk.' }),
+    snippet: z.object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() }),
+  })
+  .openapi('SearchHit');
+
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(500).openapi({ description: 'What you are looking for, in words or identifiers.' }),
+  k: z.coerce.number().int().min(1).max(20).default(8).openapi({ description: 'At most this many results (1-20, default 8).' }),
+});

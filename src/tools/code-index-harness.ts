@@ -1,0 +1,162 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { unstable_dev } from 'wrangler';
+import { startLocalPostgres } from '../local/postgres';
+import { startPgWebSocketBridge } from '../local/pg-ws-bridge';
+import { migrateDatabase } from './migrate';
+import { startGitGitHubServer } from '../../test/support/git-github-server';
+
+/**
+ * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
+ * Object, alarms), the Postgres ledger behind its WebSocket bridge, and the git-backed
+ * GitHub stand-in serving one repository from disk. Used by eval:search and bench:index.
+ */
+export interface CodeIndexHarness {
+  fullName: string;
+  request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Start a run and wait for it to finish; returns the repository's status entry. */
+  reindex(): Promise<any>;
+  /** Highest resident memory any workerd process reached (VmHWM), in bytes. */
+  workerdPeakBytes(): number;
+  stop(): Promise<void>;
+}
+
+const HUMAN_KEY = `bench-human-${'k'.repeat(24)}`;
+const GPT_KEY = `bench-gpt-${'k'.repeat(24)}`;
+const CURSOR_KEY = `bench-cursor-${'k'.repeat(24)}`;
+
+function workerdPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      // Only the workerd processes this harness started (children of this process tree).
+      if (cmd.includes('workerd') && isDescendant(Number(entry), process.pid)) pids.push(Number(entry));
+    } catch {
+      // process went away
+    }
+  }
+  return pids;
+}
+
+function isDescendant(pid: number, ancestor: number): boolean {
+  let current = pid;
+  for (let i = 0; i < 20 && current > 1; i++) {
+    if (current === ancestor) return true;
+    try {
+      current = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${current}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+export async function startCodeIndexHarness(options: { repoDir: string; log?: (line: string) => void; batchFiles?: number }): Promise<CodeIndexHarness> {
+  const log = options.log ?? (() => undefined);
+  // Offline: no request.cf lookup, no metrics.
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+  process.env.WRANGLER_SEND_METRICS = 'false';
+  const repoDir = resolve(options.repoDir);
+  const branch = execFileSync('git', ['-C', repoDir, 'symbolic-ref', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const pg = await startLocalPostgres({ log });
+    stops.push(() => pg.stop());
+    const bridge = await startPgWebSocketBridge({ target: { host: pg.host, port: pg.port }, log });
+    stops.push(() => bridge.stop());
+    const wsProxy = `127.0.0.1:${bridge.port}`;
+    await migrateDatabase({ url: pg.url, wsProxy });
+
+    const fullName = 'local/repo';
+    const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, log });
+    stops.push(() => gitHub.stop());
+
+    const worker = await unstable_dev('src/index.ts', {
+      config: 'wrangler.toml',
+      local: true,
+      logLevel: 'warn',
+      experimental: { disableExperimentalWarning: true },
+      vars: {
+        HEZLEP_API_KEYS: JSON.stringify([
+          { client: 'human', person: 'bench', key: HUMAN_KEY },
+          { client: 'gpt', key: GPT_KEY },
+          { client: 'cursor', person: 'bench', key: CURSOR_KEY },
+        ]),
+        DATABASE_URL: pg.url,
+        DATABASE_WS_PROXY: wsProxy,
+        PROJECT_ID: `bench-${Date.now().toString(36)}`,
+        GITHUB_API_URL: gitHub.url,
+        INDEX_REPOS: `${fullName}@${branch}`,
+        INDEX_BATCH_FILES: String(options.batchFiles ?? 40),
+        INDEX_RETRY_BASE_MS: '200',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    stops.push(() => worker.stop());
+
+    const request = async (method: string, path: string, body?: unknown, key = CURSOR_KEY) => {
+      const response = await worker.fetch(`http://localhost${path}`, {
+        method,
+        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+
+    let peak = 0;
+    const sample = () => {
+      for (const pid of workerdPids()) {
+        try {
+          const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+          peak = Math.max(peak, hwm);
+        } catch {
+          // gone
+        }
+      }
+    };
+
+    return {
+      fullName,
+      request: (method, path, body) => request(method, path, body),
+      async reindex() {
+        const before = (await request('GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
+        const started = await request('POST', '/ai/github/reindex', {}, HUMAN_KEY);
+        if (started.status !== 202) throw new Error(`reindex refused: ${started.status} ${JSON.stringify(started.body)}`);
+        // Bounded wait: at most 30 minutes.
+        for (let i = 0; i < 18_000; i++) {
+          const status = (await request('GET', '/ai/github/index')).body.repos[0];
+          sample();
+          if (!status.running && status.lastRun && status.lastRun.id !== before) return status;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error('the run did not finish within 30 minutes');
+      },
+      workerdPeakBytes() {
+        sample();
+        return peak;
+      },
+      async stop() {
+        for (const stop of stops.reverse()) await stop().catch((error) => log(`[harness] stop: ${error}`));
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** `--name value` from argv. */
+export function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+export function gitAvailable(): boolean {
+  return spawnSync('git', ['--version']).status === 0;
+}
+
+export const GPT_API_KEY = GPT_KEY;

@@ -1,0 +1,319 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * GitHub's REST shapes (repo, branches, commits, compare, recursive git trees, base64
+ * blobs, tarball) served from REAL git repositories on disk through the git CLI, so
+ * the indexing pipeline can run end to end on any local repository.
+ *
+ * Tests running inside workerd cannot run git, so a small control API under
+ * `/_fixtures` creates fixture repositories, commits changes to them, injects faults
+ * into blob reads and reports how often each blob was read.
+ */
+export interface GitGitHubServer {
+  url: string;
+  port: number;
+  /** Serve an existing repository at `owner/name`. */
+  addRepo(fullName: string, dir: string): void;
+  blobReads(fullName: string): Map<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface GitGitHubServerOptions {
+  port?: number;
+  repos?: Record<string, string>;
+  /** When set, every GitHub route requires this token (`Authorization: token|Bearer …`). */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+interface Fault {
+  sha: string;
+  status: number;
+  /** How many more reads fail; -1 means until cleared. */
+  remaining: number;
+}
+
+const GIT_IDENTITY = ['-c', 'user.name=Fixture Bot', '-c', 'user.email=fixtures@hezlep.test', '-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', '-c', 'core.quotePath=false'];
+
+function git(dir: string, args: string[], input?: string): string {
+  return execFileSync('git', [...GIT_IDENTITY, '-C', dir, ...args], { encoding: 'utf8', input, maxBuffer: 512 * 1024 * 1024 });
+}
+
+function gitBuffer(dir: string, args: string[]): Buffer {
+  return execFileSync('git', [...GIT_IDENTITY, '-C', dir, ...args], { maxBuffer: 512 * 1024 * 1024 });
+}
+
+function commitObject(api: string, fullName: string, dir: string, sha: string) {
+  const [tree, parents, author, email, date, message] = git(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%B', sha]).split('\n');
+  return {
+    sha,
+    node_id: `C_${sha.slice(0, 12)}`,
+    url: `${api}/repos/${fullName}/commits/${sha}`,
+    html_url: `${api}/${fullName}/commit/${sha}`,
+    commit: {
+      author: { name: author, email, date },
+      committer: { name: author, email, date },
+      message: message ?? '',
+      tree: { sha: tree, url: `${api}/repos/${fullName}/git/trees/${tree}` },
+      url: `${api}/repos/${fullName}/git/commits/${sha}`,
+    },
+    parents: (parents ?? '').split(' ').filter(Boolean).map((p) => ({ sha: p, url: `${api}/repos/${fullName}/commits/${p}` })),
+  };
+}
+
+const STATUS: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed', C: 'copied', T: 'changed' };
+
+export async function startGitGitHubServer(options: GitGitHubServerOptions = {}): Promise<GitGitHubServer> {
+  const repos = new Map<string, string>(Object.entries(options.repos ?? {}));
+  const faults: Fault[] = [];
+  const reads = new Map<string, Map<string, number>>();
+  const owned: string[] = [];
+  let api = '';
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', ...headers });
+    res.end(text);
+  };
+  const notFound = (res: ServerResponse) => send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  const readBody = async (req: IncomingMessage): Promise<any> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text ? JSON.parse(text) : {};
+  };
+  const resolve = (dir: string, ref: string): string | null => {
+    try {
+      return git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim() || null;
+    } catch {
+      return null;
+    }
+  };
+
+  function applyChanges(dir: string, body: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string>; message?: string }): string {
+    for (const [from, to] of Object.entries(body.rename ?? {})) {
+      mkdirSync(dirname(join(dir, to)), { recursive: true });
+      renameSync(join(dir, from), join(dir, to));
+    }
+    for (const path of body.delete ?? []) unlinkSync(join(dir, path));
+    for (const [path, content] of Object.entries(body.write ?? {})) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '--allow-empty', '-m', body.message ?? 'fixture change']);
+    return git(dir, ['rev-parse', 'HEAD']).trim();
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+    // POST /_fixtures/repos  {files, branch?}
+    if (req.method === 'POST' && parts.length === 2 && parts[1] === 'repos') {
+      const body = await readBody(req);
+      const dir = mkdtempSync(join(tmpdir(), 'hezlep-fixture-'));
+      owned.push(dir);
+      const branch = body.branch ?? 'main';
+      git(dir, ['init', '-q', '-b', branch]);
+      const head = applyChanges(dir, { write: body.files ?? {}, message: 'initial fixture' });
+      const fullName = `fixtures/${body.name ?? `repo-${Math.random().toString(36).slice(2, 10)}`}`;
+      repos.set(fullName, dir);
+      return send(res, 201, { fullName, owner: 'fixtures', name: fullName.split('/')[1], branch, head });
+    }
+    // POST /_fixtures/repos/:owner/:name/commits  {write, delete, rename, message}
+    if (req.method === 'POST' && parts.length === 5 && parts[1] === 'repos' && parts[4] === 'commits') {
+      const dir = repos.get(`${parts[2]}/${parts[3]}`);
+      if (!dir) return notFound(res);
+      return send(res, 201, { head: applyChanges(dir, await readBody(req)) });
+    }
+    // GET /_fixtures/repos/:owner/:name/reads → blob reads by path at HEAD
+    if (req.method === 'GET' && parts.length === 5 && parts[4] === 'reads') {
+      const fullName = `${parts[2]}/${parts[3]}`;
+      const dir = repos.get(fullName);
+      if (!dir) return notFound(res);
+      const counts = reads.get(fullName) ?? new Map<string, number>();
+      const byPath: Record<string, number> = {};
+      for (const line of git(dir, ['ls-tree', '-r', 'HEAD']).split('\n').filter(Boolean)) {
+        const [meta, path] = line.split('\t');
+        const sha = meta!.split(' ')[2]!;
+        byPath[path!] = counts.get(sha) ?? 0;
+      }
+      return send(res, 200, { byPath, total: [...counts.values()].reduce((a, b) => a + b, 0) });
+    }
+    // POST /_fixtures/faults {fullName, path, status, times}; DELETE /_fixtures/faults
+    if (parts.length === 2 && parts[1] === 'faults') {
+      if (req.method === 'DELETE') {
+        faults.length = 0;
+        return send(res, 200, { cleared: true });
+      }
+      const body = await readBody(req);
+      const dir = repos.get(body.fullName);
+      if (!dir) return notFound(res);
+      const sha = git(dir, ['rev-parse', `HEAD:${body.path}`]).trim();
+      faults.push({ sha, status: body.status ?? 500, remaining: body.times ?? -1 });
+      return send(res, 201, { sha });
+    }
+    return notFound(res);
+  }
+
+  async function github(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (options.token) {
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) return send(res, 401, { message: 'Bad credentials' });
+    }
+    const m = /^\/repos\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(url.pathname);
+    if (!m || req.method !== 'GET') return notFound(res);
+    const fullName = `${m[1]}/${m[2]}`;
+    const dir = repos.get(fullName);
+    if (!dir) return notFound(res);
+    const rest = m[3] ? decodeURIComponent(m[3]) : '';
+    if (rest === '') {
+      const branch = git(dir, ['symbolic-ref', '--short', 'HEAD']).trim();
+      return send(res, 200, { id: 1, name: m[2], full_name: fullName, private: true, default_branch: branch, owner: { login: m[1] }, html_url: `${api}/${fullName}` });
+    }
+    let r: RegExpExecArray | null;
+    if ((r = /^branches\/(.+)$/.exec(rest))) {
+      const sha = resolve(dir, `refs/heads/${r[1]}`);
+      if (!sha) return send(res, 404, { message: 'Branch not found' });
+      return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
+    }
+    if ((r = /^commits\/(.+)$/.exec(rest))) {
+      const sha = resolve(dir, r[1]!);
+      if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
+      return send(res, 200, commitObject(api, fullName, dir, sha));
+    }
+    if ((r = /^compare\/(.+?)\.\.\.(.+)$/.exec(rest))) {
+      const base = resolve(dir, r[1]!);
+      const head = resolve(dir, r[2]!);
+      if (!base || !head) return send(res, 404, { message: 'Not Found' });
+      let status = 'diverged';
+      if (base === head) status = 'identical';
+      else if (spawnOk(dir, ['merge-base', '--is-ancestor', base, head])) status = 'ahead';
+      else if (spawnOk(dir, ['merge-base', '--is-ancestor', head, base])) status = 'behind';
+      const headBlobs = new Map<string, string>();
+      for (const line of git(dir, ['ls-tree', '-r', head]).split('\n').filter(Boolean)) {
+        const [meta, path] = line.split('\t');
+        headBlobs.set(path!, meta!.split(' ')[2]!);
+      }
+      const files = git(dir, ['diff', '--name-status', '-M', base, head])
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, 300)
+        .map((line) => {
+          const fields = line.split('\t');
+          const code = fields[0]!.charAt(0);
+          const path = code === 'R' || code === 'C' ? fields[2]! : fields[1]!;
+          return {
+            sha: code === 'D' ? null : headBlobs.get(path) ?? null,
+            filename: path,
+            status: STATUS[code] ?? 'modified',
+            ...(code === 'R' || code === 'C' ? { previous_filename: fields[1] } : {}),
+            additions: 0,
+            deletions: 0,
+            changes: 0,
+          };
+        });
+      const commits = git(dir, ['rev-list', '--reverse', `${base}..${head}`]).split('\n').filter(Boolean);
+      return send(res, 200, {
+        status,
+        ahead_by: commits.length,
+        behind_by: git(dir, ['rev-list', '--count', `${head}..${base}`]).trim() === '0' ? 0 : Number(git(dir, ['rev-list', '--count', `${head}..${base}`]).trim()),
+        total_commits: commits.length,
+        base_commit: commitObject(api, fullName, dir, base),
+        merge_base_commit: commitObject(api, fullName, dir, base),
+        commits: commits.slice(0, 250).map((sha) => commitObject(api, fullName, dir, sha)),
+        files,
+      });
+    }
+    if ((r = /^git\/trees\/(.+)$/.exec(rest))) {
+      const recursive = url.searchParams.has('recursive');
+      let listing: string;
+      try {
+        listing = git(dir, ['ls-tree', '-l', ...(recursive ? ['-r', '-t'] : []), r[1]!]);
+      } catch {
+        return send(res, 404, { message: 'Not Found' });
+      }
+      const tree = listing
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta, path] = line.split('\t');
+          const [mode, type, sha, size] = meta!.split(/\s+/);
+          return { path, mode, type, sha, ...(type === 'blob' ? { size: Number(size) } : {}), url: `${api}/repos/${fullName}/git/${type}s/${sha}` };
+        });
+      return send(res, 200, { sha: r[1], url: `${api}/repos/${fullName}/git/trees/${r[1]}`, tree, truncated: false });
+    }
+    if ((r = /^git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
+      const sha = r[1]!;
+      const counts = reads.get(fullName) ?? new Map<string, number>();
+      reads.set(fullName, counts);
+      counts.set(sha, (counts.get(sha) ?? 0) + 1);
+      const fault = faults.find((f) => f.sha === sha && f.remaining !== 0);
+      if (fault) {
+        if (fault.remaining > 0) fault.remaining--;
+        return send(res, fault.status, { message: 'Injected fault' });
+      }
+      let content: Buffer;
+      try {
+        content = gitBuffer(dir, ['cat-file', 'blob', sha]);
+      } catch {
+        return send(res, 404, { message: 'Not Found' });
+      }
+      const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
+      return send(res, 200, { sha, node_id: `B_${sha.slice(0, 12)}`, size: content.length, url: `${api}/repos/${fullName}/git/blobs/${sha}`, content: base64, encoding: 'base64' });
+    }
+    if ((r = /^tarball(?:\/(.+))?$/.exec(rest))) {
+      const sha = resolve(dir, r[1] ?? 'HEAD');
+      if (!sha) return notFound(res);
+      const archive = gitBuffer(dir, ['archive', '--format=tar.gz', `--prefix=${m[1]}-${m[2]}-${sha.slice(0, 7)}/`, sha]);
+      res.writeHead(200, { 'content-type': 'application/x-gzip', 'content-length': String(archive.length) });
+      res.end(archive);
+      return;
+    }
+    return notFound(res);
+  }
+
+  function spawnOk(dir: string, args: string[]): boolean {
+    try {
+      git(dir, args);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parts = url.pathname.split('/').filter(Boolean);
+    const work = parts[0] === '_fixtures' ? control(req, res, parts) : github(req, res, url);
+    work.catch((error: unknown) => {
+      options.log?.(`[git-github] ${req.method} ${url.pathname}: ${error}`);
+      if (!res.headersSent) send(res, 500, { message: 'fixture server error' });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  api = `http://127.0.0.1:${port}`;
+  options.log?.(`[git-github] serving on ${api}`);
+  return {
+    url: api,
+    port,
+    addRepo: (fullName, dir) => void repos.set(fullName, dir),
+    blobReads: (fullName) => reads.get(fullName) ?? new Map(),
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        server.closeAllConnections();
+        server.close(() => {
+          for (const dir of owned) rmSync(dir, { recursive: true, force: true });
+          resolveStop();
+        });
+      }),
+  };
+}
