@@ -10,6 +10,8 @@ import { createRouter } from './routes/router';
 import { healthRouter } from './routes/health';
 import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
+import { queriesRouter } from './routes/queries';
+import { recordGptQueries } from './queries/recorder';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -82,9 +84,12 @@ export function createApp() {
     }
   });
 
+  app.use('/ai/*', recordGptQueries);
+
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
+  app.route('/ai/queries', queriesRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));

@@ -6,6 +6,9 @@ import { ContextService } from './context/service';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
+import type { QueryLogStore } from './queries/log';
+import { UpstashQueryLogStore } from './adapters/query-log-upstash';
+import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import type { Logger } from './lib/log';
 
@@ -16,6 +19,8 @@ export interface Services {
   ledger: Ledger;
   contextStore: ContextStore;
   events: EventPublisher;
+  /** The GPT's recent queries, in the context store's backend. */
+  queryLog: QueryLogStore;
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
@@ -30,6 +35,10 @@ export function contextStoreFor(config: Config, env: Env): ContextStore {
   }
 }
 
+export function queryLogFor(config: Config, env: Env): QueryLogStore {
+  return config.context.kind === 'upstash' ? new UpstashQueryLogStore(config.context) : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
+}
+
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
@@ -40,6 +49,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     ledger,
     contextStore,
     events,
+    queryLog: queryLogFor(config, env),
     audit: (caller) => new AuditLog(ledger, { caller, requestId }),
     context: (caller) =>
       new ContextService({
