@@ -49,7 +49,7 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
   const [mode, setMode] = useState<LiveMode>('connecting');
   const [reachable, setReachable] = useState(true);
   useEffect(() => {
-    const next = new LiveFeed(apiKey);
+    const next = new LiveFeed(apiKey, setReachable);
     const off = next.onMode(setMode);
     setFeed(next);
     next.start();
@@ -60,8 +60,8 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
   }, [apiKey]);
   const reportReachable = useCallback((ok: boolean) => setReachable(ok), []);
   const session: Session | null = useMemo(
-    () => (feed ? { key: apiKey, who: 'human', feed, mode, reportReachable, signOut: onSignOut } : null),
-    [apiKey, feed, mode, reportReachable, onSignOut],
+    () => (feed ? { key: apiKey, who: 'human', feed, mode, reachable, reportReachable, signOut: onSignOut } : null),
+    [apiKey, feed, mode, reachable, reportReachable, onSignOut],
   );
   if (!session) return null;
   return (

@@ -44,7 +44,11 @@ export class LiveFeed {
   private readonly resyncListeners = new Set<() => void>();
   private readonly modeListeners = new Set<(mode: LiveMode) => void>();
 
-  constructor(private readonly key: string) {}
+  /** `report(false)` when the service did not answer at all, for the page's banner. */
+  constructor(
+    private readonly key: string,
+    private readonly report: (reachable: boolean) => void = () => undefined,
+  ) {}
 
   start(): void {
     void this.connect();
@@ -84,6 +88,7 @@ export class LiveFeed {
     if (this.stopped) return;
     const ticket = await api<{ ticket: string }>(this.key, '/ai/events/ticket', { method: 'POST' });
     if (this.stopped) return;
+    this.report(ticket.status !== 0);
     if (!ticket.ok) {
       // No event hub on this server (404) or none configured (501): the cards poll instead.
       if (ticket.status === 404 || ticket.status === 501) {

@@ -7,6 +7,8 @@ export interface Session {
   who: string;
   feed: LiveFeed;
   mode: LiveMode;
+  /** False while the service does not answer: cards then poll fast to notice its return. */
+  reachable: boolean;
   /** Cards report whether the service answered, for the "service down" banner. */
   reportReachable(reachable: boolean): void;
   signOut(): void;
@@ -82,7 +84,8 @@ export function useResource<T>(path: string | null, topics: readonly string[] = 
     };
   }, [load, session.feed, topicKey]);
 
-  const pollMs = state.status === 'missing' ? POLL_MS.missing : session.mode === 'live' ? POLL_MS.live : POLL_MS.polling;
+  const pollMs =
+    state.status === 'missing' && session.reachable ? POLL_MS.missing : session.mode === 'live' && session.reachable ? POLL_MS.live : POLL_MS.polling;
   useEffect(() => {
     const timer = setInterval(() => void load(), pollMs);
     return () => clearInterval(timer);
