@@ -245,10 +245,37 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     await item.getByText('Policy').waitFor(WAIT);
     await screenshot(page, 'intent-pending');
     await item.getByRole('button', { name: 'Approve' }).click();
-    await item.getByText(/^Approved:/).waitFor(WAIT).catch(() => undefined);
+    await page.locator('[data-intent-notice]', { hasText: /^Approved: purge-cache staging/ }).waitFor(WAIT);
+    await item.waitFor({ state: 'detached', ...WAIT });
     await expect.poll(async () => (await as('human', 'GET', `/ai/intents/${id}`)).body?.intent?.state, WAIT).toBe('approved');
     await page.locator('[data-card="audit"]').locator('[data-audit-action^="intent."]', { hasText: 'human:' }).first().waitFor(WAIT);
     await screenshot(page, 'intent-approved');
+    await page.close();
+  });
+
+  it("shows the policy's refusal when a human approves their own proposal, and rejects by click with a reason", async (ctx) => {
+    if ((await as('human', 'GET', '/ai/intents')).status === 404) {
+      console.warn('[e2e] SKIPPING intent refusal and rejection by click: this server has no /ai/intents yet.');
+      ctx.skip();
+    }
+    const own = await as('human', 'POST', '/ai/intents', { kind: 'restart', target: 'staging', reason: 'own proposal' });
+    expect(own.status, own.text).toBeLessThan(300);
+    const gpts = await as('gpt', 'POST', '/ai/intents', { kind: 'purge-cache', target: 'production', reason: 'gpt proposal' });
+    expect(gpts.status, gpts.text).toBeLessThan(300);
+
+    const page = await signedInPage();
+    const ownItem = page.locator(`[data-intent="${own.body.intent.id}"]`);
+    await ownItem.getByRole('button', { name: 'Approve' }).click();
+    await ownItem.getByRole('alert').waitFor(WAIT);
+    expect(await ownItem.getByRole('alert').textContent()).toMatch(/policy|propos/i);
+    await screenshot(page, 'intent-refused');
+
+    const gptItem = page.locator(`[data-intent="${gpts.body.intent.id}"]`);
+    await gptItem.getByLabel('Reason for rejecting').fill('not during business hours');
+    await gptItem.getByRole('button', { name: 'Reject' }).click();
+    await page.locator('[data-intent-notice]', { hasText: /^Rejected:/ }).waitFor(WAIT);
+    await expect.poll(async () => (await as('human', 'GET', `/ai/intents/${gpts.body.intent.id}`)).body?.intent?.state, WAIT).toBe('rejected');
+    await page.locator('[data-card="audit"]').locator('[data-audit-action^="intent.rej"]').first().waitFor(WAIT);
     await page.close();
   });
 });

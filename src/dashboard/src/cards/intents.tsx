@@ -49,11 +49,11 @@ function DecisionList({ title, decisions }: { title: string; decisions: Decision
   );
 }
 
-function IntentItem({ intent, onDone }: { intent: Intent; onDone(): void }) {
+function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: string): void }) {
   const session = useSession();
-  const [detail] = useResource<{ decisions: Decision[] }>(`/ai/intents/${intent.id}`, ['intents']);
+  const [detail, reloadDetail] = useResource<{ decisions: Decision[] }>(`/ai/intents/${intent.id}`, ['intents']);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ tone: 'good' | 'bad'; text: string } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
   const [rejectReason, setRejectReason] = useState('');
 
   const decide = async (verb: 'approve' | 'reject') => {
@@ -62,11 +62,12 @@ function IntentItem({ intent, onDone }: { intent: Intent; onDone(): void }) {
     const body = verb === 'reject' && rejectReason.trim() ? { reason: rejectReason.trim() } : {};
     const result = await api<{ intent: Intent }>(session.key, `/ai/intents/${intent.id}/${verb}`, { method: 'POST', body });
     setBusy(false);
-    if (result.ok) {
-      setMessage({ tone: 'good', text: `${verb === 'approve' ? 'Approved' : 'Rejected'}: ${result.body.intent.summary}` });
-      onDone();
-    } else {
-      setMessage({ tone: 'bad', text: `${result.problem.title ?? 'Refused'}: ${result.problem.detail ?? result.status}` });
+    // The decided intent leaves the pending list, so the card (not this item) tells what happened.
+    if (result.ok) onDecided(`${verb === 'approve' ? 'Approved' : 'Rejected'}: ${result.body.intent.summary}`);
+    else {
+      setMessage(`${result.problem.title ?? 'Refused'}: ${result.problem.detail ?? result.status}`);
+      // A refusal is a policy decision too: show it in the history.
+      reloadDetail();
     }
   };
 
@@ -109,8 +110,8 @@ function IntentItem({ intent, onDone }: { intent: Intent; onDone(): void }) {
         </button>
       </div>
       {message && (
-        <p role="status" className={`rounded-md px-3 py-2 text-sm ${message.tone === 'good' ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
-          {message.text}
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {message}
         </p>
       )}
     </li>
@@ -119,8 +120,14 @@ function IntentItem({ intent, onDone }: { intent: Intent; onDone(): void }) {
 
 export function IntentsCard() {
   const [state, reload] = useResource<{ intents: Intent[]; truncated: boolean }>('/ai/intents?state=proposed&limit=20', ['intents']);
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <Card title="Pending intents" id="intents" span="wide">
+      {notice && (
+        <p role="status" data-intent-notice className="mb-2 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          {notice}
+        </p>
+      )}
       {state.status !== 'ok' ? (
         <Unavailable state={state} what="intents" endpoint="GET /ai/intents" />
       ) : state.data.intents.length === 0 ? (
@@ -128,7 +135,14 @@ export function IntentsCard() {
       ) : (
         <ul className="divide-y divide-slate-100">
           {state.data.intents.map((intent) => (
-            <IntentItem key={intent.id} intent={intent} onDone={reload} />
+            <IntentItem
+              key={intent.id}
+              intent={intent}
+              onDecided={(text) => {
+                setNotice(text);
+                reload();
+              }}
+            />
           ))}
         </ul>
       )}
