@@ -148,6 +148,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     const context = page.locator('[data-card="context"]');
     await context.locator('[data-field="branch"]', { hasText: branch }).waitFor(WAIT);
     await context.getByText(task).waitFor(WAIT);
+    // Times read as relative ("just now") with the exact value on hover.
+    const time = context.locator('time').first();
+    expect(await time.textContent()).toMatch(/just now|s ago|in /);
+    expect(await time.getAttribute('title')).toMatch(/\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
     await page.locator('[data-card="queries"]').getByText('GET /ai/context').first().waitFor(WAIT);
     const audit = page.locator('[data-card="audit"]');
     await audit.locator('[data-audit-action="context.replace"]', { hasText: 'cursor' }).first().waitFor(WAIT);
