@@ -12,6 +12,8 @@ import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
 import { queriesRouter } from './routes/queries';
 import { recordGptQueries } from './queries/recorder';
+import { eventsRouter } from './routes/events';
+import { cursorRouter } from './routes/cursor';
 import { buildOpenApiDocument, registerSecurityScheme } from './routes/openapi';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -90,6 +92,8 @@ export function createApp() {
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
   app.route('/ai/queries', queriesRouter());
+  app.route('/ai/events', eventsRouter());
+  app.route('/ai/cursor', cursorRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, new URL(c.req.url).origin)));

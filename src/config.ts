@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { ApiError } from './errors';
 import { parseKeyTable, type KeyEntry } from './auth/keys';
 import type { ContextStoreObject } from './objects/context-store';
+import type { EventHubObject } from './objects/event-hub';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {
   CONTEXT_STORE: DurableObjectNamespace<ContextStoreObject>;
-  EVENT_HUB?: DurableObjectNamespace;
+  EVENT_HUB?: DurableObjectNamespace<EventHubObject>;
   REPO_INDEX?: DurableObjectNamespace;
   VECTORIZE?: unknown;
   AI?: unknown;

@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   invalid_state: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  upgrade_required: 426,
   rate_limited: 429,
   internal: 500,
   not_configured: 501,
@@ -51,6 +52,7 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_state: 'Invalid state for this operation',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  upgrade_required: 'Upgrade required',
   rate_limited: 'Rate limited',
   internal: 'Internal error',
   not_configured: 'Not configured',
@@ -150,3 +152,4 @@ export const upstreamResponses = {
   429: problemContent('An upstream rate limit was hit; retry after `retryAfter` seconds (`rate_limited`).'),
   502: problemContent('An upstream service answered with an error (`upstream_error`).'),
 } as const;
+export const notConfiguredResponse = { 501: problemContent('The backend this operation needs is not configured (`not_configured`).') } as const;

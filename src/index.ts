@@ -2,6 +2,7 @@ import { createApp } from './app';
 import type { Env } from './config';
 
 export { ContextStoreObject } from './objects/context-store';
+export { EventHubObject } from './objects/event-hub';
 
 const app = createApp();
 

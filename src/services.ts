@@ -10,7 +10,16 @@ import type { QueryLogStore } from './queries/log';
 import { UpstashQueryLogStore } from './adapters/query-log-upstash';
 import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
+import { loadEventsConfig } from './events/config';
+import { HubEventPublisher } from './events/hub-publisher';
+import { EventHubClient } from './events/hub-client';
 import type { Logger } from './lib/log';
+import type { CursorSessionStore } from './cursor/store';
+import { CursorSessionService } from './cursor/service';
+import { loadCursorConfig, type CursorConfig } from './cursor/config';
+import { UpstashCursorSessionStore } from './adapters/cursor-sessions-upstash';
+import { DurableObjectCursorSessionStore } from './adapters/cursor-sessions-durable-object';
+import type { PendingIntentsSource } from './context/prompt-digest';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -21,9 +30,18 @@ export interface Services {
   events: EventPublisher;
   /** The GPT's recent queries, in the context store's backend. */
   queryLog: QueryLogStore;
+  /** The project's live event hub, or null when no EVENT_HUB is bound. */
+  eventHub: EventHubClient | null;
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
   context(caller: Caller): ContextService;
+  cursorConfig: CursorConfig;
+  cursorSessions(caller: Caller): CursorSessionService;
+  /**
+   * INTENTS HOOK for GET /ai/context?view=prompt: the intents engine sets this to
+   * list pending intents; while it is null the digest says intents are unavailable.
+   */
+  pendingIntents: PendingIntentsSource | null;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -39,10 +57,26 @@ export function queryLogFor(config: Config, env: Env): QueryLogStore {
   return config.context.kind === 'upstash' ? new UpstashQueryLogStore(config.context) : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
 }
 
+/** Cursor sessions follow the context store's adapter choice. */
+export function cursorSessionStoreFor(config: Config, env: Env): CursorSessionStore {
+  switch (config.context.kind) {
+    case 'upstash':
+      return new UpstashCursorSessionStore(config.context);
+    case 'durable-object':
+      return new DurableObjectCursorSessionStore(env.CONTEXT_STORE);
+  }
+}
+
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
   const contextStore = contextStoreFor(config, env);
-  const events: EventPublisher = new SilentEventPublisher();
+  const eventsConfig = loadEventsConfig(config.vars);
+  const eventHub =
+    eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
+  const events: EventPublisher =
+    eventsConfig.hub.kind === 'durable-object'
+      ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
+      : new SilentEventPublisher();
   const services: Services = {
     config,
     log,
@@ -50,7 +84,8 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     contextStore,
     events,
     queryLog: queryLogFor(config, env),
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }),
+    eventHub,
+    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
     context: (caller) =>
       new ContextService({
         project: config.projectId,
@@ -60,6 +95,18 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
       }),
+    cursorConfig: loadCursorConfig(config.vars),
+    cursorSessions: (caller) =>
+      new CursorSessionService({
+        project: config.projectId,
+        ttlSeconds: config.contextTtlSeconds,
+        maxClockSkewMs: services.cursorConfig.maxClockSkewMs,
+        store: cursorSessionStoreFor(config, env),
+        audit: services.audit(caller),
+        events,
+        caller,
+      }),
+    pendingIntents: null,
   };
   return services;
 }

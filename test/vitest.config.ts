@@ -27,8 +27,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
-    // Browser tests run in Node against the local service: test/e2e/vitest.config.ts.
-    exclude: ['test/e2e/**', '**/node_modules/**'],
+    // Node-side suites run on their own configs (npm test runs all): the CLI (test/cli) and the browser tests (test/e2e).
+    exclude: ['test/cli/**', 'test/e2e/**', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

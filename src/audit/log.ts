@@ -3,6 +3,7 @@ import { auditLog, type AuditRow } from '../db/schema';
 import type { Executor, Ledger, Transaction } from '../db/client';
 import type { Caller } from '../auth/keys';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
+import type { EventPublisher } from '../events/publisher';
 
 /** One lock key for the whole chain: appends are serialised, reads are not. */
 const CHAIN_LOCK_KEY = 0x68657a6c; // "hezl"
@@ -69,6 +70,8 @@ export class AuditLog {
   constructor(
     private readonly ledger: Ledger,
     private readonly actor: AuditActor,
+    /** When given, each committed entry is also published on the `audit` topic. */
+    private readonly events?: EventPublisher,
   ) {}
 
   /**
@@ -76,13 +79,28 @@ export class AuditLog {
    * `work` appends commits together with it, or not at all; if the ledger is
    * down, `work` never runs.
    */
-  transact<T>(work: (scope: AuditScope) => Promise<T>): Promise<T> {
-    return this.ledger.use((db) =>
+  async transact<T>(work: (scope: AuditScope) => Promise<T>): Promise<T> {
+    const appended: AuditEntry[] = [];
+    const result = await this.ledger.use((db) =>
       db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
-        return work(new AuditScope(tx, this.actor));
+        return work(new AuditScope(tx, this.actor, appended));
       }),
     );
+    // Only after commit: listeners must never see an entry that was rolled back.
+    if (this.events) for (const entry of appended) await this.publish(entry);
+    return result;
+  }
+
+  private async publish(entry: AuditEntry): Promise<void> {
+    const { client, person } = entry.actor;
+    await this.events!.publish({
+      topic: 'audit',
+      type: entry.action,
+      summary: entry.summary,
+      actor: { client: client as AuditActor['caller']['client'], person, label: person ? `${client}:${person}` : client },
+      data: { seq: entry.seq, target: entry.target, action: entry.action },
+    }).catch(() => undefined);
   }
 
   /** Append one entry on its own. */
@@ -148,10 +166,13 @@ export class AuditScope {
   constructor(
     readonly tx: Transaction,
     private readonly actor: AuditActor,
+    private readonly appended: AuditEntry[] = [],
   ) {}
 
   async append(input: AuditInput): Promise<AuditEntry> {
-    return appendLocked(this.tx, this.actor, input);
+    const entry = await appendLocked(this.tx, this.actor, input);
+    this.appended.push(entry);
+    return entry;
   }
 }
 

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { startLocalPostgres, type LocalPostgres } from './postgres';
-import { startPgWebSocketBridge, type PgWebSocketBridge } from './pg-ws-bridge';
+import type { LocalPostgres } from './postgres';
+import { startLocalLedger } from './ledger';
 import { keyTableOf, loadOrCreateDevKeys, type DevKey } from './dev-keys';
-import { migrateDatabase } from '../tools/migrate';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -27,7 +26,7 @@ export interface LocalService {
 }
 
 /**
- * The whole service offline: a local Postgres behind the WebSocket bridge (so the
+ * The whole service offline, as `npm run dev` runs it: a local Postgres behind the WebSocket bridge (so the
  * production Neon driver path runs), migrations applied, and `wrangler dev`.
  */
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
@@ -40,13 +39,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   };
   try {
     log('starting the local Postgres ledger…');
-    const postgres = await startLocalPostgres({ dataDir: stateDir ? join(stateDir, 'pgdata') : undefined, log });
-    stops.push(() => postgres.stop());
-    const bridge: PgWebSocketBridge = await startPgWebSocketBridge({ target: { host: postgres.host, port: postgres.port }, log });
-    stops.push(() => bridge.stop());
-    const wsProxy = `127.0.0.1:${bridge.port}`;
-    await migrateDatabase({ url: postgres.url, wsProxy });
-    log(`ledger: ${postgres.kind} on 127.0.0.1:${postgres.port}, bridge ws://${wsProxy}, migrations applied`);
+    const ledger = await startLocalLedger({ dataDir: stateDir ? join(stateDir, 'pgdata') : undefined, log });
+    stops.push(() => ledger.stop());
+    const { postgres } = ledger;
+    log(`ledger: ${postgres.kind} on 127.0.0.1:${postgres.port}, bridge ws://${ledger.vars.DATABASE_WS_PROXY}, migrations applied`);
 
     // wrangler serves the dashboard from its build output; build it once if it is not there yet.
     const { ensureDashboardBuilt } = await import('../dashboard/build');
@@ -55,8 +51,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const keys = loadOrCreateDevKeys(join(stateDir ?? join(PROJECT_ROOT, '.hezlep'), 'dev-keys.json'));
     const vars: Record<string, string> = {
       HEZLEP_API_KEYS: keyTableOf(keys),
-      DATABASE_URL: postgres.url,
-      DATABASE_WS_PROXY: wsProxy,
+      ...ledger.vars,
       ...options.vars,
     };
     const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];

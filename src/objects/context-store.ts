@@ -3,6 +3,8 @@ import type { ContextRead, WriteOutcome } from '../context/store';
 import type { StoredContext } from '../context/snapshot';
 import type { RecordedQuery } from '../queries/log';
 import { QueryLogTable } from './query-log';
+import type { StoredCursorSession } from '../cursor/session';
+import { CursorSessionTable } from './cursor-sessions';
 
 /**
  * The embedded context store: one object per project, used when Upstash is not
@@ -40,6 +42,23 @@ export class ContextStoreObject extends DurableObject {
     if (liveVersion !== expectedVersion) return { ok: false, currentVersion: liveVersion };
     this.ctx.storage.kv.delete('doc');
     return { ok: true };
+  }
+
+  // Live cursor sessions share the project's object: same adapter choice, no second migration.
+  private get sessions(): CursorSessionTable {
+    return new CursorSessionTable(this.ctx.storage.kv);
+  }
+
+  readSession(key: string): StoredCursorSession | null {
+    return this.sessions.read(key);
+  }
+
+  writeSession(key: string, next: StoredCursorSession, expectedVersion: number, ttlMs: number): WriteOutcome {
+    return this.sessions.write(key, next, expectedVersion, ttlMs);
+  }
+
+  listSessions(): StoredCursorSession[] {
+    return this.sessions.list();
   }
 
   override async alarm(): Promise<void> {

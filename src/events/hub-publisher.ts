@@ -1,0 +1,26 @@
+import type { EventHubObject } from '../objects/event-hub';
+import type { Logger } from '../lib/log';
+import type { EventPublisher, ProjectEvent } from './publisher';
+import { hubStub, type EventRetention } from './config';
+
+/**
+ * Publishes to the project's event hub object. Events are told after the change
+ * is committed, so a hub failure is logged and swallowed: the change stands,
+ * listeners resync from the state when they notice the gap.
+ */
+export class HubEventPublisher implements EventPublisher {
+  constructor(
+    private readonly namespace: DurableObjectNamespace<EventHubObject>,
+    private readonly project: string,
+    private readonly retention: EventRetention,
+    private readonly log: Logger,
+  ) {}
+
+  async publish(event: ProjectEvent): Promise<void> {
+    try {
+      await hubStub(this.namespace, this.project).publish(event, this.retention);
+    } catch (error) {
+      this.log.warn('event not published', { topic: event.topic, type: event.type, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,230 @@
+import { DurableObject } from 'cloudflare:workers';
+import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
+import { CLOSE_TOO_FAR_BEHIND, type HubMessage, type PublishedEvent } from '../events/wire';
+import type { EventRetention } from '../events/config';
+
+/** Who a listener is, as the Worker authenticated it before forwarding the upgrade. */
+export interface ListenerIdentity {
+  client: string;
+  person?: string;
+  label: string;
+}
+
+interface ListenerState {
+  identity: ListenerIdentity;
+  topics: EventTopic[] | null;
+}
+
+/** A listener that acknowledges and then falls this many events behind is told to resync. */
+export const MAX_UNACKED = 500;
+/** Largest event body kept; bigger `data` is replaced by a note so one event cannot bloat replay. */
+const MAX_EVENT_BYTES = 32 * 1024;
+
+export const LISTENER_HEADER = 'x-hezlep-listener';
+
+/**
+ * One object per project: assigns sequence numbers, keeps recent events for
+ * replay in SQLite (bounded by count and age), holds the listeners' WebSockets
+ * through the Hibernation API and fans every event out to them. A send never
+ * waits on a listener, so a slow or dead one cannot hold up the others.
+ */
+export class EventHubObject extends DurableObject {
+  /** Per-socket flow control, in memory only: after hibernation every listener starts caught up. */
+  private readonly acked = new Map<WebSocket, number>();
+  private readonly states = new Map<WebSocket, ListenerState>();
+
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env as never);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, topic TEXT NOT NULL, body TEXT NOT NULL)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, caller TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+    // Keep-alive pings are answered without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+  }
+
+  private get head(): number {
+    return this.ctx.storage.kv.get<number>('head') ?? 0;
+  }
+
+  /** Assign the next sequence number, keep the event for replay and send it to every matching listener. */
+  publish(event: ProjectEvent, retention: EventRetention): PublishedEvent {
+    const seq = this.head + 1;
+    const now = Date.now();
+    const published = bounded({ ...event, seq, at: new Date(now).toISOString() });
+    const body = JSON.stringify(published);
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put('head', seq);
+      this.ctx.storage.sql.exec('INSERT INTO events (seq, at, topic, body) VALUES (?, ?, ?, ?)', seq, now, event.topic, body);
+      this.ctx.storage.sql.exec('DELETE FROM events WHERE seq <= ? OR at < ?', seq - retention.maxCount, now - retention.maxAgeSeconds * 1000);
+    });
+    const frame = `{"kind":"event",${body.slice(1)}`;
+    for (const ws of this.ctx.getWebSockets()) this.deliver(ws, seq, event.topic, frame);
+    return published;
+  }
+
+  /** The last `limit` events still within the retention age (newest last), optionally only some topics. */
+  recent(limit: number, topics?: EventTopic[], maxAgeSeconds?: number): PublishedEvent[] {
+    if (maxAgeSeconds !== undefined) this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
+    const rows = topics?.length
+      ? this.ctx.storage.sql
+          .exec<{ body: string }>(
+            `SELECT body FROM events WHERE topic IN (${topics.map(() => '?').join(',')}) ORDER BY seq DESC LIMIT ?`,
+            ...topics,
+            limit,
+          )
+          .toArray()
+      : this.ctx.storage.sql.exec<{ body: string }>('SELECT body FROM events ORDER BY seq DESC LIMIT ?', limit).toArray();
+    return rows.reverse().map((row) => JSON.parse(row.body) as PublishedEvent);
+  }
+
+  /** Remember a ticket (by its hash only) for one upgrade before `expiresAt`. */
+  issueTicket(hash: string, caller: ListenerIdentity, expiresAt: number): void {
+    this.ctx.storage.sql.exec('DELETE FROM tickets WHERE expires_at <= ?', Date.now());
+    this.ctx.storage.sql.exec('INSERT INTO tickets (hash, caller, expires_at) VALUES (?, ?, ?)', hash, JSON.stringify(caller), expiresAt);
+  }
+
+  /** Use a ticket up: whoever redeems it first gets the identity, every later try gets null. */
+  redeemTicket(hash: string): ListenerIdentity | null {
+    const row = this.ctx.storage.sql
+      .exec<{ caller: string; expires_at: number }>('DELETE FROM tickets WHERE hash = ? RETURNING caller, expires_at', hash)
+      .toArray()[0];
+    if (!row || row.expires_at <= Date.now()) return null;
+    return JSON.parse(row.caller) as ListenerIdentity;
+  }
+
+  listenerCount(): number {
+    return this.ctx.getWebSockets().length;
+  }
+
+  /** Only the Worker reaches this, after authenticating the caller; it names the listener in a header. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    const identity = JSON.parse(request.headers.get(LISTENER_HEADER) ?? 'null') as ListenerIdentity | null;
+    if (!identity) return new Response('listener identity missing', { status: 400 });
+    const url = new URL(request.url);
+    const topics = parseTopics(url.searchParams.get('topics'));
+    const sinceParam = url.searchParams.get('since');
+    const since = sinceParam !== null && /^\d+$/.test(sinceParam) ? Number(sinceParam) : null;
+    const maxAgeSeconds = Number(url.searchParams.get('maxAge') ?? '86400');
+
+    const { 0: client, 1: server } = new WebSocketPair();
+    const state: ListenerState = { identity, topics };
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(state);
+    this.states.set(server, state);
+
+    // Replay and hello are sent in this same turn, before any later publish can interleave,
+    // so a listener sees its missed events and then the live ones in strict sequence order.
+    this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
+    const head = this.head;
+    const oldest = this.ctx.storage.sql.exec<{ oldest: number | null }>('SELECT min(seq) AS oldest FROM events').one().oldest ?? 0;
+    this.send(server, { kind: 'hello', head, oldest, topics, resumedFrom: since });
+    if (since !== null) {
+      if (since > head) {
+        this.send(server, { kind: 'resync', reason: 'reset', head, message: `The hub's history restarted at ${head}; your last seq ${since} is from before. Re-read the context and sessions.` });
+      } else if (since < head && (oldest === 0 || since < oldest - 1)) {
+        this.send(server, { kind: 'resync', reason: 'gap', head, message: `Events after ${since} are no longer kept (oldest kept: ${oldest || 'none'}). Re-read the context and sessions.` });
+      }
+      const rows = this.ctx.storage.sql.exec<{ body: string; topic: string }>('SELECT body, topic FROM events WHERE seq > ? ORDER BY seq', since).toArray();
+      for (const row of rows) {
+        if (!topics || topics.includes(row.topic as EventTopic)) this.sendRaw(server, `{"kind":"event",${row.body.slice(1)}`);
+      }
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    if (typeof message !== 'string' || message.length > 4096) return this.send(ws, { kind: 'error', message: 'send small JSON text messages' });
+    let parsed: { type?: unknown; topics?: unknown; seq?: unknown };
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return this.send(ws, { kind: 'error', message: 'messages must be JSON' });
+    }
+    if (parsed.type === 'ack' && typeof parsed.seq === 'number') {
+      this.acked.set(ws, Math.max(this.acked.get(ws) ?? 0, parsed.seq));
+    } else if (parsed.type === 'subscribe') {
+      const topics = Array.isArray(parsed.topics) ? parseTopics(parsed.topics.join(',')) : null;
+      const state = { ...this.stateOf(ws), topics };
+      ws.serializeAttachment(state);
+      this.states.set(ws, state);
+      this.send(ws, { kind: 'subscribed', topics });
+    } else {
+      this.send(ws, { kind: 'error', message: 'unknown message; send {"type":"subscribe","topics":[...]} or {"type":"ack","seq":N}' });
+    }
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.forget(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
+    } catch {
+      // already closed
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.forget(ws);
+  }
+
+  private deliver(ws: WebSocket, seq: number, topic: EventTopic, frame: string): void {
+    const state = this.stateOf(ws);
+    if (state.topics && !state.topics.includes(topic)) return;
+    const acked = this.acked.get(ws);
+    if (acked !== undefined && seq - acked > MAX_UNACKED) {
+      // Too far behind: tell it to re-read state rather than queue without bound.
+      this.send(ws, { kind: 'resync', reason: 'behind', head: seq, message: `More than ${MAX_UNACKED} events unacknowledged; reconnect with since=<your last seq> or re-read the state.` });
+      this.drop(ws, CLOSE_TOO_FAR_BEHIND, 'too far behind');
+      return;
+    }
+    this.sendRaw(ws, frame);
+  }
+
+  private send(ws: WebSocket, message: HubMessage): void {
+    this.sendRaw(ws, JSON.stringify(message));
+  }
+
+  private sendRaw(ws: WebSocket, frame: string): void {
+    try {
+      ws.send(frame);
+    } catch {
+      // A dead socket must not stop the fan-out to the others.
+      this.drop(ws, 1011, 'send failed');
+    }
+  }
+
+  private drop(ws: WebSocket, code: number, reason: string): void {
+    this.forget(ws);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already gone
+    }
+  }
+
+  private forget(ws: WebSocket): void {
+    this.acked.delete(ws);
+    this.states.delete(ws);
+  }
+
+  private stateOf(ws: WebSocket): ListenerState {
+    let state = this.states.get(ws);
+    if (!state) {
+      state = (ws.deserializeAttachment() as ListenerState | null) ?? { identity: { client: 'unknown', label: 'unknown' }, topics: null };
+      this.states.set(ws, state);
+    }
+    return state;
+  }
+}
+
+export function parseTopics(raw: string | null | undefined): EventTopic[] | null {
+  if (!raw) return null;
+  const wanted = raw.split(',').map((topic) => topic.trim()).filter(Boolean);
+  const known = wanted.filter((topic): topic is EventTopic => (EVENT_TOPICS as readonly string[]).includes(topic));
+  return known.length ? [...new Set(known)] : null;
+}
+
+function bounded(event: PublishedEvent): PublishedEvent {
+  if (!event.data) return event;
+  const bytes = new TextEncoder().encode(JSON.stringify(event.data)).length;
+  return bytes <= MAX_EVENT_BYTES ? event : { ...event, data: { truncated: true, bytes } };
+}
