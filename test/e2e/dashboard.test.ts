@@ -168,6 +168,28 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     await page.close();
   });
 
+  it('shows a Cursor session synced through the API: who, branch, file and diff size', async (ctx) => {
+    if ((await as('human', 'GET', '/ai/cursor/session')).status === 404) {
+      console.warn('[e2e] SKIPPING the Cursor session card test: this server has no /ai/cursor/session yet.');
+      ctx.skip();
+    }
+    const page = await signedInPage();
+    const file = `src/e2e-${crypto.randomUUID().slice(0, 6)}.ts`;
+    const synced = await as('cursor', 'POST', '/ai/cursor/session', {
+      workspace: 'shop',
+      branch: 'feature/cart',
+      file,
+      diff: '+added one\n+added two\n-removed\n',
+      timestamp: new Date().toISOString(),
+    });
+    expect(synced.status, synced.text).toBeLessThan(300);
+    const card = page.locator('[data-card="cursor"]');
+    await card.getByText(file).waitFor(WAIT);
+    expect(await card.textContent()).toMatch(/feature\/cart.*\+2.*−1/s);
+    await screenshot(page, 'cursor-session');
+    await page.close();
+  });
+
   it('shows a banner when the service stops answering, and recovers without a reload', async () => {
     const page = await signedInPage();
     await page.locator('[data-card="context"]').getByText(/live context|Branch/).first().waitFor(WAIT);

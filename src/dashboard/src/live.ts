@@ -133,8 +133,9 @@ export class LiveFeed {
         this.setMode('live');
         clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => this.socket?.send('ping'), 25_000);
-        // After a reconnect, reload every card: replay covers events, a reload covers everything else.
-        if (this.connectedBefore) this.resync();
+        // Reload every card once subscribed: a change made between a card's first load and this moment
+        // (or while reconnecting) reached no socket; replay covers events, a reload covers everything.
+        this.resync();
         this.connectedBefore = true;
         if (this.lastSeq === null) this.lastSeq = message.head;
         break;
