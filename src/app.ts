@@ -10,6 +10,8 @@ import { createRouter } from './routes/router';
 import { healthRouter } from './routes/health';
 import { contextRouter } from './routes/context';
 import { auditRouter } from './routes/audit';
+import { queriesRouter } from './routes/queries';
+import { recordGptQueries } from './queries/recorder';
 import { eventsRouter } from './routes/events';
 import { cursorRouter } from './routes/cursor';
 import { githubRouter } from './routes/github';
@@ -95,10 +97,12 @@ export function createApp() {
   });
 
   app.use('/ai/*', collectMetrics);
+  app.use('/ai/*', recordGptQueries);
 
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
   app.route('/ai/audit', auditRouter());
+  app.route('/ai/queries', queriesRouter());
   app.route('/ai/events', eventsRouter());
   app.route('/ai/cursor', cursorRouter());
   app.route('/ai/github', githubRouter());

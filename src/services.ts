@@ -6,6 +6,9 @@ import { ContextService } from './context/service';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
 import { DurableObjectContextStore } from './adapters/context-durable-object';
+import type { QueryLogStore } from './queries/log';
+import { UpstashQueryLogStore } from './adapters/query-log-upstash';
+import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import { loadEventsConfig } from './events/config';
 import { HubEventPublisher } from './events/hub-publisher';
@@ -38,6 +41,8 @@ export interface Services {
   ledger: Ledger;
   contextStore: ContextStore;
   events: EventPublisher;
+  /** The GPT's recent queries, in the context store's backend. */
+  queryLog: QueryLogStore;
   /** The project's live event hub, or null when no EVENT_HUB is bound. */
   eventHub: EventHubClient | null;
   /** The audit log acting for the current caller. */
@@ -73,6 +78,10 @@ export function contextStoreFor(config: Config, env: Env): ContextStore {
     case 'durable-object':
       return new DurableObjectContextStore(env.CONTEXT_STORE);
   }
+}
+
+export function queryLogFor(config: Config, env: Env): QueryLogStore {
+  return config.context.kind === 'upstash' ? new UpstashQueryLogStore(config.context) : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
 }
 
 /** Cursor sessions follow the context store's adapter choice. */
@@ -114,6 +123,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     ledger,
     contextStore,
     events,
+    queryLog: queryLogFor(config, env),
     eventHub,
     audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
     answerCache,

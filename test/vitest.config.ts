@@ -1,9 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { TEST_KEY_TABLE } from './support/keys.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// wrangler.toml names the dashboard's build output as the assets directory; it must exist even before a build.
+mkdirSync(`${root}src/dashboard/dist`, { recursive: true });
 
 export default defineConfig({
   root,
@@ -24,8 +27,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
-    // The CLI is Node code; test/cli/vitest.config.ts runs it (npm test runs both).
-    exclude: ['test/cli/**', '**/node_modules/**'],
+    // Node-side suites run on their own configs (npm test runs all): the CLI (test/cli) and the browser tests (test/e2e).
+    exclude: ['test/cli/**', 'test/e2e/**', '**/node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

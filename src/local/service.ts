@@ -44,6 +44,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const { postgres } = ledger;
     log(`ledger: ${postgres.kind} on 127.0.0.1:${postgres.port}, bridge ws://${ledger.vars.DATABASE_WS_PROXY}, migrations applied`);
 
+    // wrangler serves the dashboard from its build output; build it once if it is not there yet.
+    const { ensureDashboardBuilt } = await import('../dashboard/build');
+    await ensureDashboardBuilt(log);
+
     const keys = loadOrCreateDevKeys(join(stateDir ?? join(PROJECT_ROOT, '.hezlep'), 'dev-keys.json'));
     const vars: Record<string, string> = {
       HEZLEP_API_KEYS: keyTableOf(keys),

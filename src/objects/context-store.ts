@@ -1,6 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { ContextRead, WriteOutcome } from '../context/store';
 import type { StoredContext } from '../context/snapshot';
+import type { RecordedQuery } from '../queries/log';
+import { QueryLogTable } from './query-log';
 import type { StoredCursorSession } from '../cursor/session';
 import { CursorSessionTable } from './cursor-sessions';
 
@@ -91,5 +93,14 @@ export class ContextStoreObject extends DurableObject {
 
   cacheDelete(key: string): void {
     this.cacheTable().exec('DELETE FROM answer_cache WHERE key = ?', key);
+  }
+
+  // The GPT's query log shares the project's object: same adapter choice, no second migration.
+  appendQuery(entry: RecordedQuery, capacity: number): void {
+    new QueryLogTable(this.ctx.storage.kv).append(entry, capacity);
+  }
+
+  recentQueries(limit: number): RecordedQuery[] {
+    return new QueryLogTable(this.ctx.storage.kv).recent(limit);
   }
 }

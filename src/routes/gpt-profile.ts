@@ -8,7 +8,6 @@ export const GPT_OPERATIONS: readonly string[] = [
   // review and health
   'getReview',
   'getStatus',
-  'getStatusHistory',
   'getWordPressHealth',
   'getCloudwaysHealth',
   'listCloudwaysServers',
@@ -29,6 +28,10 @@ export const GPT_OPERATIONS: readonly string[] = [
   'getGitHubRun',
   'listGitHubPulls',
   'searchGitHubCode',
+  // code search over the index
+  'searchCode',
+  'recallAcrossRepos',
+  'getCodeIndexStatus',
   // what Cursor is doing
   'listCursorSessions',
   // intents: the GPT proposes, follows and may cancel or run what a human approved; it never approves

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, startLocalService } from '../local/service';
+import { watchDashboard } from '../dashboard/build';
 
 const HELP = `npm run dev [-- --port 8787] [--quiet] [--verbose]
 
 Starts the whole service offline on http://127.0.0.1:<port>: a local Postgres
 (a real server when installed, else PGlite) behind the WebSocket bridge, the
-migrations, and wrangler dev with the embedded adapters for anything that has
-no credentials. --quiet hides wrangler's output, --verbose adds the Postgres
-server log. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
+migrations, wrangler dev with the embedded adapters for anything that has no
+credentials, and the dashboard at / (rebuilt on every change). --quiet hides
+wrangler's output, --verbose adds the Postgres server log. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`--port must be a TCP port, not ${values.port}`);
+  const log = (line: string) => console.log(`dev: ${line}`);
+  log('building the dashboard (watching src/dashboard for changes)…');
+  const dashboard = await watchDashboard(log);
   const service = await startLocalService({
     port,
     stateDir: join(PROJECT_ROOT, '.hezlep'),
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     log: (line) => (values.verbose || !line.startsWith('postgres:')) && console.log(`dev: ${line}`),
     verbose: !values.quiet,
   });
-  console.log(`\nHezlep Ops Orchestrator is up: ${service.url}  (API docs: ${service.url}/docs)`);
+  console.log(`\nHezlep Ops Orchestrator is up: ${service.url}  (dashboard: ${service.url}/, API docs: ${service.url}/docs)`);
   for (const key of service.keys) console.log(`${key.client} key: ${key.key}`);
   console.log('(keys are kept in .hezlep/dev-keys.json; Ctrl-C stops everything)\n');
 
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('dev: stopping…');
     await service.stop();
+    await dashboard.close();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

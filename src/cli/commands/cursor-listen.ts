@@ -9,8 +9,8 @@ import { readWorkingTree } from '../git';
 import { EVENT_TOPICS, type EventTopic } from '../../events/publisher';
 import type { ApiClient } from '../api';
 
-/** Audit entries repeat the other topics' changes; ask for them with --topics audit. */
-const DEFAULT_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit');
+/** Audit entries repeat the other topics' changes and the GPT's query log is for the dashboard; ask for them with --topics audit,queries. */
+const DEFAULT_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit' && topic !== 'queries');
 
 export const RULES_FILE = join('.cursor', 'rules', 'hezlep-context.mdc');
 

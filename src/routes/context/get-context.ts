@@ -11,8 +11,8 @@ import { EVENT_TOPICS } from '../../events/publisher';
 
 const RECENT_EVENTS = 8;
 const PENDING_INTENTS = 10;
-/** Audit entries repeat what the other topics already say; the digest leaves them out. */
-const DIGEST_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit');
+/** Audit entries repeat what the other topics already say, and the GPT's own queries (for the dashboard) are noise to it: the digest leaves both out. */
+const DIGEST_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit' && topic !== 'queries');
 
 const PromptDigestSchema = z
   .object({

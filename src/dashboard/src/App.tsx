@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { forgetKey, storeKey, storedKey } from './api';
+import { LiveFeed, type LiveMode } from './live';
+import { POLL_MS, SessionContext, useResource, type Session } from './resource';
+import { SignIn } from './SignIn';
+import { AuditCard } from './cards/audit';
+import { ContextCard } from './cards/context';
+import { CursorCard } from './cards/cursor';
+import { GitHubCard } from './cards/github';
+import { IntentsCard } from './cards/intents';
+import { QueriesCard } from './cards/queries';
+import { HostingCard, IndexCard, LayersCard, layerName, type StatusAnswer } from './cards/status';
+import { buttonClass } from './ui';
+
+export function App() {
+  const [key, setKey] = useState<string | null>(() => storedKey());
+  if (!key) {
+    return (
+      <SignIn
+        onSignedIn={(k) => {
+          storeKey(k);
+          setKey(k);
+        }}
+      />
+    );
+  }
+  return (
+    <Dashboard
+      key={key}
+      apiKey={key}
+      onSignOut={() => {
+        forgetKey();
+        setKey(null);
+      }}
+    />
+  );
+}
+
+const MODE_TEXT: Record<LiveMode, { text: string; dot: string }> = {
+  connecting: { text: 'Connecting…', dot: 'bg-slate-400' },
+  live: { text: 'Live', dot: 'bg-emerald-600' },
+  reconnecting: { text: 'Reconnecting…', dot: 'bg-amber-500' },
+  polling: { text: `Updating every ${POLL_MS.polling / 1000} s`, dot: 'bg-sky-600' },
+};
+
+function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void }) {
+  // Made inside the effect, so React's double-run of effects in development never leaves two sockets open.
+  const [feed, setFeed] = useState<LiveFeed | null>(null);
+  const [mode, setMode] = useState<LiveMode>('connecting');
+  const [reachable, setReachable] = useState(true);
+  useEffect(() => {
+    const next = new LiveFeed(apiKey, setReachable);
+    const off = next.onMode(setMode);
+    setFeed(next);
+    next.start();
+    return () => {
+      off();
+      next.stop();
+    };
+  }, [apiKey]);
+  const reportReachable = useCallback((ok: boolean) => setReachable(ok), []);
+  const session: Session | null = useMemo(
+    () => (feed ? { key: apiKey, who: 'human', feed, mode, reachable, reportReachable, signOut: onSignOut } : null),
+    [apiKey, feed, mode, reachable, reportReachable, onSignOut],
+  );
+  if (!session) return null;
+  return (
+    <SessionContext.Provider value={session}>
+      <Page reachable={reachable} mode={mode} onSignOut={onSignOut} />
+    </SessionContext.Provider>
+  );
+}
+
+function Banners({ reachable, status }: { reachable: boolean; status: ReturnType<typeof useResource<StatusAnswer>>[0] }) {
+  const banners: { tone: 'bad' | 'warn'; text: string }[] = [];
+  if (!reachable) banners.push({ tone: 'bad', text: 'The service is not answering. The page keeps retrying and will catch up by itself.' });
+  if (status.status === 'ok') {
+    for (const layer of status.data.layers) {
+      if (layer.state === 'down') banners.push({ tone: 'bad', text: `${layerName(layer.layer)} is down${layer.reason ? `: ${layer.reason}` : ''}` });
+      else if (layer.state === 'degraded') banners.push({ tone: 'warn', text: `${layerName(layer.layer)} is degraded${layer.reason ? `: ${layer.reason}` : ''}` });
+    }
+  } else if (status.status === 'error' && status.httpStatus >= 500) {
+    banners.push({ tone: 'bad', text: `Service status failed: ${status.problem.detail ?? status.httpStatus}` });
+  }
+  if (banners.length === 0) return null;
+  return (
+    <div className="space-y-2" data-banners>
+      {banners.map((b) => (
+        <p
+          key={b.text}
+          role="alert"
+          className={`rounded-lg px-4 py-2 text-sm font-medium ${b.tone === 'bad' ? 'bg-red-700 text-white' : 'bg-amber-100 text-amber-950 ring-1 ring-amber-300'}`}
+        >
+          {b.text}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function Page({ reachable, mode, onSignOut }: { reachable: boolean; mode: LiveMode; onSignOut(): void }) {
+  const [status] = useResource<StatusAnswer>('/ai/status', ['health', 'index']);
+  const live = MODE_TEXT[mode];
+  return (
+    <div className="min-h-screen">
+      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+          <div className="flex items-baseline gap-3">
+            <h1 className="text-lg font-semibold text-slate-900">Hezlep Ops</h1>
+            {status.status === 'ok' && status.data.service && (
+              <span className="text-sm text-slate-600">
+                {status.data.service.project} · v{status.data.service.version}
+              </span>
+            )}
+          </div>
+          <div className="flex items-center gap-3">
+            <span className="flex items-center gap-2 text-sm text-slate-700" data-live-mode={mode} aria-live="polite">
+              <span className={`inline-block h-2.5 w-2.5 rounded-full ${live.dot}`} aria-hidden="true" />
+              {live.text}
+              {mode === 'polling' && <span className="hidden sm:inline">(no live stream on this server)</span>}
+            </span>
+            <button type="button" className={`${buttonClass.quiet} whitespace-nowrap`} onClick={onSignOut}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4">
+        <Banners reachable={reachable} status={status} />
+        <div className="grid grid-flow-row-dense grid-cols-1 gap-4 lg:grid-cols-2 xl:grid-cols-3">
+          <IntentsCard />
+          <LayersCard status={status} />
+          <ContextCard />
+          <QueriesCard />
+          <GitHubCard />
+          <CursorCard />
+          <HostingCard status={status} />
+          <IndexCard status={status} />
+          <AuditCard />
+        </div>
+      </main>
+    </div>
+  );
+}
