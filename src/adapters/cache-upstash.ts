@@ -1,4 +1,5 @@
-import { Redis } from '@upstash/redis/cloudflare';
+import type { Redis } from '@upstash/redis/cloudflare';
+import { upstashClient } from './upstash';
 import type { AnswerCache } from '../cache/answer-cache';
 
 /** Cached answers as plain Redis strings with a millisecond expiry (SET … PX). */
@@ -7,14 +8,7 @@ export class UpstashAnswerCache implements AnswerCache {
   private readonly redis: Redis;
 
   constructor(settings: { url: string; token: string }) {
-    this.redis = new Redis({
-      url: settings.url,
-      token: settings.token,
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      // A cache miss is cheaper than a slow retry loop.
-      retry: { retries: 1, backoff: () => 50 },
-    });
+    this.redis = upstashClient(settings, 1);
   }
 
   async get(key: string): Promise<string | null> {

@@ -1,4 +1,5 @@
-import { Redis } from '@upstash/redis/cloudflare';
+import type { Redis } from '@upstash/redis/cloudflare';
+import { upstashClient } from './upstash';
 import type { ContextRead, ContextStore, WriteOutcome } from '../context/store';
 import type { StoredContext } from '../context/snapshot';
 
@@ -32,14 +33,7 @@ export class UpstashContextStore implements ContextStore {
   private readonly redis: Redis;
 
   constructor(settings: { url: string; token: string }) {
-    this.redis = new Redis({
-      url: settings.url,
-      token: settings.token,
-      // Values are JSON we encode ourselves; keep the client from guessing types.
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      retry: { retries: 2, backoff: (attempt) => 50 * 2 ** attempt },
-    });
+    this.redis = upstashClient(settings);
   }
 
   private keys(project: string): [string, string] {

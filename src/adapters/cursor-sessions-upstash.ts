@@ -1,4 +1,5 @@
-import { Redis } from '@upstash/redis/cloudflare';
+import type { Redis } from '@upstash/redis/cloudflare';
+import { upstashClient } from './upstash';
 import type { WriteOutcome } from '../context/store';
 import type { CursorSessionStore } from '../cursor/store';
 import type { StoredCursorSession } from '../cursor/session';
@@ -26,13 +27,7 @@ export class UpstashCursorSessionStore implements CursorSessionStore {
   private readonly redis: Redis;
 
   constructor(settings: { url: string; token: string }) {
-    this.redis = new Redis({
-      url: settings.url,
-      token: settings.token,
-      automaticDeserialization: false,
-      enableTelemetry: false,
-      retry: { retries: 2, backoff: (attempt) => 50 * 2 ** attempt },
-    });
+    this.redis = upstashClient(settings);
   }
 
   private docKey(project: string, key: string): string {

@@ -1,4 +1,5 @@
-import { Redis } from '@upstash/redis/cloudflare';
+import type { Redis } from '@upstash/redis/cloudflare';
+import { upstashClient } from './upstash';
 import type { QueryLogStore, RecordedQuery } from '../queries/log';
 
 /** A capped Redis list `hezlep:{project}:gpt-queries`, newest at the head. */
@@ -7,7 +8,7 @@ export class UpstashQueryLogStore implements QueryLogStore {
   private readonly redis: Redis;
 
   constructor(settings: { url: string; token: string }) {
-    this.redis = new Redis({ url: settings.url, token: settings.token, automaticDeserialization: false, enableTelemetry: false });
+    this.redis = upstashClient(settings, 0);
   }
 
   private key(project: string): string {
