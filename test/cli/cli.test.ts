@@ -98,7 +98,12 @@ describe('hezlep CLI against the local service', () => {
   it('status reports the service (liveness, or /ai/status when present) and checks the key', async () => {
     const result = runCli(['status'], { env: cliEnv(), cwd: home });
     expect(await result.code, result.err.join('\n')).toBe(0);
-    expect(result.out.join('\n')).toMatch(/liveness only|overall:/);
+    const text = result.out.join('\n');
+    // The service has /ai/status: one line per layer, named, with its state.
+    expect(text).toMatch(/^overall: (ok|degraded|down)/m);
+    expect(text).toMatch(/^ {2}context +ok /m);
+    expect(text).toMatch(/^ {2}ledger +ok /m);
+    expect(text).not.toContain(' ? ');
     const refused = runCli(['status'], { env: cliEnv('cursor', { HEZLEP_API_KEY: 'wrong-key-00000000000000' }), cwd: home });
     expect(await refused.code).toBe(3);
   });

@@ -1,11 +1,12 @@
 import { ApiRefusal } from '../api';
 import type { Command, CommandContext } from '../command';
 
-interface LayerStatus {
-  state?: string;
-  status?: string;
-  reason?: string;
-  latencyMs?: number;
+/** What GET /ai/status answers (src/routes/status/get-status.ts). */
+interface ServiceStatus {
+  verdict: string;
+  summary: string;
+  layers: { layer: string; state: string; latencyMs: number; reason: string }[];
+  service?: { version?: string };
 }
 
 export const statusCommand: Command = {
@@ -18,7 +19,7 @@ export const statusCommand: Command = {
     const client = await api();
     const { source } = await config();
     try {
-      const status = await client.request<Record<string, unknown>>('GET', '/ai/status');
+      const status = await client.request<ServiceStatus>('GET', '/ai/status');
       if (values.json) io.out(JSON.stringify(status));
       else printStatus(status, io.out);
       return 0;
@@ -34,13 +35,10 @@ export const statusCommand: Command = {
   },
 };
 
-function printStatus(status: Record<string, unknown>, out: (line: string) => void): void {
-  const overall = (status.overall ?? status.status ?? status.verdict) as string | undefined;
-  out(`overall: ${overall ?? 'unknown'}${status.version ? ` (version ${status.version})` : ''}`);
-  const layers = (status.layers ?? status.checks) as Record<string, LayerStatus> | LayerStatus[] | undefined;
-  if (!layers) return;
-  const entries = Array.isArray(layers) ? layers.map((layer) => [(layer as { name?: string }).name ?? '?', layer] as const) : Object.entries(layers);
-  for (const [name, layer] of entries) {
-    out(`  ${String(name).padEnd(14)} ${(layer.state ?? layer.status ?? '?').padEnd(12)} ${layer.latencyMs !== undefined ? `${layer.latencyMs} ms ` : ''}${layer.reason ?? ''}`.trimEnd());
+function printStatus(status: ServiceStatus, out: (line: string) => void): void {
+  out(`overall: ${status.verdict}${status.service?.version ? ` (version ${status.service.version})` : ''} — ${status.summary}`);
+  const width = Math.max(6, ...status.layers.map((l) => l.layer.length)) + 2;
+  for (const layer of status.layers) {
+    out(`  ${layer.layer.padEnd(width)}${layer.state.padEnd(13)}${`${Math.round(layer.latencyMs)} ms`.padStart(8)}  ${layer.reason}`);
   }
 }
