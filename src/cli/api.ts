@@ -13,7 +13,8 @@ export class ApiRefusal extends CliError {
     message: string,
     readonly problem: ApiProblem,
   ) {
-    super(message, problem.status === 401 || problem.status === 403 ? 3 : 1);
+    // Exit 3 means "your key is the problem"; a policy saying no to this operation is an ordinary refusal.
+    super(message, problem.status === 401 || (problem.status === 403 && problem.code !== 'policy_denied') ? 3 : 1);
   }
 }
 
@@ -59,6 +60,7 @@ function refusal(status: number, parsed: unknown, text: string, method: string, 
   const detail = problem.detail ?? (text.slice(0, 200) || `HTTP ${status}`);
   const info: ApiProblem = { status, code: problem.code, detail };
   if (status === 401) return new ApiRefusal(`The service refused the API key: ${detail}`, info);
+  if (status === 403 && problem.code === 'policy_denied') return new ApiRefusal(`Refused by policy: ${detail}`, info);
   if (status === 403) return new ApiRefusal(`Not allowed: ${detail}`, info);
   if (status === 404 && (problem.code === 'not_found' || !problem.code) && /No route for/i.test(detail)) {
     return new ApiRefusal(`This service does not offer ${method} ${path.split('?')[0]} (it may be an older version).`, info);

@@ -205,48 +205,57 @@ describe('hezlep CLI against the local service', () => {
   });
 });
 
-describe('hezlep intents against a server with and without the intents engine', () => {
-  let server: Server;
-  let url: string;
-  let hasIntents = false;
-  const seen: string[] = [];
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      if (!hasIntents) {
-        res.writeHead(404, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ code: 'not_found', status: 404, detail: `No route for ${req.method} ${req.url?.split('?')[0]}. See /openapi.json.` }));
-      } else if (req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ intents: [{ id: 'int_1', kind: 'deploy', target: 'staging', state: 'proposed', initiator: { client: 'gpt' }, createdAt: '2026-01-01T00:00:00Z' }] }));
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'int_1', state: req.url?.endsWith('/approve') ? 'approved' : 'rejected' }));
-      }
+describe('hezlep intents', () => {
+  it('says plainly when the service has no intents endpoints', async () => {
+    const server: Server = createServer((req, res) => {
+      res.writeHead(404, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ code: 'not_found', status: 404, detail: `No route for ${req.method} ${req.url?.split('?')[0]}. See /openapi.json.` }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = runCli(['intents', 'list'], { env: cliEnv('human', { HEZLEP_URL: url }), cwd: home });
+      expect(await result.code).toBe(1);
+      expect(result.err.join('\n')).toContain('This service has no intents endpoints');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('says plainly when the service has no intents endpoints', async () => {
-    hasIntents = false;
-    const result = runCli(['intents', 'list'], { env: cliEnv('human', { HEZLEP_URL: url }), cwd: home });
-    expect(await result.code).toBe(1);
-    expect(result.err.join('\n')).toContain('This service has no intents endpoints');
-  });
-
-  it('lists, approves and rejects through /ai/intents', async () => {
-    hasIntents = true;
-    const env = cliEnv('human', { HEZLEP_URL: url });
+  it('lists what the GPT proposed, approves one and rejects another, against the real service', async () => {
+    const propose = async (target: string) => {
+      const response = await fetch(`${service.url}/ai/intents`, {
+        method: 'POST',
+        headers: { 'x-api-key': TEST_KEYS.gpt, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'purge-cache', target, reason: 'stale pages after the release' }),
+      });
+      const body = (await response.json()) as { intent: { id: string } };
+      expect(response.status, JSON.stringify(body)).toBeLessThan(300);
+      return body.intent.id;
+    };
+    const target = `srv-${Date.now()}`;
+    const first = await propose(`${target}-a`);
+    const second = await propose(`${target}-b`);
+    const env = cliEnv('human');
     const list = runCli(['intents', 'list'], { env, cwd: home });
-    expect(await list.code).toBe(0);
-    expect(list.out[0]).toMatch(/^int_1 +proposed +deploy staging +by gpt/);
-    expect(await runCli(['intents', 'approve', 'int_1'], { env, cwd: home }).code).toBe(0);
-    const noReason = runCli(['intents', 'reject', 'int_1'], { env, cwd: home });
+    expect(await list.code, list.err.join('\n')).toBe(0);
+    const lines = list.out.join('\n');
+    expect(lines).toMatch(new RegExp(`^${first} +proposed +purge-cache ${target}-a +by gpt`, 'm'));
+    expect(lines).toMatch(new RegExp(`^${second} +proposed +purge-cache ${target}-b +by gpt`, 'm'));
+
+    const approved = runCli(['intents', 'approve', first], { env, cwd: home });
+    expect(await approved.code, approved.err.join('\n')).toBe(0);
+    expect(approved.out[0]).toMatch(new RegExp(`^${first}: approved`));
+    const noReason = runCli(['intents', 'reject', second], { env, cwd: home });
     expect(await noReason.code).toBe(1);
-    expect(await runCli(['intents', 'reject', 'int_1', '--reason', 'not today'], { env, cwd: home }).code).toBe(0);
-    expect(seen.slice(-3)).toEqual(['GET /ai/intents?state=proposed', 'POST /ai/intents/int_1/approve', 'POST /ai/intents/int_1/reject']);
+    const rejected = runCli(['intents', 'reject', second, '--reason', 'not today'], { env, cwd: home });
+    expect(await rejected.code, rejected.err.join('\n')).toBe(0);
+    expect(rejected.out[0]).toMatch(new RegExp(`^${second}: rejected`));
+
+    // The GPT can never approve, and the CLI says why (the policy's rule), not just "403".
+    const third = await propose(`${target}-c`);
+    const asGpt = runCli(['intents', 'approve', third], { env: cliEnv('gpt'), cwd: home });
+    expect(await asGpt.code).toBe(1);
+    expect(asGpt.err.join('\n')).toMatch(/^hezlep: Refused by policy: The GPT/m);
   });
 });

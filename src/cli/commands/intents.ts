@@ -8,7 +8,7 @@ interface Intent {
   kind?: string;
   target?: string;
   state?: string;
-  initiator?: { client?: string; person?: string } | string;
+  proposedBy?: { client?: string; person?: string };
   createdAt?: string;
   summary?: string;
 }
@@ -25,10 +25,9 @@ async function intentsCall<T>(client: ApiClient, method: string, path: string, b
   }
 }
 
-function who(initiator: Intent['initiator']): string {
-  if (!initiator) return '?';
-  if (typeof initiator === 'string') return initiator;
-  return initiator.person ? `${initiator.client}:${initiator.person}` : (initiator.client ?? '?');
+function who(proposer: Intent['proposedBy']): string {
+  if (!proposer?.client) return 'unknown';
+  return proposer.person ? `${proposer.client}:${proposer.person}` : proposer.client;
 }
 
 export const intentsListCommand: Command = {
@@ -39,15 +38,15 @@ export const intentsListCommand: Command = {
   async run({ values, io, api }: CommandContext): Promise<number> {
     const state = stringOption(values, 'state') ?? 'proposed';
     const query = state === 'all' ? '' : `?state=${encodeURIComponent(state)}`;
-    const body = await intentsCall<{ intents?: Intent[]; items?: Intent[] }>(await api(), 'GET', `/ai/intents${query}`);
-    const intents = body.intents ?? body.items ?? [];
+    const body = await intentsCall<{ intents: Intent[]; truncated?: boolean }>(await api(), 'GET', `/ai/intents${query}`);
+    const intents = body.intents ?? [];
     if (values.json) {
       io.out(JSON.stringify(body));
       return 0;
     }
     if (!intents.length) io.out(state === 'all' ? 'No intents.' : `No ${state} intents.`);
     for (const intent of intents) {
-      io.out(`${intent.id}  ${(intent.state ?? '').padEnd(9)} ${intent.kind ?? ''} ${intent.target ?? ''}  by ${who(intent.initiator)}${intent.createdAt ? ` at ${intent.createdAt}` : ''}${intent.summary ? `  ${intent.summary}` : ''}`);
+      io.out(`${intent.id}  ${(intent.state ?? '').padEnd(9)} ${intent.kind ?? ''} ${intent.target ?? ''}  by ${who(intent.proposedBy)}${intent.createdAt ? ` at ${intent.createdAt}` : ''}${intent.summary ? `  ${intent.summary}` : ''}`);
     }
     return 0;
   },
@@ -57,16 +56,27 @@ function decisionCommand(verb: 'approve' | 'reject'): Command {
   return {
     path: ['intents', verb],
     summary: verb === 'approve' ? 'Approve a proposed intent' : 'Reject a proposed intent',
-    usage: `hezlep intents ${verb} <id> [--reason <text>] [--json]`,
-    options: { reason: { type: 'string' }, json: { type: 'boolean' } },
+    usage: verb === 'approve' ? 'hezlep intents approve <id> [--commit <sha>] [--json]' : 'hezlep intents reject <id> --reason <text> [--json]',
+    details:
+      verb === 'approve'
+        ? 'Approves for the target\'s current commit; --commit names the commit you reviewed, and the approval is refused if the target has moved on.'
+        : 'The reason is recorded in the intent\'s decision history and the audit log.',
+    options: verb === 'approve' ? { commit: { type: 'string' }, json: { type: 'boolean' } } : { reason: { type: 'string' }, json: { type: 'boolean' } },
     async run({ values, positionals, io, api }: CommandContext): Promise<number> {
       const [id, ...rest] = positionals;
-      if (!id || rest.length) throw new CliError(`Usage: hezlep intents ${verb} <id> [--reason <text>]`);
-      const reason = stringOption(values, 'reason');
-      if (verb === 'reject' && !reason) throw new CliError('Say why with --reason "<text>"; the reason is recorded.');
-      const result = await intentsCall<Intent & { intent?: Intent }>(await api(), 'POST', `/ai/intents/${encodeURIComponent(id)}/${verb}`, reason ? { reason } : {});
-      const intent = result.intent ?? result;
-      io.out(values.json ? JSON.stringify(result) : `${intent.id ?? id}: ${intent.state ?? (verb === 'approve' ? 'approved' : 'rejected')}`);
+      if (!id || rest.length) throw new CliError(`Usage: hezlep intents ${verb} <id> ${verb === 'approve' ? '[--commit <sha>]' : '--reason <text>'}`);
+      let body: Record<string, string> = {};
+      if (verb === 'reject') {
+        const reason = stringOption(values, 'reason');
+        if (!reason) throw new CliError('Say why with --reason "<text>"; the reason is recorded.');
+        body = { reason };
+      } else {
+        const commit = stringOption(values, 'commit');
+        if (commit) body = { commit };
+      }
+      const result = await intentsCall<{ intent: Intent }>(await api(), 'POST', `/ai/intents/${encodeURIComponent(id)}/${verb}`, body);
+      const intent = result.intent;
+      io.out(values.json ? JSON.stringify(result) : `${intent.id}: ${intent.state}${intent.summary ? ` (${intent.summary})` : ''}`);
       return 0;
     },
   };
