@@ -114,7 +114,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     };
   }
 
-  /** Start a run unless one is going; a trigger during a run may ask for one more run after it. */
+  /** Tell the project's listeners about a run (a no-op without an event hub). */
   private async announce(spec: RunSpec, event: Omit<ProjectEvent, 'topic'>): Promise<void> {
     await indexEventPublisher(this.env, spec.project)?.publish({ topic: 'index', ...event });
   }
