@@ -10,6 +10,8 @@ export interface RunSpec {
   embedder: EmbedderSpec;
   vectors: VectorBackend;
   limits: IndexLimits;
+  /** The project the run was started for: its event hub hears about the run. Absent in runs saved before it existed. */
+  project?: string;
 }
 
 export interface RunStats {

@@ -2,7 +2,8 @@ import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import { OctokitRepoSource } from '../adapters/repo-source-octokit';
 import { VectorizeVectorStore, vectorizeNamespace } from '../adapters/vector-vectorize';
-import type { IndexStatus, RepoIndexObject, StartResult } from '../objects/repo-index';
+import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from '../objects/repo-index';
+import type { ModuleSummary } from '../objects/repo-index-store';
 import type { RankedHit, SearchFilters, StoredChunk } from '../objects/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedders';
@@ -18,6 +19,11 @@ export interface Freshness {
   stale: boolean | null;
   indexedAt: string | null;
   running: boolean;
+}
+
+export interface FreshnessReport extends Freshness {
+  /** How the last finished run ended, or null before the first one. */
+  lastRun: FreshnessFacts['lastRun'];
 }
 
 export interface SearchHit {
@@ -79,11 +85,17 @@ export class IndexService {
   }
 
   private spec(repo: RepoRef): RunSpec {
-    return { repo, apiUrl: this.config.github.apiUrl, embedder: this.config.embedder, vectors: this.config.vectors, limits: this.config.limits };
+    return { repo, apiUrl: this.config.github.apiUrl, embedder: this.config.embedder, vectors: this.config.vectors, limits: this.config.limits, project: this.projectId };
   }
 
-  start(repo: RepoRef, trigger: RunTrigger, caller: Pick<Caller, 'label'>, queueIfRunning = false): Promise<StartResult> {
-    return this.stub(repo).start(this.spec(repo), trigger, caller.label, queueIfRunning) as Promise<StartResult>;
+  /** Start a run; its start is published on the `index` topic by the object unless the caller does it (`announced`). */
+  start(repo: RepoRef, trigger: RunTrigger, caller: Pick<Caller, 'label'>, queueIfRunning = false, announced = false): Promise<StartResult> {
+    return this.stub(repo).start(this.spec(repo), trigger, caller.label, queueIfRunning, announced) as Promise<StartResult>;
+  }
+
+  /** The repository's top-level modules as indexed (bounded). */
+  modules(repo: RepoRef, maxModules: number, maxSymbols: number): Promise<{ total: number; modules: ModuleSummary[] }> {
+    return this.stub(repo).modules(maxModules, maxSymbols) as Promise<{ total: number; modules: ModuleSummary[] }>;
   }
 
   pruneVectors(repo: RepoRef): Promise<{ pruned: number; skipped: boolean }> {
@@ -104,18 +116,21 @@ export class IndexService {
   }
 
   async freshness(repo: RepoRef): Promise<Freshness> {
+    const { lastRun: _lastRun, ...freshness } = await this.freshnessReport(repo);
+    return freshness;
+  }
+
+  /** Freshness and the last run's outcome: one object call and one GitHub request (the branch head). */
+  async freshnessReport(repo: RepoRef): Promise<FreshnessReport> {
     const stub = this.stub(repo);
-    const [indexed, head, status] = await Promise.all([
-      stub.indexedCommit() as Promise<{ commit: string | null; indexedAt: string | null }>,
-      this.headCommit(repo),
-      stub.status() as Promise<IndexStatus>,
-    ]);
+    const [indexed, head] = await Promise.all([stub.freshness() as Promise<FreshnessFacts>, this.headCommit(repo)]);
     return {
       indexedCommit: indexed.commit,
       headCommit: head,
       stale: head === null ? null : indexed.commit !== head,
       indexedAt: indexed.indexedAt,
-      running: status.running !== null,
+      running: indexed.running,
+      lastRun: indexed.lastRun,
     };
   }
 

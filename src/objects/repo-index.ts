@@ -6,7 +6,10 @@ import { embedderFor } from '../indexing/embedders';
 import { IndexPipeline } from '../indexing/pipeline';
 import { emptyStats, type RunOutcome, type RunRecord, type RunSpec, type RunState, type RunTrigger } from '../indexing/run';
 import { topCosine, type VectorRecord, type VectorStore } from '../indexing/vector-store';
-import { RepoIndexStore, type RankedHit, type SearchFilters, type StoredChunk } from './repo-index-store';
+import { RepoIndexStore, type ModuleSummary, type RankedHit, type SearchFilters, type StoredChunk } from './repo-index-store';
+import type { ProjectEvent } from '../events/publisher';
+import { indexEventPublisher } from '../indexing/events';
+import type { Client } from '../auth/keys';
 
 export type StartResult = { started: true; runId: string } | { started: false; running: RunProgress; followUpQueued: boolean };
 
@@ -60,6 +63,20 @@ interface VectorMatrix {
   matrix: Float32Array;
 }
 
+/** What the index status probe and freshness need, in one call. */
+export interface FreshnessFacts {
+  commit: string | null;
+  indexedAt: string | null;
+  running: boolean;
+  lastRun: { outcome: RunOutcome; finishedAt: string; error: string | null } | null;
+}
+
+/** The caller behind a run, from its label (`client` or `client:person`). */
+function actorOf(label: string): NonNullable<ProjectEvent['actor']> {
+  const at = label.indexOf(':');
+  return at < 0 ? { client: label as Client, label } : { client: label.slice(0, at) as Client, person: label.slice(at + 1), label };
+}
+
 function errorSummary(error: unknown): string {
   // Public detail only: ApiError messages are written for callers and never carry secrets.
   if (error instanceof ApiError) return `${error.code}: ${error.message}`;
@@ -97,8 +114,16 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     };
   }
 
-  /** Start a run unless one is going; a trigger during a run may ask for one more run after it. */
-  async start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false): Promise<StartResult> {
+  /** Tell the project's listeners about a run (a no-op without an event hub). */
+  private async announce(spec: RunSpec, event: Omit<ProjectEvent, 'topic'>): Promise<void> {
+    await indexEventPublisher(this.env, spec.project)?.publish({ topic: 'index', ...event });
+  }
+
+  /**
+   * Start a run unless one is going; a trigger during a run may ask for one more run after it.
+   * The start is published on the `index` topic unless the caller publishes it itself (`announced`).
+   */
+  async start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false, announced = false): Promise<StartResult> {
     const current = this.store.runState();
     // A run whose alarm is gone (it should not happen, but a stuck run would block every later one) is re-armed.
     if (current && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
@@ -130,6 +155,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     this.store.setMeta('repo', `${spec.repo.owner}/${spec.repo.name}`);
     this.store.setMeta('branch', spec.repo.branch);
     await this.ctx.storage.setAlarm(Date.now());
+    if (!announced) await this.announce(spec, runStartedEvent(state));
     return { started: true, runId: state.id };
   }
 
@@ -208,6 +234,19 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       this.store.saveRunState(null);
     });
     this.vectors = null;
+    const repo = `${state.spec.repo.owner}/${state.spec.repo.name}`;
+    const what =
+      outcome === 'failed'
+        ? `failed after ${state.attempts} attempt(s): ${state.lastError ?? 'unknown error'}`
+        : outcome === 'up_to_date'
+          ? `found ${repo} already up to date`
+          : `indexed ${state.stats.filesIndexed} file(s), deleted ${state.stats.filesDeleted}, embedded ${state.stats.chunksEmbedded} chunk(s)`;
+    await this.announce(state.spec, {
+      type: outcome === 'failed' ? 'index.run_failed' : 'index.run_succeeded',
+      summary: `Index run of ${repo}@${state.spec.repo.branch} ${what}`.slice(0, 300),
+      actor: actorOf(state.actor),
+      data: { runId: state.id, repo, branch: state.spec.repo.branch, trigger: state.trigger, outcome, durationMs: record.durationMs, headCommit: state.headCommit, stats: state.stats, error: record.error },
+    });
     if (state.followUp) await this.start(state.spec, state.trigger, state.actor);
   }
 
@@ -267,7 +306,33 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     return this.store.chunksByIds(ids);
   }
 
+  /** The top-level modules: file and chunk counts, languages and prominent symbols (bounded). */
+  modules(maxModules: number, maxSymbols: number): { total: number; modules: ModuleSummary[] } {
+    return this.store.modules(maxModules, maxSymbols);
+  }
+
+  /** Indexed commit, whether a run is going, and how the last one ended: cheap enough for every status probe. */
+  freshness(): FreshnessFacts {
+    const last = this.store.lastRun();
+    return {
+      commit: this.store.getMeta('indexed_commit'),
+      indexedAt: this.store.getMeta('indexed_at'),
+      running: this.store.runState() !== null,
+      lastRun: last ? { outcome: last.outcome, finishedAt: last.finishedAt, error: last.error } : null,
+    };
+  }
+
   indexedCommit(): { commit: string | null; indexedAt: string | null; embedder: string | null } {
     return { commit: this.store.getMeta('indexed_commit'), indexedAt: this.store.getMeta('indexed_at'), embedder: this.store.getMeta('embedder') };
   }
+}
+
+function runStartedEvent(state: RunState): Omit<ProjectEvent, 'topic'> {
+  const repo = `${state.spec.repo.owner}/${state.spec.repo.name}`;
+  return {
+    type: 'index.run_started',
+    summary: `Index run of ${repo}@${state.spec.repo.branch} started (${state.trigger})`,
+    actor: actorOf(state.actor),
+    data: { runId: state.id, repo, branch: state.spec.repo.branch, trigger: state.trigger },
+  };
 }

@@ -4,6 +4,7 @@ import { checkStatus } from '../status/check';
 import { githubReviewSection } from '../github/status';
 import { intentsReviewSection } from '../intents/review';
 import { cursorReviewSection } from '../cursor/review';
+import { indexReviewSection } from '../indexing/status';
 
 export interface ReviewContext {
   services: Services;
@@ -38,6 +39,7 @@ export const REVIEW_SECTIONS: readonly ReviewSection[] = [
   { name: 'github', priority: 3, build: githubReviewSection },
   { name: 'intents', priority: 3, build: intentsReviewSection },
   { name: 'cursor', priority: 4, build: cursorReviewSection },
+  { name: 'index', priority: 4, build: indexReviewSection },
   { name: 'audit', priority: 5, build: auditSection },
 ];
 

@@ -1,5 +1,6 @@
 import { githubProbe } from '../github/status';
 import { eventHubProbe } from '../events/status';
+import { indexProbe } from '../indexing/status';
 import { sql } from 'drizzle-orm';
 import type { Services } from '../services';
 import type { LayerProbe } from './probe';
@@ -16,6 +17,7 @@ export const LAYER_PROBES: readonly ((services: Services) => LayerProbe)[] = [
   cloudwaysProbe,
   githubProbe,
   eventHubProbe,
+  indexProbe,
 ];
 
 export function layerProbes(services: Services): LayerProbe[] {

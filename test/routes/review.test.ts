@@ -18,10 +18,12 @@ describe('GET /ai/review', () => {
     const body = result.body;
     expect(body.summary[0]).toMatch(/^Health ok: /);
     expect(body.summary[1]).toBe('Context v1 by cursor:alice on feature/review: ship the review.');
-    expect(Object.keys(body.sections).sort()).toEqual(['audit', 'context', 'cursor', 'github', 'health', 'intents']);
+    expect(Object.keys(body.sections).sort()).toEqual(['audit', 'context', 'cursor', 'github', 'health', 'index', 'intents']);
+    expect(body.sections.index).toEqual({ configured: false });
+    expect(body.summary).toContain('No repository is indexed (INDEX_REPOS is not set).');
     expect(body.sections.github).toMatchObject({ configured: false });
     expect(body.sections.health).toMatchObject({ verdict: 'ok' });
-    expect((body.sections.health!.layers as unknown[]).length).toBe(6);
+    expect((body.sections.health!.layers as unknown[]).length).toBe(7);
     expect((body.sections.audit!.recent as unknown[]).length).toBeGreaterThan(0);
     expect(body).toMatchObject({ truncated: false, omitted: [], unavailable: [] });
     expect(bytes(result.text)).toBeLessThanOrEqual(body.budget.bytes);
@@ -40,7 +42,7 @@ describe('GET /ai/review', () => {
     expect(result.body.omitted[0]).toBe('audit');
     expect(result.body.sections.health).toBeDefined();
     // the summary still mentions every section that was built
-    expect(result.body.summary.length).toBe(6);
+    expect(result.body.summary.length).toBe(7);
   });
 
   it('a section that fails or is too slow is reported unavailable; the rest still answers', async () => {

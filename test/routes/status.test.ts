@@ -21,8 +21,9 @@ describe('GET /ai/status', () => {
     expectStatus(result, 200);
     expect(result.body.verdict, result.text).toBe('ok');
     expect(result.text).not.toContain(github.token);
-    expect(result.body.layers.map((l) => l.layer)).toEqual(['context', 'ledger', 'wordpress', 'cloudways', 'github', 'event-hub']);
-    for (const l of result.body.layers) {
+    expect(result.body.layers.map((l) => l.layer)).toEqual(['context', 'ledger', 'wordpress', 'cloudways', 'github', 'event-hub', 'index']);
+    expect(layer(result.body, 'index')).toMatchObject({ state: 'unconfigured', reason: 'INDEX_REPOS is not set; no repository is indexed' });
+    for (const l of result.body.layers.filter((l) => l.layer !== 'index')) {
       expect(l.state, JSON.stringify(l)).toBe('ok');
       expect(l.latencyMs).toBeGreaterThanOrEqual(0);
       expect(l.reason.length).toBeGreaterThan(0);
@@ -39,6 +40,7 @@ describe('GET /ai/status', () => {
     expect(layer(result.body, 'wordpress').state).toBe('unconfigured');
     expect(layer(result.body, 'cloudways').state).toBe('unconfigured');
     expect(result.body.summary).toContain('not configured: wordpress, cloudways');
+    expect(result.body.summary).toContain('index');
   });
 
   it('a slow layer is cut off at the probe timeout and makes the verdict degraded', async () => {

@@ -33,17 +33,18 @@ describe('uptime cron', () => {
       ['context', null, 'ok'],
       ['event-hub', null, 'ok'],
       ['github', null, 'unconfigured'],
+      ['index', null, 'unconfigured'],
       ['ledger', null, 'ok'],
       ['wordpress', null, 'ok'],
     ]);
 
     await runCron('*/5 * * * *', healthy);
-    expect((await history(healthy)).transitions).toHaveLength(6);
+    expect((await history(healthy)).transitions).toHaveLength(7);
 
     const failing = { ...healthy, WP_REST_ENDPOINT: healthy.WP_REST_ENDPOINT!.replace('/healthy/', '/failing/') };
     await runCron('*/5 * * * *', failing);
     const after = await history(failing);
-    expect(after.transitions).toHaveLength(7);
+    expect(after.transitions).toHaveLength(8);
     expect(after.transitions[0]).toMatchObject({ layer: 'wordpress', from: 'ok', to: 'down' });
     expect(after.transitions[0]!.reason).toContain('HTTP 500');
 
@@ -68,8 +69,8 @@ describe('uptime cron', () => {
     services.events = { publish: async (event) => void published.push(event) };
     try {
       const { transitions } = await recordUptime(services, CRON_CALLER);
-      expect(transitions).toHaveLength(6);
-      expect(published).toHaveLength(6);
+      expect(transitions).toHaveLength(7);
+      expect(published).toHaveLength(7);
       const cloudways = published.find((p) => p.data?.layer === 'cloudways')!;
       expect(cloudways).toMatchObject({ topic: 'health', type: 'health.changed', actor: { client: 'cron' }, data: { to: 'degraded', from: null } });
       expect(cloudways.summary).toContain('cloudways is now degraded');
@@ -86,7 +87,7 @@ describe('uptime cron', () => {
     await runCron('*/5 * * * *', e);
     expect((await history(e)).transitions).toEqual([]);
     await runCron('*/2 * * * *', e);
-    expect((await history(e)).transitions).toHaveLength(6);
+    expect((await history(e)).transitions).toHaveLength(7);
   });
 
   it('the nightly cron runs reindex, which says no repository is configured here', async () => {

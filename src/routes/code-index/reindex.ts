@@ -41,13 +41,14 @@ export const reindex: RouteHandler<typeof reindexRoute, AppEnv> = async (c) => {
   const target = `repo:${repoKey(repo)}@${repo.branch}`;
   // The audit entry comes first: if the ledger is down, nothing starts.
   await services.audit(c.var.caller).record({ action: 'index.reindex', target, summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested`, detail: { trigger: 'manual' } });
-  const result = await index.start(repo, 'manual', c.var.caller);
+  // announced: this route publishes the start itself, with the caller as the actor.
+  const result = await index.start(repo, 'manual', c.var.caller, false, true);
   if (!result.started) {
     throw new ApiError('invalid_state', `A run is already in progress for ${repoKey(repo)} (run ${result.running.id}, started ${result.running.startedAt}); runs never overlap.`, {
       extra: { running: result.running },
     });
   }
-  await services.events.publish({ topic: 'index', type: 'index.run_started', summary: `Re-index of ${repoKey(repo)} started`, actor: c.var.caller, data: { runId: result.runId, repo: repoKey(repo) } });
+  await services.events.publish({ topic: 'index', type: 'index.run_started', summary: `Re-index of ${repoKey(repo)} started`, actor: c.var.caller, data: { runId: result.runId, repo: repoKey(repo), branch: repo.branch, trigger: 'manual' } });
   const response: ReindexResponse = { started: true, runId: result.runId, repo: repoKey(repo), branch: repo.branch };
   return c.json(response, 202);
 };

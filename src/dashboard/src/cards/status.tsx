@@ -72,10 +72,22 @@ export function HostingCard({ status }: { status: ResourceState<StatusAnswer> })
   );
 }
 
+/** One repository in the index layer's details (`src/indexing/status.ts`). */
+interface IndexedRepo {
+  repo: string;
+  indexedCommit: string | null;
+  headCommit: string | null;
+  stale: boolean | null;
+  indexedAt: string | null;
+  running: boolean;
+  lastRun: { outcome: string; finishedAt: string } | null;
+}
+
 export function IndexCard({ status }: { status: ResourceState<StatusAnswer> }) {
   const index = status.status === 'ok' ? status.data.layers.find((l) => l.layer === 'index') : undefined;
   const details = index?.details ?? {};
   const facts = Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  const repos = Array.isArray(details.repos) ? (details.repos as IndexedRepo[]) : [];
   return (
     <Card title="Index freshness" id="index">
       {status.status !== 'ok' ? (
@@ -87,6 +99,20 @@ export function IndexCard({ status }: { status: ResourceState<StatusAnswer> }) {
           <ul>
             <LayerRow layer={index} />
           </ul>
+          {repos.length > 0 && (
+            <ul className="space-y-1 text-xs">
+              {repos.map((r) => (
+                <li key={r.repo} className="flex flex-wrap gap-x-2">
+                  <span className="font-mono text-slate-900">{r.repo}</span>
+                  <span className="font-mono text-slate-600">{r.indexedCommit ? r.indexedCommit.slice(0, 7) : 'not indexed'}</span>
+                  <span className={r.stale ? 'text-amber-800' : 'text-slate-600'}>{r.stale === null ? 'head unknown' : r.stale ? `behind ${r.headCommit?.slice(0, 7) ?? ''}` : 'at head'}</span>
+                  {r.indexedAt && <span className="text-slate-600">indexed <Time iso={r.indexedAt} /></span>}
+                  {r.running && <span className="text-slate-600">re-indexing</span>}
+                  {r.lastRun?.outcome === 'failed' && <span className="text-red-800">last run failed</span>}
+                </li>
+              ))}
+            </ul>
+          )}
           {facts.length > 0 && (
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-xs">
               {facts.map(([k, v]) => (
