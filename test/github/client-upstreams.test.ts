@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
-import { ApiError } from '../../src/errors';
+import { refusal } from '../support/api-error';
 import { GitHubClient, type RepoRef } from '../../src/github/client';
 import { parseGitHubConnection } from '../../src/github/config';
 import { call, expectStatus } from '../support/http';
@@ -18,15 +18,6 @@ function bareClient(apiUrl: string, token?: string, fetchImpl?: typeof fetch): G
 function refOf(fullName: string): RepoRef {
   const [owner, name] = fullName.split('/') as [string, string];
   return { owner, name, full: fullName };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
 }
 
 describe('GitHubClient git data (against a real git repository served with GitHub shapes)', () => {

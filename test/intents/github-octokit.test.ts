@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { ApiError } from '../../src/errors';
+import { refusal } from '../support/api-error';
 import { GitHubClient } from '../../src/github/client';
 import { ClientIntentGitHub, UnconfiguredIntentGitHub } from '../../src/intents/github';
 import { randomSha, scenario } from './helpers';
@@ -10,15 +10,6 @@ function adapterFor(repo: string, token = github.token, apiUrl = github.url) {
   const [owner, name] = repo.split('/') as [string, string];
   const client = new GitHubClient({ settings: { apiUrl, token, timeoutMs: 5_000, etagTtlMs: 60_000 } });
   return new ClientIntentGitHub(client, { owner, name, full: repo });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
 }
 
 describe('ClientIntentGitHub (over the shared GitHubClient) against the local GitHub stand-in', () => {
