@@ -72,6 +72,8 @@ interface GetOptions {
 }
 
 const LOG_TAIL_BYTES = 256 * 1024;
+/** How long the deployment remembers the last rate limit GitHub reported (status pages). */
+const RATE_LIMIT_MEMORY_MS = 3_600_000;
 const LOG_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -106,7 +108,7 @@ export class GitHubClient {
     const headers: Record<string, string> = { 'x-github-api-version': '2022-11-28' };
     if (options.accept) headers.accept = options.accept;
     const endpoint = this.octokit.request.endpoint(`GET ${route}`, { ...params, headers });
-    const key = `${this.options.cacheNamespace ?? "github"}:etag:${options.accept ?? ''}:${endpoint.url}`;
+    const key = `${this.options.cacheNamespace ?? 'github'}:etag:${options.accept ?? ''}:${endpoint.url}`;
     const remembered = conditional ? await this.recall(key) : null;
     if (remembered) headers['if-none-match'] = remembered.etag;
 
@@ -360,7 +362,37 @@ export class GitHubClient {
     ) as Promise<Page<RawCodeSearchItem> & { incomplete: boolean }>;
   }
 
+  // ---- rate-limit memory across requests -----------------------------------------------------
+
+  /**
+   * Keep the rate limit this client last saw in the answer cache, so status pages can report
+   * it for the deployment; a no-op without a cache or before any answer.
+   */
+  async rememberRateLimit(): Promise<void> {
+    if (!this.rateLimit || !this.options.cache) return;
+    const write = this.options.cache.set(this.rateLimitKey(), JSON.stringify(this.rateLimit), RATE_LIMIT_MEMORY_MS).catch((error: unknown) => {
+      this.options.log?.warn('github rate limit write failed', { reason: String(error).slice(0, 200) });
+    });
+    if (this.options.defer) this.options.defer(write);
+    else await write;
+  }
+
+  /** The rate limit last remembered for this deployment, or null. */
+  async rememberedRateLimit(): Promise<RateLimit | null> {
+    if (!this.options.cache) return null;
+    try {
+      const text = await this.options.cache.get(this.rateLimitKey());
+      return text ? (JSON.parse(text) as RateLimit) : null;
+    } catch {
+      return null;
+    }
+  }
+
   // ---- internals -------------------------------------------------------------------------------
+
+  private rateLimitKey(): string {
+    return `${this.options.cacheNamespace ?? 'github'}:ratelimit`;
+  }
 
   private path(repo: RepoRef) {
     return { owner: repo.owner, repo: repo.name };

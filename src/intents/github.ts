@@ -27,24 +27,33 @@ export class ClientIntentGitHub implements IntentGitHub {
   ) {}
 
   async branchHead(branch: string): Promise<string> {
-    return (await this.client.branchHead(this.repo, branch)).sha;
+    return (await this.remembering(this.client.branchHead(this.repo, branch))).sha;
   }
 
   async combinedStatus(sha: string): Promise<CombinedState> {
-    return (await this.client.combinedStatus(this.repo, sha)).state as CombinedState;
+    return (await this.remembering(this.client.combinedStatus(this.repo, sha))).state as CombinedState;
   }
 
   dispatchWorkflow(request: DispatchRequest): Promise<{ runId?: number }> {
-    return this.client.dispatchWorkflow(this.repo, request.workflow, request.ref, request.inputs);
+    return this.remembering(this.client.dispatchWorkflow(this.repo, request.workflow, request.ref, request.inputs));
   }
 
   async findDispatchedRun(query: { workflow: string; branch: string; headSha?: string; since: Date }): Promise<WorkflowRun | undefined> {
-    const [newest] = await this.client.dispatchedRuns(this.repo, query);
+    const [newest] = await this.remembering(this.client.dispatchedRuns(this.repo, query));
     return newest ? toRun(newest) : undefined;
   }
 
   async run(runId: number): Promise<WorkflowRun> {
-    return toRun(await this.client.workflowRun(this.repo, runId));
+    return toRun(await this.remembering(this.client.workflowRun(this.repo, runId)));
+  }
+
+  /** Intents spend the same token's rate limit as every other caller: keep what GitHub said, even on a refusal. */
+  private async remembering<T>(exchange: Promise<T>): Promise<T> {
+    try {
+      return await exchange;
+    } finally {
+      await this.client.rememberRateLimit();
+    }
   }
 }
 

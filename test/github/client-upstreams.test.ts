@@ -1,7 +1,9 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { refusal } from '../support/api-error';
+import { DurableObjectAnswerCache } from '../../src/adapters/cache-durable-object';
 import { GitHubClient, type RepoRef } from '../../src/github/client';
+import { ClientIntentGitHub } from '../../src/intents/github';
 import { parseGitHubConnection } from '../../src/github/config';
 import { call, expectStatus } from '../support/http';
 import { clearFaults, commit, createFixtureRepo, gitHubUrl, injectBlobFault, waitForStatus, indexStatus, type FixtureRepo } from '../support/index-fixtures';
@@ -130,6 +132,20 @@ describe('GitHubClient Actions calls for intents (against the Actions stand-in)'
     for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i - 1]!.created_at)).toBeGreaterThanOrEqual(Date.parse(runs[i]!.created_at));
     expect(await gh.dispatchedRuns(refOf(s.repo), { workflow: 'deploy.yml', branch: 'staging', headSha: randomSha(), since })).toEqual([]);
     expect((await gh.workflowRun(refOf(s.repo), runId!)).id).toBe(runId);
+  });
+
+  it('intents calls leave the rate limit GitHub reported in the deployment\'s memory, even when refused', async () => {
+    const s = scenario();
+    await s.createBranch('staging');
+    const project = `rl-${crypto.randomUUID().slice(0, 8)}`;
+    const cached = new GitHubClient({ settings: parseGitHubConnection({ GITHUB_API_URL: actions.url, GITHUB_TOKEN: actions.token }), cache: new DurableObjectAnswerCache(env.CONTEXT_STORE, project), cacheNamespace: `hezlep:${project}:github` });
+    expect(await cached.rememberedRateLimit()).toBeNull();
+    const intents = new ClientIntentGitHub(cached, refOf(s.repo));
+    await s.behaviour({ rateLimitNext: 'primary' });
+    expect((await refusal(intents.branchHead('staging'))).code).toBe('rate_limited');
+    expect(await cached.rememberedRateLimit()).toMatchObject({ remaining: 0 });
+    await intents.branchHead('staging');
+    expect(await cached.rememberedRateLimit()).toMatchObject({ limit: 5000, remaining: 4999 });
   });
 
   it('a refused dispatch (422) is an upstream refusal naming the workflow, not a caller validation error', async () => {
