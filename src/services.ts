@@ -28,7 +28,7 @@ import { buildHosting, type Hosting } from './hosting/service';
 import { DurableObjectMetricsSink, NoMetricsSink, type MetricsSink } from './metrics/sink';
 import { IntentService } from './intents/service';
 import { intentsConfig } from './intents/config';
-import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from './intents/github-octokit';
+import { ClientIntentGitHub, UnconfiguredIntentGitHub } from './intents/github';
 import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 import { pendingIntentsSource } from './intents/review';
 import { IndexService } from './indexing/service';
@@ -164,7 +164,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         audit: services.audit(caller),
         events,
         caller,
-        github: area.github.kind === 'octokit' ? new OctokitIntentGitHub(area.github.settings) : new UnconfiguredIntentGitHub(),
+        github: area.github.kind === 'configured' ? new ClientIntentGitHub(services.github().client(), area.github.repo) : new UnconfiguredIntentGitHub(),
         hosting: new CloudwaysIntentHosting(services.hosting),
         log,
         dispatchConfirmSeconds: area.dispatchConfirmSeconds,

@@ -3,7 +3,7 @@ import type { components } from '@octokit/openapi-types';
 import type { AnswerCache } from '../cache/answer-cache';
 import { MAX_CACHED_VALUE_CHARS } from '../cache/answer-cache';
 import type { Logger } from '../lib/log';
-import type { GitHubSettings } from './config';
+import type { GitHubConnection } from './config';
 import { mapGitHubFailure, readRateLimit, type Headers_, type RateLimit } from './errors';
 import { pageNumberOf, parseLinkHeader, type PagePosition } from './paging';
 import { tailOfLog, type LogTail } from './log-tail';
@@ -21,6 +21,9 @@ export type RawReview = S['pull-request-review'];
 export type RawCodeSearchItem = S['code-search-result-item'];
 export type RawRelease = S['release'];
 export type RawShortBranch = S['short-branch'];
+export type RawComparison = S['commit-comparison'];
+export type RawGitTree = S['git-tree'];
+export type RawBlob = S['blob'];
 
 export interface RepoRef {
   owner: string;
@@ -48,12 +51,15 @@ interface RememberedAnswer {
 }
 
 export interface GitHubClientOptions {
-  settings: GitHubSettings;
-  /** Where ETags and their bodies are remembered; null disables conditional requests. */
-  cache: AnswerCache | null;
-  /** Key prefix for this project and API root. */
-  cacheNamespace: string;
-  log: Logger;
+  settings: GitHubConnection;
+  /**
+   * Where ETags and their bodies are remembered; absent or null disables conditional
+   * requests (the repo-index Durable Object has no answer cache).
+   */
+  cache?: AnswerCache | null;
+  /** Key prefix for this project and API root; needed with a cache. */
+  cacheNamespace?: string;
+  log?: Logger;
   fetch?: typeof fetch;
   /** Run cache writes after the response (ctx.waitUntil); awaited inline when absent. */
   defer?: (work: Promise<unknown>) => void;
@@ -66,6 +72,8 @@ interface GetOptions {
 }
 
 const LOG_TAIL_BYTES = 256 * 1024;
+/** How long the deployment remembers the last rate limit GitHub reported (status pages). */
+const RATE_LIMIT_MEMORY_MS = 3_600_000;
 const LOG_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -96,11 +104,11 @@ export class GitHubClient {
 
   /** One GET, conditional on a remembered ETag. `subject` names what was asked for in errors. */
   async get<T>(route: string, params: Record<string, unknown>, subject: string, options: GetOptions = {}): Promise<{ data: T; link: Record<string, string> }> {
-    const conditional = options.conditional !== false && this.options.cache !== null;
+    const conditional = options.conditional !== false && !!this.options.cache;
     const headers: Record<string, string> = { 'x-github-api-version': '2022-11-28' };
     if (options.accept) headers.accept = options.accept;
     const endpoint = this.octokit.request.endpoint(`GET ${route}`, { ...params, headers });
-    const key = `${this.options.cacheNamespace}:etag:${options.accept ?? ''}:${endpoint.url}`;
+    const key = `${this.options.cacheNamespace ?? 'github'}:etag:${options.accept ?? ''}:${endpoint.url}`;
     const remembered = conditional ? await this.recall(key) : null;
     if (remembered) headers['if-none-match'] = remembered.etag;
 
@@ -164,10 +172,33 @@ export class GitHubClient {
     return pageNumberOf(link.last) ?? data.length;
   }
 
-  /** The commit a branch points at (used by intents before acting on a branch). */
-  async branchHead(repo: RepoRef, branch: string): Promise<{ sha: string; protected: boolean }> {
+  /** The commit a branch points at, and that commit's tree (intents act on it, the indexer reads from it). */
+  async branchHead(repo: RepoRef, branch: string): Promise<{ sha: string; tree: string; protected: boolean }> {
     const { data } = await this.get<S['branch-with-protection']>('/repos/{owner}/{repo}/branches/{branch}', { ...this.path(repo), branch }, `branch ${branch} in ${repo.full}`);
-    return { sha: data.commit.sha, protected: data.protected };
+    return { sha: data.commit.sha, tree: data.commit.commit.tree.sha, protected: data.protected };
+  }
+
+  // ---- git data (content-addressed: a sha names one immutable answer) ----------------------
+
+  /** The files changed from `base` to `head` (GitHub lists at most 300) and how the two relate. */
+  compare(repo: RepoRef, base: string, head: string): Promise<RawComparison> {
+    const subject = `comparison ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repo.full}`;
+    return this.get<RawComparison>('/repos/{owner}/{repo}/compare/{basehead}', { ...this.path(repo), basehead: `${base}...${head}` }, subject).then((r) => r.data);
+  }
+
+  /** A git tree, recursively; `truncated` says GitHub cut the listing. */
+  gitTree(repo: RepoRef, treeSha: string): Promise<RawGitTree> {
+    return this.get<RawGitTree>('/repos/{owner}/{repo}/git/trees/{tree_sha}', { ...this.path(repo), tree_sha: treeSha, recursive: '1' }, `tree ${treeSha.slice(0, 12)} in ${repo.full}`).then((r) => r.data);
+  }
+
+  /** A blob's bytes. Not conditional: a sha never changes its content, and bodies would crowd the cache. */
+  async blob(repo: RepoRef, sha: string): Promise<Uint8Array> {
+    const { data } = await this.get<RawBlob>('/repos/{owner}/{repo}/git/blobs/{file_sha}', { ...this.path(repo), file_sha: sha }, `blob ${sha.slice(0, 12)} in ${repo.full}`, { conditional: false });
+    if (data.encoding !== 'base64') return new TextEncoder().encode(data.content);
+    const binary = atob(data.content.replace(/\n/g, ''));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
   }
 
   // ---- commits and checks ---------------------------------------------------------------
@@ -254,21 +285,54 @@ export class GitHubClient {
     return tailOfLog(await readTail(body, LOG_TAIL_BYTES, LOG_MAX_BYTES), maxLines);
   }
 
-  /** Start a workflow_dispatch run (used by the intents engine). */
-  async dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string> = {}): Promise<void> {
-    this.stats.requests++;
-    try {
-      const response = await this.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+  /**
+   * Start a workflow_dispatch run (used by the intents engine). GitHub answers 200 with the
+   * run's id when asked (since 2026-02); older servers answer 204, and an older GitHub
+   * Enterprise Server refuses the unknown key, in which case nothing was dispatched and
+   * the request is sent once more without it.
+   */
+  async dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string> = {}): Promise<{ runId?: number }> {
+    const send = (withDetails: boolean) => {
+      this.stats.requests++;
+      return this.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
         ...this.path(repo),
         workflow_id: workflow,
         ref,
         inputs,
+        ...(withDetails ? { return_run_details: true } : {}),
         request: { signal: AbortSignal.timeout(this.options.settings.timeoutMs) },
-      });
-      this.noteRateLimit(response.headers as Headers_);
+      } as never) as Promise<{ status: number; headers: Headers_; data?: { workflow_run_id?: unknown } }>;
+    };
+    const subject = `workflow ${workflow} in ${repo.full}`;
+    let response: Awaited<ReturnType<typeof send>>;
+    try {
+      response = await send(true);
     } catch (error) {
-      throw mapGitHubFailure(this.failureOf(error), `workflow ${workflow} in ${repo.full}`);
+      const failure = this.failureOf(error);
+      if (!((failure.status === 400 || failure.status === 422) && failure.message.includes('return_run_details'))) throw mapGitHubFailure(failure, subject, Date.now(), 'write');
+      try {
+        response = await send(false);
+      } catch (retried) {
+        throw mapGitHubFailure(this.failureOf(retried), subject, Date.now(), 'write');
+      }
     }
+    this.noteRateLimit(response.headers);
+    const runId = response.data?.workflow_run_id;
+    return typeof runId === 'number' ? { runId } : {};
+  }
+
+  /**
+   * workflow_dispatch runs of `workflow` on `branch` created at or after `since` (a second of
+   * slack for clock skew), for `headSha` when given, newest first. Not conditional: the
+   * time filter makes every query new.
+   */
+  async dispatchedRuns(repo: RepoRef, query: { workflow: string; branch: string; headSha?: string; since: Date }): Promise<RawWorkflowRun[]> {
+    const created = `>=${new Date(query.since.getTime() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+    const params = { ...this.path(repo), workflow_id: query.workflow, branch: query.branch, event: 'workflow_dispatch', created, ...(query.headSha ? { head_sha: query.headSha } : {}), per_page: 20 };
+    const { data } = await this.get<{ workflow_runs: RawWorkflowRun[] }>('/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', params, `workflow ${query.workflow} in ${repo.full}`, { conditional: false });
+    return data.workflow_runs
+      .filter((run) => !query.headSha || run.head_sha === query.headSha)
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
   }
 
   // ---- pull requests ----------------------------------------------------------------------
@@ -298,7 +362,37 @@ export class GitHubClient {
     ) as Promise<Page<RawCodeSearchItem> & { incomplete: boolean }>;
   }
 
+  // ---- rate-limit memory across requests -----------------------------------------------------
+
+  /**
+   * Keep the rate limit this client last saw in the answer cache, so status pages can report
+   * it for the deployment; a no-op without a cache or before any answer.
+   */
+  async rememberRateLimit(): Promise<void> {
+    if (!this.rateLimit || !this.options.cache) return;
+    const write = this.options.cache.set(this.rateLimitKey(), JSON.stringify(this.rateLimit), RATE_LIMIT_MEMORY_MS).catch((error: unknown) => {
+      this.options.log?.warn('github rate limit write failed', { reason: String(error).slice(0, 200) });
+    });
+    if (this.options.defer) this.options.defer(write);
+    else await write;
+  }
+
+  /** The rate limit last remembered for this deployment, or null. */
+  async rememberedRateLimit(): Promise<RateLimit | null> {
+    if (!this.options.cache) return null;
+    try {
+      const text = await this.options.cache.get(this.rateLimitKey());
+      return text ? (JSON.parse(text) as RateLimit) : null;
+    } catch {
+      return null;
+    }
+  }
+
   // ---- internals -------------------------------------------------------------------------------
+
+  private rateLimitKey(): string {
+    return `${this.options.cacheNamespace ?? 'github'}:ratelimit`;
+  }
 
   private path(repo: RepoRef) {
     return { owner: repo.owner, repo: repo.name };
@@ -312,11 +406,13 @@ export class GitHubClient {
 
   /** Reduce whatever octokit threw to status, headers and message: the request (and its token) stays behind. */
   private failureOf(error: unknown): { status: number | null; headers: Headers_; message: string } {
-    const e = error as { status?: number; response?: { headers?: Headers_ }; message?: string; name?: string };
+    const e = error as { status?: number; response?: { headers?: Headers_; data?: { message?: unknown } }; message?: string; name?: string };
     const headers = e.response?.headers ?? {};
     this.noteRateLimit(headers);
     const reached = typeof e.status === 'number' && e.response !== undefined;
-    return { status: reached ? e.status! : null, headers, message: String(e.message ?? e.name ?? 'unknown error') };
+    // GitHub's own message, without the documentation link octokit appends.
+    const said = e.response?.data?.message;
+    return { status: reached ? e.status! : null, headers, message: typeof said === 'string' ? said : String(e.message ?? e.name ?? 'unknown error') };
   }
 
   private async recall(key: string): Promise<RememberedAnswer | null> {
@@ -324,7 +420,7 @@ export class GitHubClient {
       const text = await this.options.cache!.get(key);
       return text ? (JSON.parse(text) as RememberedAnswer) : null;
     } catch (error) {
-      this.options.log.warn('github etag cache read failed', { reason: String(error).slice(0, 200) });
+      this.options.log?.warn('github etag cache read failed', { reason: String(error).slice(0, 200) });
       return null;
     }
   }
@@ -333,7 +429,7 @@ export class GitHubClient {
     const text = JSON.stringify(answer);
     if (text.length > MAX_CACHED_VALUE_CHARS) return;
     const write = this.options.cache!.set(key, text, this.options.settings.etagTtlMs).catch((error: unknown) => {
-      this.options.log.warn('github etag cache write failed', { reason: String(error).slice(0, 200) });
+      this.options.log?.warn('github etag cache write failed', { reason: String(error).slice(0, 200) });
     });
     if (this.options.defer) this.options.defer(write);
     else await write;

@@ -1,20 +1,26 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 
-export interface GitHubSettings {
-  token: string;
+/** What any GitHub client needs: where the API is, how to authenticate, how long to wait. */
+export interface GitHubConnection {
+  /** Absent only for anonymous reads of public repositories (the indexer allows it). */
+  token?: string;
   /** API root without a trailing slash (GitHub Enterprise Server: https://host/api/v3). */
   apiUrl: string;
+  /** How long a remembered ETag and its body are kept for conditional requests. */
+  etagTtlMs: number;
+  /** Per-request timeout towards GitHub. */
+  timeoutMs: number;
+}
+
+export interface GitHubSettings extends GitHubConnection {
+  token: string;
   /** The default repository, `owner/name`. */
   defaultRepo: string;
   /** Repositories a caller may name with `repo=`, lower-cased; always includes the default. */
   allowedRepos: string[];
   /** How long a shaped answer is reused without asking GitHub at all. */
   answerTtlMs: number;
-  /** How long a remembered ETag and its body are kept for conditional requests. */
-  etagTtlMs: number;
-  /** Per-request timeout towards GitHub. */
-  timeoutMs: number;
 }
 
 export type GitHubConfig = { configured: true; settings: GitHubSettings } | { configured: false; missing: string[] };
@@ -37,17 +43,40 @@ const GitHubVarsSchema = z.object({
   GITHUB_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 });
 
+const ConnectionVarsSchema = GitHubVarsSchema.pick({ GITHUB_TOKEN: true, GITHUB_API_URL: true, GITHUB_ETAG_TTL_SECONDS: true, GITHUB_TIMEOUT_MS: true });
+
+function parseVars<T extends z.ZodTypeAny>(schema: T, vars: Record<string, unknown>): z.infer<T> {
+  const parsed = schema.safeParse(vars);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ApiError('misconfigured', `GitHub configuration is invalid: ${detail}`);
+  }
+  return parsed.data;
+}
+
+function connectionOf(v: z.infer<typeof ConnectionVarsSchema>): GitHubConnection {
+  return {
+    ...(v.GITHUB_TOKEN ? { token: v.GITHUB_TOKEN } : {}),
+    apiUrl: (v.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    etagTtlMs: v.GITHUB_ETAG_TTL_SECONDS * 1000,
+    timeoutMs: v.GITHUB_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Just the connection (token optional), for code that runs where no request services
+ * exist, such as the repo-index Durable Object reading its own env.
+ */
+export function parseGitHubConnection(vars: Record<string, unknown>): GitHubConnection {
+  return connectionOf(parseVars(ConnectionVarsSchema, vars));
+}
+
 /**
  * Parse the GitHub section of the environment. Missing token or repository means
  * "not configured" (routes answer 501); a malformed value fails loudly naming it.
  */
 export function parseGitHubConfig(vars: Record<string, unknown>): GitHubConfig {
-  const parsed = GitHubVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ApiError('misconfigured', `GitHub configuration is invalid: ${detail}`);
-  }
-  const v = parsed.data;
+  const v = parseVars(GitHubVarsSchema, vars);
   const missing = [!v.GITHUB_TOKEN && 'GITHUB_TOKEN', !v.GITHUB_REPO && 'GITHUB_REPO'].filter((m): m is string => !!m);
   if (missing.length > 0) return { configured: false, missing };
 
@@ -63,13 +92,11 @@ export function parseGitHubConfig(vars: Record<string, unknown>): GitHubConfig {
   return {
     configured: true,
     settings: {
+      ...connectionOf(v),
       token: v.GITHUB_TOKEN!,
-      apiUrl: (v.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
       defaultRepo: v.GITHUB_REPO!,
       allowedRepos: allowed,
       answerTtlMs: v.GITHUB_CACHE_SECONDS * 1000,
-      etagTtlMs: v.GITHUB_ETAG_TTL_SECONDS * 1000,
-      timeoutMs: v.GITHUB_TIMEOUT_MS,
     },
   };
 }

@@ -45,11 +45,13 @@ export interface GitHubFailure {
  * The one place GitHub failures become API problems:
  * - primary limit (403/429 with x-ratelimit-remaining 0) -> 429, retryAfter until reset;
  * - secondary limit (retry-after, or the documented "secondary rate limit" message) -> 429;
- * - 404 -> not_found naming what was asked for; 401 -> 502 (the configured token is refused);
- * - 422 -> validation_failed with GitHub's reason; other 4xx -> 502 explained;
- * - 5xx -> 502; unreachable -> 503.
+ * - 404 -> not_found naming what was asked for (and GitHub's reason when it says more than "Not Found");
+ * - 401 -> 502 (the configured token is refused);
+ * - 422 on a read -> validation_failed with GitHub's reason (the caller's query was refused);
+ *   422 on a write -> 502 explained (GitHub refused the action, e.g. a dispatch to a missing ref);
+ * - other 4xx -> 502 explained; 5xx -> 502; unreachable -> 503.
  */
-export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs = Date.now()): ApiError {
+export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs = Date.now(), exchange: 'read' | 'write' = 'read'): ApiError {
   const { status, headers } = failure;
   const message = failure.message.slice(0, 300);
   // Logged by app.onError for 5xx answers: status, GitHub's message and the subject, never the request.
@@ -84,10 +86,14 @@ export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs 
     return new ApiError('upstream_error', `GitHub refused access to ${subject} (403): the configured token lacks permission.`, { internal });
   }
   if (status === 404) {
-    return new ApiError('not_found', `GitHub has no ${subject}, or the configured token cannot see it.`, { internal });
+    const reason = message && !/^not found$/i.test(message.trim()) ? ` (${message})` : '';
+    return new ApiError('not_found', `GitHub has no ${subject}${reason}, or the configured token cannot see it.`, { internal });
   }
   if (status === 401) {
     return new ApiError('upstream_error', 'GitHub refused the configured token (401 Bad credentials); an operator must replace GITHUB_TOKEN.', { internal });
+  }
+  if (status === 422 && exchange === 'write') {
+    return new ApiError('upstream_error', `GitHub refused the request for ${subject} (422: ${message}).`, { internal });
   }
   if (status === 422) {
     return new ApiError('validation_failed', `GitHub could not process the request for ${subject}: ${message}`, { internal });
@@ -96,7 +102,7 @@ export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs 
     return new ApiError('upstream_error', `GitHub reports a conflict for ${subject}: ${message} (an empty repository answers this way).`, { internal });
   }
   if (status >= 500) {
-    return new ApiError('upstream_error', `GitHub answered ${status} for ${subject}; it is having trouble, try again shortly.`, { internal });
+    return new ApiError('upstream_error', `GitHub failed (${status}) for ${subject}; it is having trouble, try again shortly.`, { internal });
   }
   return new ApiError('upstream_error', `GitHub answered ${status} for ${subject}: ${message}`, { internal });
 }

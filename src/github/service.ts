@@ -116,14 +116,8 @@ export class GitHubService {
   }
 
   /** The rate limit GitHub last reported to this deployment (for status pages). */
-  async lastRateLimit(): Promise<RateLimit | null> {
-    if (!this.cache) return null;
-    try {
-      const text = await this.cache.get(`${this.namespace}:ratelimit`);
-      return text ? (JSON.parse(text) as RateLimit) : null;
-    } catch {
-      return null;
-    }
+  lastRateLimit(): Promise<RateLimit | null> {
+    return this.client().rememberedRateLimit();
   }
 
   overview(repo: RepoRef): Promise<Answered<RepoAnswer>> {
@@ -249,7 +243,7 @@ export class GitHubService {
     const body = await produce(gh);
     const rateLimit = gh.rateLimit;
     if (useCache) await this.safeSet(key, JSON.stringify({ body, rateLimit }), this.settings.answerTtlMs);
-    if (rateLimit && this.cache) await this.safeSet(`${this.namespace}:ratelimit`, JSON.stringify(rateLimit), 3_600_000);
+    await gh.rememberRateLimit();
     return { body, cached: false, upstreamRequests: gh.stats.requests, notModified: gh.stats.notModified, rateLimit };
   }
 

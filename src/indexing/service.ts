@@ -1,6 +1,6 @@
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
-import { OctokitRepoSource } from '../adapters/repo-source-octokit';
+import { repoSourceFromEnv } from '../adapters/repo-source-github';
 import { VectorizeVectorStore, vectorizeNamespace } from '../adapters/vector-vectorize';
 import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from '../objects/repo-index';
 import type { ModuleSummary } from '../objects/repo-index-store';
@@ -107,9 +107,8 @@ export class IndexService {
   }
 
   private async headCommit(repo: RepoRef): Promise<string | null> {
-    const token = typeof this.env.GITHUB_TOKEN === 'string' && this.env.GITHUB_TOKEN ? this.env.GITHUB_TOKEN : undefined;
     try {
-      return (await new OctokitRepoSource({ baseUrl: this.config.github.apiUrl, token }).head(repo)).commit;
+      return (await repoSourceFromEnv(this.env, this.config.github.apiUrl).head(repo)).commit;
     } catch {
       return null; // freshness then says stale: null ("unknown") rather than failing the search
     }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { buildPolicy, type IntentPolicy } from './policy';
-import type { GitHubSettings } from './github-octokit';
+import type { RepoRef } from '../github/client';
 
 export interface IntentsConfig {
   policy: IntentPolicy;
-  github: { kind: 'octokit'; settings: GitHubSettings } | { kind: 'unconfigured' };
+  /** Which repository intents act on; the connection (token, API root) is the shared GitHub client's. */
+  github: { kind: 'configured'; repo: RepoRef } | { kind: 'unconfigured' };
   /** How long an execution may stay unconfirmed (dispatch sent, no run found) before it is recorded as failed. */
   dispatchConfirmSeconds: number;
 }
@@ -18,7 +19,6 @@ const optional = z
 
 const VarsSchema = z.object({
   INTENT_POLICY: optional,
-  GITHUB_API_URL: z.string().trim().url('GITHUB_API_URL must be a URL').default('https://api.github.com'),
   GITHUB_TOKEN: optional,
   GITHUB_REPO: optional.pipe(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'GITHUB_REPO must be owner/name').optional()),
   INTENT_DISPATCH_CONFIRM_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
@@ -51,7 +51,7 @@ export function intentsConfig(vars: Record<string, unknown>): IntentsConfig {
     policy,
     github:
       v.GITHUB_TOKEN && owner && repo
-        ? { kind: 'octokit', settings: { apiUrl: v.GITHUB_API_URL, token: v.GITHUB_TOKEN, owner, repo } }
+        ? { kind: 'configured', repo: { owner, name: repo, full: `${owner}/${repo}` } }
         : { kind: 'unconfigured' },
     dispatchConfirmSeconds: v.INTENT_DISPATCH_CONFIRM_SECONDS,
   };

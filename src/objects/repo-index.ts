@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ApiError } from '../errors';
-import { OctokitRepoSource } from '../adapters/repo-source-octokit';
+import { repoSourceFromEnv } from '../adapters/repo-source-github';
 import { VectorizeVectorStore, vectorizeNamespace } from '../adapters/vector-vectorize';
 import { embedderFor } from '../indexing/embedders';
 import { IndexPipeline } from '../indexing/pipeline';
@@ -160,7 +160,6 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   }
 
   private pipeline(spec: RunSpec): IndexPipeline {
-    const token = typeof this.env.GITHUB_TOKEN === 'string' && this.env.GITHUB_TOKEN ? this.env.GITHUB_TOKEN : undefined;
     const embedder = embedderFor(spec.embedder, this.env);
     const vectors: VectorStore =
       spec.vectors === 'vectorize'
@@ -168,7 +167,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
         : new EmbeddedVectorWrites();
     return new IndexPipeline({
       store: this.store,
-      source: new OctokitRepoSource({ baseUrl: spec.apiUrl, token }),
+      source: repoSourceFromEnv(this.env, spec.apiUrl),
       embedder,
       vectors,
       transaction: (work) => this.ctx.storage.transactionSync(work),

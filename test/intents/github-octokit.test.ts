@@ -1,25 +1,18 @@
 import { describe, expect, inject, it } from 'vitest';
-import { ApiError } from '../../src/errors';
-import { OctokitIntentGitHub, UnconfiguredIntentGitHub } from '../../src/intents/github-octokit';
+import { refusal } from '../support/api-error';
+import { GitHubClient } from '../../src/github/client';
+import { ClientIntentGitHub, UnconfiguredIntentGitHub } from '../../src/intents/github';
 import { randomSha, scenario } from './helpers';
 
 const github = inject('githubActions');
 
 function adapterFor(repo: string, token = github.token, apiUrl = github.url) {
   const [owner, name] = repo.split('/') as [string, string];
-  return new OctokitIntentGitHub({ apiUrl, token, owner, repo: name });
+  const client = new GitHubClient({ settings: { apiUrl, token, timeoutMs: 5_000, etagTtlMs: 60_000 } });
+  return new ClientIntentGitHub(client, { owner, name, full: repo });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
-
-describe('OctokitIntentGitHub against the local GitHub stand-in', () => {
+describe('ClientIntentGitHub (over the shared GitHubClient) against the local GitHub stand-in', () => {
   it('reads a branch head and the combined status of an exact commit', async () => {
     const s = scenario();
     const head = await s.createBranch('staging');

@@ -8,7 +8,7 @@ import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
 import { buildPolicy } from '../../src/intents/policy';
-import { UnconfiguredIntentGitHub } from '../../src/intents/github-octokit';
+import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';
 import { backdate } from './helpers';
 

@@ -288,7 +288,8 @@ export async function startGitHubServer(options: { token?: string; port?: number
     const branch = /^\/branches\/([^/]+)$/.exec(rest);
     if (branch) {
       if (!['main', 'release', 'develop'].includes(branch[1]!)) return { status: 404, body: { message: 'Branch not found', documentation_url: DOCS, status: '404' } };
-      return { status: 200, body: { ...(fill(TEMPLATES.branch, { ...v, name: branch[1], protected: branch[1] !== 'develop', sha: data.commits[0]!.sha }) as object), protection: { enabled: branch[1] !== 'develop' } } };
+      // GET one branch answers with the full commit object (tree included), unlike the list's short form.
+      return { status: 200, body: { ...(fill(TEMPLATES.branch, { ...v, name: branch[1], protected: branch[1] !== 'develop', sha: data.commits[0]!.sha }) as object), commit: data.commits[0]!.json, protection: { enabled: branch[1] !== 'develop' } } };
     }
     if (rest === '/commits') {
       const ref = url.searchParams.get('sha');
