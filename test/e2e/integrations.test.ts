@@ -86,6 +86,14 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
       log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line),
     });
     browser = await launchBrowser();
+    // The first re-index is audited: start it once the service reports its ledger up (bounded by count).
+    let ledger = '';
+    for (let i = 0; i < 100 && ledger !== 'ok'; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 100));
+      const status = await as('human', 'GET', '/ai/status').catch(() => undefined);
+      ledger = status?.body?.layers?.find((l: { layer: string }) => l.layer === 'ledger')?.state ?? '';
+    }
+    expect(ledger, 'the local ledger never reported ok').toBe('ok');
     const repo = await reindex();
     expect(repo.lastRun.outcome, JSON.stringify(repo.lastRun)).toBe('succeeded');
   });
