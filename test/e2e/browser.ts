@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/local/service';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -52,6 +52,16 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
+  // A full-page shot of a scrolled page draws the sticky header mid-page: start from the top.
+  if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage });
+  return path;
+}
+
+/** One element (a card) at its real size, for looking closely at a phone layout. */
+export async function elementScreenshot(locator: Locator, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await locator.screenshot({ path });
   return path;
 }

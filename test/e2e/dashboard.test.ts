@@ -122,6 +122,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     // With an event hub the page holds the WebSocket; without one it says it polls.
     const hasEvents = (await as('human', 'POST', '/ai/events/ticket')).status !== 404;
     await expect.poll(() => page.locator('[data-live-mode]').getAttribute('data-live-mode'), WAIT).toBe(hasEvents ? 'live' : 'polling');
+    // A layer that is not set up says why, without a meaningless "0 ms".
+    for (const row of await page.locator('[data-card="layers"] [data-layer]').all()) {
+      const text = (await row.textContent()) ?? '';
+      if (text.startsWith('unconfigured')) expect(text).not.toMatch(/\d+ ms/);
+    }
     await screenshot(page, 'dashboard-laptop');
 
     const phone = await signedInPage({ width: 390, height: 844 });

@@ -9,7 +9,7 @@ import { CursorCard } from './cards/cursor';
 import { GitHubCard } from './cards/github';
 import { IntentsCard } from './cards/intents';
 import { QueriesCard } from './cards/queries';
-import { HostingCard, IndexCard, LayersCard, layerName, type StatusAnswer } from './cards/status';
+import { HostingCard, IndexCard, LayersCard, layerName, readableReason, type StatusAnswer } from './cards/status';
 import { buttonClass } from './ui';
 
 export function App() {
@@ -76,8 +76,8 @@ function Banners({ reachable, status }: { reachable: boolean; status: ReturnType
   if (!reachable) banners.push({ tone: 'bad', text: 'The service is not answering. The page keeps retrying and will catch up by itself.' });
   if (status.status === 'ok') {
     for (const layer of status.data.layers) {
-      if (layer.state === 'down') banners.push({ tone: 'bad', text: `${layerName(layer.layer)} is down${layer.reason ? `: ${layer.reason}` : ''}` });
-      else if (layer.state === 'degraded') banners.push({ tone: 'warn', text: `${layerName(layer.layer)} is degraded${layer.reason ? `: ${layer.reason}` : ''}` });
+      if (layer.state === 'down') banners.push({ tone: 'bad', text: `${layerName(layer.layer)} is down${layer.reason ? `: ${readableReason(layer.reason)}` : ''}` });
+      else if (layer.state === 'degraded') banners.push({ tone: 'warn', text: `${layerName(layer.layer)} is degraded${layer.reason ? `: ${readableReason(layer.reason)}` : ''}` });
     }
   } else if (status.status === 'error' && status.httpStatus >= 500) {
     banners.push({ tone: 'bad', text: `Service status failed: ${status.problem.detail ?? status.httpStatus}` });
@@ -99,7 +99,7 @@ function Banners({ reachable, status }: { reachable: boolean; status: ReturnType
 }
 
 function Page({ reachable, mode, onSignOut }: { reachable: boolean; mode: LiveMode; onSignOut(): void }) {
-  const [status] = useResource<StatusAnswer>('/ai/status', ['health', 'index']);
+  const [status, reloadStatus] = useResource<StatusAnswer>('/ai/status', ['health', 'index']);
   const live = MODE_TEXT[mode];
   return (
     <div className="min-h-screen">
@@ -134,8 +134,8 @@ function Page({ reachable, mode, onSignOut }: { reachable: boolean; mode: LiveMo
           <QueriesCard />
           <GitHubCard />
           <CursorCard />
-          <HostingCard status={status} />
-          <IndexCard status={status} />
+          <HostingCard status={status} onRefresh={reloadStatus} />
+          <IndexCard />
           <AuditCard />
         </div>
       </main>

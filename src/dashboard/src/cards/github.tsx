@@ -1,6 +1,16 @@
 import { useResource } from '../resource';
 import { Time } from '../time';
-import { Badge, Card, Empty, StateBadge, Unavailable } from '../ui';
+import { Badge, Card, Empty, toneOfState, Unavailable } from '../ui';
+
+/** GitHub's combined state in words; `none` means nothing reported checks for the commit. */
+export function checkLabel(state: string | undefined): string {
+  return !state || state === 'none' ? 'no checks' : state;
+}
+
+function checksTitle(checks: Commit['checks']): string {
+  if (!checks || checks.total === 0) return 'No check runs or statuses reported for this commit';
+  return `${checks.total} check${checks.total === 1 ? '' : 's'}: ${checks.state}${checks.failing.length ? `; failing: ${checks.failing.join(', ')}` : ''}`;
+}
 
 interface Repo {
   fullName: string;
@@ -43,13 +53,17 @@ export function GitHubCard() {
             <ol className="divide-y divide-slate-100">
               {commits.data.commits.map((c) => (
                 <li key={c.sha} className="flex items-start gap-2 py-1.5">
-                  <StateBadge state={c.checks?.state ?? 'none'} />
+                  <Badge tone={toneOfState(c.checks?.state)} title={checksTitle(c.checks)}>
+                    {checkLabel(c.checks?.state)}
+                  </Badge>
                   <div className="min-w-0">
                     <a href={c.url} target="_blank" rel="noreferrer" className="block truncate text-slate-900 hover:underline" title={c.title}>
                       {c.title}
                     </a>
-                    <p className="text-xs text-slate-600">
-                      <span className="font-mono">{c.shortSha}</span> · {c.author} · <Time iso={c.date} />
+                    <p className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs text-slate-600">
+                      <span>
+                        <span className="font-mono">{c.shortSha}</span> · {c.author} · <Time iso={c.date} />
+                      </span>
                       {c.checks?.failing.length ? <Badge tone="bad">failing: {c.checks.failing.join(', ')}</Badge> : null}
                     </p>
                   </div>

@@ -1,6 +1,7 @@
-import type { ResourceState } from '../resource';
+import { useEffect } from 'react';
+import { useResource, type ResourceState } from '../resource';
 import { Time } from '../time';
-import { Card, Empty, StateBadge, Unavailable } from '../ui';
+import { Badge, buttonClass, Card, Empty, StateBadge, Unavailable, type Tone } from '../ui';
 
 export interface LayerReport {
   layer: string;
@@ -23,12 +24,21 @@ const LAYER_NAMES: Record<string, string> = {
   context: 'Context store',
   ledger: 'Ledger',
   events: 'Event hub',
+  'event-hub': 'Event hub',
   wordpress: 'WordPress',
   cloudways: 'Cloudways',
 };
 
 export function layerName(layer: string): string {
   return LAYER_NAMES[layer] ?? layer;
+}
+
+const ISO_TIME = /\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+/** Server reasons may carry machine timestamps ("…until 2026-11-25T04:00:41.000Z"): show them as a person writes them. */
+export function readableReason(reason: string, now = new Date()): string {
+  const today = now.toISOString().slice(0, 10);
+  return reason.replace(ISO_TIME, (_, day: string, time: string) => (day === today ? `${time} UTC` : `${day} ${time} UTC`));
 }
 
 function LayerRow({ layer }: { layer: LayerReport }) {
@@ -38,9 +48,9 @@ function LayerRow({ layer }: { layer: LayerReport }) {
       <div className="min-w-0">
         <p className="font-medium text-slate-900">
           {layerName(layer.layer)}
-          {layer.latencyMs !== undefined && <span className="font-normal text-slate-600"> · {Math.round(layer.latencyMs)} ms</span>}
+          {layer.latencyMs !== undefined && layer.state !== 'unconfigured' && <span className="font-normal text-slate-600"> · {Math.round(layer.latencyMs)} ms</span>}
         </p>
-        {layer.reason && <p className="break-words text-xs text-slate-700">{layer.reason}</p>}
+        {layer.reason && <p className="break-words text-xs text-slate-700">{readableReason(layer.reason)}</p>}
       </div>
     </li>
   );
@@ -64,66 +74,119 @@ function Layers({ status, names, what }: { status: ResourceState<StatusAnswer>; 
   );
 }
 
-export function HostingCard({ status }: { status: ResourceState<StatusAnswer> }) {
+/** Ask again now: health and freshness change upstream without an event telling the page. */
+function CheckNow({ onClick, what }: { onClick(): void; what: string }) {
   return (
-    <Card title="WordPress & Cloudways" id="hosting">
+    <button type="button" className={buttonClass.quiet} onClick={onClick} aria-label={`Check ${what} now`}>
+      Check now
+    </button>
+  );
+}
+
+export function HostingCard({ status, onRefresh }: { status: ResourceState<StatusAnswer>; onRefresh(): void }) {
+  return (
+    <Card title="WordPress & Cloudways" id="hosting" actions={<CheckNow onClick={onRefresh} what="hosting health" />}>
       <Layers status={status} names={['wordpress', 'cloudways']} what="hosting health" />
     </Card>
   );
 }
 
-/** One repository in the index layer's details (`src/indexing/status.ts`). */
-interface IndexedRepo {
+interface RepoIndex {
   repo: string;
+  branch: string;
   indexedCommit: string | null;
-  headCommit: string | null;
-  stale: boolean | null;
   indexedAt: string | null;
-  running: boolean;
-  lastRun: { outcome: string; finishedAt: string } | null;
+  freshness: { indexedCommit: string | null; headCommit: string | null; stale: boolean | null; indexedAt: string | null; running: boolean };
+  files: number;
+  chunks: number;
+  embedded: number;
+  running: { phase: string; filesDone: number; filesPlanned: number; lastError: string | null } | null;
+  lastRun: { trigger: string; actor: string; finishedAt: string; durationMs: number; outcome: string; error: string | null } | null;
 }
 
-export function IndexCard({ status }: { status: ResourceState<StatusAnswer> }) {
-  const index = status.status === 'ok' ? status.data.layers.find((l) => l.layer === 'index') : undefined;
-  const details = index?.details ?? {};
-  const facts = Object.entries(details).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
-  const repos = Array.isArray(details.repos) ? (details.repos as IndexedRepo[]) : [];
+const RUNNING_POLL_MS = 2_000;
+
+const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : null);
+
+/** One word for where the index stands: what a person looks for first. */
+function freshnessOf(repo: RepoIndex): { label: string; tone: Tone } {
+  if (repo.running || repo.freshness.running) return { label: 'indexing', tone: 'info' };
+  if (!repo.indexedCommit) return { label: 'not indexed', tone: 'muted' };
+  if (repo.freshness.stale === true) return { label: 'stale', tone: 'warn' };
+  if (repo.freshness.stale === false) return { label: 'fresh', tone: 'good' };
+  return { label: 'head unknown', tone: 'muted' };
+}
+
+const OUTCOMES: Record<string, string> = { succeeded: 'succeeded', failed: 'failed', up_to_date: 'already up to date' };
+
+function RepoIndexRow({ repo }: { repo: RepoIndex }) {
+  const { label, tone } = freshnessOf(repo);
+  const head = short(repo.freshness.headCommit);
+  const indexed = short(repo.indexedCommit);
   return (
-    <Card title="Index freshness" id="index">
-      {status.status !== 'ok' ? (
-        <Unavailable state={status} what="index freshness" endpoint="GET /ai/status" />
-      ) : !index ? (
-        <Empty>Not available on this server: its status does not report the code index yet.</Empty>
+    <li className="space-y-1 py-2" data-index-repo={repo.repo} data-freshness={label}>
+      <p className="flex flex-wrap items-center gap-2">
+        <Badge tone={tone}>{label}</Badge>
+        <span className="min-w-0 break-all font-medium text-slate-900">{repo.repo}</span>
+        <span className="text-slate-600">
+          on <span className="font-mono">{repo.branch}</span>
+        </span>
+      </p>
+      <p className="text-xs text-slate-700">
+        {indexed ? (
+          <>
+            Indexed <span className="font-mono">{indexed}</span> <Time iso={repo.indexedAt} />
+            {label === 'stale' && head && (
+              <>
+                ; the branch has moved on to <span className="font-mono">{head}</span>
+              </>
+            )}
+            {label === 'head unknown' && '; GitHub could not be asked for the branch head'}
+          </>
+        ) : (
+          'Nothing indexed yet.'
+        )}
+      </p>
+      {repo.running && (
+        <p className="text-xs text-slate-700">
+          Running: {repo.running.phase}, {repo.running.filesDone} of {repo.running.filesPlanned} files
+          {repo.running.lastError && <span className="text-red-800"> (retrying after: {repo.running.lastError})</span>}
+        </p>
+      )}
+      <p className="text-xs text-slate-600">
+        {repo.files} files · {repo.chunks} chunks · {repo.embedded} with vectors
+      </p>
+      {repo.lastRun && (
+        <p className="text-xs text-slate-600">
+          Last run {OUTCOMES[repo.lastRun.outcome] ?? repo.lastRun.outcome} <Time iso={repo.lastRun.finishedAt} /> ({repo.lastRun.trigger} by {repo.lastRun.actor},{' '}
+          {(repo.lastRun.durationMs / 1000).toFixed(1)} s){repo.lastRun.error && <span className="block text-red-800">{repo.lastRun.error}</span>}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function IndexCard() {
+  const [index, reload] = useResource<{ repos: RepoIndex[] }>('/ai/github/index', ['index']);
+  // A run announces its start on the event stream but not its end: follow it closely while one is running.
+  const running = index.status === 'ok' && index.data.repos.some((r) => r.running || r.freshness.running);
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(reload, RUNNING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [running, reload]);
+  return (
+    <Card title="Index freshness" id="index" actions={<CheckNow onClick={reload} what="index freshness" />}>
+      {index.status !== 'ok' ? (
+        <Unavailable state={index} what="index freshness" endpoint="GET /ai/github/index" />
+      ) : index.data.repos.length === 0 ? (
+        <Empty>No repository is indexed on this server (INDEX_REPOS is empty).</Empty>
       ) : (
-        <div className="space-y-2">
-          <ul>
-            <LayerRow layer={index} />
-          </ul>
-          {repos.length > 0 && (
-            <ul className="space-y-1 text-xs">
-              {repos.map((r) => (
-                <li key={r.repo} className="flex flex-wrap gap-x-2">
-                  <span className="font-mono text-slate-900">{r.repo}</span>
-                  <span className="font-mono text-slate-600">{r.indexedCommit ? r.indexedCommit.slice(0, 7) : 'not indexed'}</span>
-                  <span className={r.stale ? 'text-amber-800' : 'text-slate-600'}>{r.stale === null ? 'head unknown' : r.stale ? `behind ${r.headCommit?.slice(0, 7) ?? ''}` : 'at head'}</span>
-                  {r.indexedAt && <span className="text-slate-600">indexed <Time iso={r.indexedAt} /></span>}
-                  {r.running && <span className="text-slate-600">re-indexing</span>}
-                  {r.lastRun?.outcome === 'failed' && <span className="text-red-800">last run failed</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-          {facts.length > 0 && (
-            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-xs">
-              {facts.map(([k, v]) => (
-                <div key={k} className="contents">
-                  <dt className="text-slate-600">{k}</dt>
-                  <dd className="font-mono text-slate-900">{/At$/.test(k) && typeof v === 'string' ? <Time iso={v} /> : String(v)}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
-        </div>
+        <ul className="divide-y divide-slate-100">
+          {index.data.repos.map((repo) => (
+            <RepoIndexRow key={repo.repo} repo={repo} />
+          ))}
+        </ul>
       )}
     </Card>
   );

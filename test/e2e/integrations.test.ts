@@ -1,0 +1,254 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { startLocalService, type LocalService } from '../../src/local/service';
+import { freePort } from '../support/ports';
+import { CHROMIUM, elementScreenshot, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser } from './browser';
+import { startUpstreams, VISIBLE_REPO, type Upstreams } from './upstreams';
+
+const HAVE_GIT = spawnSync('git', ['--version']).status === 0;
+if (!HAVE_CHROMIUM) console.warn(`[e2e] SKIPPING the dashboard-with-real-data browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
+else if (!HAVE_GIT) console.warn('[e2e] SKIPPING the dashboard-with-real-data browser tests: git is not installed (the index fixture is a real git repository).');
+
+const WAIT = { timeout: 20_000 };
+const LAPTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+const FIXTURE_FILES = {
+  'README.md': '# Shop\n\nA small shop used by the dashboard browser tests.\n',
+  'src/cart.ts': 'export function total(prices: number[]): number {\n  return prices.reduce((sum, p) => sum + p, 0);\n}\n',
+  'src/login.ts': 'export function redirectAfterLogin(next: string | null): string {\n  return next && next.startsWith("/") ? next : "/";\n}\n',
+};
+
+/** Text a person should never be shown where words belong. */
+const RAW = /\bundefined\b|\bNaN\b|\[object Object\]|\{"|":\s*[{["\d]|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+async function expectReadable(card: Locator, name: string): Promise<void> {
+  const text = (await card.textContent()) ?? '';
+  expect(text, `${name} card shows raw data: ${text.slice(0, 600)}`).not.toMatch(RAW);
+}
+
+/** Nothing on the page is wider than the window (a phone must not scroll sideways). */
+async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}
+
+describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream configured (local stand-ins)', () => {
+  let upstreams: Upstreams;
+  let service: LocalService;
+  let browser: Browser;
+  let stateDir: string;
+  const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
+
+  async function as(client: string, method: string, path: string, body?: unknown) {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { 'x-api-key': key(client), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, text, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function signedInPage(viewport = LAPTOP): Promise<Page> {
+    const page = await browser.newPage(viewport);
+    await page.goto(service.url);
+    await page.getByLabel('API key').fill(key('human'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-card="audit"]').waitFor(WAIT);
+    return page;
+  }
+
+  /** Start a re-index through the API and wait (bounded by count) until the run has finished. */
+  async function reindex(): Promise<any> {
+    const before = (await as('human', 'GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
+    const started = await as('human', 'POST', '/ai/github/reindex', {});
+    expect(started.status, started.text).toBe(202);
+    for (let i = 0; i < 300; i++) {
+      const repo = (await as('human', 'GET', '/ai/github/index')).body.repos[0];
+      if (!repo.running && repo.lastRun && repo.lastRun.id !== before) return repo;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the index run did not finish after 300 polls');
+  }
+
+  beforeAll(async () => {
+    upstreams = await startUpstreams(FIXTURE_FILES);
+    stateDir = mkdtempSync(join(tmpdir(), 'hezlep-e2e-data-'));
+    chmodSync(stateDir, 0o755);
+    service = await startLocalService({
+      port: await freePort(),
+      stateDir,
+      vars: upstreams.vars,
+      log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line),
+    });
+    browser = await launchBrowser();
+    // The first re-index is audited: start it once the service reports its ledger up (bounded by count).
+    let ledger = '';
+    for (let i = 0; i < 100 && ledger !== 'ok'; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 100));
+      const status = await as('human', 'GET', '/ai/status').catch(() => undefined);
+      ledger = status?.body?.layers?.find((l: { layer: string }) => l.layer === 'ledger')?.state ?? '';
+    }
+    expect(ledger, 'the local ledger never reported ok').toBe('ok');
+    const repo = await reindex();
+    expect(repo.lastRun.outcome, JSON.stringify(repo.lastRun)).toBe('succeeded');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await upstreams?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('shows the GitHub branch and the latest commits with their check state', async () => {
+    const api = await as('human', 'GET', '/ai/github/commits?limit=8');
+    expect(api.status, api.text).toBe(200);
+    const commits: { shortSha: string; title: string; checks?: { state: string } }[] = api.body.commits;
+    expect(commits.length).toBeGreaterThan(0);
+
+    const page = await signedInPage();
+    const card = page.locator('[data-card="github"]');
+    await card.getByText(VISIBLE_REPO).waitFor(WAIT);
+    expect(await card.textContent()).toContain(`branch ${api.body.branch ?? 'main'}`);
+    for (const commit of commits) {
+      const row = card.locator('li', { hasText: commit.shortSha });
+      await row.waitFor(WAIT);
+      expect(await row.textContent()).toContain(commit.title);
+      const state = commit.checks?.state;
+      expect(await row.textContent()).toContain(!state || state === 'none' ? 'no checks' : state);
+    }
+    await expectReadable(card, 'GitHub');
+    await page.close();
+  });
+
+  it('shows WordPress and Cloudways health, then a degraded banner when the site starts failing', async () => {
+    const page = await signedInPage();
+    const card = page.locator('[data-card="hosting"]');
+    const wordpress = card.locator('[data-layer="wordpress"]');
+    const cloudways = card.locator('[data-layer="cloudways"]');
+    await expect.poll(() => wordpress.textContent(), WAIT).toMatch(/^ok/);
+    await expect.poll(() => cloudways.textContent(), WAIT).toMatch(/^ok/);
+    expect(await cloudways.textContent()).toMatch(/2\/2 servers running/);
+    await expectReadable(card, 'hosting');
+    expect(await page.locator('[data-banners]').count()).toBe(0);
+
+    upstreams.scenario.wordpress = 'failing';
+    upstreams.scenario.cloudways = 'stopped';
+    try {
+      await card.getByRole('button', { name: 'Check hosting health now' }).click();
+      const banners = page.locator('[data-banners]');
+      await banners.getByText(/^WordPress is (degraded|down)/).waitFor(WAIT);
+      await banners.getByText(/^Cloudways is degraded/).waitFor(WAIT);
+      await expect.poll(() => wordpress.textContent(), WAIT).toMatch(/^(degraded|down)/);
+      expect(await cloudways.textContent()).toMatch(/staging/);
+      await expectReadable(card, 'hosting (failing)');
+      await expectReadable(banners, 'banners');
+      await screenshot(page, 'hosting-degraded-laptop');
+      const phone = await signedInPage(PHONE);
+      await phone.locator('[data-banners]').getByText(/^WordPress is/).waitFor(WAIT);
+      expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+      await screenshot(phone, 'hosting-degraded-phone');
+      await elementScreenshot(phone.locator('[data-banners]'), 'hosting-degraded-phone-banners');
+      await elementScreenshot(phone.locator('[data-card="hosting"]'), 'hosting-degraded-phone-card');
+      await phone.close();
+    } finally {
+      upstreams.scenario.wordpress = 'healthy';
+      upstreams.scenario.cloudways = 'healthy';
+    }
+    // Healthy again: the banner goes away when the page asks again.
+    await card.getByRole('button', { name: 'Check hosting health now' }).click();
+    await page.locator('[data-banners]').waitFor({ state: 'detached', ...WAIT });
+    await page.close();
+  });
+
+  it('shows the index as fresh, then stale after a new commit, then fresh again after a re-index', async () => {
+    const page = await signedInPage();
+    const card = page.locator('[data-card="index"]');
+    const row = card.locator(`[data-index-repo="${upstreams.fixture.fullName}"]`);
+    await expect.poll(() => row.getAttribute('data-freshness'), WAIT).toBe('fresh');
+    expect(await row.textContent()).toContain(upstreams.fixture.head.slice(0, 7));
+    expect(await row.textContent()).toMatch(/\d+ files · \d+ chunks/);
+    await expectReadable(card, 'index');
+    await screenshot(page, 'index-fresh', false);
+
+    const head = await upstreams.commit({ 'src/coupon.ts': 'export const COUPON_LIMIT = 3;\n' }, 'Add a coupon limit');
+    await card.getByRole('button', { name: 'Check index freshness now' }).click();
+    await expect.poll(() => row.getAttribute('data-freshness'), WAIT).toBe('stale');
+    expect(await row.textContent()).toContain(`moved on to ${head.slice(0, 7)}`);
+    await expectReadable(card, 'index (stale)');
+    await screenshot(page, 'index-stale-laptop');
+    const phone = await signedInPage(PHONE);
+    await phone.locator(`[data-card="index"] [data-freshness="stale"]`).waitFor(WAIT);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'index-stale-phone');
+    await elementScreenshot(phone.locator('[data-card="index"]'), 'index-stale-phone-card');
+    await phone.close();
+
+    // A re-index publishes on the index topic: the card follows without a click.
+    await reindex();
+    await expect.poll(() => row.getAttribute('data-freshness'), WAIT).toBe('fresh');
+    expect(await row.textContent()).toContain(head.slice(0, 7));
+    await page.close();
+  });
+
+  it("shows Cursor sessions, the GPT's recent queries and the audit timeline updating live", async () => {
+    const page = await signedInPage();
+    await page.evaluate('window.__sameDocument = true');
+    const file = `src/checkout-${crypto.randomUUID().slice(0, 6)}.ts`;
+    const synced = await as('cursor', 'POST', '/ai/cursor/session', {
+      workspace: 'shop',
+      branch: 'feature/checkout',
+      head: upstreams.fixture.head,
+      file,
+      diff: '+const a = 1;\n+const b = 2;\n+const c = 3;\n-const old = 0;\n',
+      timestamp: new Date().toISOString(),
+    });
+    expect(synced.status, synced.text).toBeLessThan(300);
+    const cursor = page.locator('[data-card="cursor"]');
+    await cursor.getByText(file).waitFor(WAIT);
+    expect(await cursor.textContent()).toMatch(/feature\/checkout.*\+3.*−1/s);
+    await expectReadable(cursor, 'Cursor');
+
+    // The GPT asks three things; each appears with its route, parameters and result count.
+    const asked = [
+      await as('gpt', 'GET', '/ai/github/commits?limit=3'),
+      await as('gpt', 'GET', '/ai/search?q=redirectAfterLogin&k=2'),
+      await as('gpt', 'GET', '/ai/context?view=prompt'),
+    ];
+    for (const answer of asked) expect(answer.status, answer.text).toBe(200);
+    const queries = page.locator('[data-card="queries"]');
+    await queries.getByText('GET /ai/github/commits').first().waitFor(WAIT);
+    await queries.getByText('GET /ai/search').first().waitFor(WAIT);
+    await queries.getByText('q=redirectAfterLogin').first().waitFor(WAIT);
+    const commitsRow = queries.locator('li', { hasText: 'GET /ai/github/commits' }).first();
+    expect(await commitsRow.textContent()).toMatch(/3 results/);
+    await expectReadable(queries, 'queries');
+
+    // A mutation made elsewhere lands on the timeline without a reload.
+    const branch = `feature/live-${crypto.randomUUID().slice(0, 6)}`;
+    expect((await as('cursor', 'PATCH', '/ai/context', { branch })).status).toBe(200);
+    const audit = page.locator('[data-card="audit"]');
+    await audit.locator('[data-audit-action^="context."]', { hasText: 'cursor' }).first().waitFor(WAIT);
+    await audit.locator('[data-audit-action="index.reindex"]', { hasText: 'human' }).first().waitFor(WAIT);
+    await expectReadable(audit, 'audit');
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+
+    for (const [name, card] of Object.entries({ github: 'github', hosting: 'hosting', index: 'index', layers: 'layers', context: 'context' })) {
+      await expectReadable(page.locator(`[data-card="${card}"]`), name);
+    }
+    await screenshot(page, 'data-laptop');
+    const phone = await signedInPage(PHONE);
+    await phone.locator('[data-card="cursor"]').getByText(file).waitFor(WAIT);
+    await phone.locator('[data-card="github"]').getByText(VISIBLE_REPO).waitFor(WAIT);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'data-phone');
+    for (const card of ['layers', 'queries', 'github', 'cursor', 'index', 'audit']) await elementScreenshot(phone.locator(`[data-card="${card}"]`), `data-phone-${card}`);
+    await phone.close();
+    await page.close();
+  });
+});

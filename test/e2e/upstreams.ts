@@ -1,0 +1,135 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startGitHubServer, type LocalGitHub } from '../support/github-server';
+import { startGitGitHubServer, type GitGitHubServer } from '../support/git-github-server';
+import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, startCloudwaysServer, type LocalCloudways } from '../support/cloudways-server';
+import { startWordPressServer, WORDPRESS_APP_PASSWORD, WORDPRESS_USER, type LocalWordPress } from '../support/wordpress-server';
+
+/** The repository the GitHub card shows (generated data with check runs and statuses). */
+export const VISIBLE_REPO = 'acme/shop';
+
+export interface Upstreams {
+  /** Worker variables pointing GitHub, the index, WordPress and Cloudways at the stand-ins. */
+  vars: Record<string, string>;
+  /** The indexed fixture repository (a real git repository served with GitHub's shapes). */
+  fixture: { fullName: string; branch: string; head: string };
+  /** Commit to the fixture repository; returns the new head. */
+  commit(write: Record<string, string>, message: string): Promise<string>;
+  /** Switch the WordPress / Cloudways stand-in to another scripted scenario (healthy, failing, stopped, …). */
+  scenario: { wordpress: string; cloudways: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Every upstream the dashboard's cards read, started locally behind one front door, because the
+ * Worker has one GITHUB_API_URL for both the visibility routes and the indexer:
+ *   /gh/repos/{fixture}/…  -> the git-backed stand-in (trees, blobs, branch heads of a real repository)
+ *   /gh/…                  -> the GitHub REST stand-in (repository, commits with checks, runs, pulls)
+ *   /wp/…                  -> the WordPress stand-in, in the scenario currently chosen
+ *   /cw/…                  -> the Cloudways stand-in, in the scenario currently chosen
+ */
+export async function startUpstreams(files: Record<string, string>): Promise<Upstreams> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const github: LocalGitHub = await startGitHubServer();
+    stops.push(() => github.stop());
+    const git: GitGitHubServer = await startGitGitHubServer();
+    stops.push(() => git.stop());
+    const wordpress: LocalWordPress = await startWordPressServer();
+    stops.push(() => wordpress.stop());
+    const cloudways: LocalCloudways = await startCloudwaysServer();
+    stops.push(() => cloudways.stop());
+
+    const created = await fetch(`${git.url}/_fixtures/repos`, { method: 'POST', body: JSON.stringify({ files }) });
+    if (created.status !== 201) throw new Error(`fixture repository not created: ${created.status} ${await created.text()}`);
+    const fixture = (await created.json()) as { fullName: string; branch: string; head: string };
+    const scenario = { wordpress: 'healthy', cloudways: 'healthy' };
+    const run = crypto.randomUUID().slice(0, 8);
+
+    const target = (path: string): string | null => {
+      const [, area, rest = ''] = /^\/(gh|wp|cw)(\/.*)?$/.exec(path) ?? [];
+      if (area === 'gh') {
+        const repo = /^\/repos\/([^/]+\/[^/?]+)/.exec(rest)?.[1];
+        return `${repo?.toLowerCase() === fixture.fullName.toLowerCase() ? git.url : github.url}${rest}`;
+      }
+      if (area === 'wp') return `${wordpress.url}/${scenario.wordpress}${rest}`;
+      if (area === 'cw') return `${cloudways.url}/${scenario.cloudways}/${run}${rest}`;
+      return null;
+    };
+
+    const server = createServer((req, res) => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', 'http://front');
+        const to = target(url.pathname);
+        if (!to) {
+          res.writeHead(404).end();
+          return;
+        }
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+          headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(await readAll(req));
+        const answer = await fetch(`${to}${url.search}`, { method: req.method, headers, body, redirect: 'manual' });
+        const payload = Buffer.from(await answer.arrayBuffer());
+        const out: Record<string, string> = {};
+        answer.headers.forEach((value, name) => {
+          if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) out[name] = value;
+        });
+        res.writeHead(answer.status, { ...out, 'content-length': String(payload.length) });
+        res.end(payload);
+      })().catch(() => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const front = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    return {
+      vars: {
+        GITHUB_API_URL: `${front}/gh`,
+        GITHUB_TOKEN: github.token,
+        GITHUB_REPO: VISIBLE_REPO,
+        GITHUB_CACHE_SECONDS: '0',
+        INDEX_REPOS: `${fixture.fullName}@${fixture.branch}`,
+        INDEX_RETRY_BASE_MS: '50',
+        WP_REST_ENDPOINT: `${front}/wp/wp-json`,
+        WP_USER: WORDPRESS_USER,
+        WP_APP_PASSWORD: WORDPRESS_APP_PASSWORD,
+        CLOUDWAYS_API_URL: `${front}/cw/api/v1`,
+        CW_EMAIL: CLOUDWAYS_EMAIL,
+        CW_API_KEY: CLOUDWAYS_API_KEY,
+      },
+      fixture,
+      async commit(write, message) {
+        const response = await fetch(`${git.url}/_fixtures/repos/${fixture.fullName}/commits`, { method: 'POST', body: JSON.stringify({ write, message }) });
+        if (response.status !== 201) throw new Error(`fixture commit refused: ${response.status} ${await response.text()}`);
+        fixture.head = ((await response.json()) as { head: string }).head;
+        return fixture.head;
+      },
+      scenario,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
