@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../src/local/service';
+import { PROJECT_ROOT, type LocalService } from '../../src/local/service';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -64,4 +64,26 @@ export async function elementScreenshot(locator: Locator, name: string): Promise
   const path = join(ARTIFACTS, `${name}.png`);
   await locator.screenshot({ path });
   return path;
+}
+
+/** A call to the service as one of its development clients, as the tests' "other party" (the GPT, Cursor…). */
+export async function callAs(service: LocalService, client: string, method: string, path: string, body?: unknown) {
+  const key = service.keys.find((k) => k.client === client)!.key;
+  const response = await fetch(`${service.url}${path}`, {
+    method,
+    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A page signed in with the human key, once the audit card (always present) has rendered. */
+export async function signedInPage(browser: Browser, service: LocalService, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await browser.newPage(viewport);
+  await page.goto(service.url);
+  await page.getByLabel('API key').fill(service.keys.find((k) => k.client === 'human')!.key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('[data-card="audit"]').waitFor({ timeout: 20_000 });
+  return page;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startLocalService, type LocalService } from '../../src/local/service';
 import { freePort } from '../support/ports';
-import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser } from './browser';
+import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser, callAs, signedInPage as openSignedIn } from './browser';
 
 if (!HAVE_CHROMIUM) {
   console.warn(`[e2e] SKIPPING the dashboard browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
@@ -32,24 +32,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
   let stateDir: string;
   const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
 
-  async function as(client: string, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { 'x-api-key': key(client), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, body: text ? JSON.parse(text) : undefined };
-  }
+  const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
 
-  async function signedInPage(viewport?: { width: number; height: number }): Promise<Page> {
-    const page = await browser.newPage(viewport);
-    await page.goto(service.url);
-    await page.getByLabel('API key').fill(key('human'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('[data-card="audit"]').waitFor(WAIT);
-    return page;
-  }
+  const signedInPage = (viewport?: { width: number; height: number }) => openSignedIn(browser, service, viewport);
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'hezlep-e2e-'));

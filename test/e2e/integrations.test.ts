@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startLocalService, type LocalService } from '../../src/local/service';
 import { freePort } from '../support/ports';
-import { CHROMIUM, elementScreenshot, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser } from './browser';
+import { CHROMIUM, elementScreenshot, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser, callAs, signedInPage as openSignedIn } from './browser';
 import { startUpstreams, VISIBLE_REPO, type Upstreams } from './upstreams';
 
 const HAVE_GIT = spawnSync('git', ['--version']).status === 0;
@@ -43,24 +43,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
   let stateDir: string;
   const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
 
-  async function as(client: string, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { 'x-api-key': key(client), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, body: text ? JSON.parse(text) : undefined };
-  }
+  const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
 
-  async function signedInPage(viewport = LAPTOP): Promise<Page> {
-    const page = await browser.newPage(viewport);
-    await page.goto(service.url);
-    await page.getByLabel('API key').fill(key('human'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('[data-card="audit"]').waitFor(WAIT);
-    return page;
-  }
+  const signedInPage = (viewport = LAPTOP) => openSignedIn(browser, service, viewport);
 
   /** Start a re-index through the API and wait (bounded by count) until the run has finished. */
   async function reindex(): Promise<any> {
