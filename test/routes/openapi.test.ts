@@ -49,7 +49,7 @@ describe('GET /openapi.json', () => {
   it('lists every route the app serves (nothing undocumented under /ai)', async () => {
     const { ops } = await operations();
     const documented = new Set(ops.map(({ method, path }) => `${method} ${path}`));
-    for (const expected of ['get /ai/context', 'put /ai/context', 'patch /ai/context', 'delete /ai/context', 'get /ai/audit', 'get /ai/audit/verify', 'get /healthz']) {
+    for (const expected of ['get /ai/context', 'put /ai/context', 'patch /ai/context', 'delete /ai/context', 'get /ai/audit', 'get /ai/audit/verify', 'get /healthz', 'get /ai/events', 'post /ai/events/ticket']) {
       expect(documented.has(expected), `${expected} missing from ${[...documented]}`).toBe(true);
     }
   });

@@ -54,8 +54,8 @@ export const openStreamRoute = createRoute({
   summary: 'Open the live event WebSocket',
   description:
     'Upgrades to a WebSocket that sends every change as JSON with a sequence number. Pass since=<last seq> to receive what you missed and topics= to filter. Not usable from GPT Actions.',
-  // A WebSocket cannot be called through an OpenAPI Action; keep it out of the GPT's spec.
-  hide: true,
+  // Documented here for IDEs and the dashboard; the GPT profile (src/routes/gpt-profile.ts) leaves it out,
+  // since a WebSocket cannot be called through an OpenAPI Action.
   middleware: [authenticateListener],
   request: {
     query: z.object({
