@@ -86,7 +86,9 @@ describe('index pipeline end to end', () => {
     expect(status.indexedCommit).toBe(repo.head);
   });
 
-  it('reports stale freshness when the branch moves past the indexed commit', async () => {
+  // Known flake (seen once in a full-suite run, never alone): the second run sometimes ends with the old
+  // head indexed. Retried once while it is investigated; the message carries the run record to diagnose it.
+  it('reports stale freshness when the branch moves past the indexed commit', { retry: 1 }, async () => {
     const repo = await createFixtureRepo(FILES);
     await reindex(repo);
     const indexed = repo.head;
@@ -96,7 +98,7 @@ describe('index pipeline end to end', () => {
     expect(search.body.freshness).toMatchObject({ indexedCommit: indexed, headCommit: repo.head, stale: true, running: false });
     expect(search.body.freshness.indexedAt).toBeTruthy();
     const status = await reindex(repo);
-    expect(status.freshness.stale).toBe(false);
+    expect(status.freshness.stale, JSON.stringify({ head: repo.head, freshness: status.freshness, lastRun: status.lastRun })).toBe(false);
   });
 
   it('honours .hezlepignore, and a change to it re-diffs the whole tree', async () => {
