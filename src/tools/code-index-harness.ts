@@ -2,9 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { unstable_dev } from 'wrangler';
-import { startLocalPostgres } from '../local/postgres';
-import { startPgWebSocketBridge } from '../local/pg-ws-bridge';
-import { migrateDatabase } from './migrate';
+import { startLocalLedger } from '../local/ledger';
 import { startGitGitHubServer } from '../../test/support/git-github-server';
 
 /**
@@ -63,12 +61,8 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
   const branch = execFileSync('git', ['-C', repoDir, 'symbolic-ref', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const stops: (() => Promise<void>)[] = [];
   try {
-    const pg = await startLocalPostgres({ log });
-    stops.push(() => pg.stop());
-    const bridge = await startPgWebSocketBridge({ target: { host: pg.host, port: pg.port }, log });
-    stops.push(() => bridge.stop());
-    const wsProxy = `127.0.0.1:${bridge.port}`;
-    await migrateDatabase({ url: pg.url, wsProxy });
+    const ledger = await startLocalLedger({ log });
+    stops.push(() => ledger.stop());
 
     const fullName = 'local/repo';
     const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, log });
@@ -85,8 +79,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
           { client: 'gpt', key: GPT_KEY },
           { client: 'cursor', person: 'bench', key: CURSOR_KEY },
         ]),
-        DATABASE_URL: pg.url,
-        DATABASE_WS_PROXY: wsProxy,
+        ...ledger.vars,
         PROJECT_ID: `bench-${Date.now().toString(36)}`,
         GITHUB_API_URL: gitHub.url,
         INDEX_REPOS: `${fullName}@${branch}`,

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalPostgres } from '../../src/local/postgres';
+import { startLocalLedger } from '../../src/local/ledger';
 import { startPgWebSocketBridge } from '../../src/local/pg-ws-bridge';
 import { createDatabase, migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
@@ -47,12 +47,10 @@ export default async function setup(project: TestProject) {
   const stops: (() => Promise<void>)[] = [];
   const log = (line: string) => process.env.HEZLEP_TEST_VERBOSE && console.log(line);
   try {
-    const pg = await startLocalPostgres({ log });
-    stops.push(() => pg.stop());
-    const bridge = await startPgWebSocketBridge({ target: { host: pg.host, port: pg.port }, log });
-    stops.push(() => bridge.stop());
-    const wsProxy = `127.0.0.1:${bridge.port}`;
-    await migrateDatabase({ url: pg.url, wsProxy });
+    const ledger = await startLocalLedger({ log });
+    stops.push(() => ledger.stop());
+    const pg = ledger.postgres;
+    const wsProxy = ledger.vars.DATABASE_WS_PROXY;
     // A second database for tests that must damage the ledger (tamper detection) without touching the shared chain.
     const scratchUrl = await createDatabase(pg.url, wsProxy, 'hezlep_scratch');
     await migrateDatabase({ url: scratchUrl, wsProxy });
@@ -102,7 +100,7 @@ export default async function setup(project: TestProject) {
     stops.push(() => github.stop());
     project.provide('github', { url: github.url, token: github.token, unreachableUrl: `http://127.0.0.1:${await freePort()}` });
 
-    console.log(`[test setup] ledger: ${pg.kind} on ${pg.port} via bridge ${bridge.port}; upstash: ${redis ? `redis-server on ${redis.port}` : 'skipped'}`);
+    console.log(`[test setup] ledger: ${pg.kind} on ${pg.port} via bridge ${wsProxy}; upstash: ${redis ? `redis-server on ${redis.port}` : 'skipped'}`);
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;
