@@ -4,20 +4,14 @@ import type { AuditLog } from '../audit/log';
 import type { EventPublisher } from '../events/publisher';
 import { authorLabel } from '../context/snapshot';
 import type { CursorSessionStore } from './store';
-import { describeSession, diffStat, sessionKey, type Selection, type StoredCursorSession } from './session';
+import { describeSession, diffStat, sessionKey, type StoredCursorSession } from './session';
 
-export interface CursorSessionInput {
-  workspace: string;
-  branch: string;
-  head?: string;
-  file?: string;
-  diff?: string;
-  diffTruncated?: boolean;
-  selection?: Selection;
+/** What a client sends: the session's own fields, its clock as `timestamp`, and optionally who it is editing as. */
+export type CursorSessionInput = Pick<StoredCursorSession, 'workspace' | 'branch' | 'head' | 'file' | 'diff' | 'diffTruncated' | 'selection'> & {
   /** The client's own clock when it took the snapshot (ISO). */
   timestamp: string;
   user?: string;
-}
+};
 
 export type RecordResult =
   | { applied: true; session: StoredCursorSession; overwrote?: { client: string; person?: string; version: number; receivedAt: string } }
