@@ -24,7 +24,7 @@ import { reviewRouter } from './routes/review';
 import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
-import { codeIndexRouter } from './routes/code-index';
+import { searchRouter } from './routes/search';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -113,7 +113,7 @@ export function createApp() {
   app.route('/ai/metrics', metricsRouter());
   app.route('/ai/review', reviewRouter());
   app.route('/ai/intents', intentsRouter());
-  app.route('/ai', codeIndexRouter());
+  app.route('/ai/search', searchRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {

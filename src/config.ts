@@ -4,7 +4,7 @@ import { parseKeyTable, type KeyEntry } from './auth/keys';
 import type { ContextStoreObject } from './objects/context-store';
 import type { EventHubObject } from './objects/event-hub';
 import type { MetricsObject } from './objects/metrics';
-import type { RepoIndexObject } from './objects/repo-index';
+import type { RepoIndexObject } from './code-index/repo-index-object';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {

@@ -5,7 +5,7 @@ import { dispatchCron } from './cron/dispatch';
 export { ContextStoreObject } from './objects/context-store';
 export { EventHubObject } from './objects/event-hub';
 export { MetricsObject } from './objects/metrics';
-export { RepoIndexObject } from './objects/repo-index';
+export { RepoIndexObject } from './code-index/repo-index-object';
 
 const app = createApp();
 

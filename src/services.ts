@@ -31,8 +31,8 @@ import { intentsConfig } from './intents/config';
 import { ClientIntentGitHub, UnconfiguredIntentGitHub } from './intents/github';
 import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 import { pendingIntentsSource } from './intents/review';
-import { IndexService } from './indexing/service';
-import { loadIndexConfig } from './indexing/config';
+import { IndexService } from './code-index/service';
+import { loadIndexConfig } from './code-index/config';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {

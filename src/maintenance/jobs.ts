@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/keys';
 import type { Services } from '../services';
 import { rotateAudit } from './audit-rotation';
-import { pruneAllVectors, reindexAll } from '../indexing/scheduled';
+import { pruneAllVectors, reindexAll } from '../code-index/scheduled';
 
 export const MAINTENANCE_JOBS = ['audit-rotation', 'vector-pruning', 'reindex'] as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];

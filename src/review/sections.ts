@@ -4,7 +4,7 @@ import { checkStatus } from '../status/check';
 import { githubReviewSection } from '../github/status';
 import { intentsReviewSection } from '../intents/review';
 import { cursorReviewSection } from '../cursor/review';
-import { indexReviewSection } from '../indexing/status';
+import { indexReviewSection } from '../code-index/status';
 
 export interface ReviewContext {
   services: Services;

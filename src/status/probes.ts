@@ -1,6 +1,6 @@
 import { githubProbe } from '../github/status';
 import { eventHubProbe } from '../events/status';
-import { indexProbe } from '../indexing/status';
+import { indexProbe } from '../code-index/status';
 import { sql } from 'drizzle-orm';
 import type { Services } from '../services';
 import type { LayerProbe } from './probe';

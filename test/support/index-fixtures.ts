@@ -1,6 +1,6 @@
 import { expect, inject } from 'vitest';
 import { call, expectStatus } from './http';
-import type { IndexStatusResponse } from '../../src/routes/code-index/index-status';
+import type { IndexStatusResponse } from '../../src/routes/github/get-index-status';
 
 export const gitHubUrl = () => inject('gitGitHubUrl');
 

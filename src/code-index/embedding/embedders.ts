@@ -1,0 +1,21 @@
+import { ApiError } from '../../errors';
+import { OpenAIEmbedder } from './openai';
+import { WorkersAiEmbedder, type WorkersAiBinding } from './workers-ai';
+import { LocalHashingEmbedder, type Embedder } from './embedder';
+import type { EmbedderSpec } from '../config';
+
+/** Build the embedder a spec names, taking its secret from the env of whoever runs it. */
+export function embedderFor(spec: EmbedderSpec, env: Record<string, unknown>): Embedder {
+  switch (spec.kind) {
+    case 'local':
+      return new LocalHashingEmbedder(spec.dimensions);
+    case 'openai': {
+      const apiKey = env.OPENAI_API_KEY;
+      if (typeof apiKey !== 'string' || !apiKey) throw new ApiError('misconfigured', 'Service configuration is invalid: OPENAI_API_KEY is not set');
+      return new OpenAIEmbedder({ apiKey, model: spec.model, baseUrl: spec.baseUrl, dimensions: spec.dimensions, batchSize: spec.batchSize });
+    }
+    case 'workers-ai':
+      if (!env.AI) throw new ApiError('misconfigured', 'Service configuration is invalid: the AI binding is missing');
+      return new WorkersAiEmbedder(env.AI as WorkersAiBinding, spec.model);
+  }
+}

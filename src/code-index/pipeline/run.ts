@@ -1,0 +1,72 @@
+import type { EmbedderSpec, IndexLimits, VectorBackend } from '../config';
+import type { RepoRef } from '../source/repo-source';
+
+export type RunTrigger = 'cron' | 'manual' | 'webhook';
+
+/** Everything a run needs to resume from its checkpoint, minus secrets (read from the env where it runs). */
+export interface RunSpec {
+  repo: RepoRef;
+  apiUrl: string;
+  embedder: EmbedderSpec;
+  vectors: VectorBackend;
+  limits: IndexLimits;
+  /** The project the run was started for: its event hub hears about the run. Absent in runs saved before it existed. */
+  project?: string;
+}
+
+export interface RunStats {
+  filesPlanned: number;
+  filesIndexed: number;
+  filesDeleted: number;
+  filesSkipped: number;
+  chunksWritten: number;
+  /** Chunks whose content was not in the file before this run. */
+  chunksChanged: number;
+  /** Vectors computed by the embedder (cache misses). */
+  chunksEmbedded: number;
+  /** Vectors reused from the content-hash cache. */
+  chunksCached: number;
+  redactions: number;
+  batches: number;
+}
+
+export function emptyStats(): RunStats {
+  return { filesPlanned: 0, filesIndexed: 0, filesDeleted: 0, filesSkipped: 0, chunksWritten: 0, chunksChanged: 0, chunksEmbedded: 0, chunksCached: 0, redactions: 0, batches: 0 };
+}
+
+export interface RunState {
+  id: string;
+  trigger: RunTrigger;
+  actor: string;
+  spec: RunSpec;
+  startedAt: number;
+  phase: 'plan' | 'files';
+  mode: 'full' | 'incremental' | 'tree-diff' | null;
+  baseCommit: string | null;
+  headCommit: string | null;
+  /** The last work item done: everything at or below it is committed. */
+  cursor: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  /** A trigger arrived while this run was going: run again when it ends. */
+  followUp: boolean;
+  stats: RunStats;
+}
+
+export type RunOutcome = 'succeeded' | 'failed' | 'up_to_date';
+
+export interface RunRecord {
+  id: string;
+  trigger: RunTrigger;
+  actor: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  outcome: RunOutcome;
+  mode: RunState['mode'];
+  baseCommit: string | null;
+  headCommit: string | null;
+  stats: RunStats;
+  error: string | null;
+}

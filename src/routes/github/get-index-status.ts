@@ -1,0 +1,101 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { errorResponses } from '../../errors';
+import { guard, ALL_CLIENTS } from '../../auth/guard';
+import type { AppEnv } from '../../app-env';
+import { repoKey } from '../../code-index/source/repo-source';
+import { FreshnessSchema } from '../search/schemas';
+
+const CountMap = z.record(z.string(), z.number().int());
+
+const RunStatsSchema = z.object({
+  filesPlanned: z.number().int(),
+  filesIndexed: z.number().int(),
+  filesDeleted: z.number().int(),
+  filesSkipped: z.number().int(),
+  chunksWritten: z.number().int(),
+  chunksChanged: z.number().int(),
+  chunksEmbedded: z.number().int(),
+  chunksCached: z.number().int(),
+  redactions: z.number().int(),
+  batches: z.number().int(),
+});
+
+const RepoIndexSchema = z
+  .object({
+    repo: z.string(),
+    branch: z.string(),
+    indexedCommit: z.string().nullable(),
+    indexedAt: z.string().nullable(),
+    freshness: FreshnessSchema,
+    embedder: z.string().nullable(),
+    files: z.number().int(),
+    chunks: z.number().int(),
+    embedded: z.number().int().openapi({ description: 'Chunks that have a vector.' }),
+    cachedVectors: z.number().int().openapi({ description: 'Vectors held in the content-hash cache.' }),
+    skipped: z.object({ total: z.number().int(), byReason: CountMap, sample: z.array(z.object({ path: z.string(), reason: z.string() })) }),
+    redacted: z.object({ total: z.number().int(), byKind: CountMap, sample: z.array(z.object({ path: z.string(), line: z.number().int(), kind: z.string() })) }),
+    languages: CountMap,
+    running: z
+      .object({
+        id: z.string(),
+        trigger: z.string(),
+        actor: z.string(),
+        startedAt: z.string(),
+        phase: z.string(),
+        mode: z.string().nullable(),
+        filesDone: z.number().int(),
+        filesPlanned: z.number().int(),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+        nextAttemptAt: z.string().nullable(),
+      })
+      .nullable(),
+    lastRun: z
+      .object({
+        id: z.string(),
+        trigger: z.string(),
+        actor: z.string(),
+        startedAt: z.string(),
+        finishedAt: z.string(),
+        durationMs: z.number(),
+        outcome: z.enum(['succeeded', 'failed', 'up_to_date']),
+        mode: z.string().nullable(),
+        baseCommit: z.string().nullable(),
+        headCommit: z.string().nullable(),
+        stats: RunStatsSchema,
+        error: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  .openapi('RepoIndexStatus');
+
+const IndexStatusResponseSchema = z.object({ repos: z.array(RepoIndexSchema) }).openapi('CodeIndexStatus');
+
+export const indexStatusRoute = createRoute({
+  method: 'get',
+  path: '/index',
+  operationId: 'getCodeIndexStatus',
+  summary: 'Show what the code index holds, per repository',
+  description:
+    'Per indexed repository: files, chunks, embedded and cached vectors, skipped files and redactions (counts, reasons, paths), the indexed commit vs branch head, any run in progress and the last run.',
+  middleware: guard({ clients: ALL_CLIENTS }),
+  responses: {
+    200: { description: 'Index status for every configured repository.', content: { 'application/json': { schema: IndexStatusResponseSchema } } },
+    ...errorResponses,
+  },
+});
+
+export type IndexStatusResponse = z.infer<typeof IndexStatusResponseSchema>;
+
+export const indexStatus: RouteHandler<typeof indexStatusRoute, AppEnv> = async (c) => {
+  const index = c.var.services.indexing();
+  index.resolve();
+  const repos = await Promise.all(
+    index.repos.map(async (repo) => {
+      const [status, freshness] = await Promise.all([index.status(repo), index.freshness(repo)]);
+      return { ...status, repo: repoKey(repo), branch: repo.branch, freshness };
+    }),
+  );
+  return c.json({ repos } as IndexStatusResponse, 200);
+};

@@ -1,0 +1,77 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { ApiError, errorResponses } from '../../errors';
+import type { AppEnv } from '../../app-env';
+import { repoKey } from '../../code-index/source/repo-source';
+import { verifyGitHubSignature } from '../../code-index/source/webhook-signature';
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The caller recorded for webhook-triggered runs: GitHub, speaking through the signature, on the cron client's behalf. */
+const WEBHOOK_CALLER = { client: 'cron', person: 'github-webhook', label: 'cron:github-webhook' } as const;
+
+const WebhookResponseSchema = z
+  .object({
+    accepted: z.boolean(),
+    event: z.string(),
+    action: z.enum(['started', 'queued', 'ignored', 'pong']),
+    repo: z.string().optional(),
+    runId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi('GitHubWebhookResult');
+
+export const webhookRoute = createRoute({
+  method: 'post',
+  path: '/webhook',
+  operationId: 'receiveGitHubWebhook',
+  summary: 'GitHub push webhook (signed)',
+  // Authenticated by GitHub's HMAC signature, not by an API key.
+  security: [],
+  description:
+    'For GitHub only: verifies X-Hub-Signature-256 with GITHUB_WEBHOOK_SECRET; a push to an indexed branch starts a re-index (or queues one after the run in progress). Returns what it did.',
+  responses: {
+    202: { description: 'Verified and handled.', content: { 'application/json': { schema: WebhookResponseSchema } } },
+    ...errorResponses,
+  },
+});
+
+export type WebhookResponse = z.infer<typeof WebhookResponseSchema>;
+
+export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
+  const services = c.var.services;
+  const index = services.indexing();
+  const secret = index.webhookSecret;
+  if (!secret) throw new ApiError('not_configured', 'The GitHub webhook is not configured: set GITHUB_WEBHOOK_SECRET.');
+  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `Webhook payloads over ${MAX_BODY_BYTES} bytes are refused.`);
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `Webhook payloads over ${MAX_BODY_BYTES} bytes are refused.`);
+  if (!(await verifyGitHubSignature(secret, raw, c.req.header('x-hub-signature-256')))) {
+    throw new ApiError('unauthenticated', 'The X-Hub-Signature-256 header is missing or does not match the payload.');
+  }
+  const event = c.req.header('x-github-event') ?? 'unknown';
+  const reply = (body: WebhookResponse) => c.json(body, 202);
+  if (event === 'ping') return reply({ accepted: true, event, action: 'pong' });
+  if (event !== 'push') return reply({ accepted: true, event, action: 'ignored', reason: 'only push events trigger indexing' });
+
+  let payload: { ref?: string; repository?: { full_name?: string } };
+  try {
+    payload = JSON.parse(raw) as typeof payload;
+  } catch {
+    throw new ApiError('malformed_json', 'The webhook body is not valid JSON.');
+  }
+  const fullName = payload.repository?.full_name ?? '';
+  const repo = index.repos.find((r) => repoKey(r).toLowerCase() === fullName.toLowerCase() && payload.ref === `refs/heads/${r.branch}`);
+  if (!repo) return reply({ accepted: true, event, action: 'ignored', reason: 'not an indexed repository and branch' });
+
+  await services.audit(WEBHOOK_CALLER).record({
+    action: 'index.reindex',
+    target: `repo:${repoKey(repo)}@${repo.branch}`,
+    summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested by a push webhook`,
+    detail: { trigger: 'webhook', delivery: (c.req.header('x-github-delivery') ?? '').slice(0, 64) },
+  });
+  const result = await index.start(repo, 'webhook', WEBHOOK_CALLER, true);
+  if (!result.started) return reply({ accepted: true, event, action: 'queued', repo: repoKey(repo), runId: result.running.id });
+  await services.events.publish({ topic: 'index', type: 'index.run_started', summary: `Re-index of ${repoKey(repo)} started by a push`, data: { runId: result.runId, repo: repoKey(repo) } });
+  return reply({ accepted: true, event, action: 'started', repo: repoKey(repo), runId: result.runId });
+};

@@ -1,0 +1,55 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
+import { errorResponses, upstreamResponses } from '../../errors';
+import { guard, ALL_CLIENTS } from '../../auth/guard';
+import type { AppEnv } from '../../app-env';
+import { repoKey } from '../../code-index/source/repo-source';
+import { publicQuery } from '../../code-index/service';
+import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from './schemas';
+
+const SearchResponseSchema = z
+  .object({
+    repo: z.string(),
+    branch: z.string(),
+    query: z.string(),
+    count: z.number().int(),
+    freshness: FreshnessSchema,
+    results: z.array(SearchHitSchema),
+  })
+  .openapi('CodeSearchResult');
+
+export const searchRoute = createRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'searchCode',
+  summary: 'Search the code index (hybrid lexical + semantic)',
+  description:
+    'Returns up to k code chunks ranked by BM25 and vector similarity fused: path, lines, symbol, a bounded snippet, score and matching signals, plus freshness (indexed vs head commit, stale).',
+  middleware: guard({ clients: ALL_CLIENTS }),
+  request: {
+    query: SearchQuerySchema.extend({
+      path: z.string().max(300).optional().openapi({ description: 'Only files under this path prefix, e.g. src/auth/.' }),
+      lang: z.string().max(32).optional().openapi({ description: 'Only this language, e.g. typescript, python, markdown.' }),
+      repo: z.string().max(200).optional().openapi({ description: 'owner/name of an indexed repository (default: the first).' }),
+    }),
+  },
+  responses: {
+    200: { description: 'Ranked results and index freshness.', content: { 'application/json': { schema: SearchResponseSchema } } },
+    ...errorResponses,
+    ...upstreamResponses,
+  },
+});
+
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+
+export const search: RouteHandler<typeof searchRoute, AppEnv> = async (c) => {
+  const query = c.req.valid('query');
+  const index = c.var.services.indexing();
+  const repo = index.resolve(query.repo);
+  const [results, freshness] = await Promise.all([
+    index.search(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller),
+    index.freshness(repo),
+  ]);
+  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: results.length, freshness, results };
+  return c.json(body, 200);
+};

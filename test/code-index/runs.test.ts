@@ -1,0 +1,180 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem, expectStatus } from '../support/http';
+import { blobReads, clearFaults, createFixtureRepo, indexStatus, injectBlobFault, reindex, waitForStatus, type FixtureRepo } from '../support/index-fixtures';
+import type { SearchResponse } from '../../src/routes/search/search';
+
+const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+const AWS_KEY = 'AKIA' + 'IOSFODNN7EXAMPLQ';
+const PRIVATE_KEY = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAzQx7s3cr3tK3yMaterial', 'Zm9vYmFyYmF6cXV4', '-----END RSA PRIVATE KEY-----'].join('\n');
+const DB_PASSWORD = 'Xq9#vT2$mL8!pW4z';
+
+function stubFor(repo: FixtureRepo) {
+  const ns = env.REPO_INDEX!;
+  return ns.get(ns.idFromName(`${repo.env.PROJECT_ID}:${repo.fullName}@${repo.branch}`));
+}
+
+function manyFiles(count: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`src/mod${String(i).padStart(2, '0')}.ts`] = `export function handler${i}(input: string): string {\n  const value = input.trim();\n  return value + '${i}';\n}\n`;
+  return files;
+}
+
+describe('secrets never reach the index', () => {
+  it('skips deny-listed files and redacts planted secrets before storing or answering', async () => {
+    const repo = await createFixtureRepo({
+      'src/deploy.ts': `export function deployClient() {\n  const githubToken = "${GITHUB_TOKEN}";\n  const awsKey = '${AWS_KEY}';\n  const dbPassword = "${DB_PASSWORD}";\n  return connect(githubToken, awsKey, dbPassword);\n}\n`,
+      'config/signing.ts': `export const SIGNING = \`\n${PRIVATE_KEY}\n\`;\nexport function signPayload() { return 1; }\n`,
+      '.env': `GITHUB_TOKEN=${GITHUB_TOKEN}\n`,
+      'keys/server.pem': PRIVATE_KEY,
+    });
+    const status = await reindex(repo);
+    expect(status.skipped.byReason).toMatchObject({ secret_file: 2 });
+    expect(status.skipped.sample.map((s) => s.path).sort()).toEqual(['.env', 'keys/server.pem']);
+    expect(status.redacted.byKind).toMatchObject({ github_token: 1, aws_access_key: 1, assignment: 1, private_key: 1 });
+    expect(status.redacted.sample).toContainEqual({ path: 'src/deploy.ts', line: 2, kind: 'github_token' });
+
+    const secrets = [GITHUB_TOKEN, AWS_KEY, DB_PASSWORD, 'MIIEowIBAAKCAQEAzQx7s3cr3tK3yMaterial'];
+    for (const q of ['deploy client github token', GITHUB_TOKEN, 'signing private key', DB_PASSWORD]) {
+      for (const as of ['gpt', 'cursor'] as const) {
+        const result = await call<SearchResponse>('GET', `/ai/search?q=${encodeURIComponent(q)}&k=10`, { as, env: repo.env });
+        expectStatus(result, 200);
+        // The question is echoed (a recognisable token in it redacted); the results never hold a secret.
+        for (const secret of secrets) expect(JSON.stringify(result.body.results)).not.toContain(secret);
+        if (q === GITHUB_TOKEN) expect(result.text).not.toContain(GITHUB_TOKEN);
+      }
+    }
+    const found = await call<SearchResponse>('GET', '/ai/search?q=deployClient', { as: 'cursor', env: repo.env });
+    expect(found.body.results[0]!.snippet.text).toContain('[REDACTED:github_token]');
+    const statusText = (await call('GET', '/ai/github/index', { as: 'human', env: repo.env })).text;
+    for (const secret of secrets) expect(statusText).not.toContain(secret);
+
+    // And nothing in the object's storage holds them: chunks, the FTS index, metadata.
+    const leaked = await runInDurableObject(stubFor(repo), (_instance, state) => {
+      const rows: string[] = [];
+      for (const table of ['chunks', 'chunks_fts', 'files', 'meta', 'redactions']) {
+        for (const row of state.storage.sql.exec(`SELECT * FROM ${table}`)) rows.push(JSON.stringify(row));
+      }
+      return rows.join('\n');
+    });
+    expect(leaked.length).toBeGreaterThan(100);
+    for (const secret of secrets) expect(leaked).not.toContain(secret);
+  });
+});
+
+describe('runs', () => {
+  it('resumes after a failure exactly where it stopped', async () => {
+    const repo = await createFixtureRepo(manyFiles(9), { INDEX_BATCH_FILES: '2' });
+    await injectBlobFault(repo, 'src/mod05.ts');
+    const started = await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env });
+    expectStatus(started, 202);
+    const stuck = await waitForStatus(repo, (s) => (s.running?.attempts ?? 0) >= 2, 'the run retries the failing batch');
+    expect(stuck.running!.lastError).toMatch(/upstream_error/);
+    expect(stuck.running!.filesDone).toBe(5); // mod00..mod04 committed, the checkpoint sits before mod05
+    await clearFaults();
+    const done = await waitForStatus(repo, (s) => s.running === null && s.lastRun !== null, 'the run completes');
+    expect(done.lastRun).toMatchObject({ outcome: 'succeeded' });
+    expect(done.files).toBe(9);
+    const reads = await blobReads(repo);
+    // Files committed before the failure are never read again; mod05 is retried; a file fetched
+    // alongside it in the same batch may be re-read, but never more often than mod05 itself.
+    for (const [path, count] of Object.entries(reads)) {
+      if (path < 'src/mod05.ts') expect(count, `${path} was read ${count} times`).toBe(1);
+      else if (path === 'src/mod05.ts') expect(count, path).toBeGreaterThanOrEqual(3);
+      else expect(count, path).toBeLessThanOrEqual(reads['src/mod05.ts']!);
+    }
+  });
+
+  it('marks the run failed after the last attempt and keeps what it committed', async () => {
+    const repo = await createFixtureRepo(manyFiles(4), { INDEX_BATCH_FILES: '1', INDEX_MAX_ATTEMPTS: '2' });
+    await injectBlobFault(repo, 'src/mod02.ts', 5);
+    await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env });
+    const status = await waitForStatus(repo, (s) => s.running === null && s.lastRun !== null, 'the run gives up');
+    expect(status.lastRun).toMatchObject({ outcome: 'failed' });
+    expect(status.lastRun!.error).toMatch(/GitHub failed/);
+    expect(status.indexedCommit).toBeNull();
+    expect(status.files).toBe(2);
+  });
+
+  it('never overlaps runs: a second trigger is refused (manual) or queued (webhook)', async () => {
+    const repo = await createFixtureRepo(manyFiles(4), { INDEX_BATCH_FILES: '1' });
+    await injectBlobFault(repo, 'src/mod01.ts');
+    expectStatus(await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env }), 202);
+    await waitForStatus(repo, (s) => (s.running?.attempts ?? 0) >= 1, 'the run is stuck on a failing blob');
+
+    const second = await call('POST', '/ai/github/reindex', { as: 'cron', env: repo.env });
+    expectProblem(second, 409, 'invalid_state');
+    expect(second.body.running.id).toBeTruthy();
+
+    const payload = JSON.stringify({ ref: `refs/heads/${repo.branch}`, repository: { full_name: repo.fullName } });
+    const { signGitHubPayload } = await import('../../src/code-index/source/webhook-signature');
+    const hook = await call('POST', '/ai/github/webhook', {
+      rawBody: payload,
+      env: repo.env,
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': await signGitHubPayload(String(repo.env.GITHUB_WEBHOOK_SECRET), payload) },
+    });
+    expectStatus(hook, 202);
+    expect(hook.body).toMatchObject({ action: 'queued', runId: second.body.running.id });
+
+    await clearFaults();
+    // The first run finishes, then the queued follow-up runs and finds nothing new.
+    const status = await waitForStatus(repo, (s) => s.running === null && s.lastRun?.outcome === 'up_to_date', 'the follow-up run ends');
+    expect(status.files).toBe(4);
+  });
+});
+
+describe('snippets', () => {
+  it('gives GPT callers bounded snippets only, never a whole long chunk', async () => {
+    const body = Array.from({ length: 100 }, (_, i) => `  const step${i} = compute(${i}); // reconcile ledger balances step ${i}`).join('\n');
+    const repo = await createFixtureRepo({ 'src/reconcile.ts': `export function reconcileLedger() {\n${body}\n  return true;\n}\n` });
+    await reindex(repo);
+    const gpt = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'gpt', env: repo.env });
+    expectStatus(gpt, 200);
+    for (const hit of gpt.body.results) {
+      expect(hit.snippet.text.split('\n').length).toBeLessThanOrEqual(12);
+      expect(hit.snippet.text.length).toBeLessThanOrEqual(800);
+      expect(hit.snippet.truncated).toBe(true);
+      expect(hit.snippet.startLine).toBeGreaterThanOrEqual(hit.startLine);
+      expect(hit.snippet.endLine).toBeLessThanOrEqual(hit.endLine);
+    }
+    const cursor = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'cursor', env: repo.env });
+    expect(cursor.body.results[0]!.snippet.text.split('\n').length).toBeGreaterThan(12);
+    expect(cursor.body.results[0]!.snippet.text.length).toBeLessThanOrEqual(4000);
+  });
+});
+
+describe('recall across repositories', () => {
+  it('searches every indexed repository and labels results by repository', async () => {
+    const a = await createFixtureRepo({ 'src/pay.ts': 'export function chargeCard(amount: number) {\n  return gateway.charge(amount);\n}\n' });
+    const b = await createFixtureRepo({ 'lib/mail.py': 'def send_invoice_email(to):\n    """Mail the invoice."""\n    return smtp.send(to)\n' });
+    const shared = { ...a.env, INDEX_REPOS: `${a.fullName},${b.fullName}` };
+    for (const name of [a.fullName, b.fullName]) {
+      expectStatus(await call('POST', '/ai/github/reindex', { as: 'human', env: shared, body: { repo: name } }), 202);
+    }
+    await waitForStatus({ ...a, env: shared }, (s) => s.indexedCommit !== null, 'first repository indexed');
+    let recall = await call('GET', '/ai/github/index', { as: 'human', env: shared });
+    for (let i = 0; i < 200 && recall.body.repos.some((r: { indexedCommit: string | null }) => !r.indexedCommit); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      recall = await call('GET', '/ai/github/index', { as: 'human', env: shared });
+    }
+    const result = await call('GET', '/ai/github/recall?q=send%20invoice%20email&k=5', { as: 'gpt', env: shared });
+    expectStatus(result, 200);
+    expect(result.body.results[0]).toMatchObject({ repo: b.fullName, path: 'lib/mail.py', symbol: 'send_invoice_email' });
+    expect(result.body.repos.map((r: { repo: string }) => r.repo)).toEqual([a.fullName, b.fullName]);
+    const charge = await call('GET', '/ai/github/recall?q=charge%20card', { as: 'cursor', env: shared });
+    expect(charge.body.results[0]).toMatchObject({ repo: a.fullName, path: 'src/pay.ts' });
+  });
+
+  it('refuses a repository that is not configured', async () => {
+    const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });
+    expectProblem(await call('GET', '/ai/search?q=a&repo=someone/else', { as: 'cursor', env: repo.env }), 403, 'repo_not_allowed');
+    expectProblem(await call('GET', '/ai/search?q=a', { as: 'cursor', env: { ...repo.env, INDEX_REPOS: '' } }), 501, 'not_configured');
+  });
+
+  it('reports an index that has never run honestly', async () => {
+    const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });
+    const status = await indexStatus(repo);
+    expect(status).toMatchObject({ indexedCommit: null, files: 0, running: null, lastRun: null });
+    expect(status.freshness).toMatchObject({ stale: true, headCommit: repo.head });
+  });
+});
