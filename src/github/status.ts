@@ -9,7 +9,7 @@ export function githubProbe(services: Services): LayerProbe {
     layer: 'github',
     critical: false,
     async check() {
-      let github;
+      let github: ReturnType<Services['github']>;
       try {
         github = services.github();
       } catch (error) {
@@ -37,7 +37,7 @@ export function githubProbe(services: Services): LayerProbe {
 
 /** The review's GitHub part: the last commits (with checks) and workflow runs. */
 export async function githubReviewSection({ services }: ReviewContext): Promise<SectionContent> {
-  let github;
+  let github: ReturnType<Services['github']>;
   try {
     github = services.github();
   } catch (error) {

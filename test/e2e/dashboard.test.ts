@@ -2,7 +2,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startLocalService, type LocalService } from '../../src/local/service';
 import { freePort } from '../support/ports';
 import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser, callAs, signedInPage as openSignedIn } from './browser';
