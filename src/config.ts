@@ -70,8 +70,8 @@ function describe(issues: z.core.$ZodIssue[]): string {
 }
 
 /**
- * Validate `env` once per request (bindings only exist per request on Workers)
- * and choose the adapters. A missing variable fails loudly with its name.
+ * Validate `env` and choose the adapters. A missing variable fails loudly with its name.
+ * The app caches the result per `env` object (`configFor` in app.ts), so this runs once per isolate.
  */
 export async function loadConfig(env: Env): Promise<Config> {
   const parsed = EnvVarsSchema.safeParse(env);
