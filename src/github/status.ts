@@ -1,10 +1,15 @@
 import { ApiError } from '../errors';
-import type { Services } from '../services';
 import type { LayerProbe } from '../status/probe';
-import type { ReviewContext, SectionContent } from '../review/sections';
+import type { ReviewContext, SectionContent } from '../review/section';
+import type { GitHubService } from './service';
+
+/** What GitHub's status and review parts use: the visibility service (throws 501 when unconfigured). */
+export interface GitHubAccess {
+  github(): GitHubService;
+}
 
 /** GitHub in /ai/status: reachable (a conditional request, so usually free), and the rate limit left. */
-export function githubProbe(services: Services): LayerProbe {
+export function githubProbe(services: GitHubAccess): LayerProbe {
   return {
     layer: 'github',
     critical: false,
@@ -36,7 +41,7 @@ export function githubProbe(services: Services): LayerProbe {
 }
 
 /** The review's GitHub part: the last commits (with checks) and workflow runs. */
-export async function githubReviewSection({ services }: ReviewContext): Promise<SectionContent> {
+export async function githubReviewSection({ services }: ReviewContext<GitHubAccess>): Promise<SectionContent> {
   let github;
   try {
     github = services.github();

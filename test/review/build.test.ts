@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReview } from '../../src/review/build';
 import type { ReviewSection } from '../../src/review/sections';
 import { loadConfig } from '../../src/config';
-import { buildServices } from '../../src/services';
+import { buildServices, type Services } from '../../src/services';
 import { Logger } from '../../src/lib/log';
 
 async function context(vars: Record<string, unknown> = {}) {
@@ -11,7 +11,7 @@ async function context(vars: Record<string, unknown> = {}) {
   return { services: buildServices(config, env as never, new Logger('silent'), 'review-test'), caller: { client: 'human' as const, label: 'human' } };
 }
 
-const section = (name: string, priority: number, size: number, fail = false): ReviewSection => ({
+const section = (name: string, priority: number, size: number, fail = false): ReviewSection<Services> => ({
   name,
   priority,
   build: async () => {
