@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { EventHubObject } from '../objects/event-hub';
+import type { EventRetention } from './wire';
 
-export interface EventRetention {
-  /** Most events kept for replay. */
-  maxCount: number;
-  /** Events older than this are dropped from replay. */
-  maxAgeSeconds: number;
-}
+export type { EventRetention } from './wire';
 
 export type EventHubChoice =
   | { kind: 'durable-object'; namespace: DurableObjectNamespace<EventHubObject> }

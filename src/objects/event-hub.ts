@@ -1,7 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
-import { CLOSE_TOO_FAR_BEHIND, type HubMessage, type PublishedEvent } from '../events/wire';
-import type { EventRetention } from '../events/config';
+import { CLOSE_TOO_FAR_BEHIND, type EventRetention, type HubMessage, type PublishedEvent } from '../events/wire';
 
 /** Who a listener is, as the Worker authenticated it before forwarding the upgrade. */
 export interface ListenerIdentity {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
-import { REVIEW_SECTIONS, type ReviewContext, type ReviewSection } from './sections';
+import type { Services } from '../services';
+import { REVIEW_SECTIONS } from './sections';
+import type { ReviewContext as SectionContext, ReviewSection as Section } from './section';
+
+type ReviewContext = SectionContext<Services>;
+type ReviewSection = Section<Services>;
 
 export interface ReviewConfig {
   /** The whole answer stays under this many bytes of JSON. */

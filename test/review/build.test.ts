@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildReview } from '../../src/review/build';
 import type { ReviewSection } from '../../src/review/sections';
 import { loadConfig } from '../../src/config';
-import { buildServices } from '../../src/services';
+import { buildServices, type Services } from '../../src/services';
 import { Logger } from '../../src/lib/log';
 
 async function context(vars: Record<string, unknown> = {}) {
@@ -11,7 +11,7 @@ async function context(vars: Record<string, unknown> = {}) {
   return { services: buildServices(config, env as never, new Logger('silent'), 'review-test'), caller: { client: 'human' as const, label: 'human' } };
 }
 
-const section = (name: string, priority: number, size: number, fail = false): ReviewSection => ({
+const section = (name: string, priority: number, size: number, fail = false): ReviewSection<Services> => ({
   name,
   priority,
   build: async () => {
@@ -40,7 +40,7 @@ describe('review assembly', () => {
   it('reports a section that does not answer within REVIEW_SECTION_TIMEOUT_MS unavailable, and keeps the rest', async () => {
     const ctx = await context({ REVIEW_SECTION_TIMEOUT_MS: '200' });
     vi.useFakeTimers();
-    const hanging: ReviewSection = { name: 'hanging', priority: 1, build: () => new Promise(() => {}) };
+    const hanging: ReviewSection<Services> = { name: 'hanging', priority: 1, build: () => new Promise(() => {}) };
     const pending = buildReview(ctx, [hanging, section('quick', 2, 10)]);
     // Just short of the deadline nothing is decided; at the deadline the hanging section is given up.
     await vi.advanceTimersByTimeAsync(199);
