@@ -35,13 +35,21 @@ export function appCaller(app: Hono<AppEnv>, c: Context<AppEnv>, key: string): C
   return async (call) => {
     const url = new URL(call.path, origin);
     if (call.query) url.search = call.query.toString();
-    const headers = new Headers({ 'x-api-key': key, accept: 'application/json', 'x-request-id': `${c.var.requestId}.${++calls}` });
+    const headers = new Headers({
+      'x-api-key': key,
+      accept: 'application/json',
+      'x-request-id': `${c.var.requestId}.${++calls}`,
+    });
     let body: string | undefined;
     if (call.body !== undefined) {
       body = JSON.stringify(call.body);
       headers.set('content-type', 'application/json');
     }
-    const response = await app.fetch(new Request(url, { method: call.method.toUpperCase(), headers, body }), c.env, c.executionCtx);
+    const response = await app.fetch(
+      new Request(url, { method: call.method.toUpperCase(), headers, body }),
+      c.env,
+      c.executionCtx,
+    );
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let json: unknown;

@@ -70,9 +70,13 @@ function buildCatalog(app: OpenAPIHono<AppEnv>): ToolCatalog {
   const toolsFor = (client: Client): Tool[] => {
     let tools = lists.get(client);
     if (!tools) {
-      const offered = [...byName.values()].filter((op) => op.clients.includes(client) && (client !== 'gpt' || gpt.has(op.tool.name)));
+      const offered = [...byName.values()].filter(
+        (op) => op.clients.includes(client) && (client !== 'gpt' || gpt.has(op.tool.name)),
+      );
       if (offered.length > MAX_TOOLS_PER_CLIENT) {
-        throw new Error(`The ${client} client would be offered ${offered.length} MCP tools; at most ${MAX_TOOLS_PER_CLIENT} are allowed.`);
+        throw new Error(
+          `The ${client} client would be offered ${offered.length} MCP tools; at most ${MAX_TOOLS_PER_CLIENT} are allowed.`,
+        );
       }
       tools = offered.map((op) => op.tool);
       lists.set(client, tools);

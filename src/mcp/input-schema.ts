@@ -31,7 +31,8 @@ export function toolInput(operation: OperationInput, components: Record<string, 
   const required: string[] = [];
   const input: ToolInput = { schema: { type: 'object', properties }, path: [], query: [], body: null, bodyOpen: false };
   const add = (name: string, schema: JsonSchema, isRequired: boolean, where: string) => {
-    if (name in properties) throw new Error(`${operation.operationId}: argument "${name}" is used by two parts of the request (${where})`);
+    if (name in properties)
+      throw new Error(`${operation.operationId}: argument "${name}" is used by two parts of the request (${where})`);
     properties[name] = schema;
     if (isRequired) required.push(name);
   };
@@ -85,14 +86,20 @@ function inline(schema: JsonSchema, components: Record<string, JsonSchema>, seen
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 const DATA = new Set(['enum', 'const', 'default', 'examples', 'required']);
 
-function inlineMembers(schema: JsonSchema, components: Record<string, JsonSchema>, seen: readonly string[]): JsonSchema {
+function inlineMembers(
+  schema: JsonSchema,
+  components: Record<string, JsonSchema>,
+  seen: readonly string[],
+): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     // OpenAPI's singular `example` is not JSON Schema; `examples` is.
     if (key === 'example') out.examples = [value];
     else if (DATA.has(key)) out[key] = value;
     else if (SCHEMA_MAPS.has(key) && value && typeof value === 'object') {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, member]) => [name, inlineValue(member, components, seen)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, member]) => [name, inlineValue(member, components, seen)]),
+      );
     } else out[key] = inlineValue(value, components, seen);
   }
   return out;

@@ -14,7 +14,8 @@ const RESOURCES: readonly ResourceSource[] = [
     uri: 'hezlep://context/prompt',
     name: 'prompt-digest',
     title: 'Project digest for a model',
-    description: 'A short plain-text digest of the live context, editor sessions, pending intents and recent events. Read it before each command.',
+    description:
+      'A short plain-text digest of the live context, editor sessions, pending intents and recent events. Read it before each command.',
     mimeType: 'text/plain',
     call: { method: 'get', path: '/ai/context', query: new URLSearchParams({ view: 'prompt' }) },
     text: (json) => String((json as { text?: unknown }).text ?? ''),
@@ -23,7 +24,8 @@ const RESOURCES: readonly ResourceSource[] = [
     uri: 'hezlep://context',
     name: 'context',
     title: 'Shared working context',
-    description: 'The live shared context (branch, commit, active user, current task, notes) with author, expiry and version, or live:false.',
+    description:
+      'The live shared context (branch, commit, active user, current task, notes) with author, expiry and version, or live:false.',
     mimeType: 'application/json',
     call: { method: 'get', path: '/ai/context' },
   },
@@ -31,7 +33,8 @@ const RESOURCES: readonly ResourceSource[] = [
     uri: 'hezlep://review',
     name: 'review',
     title: 'Full project review',
-    description: 'The whole project within a fixed size: a summary line per section, then the health of every layer, context, audit and more.',
+    description:
+      'The whole project within a fixed size: a summary line per section, then the health of every layer, context, audit and more.',
     mimeType: 'application/json',
     call: { method: 'get', path: '/ai/review' },
   },
@@ -57,7 +60,11 @@ export async function readResource(uri: string, callApp: CallApp): Promise<TextR
   if (!answer.ok) {
     const problem = answer.problem;
     const code = answer.status >= 500 ? ErrorCode.InternalError : ErrorCode.InvalidRequest;
-    throw new McpError(code, problem ? `${problem.title} (${problem.code}): ${problem.detail}` : `The service answered ${answer.status}.`, problem);
+    throw new McpError(
+      code,
+      problem ? `${problem.title} (${problem.code}): ${problem.detail}` : `The service answered ${answer.status}.`,
+      problem,
+    );
   }
   const text = source.text ? source.text(answer.json) : answer.text;
   return { uri: source.uri, mimeType: source.mimeType, text };

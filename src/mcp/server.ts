@@ -52,17 +52,25 @@ export function mcpServer(scope: McpRequestScope): Server {
     jsonSchemaValidator: NO_ELICITATION,
   });
   // The SDK would send an unexpected error's message to the client: it goes to the log instead.
-  const sealed = <A, R>(handle: (request: A) => R | Promise<R>) => async (request: A): Promise<R> => {
-    try {
-      return await handle(request);
-    } catch (error) {
-      if (error instanceof McpError) throw error;
-      scope.log.error('mcp request failed', describeError(error));
-      throw new McpError(ErrorCode.InternalError, `An unexpected error occurred; request id ${scope.requestId} identifies it in the service log.`);
-    }
-  };
+  const sealed =
+    <A, R>(handle: (request: A) => R | Promise<R>) =>
+    async (request: A): Promise<R> => {
+      try {
+        return await handle(request);
+      } catch (error) {
+        if (error instanceof McpError) throw error;
+        scope.log.error('mcp request failed', describeError(error));
+        throw new McpError(
+          ErrorCode.InternalError,
+          `An unexpected error occurred; request id ${scope.requestId} identifies it in the service log.`,
+        );
+      }
+    };
   server.onerror = (error) => scope.log.info('mcp message refused', { error: error.message.slice(0, 200) });
-  server.setRequestHandler(ListToolsRequestSchema, sealed(() => ({ tools: scope.catalog.toolsFor(scope.caller.client) })));
+  server.setRequestHandler(
+    ListToolsRequestSchema,
+    sealed(() => ({ tools: scope.catalog.toolsFor(scope.caller.client) })),
+  );
   server.setRequestHandler(
     CallToolRequestSchema,
     sealed((request) => {
@@ -71,12 +79,21 @@ export function mcpServer(scope: McpRequestScope): Server {
       return callTool(operation, request.params.arguments ?? {}, scope.callApp, scope.requestId);
     }),
   );
-  server.setRequestHandler(ListResourcesRequestSchema, sealed(() => ({ resources: listResources() })));
+  server.setRequestHandler(
+    ListResourcesRequestSchema,
+    sealed(() => ({ resources: listResources() })),
+  );
   server.setRequestHandler(
     ReadResourceRequestSchema,
     sealed(async (request) => ({ contents: [await readResource(request.params.uri, scope.callApp)] })),
   );
-  server.setRequestHandler(ListPromptsRequestSchema, sealed(() => ({ prompts: listPrompts() })));
-  server.setRequestHandler(GetPromptRequestSchema, sealed((request) => getPrompt(request.params.name, scope.callApp)));
+  server.setRequestHandler(
+    ListPromptsRequestSchema,
+    sealed(() => ({ prompts: listPrompts() })),
+  );
+  server.setRequestHandler(
+    GetPromptRequestSchema,
+    sealed((request) => getPrompt(request.params.name, scope.callApp)),
+  );
   return server;
 }

@@ -21,16 +21,22 @@ export function requestFor(operation: ToolOperation, args: Record<string, unknow
   const known = new Set([...input.path, ...input.query, ...(input.body ?? [])]);
   const unknown = Object.keys(args).filter((name) => !known.has(name));
   if (unknown.length && !input.bodyOpen) {
-    return new ApiError('validation_failed', `Unknown argument(s) ${unknown.join(', ')} for ${operation.tool.name}; see its inputSchema.`, {
-      extra: { issues: unknown.map((name) => ({ path: name, message: 'not an argument of this tool' })) },
-    });
+    return new ApiError(
+      'validation_failed',
+      `Unknown argument(s) ${unknown.join(', ')} for ${operation.tool.name}; see its inputSchema.`,
+      {
+        extra: { issues: unknown.map((name) => ({ path: name, message: 'not an argument of this tool' })) },
+      },
+    );
   }
 
   let path = operation.path;
   for (const name of input.path) {
     const value = args[name];
     if (value === undefined || value === null || value === '') {
-      return new ApiError('validation_failed', `Missing argument ${name}.`, { extra: { issues: [{ path: name, message: 'required' }] } });
+      return new ApiError('validation_failed', `Missing argument ${name}.`, {
+        extra: { issues: [{ path: name, message: 'required' }] },
+      });
     }
     path = path.replace(`{${name}}`, encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value)));
   }
@@ -39,12 +45,16 @@ export function requestFor(operation: ToolOperation, args: Record<string, unknow
   for (const name of input.query) {
     const value = args[name];
     if (value === undefined || value === null) continue;
-    for (const item of Array.isArray(value) ? value : [value]) query.append(name, typeof item === 'string' ? item : JSON.stringify(item));
+    for (const item of Array.isArray(value) ? value : [value])
+      query.append(name, typeof item === 'string' ? item : JSON.stringify(item));
   }
 
   let body: unknown;
   if (input.body?.length === 1 && input.body[0] === 'body' && !input.bodyOpen) body = args.body;
-  else if (input.body) body = Object.fromEntries(Object.entries(args).filter(([name]) => input.body!.includes(name) || unknown.includes(name)));
+  else if (input.body)
+    body = Object.fromEntries(
+      Object.entries(args).filter(([name]) => input.body!.includes(name) || unknown.includes(name)),
+    );
   return { method: operation.method, path, ...(query.size ? { query } : {}), ...(body !== undefined ? { body } : {}) };
 }
 
@@ -52,7 +62,10 @@ export function requestFor(operation: ToolOperation, args: Record<string, unknow
 export function toolResult(answer: AppAnswer): CallToolResult {
   if (answer.problem) return problemResult(answer.problem);
   if (!answer.ok) {
-    return { isError: true, content: [{ type: 'text', text: `The service answered ${answer.status}: ${answer.text.slice(0, 500)}` }] };
+    return {
+      isError: true,
+      content: [{ type: 'text', text: `The service answered ${answer.status}: ${answer.text.slice(0, 500)}` }],
+    };
   }
   if (answer.json !== undefined) {
     const structured = answer.json !== null && typeof answer.json === 'object' && !Array.isArray(answer.json);
@@ -67,7 +80,9 @@ export function toolResult(answer: AppAnswer): CallToolResult {
 function problemResult(problem: Problem): CallToolResult {
   return {
     isError: true,
-    content: [{ type: 'text', text: `${problem.title} (${problem.code}): ${problem.detail}\n${JSON.stringify(problem)}` }],
+    content: [
+      { type: 'text', text: `${problem.title} (${problem.code}): ${problem.detail}\n${JSON.stringify(problem)}` },
+    ],
     structuredContent: problem,
   };
 }

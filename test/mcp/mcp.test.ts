@@ -75,7 +75,13 @@ describe('MCP: tools generated from the route registry', () => {
       await client.close();
       expect(lists[as]!.length, as).toBeLessThanOrEqual(MAX_TOOLS_PER_CLIENT);
       const names = lists[as]!.map((t) => t.name);
-      for (const absent of ['openEventStream', 'createEventTicket', 'receiveGitHubWebhook', 'postMcpMessage', 'getHealthz']) {
+      for (const absent of [
+        'openEventStream',
+        'createEventTicket',
+        'receiveGitHubWebhook',
+        'postMcpMessage',
+        'getHealthz',
+      ]) {
         expect(names, as).not.toContain(absent);
       }
     }
@@ -84,21 +90,37 @@ describe('MCP: tools generated from the route registry', () => {
     expect(names('gpt')).toEqual([...GPT_OPERATIONS].sort());
     // cursor and human see more; each only what its key may call.
     expect(names('cursor').length).toBeGreaterThanOrEqual(15);
-    expect(names('cursor')).toEqual(expect.arrayContaining(['approveIntent', 'syncCursorSession', 'getMetrics', 'getReview']));
+    expect(names('cursor')).toEqual(
+      expect.arrayContaining(['approveIntent', 'syncCursorSession', 'getMetrics', 'getReview']),
+    );
     expect(names('cursor')).not.toContain('runMaintenanceJob');
-    expect(names('human')).toEqual(expect.arrayContaining(['approveIntent', 'runMaintenanceJob', 'listGptQueries', 'startReindex']));
+    expect(names('human')).toEqual(
+      expect.arrayContaining(['approveIntent', 'runMaintenanceJob', 'listGptQueries', 'startReindex']),
+    );
     expect(names('cron')).not.toContain('listGptQueries');
     expect(names('human').length).toBeGreaterThan(names('gpt').length);
 
     const tool = (name: string) => lists.human!.find((t) => t.name === name)!;
     expect(tool('getContext').annotations).toMatchObject({ readOnlyHint: true });
-    expect(tool('replaceContext').annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
-    expect(tool('proposeIntent').annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(tool('replaceContext').annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    });
+    expect(tool('proposeIntent').annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+    });
     expect(tool('approveIntent').annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     for (const t of lists.human!) expect(typeof t.annotations?.readOnlyHint, t.name).toBe('boolean');
 
     // Path, query and body merged into one object schema, $refs inlined.
-    expect(tool('approveIntent').inputSchema).toMatchObject({ type: 'object', required: ['id'], properties: { id: {}, commit: {} } });
+    expect(tool('approveIntent').inputSchema).toMatchObject({
+      type: 'object',
+      required: ['id'],
+      properties: { id: {}, commit: {} },
+    });
     expect(tool('proposeIntent').inputSchema.required).toEqual(expect.arrayContaining(['kind', 'target']));
     expect(tool('listAudit').inputSchema.properties).toHaveProperty('limit');
     expect(JSON.stringify(lists.human)).not.toContain('$ref');
@@ -106,7 +128,11 @@ describe('MCP: tools generated from the route registry', () => {
 
   it('the endpoint itself is in the full OpenAPI document, not in the GPT profile', async () => {
     const full = await call('GET', '/openapi.json');
-    expect(full.body.paths['/mcp']).toMatchObject({ post: { operationId: 'postMcpMessage' }, get: { operationId: 'openMcpStream' }, delete: { operationId: 'endMcpSession' } });
+    expect(full.body.paths['/mcp']).toMatchObject({
+      post: { operationId: 'postMcpMessage' },
+      get: { operationId: 'openMcpStream' },
+      delete: { operationId: 'endMcpSession' },
+    });
     const gpt = await call('GET', '/openapi.json?profile=gpt');
     expect(gpt.body.paths['/mcp']).toBeUndefined();
   });
@@ -115,7 +141,8 @@ describe('MCP: tools generated from the route registry', () => {
     const doc = await call('GET', '/openapi.json');
     const operations = new Map<string, { summary: string; method: string }>();
     for (const item of Object.values<any>(doc.body.paths)) {
-      for (const [method, op] of Object.entries<any>(item)) operations.set(op.operationId, { summary: op.summary, method });
+      for (const [method, op] of Object.entries<any>(item))
+        operations.set(op.operationId, { summary: op.summary, method });
     }
     const client = await mcpClient('human');
     for (const tool of (await client.listTools()).tools) {
@@ -141,9 +168,31 @@ describe('MCP: a new route is a tool with no MCP code', () => {
       request: {
         params: z.object({ shelf: z.string().regex(/^[a-z]+$/) }),
         query: z.object({ dryRun: z.enum(['yes', 'no']).optional() }),
-        body: { required: true, content: { 'application/json': { schema: z.object({ title: z.string().min(1), pages: z.number().int().positive() }).strict() } } },
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({ title: z.string().min(1), pages: z.number().int().positive() }).strict(),
+            },
+          },
+        },
       },
-      responses: { 201: { description: 'Shelved.', content: { 'application/json': { schema: z.object({ shelf: z.string(), title: z.string(), pages: z.number(), dryRun: z.string().nullable() }) } } }, ...errorResponses },
+      responses: {
+        201: {
+          description: 'Shelved.',
+          content: {
+            'application/json': {
+              schema: z.object({
+                shelf: z.string(),
+                title: z.string(),
+                pages: z.number(),
+                dryRun: z.string().nullable(),
+              }),
+            },
+          },
+        },
+        ...errorResponses,
+      },
     });
     const app = createApp();
     app.route(
@@ -159,17 +208,29 @@ describe('MCP: a new route is a tool with no MCP code', () => {
     expect(tool).toMatchObject({
       title: 'Shelve a book',
       annotations: { readOnlyHint: false, destructiveHint: false },
-      inputSchema: { type: 'object', properties: { shelf: { type: 'string' }, dryRun: {}, title: {}, pages: { type: 'integer' } } },
+      inputSchema: {
+        type: 'object',
+        properties: { shelf: { type: 'string' }, dryRun: {}, title: {}, pages: { type: 'integer' } },
+      },
     });
     expect([...(tool!.inputSchema.required ?? [])].sort()).toEqual(['pages', 'shelf', 'title']);
-    const shelved = await cursor.callTool({ name: 'shelveBook', arguments: { shelf: 'fiction', dryRun: 'no', title: 'Dune', pages: 412 } });
+    const shelved = await cursor.callTool({
+      name: 'shelveBook',
+      arguments: { shelf: 'fiction', dryRun: 'no', title: 'Dune', pages: 412 },
+    });
     expect(shelved.structuredContent).toEqual({ shelf: 'fiction', title: 'Dune', pages: 412, dryRun: 'no' });
-    expectToolError(await cursor.callTool({ name: 'shelveBook', arguments: { shelf: 'Fiction!', title: 'Dune', pages: 0 } }), 'validation_failed');
+    expectToolError(
+      await cursor.callTool({ name: 'shelveBook', arguments: { shelf: 'Fiction!', title: 'Dune', pages: 0 } }),
+      'validation_failed',
+    );
     await cursor.close();
 
     const gpt = await mcpClient('gpt', { app });
     expect((await gpt.listTools()).tools.map((t) => t.name)).not.toContain('shelveBook');
-    expectToolError(await gpt.callTool({ name: 'shelveBook', arguments: { shelf: 'fiction', title: 'Dune', pages: 1 } }), 'client_not_allowed');
+    expectToolError(
+      await gpt.callTool({ name: 'shelveBook', arguments: { shelf: 'fiction', title: 'Dune', pages: 1 } }),
+      'client_not_allowed',
+    );
     await gpt.close();
   });
 });
@@ -181,7 +242,9 @@ describe('MCP: calling tools through the API', () => {
     const empty = structured(await client.callTool({ name: 'getContext', arguments: {} }));
     expect(empty.live).toBe(false);
 
-    const written = structured(await client.callTool({ name: 'replaceContext', arguments: { branch: 'feature/mcp', currentTask: 'wire MCP' } }));
+    const written = structured(
+      await client.callTool({ name: 'replaceContext', arguments: { branch: 'feature/mcp', currentTask: 'wire MCP' } }),
+    );
     expect(written).toMatchObject({ live: true, context: { branch: 'feature/mcp' } });
 
     const read = (await client.callTool({ name: 'getContext', arguments: {} })) as CallToolResult;
@@ -195,21 +258,30 @@ describe('MCP: calling tools through the API', () => {
 
     // The write is audited as the cursor key's identity, like a REST write.
     const audit = await call('GET', '/ai/audit?limit=10', { as: 'human', env: project });
-    expect(audit.body.entries.some((e: any) => e.actor.client === 'cursor' && e.action.startsWith('context.'))).toBe(true);
+    expect(audit.body.entries.some((e: any) => e.actor.client === 'cursor' && e.action.startsWith('context.'))).toBe(
+      true,
+    );
   });
 
   it('a proposal through MCP is audited; the gpt key cannot approve it (policy refusal as isError)', async () => {
     const s = scenario();
     await s.createBranch('staging');
     const cursor = await mcpClient('cursor', { env: s.env });
-    const proposed = structured(await cursor.callTool({ name: 'proposeIntent', arguments: { kind: 'deploy', target: 'staging', reason: 'via MCP' } }));
+    const proposed = structured(
+      await cursor.callTool({
+        name: 'proposeIntent',
+        arguments: { kind: 'deploy', target: 'staging', reason: 'via MCP' },
+      }),
+    );
     expect(proposed).toMatchObject({ created: true, intent: { state: 'proposed', proposedBy: { client: 'cursor' } } });
     const id = proposed.intent.id as string;
     await cursor.close();
 
     const audit = await s.call('GET', `/ai/audit?target=${encodeURIComponent(`intent:${id}`)}`, 'human');
     expectStatus(audit, 200);
-    expect(audit.body.entries).toEqual([expect.objectContaining({ action: 'intent.propose', actor: expect.objectContaining({ client: 'cursor' }) })]);
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({ action: 'intent.propose', actor: expect.objectContaining({ client: 'cursor' }) }),
+    ]);
 
     const gpt = await mcpClient('gpt', { env: s.env });
     expectToolError(await gpt.callTool({ name: 'approveIntent', arguments: { id } }), 'policy_denied');
@@ -220,7 +292,10 @@ describe('MCP: calling tools through the API', () => {
 
   it('a client the route does not allow gets the same refusal as over REST', async () => {
     const client = await mcpClient('cursor');
-    expectToolError(await client.callTool({ name: 'runMaintenanceJob', arguments: { job: 'audit-rotation' } }), 'client_not_allowed');
+    expectToolError(
+      await client.callTool({ name: 'runMaintenanceJob', arguments: { job: 'audit-rotation' } }),
+      'client_not_allowed',
+    );
     await client.close();
   });
 
@@ -230,37 +305,65 @@ describe('MCP: calling tools through the API', () => {
     expectToolError(await client.callTool({ name: 'getIntent', arguments: { id: 'not-a-uuid' } }), 'validation_failed');
     expectToolError(await client.callTool({ name: 'getIntent', arguments: {} }), 'validation_failed');
     expectToolError(await client.callTool({ name: 'getStatus', arguments: { nonsense: true } }), 'validation_failed');
-    expectToolError(await client.callTool({ name: 'proposeIntent', arguments: { kind: 'deploy' } }), 'validation_failed');
+    expectToolError(
+      await client.callTool({ name: 'proposeIntent', arguments: { kind: 'deploy' } }),
+      'validation_failed',
+    );
     // An argument of 1 MB goes through and is refused by the operation's own body limit.
-    expectToolError(await client.callTool({ name: 'updateContext', arguments: { notes: 'x'.repeat(1024 * 1024) } }), 'payload_too_large');
+    expectToolError(
+      await client.callTool({ name: 'updateContext', arguments: { notes: 'x'.repeat(1024 * 1024) } }),
+      'payload_too_large',
+    );
     await expect(client.callTool({ name: 'noSuchTool', arguments: {} })).rejects.toThrow(/Unknown tool/);
     await client.close();
   });
 
-  it('the gpt client\'s tool calls land in the GPT query log, as its REST calls do', async () => {
+  it("the gpt client's tool calls land in the GPT query log, as its REST calls do", async () => {
     const project = freshProject();
     const client = await mcpClient('gpt', { env: project });
     structured(await client.callTool({ name: 'listAudit', arguments: { limit: 3 } }));
     await client.close();
     const queries = await call('GET', '/ai/queries', { as: 'human', env: project });
     expectStatus(queries, 200);
-    expect(queries.body.queries).toEqual([expect.objectContaining({ method: 'GET', path: '/ai/audit', status: 200, params: { limit: '3' } })]);
+    expect(queries.body.queries).toEqual([
+      expect.objectContaining({ method: 'GET', path: '/ai/audit', status: 200, params: { limit: '3' } }),
+    ]);
   });
 });
 
 describe('MCP: resources and prompts', () => {
   it('lists and reads the context, the prompt digest, the review and the Cursor sessions', async () => {
     const project = freshProject();
-    expectStatus(await call('PUT', '/ai/context', { as: 'human', env: project, body: { branch: 'release/7', currentTask: 'cut 7.0' } }), 200);
+    expectStatus(
+      await call('PUT', '/ai/context', {
+        as: 'human',
+        env: project,
+        body: { branch: 'release/7', currentTask: 'cut 7.0' },
+      }),
+      200,
+    );
     const client = await mcpClient('gpt', { env: project });
     const uris = (await client.listResources()).resources.map((r) => r.uri);
-    expect(uris).toEqual(expect.arrayContaining(['hezlep://context', 'hezlep://context/prompt', 'hezlep://review', 'hezlep://cursor/sessions']));
+    expect(uris).toEqual(
+      expect.arrayContaining([
+        'hezlep://context',
+        'hezlep://context/prompt',
+        'hezlep://review',
+        'hezlep://cursor/sessions',
+      ]),
+    );
 
-    const [context] = (await client.readResource({ uri: 'hezlep://context' })).contents as { text: string; mimeType: string }[];
+    const [context] = (await client.readResource({ uri: 'hezlep://context' })).contents as {
+      text: string;
+      mimeType: string;
+    }[];
     expect(context!.mimeType).toBe('application/json');
     expect(JSON.parse(context!.text)).toMatchObject({ live: true, context: { branch: 'release/7' } });
 
-    const [digest] = (await client.readResource({ uri: 'hezlep://context/prompt' })).contents as { text: string; mimeType: string }[];
+    const [digest] = (await client.readResource({ uri: 'hezlep://context/prompt' })).contents as {
+      text: string;
+      mimeType: string;
+    }[];
     expect(digest!.mimeType).toBe('text/plain');
     expect(digest!.text).toContain('release/7');
 
@@ -274,7 +377,10 @@ describe('MCP: resources and prompts', () => {
   it('offers "review the project" and "sync with my Cursor session", each reading its resources', async () => {
     const project = freshProject();
     const client = await mcpClient('cursor', { env: project });
-    expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual(['review-project', 'sync-cursor-session']);
+    expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual([
+      'review-project',
+      'sync-cursor-session',
+    ]);
 
     const review = await client.getPrompt({ name: 'review-project' });
     expect(review.messages[0]).toMatchObject({ role: 'user', content: { type: 'text' } });
@@ -282,14 +388,21 @@ describe('MCP: resources and prompts', () => {
     expect(attached).toEqual(['hezlep://review', 'hezlep://context/prompt']);
 
     const sync = await client.getPrompt({ name: 'sync-cursor-session' });
-    expect(sync.messages.slice(1).map((m) => (m.content as { resource: { uri: string } }).resource.uri)).toContain('hezlep://cursor/sessions');
+    expect(sync.messages.slice(1).map((m) => (m.content as { resource: { uri: string } }).resource.uri)).toContain(
+      'hezlep://cursor/sessions',
+    );
     await expect(client.getPrompt({ name: 'nope' })).rejects.toThrow(/Unknown prompt/);
     await client.close();
   });
 });
 
 describe('MCP: bad input gets a JSON-RPC error, never a 500', () => {
-  const rpc = (id: number, method: string, params: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method, params });
+  const rpc = (id: number, method: string, params: Record<string, unknown> = {}) => ({
+    jsonrpc: '2.0',
+    id,
+    method,
+    params,
+  });
 
   it('malformed JSON and a message that is not JSON-RPC', async () => {
     const broken = await postMcp('{"jsonrpc": "2.0", "id": 1, "method": ', 'cursor');
@@ -319,7 +432,9 @@ describe('MCP: bad input gets a JSON-RPC error, never a 500', () => {
   });
 
   it('a request body over the endpoint limit is a 413 JSON-RPC error', async () => {
-    const huge = JSON.stringify(rpc(1, 'tools/call', { name: 'updateContext', arguments: { notes: 'x'.repeat(3 * 1024 * 1024) } }));
+    const huge = JSON.stringify(
+      rpc(1, 'tools/call', { name: 'updateContext', arguments: { notes: 'x'.repeat(3 * 1024 * 1024) } }),
+    );
     const result = await postMcp(huge, 'cursor');
     expect(result.status, result.text.slice(0, 500)).toBe(413);
     expect(result.json).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });

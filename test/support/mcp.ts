@@ -37,15 +37,26 @@ function keyOf(as: TestIdentity | { key: string }): string {
 export async function mcpClient(as: TestIdentity | { key: string }, options: McpTestOptions = {}): Promise<Client> {
   const key = keyOf(as);
   const headers: Record<string, string> = options.bearer ? { authorization: `Bearer ${key}` } : { 'x-api-key': key };
-  const transport = new StreamableHTTPClientTransport(new URL(MCP_URL), { requestInit: { headers }, fetch: appFetch(options) });
+  const transport = new StreamableHTTPClientTransport(new URL(MCP_URL), {
+    requestInit: { headers },
+    fetch: appFetch(options),
+  });
   const client = new Client({ name: 'hezlep-test', version: '1.0.0' });
   await client.connect(transport);
   return client;
 }
 
 /** A raw JSON-RPC POST, for input no SDK client would send. */
-export async function postMcp(body: string, as: TestIdentity | { key: string } | null, options: McpTestOptions & { headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers };
+export async function postMcp(
+  body: string,
+  as: TestIdentity | { key: string } | null,
+  options: McpTestOptions & { headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...options.headers,
+  };
   if (as !== null) headers['x-api-key'] = keyOf(as);
   const response = await appFetch(options)(MCP_URL, { method: 'POST', headers, body });
   const text = await response.text();

@@ -21,7 +21,10 @@ export const postMessageRoute = createRoute({
   middleware: [authenticateMcp],
   request: { body: jsonRpcBody },
   responses: {
-    200: { description: 'The JSON-RPC response (or batch of responses).', content: { 'application/json': { schema: { type: 'object' } } } },
+    200: {
+      description: 'The JSON-RPC response (or batch of responses).',
+      content: { 'application/json': { schema: { type: 'object' } } },
+    },
     202: { description: 'Only notifications or responses were sent: accepted, nothing to answer.' },
     ...mcpResponses,
   },

@@ -27,7 +27,11 @@ const JsonRpcErrorSchema = z
 
 export const jsonRpcBody: RequestBody = {
   required: true,
-  content: { 'application/json': { schema: { oneOf: [JsonRpcMessage, { type: 'array', items: JsonRpcMessage, maxItems: 100 }] } } },
+  content: {
+    'application/json': {
+      schema: { oneOf: [JsonRpcMessage, { type: 'array', items: JsonRpcMessage, maxItems: 100 }] },
+    },
+  },
 };
 
 function jsonRpcError(description: string) {
@@ -37,7 +41,9 @@ function jsonRpcError(description: string) {
 /** The shared problem responses, except where the MCP transport answers with a JSON-RPC error instead. */
 export const mcpResponses = {
   ...errorResponses,
-  400: jsonRpcError('Not JSON, not JSON-RPC, a batch over 100 messages, or a second initialize (JSON-RPC -32700 or -32600).'),
+  400: jsonRpcError(
+    'Not JSON, not JSON-RPC, a batch over 100 messages, or a second initialize (JSON-RPC -32700 or -32600).',
+  ),
   406: jsonRpcError('The Accept header must list both application/json and text/event-stream.'),
   413: jsonRpcError('The request is larger than the MCP endpoint accepts.'),
   415: jsonRpcError('Send the messages as application/json.'),

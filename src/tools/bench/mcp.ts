@@ -41,33 +41,55 @@ export async function run(): Promise<void> {
     try {
       const key = keyFor(service.keys, 'cursor');
       const headers = { 'x-api-key': key, 'content-type': 'application/json' };
-      const mcpHeaders = { ...headers, accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
-      await fetch(`${service.url}/ai/context`, { method: 'PUT', headers, body: JSON.stringify({ branch: 'feature/bench', currentTask: 'bench MCP' }) });
+      const mcpHeaders = {
+        ...headers,
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+      };
+      await fetch(`${service.url}/ai/context`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ branch: 'feature/bench', currentTask: 'bench MCP' }),
+      });
       const client = new Client({ name: 'hezlep-bench', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${service.url}/mcp`), { requestInit: { headers: { 'x-api-key': key } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${service.url}/mcp`), {
+          requestInit: { headers: { 'x-api-key': key } },
+        }),
+      );
 
       const cases: { tool: string; rest: string; args: Record<string, unknown> }[] = [
         { tool: 'getContext', rest: '/ai/context', args: {} },
         { tool: 'listAudit', rest: '/ai/audit?limit=20', args: { limit: 20 } },
       ];
-      console.log(`One call at a time, ${ROUNDS} interleaved rounds after ${WARM_UP} warm-up rounds (median / p90 ms):`);
+      console.log(
+        `One call at a time, ${ROUNDS} interleaved rounds after ${WARM_UP} warm-up rounds (median / p90 ms):`,
+      );
       console.log('| read | REST | MCP (JSON-RPC POST) | MCP (SDK client) | MCP POST / REST |');
       console.log('|---|---:|---:|---:|---:|');
       for (const { tool, rest, args } of cases) {
-        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: args } });
+        const body = JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: tool, arguments: args },
+        });
         const restCall = async () => {
           const response = await fetch(`${service.url}${rest}`, { headers });
-          if (response.status !== 200) throw new Error(`${rest} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+          if (response.status !== 200)
+            throw new Error(`${rest} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
           await response.text();
         };
         const mcpCall = async () => {
           const response = await fetch(`${service.url}/mcp`, { method: 'POST', headers: mcpHeaders, body });
           const answer = (await response.json()) as { result?: { isError?: boolean } };
-          if (response.status !== 200 || !answer.result || answer.result.isError) throw new Error(`${tool} via MCP: ${JSON.stringify(answer).slice(0, 200)}`);
+          if (response.status !== 200 || !answer.result || answer.result.isError)
+            throw new Error(`${tool} via MCP: ${JSON.stringify(answer).slice(0, 200)}`);
         };
         const sdkCall = async () => {
           const result = await client.callTool({ name: tool, arguments: args });
-          if (result.isError) throw new Error(`${tool} via the SDK client: ${JSON.stringify(result.content).slice(0, 200)}`);
+          if (result.isError)
+            throw new Error(`${tool} via the SDK client: ${JSON.stringify(result.content).slice(0, 200)}`);
         };
         for (let i = 0; i < WARM_UP; i++) {
           await restCall();
@@ -82,9 +104,19 @@ export async function run(): Promise<void> {
         }
         const cell = (values: number[]) => `${median(values).toFixed(1)} / ${p90(values).toFixed(1)}`;
         const ratio = median(times.mcp) / median(times.rest);
-        console.log(`| ${tool} (${rest}) | ${cell(times.rest)} | ${cell(times.mcp)} | ${cell(times.sdk)} | ${ratio.toFixed(2)}× |`);
+        console.log(
+          `| ${tool} (${rest}) | ${cell(times.rest)} | ${cell(times.mcp)} | ${cell(times.sdk)} | ${ratio.toFixed(2)}× |`,
+        );
         rows.push(await runLoad({ name: `REST GET ${rest}`, url: `${service.url}${rest}`, headers }));
-        rows.push(await runLoad({ name: `MCP tools/call ${tool}`, url: `${service.url}/mcp`, method: 'POST', headers: mcpHeaders, body }));
+        rows.push(
+          await runLoad({
+            name: `MCP tools/call ${tool}`,
+            url: `${service.url}/mcp`,
+            method: 'POST',
+            headers: mcpHeaders,
+            body,
+          }),
+        );
       }
       await client.close();
     } finally {
