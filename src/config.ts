@@ -5,6 +5,7 @@ import type { ContextStoreObject } from './objects/context-store';
 import type { EventHubObject } from './objects/event-hub';
 import type { MetricsObject } from './objects/metrics';
 import type { RepoIndexObject } from './code-index/repo-index-object';
+import type { LedgerObject } from './objects/ledger';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {
@@ -21,6 +22,8 @@ export interface Env {
   GITHUB_REPOS?: string;
   GITHUB_API_URL?: string;
   METRICS?: DurableObjectNamespace<MetricsObject>;
+  /** One per project: the audit chain's writer, holding a warm Postgres connection. */
+  LEDGER: DurableObjectNamespace<LedgerObject>;
   [name: string]: unknown;
 }
 
