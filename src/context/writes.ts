@@ -53,14 +53,27 @@ export interface ContextWritesDeps {
   now?: () => Date;
 }
 
-/** One project's context as this object last left it (pending writes included), and the queue of store writes. */
+/** A store write waiting for its turn; only the newest of those waiting is sent (last write wins). */
+interface StoreRequest {
+  generation: number;
+  write(expectedLive: number): Promise<WriteOutcome>;
+  /** What is live in the store once it is written (nothing, for a clear). */
+  liveAfter(): { version: number; until: number } | undefined;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** One project's context as this object last left it (pending writes included), and its store writes. */
 class Lane {
   state?: ContextRead;
   loading?: Promise<unknown>;
   /** Bumped by any failure: writes built on the state before it must not land. */
   generation = 0;
-  /** Store writes, in the order their versions were assigned. */
-  tail: Promise<unknown> = Promise.resolve();
+  /** The version live in the store as far as this object knows, and until when. */
+  live?: { version: number; until: number };
+  pending: StoreRequest[] = [];
+  flushing: Promise<void> = Promise.resolve();
+  busy = false;
 
   invalidator(generation: number): () => void {
     return () => {
@@ -69,13 +82,18 @@ class Lane {
       this.state = undefined;
     };
   }
+
+  expectedLive(): number {
+    return this.live && Date.now() < this.live.until ? this.live.version : 0;
+  }
 }
 
 /**
  * Context writes, run inside the project's ledger object, which is their only writer. Each write is
  * decided against the state the previous write left (read from the store once, then kept), its audit
  * entry joins the next group commit, and the store is written after that entry is committed, in
- * version order. A failure of either step fails that write and every write built on it, and is
+ * version order; writes that queue up behind a store write are sent as one (the newest: each later
+ * version was built on the earlier ones). A failure of either step fails that write and every write built on it, and is
  * reported to its caller; an audited write the store then refused gets a `context.write.failed` entry.
  */
 export class ContextWrites implements ContextWriter {
@@ -116,7 +134,10 @@ export class ContextWrites implements ContextWriter {
     };
     lane.state = { current: next, lastVersion: next.version };
     const ttlMs = request.ttlSeconds * 1000;
-    const audit = await this.commit(lane, request, entry, next.version, () => this.deps.store.write(project, next, current?.version ?? 0, ttlMs));
+    const audit = await this.commit(lane, request, entry, next.version, {
+      write: (expectedLive) => this.deps.store.write(project, next, expectedLive, ttlMs),
+      liveAfter: () => ({ version: next.version, until: Date.now() + ttlMs }),
+    });
     return { context: next, changed, overwrote, audit };
   }
 
@@ -135,31 +156,63 @@ export class ContextWrites implements ContextWriter {
       detail: { version: current.version, previousAuthor: current.updatedBy },
     };
     lane.state = { current: null, lastVersion: state.lastVersion };
-    const audit = await this.commit(lane, request, entry, current.version, () => this.deps.store.clear(project, current.version));
+    const audit = await this.commit(lane, request, entry, current.version, {
+      write: (expectedLive) => this.deps.store.clear(project, expectedLive),
+      liveAfter: () => undefined,
+    });
     return { cleared: true, version: current.version, audit };
   }
 
   /** Audit entry first (group-committed), then the store, after every earlier write of this project. */
-  private async commit(lane: Lane, request: { caller: Caller; requestId: string; project: string }, entry: AuditInput, version: number, storeWrite: () => Promise<WriteOutcome>): Promise<AuditEntry> {
+  private async commit(
+    lane: Lane,
+    request: { caller: Caller; requestId: string; project: string },
+    entry: AuditInput,
+    version: number,
+    store: Pick<StoreRequest, 'write' | 'liveAfter'>,
+  ): Promise<AuditEntry> {
     const generation = lane.generation;
     const invalidate = lane.invalidator(generation);
     const actor = { caller: request.caller, requestId: request.requestId };
     const label = request.caller.label;
     const audited = this.deps.append(actor, entry, { stillValid: () => lane.generation === generation, failed: invalidate });
-    const stored = lane.tail.then(async () => {
-      await audited;
-      if (lane.generation !== generation) throw new ApiError('version_conflict', 'An earlier context write failed before this one reached the store; read the context again and retry.');
-      checkOutcome(await this.storeCall(storeWrite));
-    });
-    lane.tail = stored.catch(() => undefined);
     try {
-      await stored;
-      return await audited;
+      const committed = await audited;
+      await new Promise<void>((resolve, reject) => {
+        lane.pending.push({ ...store, generation, resolve, reject });
+        if (!lane.busy) lane.flushing = this.flush(lane);
+      });
+      return committed;
     } catch (error) {
       invalidate();
       const committed = await audited.catch(() => undefined);
       if (committed) await this.recordFailure(actor, label, request.project, committed, version, error);
       throw error;
+    }
+  }
+
+  /** Send queued store writes, newest first and alone; the older ones it carries succeed or fail with it. */
+  private async flush(lane: Lane): Promise<void> {
+    lane.busy = true;
+    try {
+      while (lane.pending.length) {
+        const waiting = lane.pending.splice(0);
+        const current = waiting.filter((r) => r.generation === lane.generation);
+        for (const r of waiting) {
+          if (r.generation !== lane.generation) r.reject(new ApiError('version_conflict', 'An earlier context write failed before this one reached the store; read the context again and retry.'));
+        }
+        const newest = current.at(-1);
+        if (!newest) continue;
+        try {
+          checkOutcome(await this.storeCall(() => newest.write(lane.expectedLive())));
+          lane.live = newest.liveAfter();
+          for (const r of current) r.resolve();
+        } catch (error) {
+          for (const r of current) r.reject(error);
+        }
+      }
+    } finally {
+      lane.busy = false;
     }
   }
 
@@ -183,16 +236,18 @@ export class ContextWrites implements ContextWriter {
   }
 
   /**
-   * Read the state the next write builds on, once the queued store writes are done. Callers check
+   * Read the state the next write builds on, once the store writes in flight are done. Callers check
    * `lane.state` again after awaiting this, in the same synchronous step as they use it.
    */
   private async load(lane: Lane, project: string): Promise<void> {
     if (!lane.loading) {
       const generation = lane.generation;
-      lane.loading = lane.tail
+      lane.loading = lane.flushing
         .then(() => this.storeCall(() => this.deps.store.read(project)))
         .then((read) => {
-          if (lane.generation === generation && !lane.state) lane.state = read;
+          if (lane.generation !== generation || lane.state) return;
+          lane.state = read;
+          lane.live = read.current ? { version: read.current.version, until: Date.parse(read.current.expiresAt) } : undefined;
         })
         .finally(() => {
           lane.loading = undefined;

@@ -198,6 +198,7 @@ function isEntryError(error: unknown): boolean {
 
 function invalidEntry(error: unknown): ApiError {
   return new ApiError('validation_failed', 'The audit ledger refused this entry (a character or value Postgres cannot store); nothing was recorded for it.', {
-    internal: error,
+    // The state only: the failed query's text would repeat the entry into the log.
+    internal: { sqlState: sqlState(error) ?? 'unhashable' },
   });
 }

@@ -4,12 +4,15 @@ import { startLocalLedger } from '../../local/ledger';
 import { Ledger } from '../../db/client';
 import { AuditLog } from '../../audit/log';
 import { Logger } from '../../lib/log';
+import { ChainWriter } from '../../ledger/writer';
 import { writeReadReport } from './load';
 
 /**
- * An audit append through the Neon driver and the bridge, as a Worker request does it (a new
- * connection, the chain's advisory lock, one transaction per entry), next to a read of the
- * latest 50 entries on a new connection; then throughput at 1, 8 and 32 concurrent writers.
+ * An audit append through the Neon driver and the bridge, two ways: as a Worker request without the
+ * ledger object does it (a new connection, the chain's advisory lock, one transaction per entry)
+ * and as the ledger object does it (the ChainWriter on a warm pool, group commit). Each next to a
+ * read of the latest 50 entries on the same kind of connection; then throughput at 1, 8 and 32
+ * concurrent writers.
  */
 export async function run(): Promise<void> {
   neonConfig.webSocketConstructor = ws;
@@ -31,8 +34,19 @@ export async function run(): Promise<void> {
       write: () => perRequest((log) => log.record(input)),
       read: () => perRequest((log) => log.list({ limit: 50 })),
     });
+    const warm = new Ledger({ ...settings, keepAlive: true }, silent);
+    const writer = new ChainWriter(warm, silent);
+    const log = new AuditLog(warm, actor);
+    await writer.append(actor, input);
+    const grouped = await writeReadReport(`audit append through the ledger object's writer: warm pool, group commit (${local.postgres.kind})`, {
+      write: () => writer.append(actor, input),
+      read: () => log.list({ limit: 50 }),
+    });
+    const { batches, entries, largestBatch } = writer.stats;
+    console.log(`writer: ${entries} entries in ${batches} transactions (largest ${largestBatch})`);
+    await warm.close();
     const verify = await perRequest((log) => log.verify());
-    console.log(`chain intact after: ${verify.intact} (${verify.checked} entries, ${acknowledged} acknowledged appends)`);
+    console.log(`chain intact after: ${verify.intact} (${verify.checked} entries, ${acknowledged + grouped + 1} acknowledged appends)`);
   } finally {
     await local.stop();
   }
