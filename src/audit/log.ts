@@ -207,6 +207,11 @@ export class AuditScope {
     this.appended.push(entry);
     return entry;
   }
+
+  /** What this scope appended so far. */
+  get entries(): readonly AuditEntry[] {
+    return this.appended;
+  }
 }
 
 async function appendLocked(tx: Executor, actor: AuditActor, input: AuditInput): Promise<AuditEntry> {

@@ -3,6 +3,8 @@ import type { Config } from '../config';
 import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
 import type { ContextClearRequest, ContextClearResult, ContextWriteRequest, ContextWriteResult, ContextWriter } from '../context/writes';
 import type { LedgerObject } from '../objects/ledger';
+import type { IntentOperationContext, IntentOperationOutcome, IntentTransactions } from '../intents/ledger-port';
+import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
 import { unwrap, type Outcome } from './outcome';
 import type { LedgerTarget } from './project';
 
@@ -11,7 +13,7 @@ import type { LedgerTarget } from './project';
  * so one object owns one chain's connection. A call the object never answered (it restarted, the
  * runtime dropped it) is reported as `ledger_unavailable`: its write may or may not be in the chain.
  */
-export class LedgerClient implements ContextWriter {
+export class LedgerClient implements ContextWriter, IntentTransactions {
   #stub?: Promise<DurableObjectStub<LedgerObject>>;
   private readonly target: LedgerTarget;
 
@@ -38,6 +40,12 @@ export class LedgerClient implements ContextWriter {
 
   async clear(request: ContextClearRequest): Promise<ContextClearResult> {
     return unwrap(await this.call((stub) => stub.clearContext(this.target, request) as Promise<Outcome<ContextClearResult>>));
+  }
+
+  /** An intent change, run in the object in one transaction with its audit entry. */
+  async run<N extends IntentOperation>(name: N, context: IntentOperationContext, args: IntentOperationArgs<N>): Promise<IntentOperationOutcome<N>> {
+    const outcome = await this.call((stub) => stub.intentOperation(this.target, name, context, args as never) as Promise<Outcome<IntentOperationOutcome<N>>>);
+    return unwrap(outcome);
   }
 
   private async call<T>(work: (stub: DurableObjectStub<LedgerObject>) => Promise<T>): Promise<T> {

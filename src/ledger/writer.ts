@@ -5,7 +5,7 @@ import { asLedgerError, sqlState, type Ledger } from '../db/client';
 import { ApiError } from '../errors';
 import type { Logger } from '../lib/log';
 import { canonicalJson } from '../audit/chain';
-import { linkEntry, toEntry, type AuditActor, type AuditEntry, type AuditInput } from '../audit/log';
+import { AuditLog, linkEntry, toEntry, type AuditActor, type AuditEntry, type AuditInput, type AuditScope } from '../audit/log';
 
 /** The same key the per-request path takes: a second writer (another instance, an old deploy) queues behind it. */
 export const CHAIN_LOCK_KEY = 0x68657a6c; // "hezl"
@@ -33,6 +33,11 @@ interface Pending extends AppendHooks {
   reject(error: unknown): void;
 }
 
+/** A change that lives in Postgres: its own transaction, its audit entries beside it. */
+interface Exclusive {
+  run(): Promise<void>;
+}
+
 type Row = Awaited<ReturnType<typeof linkEntry>>;
 
 export interface WriterStats {
@@ -50,7 +55,7 @@ export interface WriterStats {
  * second writer can delay this one but never fork the chain.
  */
 export class ChainWriter {
-  #queue: Pending[] = [];
+  #queue: (Pending | Exclusive)[] = [];
   #draining = false;
   /** The head after this writer's last commit; unknown after any failure. */
   #head: ChainHead | undefined;
@@ -78,10 +83,43 @@ export class ChainWriter {
     });
   }
 
+  /**
+   * Run `work` in one transaction holding the chain lock, in turn with the batches: whatever it appends
+   * commits with its change or not at all. Only code inside the object passes `work`; callers outside
+   * name an operation (see intents/transitions.ts).
+   */
+  transact<T>(actor: AuditActor, work: (scope: AuditScope) => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const run = async () => {
+        const appended: AuditEntry[] = [];
+        try {
+          resolve(await new AuditLog(this.ledger, actor).transact((scope) => work(scope).finally(() => appended.push(...scope.entries))));
+          const last = appended.at(-1);
+          if (last) this.#head = { seq: last.seq, hash: last.hash };
+        } catch (error) {
+          this.#head = undefined;
+          reject(error);
+        }
+      };
+      this.#queue.push({ run });
+      if (!this.#draining) void this.drain();
+    });
+  }
+
   private async drain(): Promise<void> {
     this.#draining = true;
     try {
-      while (this.#queue.length) await this.commit(this.#queue.splice(0, MAX_BATCH));
+      while (this.#queue.length) {
+        const first = this.#queue[0]!;
+        if ('run' in first) {
+          this.#queue.shift();
+          await first.run();
+          continue;
+        }
+        let count = 1;
+        while (count < this.#queue.length && count < MAX_BATCH && !('run' in this.#queue[count]!)) count++;
+        await this.commit(this.#queue.splice(0, count) as Pending[]);
+      }
     } finally {
       this.#draining = false;
     }

@@ -6,6 +6,8 @@ import { Logger, type LogLevel } from '../lib/log';
 import { outcomeOf, type Outcome } from '../ledger/outcome';
 import { ProjectLedger, type LedgerTarget } from '../ledger/project';
 import type { ChainHead, WriterStats } from '../ledger/writer';
+import { executeIntentOperation, type IntentOperationContext, type IntentOperationOutcome } from '../intents/ledger-port';
+import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
 
 /**
  * The ledger of one project (and database): the only writer of its audit chain, holding a warm
@@ -32,6 +34,17 @@ export class LedgerObject extends DurableObject<Env> {
 
   clearContext(target: LedgerTarget, request: ContextClearRequest): Promise<Outcome<ContextClearResult>> {
     return outcomeOf(this.#log, () => this.project(target).context(target.context).clear(request));
+  }
+
+  /** One intent change (propose, approve, close, start, expire, refuse, progress, finish) and its audit entries, in one transaction. */
+  intentOperation<N extends IntentOperation>(
+    target: LedgerTarget,
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<Outcome<IntentOperationOutcome<N>>> {
+    const writer = this.project(target).writer;
+    return outcomeOf(this.#log, () => executeIntentOperation((actor, work) => writer.transact(actor, work), name, context, args));
   }
 
   /** What the writer has done since this instance started, and the head it believes in. */
