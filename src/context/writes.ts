@@ -4,7 +4,14 @@ import type { AuditEntry, AuditInput, AuditActor } from '../audit/log';
 import type { AppendHooks } from '../ledger/writer';
 import type { Logger } from '../lib/log';
 import type { ContextRead, ContextStore, WriteOutcome } from './store';
-import { authorLabel, changedFields, mergeContext, type ContextFields, type ContextPatch, type StoredContext } from './snapshot';
+import {
+  authorLabel,
+  changedFields,
+  mergeContext,
+  type ContextFields,
+  type ContextPatch,
+  type StoredContext,
+} from './snapshot';
 
 export type WriteMode = 'replace' | 'merge';
 
@@ -110,7 +117,8 @@ export class ContextWrites implements ContextWriter {
     const now = this.now();
     const current = live(state, now);
     checkVersion(current, expectedVersion);
-    const fields = mode === 'replace' ? (input as ContextFields) : mergeContext(current?.fields ?? {}, input as ContextPatch);
+    const fields =
+      mode === 'replace' ? (input as ContextFields) : mergeContext(current?.fields ?? {}, input as ContextPatch);
     const next: StoredContext = {
       fields,
       updatedBy: caller.person ? { client: caller.client, person: caller.person } : { client: caller.client },
@@ -175,7 +183,10 @@ export class ContextWrites implements ContextWriter {
     const invalidate = lane.invalidator(generation);
     const actor = { caller: request.caller, requestId: request.requestId };
     const label = request.caller.label;
-    const audited = this.deps.append(actor, entry, { stillValid: () => lane.generation === generation, failed: invalidate });
+    const audited = this.deps.append(actor, entry, {
+      stillValid: () => lane.generation === generation,
+      failed: invalidate,
+    });
     try {
       const committed = await audited;
       await new Promise<void>((resolve, reject) => {
@@ -199,7 +210,13 @@ export class ContextWrites implements ContextWriter {
         const waiting = lane.pending.splice(0);
         const current = waiting.filter((r) => r.generation === lane.generation);
         for (const r of waiting) {
-          if (r.generation !== lane.generation) r.reject(new ApiError('version_conflict', 'An earlier context write failed before this one reached the store; read the context again and retry.'));
+          if (r.generation !== lane.generation)
+            r.reject(
+              new ApiError(
+                'version_conflict',
+                'An earlier context write failed before this one reached the store; read the context again and retry.',
+              ),
+            );
         }
         const newest = current.at(-1);
         if (!newest) continue;
@@ -217,21 +234,40 @@ export class ContextWrites implements ContextWriter {
   }
 
   /** The audit log already says this write happened; say that the store did not take it. */
-  private async recordFailure(actor: AuditActor, label: string, project: string, committed: AuditEntry, version: number, error: unknown): Promise<void> {
+  private async recordFailure(
+    actor: AuditActor,
+    label: string,
+    project: string,
+    committed: AuditEntry,
+    version: number,
+    error: unknown,
+  ): Promise<void> {
     const reason = error instanceof ApiError ? error.code : 'internal';
     await this.deps
-      .append(actor, {
-        action: 'context.write.failed',
-        target: `context:${project}`,
-        summary: `${label}'s context change v${version} (audit seq ${committed.seq}) did not reach the store (${reason}); the context is unchanged by it`,
-        detail: { version, auditSeq: committed.seq, reason },
-      }, {})
-      .catch((failure: unknown) => this.deps.log.error('context write failure could not be audited', { auditSeq: committed.seq, error: String(failure) }));
+      .append(
+        actor,
+        {
+          action: 'context.write.failed',
+          target: `context:${project}`,
+          summary: `${label}'s context change v${version} (audit seq ${committed.seq}) did not reach the store (${reason}); the context is unchanged by it`,
+          detail: { version, auditSeq: committed.seq, reason },
+        },
+        {},
+      )
+      .catch((failure: unknown) =>
+        this.deps.log.error('context write failure could not be audited', {
+          auditSeq: committed.seq,
+          error: String(failure),
+        }),
+      );
   }
 
   private lane(project: string): Lane {
     let lane = this.#lanes.get(project);
-    if (!lane) this.#lanes.set(project, (lane = new Lane()));
+    if (!lane) {
+      lane = new Lane();
+      this.#lanes.set(project, lane);
+    }
     return lane;
   }
 
@@ -247,7 +283,9 @@ export class ContextWrites implements ContextWriter {
         .then((read) => {
           if (lane.generation !== generation || lane.state) return;
           lane.state = read;
-          lane.live = read.current ? { version: read.current.version, until: Date.parse(read.current.expiresAt) } : undefined;
+          lane.live = read.current
+            ? { version: read.current.version, until: Date.parse(read.current.expiresAt) }
+            : undefined;
         })
         .finally(() => {
           lane.loading = undefined;
@@ -261,7 +299,11 @@ export class ContextWrites implements ContextWriter {
       return await call();
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError('store_unavailable', `The context store (${this.deps.store.kind}) is unavailable; the context was not changed.`, { internal: error });
+      throw new ApiError(
+        'store_unavailable',
+        `The context store (${this.deps.store.kind}) is unavailable; the context was not changed.`,
+        { internal: error },
+      );
     }
   }
 

@@ -2,7 +2,12 @@ import type { Caller } from '../auth/keys';
 import { AuditLog, type AuditActor, type AuditScope } from '../audit/log';
 import type { Ledger } from '../db/client';
 import { IntentRecords, PendingEvents, type QueuedEvent } from './records';
-import { runIntentOperation, type IntentOperation, type IntentOperationArgs, type IntentOperationResult } from './transitions';
+import {
+  runIntentOperation,
+  type IntentOperation,
+  type IntentOperationArgs,
+  type IntentOperationResult,
+} from './transitions';
 
 export interface IntentOperationContext {
   project: string;
@@ -19,7 +24,11 @@ export interface IntentOperationOutcome<N extends IntentOperation> {
 
 /** Where intent changes run: the project's ledger object in the Worker, a request's own connection in unit tests. */
 export interface IntentTransactions {
-  run<N extends IntentOperation>(name: N, context: IntentOperationContext, args: IntentOperationArgs<N>): Promise<IntentOperationOutcome<N>>;
+  run<N extends IntentOperation>(
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<IntentOperationOutcome<N>>;
 }
 
 type Transact = <T>(actor: AuditActor, work: (scope: AuditScope) => Promise<T>) => Promise<T>;
@@ -34,7 +43,9 @@ export async function executeIntentOperation<N extends IntentOperation>(
   const now = new Date(context.now);
   const records = new IntentRecords({ project: context.project, caller: context.caller, now: () => now });
   const events = new PendingEvents();
-  const result = await transact({ caller: context.caller, requestId: context.requestId }, (scope) => runIntentOperation(name, { records, scope, events, now }, args));
+  const result = await transact({ caller: context.caller, requestId: context.requestId }, (scope) =>
+    runIntentOperation(name, { records, scope, events, now }, args),
+  );
   return { result, events: events.drain() };
 }
 
@@ -42,8 +53,17 @@ export async function executeIntentOperation<N extends IntentOperation>(
 export class ConnectionIntentTransactions implements IntentTransactions {
   constructor(private readonly ledger: Ledger) {}
 
-  run<N extends IntentOperation>(name: N, context: IntentOperationContext, args: IntentOperationArgs<N>): Promise<IntentOperationOutcome<N>> {
-    return executeIntentOperation((actor, work) => new AuditLog(this.ledger, actor).transact(work), name, context, args);
+  run<N extends IntentOperation>(
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<IntentOperationOutcome<N>> {
+    return executeIntentOperation(
+      (actor, work) => new AuditLog(this.ledger, actor).transact(work),
+      name,
+      context,
+      args,
+    );
   }
 }
 

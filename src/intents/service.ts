@@ -176,7 +176,7 @@ export class IntentService {
   }
 
   private async close(id: string, action: 'reject' | 'cancel', to: IntentState, why?: string): Promise<IntentView> {
-    const { policy, caller } = this.deps;
+    const { policy } = this.deps;
     const row = await this.records.read((db) => this.records.find(db, id));
     const decision = decide(policy, { action, actor: this.actor, intent: facts(row) });
     if (!decision.allowed) return this.refuse(row.id, action, decision);
@@ -192,7 +192,7 @@ export class IntentService {
    * started and get its current state instead of a second run.
    */
   async execute(id: string): Promise<{ intent: IntentView; started: boolean }> {
-    const { policy, caller } = this.deps;
+    const { policy } = this.deps;
     const row = await this.records.read((db) => this.records.find(db, id));
     if (STARTED.includes(row.state)) return { intent: toView(await this.runner.followOne(row)), started: false };
     if (row.state === 'proposed' && this.now() >= row.expiresAt) await this.expireDue();
@@ -226,7 +226,7 @@ export class IntentService {
     const kind = policy.kinds[row.kind];
     const executorConfigured = kind?.executor === 'hosting' ? hosting.configured : github.configured;
     const found: ExecuteFacts = { executorConfigured };
-    if (kind && kind.executors.includes(caller.client) && executorConfigured) {
+    if (kind?.executors.includes(caller.client) && executorConfigured) {
       if (kind.commitBinding === 'branch-head') found.headCommit = await github.branchHead(targetRef(policy, row.target));
       if (kind.preflight.checksGreen && row.approvedCommit && github.configured) found.checks = await github.combinedStatus(row.approvedCommit);
       if (kind.preflight.hostingHealthy) found.hosting = await hosting.health(row.target);

@@ -3,7 +3,15 @@ import { ApiError } from '../errors';
 import type { AuditScope } from '../audit/log';
 import { canonicalJson } from '../audit/chain';
 import { intents, type IntentExecution, type IntentRow, type IntentState } from '../db/schema';
-import { decide, targetRef, type Decision, type IntentFacts, type IntentPolicy, type PolicyAction, type PolicyRequest } from './policy';
+import {
+  decide,
+  targetRef,
+  type Decision,
+  type IntentFacts,
+  type IntentPolicy,
+  type PolicyAction,
+  type PolicyRequest,
+} from './policy';
 import type { IntentRecords, PendingEvents } from './records';
 
 /**
@@ -33,7 +41,10 @@ export const STARTED: IntentState[] = ['executing', 'succeeded', 'failed'];
 type Scope = { records: IntentRecords; scope: AuditScope; events: PendingEvents; now: Date };
 
 const OPERATIONS = {
-  async propose({ records, scope, events, now }: Scope, a: { input: ProposalInput; policy: IntentPolicy; decision: Decision; proposedCommit: string | null }) {
+  async propose(
+    { records, scope, events, now }: Scope,
+    a: { input: ProposalInput; policy: IntentPolicy; decision: Decision; proposedCommit: string | null },
+  ) {
     const { caller, project } = records;
     const { input } = a;
     const [row] = await scope.tx
@@ -70,12 +81,20 @@ const OPERATIONS = {
       to: 'proposed',
       commit: a.proposedCommit,
       summary: `${caller.label} proposed ${input.kind} to ${input.target}${input.reason ? `: ${input.reason.slice(0, 120)}` : ''}`,
-      detail: { kind: input.kind, target: input.target, expiresAt: row.expiresAt.toISOString(), ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
+      detail: {
+        kind: input.kind,
+        target: input.target,
+        expiresAt: row.expiresAt.toISOString(),
+        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      },
     });
     return { row, created: true };
   },
 
-  async approve({ records, scope, events, now }: Scope, a: { id: string; policy: IntentPolicy; commit: string | null }) {
+  async approve(
+    { records, scope, events, now }: Scope,
+    a: { id: string; policy: IntentPolicy; commit: string | null },
+  ) {
     const { caller } = records;
     const locked = await records.lock(scope, a.id);
     expectState(locked, ['proposed'], 'approve', now);
@@ -96,7 +115,10 @@ const OPERATIONS = {
     });
   },
 
-  async close({ records, scope, events, now }: Scope, a: { id: string; action: 'reject' | 'cancel'; to: IntentState; why?: string; decision: Decision }) {
+  async close(
+    { records, scope, events, now }: Scope,
+    a: { id: string; action: 'reject' | 'cancel'; to: IntentState; why?: string; decision: Decision },
+  ) {
     const locked = await records.lock(scope, a.id);
     expectState(locked, ['proposed', 'approved'], a.action, now);
     return records.transition(scope, events, locked, {
@@ -124,7 +146,9 @@ const OPERATIONS = {
       startedAt: now.toISOString(),
       startedBy: records.caller.label,
       ...(locked.approvedCommit ? { commit: locked.approvedCommit } : {}),
-      ...(kind.executor === 'workflow' && target ? { workflow: target.workflow, ref: targetRef(policy, locked.target) } : {}),
+      ...(kind.executor === 'workflow' && target
+        ? { workflow: target.workflow, ref: targetRef(policy, locked.target) }
+        : {}),
     };
     const row = await records.transition(scope, events, locked, {
       action: 'execute',
@@ -133,7 +157,10 @@ const OPERATIONS = {
       commit: locked.approvedCommit,
       patch: { execution },
       summary: `${records.caller.label} started ${locked.kind} to ${locked.target}${locked.approvedCommit ? ` at ${locked.approvedCommit.slice(0, 12)}` : ''}`,
-      detail: { attempt: execution.attempt, ...(execution.workflow ? { workflow: execution.workflow, ref: execution.ref } : {}) },
+      detail: {
+        attempt: execution.attempt,
+        ...(execution.workflow ? { workflow: execution.workflow, ref: execution.ref } : {}),
+      },
     });
     return { row, started: true };
   },
@@ -141,11 +168,21 @@ const OPERATIONS = {
   /** Move every proposal past its lifetime to `expired`, each with its audit entry. */
   async expire({ records, scope, events, now }: Scope, _a: Record<string, never>) {
     const due = and(eq(intents.project, records.project), eq(intents.state, 'proposed'), lte(intents.expiresAt, now));
-    const rows = await scope.tx.select().from(intents).where(due).orderBy(asc(intents.expiresAt)).limit(100).for('update', { skipLocked: true });
+    const rows = await scope.tx
+      .select()
+      .from(intents)
+      .where(due)
+      .orderBy(asc(intents.expiresAt))
+      .limit(100)
+      .for('update', { skipLocked: true });
     for (const row of rows) {
       await records.transition(scope, events, row, {
         action: 'expire',
-        decision: { allowed: true, rule: 'proposal-lifetime', reason: `the proposal expired at ${row.expiresAt.toISOString()} without approval` },
+        decision: {
+          allowed: true,
+          rule: 'proposal-lifetime',
+          reason: `the proposal expired at ${row.expiresAt.toISOString()} without approval`,
+        },
         to: 'expired',
         summary: `${row.kind} to ${row.target} (proposed by ${row.proposerLabel}) expired without approval`,
       });
@@ -171,7 +208,10 @@ const OPERATIONS = {
         action: `${action}.denied`,
         decision,
         to: effectTo,
-        patch: effectTo === 'proposed' ? { approvedCommit: null, approvedBy: null, approvedAt: null, approvalExpiresAt: null } : {},
+        patch:
+          effectTo === 'proposed'
+            ? { approvedCommit: null, approvedBy: null, approvedAt: null, approvalExpiresAt: null }
+            : {},
         summary: `${label} was refused ${action} of ${locked.kind} to ${locked.target} (${decision.rule}); the intent is now ${effectTo}`,
       });
     } else {
@@ -186,13 +226,20 @@ const OPERATIONS = {
   },
 
   /** Update an executing intent's execution record (run found, run status changed). */
-  async progress({ records, scope, events, now }: Scope, a: { id: string; attempt?: number; change: Partial<IntentExecution>; action: 'dispatch' | 'progress' }) {
+  async progress(
+    { records, scope, events, now }: Scope,
+    a: { id: string; attempt?: number; change: Partial<IntentExecution>; action: 'dispatch' | 'progress' },
+  ) {
     const locked = await records.lock(scope, a.id);
     if (locked.state !== 'executing' || locked.execution?.attempt !== a.attempt) return locked;
     const execution: IntentExecution = { ...locked.execution!, ...a.change, lastCheckedAt: now.toISOString() };
     return records.transition(scope, events, locked, {
       action: a.action,
-      decision: { allowed: true, rule: 'execution-follow', reason: a.action === 'dispatch' ? 'the workflow run was created' : `the workflow run is ${execution.runStatus}` },
+      decision: {
+        allowed: true,
+        rule: 'execution-follow',
+        reason: a.action === 'dispatch' ? 'the workflow run was created' : `the workflow run is ${execution.runStatus}`,
+      },
       to: 'executing',
       commit: locked.approvedCommit,
       patch: { execution },
@@ -205,10 +252,18 @@ const OPERATIONS = {
   },
 
   /** Record the end of an execution, once: only an executing row of the same attempt is finished. */
-  async finish({ records, scope, events, now }: Scope, a: { id: string; attempt?: number; to: 'succeeded' | 'failed'; outcome: string; change: Partial<IntentExecution> }) {
+  async finish(
+    { records, scope, events, now }: Scope,
+    a: { id: string; attempt?: number; to: 'succeeded' | 'failed'; outcome: string; change: Partial<IntentExecution> },
+  ) {
     const locked = await records.lock(scope, a.id);
     if (locked.state !== 'executing' || locked.execution?.attempt !== a.attempt) return locked;
-    const execution: IntentExecution = { ...locked.execution!, ...a.change, status: 'finished', finishedAt: now.toISOString() };
+    const execution: IntentExecution = {
+      ...locked.execution!,
+      ...a.change,
+      status: 'finished',
+      finishedAt: now.toISOString(),
+    };
     return records.transition(scope, events, locked, {
       action: a.to === 'succeeded' ? 'succeed' : 'fail',
       decision: { allowed: true, rule: 'execution-outcome', reason: a.outcome },
@@ -226,8 +281,15 @@ export type IntentOperationArgs<N extends IntentOperation> = Parameters<(typeof 
 export type IntentOperationResult<N extends IntentOperation> = Awaited<ReturnType<(typeof OPERATIONS)[N]>>;
 
 /** Run one named operation inside a transaction the caller holds (the chain lock taken). */
-export function runIntentOperation<N extends IntentOperation>(name: N, scope: Scope, args: IntentOperationArgs<N>): Promise<IntentOperationResult<N>> {
-  const operation = OPERATIONS[name] as (scope: Scope, args: IntentOperationArgs<N>) => Promise<IntentOperationResult<N>>;
+export function runIntentOperation<N extends IntentOperation>(
+  name: N,
+  scope: Scope,
+  args: IntentOperationArgs<N>,
+): Promise<IntentOperationResult<N>> {
+  const operation = OPERATIONS[name] as (
+    scope: Scope,
+    args: IntentOperationArgs<N>,
+  ) => Promise<IntentOperationResult<N>>;
   if (!operation) throw new ApiError('bad_request', `No intent operation "${String(name)}".`);
   return operation(scope, args);
 }
@@ -244,7 +306,10 @@ export function facts(row: IntentRow): IntentFacts {
   return {
     kind: row.kind,
     target: row.target,
-    proposer: { client: row.proposerClient as IntentFacts['proposer']['client'], person: row.proposerPerson ?? undefined },
+    proposer: {
+      client: row.proposerClient as IntentFacts['proposer']['client'],
+      person: row.proposerPerson ?? undefined,
+    },
     expiresAt: row.expiresAt,
     approvedCommit: row.approvedCommit,
     approvalExpiresAt: row.approvalExpiresAt,
@@ -258,17 +323,29 @@ export function denied(decision: Decision): ApiError {
 export function expectState(row: IntentRow, allowed: IntentState[], action: string, now: Date): void {
   if (allowed.includes(row.state)) return;
   const expired = row.state === 'proposed' && now >= row.expiresAt;
-  throw new ApiError('invalid_state', `Cannot ${action} intent ${row.id}: it is ${expired ? 'expired' : row.state} (needs ${allowed.join(' or ')}).`, {
-    extra: { state: expired ? 'expired' : row.state },
-  });
+  throw new ApiError(
+    'invalid_state',
+    `Cannot ${action} intent ${row.id}: it is ${expired ? 'expired' : row.state} (needs ${allowed.join(' or ')}).`,
+    {
+      extra: { state: expired ? 'expired' : row.state },
+    },
+  );
 }
 
 /** A retried proposal must be the same proposal; a reused key with other content is a client bug. */
 export function sameProposal(existing: IntentRow, input: ProposalInput): IntentRow {
-  if (existing.kind !== input.kind || existing.target !== input.target || canonicalJson(existing.parameters) !== canonicalJson(input.parameters)) {
-    throw new ApiError('conflict', `idempotencyKey "${input.idempotencyKey}" was already used for ${existing.kind} to ${existing.target} (intent ${existing.id}); use a new key for a different proposal.`, {
-      extra: { intentId: existing.id },
-    });
+  if (
+    existing.kind !== input.kind ||
+    existing.target !== input.target ||
+    canonicalJson(existing.parameters) !== canonicalJson(input.parameters)
+  ) {
+    throw new ApiError(
+      'conflict',
+      `idempotencyKey "${input.idempotencyKey}" was already used for ${existing.kind} to ${existing.target} (intent ${existing.id}); use a new key for a different proposal.`,
+      {
+        extra: { intentId: existing.id },
+      },
+    );
   }
   return existing;
 }

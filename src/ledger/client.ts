@@ -1,7 +1,13 @@
 import { ApiError } from '../errors';
 import type { Config } from '../config';
 import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
-import type { ContextClearRequest, ContextClearResult, ContextWriteRequest, ContextWriteResult, ContextWriter } from '../context/writes';
+import type {
+  ContextClearRequest,
+  ContextClearResult,
+  ContextWriteRequest,
+  ContextWriteResult,
+  ContextWriter,
+} from '../context/writes';
 import type { LedgerObject } from '../objects/ledger';
 import type { IntentOperationContext, IntentOperationOutcome, IntentTransactions } from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
@@ -35,27 +41,43 @@ export class LedgerClient implements ContextWriter, IntentTransactions {
   }
 
   async write(request: ContextWriteRequest): Promise<ContextWriteResult> {
-    return unwrap(await this.call((stub) => stub.writeContext(this.target, request) as Promise<Outcome<ContextWriteResult>>));
+    return unwrap(
+      await this.call((stub) => stub.writeContext(this.target, request) as Promise<Outcome<ContextWriteResult>>),
+    );
   }
 
   async clear(request: ContextClearRequest): Promise<ContextClearResult> {
-    return unwrap(await this.call((stub) => stub.clearContext(this.target, request) as Promise<Outcome<ContextClearResult>>));
+    return unwrap(
+      await this.call((stub) => stub.clearContext(this.target, request) as Promise<Outcome<ContextClearResult>>),
+    );
   }
 
   /** An intent change, run in the object in one transaction with its audit entry. */
-  async run<N extends IntentOperation>(name: N, context: IntentOperationContext, args: IntentOperationArgs<N>): Promise<IntentOperationOutcome<N>> {
-    const outcome = await this.call((stub) => stub.intentOperation(this.target, name, context, args as never) as Promise<Outcome<IntentOperationOutcome<N>>>);
+  async run<N extends IntentOperation>(
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<IntentOperationOutcome<N>> {
+    const outcome = await this.call(
+      (stub) =>
+        stub.intentOperation(this.target, name, context, args as never) as Promise<Outcome<IntentOperationOutcome<N>>>,
+    );
     return unwrap(outcome);
   }
 
   private async call<T>(work: (stub: DurableObjectStub<LedgerObject>) => Promise<T>): Promise<T> {
-    const stub = await (this.#stub ??= this.stub());
+    this.#stub ??= this.stub();
+    const stub = await this.#stub;
     try {
       return await work(stub);
     } catch (error) {
-      throw new ApiError('ledger_unavailable', 'The audit ledger did not answer; this change may or may not have been recorded. Read it back before retrying.', {
-        internal: error,
-      });
+      throw new ApiError(
+        'ledger_unavailable',
+        'The audit ledger did not answer; this change may or may not have been recorded. Read it back before retrying.',
+        {
+          internal: error,
+        },
+      );
     }
   }
 

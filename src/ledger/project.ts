@@ -34,8 +34,15 @@ export class ProjectLedger {
     const key = backend.kind === 'upstash' ? `upstash:${backend.url}` : 'durable-object';
     let writes = this.#contexts.get(key);
     if (!writes) {
-      const store: ContextStore = backend.kind === 'upstash' ? new UpstashContextStore(backend) : new DurableObjectContextStore(this.contextNamespace);
-      writes = new ContextWrites({ store, append: (actor, input, hooks) => this.writer.append(actor, input, hooks), log: this.log });
+      const store: ContextStore =
+        backend.kind === 'upstash'
+          ? new UpstashContextStore(backend)
+          : new DurableObjectContextStore(this.contextNamespace);
+      writes = new ContextWrites({
+        store,
+        append: (actor, input, hooks) => this.writer.append(actor, input, hooks),
+        log: this.log,
+      });
       this.#contexts.set(key, writes);
     }
     return writes;

@@ -5,7 +5,15 @@ import { asLedgerError, sqlState, type Ledger } from '../db/client';
 import { ApiError } from '../errors';
 import type { Logger } from '../lib/log';
 import { canonicalJson } from '../audit/chain';
-import { AuditLog, linkEntry, toEntry, type AuditActor, type AuditEntry, type AuditInput, type AuditScope } from '../audit/log';
+import {
+  AuditLog,
+  linkEntry,
+  toEntry,
+  type AuditActor,
+  type AuditEntry,
+  type AuditInput,
+  type AuditScope,
+} from '../audit/log';
 
 /** The same key the per-request path takes: a second writer (another instance, an old deploy) queues behind it. */
 export const CHAIN_LOCK_KEY = 0x68657a6c; // "hezl"
@@ -93,7 +101,11 @@ export class ChainWriter {
       const run = async () => {
         const appended: AuditEntry[] = [];
         try {
-          resolve(await new AuditLog(this.ledger, actor).transact((scope) => work(scope).finally(() => appended.push(...scope.entries))));
+          resolve(
+            await new AuditLog(this.ledger, actor).transact((scope) =>
+              work(scope).finally(() => appended.push(...scope.entries)),
+            ),
+          );
           const last = appended.at(-1);
           if (last) this.#head = { seq: last.seq, hash: last.hash };
         } catch (error) {
@@ -186,7 +198,9 @@ export class ChainWriter {
   }
 
   private async begin(client: PoolClient): Promise<ChainHead | undefined> {
-    const results = (await client.query(BEGIN_LOCKED)) as unknown as { rows: { seq: string | number; hash: string }[] }[];
+    const results = (await client.query(BEGIN_LOCKED)) as unknown as {
+      rows: { seq: string | number; hash: string }[];
+    }[];
     const row = results.at(-1)?.rows[0];
     const head = row ? { seq: Number(row.seq), hash: row.hash } : undefined;
     if (this.#head && head && head.seq !== this.#head.seq) {
@@ -218,7 +232,13 @@ export class ChainWriter {
 
   private stillValid(p: Pending): boolean {
     if (!p.stillValid || p.stillValid()) return true;
-    fail(p, new ApiError('version_conflict', 'An earlier write this one was built on failed; nothing was recorded for it. Read again and retry.'));
+    fail(
+      p,
+      new ApiError(
+        'version_conflict',
+        'An earlier write this one was built on failed; nothing was recorded for it. Read again and retry.',
+      ),
+    );
     return false;
   }
 }
@@ -235,8 +255,12 @@ function isEntryError(error: unknown): boolean {
 }
 
 function invalidEntry(error: unknown): ApiError {
-  return new ApiError('validation_failed', 'The audit ledger refused this entry (a character or value Postgres cannot store); nothing was recorded for it.', {
-    // The state only: the failed query's text would repeat the entry into the log.
-    internal: { sqlState: sqlState(error) ?? 'unhashable' },
-  });
+  return new ApiError(
+    'validation_failed',
+    'The audit ledger refused this entry (a character or value Postgres cannot store); nothing was recorded for it.',
+    {
+      // The state only: the failed query's text would repeat the entry into the log.
+      internal: { sqlState: sqlState(error) ?? 'unhashable' },
+    },
+  );
 }

@@ -1,12 +1,21 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../config';
 import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
-import type { ContextClearRequest, ContextClearResult, ContextWriteRequest, ContextWriteResult } from '../context/writes';
+import type {
+  ContextClearRequest,
+  ContextClearResult,
+  ContextWriteRequest,
+  ContextWriteResult,
+} from '../context/writes';
 import { Logger, type LogLevel } from '../lib/log';
 import { outcomeOf, type Outcome } from '../ledger/outcome';
 import { ProjectLedger, type LedgerTarget } from '../ledger/project';
 import type { ChainHead, WriterStats } from '../ledger/writer';
-import { executeIntentOperation, type IntentOperationContext, type IntentOperationOutcome } from '../intents/ledger-port';
+import {
+  executeIntentOperation,
+  type IntentOperationContext,
+  type IntentOperationOutcome,
+} from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
 
 /**
@@ -44,7 +53,9 @@ export class LedgerObject extends DurableObject<Env> {
     args: IntentOperationArgs<N>,
   ): Promise<Outcome<IntentOperationOutcome<N>>> {
     const writer = this.project(target).writer;
-    return outcomeOf(this.#log, () => executeIntentOperation((actor, work) => writer.transact(actor, work), name, context, args));
+    return outcomeOf(this.#log, () =>
+      executeIntentOperation((actor, work) => writer.transact(actor, work), name, context, args),
+    );
   }
 
   /** What the writer has done since this instance started, and the head it believes in. */

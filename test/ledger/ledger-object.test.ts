@@ -40,7 +40,12 @@ async function withDatabase<T>(work: (ledger: Ledger) => Promise<T>): Promise<T>
 /** Entries of one run (their summaries start with `tag`), as stored. */
 function stored(tag: string) {
   return withDatabase((ledger) =>
-    ledger.use((db) => db.select({ seq: auditLog.seq, hash: auditLog.hash, summary: auditLog.summary }).from(auditLog).where(sql`${auditLog.summary} like ${`${tag} %`}`)),
+    ledger.use((db) =>
+      db
+        .select({ seq: auditLog.seq, hash: auditLog.hash, summary: auditLog.summary })
+        .from(auditLog)
+        .where(sql`${auditLog.summary} like ${`${tag} %`}`),
+    ),
   );
 }
 
@@ -61,8 +66,13 @@ describe('ledger object (real Postgres)', () => {
     const stub = ledgerObject();
     const tag = `group-${crypto.randomUUID().slice(0, 8)}`;
     await append(stub, [entry(`${tag} warm-up`)]);
-    const outcomes = (await Promise.all(Array.from({ length: 40 }, (_, i) => append(stub, [entry(`${tag} ${i}`)])))).flat();
-    expect(outcomes.every((o) => o.ok), JSON.stringify(outcomes.find((o) => !o.ok))).toBe(true);
+    const outcomes = (
+      await Promise.all(Array.from({ length: 40 }, (_, i) => append(stub, [entry(`${tag} ${i}`)])))
+    ).flat();
+    expect(
+      outcomes.every((o) => o.ok),
+      JSON.stringify(outcomes.find((o) => !o.ok)),
+    ).toBe(true);
     const seqs = outcomes.map((o) => (o.ok ? o.value.seq : 0));
     expect(new Set(seqs).size).toBe(40);
     const stats = await stub.stats();
@@ -103,7 +113,9 @@ describe('ledger object (real Postgres)', () => {
     try {
       const results = await Promise.all([
         ...Array.from({ length: 20 }, (_, i) => append(i % 2 ? a : b, [entry(`${tag} object-${i}`)])),
-        ...Array.from({ length: 6 }, (_, i) => new AuditLog(direct, actor).record(entry(`${tag} connection-${i}`)).then((e) => [{ ok: true, value: e }])),
+        ...Array.from({ length: 6 }, (_, i) =>
+          new AuditLog(direct, actor).record(entry(`${tag} connection-${i}`)).then((e) => [{ ok: true, value: e }]),
+        ),
       ]);
       expect(results.flat().every((o) => o.ok)).toBe(true);
     } finally {
@@ -147,8 +159,14 @@ describe('ledger object (real Postgres)', () => {
   it('answers ledger_unavailable when Postgres cannot be reached, and writes nothing', async () => {
     const stub = ledgerObject();
     const tag = `down-${crypto.randomUUID().slice(0, 8)}`;
-    const down: LedgerTarget = { ...target, database: { ...target.database, wsProxy: env.TEST_DEAD_DATABASE_WS_PROXY } };
-    const outcomes = (await stub.append(down, actor, [entry(`${tag} one`), entry(`${tag} two`)])) as Outcome<AuditEntry>[];
+    const down: LedgerTarget = {
+      ...target,
+      database: { ...target.database, wsProxy: env.TEST_DEAD_DATABASE_WS_PROXY },
+    };
+    const outcomes = (await stub.append(down, actor, [
+      entry(`${tag} one`),
+      entry(`${tag} two`),
+    ])) as Outcome<AuditEntry>[];
     expect(outcomes.map((o) => (o.ok ? 'ok' : o.error.code))).toEqual(['ledger_unavailable', 'ledger_unavailable']);
     expect(await stored(tag)).toHaveLength(0);
   });

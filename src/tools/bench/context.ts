@@ -17,7 +17,8 @@ export async function run(): Promise<void> {
   const redis = await startRedisServer();
   const upstash = redis ? await startUpstashRestServer({ redis, token: `bench-${crypto.randomUUID()}` }) : null;
   const adapters: [string, Record<string, string>][] = [['durable-object', {}]];
-  if (upstash) adapters.push(['upstash→redis', { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token }]);
+  if (upstash)
+    adapters.push(['upstash→redis', { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token }]);
   else console.log('bench context: no redis-server, the Upstash adapter is skipped');
 
   try {
@@ -25,12 +26,20 @@ export async function run(): Promise<void> {
       const stateDir = mkdtempSync(join(tmpdir(), 'hezlep-bench-'));
       chmodSync(stateDir, 0o755); // Postgres runs as its own user when we are root and must reach its data dir
       const project = `bench-${crypto.randomUUID().slice(0, 8)}`;
-      const service = await startLocalService({ port: await freePort(), stateDir, vars: { ...vars, LOG_LEVEL: 'warn', PROJECT_ID: project } });
+      const service = await startLocalService({
+        port: await freePort(),
+        stateDir,
+        vars: { ...vars, LOG_LEVEL: 'warn', PROJECT_ID: project },
+      });
       try {
         const headers = { 'x-api-key': keyFor(service.keys, 'cursor'), 'content-type': 'application/json' };
         let n = 0;
         const write = async () => {
-          const response = await fetch(`${service.url}/ai/context`, { method: 'PATCH', headers, body: JSON.stringify({ currentTask: `bench write ${n++}` }) });
+          const response = await fetch(`${service.url}/ai/context`, {
+            method: 'PATCH',
+            headers,
+            body: JSON.stringify({ currentTask: `bench write ${n++}` }),
+          });
           await response.arrayBuffer();
           if (!response.ok) throw new Error(`PATCH ${response.status}`);
         };
@@ -41,18 +50,27 @@ export async function run(): Promise<void> {
         };
         // Warm up: first requests pay for isolate start-up and the first ledger connection.
         for (let i = 0; i < 5; i++) await write().then(read);
-        const acknowledged = 5 + (await writeReadReport(`PATCH vs GET /ai/context (${name}), wrangler dev on loopback`, { write, read }));
-        const verify = (await (await fetch(`${service.url}/ai/audit/verify`, { headers })).json()) as { intact: boolean; checked: number };
+        const acknowledged =
+          5 + (await writeReadReport(`PATCH vs GET /ai/context (${name}), wrangler dev on loopback`, { write, read }));
+        const verify = (await (await fetch(`${service.url}/ai/audit/verify`, { headers })).json()) as {
+          intact: boolean;
+          checked: number;
+        };
         let entries = 0;
         let cursor: string | null = null;
         do {
           const page = (await (
-            await fetch(`${service.url}/ai/audit?target=context:${project}&limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers })
+            await fetch(
+              `${service.url}/ai/audit?target=context:${project}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+              { headers },
+            )
           ).json()) as { entries: unknown[]; nextCursor: string | null };
           entries += page.entries.length;
           cursor = page.nextCursor;
         } while (cursor);
-        console.log(`audit: chain intact ${verify.intact} (${verify.checked} entries); ${entries} context entries for ${acknowledged} acknowledged writes`);
+        console.log(
+          `audit: chain intact ${verify.intact} (${verify.checked} entries); ${entries} context entries for ${acknowledged} acknowledged writes`,
+        );
       } finally {
         await service.stop();
         rmSync(stateDir, { recursive: true, force: true });

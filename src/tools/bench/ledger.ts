@@ -38,15 +38,20 @@ export async function run(): Promise<void> {
     const writer = new ChainWriter(warm, silent);
     const log = new AuditLog(warm, actor);
     await writer.append(actor, input);
-    const grouped = await writeReadReport(`audit append through the ledger object's writer: warm pool, group commit (${local.postgres.kind})`, {
-      write: () => writer.append(actor, input),
-      read: () => log.list({ limit: 50 }),
-    });
+    const grouped = await writeReadReport(
+      `audit append through the ledger object's writer: warm pool, group commit (${local.postgres.kind})`,
+      {
+        write: () => writer.append(actor, input),
+        read: () => log.list({ limit: 50 }),
+      },
+    );
     const { batches, entries, largestBatch } = writer.stats;
     console.log(`writer: ${entries} entries in ${batches} transactions (largest ${largestBatch})`);
     await warm.close();
     const verify = await perRequest((log) => log.verify());
-    console.log(`chain intact after: ${verify.intact} (${verify.checked} entries, ${acknowledged + grouped + 1} acknowledged appends)`);
+    console.log(
+      `chain intact after: ${verify.intact} (${verify.checked} entries, ${acknowledged + grouped + 1} acknowledged appends)`,
+    );
   } finally {
     await local.stop();
   }
