@@ -2,6 +2,7 @@ import type { Caller } from './auth/keys';
 import type { Config, Env } from './config';
 import { Ledger } from './db/client';
 import { AuditLog } from './audit/log';
+import { LedgerClient } from './ledger/client';
 import { ContextService } from './context/service';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
@@ -39,6 +40,8 @@ export interface Services {
   config: Config;
   log: Logger;
   ledger: Ledger;
+  /** The project's ledger object: audited writes go through it. */
+  ledgerWriter: LedgerClient;
   contextStore: ContextStore;
   events: EventPublisher;
   /** The GPT's recent queries, in the context store's backend. */
@@ -105,6 +108,7 @@ export function answerCacheFor(config: Config, env: Env): AnswerCache {
 
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
+  const ledgerWriter = new LedgerClient(env.LEDGER, config);
   const contextStore = contextStoreFor(config, env);
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
@@ -121,11 +125,12 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     config,
     log,
     ledger,
+    ledgerWriter,
     contextStore,
     events,
     queryLog: queryLogFor(config, env),
     eventHub,
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
+    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events, ledgerWriter),
     answerCache,
     github: () => (github ??= githubServiceFor(config, answerCache, log)),
     context: (caller) =>
@@ -133,9 +138,10 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         project: config.projectId,
         ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
-        audit: services.audit(caller),
+        writer: ledgerWriter,
         events,
         caller,
+        requestId,
       }),
     cursorConfig: loadCursorConfig(config.vars),
     cursorSessions: (caller) =>
@@ -161,9 +167,11 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         project: config.projectId,
         policy: area.policy,
         ledger,
+        transactions: ledgerWriter,
         audit: services.audit(caller),
         events,
         caller,
+        requestId,
         github: area.github.kind === 'configured' ? new ClientIntentGitHub(services.github().client(), area.github.repo) : new UnconfiguredIntentGitHub(),
         hosting: new CloudwaysIntentHosting(services.hosting),
         log,
