@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses, upstreamResponses } from '../../errors';
+import { errorResponses, notConfiguredResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
@@ -28,6 +28,7 @@ export const recallRoute = createRoute({
   responses: {
     200: { description: 'Ranked results across repositories.', content: { 'application/json': { schema: RecallResponseSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
     ...upstreamResponses,
   },
 });

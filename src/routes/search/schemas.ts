@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { queryIntOr } from '../../lib/input';
+import { text } from '../../lib/input';
 
 export const FreshnessSchema = z
   .object({
@@ -26,6 +28,6 @@ export const SearchHitSchema = z
   .openapi('SearchHit');
 
 export const SearchQuerySchema = z.object({
-  q: z.string().trim().min(1).max(500).openapi({ description: 'What you are looking for, in words or identifiers.' }),
-  k: z.coerce.number().int().min(1).max(20).default(8).openapi({ description: 'At most this many results (1-20, default 8).' }),
+  q: text({ max: 500 }).trim().min(1).openapi({ description: 'What you are looking for, in words or identifiers.' }),
+  k: queryIntOr({ min: 1, max: 20, default: 8, description: 'At most this many results (1-20, default 8).' }),
 });
