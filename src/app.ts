@@ -25,6 +25,7 @@ import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './rout
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
+import { redactForModel } from './redaction/boundary';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -100,6 +101,7 @@ export function createApp() {
 
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
+  app.use('/ai/*', redactForModel);
 
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());

@@ -33,6 +33,8 @@ import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 import { pendingIntentsSource } from './intents/review';
 import { IndexService } from './code-index/service';
 import { loadIndexConfig } from './code-index/config';
+import { RedactionTally } from './redaction/redact';
+import { RedactingEventPublisher } from './events/redacting-publisher';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -69,6 +71,8 @@ export interface Services {
   intents(caller: Caller): IntentService;
   /** The code index (built on first use: it parses its own config section). */
   indexing(): IndexService;
+  /** Secrets this request replaced, by kind (never the values): for the audit entry and the metrics. */
+  redactions: RedactionTally;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -109,10 +113,13 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
     eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
-  const events: EventPublisher =
+  const redactions = new RedactionTally();
+  const events: EventPublisher = new RedactingEventPublisher(
     eventsConfig.hub.kind === 'durable-object'
       ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
-      : new SilentEventPublisher();
+      : new SilentEventPublisher(),
+    redactions,
+  );
   const answerCache = answerCacheFor(config, env);
   let github: GitHubService | undefined;
   let hosting: Hosting | undefined;
@@ -136,6 +143,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         audit: services.audit(caller),
         events,
         caller,
+        redactions,
       }),
     cursorConfig: loadCursorConfig(config.vars),
     cursorSessions: (caller) =>
@@ -147,6 +155,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         audit: services.audit(caller),
         events,
         caller,
+        redactions,
       }),
     pendingIntents: (caller) => pendingIntentsSource(services, caller),
     get hosting() {
@@ -171,6 +180,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
       });
     },
     indexing: () => (indexing ??= new IndexService(loadIndexConfig(config.vars), env, config.projectId)),
+    redactions,
   };
   return services;
 }

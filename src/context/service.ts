@@ -2,6 +2,7 @@ import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
 import type { EventPublisher } from '../events/publisher';
+import { redactValue, type RedactionTally } from '../redaction/redact';
 import type { ContextStore, ContextRead, WriteOutcome } from './store';
 import {
   authorLabel,
@@ -19,6 +20,8 @@ export interface ContextServiceDeps {
   audit: AuditLog;
   events: EventPublisher;
   caller: Caller;
+  /** Where this request's redactions are counted (for the metrics). */
+  redactions?: RedactionTally;
   now?: () => Date;
 }
 
@@ -43,8 +46,11 @@ export class ContextService {
     return (await this.readStore()).current;
   }
 
-  async write(mode: WriteMode, input: ContextFields | ContextPatch, expectedVersion?: number): Promise<ContextWriteResult> {
+  async write(mode: WriteMode, sent: ContextFields | ContextPatch, expectedVersion?: number): Promise<ContextWriteResult> {
     const { store, audit, caller, project } = this.deps;
+    // Secrets are replaced before anything is stored, audited or published; only their count is kept.
+    const { value: input, counts: redactions, total: redacted } = redactValue(sent);
+    this.deps.redactions?.add(redactions);
     const result = await audit.transact(async (scope) => {
       // The chain lock is held: no other audited writer can interleave from here to commit.
       const { current, lastVersion } = await this.readStore();
@@ -70,7 +76,7 @@ export class ContextService {
           ? `${caller.label} overwrote ${authorLabel(overwrote)}'s context (v${overwrote.version} -> v${next.version}): ${describeChanged(changed)}`
           : `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context (v${next.version}): ${describeChanged(changed)}`,
         // Field names only: values may hold anything and the audit log must never carry secrets.
-        detail: { mode, version: next.version, changedFields: changed, ...(overwrote ? { overwrote } : {}) },
+        detail: { mode, version: next.version, changedFields: changed, ...(overwrote ? { overwrote } : {}), ...(redacted ? { redactions } : {}) },
       });
       this.checkOutcome(await this.storeCall(() => store.write(project, next, current?.version ?? 0, this.deps.ttlSeconds * 1000)));
       return { context: next, changed, overwrote };

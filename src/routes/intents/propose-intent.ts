@@ -5,6 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CONSEQUENTIAL, IntentSchema, policyResponses } from './schemas';
 import { text } from '../../lib/input';
+import { redactCounted } from '../../redaction/redact';
 
 export const ProposeBodySchema = z
   .object({
@@ -46,7 +47,8 @@ export const proposeIntentRoute = createRoute({
 export type ProposeIntentResponse = z.infer<typeof ProposeResultSchema>;
 
 export const proposeIntent: RouteHandler<typeof proposeIntentRoute, AppEnv> = async (c) => {
-  const body = c.req.valid('json');
+  // The reason and parameters are free text: secrets in them are replaced before the ledger sees them.
+  const body = redactCounted(c.req.valid('json'), c.var.services.redactions);
   const { intent, created } = await c.var.services.intents(c.var.caller).propose(body);
   const result: ProposeIntentResponse = { intent, created };
   return created ? c.json(result, 201) : c.json(result, 200);

@@ -23,7 +23,12 @@ export const SearchHitSchema = z
     language: z.string(),
     score: z.number().openapi({ description: 'Reciprocal-rank-fusion score; higher is better.' }),
     signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this chunk.' }),
-    snippet: z.object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() }),
+    snippet: z
+      .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })
+      .optional()
+      .openapi({ description: 'A bounded excerpt of the code. The gpt client gets it only when GPT_CODE_EXPOSURE=snippet.' }),
+    signature: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the declaration up to its body.' }),
+    doc: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the doc comment of the declaration.' }),
   })
   .openapi('SearchHit');
 

@@ -5,6 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 import { publicQuery } from '../../code-index/service';
+import { codeExposureFrom, exposeHit } from '../../redaction/exposure';
 import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from './schemas';
 import { identifier } from '../../lib/input';
 
@@ -52,6 +53,8 @@ export const search: RouteHandler<typeof searchRoute, AppEnv> = async (c) => {
     index.search(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller),
     index.freshness(repo),
   ]);
-  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: results.length, freshness, results };
+  const exposure = codeExposureFrom(c.var.services.config.vars);
+  const shown = results.map((hit) => exposeHit(hit, c.var.caller, exposure));
+  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: shown.length, freshness, results: shown };
   return c.json(body, 200);
 };
