@@ -7,6 +7,8 @@ export interface Observation {
   durationMs: number;
   /** The problem code when the request was refused or failed. */
   errorCode?: string;
+  /** When the request started (epoch ms); the time series buckets by it. */
+  at?: number;
 }
 
 /** Upper bounds of the latency histogram, in seconds (Prometheus convention). */

@@ -237,3 +237,80 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
     await page.close();
   });
 });
+
+describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local stand-ins', () => {
+  let upstreams: Upstreams;
+  let service: LocalService;
+  let browser: Browser;
+  let stateDir: string;
+  const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
+  const signedInPage = (viewport = LAPTOP) => openSignedIn(browser, service, viewport);
+
+  beforeAll(async () => {
+    upstreams = await startUpstreams(FIXTURE_FILES);
+    stateDir = mkdtempSync(join(tmpdir(), 'hezlep-e2e-insights-'));
+    chmodSync(stateDir, 0o755);
+    service = await startLocalService({ port: await freePort(), stateDir, vars: upstreams.vars, log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line) });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await upstreams?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('shows what a rollback would take back (commits with authors and checks, files with +/-) and approves that commit', async () => {
+    const listed = await as('human', 'GET', '/ai/github/commits?limit=8');
+    expect(listed.status, listed.text).toBe(200);
+    const target: { sha: string } = listed.body.commits[4];
+    const proposed = await as('gpt', 'POST', '/ai/intents', { kind: 'rollback', target: 'develop', parameters: { commit: target.sha }, reason: 'the last four changes broke checkout' });
+    expect(proposed.status, proposed.text).toBe(201);
+    const id: string = proposed.body.intent.id;
+    const changes = await as('gpt', 'GET', `/ai/intents/${id}/changes`);
+    expect(changes.status, changes.text).toBe(200);
+    expect(changes.body).toMatchObject({ direction: 'removes', shipping: { commit: target.sha, source: 'parameter' }, running: { source: 'branch-head', ref: 'develop' } });
+    const commits: { shortSha: string; title: string; author: string; checks: { state: string } | null }[] = changes.body.comparison.commits;
+    const files: { path: string; additions: number; deletions: number }[] = changes.body.comparison.files;
+    expect(commits).toHaveLength(4);
+    expect(files.length).toBeGreaterThan(0);
+
+    const page = await signedInPage();
+    const ships = page.locator(`[data-intent="${id}"] [data-what-ships="removes"]`);
+    await ships.waitFor(WAIT);
+    expect(await ships.locator('summary').textContent()).toBe(`What ships: ${changes.body.summary.replace(/^[^:]*:\s*/, '')}`);
+    for (const commit of commits) {
+      const row = ships.locator('[data-ships="commits"] li', { hasText: commit.shortSha });
+      expect(await row.textContent()).toContain(commit.title);
+      expect(await row.textContent()).toContain(commit.author);
+      expect(await row.textContent()).toContain(!commit.checks ? 'not checked' : commit.checks.state === 'none' ? 'no checks' : commit.checks.state);
+    }
+    for (const file of files) {
+      expect(await ships.locator('[data-ships="files"] li', { hasText: file.path }).textContent()).toMatch(new RegExp(`\\+${file.additions}.*−${file.deletions}`));
+    }
+    await expectReadable(ships, 'what ships');
+    await screenshot(page, 'what-ships-laptop');
+
+    // The summary folds and unfolds from the keyboard.
+    await ships.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => ships.getAttribute('open')).toBeNull();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => ships.getAttribute('open')).toBe('');
+
+    const phone = await signedInPage(PHONE);
+    const phoneShips = phone.locator(`[data-intent="${id}"] [data-what-ships]`);
+    await phoneShips.waitFor(WAIT);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await elementScreenshot(phone.locator('[data-card="intents"]'), 'what-ships-phone-card');
+    await phone.close();
+
+    // Approving binds the commit that was shown.
+    await page.locator(`[data-intent="${id}"]`).getByRole('button', { name: 'Approve' }).click();
+    await page.locator('[data-intent-notice]').waitFor(WAIT);
+    const approved = await as('human', 'GET', `/ai/intents/${id}`);
+    expect(approved.body.intent.approval.commit, approved.text).toBe(target.sha);
+    await page.close();
+  });
+});
