@@ -7,12 +7,14 @@ import { cursorSyncCommand } from './commands/cursor-sync';
 import { cursorListenCommand } from './commands/cursor-listen';
 import { contextGetCommand, contextSetCommand } from './commands/context';
 import { statusCommand } from './commands/status';
+import { indexStatusCommand } from './commands/index-status';
 import { intentsApproveCommand, intentsListCommand, intentsRejectCommand } from './commands/intents';
 import { loginCommand } from './commands/login';
 
 export const COMMANDS: Command[] = [
   loginCommand,
   statusCommand,
+  indexStatusCommand,
   contextGetCommand,
   contextSetCommand,
   cursorSyncCommand,

@@ -250,9 +250,33 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     upstreams = await startUpstreams(FIXTURE_FILES);
     stateDir = mkdtempSync(join(tmpdir(), 'hezlep-e2e-insights-'));
     chmodSync(stateDir, 0o755);
-    service = await startLocalService({ port: await freePort(), stateDir, vars: upstreams.vars, log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line) });
+    service = await startLocalService({
+      port: await freePort(),
+      stateDir,
+      vars: upstreams.vars,
+      testScheduled: true,
+      log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line),
+    });
     browser = await launchBrowser();
   });
+
+  /** Run the Worker's uptime cron once, through wrangler's scheduled-event route. */
+  async function uptimeCheck(): Promise<void> {
+    const response = await fetch(`${service.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+    expect(response.status, await response.text()).toBe(200);
+  }
+
+  /** Re-index the fixture repository and wait (bounded by count) until the run has finished. */
+  async function reindexed(): Promise<void> {
+    const before = (await as('human', 'GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
+    expect((await as('human', 'POST', '/ai/github/reindex', {})).status).toBe(202);
+    for (let i = 0; i < 300; i++) {
+      const repo = (await as('human', 'GET', '/ai/github/index')).body.repos[0];
+      if (!repo.running && repo.lastRun && repo.lastRun.id !== before) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the index run did not finish after 300 polls');
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -313,4 +337,101 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     expect(approved.body.intent.approval.commit, approved.text).toBe(target.sha);
     await page.close();
   });
+
+  it('draws the uptime timeline, latency and request rate per route, and intents per day, from real history', async () => {
+    // Three uptime checks: WordPress healthy, failing, healthy again.
+    await uptimeCheck();
+    upstreams.scenario.wordpress = 'failing';
+    try {
+      await uptimeCheck();
+    } finally {
+      upstreams.scenario.wordpress = 'healthy';
+    }
+    await uptimeCheck();
+    const history = await as('human', 'GET', '/ai/status/history?layer=wordpress');
+    const states: string[] = history.body.transitions.map((t: { to: string }) => t.to).reverse();
+    expect(states, history.text).toEqual(['ok', expect.stringMatching(/^(degraded|down)$/), 'ok']);
+    for (let i = 0; i < 3; i++) expect((await as('gpt', 'GET', '/ai/context')).status).toBe(200);
+    const proposed = await as('human', 'POST', '/ai/intents', { kind: 'purge-cache', target: 'production' });
+    expect(proposed.status, proposed.text).toBe(201);
+
+    const page = await signedInPage();
+    const card = page.locator('[data-card="trends"]');
+    const wordpress = card.locator('[data-uptime-layer="wordpress"]');
+    const bad = wordpress.locator(`[data-band="${states[1]}"]`);
+    await bad.waitFor(WAIT);
+    expect(await wordpress.locator('[data-band="ok"]').count()).toBe(2);
+    // Focus (as Tab would) shows the state, reason and time of the band.
+    await bad.focus();
+    await expect.poll(() => card.locator('[data-uptime-detail]').textContent(), WAIT).toMatch(new RegExp(`^WordPress ${states[1]} from .+ to .+: \\S`));
+
+    const latency = card.locator('[data-chart="latency"]');
+    const route = latency.getByLabel('Route');
+    await route.waitFor(WAIT);
+    await route.selectOption({ label: await latency.locator('option', { hasText: 'GET /ai/context' }).first().textContent() ?? '' });
+    expect(await latency.locator('path[data-line="p50"]').getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+/);
+    expect(await latency.locator('path[data-line="requests"]').getAttribute('d')).toMatch(/^M/);
+
+    const today = new Date().toISOString().slice(5, 10);
+    await expect.poll(() => card.locator(`[data-chart="intents"] [data-bar="${today}"]`).getAttribute('aria-label'), WAIT).toMatch(/\d+ open/);
+    await expectReadable(card, 'trends');
+    await elementScreenshot(card, 'trends-24h-laptop-card');
+    await screenshot(page, 'trends-laptop');
+
+    // The span switches from the keyboard.
+    const week = card.getByRole('radio', { name: 'Last 7 days' });
+    await week.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => week.getAttribute('aria-checked')).toBe('true');
+    await latency.locator('path[data-line="p50"]').waitFor(WAIT);
+    await elementScreenshot(card, 'trends-7d-laptop-card');
+
+    const phone = await signedInPage(PHONE);
+    const phoneCard = phone.locator('[data-card="trends"]');
+    await phoneCard.locator('[data-uptime-layer="wordpress"] [data-band]').first().waitFor(WAIT);
+    await phoneCard.locator('[data-chart="latency"] path[data-line="p50"]').waitFor(WAIT);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await elementScreenshot(phoneCard, 'trends-phone-card');
+    await phone.close();
+    await page.close();
+  });
+
+  it('searches the index from the page: hits grouped by file, terms highlighted, linked at the indexed commit, stale hits marked', async () => {
+    await reindexed();
+    const page = await signedInPage();
+    const card = page.locator('[data-card="search"]');
+    await card.getByLabel('Search code').fill('redirectAfterLogin');
+    await page.keyboard.press('Enter');
+    const file = card.locator('[data-search-file="src/login.ts"]');
+    await file.waitFor(WAIT);
+    expect(await file.getAttribute('data-stale')).toBe('false');
+    expect((await file.locator('mark').first().textContent())?.toLowerCase()).toBe('redirectafterlogin');
+    const hit = file.locator('[data-search-hit]').first();
+    expect(await hit.textContent()).toMatch(/lines \d+–\d+/);
+    expect(await hit.getByRole('link').getAttribute('href')).toMatch(new RegExp(`/blob/${upstreams.fixture.head}/src/login\\.ts#L\\d+-L\\d+$`));
+    // Each file appears once, however many of its chunks matched.
+    const files = await card.locator('[data-search-file]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-search-file')));
+    expect(new Set(files).size).toBe(files.length);
+    await expectReadable(card, 'search');
+    await elementScreenshot(card, 'search-laptop-card');
+
+    // The branch moves on: the same search across every repository (recall) marks the hit stale.
+    await upstreams.commit({ 'src/banner.ts': 'export const BANNER = "sale";\n' }, 'Add a banner');
+    await card.getByLabel('Repository').selectOption({ label: 'All repositories' });
+    await card.getByRole('button', { name: 'Search' }).click();
+    await card.locator('[data-search-file="src/login.ts"][data-stale="true"]').waitFor(WAIT);
+    expect(await card.locator('[data-search-file="src/login.ts"]').textContent()).toContain('stale: indexed at');
+    await screenshot(page, 'search-laptop');
+
+    const phone = await signedInPage(PHONE);
+    const phoneCard = phone.locator('[data-card="search"]');
+    await phoneCard.getByLabel('Search code').fill('total prices');
+    await phoneCard.getByRole('button', { name: 'Search' }).click();
+    await phoneCard.locator('[data-search-file="src/cart.ts"]').waitFor(WAIT);
+    expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+    await elementScreenshot(phoneCard, 'search-phone-card');
+    await phone.close();
+    await page.close();
+  });
 });
+

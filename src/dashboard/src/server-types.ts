@@ -6,3 +6,5 @@ export type { IntentChanges } from '../../intents/changes';
 export type { IntentView, DecisionView } from '../../intents/view';
 export type { RecordedQuery } from '../../queries/log';
 export type { AuditEntry } from '../../audit/log';
+export type { Transition } from '../../status/transition';
+export type { MetricsSeries } from '../../metrics/series';
