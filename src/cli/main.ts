@@ -10,6 +10,7 @@ import { statusCommand } from './commands/status';
 import { indexStatusCommand } from './commands/index-status';
 import { intentsApproveCommand, intentsListCommand, intentsRejectCommand } from './commands/intents';
 import { loginCommand } from './commands/login';
+import { mcpConfigCommand } from './commands/mcp-config';
 
 export const COMMANDS: Command[] = [
   loginCommand,
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   intentsListCommand,
   intentsApproveCommand,
   intentsRejectCommand,
+  mcpConfigCommand,
 ];
 
 const GLOBAL_OPTIONS: Options = {

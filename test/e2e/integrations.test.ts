@@ -41,7 +41,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
   let service: LocalService;
   let browser: Browser;
   let stateDir: string;
-  const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
 
   const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
 
@@ -383,13 +382,14 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     await week.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => week.getAttribute('aria-checked')).toBe('true');
-    await latency.locator('path[data-line="p50"]').waitFor(WAIT);
+    // One hour of data is one point: a dot, too small to count as "visible", so its path is read instead.
+    await expect.poll(() => latency.locator('path[data-line="p50"]').getAttribute('d'), WAIT).toMatch(/^M[\d.]+ [\d.]+/);
     await elementScreenshot(card, 'trends-7d-laptop-card');
 
     const phone = await signedInPage(PHONE);
     const phoneCard = phone.locator('[data-card="trends"]');
     await phoneCard.locator('[data-uptime-layer="wordpress"] [data-band]').first().waitFor(WAIT);
-    await phoneCard.locator('[data-chart="latency"] path[data-line="p50"]').waitFor(WAIT);
+    await phoneCard.locator('[data-chart="latency"] path[data-line="p50"]').waitFor({ state: 'attached', ...WAIT });
     expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     await elementScreenshot(phoneCard, 'trends-phone-card');
     await phone.close();

@@ -4,7 +4,6 @@ import { ApiError, errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { renderPrometheus } from '../../metrics/prometheus';
-import { collectGauges } from '../../metrics/gauges';
 import { LATENCY_BUCKETS } from '../../metrics/model';
 
 const SeriesSchema = z
@@ -38,7 +37,6 @@ const MetricsJsonSchema = z
     ),
     bucketsSeconds: z.array(z.number()),
     errors: z.array(z.object({ route: z.string(), code: z.string(), count: z.number().int() })),
-    gauges: z.array(z.object({ name: z.string(), help: z.string(), value: z.number(), labels: z.record(z.string(), z.string()).optional() })),
     series: SeriesSchema.optional().openapi({ description: 'With ?series=24h (per minute) or 7d (per hour): requests, errors, p50/p95 per route over time.' }),
   })
   .openapi('Metrics');
@@ -80,15 +78,15 @@ export const getMetrics: RouteHandler<typeof getMetricsRoute, AppEnv> = async (c
   const { metrics, config } = c.var.services;
   // What this isolate still holds goes in first, so the answer includes it.
   await metrics.flush().catch((error) => c.var.services.log.warn('metrics flush failed', { error: String(error) }));
-  const [snapshot, gauges] = await Promise.all([metrics.snapshot(), collectGauges(c.var.services)]);
+  const snapshot = await metrics.snapshot();
   const query = c.req.valid('query');
   if (query.series && query.format !== 'json') {
     throw new ApiError('validation_failed', 'series is only part of the JSON answer: add format=json.');
   }
   if (wantsJson(query.format, c.req.header('accept'))) {
     const series = query.series ? await metrics.series(query.series === '24h' ? 'minute' : 'hour') : undefined;
-    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, bucketsSeconds: [...LATENCY_BUCKETS], gauges, ...(series ? { series } : {}) };
+    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, bucketsSeconds: [...LATENCY_BUCKETS], ...(series ? { series } : {}) };
     return c.json(body, 200);
   }
-  return c.text(renderPrometheus(snapshot, config.projectId, gauges), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  return c.text(renderPrometheus(snapshot, config.projectId), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
 };
