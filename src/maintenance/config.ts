@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { cronVariable } from '../cron/expression';
 
 export interface MaintenanceConfig {
   /** Audit entries older than this many days are archived to R2 and removed. */
@@ -9,14 +10,13 @@ export interface MaintenanceConfig {
   crons: { reindex: string; auditRotation: string; vectorPruning: string };
 }
 
-const cron = (fallback: string, name: string) => z.string().trim().min(9, `${name} must be a cron expression`).default(fallback);
-
 const MaintenanceVarsSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   AUDIT_ROTATION_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
-  REINDEX_CRON: cron('0 3 * * *', 'REINDEX_CRON'),
-  AUDIT_ROTATION_CRON: cron('0 4 * * 0', 'AUDIT_ROTATION_CRON'),
-  VECTOR_PRUNING_CRON: cron('0 5 1 * *', 'VECTOR_PRUNING_CRON'),
+  REINDEX_CRON: cronVariable('REINDEX_CRON', '0 3 * * *'),
+  // Sunday: Cloudflare numbers weekdays 1-7 from Sunday and refuses Unix's 0.
+  AUDIT_ROTATION_CRON: cronVariable('AUDIT_ROTATION_CRON', '0 4 * * SUN'),
+  VECTOR_PRUNING_CRON: cronVariable('VECTOR_PRUNING_CRON', '0 5 1 * *'),
 });
 
 export function parseMaintenanceConfig(vars: Record<string, unknown>): MaintenanceConfig {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { cronVariable } from '../cron/expression';
 
 export interface StatusConfig {
   /** Each layer probe is abandoned (reported degraded) after this long. */
@@ -10,7 +11,7 @@ export interface StatusConfig {
 
 const StatusVarsSchema = z.object({
   STATUS_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(25_000).default(4_000),
-  UPTIME_CRON: z.string().trim().min(9, 'UPTIME_CRON must be a cron expression').default('*/5 * * * *'),
+  UPTIME_CRON: cronVariable('UPTIME_CRON', '*/5 * * * *'),
 });
 
 export function parseStatusConfig(vars: Record<string, unknown>): StatusConfig {
