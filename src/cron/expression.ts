@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * Cloudflare's cron trigger grammar (developers.cloudflare.com/workers/configuration/cron-triggers):
- * five fields, UTC. Unlike Unix cron, weekdays are 1-7 with 1 = Sunday (or SUN-SAT); `0` and `7 = Sunday`
- * are not the Unix meaning, and `0` is refused at deploy ("invalid cron string", code 10100).
+ * five fields, UTC. Unlike Unix cron, weekdays are 1-7 with 1 = Sunday (or SUN-SAT): Unix's `0` for Sunday
+ * is refused at deploy ("invalid cron string", code 10100), and `7` means Saturday.
  */
 interface Field {
   name: string;
