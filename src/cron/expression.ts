@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Cloudflare's cron trigger grammar (developers.cloudflare.com/workers/configuration/cron-triggers):
  * five fields, UTC. Unlike Unix cron, weekdays are 1-7 with 1 = Sunday (or SUN-SAT): Unix's `0` for Sunday
@@ -24,10 +22,16 @@ const FIELDS: readonly Field[] = [
   { name: 'day of month', min: 1, max: 31, special: /^(L|LW|\d{1,2}W)$/ },
   { name: 'month', min: 1, max: 12, names: MONTHS, special: null },
   // L = Saturday (the last day of the week), 6L = the last Friday of the month, 6#3 = the third Friday.
-  { name: 'day of week', min: 1, max: 7, names: WEEKDAYS, special: /^(L|[1-7]L|[A-Z]{3}L|[1-7]#[1-5]|[A-Z]{3}#[1-5])$/ },
+  {
+    name: 'day of week',
+    min: 1,
+    max: 7,
+    names: WEEKDAYS,
+    special: /^(L|[1-7]L|[A-Z]{3}L|[1-7]#[1-5]|[A-Z]{3}#[1-5])$/,
+  },
 ];
 
-function valueOf(token: string, field: Field): number | null {
+function valueIn(token: string, field: Field): number | null {
   if (/^\d+$/.test(token)) return Number(token);
   const index = field.names?.indexOf(token.toUpperCase() as never) ?? -1;
   return index >= 0 ? index + field.min : null;
@@ -36,7 +40,7 @@ function valueOf(token: string, field: Field): number | null {
 function problemInPart(part: string, field: Field): string | null {
   if (field.special?.test(part.toUpperCase())) {
     const lead = /^(\d+|[A-Z]{3})/i.exec(part)?.[1];
-    const value = lead === undefined ? field.min : valueOf(lead, field);
+    const value = lead === undefined ? field.min : valueIn(lead, field);
     if (value === null || value < field.min || value > field.max) return `${field.name} "${part}" names no valid value`;
     return null;
   }
@@ -47,7 +51,7 @@ function problemInPart(part: string, field: Field): string | null {
   const ends = range!.split('-');
   if (ends.length > 2 || ends.some((end) => end === '')) return `${field.name} "${part}" is not a value or a range`;
   for (const end of ends) {
-    const value = valueOf(end, field);
+    const value = valueIn(end, field);
     const allowed = `${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ''}`;
     if (value === null || value < field.min || value > field.max) return `${field.name} "${end}" is outside ${allowed}`;
   }
@@ -66,14 +70,3 @@ export function cloudflareCronProblem(expression: string): string | null {
   }
   return null;
 }
-
-/** A configuration variable holding a cron expression Cloudflare accepts. */
-export const cronVariable = (name: string, fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .superRefine((value, ctx) => {
-      const problem = cloudflareCronProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${name} is not a cron expression Cloudflare accepts: ${problem}` });
-    });

@@ -13,10 +13,24 @@ export function readWorkflowRunEvent(payload: unknown): WorkflowRunEvent | null 
   const body = payload as {
     action?: unknown;
     repository?: { full_name?: unknown };
-    workflow_run?: { id?: unknown; html_url?: unknown; head_sha?: unknown; head_branch?: unknown; status?: unknown; conclusion?: unknown; created_at?: unknown };
+    workflow_run?: {
+      id?: unknown;
+      html_url?: unknown;
+      head_sha?: unknown;
+      head_branch?: unknown;
+      status?: unknown;
+      conclusion?: unknown;
+      created_at?: unknown;
+    };
   };
   const run = body?.workflow_run;
-  if (!run || typeof run.id !== 'number' || typeof run.status !== 'string' || typeof body.repository?.full_name !== 'string') return null;
+  if (
+    !run ||
+    typeof run.id !== 'number' ||
+    typeof run.status !== 'string' ||
+    typeof body.repository?.full_name !== 'string'
+  )
+    return null;
   return {
     action: String(body.action ?? ''),
     repo: body.repository.full_name,

@@ -23,7 +23,15 @@ export const DEMO_POLICY = {
 const DEMO_RUN_MS = 3_000;
 
 /** Variables that mean `.dev.vars` points dev at real services, so no demo is started. */
-const REAL_SERVICE_VARS = ['GITHUB_TOKEN', 'GITHUB_REPO', 'INDEX_REPOS', 'WP_REST_ENDPOINT', 'CW_API_KEY', 'CLOUDWAYS_API_URL', 'INTENT_POLICY'];
+const REAL_SERVICE_VARS = [
+  'GITHUB_TOKEN',
+  'GITHUB_REPO',
+  'INDEX_REPOS',
+  'WP_REST_ENDPOINT',
+  'CW_API_KEY',
+  'CLOUDWAYS_API_URL',
+  'INTENT_POLICY',
+];
 
 /** The variables of `.dev.vars` (wrangler's local secrets file) that configure real services, by name. */
 export function realServicesIn(devVarsFile: string): string[] {
@@ -67,7 +75,11 @@ function demoRepository(source: string, stateDir: string): string {
  * this repository's history (commits with checks, a deploy.yml workflow that runs to success and is
  * reported through the signed workflow_run webhook), and healthy WordPress and Cloudways stand-ins.
  */
-export async function startDemo(options: { projectRoot: string; stateDir: string; log?: (line: string) => void }): Promise<Demo> {
+export async function startDemo(options: {
+  projectRoot: string;
+  stateDir: string;
+  log?: (line: string) => void;
+}): Promise<Demo> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -85,12 +97,22 @@ export async function startDemo(options: { projectRoot: string; stateDir: string
           .then((signature) =>
             fetch(`${serviceUrl}/ai/github/webhook`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-hub-signature-256': signature },
+              headers: {
+                'content-type': 'application/json',
+                'x-github-event': 'workflow_run',
+                'x-hub-signature-256': signature,
+              },
               body,
             }),
           )
-          .then((response) => options.log?.(`demo: workflow run ${String(run.id)} ${String(run.conclusion)}, reported to the webhook (${response.status})`))
-          .catch((error: unknown) => options.log?.(`demo: the workflow_run webhook was not delivered: ${String(error)}`));
+          .then((response) =>
+            options.log?.(
+              `demo: workflow run ${String(run.id)} ${String(run.conclusion)}, reported to the webhook (${response.status})`,
+            ),
+          )
+          .catch((error: unknown) =>
+            options.log?.(`demo: the workflow_run webhook was not delivered: ${String(error)}`),
+          );
       },
     });
     stops.push(() => github.stop());
@@ -109,7 +131,11 @@ export async function startDemo(options: { projectRoot: string; stateDir: string
         GITHUB_WEBHOOK_SECRET: webhookSecret,
         INDEX_REPOS: `${DEMO_REPO}@main`,
         INTENT_POLICY: JSON.stringify(DEMO_POLICY),
-        ...hostingVars({ wordpress: wordpress.url, cloudways: cloudways.url }, { wordpress: 'healthy', cloudways: 'healthy' }, 'demo'),
+        ...hostingVars(
+          { wordpress: wordpress.url, cloudways: cloudways.url },
+          { wordpress: 'healthy', cloudways: 'healthy' },
+          'demo',
+        ),
       },
       connect(url) {
         serviceUrl = url;

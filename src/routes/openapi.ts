@@ -67,7 +67,10 @@ export function gptProfile(full: OpenApiDocument): OpenApiDocument {
 function referencedSchemas(root: unknown, schemas: Record<string, unknown>): Set<string> {
   const used = new Set<string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {

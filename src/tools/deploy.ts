@@ -44,20 +44,29 @@ async function main(): Promise<void> {
 
   step('building the dashboard…');
   await buildDashboard();
-  if (target.assetsDirectory && !existsSync(target.assetsDirectory)) throw new Error(`the assets directory ${target.assetsDirectory} was not built`);
+  if (target.assetsDirectory && !existsSync(target.assetsDirectory))
+    throw new Error(`the assets directory ${target.assetsDirectory} was not built`);
 
   const problems = configurationProblems(target);
-  if (problems.length) throw new Error(`wrangler.toml [env.${target.env}] would not deploy:\n  ${problems.join('\n  ')}`);
-  step(`configuration: ${target.crons.length} cron trigger(s) valid, R2 ${target.bucket}, Vectorize ${target.vectorIndex ?? '(embedded vectors)'}`);
+  if (problems.length)
+    throw new Error(`wrangler.toml [env.${target.env}] would not deploy:\n  ${problems.join('\n  ')}`);
+  step(
+    `configuration: ${target.crons.length} cron trigger(s) valid, R2 ${target.bucket}, Vectorize ${target.vectorIndex ?? '(embedded vectors)'}`,
+  );
 
   if (dryRun) {
-    step('dry run: the Worker\'s secrets are not checked');
+    step("dry run: the Worker's secrets are not checked");
   } else {
     const held = new Set(deployedSecretNames(target));
     const missing = REQUIRED_SECRETS.filter((name) => !held.has(name));
-    if (missing.length) throw new Error(`the ${target.workerName} Worker lacks the secret(s) ${missing.join(', ')}: npm run setup -- --env ${target.env} --apply`);
+    if (missing.length)
+      throw new Error(
+        `the ${target.workerName} Worker lacks the secret(s) ${missing.join(', ')}: npm run setup -- --env ${target.env} --apply`,
+      );
     const absent = RECOMMENDED_SECRETS.filter((name) => !held.has(name));
-    step(`secrets: ${REQUIRED_SECRETS.join(', ')} present${absent.length ? `; not set (their areas stay unconfigured): ${absent.join(', ')}` : ''}`);
+    step(
+      `secrets: ${REQUIRED_SECRETS.join(', ')} present${absent.length ? `; not set (their areas stay unconfigured): ${absent.join(', ')}` : ''}`,
+    );
   }
 
   const migrations = readdirSync(MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql')).length;
@@ -65,7 +74,10 @@ async function main(): Promise<void> {
     step(`migrations: ${migrations} committed, not applied (${dryRun ? 'dry run' : '--skip-migrations'})`);
   } else {
     const url = process.env.DATABASE_URL;
-    if (!url) throw new Error(`set DATABASE_URL to the ${target.env} database (the same value as the Worker's secret) to apply the migrations, or pass --skip-migrations`);
+    if (!url)
+      throw new Error(
+        `set DATABASE_URL to the ${target.env} database (the same value as the Worker's secret) to apply the migrations, or pass --skip-migrations`,
+      );
     const started = Date.now();
     await migrateDatabase({ url });
     step(`migrations: ${migrations} committed, applied in ${Date.now() - started} ms`);

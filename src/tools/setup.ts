@@ -29,7 +29,12 @@ interface Step {
 
 function planFor(target: DeployTarget, environment: NodeJS.ProcessEnv): { steps: Step[]; missing: string[] } {
   const steps: Step[] = [];
-  if (target.bucket) steps.push({ why: 'R2 bucket for the audit archive', args: ['r2', 'bucket', 'create', target.bucket], mayExist: true });
+  if (target.bucket)
+    steps.push({
+      why: 'R2 bucket for the audit archive',
+      args: ['r2', 'bucket', 'create', target.bucket],
+      mayExist: true,
+    });
   if (target.vectorIndex) {
     steps.push({
       why: `Vectorize index (${target.dimensions} dimensions, cosine) for the code index`,
@@ -39,13 +44,21 @@ function planFor(target: DeployTarget, environment: NodeJS.ProcessEnv): { steps:
     for (const { property, type } of VECTORIZE_METADATA_INDEXES) {
       steps.push({
         why: `metadata index on ${property} (before any vector is inserted)`,
-        args: ['vectorize', 'create-metadata-index', target.vectorIndex, `--propertyName=${property}`, `--type=${type}`],
+        args: [
+          'vectorize',
+          'create-metadata-index',
+          target.vectorIndex,
+          `--propertyName=${property}`,
+          `--type=${type}`,
+        ],
         mayExist: true,
       });
     }
   }
   const names = [...REQUIRED_SECRETS, ...OPTIONAL_SECRETS];
-  const values = Object.fromEntries(names.filter((name) => environment[name]).map((name) => [name, environment[name]!]));
+  const values = Object.fromEntries(
+    names.filter((name) => environment[name]).map((name) => [name, environment[name]!]),
+  );
   const missing = REQUIRED_SECRETS.filter((name) => !environment[name]);
   if (Object.keys(values).length) {
     steps.push({
@@ -73,9 +86,14 @@ async function main(): Promise<void> {
   const { steps, missing } = planFor(target, process.env);
   console.log(`setup[${target.env}]: the ${target.workerName} Worker's resources and secrets`);
   for (const step of steps) {
-    console.log(`\n# ${step.why}\n${step.input === undefined ? '' : '<secret values as JSON> | '}npx wrangler ${step.args.join(' ')}`);
+    console.log(
+      `\n# ${step.why}\n${step.input === undefined ? '' : '<secret values as JSON> | '}npx wrangler ${step.args.join(' ')}`,
+    );
   }
-  if (missing.length) console.log(`\nsetup: set ${missing.join(', ')} in this shell before --apply; the Worker refuses every request without them.`);
+  if (missing.length)
+    console.log(
+      `\nsetup: set ${missing.join(', ')} in this shell before --apply; the Worker refuses every request without them.`,
+    );
   if (!values.apply) {
     console.log('\nsetup: nothing was run (add --apply to run these commands).');
     return;
@@ -84,8 +102,10 @@ async function main(): Promise<void> {
   for (const step of steps) {
     console.log(`\nsetup: ${step.why}`);
     const run = wrangler(step.args, { input: step.input });
-    if (run.status !== 0 && !step.mayExist) throw new Error(`npx wrangler ${step.args.join(' ')} exited with ${run.status}`);
-    if (run.status !== 0) console.log('setup: wrangler refused it; when the message says it already exists, that is fine');
+    if (run.status !== 0 && !step.mayExist)
+      throw new Error(`npx wrangler ${step.args.join(' ')} exited with ${run.status}`);
+    if (run.status !== 0)
+      console.log('setup: wrangler refused it; when the message says it already exists, that is fine');
   }
   console.log(`\nsetup: done. Next: DATABASE_URL=… npm run deploy -- --env ${target.env}`);
 }

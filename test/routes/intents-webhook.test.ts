@@ -23,7 +23,9 @@ async function executingDeploy(s: Scenario) {
 
 /** The run as GitHub's REST API shows it: the same object a workflow_run delivery carries. */
 async function runOf(s: Scenario, runId: number): Promise<Record<string, unknown>> {
-  const response = await fetch(`${github.url}/repos/${s.repo}/actions/runs/${runId}`, { headers: { authorization: `token ${github.token}` } });
+  const response = await fetch(`${github.url}/repos/${s.repo}/actions/runs/${runId}`, {
+    headers: { authorization: `token ${github.token}` },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -41,7 +43,11 @@ async function deliver(s: Scenario, payload: unknown, signature?: string) {
   });
 }
 
-const delivery = (s: Scenario, run: Record<string, unknown>, action = 'completed') => ({ action, workflow_run: run, repository: { full_name: s.repo } });
+const delivery = (s: Scenario, run: Record<string, unknown>, action = 'completed') => ({
+  action,
+  workflow_run: run,
+  repository: { full_name: s.repo },
+});
 
 async function read(s: Scenario, id: string) {
   const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${id}`, 'human');
@@ -56,10 +62,25 @@ describe('POST /ai/github/webhook: workflow_run', () => {
     await s.finishRun(runId, 'success');
     const reported = await deliver(s, delivery(s, await runOf(s, runId)));
     expectStatus(reported, 202);
-    expect(reported.body).toEqual({ accepted: true, event: 'workflow_run', action: 'recorded', repo: s.repo, runId: String(runId), intentId: id, intentState: 'succeeded' });
+    expect(reported.body).toEqual({
+      accepted: true,
+      event: 'workflow_run',
+      action: 'recorded',
+      repo: s.repo,
+      runId: String(runId),
+      intentId: id,
+      intentState: 'succeeded',
+    });
     const done = await read(s, id);
-    expect(done.intent).toMatchObject({ state: 'succeeded', outcome: 'workflow run succeeded', execution: { conclusion: 'success', runStatus: 'completed' } });
-    expect(done.decisions.at(-1)).toMatchObject({ action: 'succeed', actor: { client: 'cron', person: 'github-webhook' } });
+    expect(done.intent).toMatchObject({
+      state: 'succeeded',
+      outcome: 'workflow run succeeded',
+      execution: { conclusion: 'success', runStatus: 'completed' },
+    });
+    expect(done.decisions.at(-1)).toMatchObject({
+      action: 'succeed',
+      actor: { client: 'cron', person: 'github-webhook' },
+    });
     const audit = await s.call('GET', `/ai/audit?target=intent:${id}&action=intent.succeed`, 'human');
     expect(audit.body.entries).toHaveLength(1);
 
@@ -87,7 +108,11 @@ describe('POST /ai/github/webhook: workflow_run', () => {
     const { id, runId } = await executingDeploy(s);
     await s.finishRun(runId, 'success');
     const run = await runOf(s, runId);
-    const elsewhere = await deliver(s, { action: 'completed', workflow_run: run, repository: { full_name: 'someone/else' } });
+    const elsewhere = await deliver(s, {
+      action: 'completed',
+      workflow_run: run,
+      repository: { full_name: 'someone/else' },
+    });
     expect(elsewhere.body).toMatchObject({ action: 'ignored', reason: 'not the repository intents deploy' });
     const stranger = await deliver(s, delivery(s, { ...run, id: runId + 1_000_000, head_branch: 'feature/x' }));
     expect(stranger.body).toMatchObject({ action: 'ignored', reason: 'no executing intent is waiting for this run' });
@@ -98,9 +123,17 @@ describe('POST /ai/github/webhook: workflow_run', () => {
     const s = scenario({}, { GITHUB_WEBHOOK_SECRET: SECRET });
     const { id, runId } = await executingDeploy(s);
     await s.finishRun(runId, 'success');
-    const forged = await deliver(s, delivery(s, await runOf(s, runId)), await signGitHubPayload('not-the-secret', '{}'));
+    const forged = await deliver(
+      s,
+      delivery(s, await runOf(s, runId)),
+      await signGitHubPayload('not-the-secret', '{}'),
+    );
     expectProblem(forged, 401, 'unauthenticated');
     expect((await read(s, id)).intent.state).toBe('executing');
-    expectProblem(await deliver(s, { action: 'completed', repository: { full_name: s.repo } }), 400, 'validation_failed');
+    expectProblem(
+      await deliver(s, { action: 'completed', repository: { full_name: s.repo } }),
+      400,
+      'validation_failed',
+    );
   });
 });

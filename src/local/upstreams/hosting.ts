@@ -5,7 +5,11 @@ import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL } from './cloudways';
  * Worker variables pointing WordPress and Cloudways at the local stand-ins, each in a scenario
  * (healthy, failing, stopped, …); `run` keeps one caller's Cloudways token and counters apart.
  */
-export function hostingVars(urls: { wordpress: string; cloudways: string }, scenario: { wordpress: string; cloudways: string }, run: string): Record<string, string> {
+export function hostingVars(
+  urls: { wordpress: string; cloudways: string },
+  scenario: { wordpress: string; cloudways: string },
+  run: string,
+): Record<string, string> {
   return {
     WP_REST_ENDPOINT: `${urls.wordpress}/${scenario.wordpress}/wp-json`,
     WP_USER: WORDPRESS_USER,

@@ -64,7 +64,8 @@ export interface DeployTarget {
 
 export function parseDeployEnv(value: string | undefined): DeployEnv {
   const env = value ?? 'staging';
-  if (!(DEPLOY_ENVS as readonly string[]).includes(env)) throw new Error(`--env must be one of ${DEPLOY_ENVS.join(', ')}, not "${env}"`);
+  if (!(DEPLOY_ENVS as readonly string[]).includes(env))
+    throw new Error(`--env must be one of ${DEPLOY_ENVS.join(', ')}, not "${env}"`);
   return env as DeployEnv;
 }
 
@@ -74,12 +75,17 @@ export function readTarget(env: DeployEnv): DeployTarget {
   const vars = config.vars as Record<string, unknown>;
   const model = String(vars.WORKERS_AI_EMBEDDING_MODEL ?? '@cf/baai/bge-small-en-v1.5');
   const dimensions =
-    vars.INDEX_EMBEDDER === 'openai' ? Number(vars.OPENAI_EMBEDDING_DIMENSIONS ?? 1536) : (WORKERS_AI_DIMENSIONS[model] ?? 384);
+    vars.INDEX_EMBEDDER === 'openai'
+      ? Number(vars.OPENAI_EMBEDDING_DIMENSIONS ?? 1536)
+      : (WORKERS_AI_DIMENSIONS[model] ?? 384);
   return {
     env,
     workerName: config.name ?? `hezlep-ops-orchestrator-${env}`,
-    bucket: config.r2_buckets.find((bucket: { binding: string; bucket_name?: string }) => bucket.binding === 'ARCHIVE')?.bucket_name,
-    vectorIndex: config.vectorize.find((index: { binding: string; index_name: string }) => index.binding === 'VECTORIZE')?.index_name,
+    bucket: config.r2_buckets.find((bucket: { binding: string; bucket_name?: string }) => bucket.binding === 'ARCHIVE')
+      ?.bucket_name,
+    vectorIndex: config.vectorize.find(
+      (index: { binding: string; index_name: string }) => index.binding === 'VECTORIZE',
+    )?.index_name,
     dimensions,
     crons: config.triggers.crons ?? [],
     assetsDirectory: config.assets?.directory,
@@ -95,7 +101,8 @@ export function configurationProblems(target: DeployTarget): string[] {
     if (problem) problems.push(`cron trigger ${problem}`);
   }
   if (!target.bucket) problems.push(`[env.${target.env}] binds no R2 bucket as ARCHIVE`);
-  if (target.vars.INDEX_VECTOR_STORE === 'vectorize' && !target.vectorIndex) problems.push(`[env.${target.env}] binds no Vectorize index as VECTORIZE`);
+  if (target.vars.INDEX_VECTOR_STORE === 'vectorize' && !target.vectorIndex)
+    problems.push(`[env.${target.env}] binds no Vectorize index as VECTORIZE`);
   return problems;
 }
 
@@ -119,7 +126,10 @@ export function wrangler(args: string[], options: { input?: string; capture?: bo
 /** Names of the secrets the deployed Worker holds (`wrangler secret list`; values are never returned). */
 export function deployedSecretNames(target: DeployTarget): string[] {
   const run = wrangler(['secret', 'list', '--env', target.env, '--format', 'json'], { capture: true });
-  if (run.status !== 0) throw new Error(`wrangler secret list --env ${target.env} failed (exit ${run.status}); is \`wrangler login\` done?`);
+  if (run.status !== 0)
+    throw new Error(
+      `wrangler secret list --env ${target.env} failed (exit ${run.status}); is \`wrangler login\` done?`,
+    );
   const listed = JSON.parse(run.stdout) as { name: string }[];
   return listed.map((secret) => secret.name);
 }
