@@ -44,8 +44,17 @@ function gitBuffer(dir: string, args: string[]): Buffer {
   return execFileSync('git', [...GIT_IDENTITY, '-C', dir, ...args], { maxBuffer: 512 * 1024 * 1024 });
 }
 
+/** A commit never changes: its fields are read from git once per repository and sha (git runs synchronously). */
+const commitFields = new Map<string, string[]>();
+
 function commitObject(api: string, fullName: string, dir: string, sha: string) {
-  const [tree, parents, author, email, date, message] = git(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%B', sha]).split('\n');
+  const key = `${dir}:${sha}`;
+  let fields = commitFields.get(key);
+  if (!fields) {
+    fields = git(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%B', sha]).split('\n');
+    commitFields.set(key, fields);
+  }
+  const [tree, parents, author, email, date, message] = fields;
   return {
     sha,
     node_id: `C_${sha.slice(0, 12)}`,
@@ -209,7 +218,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       // Every commit of a served repository passed its one check: what `npm test` says of a pushed commit.
       const sha = resolve(dir, r[1]!);
       if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
-      const at = git(dir, ['show', '-s', '--format=%cI', sha]).trim();
+      const at = commitObject(api, fullName, dir, sha).commit.committer.date;
       const check = { id: parseInt(sha.slice(0, 8), 16), head_sha: sha, name: 'test', status: 'completed', conclusion: 'success', started_at: at, completed_at: at, html_url: `${api}/${fullName}/runs/${sha.slice(0, 8)}`, app: { slug: 'github-actions' } };
       return send(res, 200, { total_count: 1, check_runs: [check] });
     }
