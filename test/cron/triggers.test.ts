@@ -9,6 +9,7 @@ import { parseMaintenanceConfig } from '../../src/maintenance/config';
 interface Environment {
   crons?: string[];
   vars: Record<string, string>;
+  durableObjects: string[];
 }
 
 /**
@@ -16,14 +17,14 @@ interface Environment {
  * the [vars]. Environments inherit the top level's triggers when they declare none, as wrangler does.
  */
 function environmentsOf(toml: string): Map<string, Environment> {
-  const envs = new Map<string, Environment>([['', { vars: {} }]]);
+  const envs = new Map<string, Environment>([['', { vars: {}, durableObjects: [] }]]);
   let section = '';
   for (const line of toml.split('\n')) {
     const header = /^\s*\[{1,2}([^\]]+)\]{1,2}\s*$/.exec(line);
     if (header) {
       section = header[1]!.trim();
       const name = /^env\.([^.]+)/.exec(section)?.[1];
-      if (name && !envs.has(name)) envs.set(name, { vars: {} });
+      if (name && !envs.has(name)) envs.set(name, { vars: {}, durableObjects: [] });
       continue;
     }
     const name = /^env\.([^.]+)/.exec(section)?.[1] ?? '';
@@ -33,6 +34,8 @@ function environmentsOf(toml: string): Map<string, Environment> {
     if (rest === 'triggers' && crons) target.crons = [...crons[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
     const assignment = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*"([^"]*)"\s*$/.exec(line);
     if (rest === 'vars' && assignment) target.vars[assignment[1]!] = assignment[2]!;
+    const binding = /^\s*name\s*=\s*"([^"]+)"\s*$/.exec(line);
+    if (rest === 'durable_objects.bindings' && binding) target.durableObjects.push(binding[1]!);
   }
   const top = envs.get('')!;
   for (const environment of envs.values()) environment.crons ??= top.crons;
@@ -90,6 +93,12 @@ describe('wrangler.toml cron triggers', () => {
   it('declares the deployed environments and triggers for each', () => {
     expect([...environments.keys()]).toEqual(['', 'staging', 'production']);
     for (const environment of environments.values()) expect(environment.crons?.length).toBeGreaterThan(0);
+  });
+
+  it('each deployed environment binds every Durable Object the top level binds (bindings are not inherited)', () => {
+    const top = environments.get('')!.durableObjects;
+    expect(top.length).toBeGreaterThan(0);
+    for (const [name, environment] of environments) if (name) expect(environment.durableObjects, name).toEqual(top);
   });
 
   for (const [name, environment] of environments) {
