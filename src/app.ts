@@ -1,6 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, problemResponse } from './errors';
 import type { AppEnv } from './app-env';
 import { loadConfig, type Config, type Env } from './config';
@@ -25,6 +25,8 @@ import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './rout
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
+import { mcpRouter } from './routes/mcp';
+import { redactForModel } from './redaction/boundary';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -43,9 +45,9 @@ function logLevelOf(env: Env): LogLevel {
   return level === 'debug' || level === 'warn' || level === 'error' || level === 'silent' ? level : 'info';
 }
 
-function requestIdFrom(header: string | undefined): string {
-  // Accept a caller's id only if it is short and plain; otherwise mint one.
-  return header && /^[A-Za-z0-9._-]{8,64}$/.test(header) ? header : crypto.randomUUID();
+/** A caller's own x-request-id, for the log only (never our id: a caller could claim another's). */
+function clientRequestIdFrom(header: string | undefined): string | undefined {
+  return header && /^[A-Za-z0-9._:-]{1,64}$/.test(header) ? header : undefined;
 }
 
 function toApiError(error: unknown): ApiError {
@@ -68,7 +70,8 @@ export function createApp() {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const requestId = requestIdFrom(c.req.header('x-request-id'));
+    const requestId = crypto.randomUUID();
+    const clientRequestId = clientRequestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     await next();
     c.header('x-request-id', requestId);
@@ -76,6 +79,7 @@ export function createApp() {
     const level = c.get('services')?.config.logLevel ?? logLevelOf(c.env);
     new Logger(level).info('request', {
       requestId,
+      ...(clientRequestId ? { clientRequestId } : {}),
       client: caller?.label,
       method: c.req.method,
       route: c.req.routePath,
@@ -84,7 +88,7 @@ export function createApp() {
     });
   });
 
-  app.use('/ai/*', async (c, next) => {
+  const provideServices: MiddlewareHandler<AppEnv> = async (c, next) => {
     const config = await configFor(c.env);
     const log = new Logger(config.logLevel, { requestId: c.var.requestId });
     const services = buildServices(config, c.env, log, c.var.requestId);
@@ -94,10 +98,13 @@ export function createApp() {
     } finally {
       c.executionCtx.waitUntil(services.ledger.close());
     }
-  });
+  };
+  app.use('/ai/*', provideServices);
+  app.use('/mcp', provideServices);
 
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
+  app.use('/ai/*', redactForModel);
 
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());
@@ -114,6 +121,7 @@ export function createApp() {
   app.route('/ai/review', reviewRouter());
   app.route('/ai/intents', intentsRouter());
   app.route('/ai/search', searchRouter());
+  app.route('/mcp', mcpRouter(app));
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {

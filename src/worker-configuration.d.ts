@@ -3,7 +3,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject";
+		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject";
 	}
 	interface StagingEnv {
 		ARCHIVE: R2Bucket;
@@ -19,6 +19,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 	interface ProductionEnv {
 		ARCHIVE: R2Bucket;
@@ -34,6 +35,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 	interface Env {
 		ARCHIVE: R2Bucket;
@@ -49,6 +51,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}
