@@ -57,7 +57,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   const partFor = (path: string) => {
     if (path.startsWith('/_fixtures/')) return git;
-    const control = /^\/_control\/repos\/[^/]+\/[^/]+\/(dispatches|behaviour|runs\/\d+)$/.exec(path);
+    const control = /^\/_control\/repos\/[^/]+\/[^/]+\/(dispatches|behaviour|runs\/\d+|commits\/[0-9a-f]{40})$/.exec(path);
     if (control) return actions;
     const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(path);
     if (!repo) return generated;
@@ -67,6 +67,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       if (rest === '/branches' || /^\/branches\/.+$/.test(rest)) return git;
       return ACTIONS_SHARED.test(rest) ? actions : git;
     }
+    // A repository whose commits were pushed through the Actions controls compares over that history.
+    if (/^\/compare\//.test(rest) && actions.has(fullName!)) return actions;
     return ACTIONS_SHARED.test(rest) && actions.has(fullName!) ? actions : generated;
   };
 
