@@ -34,6 +34,8 @@ import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 import { pendingIntentsSource } from './intents/review';
 import { IndexService } from './code-index/service';
 import { loadIndexConfig } from './code-index/config';
+import { RedactionTally } from './redaction/redact';
+import { RedactingEventPublisher } from './events/redacting-publisher';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -72,6 +74,8 @@ export interface Services {
   intents(caller: Caller): IntentService;
   /** The code index (built on first use: it parses its own config section). */
   indexing(): IndexService;
+  /** Secrets this request replaced, by kind (never the values): for the audit entry and the metrics. */
+  redactions: RedactionTally;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -113,10 +117,13 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
     eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
-  const events: EventPublisher =
+  const redactions = new RedactionTally();
+  const events: EventPublisher = new RedactingEventPublisher(
     eventsConfig.hub.kind === 'durable-object'
       ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
-      : new SilentEventPublisher();
+      : new SilentEventPublisher(),
+    redactions,
+  );
   const answerCache = answerCacheFor(config, env);
   let github: GitHubService | undefined;
   let hosting: Hosting | undefined;
@@ -142,6 +149,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
         requestId,
+        redactions,
       }),
     cursorConfig: loadCursorConfig(config.vars),
     cursorSessions: (caller) =>
@@ -153,6 +161,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         audit: services.audit(caller),
         events,
         caller,
+        redactions,
       }),
     pendingIntents: (caller) => pendingIntentsSource(services, caller),
     get hosting() {
@@ -179,6 +188,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
       });
     },
     indexing: () => (indexing ??= new IndexService(loadIndexConfig(config.vars), env, config.projectId)),
+    redactions,
   };
   return services;
 }

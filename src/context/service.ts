@@ -2,6 +2,7 @@ import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { EventPublisher } from '../events/publisher';
 import { publishAuditEntry } from '../audit/log';
+import { redactValue, type RedactionTally } from '../redaction/redact';
 import type { ContextStore, ContextRead } from './store';
 import type { ContextFields, ContextPatch, StoredContext } from './snapshot';
 import { describeChanged, type ContextWriter, type ContextWriteResult, type WriteMode } from './writes';
@@ -17,6 +18,8 @@ export interface ContextServiceDeps {
   events: EventPublisher;
   caller: Caller;
   requestId: string;
+  /** Where this request's redactions are counted (for the metrics). */
+  redactions?: RedactionTally;
   now?: () => Date;
 }
 
@@ -28,9 +31,21 @@ export class ContextService {
     return (await this.readStore()).current;
   }
 
-  async write(mode: WriteMode, input: ContextFields | ContextPatch, expectedVersion?: number): Promise<ContextWriteResult> {
+  async write(mode: WriteMode, sent: ContextFields | ContextPatch, expectedVersion?: number): Promise<ContextWriteResult> {
     const { caller, project } = this.deps;
-    const result = await this.deps.writer.write({ project, ttlSeconds: this.deps.ttlSeconds, caller, requestId: this.deps.requestId, mode, input, expectedVersion });
+    // Secrets are replaced before anything is stored, audited or published; only their count is kept.
+    const { value: input, counts: redactions } = redactValue(sent);
+    this.deps.redactions?.add(redactions);
+    const result = await this.deps.writer.write({
+      project,
+      ttlSeconds: this.deps.ttlSeconds,
+      caller,
+      requestId: this.deps.requestId,
+      mode,
+      input,
+      expectedVersion,
+      redactions,
+    });
     await publishAuditEntry(this.deps.events, result.audit);
     await this.publish('context.updated', `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context: ${describeChanged(result.changed)}`, {
       version: result.context.version,

@@ -3,6 +3,7 @@ import type { Caller } from '../auth/keys';
 import type { AuditEntry, AuditInput, AuditActor } from '../audit/log';
 import type { AppendHooks } from '../ledger/writer';
 import type { Logger } from '../lib/log';
+import type { RedactionCounts } from '../redaction/redact';
 import type { ContextRead, ContextStore, WriteOutcome } from './store';
 import {
   authorLabel,
@@ -23,6 +24,8 @@ export interface ContextWriteRequest {
   mode: WriteMode;
   input: ContextFields | ContextPatch;
   expectedVersion?: number;
+  /** Secrets the service replaced in `input` before it got here, counted per kind (never the values). */
+  redactions?: RedactionCounts;
 }
 
 export interface ContextClearRequest {
@@ -138,7 +141,13 @@ export class ContextWrites implements ContextWriter {
         ? `${caller.label} overwrote ${authorLabel(overwrote)}'s context (v${overwrote.version} -> v${next.version}): ${describeChanged(changed)}`
         : `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context (v${next.version}): ${describeChanged(changed)}`,
       // Field names only: values may hold anything and the audit log must never carry secrets.
-      detail: { mode, version: next.version, changedFields: changed, ...(overwrote ? { overwrote } : {}) },
+      detail: {
+        mode,
+        version: next.version,
+        changedFields: changed,
+        ...(overwrote ? { overwrote } : {}),
+        ...(request.redactions && Object.keys(request.redactions).length ? { redactions: request.redactions } : {}),
+      },
     };
     lane.state = { current: next, lastVersion: next.version };
     const ttlMs = request.ttlSeconds * 1000;
