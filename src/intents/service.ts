@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
@@ -110,6 +110,28 @@ export class IntentService {
         .orderBy(desc(intents.createdAt), desc(intents.id))
         .limit(query.limit + 1);
       return { intents: rows.slice(0, query.limit).map((row) => toView(this.asOfNow(row))), hasMore: rows.length > query.limit };
+    });
+  }
+
+  /**
+   * The newest succeeded intent of a commit-bound kind on `target`, other than `exceptId`, and the commit it
+   * shipped: what runs on the target now, as far as the ledger knows.
+   */
+  async lastShipped(target: string, exceptId: string): Promise<{ intent: IntentView; commit: string } | null> {
+    const kinds = Object.entries(this.deps.policy.kinds)
+      .filter(([, kind]) => kind.commitBinding !== 'none')
+      .map(([name]) => name);
+    if (kinds.length === 0) return null;
+    return this.records.read(async (db) => {
+      const rows = await db
+        .select()
+        .from(intents)
+        .where(and(eq(intents.project, this.deps.project), eq(intents.target, target), eq(intents.state, 'succeeded'), inArray(intents.kind, kinds), ne(intents.id, exceptId)))
+        .orderBy(desc(intents.updatedAt), desc(intents.id))
+        .limit(1);
+      const row = rows[0];
+      const commit = row?.execution?.commit ?? row?.approvedCommit;
+      return row && commit ? { intent: toView(row), commit } : null;
     });
   }
 

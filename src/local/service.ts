@@ -16,6 +16,8 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Show wrangler's own output. */
   verbose?: boolean;
+  /** Let callers run the cron triggers through wrangler's `/__scheduled?cron=…` (browser tests). */
+  testScheduled?: boolean;
 }
 
 export interface LocalService {
@@ -56,6 +58,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     };
     const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
     if (stateDir) args.push('--persist-to', join(stateDir, 'wrangler'));
+    if (options.testScheduled) args.push('--test-scheduled');
     for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
     const wrangler = spawn('npx', args, {
       cwd: PROJECT_ROOT,

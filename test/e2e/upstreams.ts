@@ -103,6 +103,8 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
         GITHUB_TOKEN: github.token,
         GITHUB_REPO: VISIBLE_REPO,
         GITHUB_CACHE_SECONDS: '0',
+        // A deploy workflow for `develop`, so deploys and rollbacks to it can be proposed (and compared).
+        INTENT_POLICY: JSON.stringify({ targets: { develop: { workflow: 'deploy.yml' } } }),
         INDEX_REPOS: `${fixture.fullName}@${fixture.branch}`,
         INDEX_RETRY_BASE_MS: '50',
         WP_REST_ENDPOINT: `${front}/wp/wp-json`,

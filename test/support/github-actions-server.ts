@@ -13,12 +13,17 @@ import type { AddressInfo } from 'node:net';
  *        with return_run_details; 422 "No ref found for: x" for an unknown ref; 404 for a workflow named missing*
  *  - GET   /repos/{o}/{r}/actions/workflows/{id}/runs?branch&event&created&head_sha -> {total_count, workflow_runs}
  *  - GET   /repos/{o}/{r}/actions/runs/{run_id}                  -> workflow run
+ *  - GET   /repos/{o}/{r}/compare/{base}...{head}                -> commit-comparison over the repository's history
+ *  - GET   /repos/{o}/{r}/commits/{ref}/check-runs               -> {total_count: 0, check_runs: []}
+ * History: every sha a branch is created at or moved to follows the previous one, so a comparison lists the
+ * shas in between (each touching `changes/<short sha>.txt`, or the files given through the control route).
  * Requests need `Authorization: token|Bearer <token>`, else 401 "Bad credentials".
  * Repositories spring into existence on first use, so each test names its own.
  * Test controls (no auth, not GitHub's): under /_control/repos/{o}/{r}/:
  *  - POST runs/{id} {status, conclusion}     finish or advance a run
  *  - GET  dispatches                         every dispatch received, in order
  *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, olderServer?: bool, rateLimitNext?: 'primary' | 'secondary'}
+ *  - POST commits/{sha} {message?, author?, files?: [{path, additions, deletions}]}   describe a commit of the history
  */
 export interface LocalGitHubActions {
   url: string;
@@ -56,6 +61,8 @@ interface Repo {
   statuses: Map<string, CommitStatus[]>;
   runs: Run[];
   dispatches: { workflow: string; ref: string; inputs: Record<string, unknown>; at: string }[];
+  history: string[];
+  commits: Map<string, { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }>;
   failNextDispatch?: number;
   legacyDispatch?: boolean;
   rateLimitNext?: 'primary' | 'secondary';
@@ -83,7 +90,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
     const key = `${owner}/${name}`.toLowerCase();
     let repo = repos.get(key);
     if (!repo) {
-      repo = { owner, name, branches: new Map(), statuses: new Map(), runs: [], dispatches: [] };
+      repo = { owner, name, branches: new Map(), statuses: new Map(), runs: [], dispatches: [], history: [], commits: new Map() };
       repos.set(key, repo);
     }
     return repo;
@@ -139,6 +146,11 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
         if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
         if ('rateLimitNext' in body) repo.rateLimitNext = body.rateLimitNext;
         if ('olderServer' in body) repo.olderServer = Boolean(body.olderServer);
+        return { status: 204 };
+      }
+      const described = rest.match(/^commits\/([0-9a-f]{40})$/);
+      if (method === 'POST' && described) {
+        repo.commits.set(described[1]!, body);
         return { status: 204 };
       }
       const run = rest.match(/^runs\/(\d+)$/);
@@ -234,6 +246,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       const branch = ref.slice('refs/heads/'.length);
       if (repo.branches.has(branch)) throw new HttpError(422, 'Reference already exists');
       repo.branches.set(branch, body.sha);
+      if (!repo.history.includes(body.sha)) repo.history.push(body.sha);
       return { status: 201, json: refJson(repo, branch, body.sha) };
     }
 
@@ -242,6 +255,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       if (!repo.branches.has(branch)) throw new HttpError(422, 'Reference does not exist');
       if (!/^[0-9a-f]{40}$/.test(String(body.sha))) throw new HttpError(422, 'Validation Failed');
       repo.branches.set(branch, body.sha);
+      if (!repo.history.includes(body.sha)) repo.history.push(body.sha);
       return { status: 200, json: refJson(repo, branch, body.sha) };
     }
 
@@ -291,6 +305,46 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
         .sort((a, b) => b.id - a.id);
       const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
       return { status: 200, json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) } };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/commits\/([^/]+)\/check-runs$/))) {
+      return { status: 200, json: { total_count: 0, check_runs: [] } };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/compare\/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})$/))) {
+      const at = (ref: string) => repo.history.findIndex((sha) => sha.startsWith(ref));
+      const [base, head] = [at(m[1]!), at(m[2]!)];
+      if (base < 0 || head < 0) throw new HttpError(404, 'Not Found');
+      const between = head > base ? repo.history.slice(base + 1, head + 1) : [];
+      const commitJson = (sha: string) => {
+        const about = repo.commits.get(sha) ?? {};
+        const author = about.author ?? 'octocat';
+        return {
+          sha,
+          node_id: `C_${sha}`,
+          url: `${api(repo)}/commits/${sha}`,
+          html_url: `${html(repo)}/commit/${sha}`,
+          commit: { message: about.message ?? `Change ${sha.slice(0, 7)}`, author: { name: author, email: `${author}@example.com`, date: new Date(0).toISOString() } },
+          author: { login: author },
+          parents: [],
+        };
+      };
+      const files = between.flatMap((sha) => repo.commits.get(sha)?.files ?? [{ path: `changes/${sha.slice(0, 7)}.txt`, additions: 1, deletions: 0 }]);
+      return {
+        status: 200,
+        json: {
+          url: `${api(repo)}/compare/${m[1]}...${m[2]}`,
+          html_url: `${html(repo)}/compare/${m[1]}...${m[2]}`,
+          status: head === base ? 'identical' : head > base ? 'ahead' : 'behind',
+          ahead_by: between.length,
+          behind_by: head < base ? base - head : 0,
+          total_commits: between.length,
+          base_commit: commitJson(repo.history[base]!),
+          merge_base_commit: commitJson(repo.history[Math.min(base, head)]!),
+          commits: between.map(commitJson),
+          files: files.map((file) => ({ filename: file.path, status: 'modified', additions: file.additions, deletions: file.deletions, changes: file.additions + file.deletions, sha: null })),
+        },
+      };
     }
 
     if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)$/))) {

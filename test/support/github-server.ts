@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * A local stand-in for GitHub's REST API serving the visibility routes (repository,
  * languages, branches, releases, commits, statuses, check runs, Actions runs/jobs/logs,
- * pull requests, reviews, code search) in GitHub's documented shapes (templates in
+ * pull requests, reviews, code search, compare) in GitHub's documented shapes (templates in
  * fixtures/github/). It behaves like GitHub where the client relies on it:
  *  - token auth (`Authorization: token|Bearer`), 401 "Bad credentials" otherwise;
  *  - x-ratelimit-* headers on every answer; weak ETags and 304 on If-None-Match
@@ -306,6 +306,36 @@ export async function startGitHubServer(options: { token?: string; port?: number
       if (until) list = list.filter((c) => Date.parse(c.date) <= Date.parse(until));
       if (filePath) list = list.filter((c) => c.files.some((f) => f === filePath || f.startsWith(`${filePath.replace(/\/$/, '')}/`)));
       return paged(url, list.map((c) => c.json));
+    }
+    const compare = /^\/compare\/([^.]+)\.\.\.([^.]+)$/.exec(rest);
+    if (compare) {
+      // The generated history is linear, newest first: head is ahead of base when it sits before it.
+      const at = (ref: string) => (['main', 'release', 'develop'].includes(ref) ? 0 : data.commits.findIndex((c) => c.sha.startsWith(ref)));
+      const [baseAt, headAt] = [at(compare[1]!), at(compare[2]!)];
+      if (baseAt < 0 || headAt < 0) return notFound();
+      const between = headAt < baseAt ? data.commits.slice(headAt, baseAt).reverse() : [];
+      const files = new Map<string, { additions: number; deletions: number }>();
+      for (const c of between) {
+        for (const file of c.files) {
+          const seen = files.get(file) ?? { additions: 0, deletions: 0 };
+          files.set(file, { additions: seen.additions + 3 + (c.index % 5), deletions: seen.deletions + (c.index % 3) });
+        }
+      }
+      return {
+        status: 200,
+        body: {
+          url: `${base}/repos/${owner}/${name}/compare/${compare[1]}...${compare[2]}`,
+          html_url: `https://github.com/${owner}/${name}/compare/${compare[1]}...${compare[2]}`,
+          status: headAt === baseAt ? 'identical' : headAt < baseAt ? 'ahead' : 'behind',
+          ahead_by: between.length,
+          behind_by: headAt > baseAt ? headAt - baseAt : 0,
+          total_commits: between.length,
+          base_commit: data.commits[baseAt]!.json,
+          merge_base_commit: data.commits[Math.max(baseAt, headAt)]!.json,
+          commits: between.map((c) => c.json),
+          files: [...files].map(([filename, counts]) => ({ sha: sha(filename), filename, status: 'modified', ...counts, changes: counts.additions + counts.deletions })),
+        },
+      };
     }
     const status = /^\/commits\/([^/]+)\/status$/.exec(rest);
     if (status) {
