@@ -1,6 +1,6 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import type { Caller } from '../auth/keys';
-import { ApiError } from '../errors';
+import { varsSection } from '../lib/vars';
 
 /**
  * How much code the gpt client may see in search answers (GPT_CODE_EXPOSURE):
@@ -12,14 +12,19 @@ import { ApiError } from '../errors';
 export const CODE_EXPOSURES = ['summary', 'snippet', 'none'] as const;
 export type CodeExposure = (typeof CODE_EXPOSURES)[number];
 
-const ExposureVars = z.object({ GPT_CODE_EXPOSURE: z.enum(CODE_EXPOSURES).default('summary') });
+export const exposureVars = varsSection(
+  'Code exposure to the GPT',
+  z.object({
+    GPT_CODE_EXPOSURE: z
+      .enum(CODE_EXPOSURES)
+      .default('summary')
+      .describe('What the gpt client sees of code in /ai/search and /ai/github/recall: summary (signatures, doc comments), snippet, or none.'),
+  }),
+  (v): CodeExposure => v.GPT_CODE_EXPOSURE,
+);
 
-/** The configured policy; an unknown value fails loudly as `misconfigured` through the caller's config check. */
-export function codeExposureFrom(vars: Record<string, unknown>): CodeExposure {
-  const parsed = ExposureVars.safeParse(vars);
-  if (!parsed.success) throw new ApiError('misconfigured', `GPT_CODE_EXPOSURE must be one of ${CODE_EXPOSURES.join(', ')}.`);
-  return parsed.data.GPT_CODE_EXPOSURE;
-}
+/** The configured policy; an unknown value is a 503 `misconfigured` naming the variable. */
+export const codeExposureFrom = (vars: Record<string, unknown>): CodeExposure => exposureVars.parse(vars);
 
 export interface Declaration {
   /** The declaration line(s) up to where its body starts, e.g. `export function chunkFile(path: string, text: string): Chunk[]`. */
