@@ -2,6 +2,7 @@ import type { Caller } from './auth/keys';
 import type { Config, Env } from './config';
 import { Ledger } from './db/client';
 import { AuditLog } from './audit/log';
+import { LedgerClient } from './ledger/client';
 import { ContextService } from './context/service';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
@@ -41,6 +42,8 @@ export interface Services {
   config: Config;
   log: Logger;
   ledger: Ledger;
+  /** The project's ledger object: audited writes go through it. */
+  ledgerWriter: LedgerClient;
   contextStore: ContextStore;
   events: EventPublisher;
   /** The GPT's recent queries, in the context store's backend. */
@@ -109,6 +112,7 @@ export function answerCacheFor(config: Config, env: Env): AnswerCache {
 
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
+  const ledgerWriter = new LedgerClient(env.LEDGER, config);
   const contextStore = contextStoreFor(config, env);
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
@@ -128,11 +132,12 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     config,
     log,
     ledger,
+    ledgerWriter,
     contextStore,
     events,
     queryLog: queryLogFor(config, env),
     eventHub,
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
+    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events, ledgerWriter),
     answerCache,
     github: () => (github ??= githubServiceFor(config, answerCache, log)),
     context: (caller) =>
@@ -140,9 +145,10 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         project: config.projectId,
         ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
-        audit: services.audit(caller),
+        writer: ledgerWriter,
         events,
         caller,
+        requestId,
         redactions,
       }),
     cursorConfig: loadCursorConfig(config.vars),
@@ -170,9 +176,11 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         project: config.projectId,
         policy: area.policy,
         ledger,
+        transactions: ledgerWriter,
         audit: services.audit(caller),
         events,
         caller,
+        requestId,
         github: area.github.kind === 'configured' ? new ClientIntentGitHub(services.github().client(), area.github.repo) : new UnconfiguredIntentGitHub(),
         hosting: new CloudwaysIntentHosting(services.hosting),
         log,
