@@ -18,7 +18,9 @@ export const exposureVars = varsSection(
     GPT_CODE_EXPOSURE: z
       .enum(CODE_EXPOSURES)
       .default('summary')
-      .describe('What the gpt client sees of code in /ai/search and /ai/github/recall: summary (signatures, doc comments), snippet, or none.'),
+      .describe(
+        'What the gpt client sees of code in /ai/search and /ai/github/recall: summary (signatures, doc comments), snippet, or none.',
+      ),
   }),
   (v): CodeExposure => v.GPT_CODE_EXPOSURE,
 );
@@ -34,9 +36,13 @@ export interface Declaration {
 }
 
 const MAX_CHARS = 300;
-const COMMENT_LINE = /^(?:\/\*\*?|\*\/|\*(?!\w)|\/\/\/?|#(?![!\[])|--)/;
+const COMMENT_LINE = /^(?:\/\*\*?|\*\/|\*(?!\w)|\/\/\/?|#(?![![])|--)/;
 const clip = (text: string) => (text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS - 1)}…` : text);
-const stripComment = (line: string) => line.replace(/^(?:\/\*\*?|\*\/|\*|\/\/\/?|#|--)\s?/, '').replace(/\*\/$/, '').trim();
+const stripComment = (line: string) =>
+  line
+    .replace(/^(?:\/\*\*?|\*\/|\*|\/\/\/?|#|--)\s?/, '')
+    .replace(/\*\/$/, '')
+    .trim();
 
 /** The signature and doc comment at the start of a chunk: what a declaration promises, never its body. */
 export function declarationOf(chunkText: string): Declaration {
@@ -62,7 +68,8 @@ export function declarationOf(chunkText: string): Declaration {
   }
   // A Python docstring follows the signature.
   const next = lines.slice(i + 1).find((line) => line !== '');
-  if (!doc.length && next && /^[rRbBuU]?("""|''')/.test(next)) doc.push(next.replace(/^[rRbBuU]?("""|''')|("""|''')$/g, '').trim());
+  if (!doc.length && next && /^[rRbBuU]?("""|''')/.test(next))
+    doc.push(next.replace(/^[rRbBuU]?("""|''')|("""|''')$/g, '').trim());
   const sig = signature.join(' ').replace(/\s+/g, ' ').trim();
   const text = doc.filter(Boolean).join(' ').trim();
   return { signature: sig ? clip(sig) : null, doc: text ? clip(text) : null };
