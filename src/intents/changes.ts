@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import type { RepoRef } from '../github/client';
 import type { Answered, ComparisonAnswer, GitHubService } from '../github/service';
-import { redactSecrets } from '../code-index/pipeline/secrets';
+import { redactSecrets } from '../redaction/secrets';
 import { targetRef, type IntentPolicy } from './policy';
 import type { IntentService } from './service';
 import type { IntentView } from './view';

@@ -26,6 +26,7 @@ export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     durationMs: performance.now() - started,
     at: startedAt,
     ...(errorCode ? { errorCode } : {}),
+    ...(services.redactions.total ? { redactions: { ...services.redactions.counts } } : {}),
   });
   c.executionCtx.waitUntil(services.metrics.flush().catch((e) => services.log.warn('metrics flush failed', { error: String(e) })));
 };

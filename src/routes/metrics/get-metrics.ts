@@ -37,6 +37,7 @@ const MetricsJsonSchema = z
     ),
     bucketsSeconds: z.array(z.number()),
     errors: z.array(z.object({ route: z.string(), code: z.string(), count: z.number().int() })),
+    redactions: z.array(z.object({ kind: z.string(), count: z.number().int() })).openapi({ description: 'Secrets replaced, by kind.' }),
     series: SeriesSchema.optional().openapi({ description: 'With ?series=24h (per minute) or 7d (per hour): requests, errors, p50/p95 per route over time.' }),
   })
   .openapi('Metrics');
@@ -85,7 +86,14 @@ export const getMetrics: RouteHandler<typeof getMetricsRoute, AppEnv> = async (c
   }
   if (wantsJson(query.format, c.req.header('accept'))) {
     const series = query.series ? await metrics.series(query.series === '24h' ? 'minute' : 'hour') : undefined;
-    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, bucketsSeconds: [...LATENCY_BUCKETS], ...(series ? { series } : {}) };
+    const body: MetricsJson = {
+      project: config.projectId,
+      aggregated: metrics.aggregated,
+      ...snapshot,
+      redactions: snapshot.redactions ?? [],
+      bucketsSeconds: [...LATENCY_BUCKETS],
+      ...(series ? { series } : {}),
+    };
     return c.json(body, 200);
   }
   return c.text(renderPrometheus(snapshot, config.projectId), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
