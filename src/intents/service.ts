@@ -7,7 +7,7 @@ import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentRow, type IntentState } from '../db/schema';
 import { decide, targetRef, type Decision, type IntentPolicy, type PolicyAction } from './policy';
-import type { HostingOperations, IntentGitHub } from './ports';
+import type { HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import { IntentRecords } from './records';
 import { IntentRunner } from './execution';
 import { IntentChanges, type IntentTransactions } from './ledger-port';
@@ -232,6 +232,12 @@ export class IntentService {
   async followAll(): Promise<{ followed: number; finished: number; expired: number }> {
     const expired = await this.expireDue();
     return { ...(await this.runner.followAll()), expired };
+  }
+
+  /** A workflow run GitHub reported through the webhook: the executing intent it belongs to, moved on (or null). */
+  async reportWorkflowRun(run: WorkflowRun): Promise<IntentView | null> {
+    const row = await this.runner.reportRun(run);
+    return row ? toView(row) : null;
   }
 
   /** Move every proposal past its lifetime to `expired`, each with its audit entry (the cron calls this). */

@@ -9,7 +9,7 @@ import { call, expectStatus } from '../support/http';
 import type { TestIdentity } from '../support/keys';
 import type { ProposeIntentResponse } from '../../src/routes/intents/propose-intent';
 
-const github = inject('githubActions');
+const github = inject('github');
 
 export const randomSha = () => Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
 
