@@ -5,6 +5,7 @@ import type { ContextStoreObject } from './objects/context-store';
 import type { EventHubObject } from './objects/event-hub';
 import type { MetricsObject } from './objects/metrics';
 import type { RepoIndexObject } from './code-index/repo-index-object';
+import type { LocalVectorizeObject } from './local/vectorize-object';
 
 /** Bindings and variables the Worker receives. Everything optional is an adapter choice. */
 export interface Env {
@@ -13,6 +14,8 @@ export interface Env {
   REPO_INDEX?: DurableObjectNamespace<RepoIndexObject>;
   VECTORIZE?: unknown;
   AI?: unknown;
+  /** Development and tests: the local implementation of the Vectorize API (INDEX_LOCAL_BINDINGS=true). */
+  LOCAL_VECTORIZE?: DurableObjectNamespace<LocalVectorizeObject>;
   ASSETS?: Fetcher;
   ARCHIVE?: R2Bucket;
   /** GitHub visibility (parsed in src/github/config.ts); without token and repo the routes answer 501. */

@@ -2,7 +2,7 @@ import type { Services } from '../services';
 import type { LayerProbe } from '../status/probe';
 import type { ReviewContext, SectionContent } from '../review/sections';
 import type { ModuleSummary } from './store/repo-index-store';
-import type { FreshnessReport } from './service';
+import type { FreshnessReport, IndexBackends } from './service';
 import { repoKey, type RepoRef } from './source/repo-source';
 
 /** Bounds of the review's module summary. */
@@ -29,6 +29,12 @@ export function freshnessProblem(key: string, f: FreshnessReport, now = Date.now
   if (f.indexedCommit === null) return `${key}: ${f.running ? 'first index in progress' : 'never indexed'}`;
   if (f.stale === null) return `${key}: head unknown (GitHub did not answer); indexed ${short(f.indexedCommit)} ${ageOf(f.indexedAt, now)} ago`;
   if (f.stale) return `${key}: behind, indexed ${short(f.indexedCommit)} ${ageOf(f.indexedAt, now)} ago, head ${short(f.headCommit)}${going}`;
+  return null;
+}
+
+/** A deployed service searching with the offline hashing embedder is working, but not as it should. */
+export function backendProblem(b: IndexBackends): string | null {
+  if (b.deployed && b.embedderKind === 'local') return `offline hashing embedder in a deployed service (${b.embedder}); bind AI (Workers AI) or set OPENAI_API_KEY`;
   return null;
 }
 
@@ -59,13 +65,14 @@ export function indexProbe(services: Services): LayerProbe {
       if (!index.repos.length) return { state: 'unconfigured', reason: 'INDEX_REPOS is not set; no repository is indexed', latencyMs: 0 };
       const reports = await Promise.all(index.repos.map(async (repo) => ({ key: keyOf(repo), freshness: await index.freshnessReport(repo) })));
       const now = Date.now();
-      const problems = reports.map((r) => freshnessProblem(r.key, r.freshness, now)).filter((p): p is string => p !== null);
-      const details = { repos: reports.map((r) => ({ repo: r.key, ...freshnessFacts(r.freshness) })) };
+      const backends = index.backends();
+      const problems = [backendProblem(backends), ...reports.map((r) => freshnessProblem(r.key, r.freshness, now))].filter((p): p is string => p !== null);
+      const details = { backends, repos: reports.map((r) => ({ repo: r.key, ...freshnessFacts(r.freshness) })) };
       if (problems.length) return { state: 'degraded', reason: problems.join('; ').slice(0, 300), details };
       const oldest = reports.map((r) => r.freshness.indexedAt).sort()[0] ?? null;
       return {
         state: 'ok',
-        reason: `${reports.length} repositor${reports.length === 1 ? 'y' : 'ies'} indexed at head (${reports.map((r) => `${r.key} ${short(r.freshness.indexedCommit)}`).join(', ')}); oldest index ${ageOf(oldest, now)} old`.slice(0, 300),
+        reason: `${backends.embedder} + ${backends.vectorStore} vectors; ${reports.length} repositor${reports.length === 1 ? 'y' : 'ies'} indexed at head (${reports.map((r) => `${r.key} ${short(r.freshness.indexedCommit)}`).join(', ')}); oldest index ${ageOf(oldest, now)} old`.slice(0, 300),
         details,
       };
     },

@@ -86,9 +86,7 @@ describe('index pipeline end to end', () => {
     expect(status.indexedCommit).toBe(repo.head);
   });
 
-  // Known flake (seen once in a full-suite run, never alone): the second run sometimes ends with the old
-  // head indexed. Retried once while it is investigated; the message carries the run record to diagnose it.
-  it('reports stale freshness when the branch moves past the indexed commit', { retry: 1 }, async () => {
+  it('reports stale freshness when the branch moves past the indexed commit', async () => {
     const repo = await createFixtureRepo(FILES);
     await reindex(repo);
     const indexed = repo.head;

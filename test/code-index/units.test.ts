@@ -3,7 +3,6 @@ import { redactSecrets, isSecretFile, entropy } from '../../src/code-index/pipel
 import { IgnoreRules } from '../../src/code-index/pipeline/ignore';
 import { skipReasonFor, decodeText, looksGenerated } from '../../src/code-index/pipeline/filter';
 import { boundedSnippet, fuseRankings } from '../../src/code-index/ranking/rank';
-import { topCosine } from '../../src/code-index/store/vector-store';
 import { LocalHashingEmbedder } from '../../src/code-index/embedding/embedder';
 import { codeTokens } from '../../src/code-index/ranking/tokens';
 import { OpenAIEmbedder } from '../../src/code-index/embedding/openai';
@@ -95,13 +94,6 @@ describe('ranking', () => {
     expect(snippet.text.split('\n')).toHaveLength(5);
     expect(snippet.endLine - snippet.startLine).toBe(4);
     expect(snippet.truncated).toBe(true);
-  });
-  it('finds the exact top k by cosine', () => {
-    const dims = 3;
-    const matrix = Float32Array.from([1, 0, 0, 0, 1, 0, 0.7071, 0.7071, 0, 0, 0, 1]);
-    const hits = topCosine(matrix, dims, Float32Array.from([1, 0, 0]), 2, () => true);
-    expect(hits.map((h) => h.row)).toEqual([0, 2]);
-    expect(topCosine(matrix, dims, Float32Array.from([1, 0, 0]), 2, (row) => row !== 0).map((h) => h.row)).toEqual([2, 1]);
   });
   it('builds an FTS query from words and identifier parts', () => {
     expect(ftsQuery('where is parseKeyTable?')).toBe('"where" OR "parsekeytable" OR "parse" OR "key" OR "table"'.replace('"where" OR ', ''));
