@@ -186,7 +186,7 @@ export class IndexService {
     const stub = this.stub(repo);
     const filters: SearchFilters = { path: options.path, language: options.language };
     const indexed = (await stub.indexedCommit()) as { embedder: string | null };
-    const embedder = embedderFor(this.config.embedder, this.env);
+    const embedder = embedderFor(this.config.embedder, this.env, this.config.bindings);
     const lexicalP = stub.lexical(question, filters, CANDIDATES) as Promise<RankedHit[]>;
     let vector: RankedHit[] = [];
     // Vectors from another model are not comparable with this query's: use the lexical signal alone until re-indexed.

@@ -124,6 +124,20 @@ function validateFilter(filter: Record<string, unknown>): void {
  */
 export class LocalVectorizeObject extends DurableObject {
   private readonly sql: SqlStorage;
+  /** Injected failures (tests): operation → how many more calls fail. Scoped to this index. */
+  private readonly faults = new Map<string, number>();
+
+  /** Make the next `times` calls of `operation` fail as the service would (tests of the callers' recovery). */
+  failNext(operation: 'upsert' | 'insert' | 'deleteByIds' | 'query' | 'getByIds', times: number): void {
+    this.faults.set(operation, times);
+  }
+
+  private injected(operation: string): void {
+    const left = this.faults.get(operation) ?? 0;
+    if (left <= 0) return;
+    this.faults.set(operation, left - 1);
+    throw new Error(`VECTOR_${operation.toUpperCase()}_ERROR: injected failure (local Vectorize)`);
+  }
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -212,14 +226,17 @@ export class LocalVectorizeObject extends DurableObject {
   }
 
   upsert(vectors: LocalVector[]): { mutationId: string } {
+    this.injected('upsert');
     return { mutationId: this.write('UPSERT', vectors).mutationId };
   }
 
   insert(vectors: LocalVector[]): { mutationId: string } {
+    this.injected('insert');
     return { mutationId: this.write('INSERT', vectors).mutationId };
   }
 
   deleteByIds(ids: string[]): { mutationId: string } {
+    this.injected('deleteByIds');
     this.requireConfig('DELETE');
     for (let i = 0; i < ids.length; i += 90) {
       const slice = ids.slice(i, i + 90);
@@ -229,6 +246,7 @@ export class LocalVectorizeObject extends DurableObject {
   }
 
   getByIds(ids: string[]): LocalVector[] {
+    this.injected('getByIds');
     this.requireConfig('GET');
     const out: LocalVector[] = [];
     for (let i = 0; i < ids.length; i += 90) {
@@ -256,6 +274,7 @@ export class LocalVectorizeObject extends DurableObject {
   }
 
   query(vector: number[], options: LocalQuery): { matches: LocalMatch[]; count: number } {
+    this.injected('query');
     const config = this.requireConfig('QUERY');
     if (vector.length !== config.dimensions) fail('QUERY', `query vector has ${vector.length} dimensions, the index has ${config.dimensions}`);
     // topK: up to 100, or 50 when values or all metadata are returned.

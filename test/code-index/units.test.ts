@@ -150,6 +150,19 @@ describe('index configuration', () => {
     expect(() => loadIndexConfig({ INDEX_REPOS: 'not a repo' })).toThrow(/INDEX_REPOS/);
     expect(() => loadIndexConfig({ INDEX_EMBEDDER: 'openai' })).toThrow(/OPENAI_API_KEY/);
     expect(() => loadIndexConfig({ INDEX_VECTOR_STORE: 'vectorize' })).toThrow(/VECTORIZE/);
+    expect(() => loadIndexConfig({ INDEX_EMBEDDER: 'workers-ai' })).toThrow(/AI binding/);
+    expect(() => loadIndexConfig({ INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' })).toThrow(/LOCAL_VECTORIZE/);
+  });
+  it('selects Vectorize and Workers AI, from Cloudflare or their local implementations', () => {
+    expect(loadIndexConfig({ INDEX_REPOS: 'a/b', VECTORIZE: {}, AI: {} })).toMatchObject({ vectors: 'vectorize', embedder: { kind: 'workers-ai' }, bindings: 'cloudflare', vectorizeIndex: 'hezlep-code', deployed: true });
+    expect(loadIndexConfig({ INDEX_REPOS: 'a/b', INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true', LOCAL_VECTORIZE: {}, VECTORIZE_INDEX_NAME: 'dev-code' })).toMatchObject({
+      vectors: 'vectorize',
+      embedder: { kind: 'workers-ai', model: '@cf/baai/bge-small-en-v1.5' },
+      bindings: 'local',
+      vectorizeIndex: 'dev-code',
+      deployed: false,
+    });
+    expect(() => loadIndexConfig({ VECTORIZE_INDEX_NAME: 'Bad Name' })).toThrow(/VECTORIZE_INDEX_NAME/);
   });
 });
 
