@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { repoSourceFromEnv } from './source/github';
 import { VectorizeVectorStore } from './store/vectorize';
 import { EmbeddedVectorStore } from './store/embedded-vectors';
+import { VectorSketch } from './store/vector-sketch';
 import { embedderFor } from './embedding/embedders';
 import { vectorizeBinding } from './bindings';
 import { IndexPipeline } from './pipeline/pipeline';
@@ -52,6 +53,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   private readonly runs: RunStore;
   private readonly commits: FileCommits;
   private readonly scheduler: RunScheduler;
+  /** Int8 copies of the vectors for fast queries (null: over budget, scan instead); dropped whenever vectors change. */
+  private sketch: { model: string; value: VectorSketch | null } | null = null;
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -103,12 +106,18 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   }
 
   override async alarm(): Promise<void> {
-    await this.scheduler.step();
+    this.sketch = null;
+    try {
+      await this.scheduler.step();
+    } finally {
+      this.sketch = null;
+    }
   }
 
   /** Monthly vector pruning; skipped while a run is going, since its work may still need the cache. */
   pruneVectors(): { pruned: number; skipped: boolean } {
     if (this.runs.runState()) return { pruned: 0, skipped: true };
+    this.sketch = null;
     return { pruned: this.store.pruneVectors(this.store.getMeta('embedder')), skipped: false };
   }
 
@@ -139,9 +148,13 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     return this.store.lexical(question, filters, limit);
   }
 
-  /** Exact cosine search over the embedded vectors, a page of rows at a time (bounded memory). */
+  /** Cosine search over the embedded vectors in bounded memory: the int8 sketch when it fits, else pages of rows. */
   vectorSearch(query: Float32Array, model: string, filters: SearchFilters, limit: number): RankedHit[] {
-    return new EmbeddedVectorStore(this.ctx.storage.sql, model).search(query, limit, filters);
+    const store = new EmbeddedVectorStore(this.ctx.storage.sql, model);
+    // While a run writes vectors, scan: a sketch would go stale between batches.
+    if (this.runs.runState()) return store.search(query, limit, filters);
+    if (this.sketch?.model !== model) this.sketch = { model, value: VectorSketch.build(this.ctx.storage.sql, model) };
+    return store.search(query, limit, filters, this.sketch.value);
   }
 
   chunks(ids: number[]): StoredChunk[] {

@@ -3,13 +3,18 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, startLocalService } from '../local/service';
 import { watchDashboard } from '../dashboard/build';
 
-const HELP = `npm run dev [-- --port 8787] [--quiet] [--verbose]
+/** The production index path (Workers AI + Vectorize) against the local implementations of both bindings. */
+export const PRODUCTION_INDEX_VARS = { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' };
+
+const HELP = `npm run dev [-- --port 8787] [--quiet] [--verbose] [--vectorize]
 
 Starts the whole service offline on http://127.0.0.1:<port>: a local Postgres
 (a real server when installed, else PGlite) behind the WebSocket bridge, the
 migrations, wrangler dev with the embedded adapters for anything that has no
 credentials, and the dashboard at / (rebuilt on every change). --quiet hides
-wrangler's output, --verbose adds the Postgres server log. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
+wrangler's output, --verbose adds the Postgres server log. --vectorize indexes code on the
+production path (Workers AI embeddings into Vectorize) against the local implementations of
+both bindings. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,6 +22,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '8787' },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      vectorize: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,7 +41,9 @@ async function main(): Promise<void> {
     // The Postgres server's own log is noise unless asked for.
     log: (line) => (values.verbose || !line.startsWith('postgres:')) && console.log(`dev: ${line}`),
     verbose: !values.quiet,
+    ...(values.vectorize ? { vars: PRODUCTION_INDEX_VARS } : {}),
   });
+  if (values.vectorize) log('code index: Workers AI + Vectorize, local implementations (INDEX_LOCAL_BINDINGS=true)');
   console.log(`\nHezlep Ops Orchestrator is up: ${service.url}  (dashboard: ${service.url}/, API docs: ${service.url}/docs)`);
   for (const key of service.keys) console.log(`${key.client} key: ${key.key}`);
   console.log('(keys are kept in .hezlep/dev-keys.json; Ctrl-C stops everything)\n');

@@ -124,3 +124,35 @@ for (const kind of [embedded, vectorize]) {
     });
   });
 }
+
+describe('embedded store: the int8 sketch', () => {
+  it('finds the same top k as the exact scan, with exact scores, under filters, and stays within its budget', async () => {
+    const stub = env.REPO_INDEX!.get(env.REPO_INDEX!.idFromName(`sketch-${crypto.randomUUID()}`));
+    await runInDurableObject(stub, async (_i, state) => {
+      const { VectorSketch } = await import('../../src/code-index/store/vector-sketch');
+      const store = new EmbeddedVectorStore(state.storage.sql, 'm');
+      // Deterministic pseudo-random unit vectors (a linear congruential generator).
+      let seed = 7;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+      const dims = 64;
+      const vector = () => {
+        const v = Float32Array.from({ length: dims }, random);
+        const norm = Math.hypot(...v);
+        return v.map((x) => x / norm);
+      };
+      store.upsertNow(Array.from({ length: 600 }, (_, i) => record(i + 1, `src/${i % 3 === 0 ? 'a' : 'b'}/f${i}.ts`, vector())));
+      const sketch = VectorSketch.build(state.storage.sql, 'm')!;
+      expect(sketch.dimensions).toBe(dims);
+      expect(VectorSketch.build(state.storage.sql, 'm', 600 * dims - 1)).toBeNull();
+      for (let q = 0; q < 5; q++) {
+        const query = vector();
+        for (const filters of [{}, { path: 'src/a/' }]) {
+          const exact = store.search(query, 10, filters);
+          const sketched = store.search(query, 10, filters, sketch);
+          expect(sketched.map((h) => h.id)).toEqual(exact.map((h) => h.id));
+          sketched.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 5));
+        }
+      }
+    });
+  });
+});

@@ -1,5 +1,9 @@
 import type { RankedHit, SearchFilters } from './repo-index-store';
 import type { VectorRecord, VectorStore } from './vector-store';
+import type { VectorSketch } from './vector-sketch';
+
+/** Candidates from the int8 sketch rescored exactly, per result asked for. */
+const RESCORE_FACTOR = 4;
 
 /** Rows scored per page: a query holds at most this many vectors (≈ 3 MB at 1,536 dimensions). */
 export const VECTOR_PAGE_ROWS = 512;
@@ -36,7 +40,8 @@ class RunningTopK {
 /**
  * Vectors kept in the repository object's SQLite: a row per chunk (id, content hash, path,
  * language) pointing into the content-hash cache of embeddings. A query scans the rows in
- * pages with a running top-k, so memory stays bounded by the page, not the repository.
+ * pages with a running top-k, or (faster) takes candidates from an int8 sketch held within a
+ * fixed budget; either way memory is bounded, whatever the repository's size.
  * Its writes are synchronous SQL, so the pipeline makes them in the same transaction as
  * the checkpoint that records them.
  */
@@ -83,8 +88,12 @@ export class EmbeddedVectorStore implements VectorStore {
     return this.search(query, limit, filters);
   }
 
-  /** Exact cosine top-k (vectors are unit length, so the dot product), one page of rows at a time. */
-  search(query: Float32Array, limit: number, filters: SearchFilters): RankedHit[] {
+  /**
+   * Cosine top-k (vectors are unit length, so the dot product). With a sketch: its best
+   * candidates, rescored exactly from the float vectors; without: every row, a page at a time.
+   */
+  search(query: Float32Array, limit: number, filters: SearchFilters, sketch: VectorSketch | null = null): RankedHit[] {
+    if (sketch) return this.rescore(query, limit, sketch.candidates(query, limit * RESCORE_FACTOR, filters));
     const where: string[] = ['v.id > ?'];
     const params: unknown[] = [];
     if (filters.path) {
@@ -110,6 +119,23 @@ export class EmbeddedVectorStore implements VectorStore {
       }
       if (page.length < VECTOR_PAGE_ROWS) break;
       after = page[page.length - 1]!.id;
+    }
+    return best.trim().map((hit) => ({ id: hit.id, score: hit.score }));
+  }
+
+  private rescore(query: Float32Array, limit: number, ids: number[]): RankedHit[] {
+    const best = new RunningTopK(limit);
+    for (let i = 0; i < ids.length; i += 90) {
+      const slice = ids.slice(i, i + 90);
+      for (const row of this.sql.exec<{ id: number; vector: ArrayBuffer }>(
+        `SELECT v.id AS id, e.vector AS vector FROM vector_rows v JOIN embeddings e ON e.hash = v.hash AND e.model = ? WHERE v.id IN (${slice.map(() => '?').join(',')})`,
+        this.model, ...slice,
+      )) {
+        const vector = new Float32Array(row.vector);
+        let dot = 0;
+        for (let j = 0; j < vector.length; j++) dot += vector[j]! * query[j]!;
+        if (best.admits(dot)) best.add(row.id, dot);
+      }
     }
     return best.trim().map((hit) => ({ id: hit.id, score: hit.score }));
   }
