@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { intVar, optionalVar, varsSection } from '../lib/vars';
 import type { RepoRef } from './source/repo-source';
 
 /** Which embedder a run uses; secrets (API keys) are never part of it, they come from the env where it runs. */
@@ -40,36 +41,48 @@ export interface IndexConfig {
   hasGithubToken: boolean;
 }
 
-const optional = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-
 const REPO = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:@(.+))?$/;
 
 const IndexVarsSchema = z.object({
-  INDEX_REPOS: optional,
-  GITHUB_API_URL: z.string().url('GITHUB_API_URL must be a URL').default('https://api.github.com'),
-  GITHUB_TOKEN: optional,
-  GITHUB_WEBHOOK_SECRET: optional,
-  INDEX_EMBEDDER: z.enum(['local', 'openai', 'workers-ai']).optional(),
-  INDEX_VECTOR_STORE: z.enum(['embedded', 'vectorize']).optional(),
-  INDEX_LOCAL_BINDINGS: z.enum(['true', 'false', '1', '0']).default('false'),
-  INDEX_LOCAL_DIMENSIONS: z.coerce.number().int().min(16).max(4096).default(384),
-  VECTORIZE_INDEX_NAME: z.string().regex(/^[a-z0-9-]{1,64}$/, 'VECTORIZE_INDEX_NAME must be lowercase letters, digits and dashes').default('hezlep-code'),
-  DATABASE_WS_PROXY: optional,
-  OPENAI_API_KEY: optional,
-  OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional(),
-  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
-  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(16).max(4096).optional(),
-  WORKERS_AI_EMBEDDING_MODEL: z.string().default('@cf/baai/bge-small-en-v1.5'),
-  INDEX_MAX_FILE_BYTES: int(256 * 1024, 1024, 10 * 1024 * 1024),
-  INDEX_BATCH_FILES: int(40, 1, 500),
-  INDEX_RETRY_BASE_MS: int(2_000, 1, 600_000),
-  INDEX_MAX_ATTEMPTS: int(6, 1, 50),
+  INDEX_REPOS: optionalVar.describe('Repositories to index: owner/name[@branch], comma-separated (branch defaults to main).'),
+  GITHUB_API_URL: z
+    .string()
+    .url('GITHUB_API_URL must be a URL')
+    .default('https://api.github.com')
+    .describe('GitHub REST root the indexer reads trees and blobs from.'),
+  GITHUB_TOKEN: optionalVar.describe('GitHub token (secret), read by the index object from its own env.'),
+  GITHUB_WEBHOOK_SECRET: optionalVar.describe('HMAC secret (secret) that turns on POST /ai/github/webhook.'),
+  INDEX_EMBEDDER: z
+    .enum(['local', 'openai', 'workers-ai'])
+    .optional()
+    .describe('local (default when nothing else is configured), openai (default with OPENAI_API_KEY), workers-ai (default with the AI binding).'),
+  INDEX_VECTOR_STORE: z
+    .enum(['embedded', 'vectorize'])
+    .optional()
+    .describe('embedded (vectors in the index Durable Object) or vectorize (default when the VECTORIZE binding exists).'),
+  INDEX_LOCAL_BINDINGS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .describe('true: Vectorize and Workers AI come from their local implementations (npm run dev -- --vectorize, tests); needs LOCAL_VECTORIZE.'),
+  INDEX_LOCAL_DIMENSIONS: intVar(384, 16, 4096).describe('Dimensions of the offline hashing embedder.'),
+  VECTORIZE_INDEX_NAME: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'VECTORIZE_INDEX_NAME must be lowercase letters, digits and dashes')
+    .default('hezlep-code')
+    .describe('The Vectorize index (wrangler vectorize create <name>); also names the local one.'),
+  DATABASE_WS_PROXY: optionalVar.describe('Set only in local development (the ledger bridge): the index is then not a deployed service.'),
+  OPENAI_API_KEY: optionalVar.describe('OpenAI or compatible API key (secret), for embeddings.'),
+  OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional().describe('OpenAI-compatible API root.'),
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small').describe('Embedding model name.'),
+  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(16).max(4096).optional().describe('Embedding dimensions to ask for.'),
+  WORKERS_AI_EMBEDDING_MODEL: z.string().default('@cf/baai/bge-small-en-v1.5').describe('Workers AI embedding model.'),
+  INDEX_MAX_FILE_BYTES: intVar(256 * 1024, 1024, 10 * 1024 * 1024).describe('Files larger than this are skipped.'),
+  INDEX_BATCH_FILES: intVar(40, 1, 500).describe('Files per alarm invocation of an index run.'),
+  INDEX_RETRY_BASE_MS: intVar(2_000, 1, 600_000).describe('Backoff before retrying a failed batch (doubling).'),
+  INDEX_MAX_ATTEMPTS: intVar(6, 1, 50).describe('Attempts before a run is marked failed.'),
+  AI: z.unknown().optional().describe('Workers AI binding (wrangler.toml), for the workers-ai embedder.'),
+  VECTORIZE: z.unknown().optional().describe('Vectorize index binding (wrangler.toml), for the vectorize store.'),
+  LOCAL_VECTORIZE: z.unknown().optional().describe('Development and tests: the local Vectorize object binding, used with INDEX_LOCAL_BINDINGS.'),
 });
 
 export function parseRepoList(text: string | undefined): RepoRef[] {
@@ -85,13 +98,7 @@ export function parseRepoList(text: string | undefined): RepoRef[] {
 }
 
 /** Parse the indexing section of the environment and choose its adapters once. */
-export function loadIndexConfig(vars: Record<string, unknown>): IndexConfig {
-  const parsed = IndexVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${detail}`);
-  }
-  const v = parsed.data;
+export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): IndexConfig => {
   const bindings: BindingSource = v.INDEX_LOCAL_BINDINGS === 'true' || v.INDEX_LOCAL_BINDINGS === '1' ? 'local' : 'cloudflare';
   // With local bindings, the stand-ins take the place of AI and VECTORIZE (they need the LOCAL_VECTORIZE object).
   const hasAi = bindings === 'local' || !!vars.AI;
@@ -121,4 +128,7 @@ export function loadIndexConfig(vars: Record<string, unknown>): IndexConfig {
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
   };
-}
+});
+
+/** The indexing section, validated once per env object. */
+export const loadIndexConfig = (vars: Record<string, unknown>): IndexConfig => indexVars.parse(vars);

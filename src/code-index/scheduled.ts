@@ -1,5 +1,9 @@
 import { describeError } from '../lib/log';
-import type { MaintenanceContext, MaintenanceOutcome } from '../maintenance/jobs';
+import type { Logger } from '../lib/log';
+import type { Caller } from '../auth/keys';
+import type { AuditLog } from '../audit/log';
+import type { MaintenanceContext, MaintenanceOutcome } from '../maintenance/job';
+import type { IndexService } from './service';
 import { repoKey } from './source/repo-source';
 
 /**
@@ -8,7 +12,10 @@ import { repoKey } from './source/repo-source';
  * repository, each audited as the caller. A repository whose run is still going
  * gets a follow-up queued instead of a second, overlapping run.
  */
-export async function reindexAll({ services, caller }: MaintenanceContext): Promise<MaintenanceOutcome> {
+export async function reindexAll({
+  services,
+  caller,
+}: MaintenanceContext<{ indexing(): IndexService; audit(caller: Caller): AuditLog; log: Logger }>): Promise<MaintenanceOutcome> {
   const index = services.indexing();
   if (!index.repos.length) {
     return { summary: 'No repository is configured for indexing (INDEX_REPOS); nothing to re-index.', details: { repos: [] } };
@@ -39,7 +46,7 @@ export async function reindexAll({ services, caller }: MaintenanceContext): Prom
  * cached vectors of code that no longer exists in any indexed repository.
  * Vectors of deleted files leave Vectorize during the incremental run itself.
  */
-export async function pruneAllVectors({ services }: MaintenanceContext): Promise<MaintenanceOutcome> {
+export async function pruneAllVectors({ services }: MaintenanceContext<{ indexing(): IndexService }>): Promise<MaintenanceOutcome> {
   const index = services.indexing();
   const results: { repo: string; pruned: number; skipped: boolean }[] = [];
   for (const repo of index.repos) {

@@ -1,8 +1,12 @@
-import type { Services } from '../services';
 import type { LayerProbe } from '../status/probe';
-import type { ReviewContext, SectionContent } from '../review/sections';
+import type { ReviewContext, SectionContent } from '../review/section';
 import type { ModuleSummary } from './store/repo-index-store';
-import type { FreshnessReport, IndexBackends } from './service';
+import type { FreshnessReport, IndexBackends, IndexService } from './service';
+
+/** What the index's status and review parts use. */
+export interface IndexAccess {
+  indexing(): IndexService;
+}
 import { repoKey, type RepoRef } from './source/repo-source';
 
 /** Bounds of the review's module summary. */
@@ -56,7 +60,7 @@ const keyOf = (repo: RepoRef) => `${repoKey(repo)}@${repo.branch}`;
  * head and the last run's outcome. Costs one index-object call and one GitHub request
  * (the branch) per repository, so it can run with every uptime check.
  */
-export function indexProbe(services: Services): LayerProbe {
+export function indexProbe(services: IndexAccess): LayerProbe {
   return {
     layer: 'index',
     critical: false,
@@ -95,7 +99,7 @@ function moduleLine(m: ModuleSummary) {
  * top-level modules from the index: file and chunk counts, main languages and the most
  * prominent declarations, bounded to REVIEW_MODULES modules of REVIEW_SYMBOLS symbols.
  */
-export async function indexReviewSection({ services }: ReviewContext): Promise<SectionContent> {
+export async function indexReviewSection({ services }: ReviewContext<IndexAccess>): Promise<SectionContent> {
   const index = services.indexing();
   if (!index.repos.length) return { headline: 'No repository is indexed (INDEX_REPOS is not set).', data: { configured: false } };
   const repos = index.repos.slice(0, REVIEW_REPOS);

@@ -1,8 +1,9 @@
 import type { Caller } from '../auth/keys';
 import { loadConfig, type Env } from '../config';
-import { buildServices } from '../services';
+import { buildServices, type Services } from '../services';
 import { Logger, describeError } from '../lib/log';
-import { jobsFor, CRON_JOBS, type CronJob } from './jobs';
+import { jobsFor, CRON_JOBS } from './jobs';
+import type { CronJob } from './job';
 
 export const CRON_CALLER: Caller = { client: 'cron', label: 'cron' };
 
@@ -17,7 +18,7 @@ export interface CronRun {
  * one that fired, one after another (they share the audit chain lock), each
  * failure logged without stopping the others.
  */
-export async function dispatchCron(cron: string, env: Env, jobs: readonly CronJob[] = CRON_JOBS): Promise<CronRun[]> {
+export async function dispatchCron(cron: string, env: Env, jobs: readonly CronJob<Services>[] = CRON_JOBS): Promise<CronRun[]> {
   const runId = `cron-${crypto.randomUUID()}`;
   const config = await loadConfig(env);
   const log = new Logger(config.logLevel, { requestId: runId, cron });

@@ -1,29 +1,15 @@
-import type { Caller } from '../auth/keys';
 import type { Config } from '../config';
 import type { Services } from '../services';
+import type { CronJob } from './job';
 import { parseStatusConfig } from '../status/config';
 import { recordUptime } from '../status/uptime';
 import { parseMaintenanceConfig } from '../maintenance/config';
 import { runMaintenance, type MaintenanceJob } from '../maintenance/jobs';
 import { followIntentsJob } from '../intents/cron';
 
-export interface CronContext {
-  services: Services;
-  caller: Caller;
-}
+export type { CronContext, CronJob } from './job';
 
-/**
- * A job the Worker's `scheduled` handler runs when its cron expression fires.
- * `schedule` reads the expression from config, so it can be changed without code;
- * the expression must also be listed under [triggers] in wrangler.toml.
- */
-export interface CronJob {
-  name: string;
-  schedule(config: Config): string;
-  run(context: CronContext): Promise<string>;
-}
-
-function maintenanceCron(job: MaintenanceJob, key: keyof ReturnType<typeof parseMaintenanceConfig>['crons']): CronJob {
+function maintenanceCron(job: MaintenanceJob, key: keyof ReturnType<typeof parseMaintenanceConfig>['crons']): CronJob<Services> {
   return {
     name: job,
     schedule: (config) => parseMaintenanceConfig(config.vars).crons[key],
@@ -32,7 +18,7 @@ function maintenanceCron(job: MaintenanceJob, key: keyof ReturnType<typeof parse
 }
 
 /** Every scheduled job. Another area adds one with one line. */
-export const CRON_JOBS: readonly CronJob[] = [
+export const CRON_JOBS: readonly CronJob<Services>[] = [
   {
     name: 'uptime',
     schedule: (config) => parseStatusConfig(config.vars).uptimeCron,
@@ -47,6 +33,6 @@ export const CRON_JOBS: readonly CronJob[] = [
   followIntentsJob,
 ];
 
-export function jobsFor(cron: string, config: Config, jobs: readonly CronJob[] = CRON_JOBS): CronJob[] {
+export function jobsFor<S>(cron: string, config: Config, jobs: readonly CronJob<S>[]): CronJob<S>[] {
   return jobs.filter((job) => job.schedule(config).trim() === cron.trim());
 }

@@ -1,8 +1,8 @@
-import type { Services } from '../services';
 import type { LayerProbe } from '../status/probe';
+import type { EventHubClient } from './hub-client';
 
 /** The event hub in /ai/status: answering, and how many listeners are connected. */
-export function eventHubProbe(services: Services): LayerProbe {
+export function eventHubProbe(services: { eventHub: EventHubClient | null }): LayerProbe {
   return {
     layer: 'event-hub',
     critical: false,

@@ -1,5 +1,13 @@
 import type { EventTopic, ProjectEvent } from './publisher';
 
+/** How much of the event stream the hub keeps for replay. */
+export interface EventRetention {
+  /** Most events kept for replay. */
+  maxCount: number;
+  /** Events older than this are dropped from replay. */
+  maxAgeSeconds: number;
+}
+
 /**
  * What travels over the event WebSocket. Shared by the hub, the CLI and tests,
  * so it holds types and pure helpers only (no Workers or Node imports).

@@ -1,15 +1,20 @@
 import { ApiError } from '../errors';
-import type { Services } from '../services';
 import type { LayerProbe } from '../status/probe';
-import type { ReviewContext, SectionContent } from '../review/sections';
+import type { ReviewContext, SectionContent } from '../review/section';
+import type { GitHubService } from './service';
+
+/** What GitHub's status and review parts use: the visibility service (throws 501 when unconfigured). */
+export interface GitHubAccess {
+  github(): GitHubService;
+}
 
 /** GitHub in /ai/status: reachable (a conditional request, so usually free), and the rate limit left. */
-export function githubProbe(services: Services): LayerProbe {
+export function githubProbe(services: GitHubAccess): LayerProbe {
   return {
     layer: 'github',
     critical: false,
     async check() {
-      let github;
+      let github: GitHubService;
       try {
         github = services.github();
       } catch (error) {
@@ -36,8 +41,8 @@ export function githubProbe(services: Services): LayerProbe {
 }
 
 /** The review's GitHub part: the last commits (with checks) and workflow runs. */
-export async function githubReviewSection({ services }: ReviewContext): Promise<SectionContent> {
-  let github;
+export async function githubReviewSection({ services }: ReviewContext<GitHubAccess>): Promise<SectionContent> {
+  let github: GitHubService;
   try {
     github = services.github();
   } catch (error) {

@@ -1,10 +1,15 @@
-import type { Services } from '../services';
 import type { Caller } from '../auth/keys';
 import type { PendingIntentLine, PendingIntentsSource } from '../context/prompt-digest';
-import type { ReviewContext, SectionContent } from '../review/sections';
+import type { ReviewContext, SectionContent } from '../review/section';
+import type { IntentService } from './service';
+
+/** What these readers use: the intent lifecycle acting for a caller. */
+export interface IntentsAccess {
+  intents(caller: Caller): IntentService;
+}
 
 /** Intents waiting for a decision, for the prompt digest. */
-export function pendingIntentsSource(services: Services, caller: Caller): PendingIntentsSource {
+export function pendingIntentsSource(services: IntentsAccess, caller: Caller): PendingIntentsSource {
   return {
     async listPending(limit: number): Promise<PendingIntentLine[]> {
       const { intents } = await services.intents(caller).list({ state: 'proposed', limit });
@@ -19,7 +24,7 @@ export function pendingIntentsSource(services: Services, caller: Caller): Pendin
 }
 
 /** The review's intents part: what waits for approval and what is running. */
-export async function intentsReviewSection({ services, caller }: ReviewContext): Promise<SectionContent> {
+export async function intentsReviewSection({ services, caller }: ReviewContext<IntentsAccess>): Promise<SectionContent> {
   const intents = services.intents(caller);
   const [proposed, approved, executing] = await Promise.all([
     intents.list({ state: 'proposed', limit: 10 }),

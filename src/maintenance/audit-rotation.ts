@@ -2,7 +2,16 @@ import { asc, desc, gte, lte } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
 import { parseMaintenanceConfig } from './config';
-import type { MaintenanceContext, MaintenanceOutcome } from './jobs';
+import type { Caller } from '../auth/keys';
+import type { AuditLog } from '../audit/log';
+import type { MaintenanceContext, MaintenanceOutcome } from './job';
+
+/** What rotation uses: the configuration, the archive bucket when bound, and the audit log. */
+export interface AuditRotationAccess {
+  config: { vars: Record<string, unknown> };
+  archive?: R2Bucket;
+  audit(caller: Caller): AuditLog;
+}
 
 /** Bounded work per run; the weekly cron (or another manual run) continues where this one stopped. */
 const MAX_BATCHES_PER_RUN = 20;
@@ -37,7 +46,7 @@ export function archiveKey(firstSeq: number, lastSeq: number): string {
  * the seq range, so a retried batch overwrites the same object (idempotent).
  * The newest entry always stays, so the chain has something to continue from.
  */
-export async function rotateAudit({ services, caller }: MaintenanceContext): Promise<MaintenanceOutcome> {
+export async function rotateAudit({ services, caller }: MaintenanceContext<AuditRotationAccess>): Promise<MaintenanceOutcome> {
   const { auditRetentionDays, auditRotationBatch } = parseMaintenanceConfig(services.config.vars);
   const archive = services.archive;
   if (!archive) throw new ApiError('not_configured', 'Audit rotation needs an R2 bucket bound as ARCHIVE.');

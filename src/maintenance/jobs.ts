@@ -1,31 +1,16 @@
-import type { Caller } from '../auth/keys';
 import type { Services } from '../services';
 import { rotateAudit } from './audit-rotation';
 import { pruneAllVectors, reindexAll } from '../code-index/scheduled';
+import type { MaintenanceContext, MaintenanceJob, MaintenanceOutcome, MaintenanceWork } from './job';
 
-export const MAINTENANCE_JOBS = ['audit-rotation', 'vector-pruning', 'reindex'] as const;
-export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[number];
-
-export interface MaintenanceContext {
-  services: Services;
-  caller: Caller;
-}
-
-/** What a job did. `audited` is true when the job wrote its own audit entry (inside its transaction). */
-export interface MaintenanceOutcome {
-  summary: string;
-  details: Record<string, unknown>;
-  audited?: boolean;
-}
-
-export type MaintenanceWork = (context: MaintenanceContext) => Promise<MaintenanceOutcome>;
+export { MAINTENANCE_JOBS, type MaintenanceJob, type MaintenanceOutcome } from './job';
 
 /**
  * The work behind each named job. Registration point for the indexer:
  * `reindex` (nightly re-index and cache warm-up) and `vector-pruning` (vectors of
  * deleted files and branches) each join with one line here. Every job must be idempotent.
  */
-export const MAINTENANCE_WORK: Partial<Record<MaintenanceJob, MaintenanceWork>> = {
+export const MAINTENANCE_WORK: Readonly<Record<MaintenanceJob, MaintenanceWork<Services>>> = {
   'audit-rotation': rotateAudit,
   reindex: reindexAll,
   'vector-pruning': pruneAllVectors,
@@ -37,13 +22,10 @@ export interface MaintenanceReport extends MaintenanceOutcome {
   durationMs: number;
 }
 
-/** Run one job by name and make sure the audit log says what it did (or that nothing is registered). */
-export async function runMaintenance(job: MaintenanceJob, context: MaintenanceContext): Promise<MaintenanceReport> {
+/** Run one job by name and make sure the audit log says what it did. */
+export async function runMaintenance(job: MaintenanceJob, context: MaintenanceContext<Services>): Promise<MaintenanceReport> {
   const started = performance.now();
-  const work = MAINTENANCE_WORK[job];
-  const outcome: MaintenanceOutcome = work
-    ? await work(context)
-    : { summary: `Nothing is registered for ${job}.`, details: { registered: false } };
+  const outcome = await MAINTENANCE_WORK[job](context);
   if (!outcome.audited) {
     await context.services.audit(context.caller).record({
       action: `maintenance.${job}`,
@@ -53,5 +35,5 @@ export async function runMaintenance(job: MaintenanceJob, context: MaintenanceCo
     });
   }
   const { audited: _audited, ...report } = outcome;
-  return { job, ran: Boolean(work), ...report, durationMs: Math.round(performance.now() - started) };
+  return { job, ran: true, ...report, durationMs: Math.round(performance.now() - started) };
 }

@@ -1,7 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
-import { CLOSE_TOO_FAR_BEHIND, type HubMessage, type PublishedEvent } from '../events/wire';
-import type { EventRetention } from '../events/config';
+import { CLOSE_TOO_FAR_BEHIND, type EventRetention, type HubMessage, type PublishedEvent } from '../events/wire';
 
 /** Who a listener is, as the Worker authenticated it before forwarding the upgrade. */
 export interface ListenerIdentity {
@@ -133,12 +132,16 @@ export class EventHubObject extends DurableObject {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    if (typeof message !== 'string' || message.length > 4096) return this.send(ws, { kind: 'error', message: 'send small JSON text messages' });
+    if (typeof message !== 'string' || message.length > 4096) {
+      this.send(ws, { kind: 'error', message: 'send small JSON text messages' });
+      return;
+    }
     let parsed: { type?: unknown; topics?: unknown; seq?: unknown };
     try {
       parsed = JSON.parse(message);
     } catch {
-      return this.send(ws, { kind: 'error', message: 'messages must be JSON' });
+      this.send(ws, { kind: 'error', message: 'messages must be JSON' });
+      return;
     }
     if (parsed.type === 'ack' && typeof parsed.seq === 'number') {
       this.acked.set(ws, Math.max(this.acked.get(ws) ?? 0, parsed.seq));

@@ -1,39 +1,19 @@
-import type { Caller } from '../auth/keys';
 import type { Services } from '../services';
+import type { ReviewContext, ReviewSection, SectionContent } from './section';
 import { checkStatus } from '../status/check';
 import { githubReviewSection } from '../github/status';
 import { intentsReviewSection } from '../intents/review';
 import { cursorReviewSection } from '../cursor/review';
 import { indexReviewSection } from '../code-index/status';
 
-export interface ReviewContext {
-  services: Services;
-  caller: Caller;
-}
-
-/** One section's content and the line it contributes to the review's summary. */
-export interface SectionContent {
-  headline: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * A part of `/ai/review`. Sections run concurrently, each within the section
- * timeout; when the whole answer is over its size budget, sections are dropped
- * from the highest `priority` number down (1 = most important), and say so.
- */
-export interface ReviewSection {
-  name: string;
-  priority: number;
-  build(context: ReviewContext): Promise<SectionContent>;
-}
+export type { ReviewSection, SectionContent } from './section';
 
 /**
  * Every section of the review. Later areas add theirs with one line each:
  * repository facts and last commits/runs/open PRs (GitHub), cursor sessions,
  * pending intents, index freshness and the top-level module summary (index).
  */
-export const REVIEW_SECTIONS: readonly ReviewSection[] = [
+export const REVIEW_SECTIONS: readonly ReviewSection<Services>[] = [
   { name: 'health', priority: 1, build: healthSection },
   { name: 'context', priority: 2, build: contextSection },
   { name: 'github', priority: 3, build: githubReviewSection },
@@ -43,7 +23,7 @@ export const REVIEW_SECTIONS: readonly ReviewSection[] = [
   { name: 'audit', priority: 5, build: auditSection },
 ];
 
-async function healthSection({ services }: ReviewContext): Promise<SectionContent> {
+async function healthSection({ services }: ReviewContext<Services>): Promise<SectionContent> {
   const status = await checkStatus(services);
   return {
     headline: `Health ${status.verdict}: ${status.summary}`,
@@ -55,7 +35,7 @@ async function healthSection({ services }: ReviewContext): Promise<SectionConten
   };
 }
 
-async function contextSection({ services, caller }: ReviewContext): Promise<SectionContent> {
+async function contextSection({ services, caller }: ReviewContext<Pick<Services, 'context'>>): Promise<SectionContent> {
   const stored = await services.context(caller).read();
   if (!stored) return { headline: 'No live shared context.', data: { live: false } };
   const f = stored.fields;
@@ -68,7 +48,7 @@ async function contextSection({ services, caller }: ReviewContext): Promise<Sect
 
 const RECENT_AUDIT = 10;
 
-async function auditSection({ services, caller }: ReviewContext): Promise<SectionContent> {
+async function auditSection({ services, caller }: ReviewContext<Pick<Services, 'audit'>>): Promise<SectionContent> {
   const { entries } = await services.audit(caller).list({ limit: RECENT_AUDIT });
   const recent = entries.map((e) => ({
     seq: e.seq,

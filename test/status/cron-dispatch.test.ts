@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { dispatchCron } from '../../src/cron/dispatch';
-import { CRON_JOBS, jobsFor, type CronJob } from '../../src/cron/jobs';
+import { CRON_JOBS, jobsFor } from '../../src/cron/jobs';
+import type { CronJob } from '../../src/cron/job';
+import type { Services } from '../../src/services';
 import { loadConfig } from '../../src/config';
 
-const job = (name: string, schedule: string, run: CronJob['run']): CronJob => ({ name, schedule: () => schedule, run });
+const job = (name: string, schedule: string, run: CronJob<Services>['run']): CronJob<Services> => ({ name, schedule: () => schedule, run });
 
 describe('cron dispatch', () => {
   it('runs every job matching the expression that fired, in order; a failure does not stop the rest', async () => {

@@ -4,7 +4,7 @@ import { embeddingInput, type Embedder } from '../embedding/embedder';
 import { decodeText, looksGenerated, skipReasonFor, type SkipReason } from './filter';
 import { IgnoreRules } from './ignore';
 import { languageOf } from '../chunking/languages';
-import type { RepoSource, TreeFile } from '../source/repo-source';
+import type { RepoSource } from '../source/repo-source';
 import type { RunState } from './run';
 import { redactSecrets, type Redaction } from './secrets';
 import { writesInTransaction, type VectorRecord, type VectorStore } from '../store/vector-store';
