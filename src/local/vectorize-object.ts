@@ -25,6 +25,9 @@ export interface LocalQuery {
   filter?: Record<string, unknown>;
 }
 
+/** The binding calls LocalVectorize forwards. */
+export type LocalOperation = 'create' | 'createMetadataIndex' | 'upsert' | 'insert' | 'deleteByIds' | 'getByIds' | 'describe' | 'query';
+
 export interface LocalMatch {
   id: string;
   score: number;
@@ -126,6 +129,19 @@ export class LocalVectorizeObject extends DurableObject {
   private readonly sql: SqlStorage;
   /** Injected failures (tests): operation → how many more calls fail. Scoped to this index. */
   private readonly faults = new Map<string, number>();
+
+  /**
+   * One binding call, answering its failure as a value: an exception thrown across RPC is
+   * also reported by workerd as uncaught, and the caller (LocalVectorize) rethrows it anyway.
+   */
+  call(operation: LocalOperation, args: unknown[]): { ok: true; value: unknown } | { ok: false; error: string } {
+    try {
+      const method = this[operation] as (...a: unknown[]) => unknown;
+      return { ok: true, value: method.apply(this, args) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
 
   /** Make the next `times` calls of `operation` fail as the service would (tests of the callers' recovery). */
   failNext(operation: 'upsert' | 'insert' | 'deleteByIds' | 'query' | 'getByIds', times: number): void {

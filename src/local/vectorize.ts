@@ -1,4 +1,4 @@
-import type { LocalIndexConfig, LocalVector, LocalVectorizeObject, MetadataIndexType } from './vectorize-object';
+import type { LocalIndexConfig, LocalOperation, LocalVector, LocalVectorizeObject, MetadataIndexType } from './vectorize-object';
 
 export interface LocalVectorizeIndex extends LocalIndexConfig {
   /** The index name (`wrangler vectorize create <name>`): one local object per name. */
@@ -25,30 +25,36 @@ export class LocalVectorize {
     this.stub = namespace.get(namespace.idFromName(index.name));
   }
 
+  /** Forward one call; the object answers failures as values, thrown here as the binding throws them. */
+  private async call<T>(operation: LocalOperation, ...args: unknown[]): Promise<T> {
+    const result = (await this.stub.call(operation, args)) as { ok: true; value: unknown } | { ok: false; error: string };
+    if (!result.ok) throw new Error(result.error);
+    return result.value as T;
+  }
+
   private created(): Promise<void> {
     this.ready ??= (async () => {
-      await this.stub.create({ dimensions: this.index.dimensions, metric: this.index.metric });
-      for (const meta of this.index.metadataIndexes) await this.stub.createMetadataIndex(meta.property, meta.type);
+      await this.call('create', { dimensions: this.index.dimensions, metric: this.index.metric });
+      for (const meta of this.index.metadataIndexes) await this.call('createMetadataIndex', meta.property, meta.type);
     })();
     return this.ready;
   }
 
   async describe(): Promise<VectorizeIndexInfo> {
     await this.created();
-    return this.stub.describe();
+    return this.call<VectorizeIndexInfo>('describe');
   }
 
   async query(vector: VectorFloatArray | number[], options: VectorizeQueryOptions = {}): Promise<VectorizeMatches> {
     await this.created();
     const returnMetadata = options.returnMetadata === true ? 'all' : options.returnMetadata === false || options.returnMetadata === undefined ? 'none' : options.returnMetadata;
-    const result = await this.stub.query(toArray(vector), {
+    return this.call<VectorizeMatches>('query', toArray(vector), {
       topK: options.topK ?? 5,
       namespace: options.namespace,
       returnValues: options.returnValues ?? false,
       returnMetadata,
       filter: options.filter as Record<string, unknown> | undefined,
     });
-    return result as VectorizeMatches;
   }
 
   async queryById(vectorId: string, options?: VectorizeQueryOptions): Promise<VectorizeMatches> {
@@ -63,21 +69,21 @@ export class LocalVectorize {
 
   async insert(vectors: VectorizeVector[]): Promise<VectorizeAsyncMutation> {
     await this.created();
-    return this.stub.insert(this.plain(vectors));
+    return this.call<VectorizeAsyncMutation>('insert', this.plain(vectors));
   }
 
   async upsert(vectors: VectorizeVector[]): Promise<VectorizeAsyncMutation> {
     await this.created();
-    return this.stub.upsert(this.plain(vectors));
+    return this.call<VectorizeAsyncMutation>('upsert', this.plain(vectors));
   }
 
   async deleteByIds(ids: string[]): Promise<VectorizeAsyncMutation> {
     await this.created();
-    return this.stub.deleteByIds(ids);
+    return this.call<VectorizeAsyncMutation>('deleteByIds', ids);
   }
 
   async getByIds(ids: string[]): Promise<VectorizeVector[]> {
     await this.created();
-    return (await this.stub.getByIds(ids)) as VectorizeVector[];
+    return this.call<VectorizeVector[]>('getByIds', ids);
   }
 }
