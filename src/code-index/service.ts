@@ -12,7 +12,8 @@ import type { Embedder } from './embedding/embedder';
 import { boundedSnippet, fuseRankings, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
-import { redactSecrets } from './pipeline/secrets';
+import { redactSecrets } from '../redaction/secrets';
+import { declarationOf, type Declaration } from '../redaction/exposure';
 
 export interface Freshness {
   indexedCommit: string | null;
@@ -39,6 +40,8 @@ export interface SearchHit {
   score: number;
   signals: Signal[];
   snippet: Snippet;
+  /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
+  declaration: Declaration;
   /** The commit this hit's file was indexed at. */
   indexedCommit: string | null;
   /** Whether the file changed between that commit and the branch head; null when that is unknown. */
@@ -216,6 +219,7 @@ export class IndexService {
         score: Math.round(hit.score * 1e5) / 1e5,
         signals: (Object.keys(hit.ranks) as Signal[]).sort(),
         snippet: boundedSnippet(chunk, question, bound),
+        declaration: declarationOf(chunk.text),
         indexedCommit: null,
         changedSince: null,
       });

@@ -73,6 +73,6 @@ describe('the production index path: Workers AI + Vectorize (local bindings)', (
     await reindex(two);
     expect((await localIndex(index).describe()).vectorCount).toBe((await embeddedChunks(one)) + (await embeddedChunks(two)));
     const fromOne = await call<SearchResponse>('GET', '/ai/search?q=invoice%20calculator%20tax', { as: 'cursor', env: one.env });
-    expect(fromOne.body.results.every((r) => r.snippet.text.includes('revokeSession'))).toBe(true);
+    expect(fromOne.body.results.every((r) => (r.snippet?.text ?? '').includes('revokeSession'))).toBe(true);
   });
 });

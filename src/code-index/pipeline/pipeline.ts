@@ -6,7 +6,7 @@ import { IgnoreRules } from './ignore';
 import { languageOf } from '../chunking/languages';
 import type { RepoSource } from '../source/repo-source';
 import type { RunState } from './run';
-import { redactSecrets, type Redaction } from './secrets';
+import { redactSecrets, type Redaction } from '../../redaction/secrets';
 import { writesInTransaction, type VectorRecord, type VectorStore } from '../store/vector-store';
 import type { RunStore } from '../store/run-store';
 import type { FileCommits } from '../store/file-commits';

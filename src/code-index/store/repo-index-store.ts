@@ -1,6 +1,6 @@
 import type { Chunk } from '../chunking/chunk';
 import type { SkipReason } from '../pipeline/filter';
-import type { Redaction } from '../pipeline/secrets';
+import type { Redaction } from '../../redaction/secrets';
 import { codeTokens, expandIdentifiers, splitIdentifier } from '../ranking/tokens';
 
 export type { ModuleSummary } from './module-summary';

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { queryIntOr } from '../../lib/input';
+import { text } from '../../lib/input';
 
 export const FreshnessSchema = z
   .object({
@@ -21,22 +23,18 @@ export const SearchHitSchema = z
     language: z.string(),
     score: z.number().openapi({ description: 'Reciprocal-rank-fusion score; higher is better.' }),
     signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this chunk.' }),
-    snippet: z.object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() }),
+    snippet: z
+      .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })
+      .optional()
+      .openapi({ description: 'A bounded excerpt of the code. The gpt client gets it only when GPT_CODE_EXPOSURE=snippet.' }),
+    signature: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the declaration up to its body.' }),
+    doc: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the doc comment of the declaration.' }),
     indexedCommit: z.string().nullable().openapi({ description: "The commit this hit's file was indexed at." }),
     changedSince: z.boolean().nullable().openapi({ description: 'True when the file changed between indexedCommit and the branch head; null when unknown.' }),
   })
   .openapi('SearchHit');
 
-/** Control characters other than tab and line breaks: never part of a real question. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
 export const SearchQuerySchema = z.object({
-  q: z
-    .string()
-    .max(500, 'q must be at most 500 characters')
-    .trim()
-    .min(1, 'q must not be empty')
-    .refine((q) => !CONTROL_CHARACTERS.test(q), 'q must not contain control characters')
-    .openapi({ description: 'What you are looking for, in words or identifiers (1-500 characters).' }),
-  k: z.coerce.number().int().min(1).max(20).default(8).openapi({ description: 'At most this many results (1-20, default 8).' }),
+  q: text({ max: 500 }).trim().min(1).openapi({ description: 'What you are looking for, in words or identifiers.' }),
+  k: queryIntOr({ min: 1, max: 20, default: 8, description: 'At most this many results (1-20, default 8).' }),
 });
