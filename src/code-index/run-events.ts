@@ -2,6 +2,7 @@ import { ApiError } from '../errors';
 import type { Client } from '../auth/keys';
 import type { ProjectEvent } from '../events/publisher';
 import type { RunOutcome, RunRecord, RunState } from './pipeline/run';
+import type { RunProgress } from './pipeline/scheduler';
 
 /** The caller behind a run, from its label (`client` or `client:person`). */
 export function actorOf(label: string): NonNullable<ProjectEvent['actor']> {
@@ -38,5 +39,17 @@ export function runFinishedEvent(state: RunState, record: RunRecord, outcome: Ru
     summary: `Index run of ${repo}@${state.spec.repo.branch} ${what}`.slice(0, 300),
     actor: actorOf(state.actor),
     data: { runId: state.id, repo, branch: state.spec.repo.branch, trigger: state.trigger, outcome, durationMs: record.durationMs, headCommit: state.headCommit, stats: state.stats, error: record.error },
+  };
+}
+
+/** Files done of planned and the ETA, published at most once a second while a run goes. */
+export function runProgressEvent(state: RunState, progress: RunProgress): Omit<ProjectEvent, 'topic'> {
+  const repo = `${state.spec.repo.owner}/${state.spec.repo.name}`;
+  const eta = progress.etaSeconds === null ? '' : `, about ${progress.etaSeconds} s left`;
+  return {
+    type: 'index.run_progress',
+    summary: `Index run of ${repo}: ${progress.filesDone}/${progress.filesPlanned} files${eta}`,
+    actor: actorOf(state.actor),
+    data: { runId: state.id, repo, filesDone: progress.filesDone, filesPlanned: progress.filesPlanned, etaSeconds: progress.etaSeconds },
   };
 }

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
-import { startGitGitHubServer } from '../../test/support/git-github-server';
+import { startGitHubStandIn } from '../local/upstreams/github';
 
 /**
  * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
@@ -69,7 +69,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
     stops.push(() => ledger.stop());
 
     const fullName = 'local/repo';
-    const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, log });
+    const gitHub = await startGitHubStandIn({ repos: { [fullName]: repoDir }, log });
     stops.push(() => gitHub.stop());
 
     const worker = await unstable_dev('src/index.ts', {

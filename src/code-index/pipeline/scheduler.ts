@@ -2,7 +2,8 @@ import type { ProjectEvent } from '../../events/publisher';
 import type { RepoIndexStore } from '../store/repo-index-store';
 import type { RunStore } from '../store/run-store';
 import type { FileCommits } from '../store/file-commits';
-import { errorSummary, runFinishedEvent, runStartedEvent } from '../run-events';
+import { errorSummary, runFinishedEvent, runProgressEvent, runStartedEvent } from '../run-events';
+import { ProgressGate, etaSeconds } from '../progress';
 import type { IndexPipeline } from './pipeline';
 import { emptyStats, type RunOutcome, type RunRecord, type RunSpec, type RunState, type RunTrigger } from './run';
 
@@ -21,6 +22,8 @@ export interface RunProgress {
   attempts: number;
   lastError: string | null;
   nextAttemptAt: string | null;
+  /** Seconds left at the pace so far; null before the first file is done. */
+  etaSeconds: number | null;
 }
 
 export interface SchedulerPorts {
@@ -42,21 +45,26 @@ export interface SchedulerPorts {
  * back only the run it started from, so a trigger that arrives meanwhile is never lost.
  */
 export class RunScheduler {
+  private readonly progressGate = new ProgressGate();
+
   constructor(private readonly ports: SchedulerPorts) {}
 
   progress(state: RunState): RunProgress {
+    const startedAt = new Date(state.startedAt).toISOString();
+    const filesDone = state.phase === 'files' ? this.ports.runs.workDone(state.cursor) : 0;
     return {
       id: state.id,
       trigger: state.trigger,
       actor: state.actor,
-      startedAt: new Date(state.startedAt).toISOString(),
+      startedAt,
       phase: state.phase,
       mode: state.mode,
-      filesDone: state.phase === 'files' ? this.ports.runs.workDone(state.cursor) : 0,
+      filesDone,
       filesPlanned: state.stats.filesPlanned,
       attempts: state.attempts,
       lastError: state.lastError,
       nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt).toISOString() : null,
+      etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
     };
   }
 
@@ -125,7 +133,9 @@ export class RunScheduler {
       }
       state.attempts = 0;
       state.nextAttemptAt = null;
-      if (this.save(state)) await alarms.set(Date.now());
+      if (!this.save(state)) return;
+      await alarms.set(Date.now());
+      if (state.phase === 'files' && this.progressGate.due(Date.now())) await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.
       // A run that is no longer the stored one (it finished) is not brought back.
