@@ -3,7 +3,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject";
+		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject" | "LocalVectorizeObject";
 	}
 	interface StagingEnv {
 		ARCHIVE: R2Bucket;
@@ -52,6 +52,7 @@ declare namespace Cloudflare {
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
 		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
+		LOCAL_VECTORIZE: DurableObjectNamespace<import("./index").LocalVectorizeObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}
