@@ -52,7 +52,7 @@ declare namespace Cloudflare {
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
 		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
-		LOCAL_VECTORIZE: DurableObjectNamespace<import("./index").LocalVectorizeObject>;
+		LOCAL_VECTORIZE?: DurableObjectNamespace<import("./index").LocalVectorizeObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}
