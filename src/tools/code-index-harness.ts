@@ -12,6 +12,8 @@ import { startGitGitHubServer } from '../../test/support/git-github-server';
  */
 export interface CodeIndexHarness {
   fullName: string;
+  /** The commit indexed (the checkout's HEAD when the harness started). */
+  commit: string;
   request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Start a run and wait for it to finish; returns the repository's status entry. */
   reindex(): Promise<any>;
@@ -58,14 +60,17 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   process.env.WRANGLER_SEND_METRICS = 'false';
   const repoDir = resolve(options.repoDir);
-  const branch = execFileSync('git', ['-C', repoDir, 'symbolic-ref', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  // The checkout's branch; a detached HEAD (a tag or commit) is served as a branch named `detached`.
+  const attached = spawnSync('git', ['-C', repoDir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim();
+  const branch = attached || 'detached';
+  const commit = execFileSync('git', ['-C', repoDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const stops: (() => Promise<void>)[] = [];
   try {
     const ledger = await startLocalLedger({ log });
     stops.push(() => ledger.stop());
 
     const fullName = 'local/repo';
-    const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, log });
+    const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, pins: attached ? {} : { [fullName]: { branch, commit: 'HEAD' } }, log });
     stops.push(() => gitHub.stop());
 
     const worker = await unstable_dev('src/index.ts', {
@@ -114,6 +119,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
 
     return {
       fullName,
+      commit,
       request: (method, path, body) => request(method, path, body),
       async reindex() {
         const before = (await request('GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;

@@ -27,6 +27,11 @@ export interface GitGitHubServerOptions {
   repos?: Record<string, string>;
   /** When set, every GitHub route requires this token (`Authorization: token|Bearer …`). */
   token?: string;
+  /**
+   * A branch served at a fixed commit (and as the default branch), whatever the checkout's HEAD:
+   * how a detached checkout of a tag or commit is indexed.
+   */
+  pins?: Record<string, { branch: string; commit: string }>;
   log?: (line: string) => void;
 }
 
@@ -169,13 +174,14 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
     const dir = repos.get(fullName);
     if (!dir) return notFound(res);
     const rest = m[3] ? decodeURIComponent(m[3]) : '';
+    const pin = options.pins?.[fullName];
     if (rest === '') {
-      const branch = git(dir, ['symbolic-ref', '--short', 'HEAD']).trim();
+      const branch = pin?.branch ?? git(dir, ['symbolic-ref', '--short', 'HEAD']).trim();
       return send(res, 200, { id: 1, name: m[2], full_name: fullName, private: true, default_branch: branch, owner: { login: m[1] }, html_url: `${api}/${fullName}` });
     }
     let r: RegExpExecArray | null;
     if ((r = /^branches\/(.+)$/.exec(rest))) {
-      const sha = resolve(dir, `refs/heads/${r[1]}`);
+      const sha = pin && pin.branch === r[1] ? resolve(dir, pin.commit) : resolve(dir, `refs/heads/${r[1]}`);
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
     }
@@ -235,9 +241,11 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
       } catch {
         return send(res, 404, { message: 'Not Found' });
       }
-      const tree = listing
-        .split('\n')
-        .filter(Boolean)
+      const lines = listing.split('\n').filter(Boolean);
+      // A snapshot may lack some large blobs: list only what can be served, as GitHub would.
+      const missing = missingObjects(dir, lines.map((line) => line.split(/\s+/)[2]!));
+      const tree = lines
+        .filter((line) => !missing.has(line.split(/\s+/)[2]!))
         .map((line) => {
           const [meta, path] = line.split('\t');
           const [mode, type, sha, size] = meta!.split(/\s+/);
@@ -273,6 +281,16 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
       return;
     }
     return notFound(res);
+  }
+
+  function missingObjects(dir: string, shas: string[]): Set<string> {
+    const out = execFileSync('git', ['-C', dir, 'cat-file', '--batch-check'], {
+      input: `${shas.join('\n')}\n`,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, GIT_NO_LAZY_FETCH: '1' },
+    });
+    return new Set(out.split('\n').filter((line) => line.endsWith(' missing')).map((line) => line.split(' ')[0]!));
   }
 
   function spawnOk(dir: string, args: string[]): boolean {
