@@ -27,6 +27,8 @@ export interface IndexConfig {
   webhookSecret?: string;
   /** Whether the token and key the DO needs are present (checked here, read again there). */
   hasGithubToken: boolean;
+  /** Weight of the vector signal in file ranking; unset means the embedder's measured default (ranking/files.ts). */
+  searchVectorWeight?: number;
 }
 
 const optional = z
@@ -55,6 +57,7 @@ const IndexVarsSchema = z.object({
   INDEX_BATCH_FILES: int(40, 1, 500),
   INDEX_RETRY_BASE_MS: int(2_000, 1, 600_000),
   INDEX_MAX_ATTEMPTS: int(6, 1, 50),
+  SEARCH_VECTOR_WEIGHT: z.coerce.number().min(0).max(2).optional(),
 });
 
 export function parseRepoList(text: string | undefined): RepoRef[] {
@@ -96,5 +99,6 @@ export function loadIndexConfig(vars: Record<string, unknown>): IndexConfig {
     limits: { maxFileBytes: v.INDEX_MAX_FILE_BYTES, batchFiles: v.INDEX_BATCH_FILES, retryBaseMs: v.INDEX_RETRY_BASE_MS, maxAttempts: v.INDEX_MAX_ATTEMPTS },
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
+    searchVectorWeight: v.SEARCH_VECTOR_WEIGHT,
   };
 }

@@ -2,12 +2,13 @@ import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import { repoSourceFromEnv } from './source/github';
 import { VectorizeVectorStore, vectorizeNamespace } from './store/vectorize';
-import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
+import type { FileSearchResult, FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
 import type { ModuleSummary } from './store/repo-index-store';
-import type { RankedHit, SearchFilters, StoredChunk } from './store/repo-index-store';
+import type { RankedHit, SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedding/embedders';
-import { boundedSnippet, fuseRankings, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
+import { boundedSnippet, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
+import { weightsFor } from './ranking/files';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
 import { redactSecrets } from './pipeline/secrets';
@@ -29,6 +30,8 @@ export interface FreshnessReport extends Freshness {
 export interface SearchHit {
   repo: string;
   path: string;
+  /** Rank of the hit's file (hits are grouped by file; a file brings at most two chunks). */
+  fileRank: number;
   startLine: number;
   endLine: number;
   symbol: string | null;
@@ -36,6 +39,8 @@ export interface SearchHit {
   language: string;
   score: number;
   signals: Signal[];
+  /** The file's deterministic summary (exports, declarations with their doc comments, imports). */
+  summary: string | null;
   snippet: Snippet;
 }
 
@@ -45,8 +50,11 @@ export interface SearchOptions {
   language?: string;
 }
 
-/** Candidates each signal contributes before fusion. */
-const CANDIDATES = 50;
+/** Vector candidates an external store contributes before files are ranked. */
+const CANDIDATES = 60;
+
+/** At most this many chunks of one file among the results. */
+const CHUNKS_PER_FILE = 2;
 
 /** The indexing service for the Worker: starts runs and answers searches through each repository's object. */
 export class IndexService {
@@ -140,34 +148,35 @@ export class IndexService {
     const filters: SearchFilters = { path: options.path, language: options.language };
     const indexed = (await stub.indexedCommit()) as { embedder: string | null };
     const embedder = embedderFor(this.config.embedder, this.env);
-    const lexicalP = stub.lexical(question, filters, CANDIDATES) as Promise<RankedHit[]>;
-    let vector: RankedHit[] = [];
-    // Vectors from another model are not comparable with this query's: use the lexical signal alone until re-indexed.
-    if (indexed.embedder === embedder.id) {
+    const weights = weightsFor(embedder.id, this.config.searchVectorWeight);
+    let vector: { query?: Float32Array; model?: string; hits?: RankedHit[] } | null = null;
+    // Vectors from another model are not comparable with this query's: use the lexical signals alone until re-indexed.
+    if (indexed.embedder === embedder.id && weights.vector > 0) {
       const [queryVector] = await embedder.embed([question]);
       vector =
         this.config.vectors === 'vectorize'
-          ? await new VectorizeVectorStore(this.env.VECTORIZE as Vectorize, vectorizeNamespace(repoKey(repo))).query(queryVector!, CANDIDATES, filters)
-          : ((await stub.vectorSearch(queryVector!, embedder.id, filters, CANDIDATES)) as RankedHit[]);
+          ? { hits: await new VectorizeVectorStore(this.env.VECTORIZE as Vectorize, vectorizeNamespace(repoKey(repo))).query(queryVector!, CANDIDATES, filters) }
+          : { query: queryVector!, model: embedder.id };
     }
-    const fused = fuseRankings({ lexical: await lexicalP, vector }).slice(0, options.k);
-    const chunks = (await stub.chunks(fused.map((hit) => hit.id))) as StoredChunk[];
-    const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+    const found = (await stub.searchFiles(question, filters, vector, options.k, CHUNKS_PER_FILE, weights)) as FileSearchResult;
+    const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));
     const bound = caller.client === 'gpt' ? SNIPPET_BOUNDS.gpt : SNIPPET_BOUNDS.default;
     const hits: SearchHit[] = [];
-    for (const hit of fused) {
-      const chunk = byId.get(hit.id);
+    for (const hit of found.hits) {
+      const chunk = byId.get(hit.chunkId);
       if (!chunk) continue;
       hits.push({
         repo: repoKey(repo),
         path: chunk.path,
+        fileRank: hit.fileRank,
         startLine: chunk.startLine,
         endLine: chunk.endLine,
         symbol: chunk.symbol,
         kind: chunk.kind,
         language: chunk.language,
-        score: Math.round(hit.score * 1e5) / 1e5,
-        signals: (Object.keys(hit.ranks) as Signal[]).sort(),
+        score: Math.round(hit.score * 1e4) / 1e4,
+        signals: hit.signals,
+        summary: found.summaries[chunk.path] ?? null,
         snippet: boundedSnippet(chunk, question, bound),
       });
     }

@@ -24,7 +24,7 @@ export const searchRoute = createRoute({
   operationId: 'searchCode',
   summary: 'Search the code index (hybrid lexical + semantic)',
   description:
-    'Returns up to k code chunks ranked by BM25 and vector similarity fused: path, lines, symbol, a bounded snippet, score and matching signals, plus freshness (indexed vs head commit, stale).',
+    'Ranks files by field-weighted BM25 and vector similarity (source above tests and docs) and returns up to k chunks, at most two per file: path, lines, symbol, file summary, a bounded snippet, plus freshness.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: SearchQuerySchema.extend({

@@ -1,0 +1,109 @@
+import { askedRoles, pathPrior } from './path-prior';
+import type { Signal } from './rank';
+
+/** A chunk found by one signal, best first within its list. */
+export interface ChunkCandidate {
+  id: number;
+  path: string;
+  score: number;
+}
+
+/** A whole file found by the file-level lexical index (BM25 over path, symbols, summary, body). */
+export interface FileCandidate {
+  path: string;
+  score: number;
+}
+
+export interface FileRankWeights {
+  /** File-level BM25 (fields weighted inside the index). */
+  file: number;
+  /** Best lexical chunk of the file. */
+  chunk: number;
+  /** Best vector chunk of the file: set by the embedder's measured contribution. */
+  vector: number;
+  /** Share of a further matching chunk's score added to its file (bounded: at most `extraChunks` of them). */
+  extra: number;
+  extraChunks: number;
+}
+
+export const DEFAULT_WEIGHTS: FileRankWeights = { file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2 };
+
+/**
+ * Weights for an embedder: the offline hashing embedder gets the vector weight its ablation
+ * measured (docs/search-quality.md); model embedders keep the default until measured.
+ */
+export function weightsFor(embedderId: string, vectorWeight?: number): FileRankWeights {
+  if (vectorWeight !== undefined) return { ...DEFAULT_WEIGHTS, vector: vectorWeight };
+  return embedderId.startsWith('local-hash') ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT } : DEFAULT_WEIGHTS;
+}
+
+/** Measured: see the ablation in docs/search-quality.md. */
+const LOCAL_HASH_VECTOR_WEIGHT = 0.25;
+
+export interface RankedFile {
+  path: string;
+  score: number;
+  signals: Signal[];
+  /** The file's matching chunks, best first (lexical and vector merged). */
+  chunks: { id: number; score: number; signals: Signal[] }[];
+}
+
+/** Scores scaled to 0..1 within their list (min-max), so lists of different kinds can be added. */
+function scaled<T extends { score: number }>(list: T[]): Map<T, number> {
+  const out = new Map<T, number>();
+  if (!list.length) return out;
+  const max = Math.max(...list.map((item) => item.score));
+  const min = Math.min(...list.map((item) => item.score));
+  for (const item of list) out.set(item, max > min ? (item.score - min) / (max - min) : 1);
+  return out;
+}
+
+/**
+ * Rank files, not chunks: a file scores its file-level BM25, plus its best lexical chunk and its
+ * best vector chunk (each with a bounded bonus for a few further matching chunks), all scaled
+ * within their lists and weighted; then a path prior puts tests, benchmarks, examples, docs and
+ * generated files below source unless the question asks for them.
+ */
+export function rankFiles(question: string, input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] }, weights: FileRankWeights = DEFAULT_WEIGHTS): RankedFile[] {
+  const entries = new Map<string, { file: number; chunk: number[]; vector: number[]; signals: Set<Signal>; chunks: Map<number, { id: number; score: number; signals: Set<Signal> }> }>();
+  const entry = (path: string) => {
+    let found = entries.get(path);
+    if (!found) entries.set(path, (found = { file: 0, chunk: [], vector: [], signals: new Set(), chunks: new Map() }));
+    return found;
+  };
+  for (const [candidate, value] of scaled(input.files)) {
+    const e = entry(candidate.path);
+    e.file = Math.max(e.file, value);
+    e.signals.add('lexical');
+  }
+  for (const [signal, list] of [['lexical', input.lexical], ['vector', input.vector]] as const) {
+    const weight = signal === 'lexical' ? weights.chunk : weights.vector;
+    if (weight <= 0) continue;
+    for (const [candidate, value] of scaled(list)) {
+      const e = entry(candidate.path);
+      (signal === 'lexical' ? e.chunk : e.vector).push(value);
+      e.signals.add(signal);
+      const chunk = e.chunks.get(candidate.id) ?? { id: candidate.id, score: 0, signals: new Set<Signal>() };
+      chunk.score += weight * value;
+      chunk.signals.add(signal);
+      e.chunks.set(candidate.id, chunk);
+    }
+  }
+  const asked = askedRoles(question);
+  const aggregate = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => b - a);
+    const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
+    return (sorted[0] ?? 0) + weights.extra * extra;
+  };
+  const ranked: RankedFile[] = [];
+  for (const [path, e] of entries) {
+    const raw = weights.file * e.file + weights.chunk * aggregate(e.chunk) + weights.vector * aggregate(e.vector);
+    ranked.push({
+      path,
+      score: raw * pathPrior(path, asked),
+      signals: [...e.signals].sort(),
+      chunks: [...e.chunks.values()].sort((a, b) => b.score - a.score || a.id - b.id).map((c) => ({ id: c.id, score: c.score, signals: [...c.signals].sort() })),
+    });
+  }
+  return ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
+}
