@@ -48,13 +48,14 @@ export interface RankedFile {
   chunks: { id: number; score: number; signals: Signal[] }[];
 }
 
-/** Scores scaled to 0..1 within their list (min-max), so lists of different kinds can be added. */
+/**
+ * Scores divided by the best of their list (negatives count 0), so lists of different kinds can be
+ * added while the gaps within a list (a BM25 twice as high) survive.
+ */
 function scaled<T extends { score: number }>(list: T[]): Map<T, number> {
   const out = new Map<T, number>();
-  if (!list.length) return out;
-  const max = Math.max(...list.map((item) => item.score));
-  const min = Math.min(...list.map((item) => item.score));
-  for (const item of list) out.set(item, max > min ? (item.score - min) / (max - min) : 1);
+  const max = Math.max(0, ...list.map((item) => item.score));
+  for (const item of list) out.set(item, max > 0 ? Math.max(0, item.score) / max : 0);
   return out;
 }
 
