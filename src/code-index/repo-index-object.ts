@@ -6,23 +6,13 @@ import { embedderFor } from './embedding/embedders';
 import { IndexPipeline } from './pipeline/pipeline';
 import { emptyStats, type RunOutcome, type RunRecord, type RunSpec, type RunState, type RunTrigger } from './pipeline/run';
 import { topCosine, type VectorRecord, type VectorStore } from './store/vector-store';
-import { INDEX_LAYOUT, RepoIndexStore, type ModuleSummary, type RankedHit, type SearchFilters, type StoredChunk } from './store/repo-index-store';
+import { RepoIndexStore, type ModuleSummary, type RankedHit, type SearchFilters, type StoredChunk } from './store/repo-index-store';
 import type { ProjectEvent } from '../events/publisher';
 import { indexEventPublisher } from './events';
 import type { Client } from '../auth/keys';
-import { rankFiles, type ChunkCandidate, type FileRankWeights } from './ranking/files';
-import type { Signal } from './ranking/rank';
-
-/** Candidates each lexical and vector list contributes before files are ranked. */
-const SEARCH_CANDIDATES = { files: 60, chunks: 100, vector: 60 };
-
-export interface FileSearchResult {
-  /** In rank order; a file's chunks are adjacent. */
-  hits: { chunkId: number; path: string; fileRank: number; score: number; signals: Signal[] }[];
-  chunks: StoredChunk[];
-  /** Deterministic summaries of the files in `hits`, by path. */
-  summaries: Record<string, string>;
-}
+import { INDEX_LAYOUT } from './store/file-index';
+import { searchFiles, SEARCH_CANDIDATES, type FileSearchResult } from './ranking/file-search';
+import type { FileRankWeights } from './ranking/files';
 
 export type StartResult = { started: true; runId: string } | { started: false; running: RunProgress; followUpQueued: boolean };
 
@@ -302,10 +292,6 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
 
   /** Exact cosine search over every chunk vector, from a matrix cached on the object. */
   vectorSearch(query: Float32Array, model: string, filters: SearchFilters, limit: number): RankedHit[] {
-    return this.vectorCandidates(query, model, filters, limit).map(({ id, score }) => ({ id, score }));
-  }
-
-  private vectorCandidates(query: Float32Array, model: string, filters: SearchFilters, limit: number): ChunkCandidate[] {
     if (!this.vectors || this.vectors.model !== model) {
       const all = this.store.allVectors(model);
       const dimensions = all.vectors[0] ? all.vectors[0].byteLength / 4 : query.length;
@@ -316,43 +302,13 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     const v = this.vectors;
     if (v.dimensions !== query.length || !v.ids.length) return [];
     const accept = (row: number) => (!filters.path || v.paths[row]!.startsWith(filters.path)) && (!filters.language || v.languages[row] === filters.language);
-    return topCosine(v.matrix, v.dimensions, query, limit, accept).map((hit) => ({ id: v.ids[hit.row]!, path: v.paths[hit.row]!, score: hit.score }));
+    return topCosine(v.matrix, v.dimensions, query, limit, accept).map((hit) => ({ id: v.ids[hit.row]!, score: hit.score }));
   }
 
-  /**
-   * Files for a question, best first: file-level BM25, lexical chunks and vector chunks (found
-   * here from `vector.query`, or handed in as `vector.hits` by an external store) ranked per file
-   * by rankFiles; each file brings up to `perFile` of its chunks, `k` chunks in all.
-   */
-  searchFiles(question: string, filters: SearchFilters, vector: { query?: Float32Array; model?: string; hits?: RankedHit[] } | null, k: number, perFile: number, weights: FileRankWeights): FileSearchResult {
-    let vectorHits: ChunkCandidate[] = [];
-    if (vector?.query && vector.model) vectorHits = this.vectorCandidates(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector);
-    else if (vector?.hits?.length) {
-      const paths = this.store.chunkPaths(vector.hits.map((hit) => hit.id));
-      vectorHits = vector.hits.flatMap((hit) => (paths.has(hit.id) ? [{ id: hit.id, path: paths.get(hit.id)!, score: hit.score }] : []));
-    }
-    const ranked = rankFiles(
-      question,
-      {
-        files: this.store.lexicalFiles(question, filters, SEARCH_CANDIDATES.files),
-        lexical: this.store.lexicalChunks(question, filters, SEARCH_CANDIDATES.chunks),
-        vector: vectorHits,
-      },
-      weights,
-    );
-    const hits: FileSearchResult['hits'] = [];
-    for (const [index, file] of ranked.entries()) {
-      if (hits.length >= k) break;
-      // A further chunk of the same file only when it is nearly as good as the first.
-      const chosen = file.chunks.filter((chunk, i) => i === 0 || chunk.score >= 0.5 * file.chunks[0]!.score).slice(0, perFile);
-      if (!chosen.length) {
-        const best = this.store.bestChunkOf(file.path, question);
-        if (best !== null) chosen.push({ id: best, score: 0, signals: file.signals });
-      }
-      for (const chunk of chosen.slice(0, k - hits.length)) hits.push({ chunkId: chunk.id, path: file.path, fileRank: index + 1, score: file.score, signals: file.signals });
-    }
-    const paths = [...new Set(hits.map((hit) => hit.path))];
-    return { hits, chunks: this.store.chunksByIds(hits.map((hit) => hit.chunkId)), summaries: Object.fromEntries(this.store.fileSummaries(paths)) };
+  /** Files for a question (see searchFiles); vector hits are found here from `query`, or handed in by an external store. */
+  searchFiles(question: string, filters: SearchFilters, vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null, k: number, perFile: number, weights: FileRankWeights): FileSearchResult {
+    const hits = vector && 'query' in vector ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector) : (vector?.hits ?? []);
+    return searchFiles(this.store, question, filters, hits, { k, perFile, weights });
   }
 
   chunks(ids: number[]): StoredChunk[] {

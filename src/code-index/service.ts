@@ -2,7 +2,8 @@ import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import { repoSourceFromEnv } from './source/github';
 import { VectorizeVectorStore, vectorizeNamespace } from './store/vectorize';
-import type { FileSearchResult, FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
+import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
+import type { FileSearchResult } from './ranking/file-search';
 import type { ModuleSummary } from './store/repo-index-store';
 import type { RankedHit, SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
@@ -149,7 +150,7 @@ export class IndexService {
     const indexed = (await stub.indexedCommit()) as { embedder: string | null };
     const embedder = embedderFor(this.config.embedder, this.env);
     const weights = weightsFor(embedder.id, this.config.searchVectorWeight);
-    let vector: { query?: Float32Array; model?: string; hits?: RankedHit[] } | null = null;
+    let vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null = null;
     // Vectors from another model are not comparable with this query's: use the lexical signals alone until re-indexed.
     if (indexed.embedder === embedder.id && weights.vector > 0) {
       const [queryVector] = await embedder.embed([question]);

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
 import { startGitGitHubServer } from '../../test/support/git-github-server';
@@ -73,9 +74,14 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
     const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, pins: attached ? {} : { [fullName]: { branch, commit: 'HEAD' } }, log });
     stops.push(() => gitHub.stop());
 
+    // Fresh local storage per harness: an earlier run's objects (and their pending alarms, pointing
+    // at a GitHub stand-in that is gone) must not wake up in this one.
+    const state = mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
+    stops.push(async () => rmSync(state, { recursive: true, force: true }));
     const worker = await unstable_dev('src/index.ts', {
       config: 'wrangler.toml',
       local: true,
+      persistTo: state,
       logLevel: 'warn',
       experimental: { disableExperimentalWarning: true },
       vars: {

@@ -1,4 +1,5 @@
-import { INDEX_LAYOUT, type RepoIndexStore, type PreparedChunk } from '../store/repo-index-store';
+import type { RepoIndexStore, PreparedChunk } from '../store/repo-index-store';
+import { INDEX_LAYOUT } from '../store/file-index';
 import { summarizeFile, summaryText } from '../summary/file-summary';
 import { chunkFile } from '../chunking/chunker';
 import { embeddingInput, type Embedder } from '../embedding/embedder';

@@ -3,7 +3,7 @@ import type { SkipReason } from '../pipeline/filter';
 import type { Redaction } from '../pipeline/secrets';
 import type { RunRecord, RunState } from '../pipeline/run';
 import { codeTokens, expandIdentifiers, splitIdentifier } from '../ranking/tokens';
-import type { ChunkCandidate, FileCandidate } from '../ranking/files';
+import { FileIndex } from './file-index';
 
 export interface StoredChunk extends Chunk {
   id: number;
@@ -76,7 +76,6 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_by_path ON chunks(path);
 CREATE INDEX IF NOT EXISTS chunks_by_hash ON chunks(hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(path, symbol, body, tokenize = 'porter unicode61');
-CREATE VIRTUAL TABLE IF NOT EXISTS files_fts USING fts5(path, symbols, summary, body, tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS embeddings (hash TEXT NOT NULL, model TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (hash, model));
 CREATE TABLE IF NOT EXISTS redactions (path TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS redactions_by_path ON redactions(path);
@@ -101,25 +100,14 @@ export function ftsQuery(question: string): string | null {
   return list.length ? list.map((term) => `"${term.replace(/"/g, '')}"`).join(' OR ') : null;
 }
 
-/**
- * The version of what the index stores per file (fields, summaries). An index written under
- * another version is rebuilt by the next run (see IndexPipeline.plan).
- */
-export const INDEX_LAYOUT = 'files-v2';
-
-/** Column weights of the file-level index (path, symbols, summary, body): BM25 per field, weighted. */
-const FILE_FIELD_WEIGHTS = [4.0, 2.5, 1.5, 1.0];
-/** Column weights of the chunk-level index (path, symbol, body). */
-const CHUNK_FIELD_WEIGHTS = [1.0, 3.0, 1.0];
-
-/** The SQLite side of a repository index: files, chunks, the FTS5 indexes, vectors, the run checkpoint. */
+/** The SQLite side of a repository index: files, chunks, the FTS5 index, vectors, the run checkpoint. */
 export class RepoIndexStore {
+  /** The file-level lexical index and summaries, kept in step with the chunks. */
+  readonly files: FileIndex;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
-    // Indexes written before file summaries: add the column (the next run refills it).
-    if (!sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('files') WHERE name = 'summary'").toArray().length) {
-      sql.exec('ALTER TABLE files ADD COLUMN summary TEXT');
-    }
+    this.files = new FileIndex(sql);
   }
 
   getMeta(key: string): string | null {
@@ -192,7 +180,7 @@ export class RepoIndexStore {
   deleteFile(path: string): number[] {
     const ids = this.sql.exec<{ id: number }>('SELECT id FROM chunks WHERE path = ?', path).toArray().map((row) => row.id);
     this.sql.exec('DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)', path);
-    this.sql.exec('DELETE FROM files_fts WHERE rowid IN (SELECT rowid FROM files WHERE path = ?)', path);
+    this.files.remove(path);
     this.sql.exec('DELETE FROM chunks WHERE path = ?', path);
     this.sql.exec('DELETE FROM redactions WHERE path = ?', path);
     this.sql.exec('DELETE FROM files WHERE path = ?', path);
@@ -205,21 +193,14 @@ export class RepoIndexStore {
     return removed;
   }
 
-  /** Replace a file's chunks (and its row in the file-level index); returns the ids of the chunks written and of those removed. */
+  /** Replace a file's chunks and its file-level entry; returns the ids of the chunks written and of those removed. */
   writeFile(path: string, sha: string, language: string, chunks: PreparedChunk[], redactions: Redaction[], dropped: number, summary = ''): { written: number[]; removed: number[] } {
     const removed = this.deleteFile(path);
-    const file = this.sql
-      .exec<{ rowid: number }>('INSERT INTO files (path, sha, language, chunks, redactions, dropped, summary) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING rowid', path, sha, language, chunks.length, redactions.length, dropped, summary)
-      .one().rowid;
+    this.files.write(path, language, chunks, summary);
+    this.sql.exec('INSERT INTO files (path, sha, language, chunks, redactions, dropped) VALUES (?, ?, ?, ?, ?, ?)', path, sha, language, chunks.length, redactions.length, dropped);
     for (const redaction of redactions) this.sql.exec('INSERT INTO redactions (path, line, kind) VALUES (?, ?, ?)', path, redaction.line, redaction.kind);
     const ids: number[] = [];
     const pathTerms = `${path} ${path.split(/[/._-]+/).join(' ')} ${expandIdentifiers(path)}`;
-    const symbols = [...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol)))].join(' ');
-    const body = chunks.map((chunk) => chunk.text).join('\n');
-    this.sql.exec(
-      'INSERT INTO files_fts (rowid, path, symbols, summary, body) VALUES (?, ?, ?, ?, ?)',
-      file, pathTerms, `${symbols} ${expandIdentifiers(symbols)}`, `${summary}\n${expandIdentifiers(summary)}`, `${body}\n${expandIdentifiers(body)}`,
-    );
     for (const chunk of chunks) {
       const id = this.sql
         .exec<{ id: number }>(
@@ -243,40 +224,6 @@ export class RepoIndexStore {
       )
       .toArray();
     return rows.map((row) => ({ id: row.id, path: row.path, startLine: row.start_line, endLine: row.end_line, language: row.language, symbol: row.symbol, kind: row.kind, hash: row.hash, text: row.text }));
-  }
-
-  /** Where chunks live (path only): to group hits of a signal that does not carry paths. */
-  chunkPaths(ids: number[]): Map<number, string> {
-    const out = new Map<number, string>();
-    for (let i = 0; i < ids.length; i += 90) {
-      const slice = ids.slice(i, i + 90);
-      for (const row of this.sql.exec<{ id: number; path: string }>(`SELECT id, path FROM chunks WHERE id IN (${slice.map(() => '?').join(',')})`, ...slice)) out.set(row.id, row.path);
-    }
-    return out;
-  }
-
-  /** The deterministic summaries of these files (missing for files indexed before summaries existed). */
-  fileSummaries(paths: string[]): Map<string, string> {
-    const out = new Map<string, string>();
-    for (let i = 0; i < paths.length; i += 90) {
-      const slice = paths.slice(i, i + 90);
-      for (const row of this.sql.exec<{ path: string; summary: string | null }>(`SELECT path, summary FROM files WHERE path IN (${slice.map(() => '?').join(',')})`, ...slice)) {
-        if (row.summary) out.set(row.path, row.summary);
-      }
-    }
-    return out;
-  }
-
-  /** The chunk of a file that holds most of the question's terms (the first one when none does). */
-  bestChunkOf(path: string, question: string): number | null {
-    const terms = new Set(codeTokens(question, { dropStopwords: true }));
-    let best: { id: number; hits: number } | null = null;
-    for (const row of this.sql.exec<{ id: number; symbol: string | null; text: string }>("SELECT id, symbol, text FROM chunks WHERE path = ? AND kind != 'imports' ORDER BY start_line", path)) {
-      const present = new Set(codeTokens(`${row.symbol ?? ''} ${row.text}`));
-      const hits = [...terms].filter((term) => present.has(term)).length;
-      if (!best || hits > best.hits) best = { id: row.id, hits };
-    }
-    return best?.id ?? null;
   }
 
   // ---- embeddings (the content-hash cache, and the embedded vector store)
@@ -327,50 +274,6 @@ export class RepoIndexStore {
   }
 
   // ---- lexical search
-
-  private filterClause(filters: SearchFilters, alias: string): { where: string[]; params: unknown[] } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filters.path) {
-      where.push(`${alias}.path LIKE ? ESCAPE '\\'`);
-      params.push(`${escapeLike(filters.path)}%`);
-    }
-    if (filters.language) {
-      where.push(`${alias}.language = ?`);
-      params.push(filters.language);
-    }
-    return { where, params };
-  }
-
-  /** Whole files by weighted-field BM25 (path, symbols, summary, body), best first. */
-  lexicalFiles(question: string, filters: SearchFilters, limit: number): FileCandidate[] {
-    const match = ftsQuery(question);
-    if (!match) return [];
-    const extra = this.filterClause(filters, 'f');
-    return this.sql
-      .exec<{ path: string; rank: number }>(
-        `SELECT f.path AS path, bm25(files_fts, ${FILE_FIELD_WEIGHTS.join(', ')}) AS rank FROM files_fts JOIN files f ON f.rowid = files_fts.rowid
-         WHERE ${['files_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
-        match, ...extra.params, limit,
-      )
-      .toArray()
-      .map((row) => ({ path: row.path, score: -row.rank }));
-  }
-
-  /** Chunks by weighted-field BM25 (path, symbol, body), best first, with their files. */
-  lexicalChunks(question: string, filters: SearchFilters, limit: number): ChunkCandidate[] {
-    const match = ftsQuery(question);
-    if (!match) return [];
-    const extra = this.filterClause(filters, 'c');
-    return this.sql
-      .exec<{ id: number; path: string; rank: number }>(
-        `SELECT c.id AS id, c.path AS path, bm25(chunks_fts, ${CHUNK_FIELD_WEIGHTS.join(', ')}) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
-         WHERE ${['chunks_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
-        match, ...extra.params, limit,
-      )
-      .toArray()
-      .map((row) => ({ id: row.id, path: row.path, score: -row.rank }));
-  }
 
   lexical(question: string, filters: SearchFilters, limit: number): RankedHit[] {
     const match = ftsQuery(question);
