@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { RepoRef } from './source/repo-source';
+import type { FileRankWeights } from './ranking/files';
 
 /** Which embedder a run uses; secrets (API keys) are never part of it, they come from the env where it runs. */
 export type EmbedderSpec =
@@ -27,8 +28,8 @@ export interface IndexConfig {
   webhookSecret?: string;
   /** Whether the token and key the DO needs are present (checked here, read again there). */
   hasGithubToken: boolean;
-  /** Weight of the vector signal in file ranking; unset means the embedder's measured default (ranking/files.ts). */
-  searchVectorWeight?: number;
+  /** Overrides of the file-ranking weights (SEARCH_WEIGHTS, JSON), for evaluation runs; unset means the measured defaults. */
+  searchWeights: Partial<FileRankWeights>;
 }
 
 const optional = z
@@ -57,8 +58,30 @@ const IndexVarsSchema = z.object({
   INDEX_BATCH_FILES: int(40, 1, 500),
   INDEX_RETRY_BASE_MS: int(2_000, 1, 600_000),
   INDEX_MAX_ATTEMPTS: int(6, 1, 50),
-  SEARCH_VECTOR_WEIGHT: z.coerce.number().min(0).max(2).optional(),
+  SEARCH_WEIGHTS: optional,
 });
+
+const weight = z.number().min(0).max(10);
+const SearchWeightsSchema = z
+  .object({
+    file: weight, chunk: weight, vector: weight, extra: weight, extraChunks: z.number().int().min(0).max(10), priors: z.boolean(),
+    fileFields: z.tuple([weight, weight, weight, weight]), chunkFields: z.tuple([weight, weight, weight]),
+  })
+  .partial()
+  .strict();
+
+function parseSearchWeights(text: string | undefined): Partial<FileRankWeights> {
+  if (!text) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError('misconfigured', 'Service configuration is invalid: SEARCH_WEIGHTS is not JSON');
+  }
+  const parsed = SearchWeightsSchema.safeParse(json);
+  if (!parsed.success) throw new ApiError('misconfigured', `Service configuration is invalid: SEARCH_WEIGHTS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
 
 export function parseRepoList(text: string | undefined): RepoRef[] {
   if (!text) return [];
@@ -99,6 +122,6 @@ export function loadIndexConfig(vars: Record<string, unknown>): IndexConfig {
     limits: { maxFileBytes: v.INDEX_MAX_FILE_BYTES, batchFiles: v.INDEX_BATCH_FILES, retryBaseMs: v.INDEX_RETRY_BASE_MS, maxAttempts: v.INDEX_MAX_ATTEMPTS },
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
-    searchVectorWeight: v.SEARCH_VECTOR_WEIGHT,
+    searchWeights: parseSearchWeights(v.SEARCH_WEIGHTS),
   };
 }

@@ -149,7 +149,7 @@ export class IndexService {
     const filters: SearchFilters = { path: options.path, language: options.language };
     const indexed = (await stub.indexedCommit()) as { embedder: string | null };
     const embedder = embedderFor(this.config.embedder, this.env);
-    const weights = weightsFor(embedder.id, this.config.searchVectorWeight);
+    const weights = weightsFor(embedder.id, this.config.searchWeights);
     let vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null = null;
     // Vectors from another model are not comparable with this query's: use the lexical signals alone until re-indexed.
     if (indexed.embedder === embedder.id && weights.vector > 0) {

@@ -55,7 +55,20 @@ function isDescendant(pid: number, ancestor: number): boolean {
   return false;
 }
 
-export async function startCodeIndexHarness(options: { repoDir: string; log?: (line: string) => void; batchFiles?: number }): Promise<CodeIndexHarness> {
+export interface HarnessOptions {
+  repoDir: string;
+  log?: (line: string) => void;
+  batchFiles?: number;
+  /**
+   * Local storage to use and keep (the caller removes it), with the project id it was written under:
+   * a second harness over the same state sees the same index (ablations without re-indexing).
+   */
+  state?: { dir: string; projectId: string };
+  /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
+  vars?: Record<string, string>;
+}
+
+export async function startCodeIndexHarness(options: HarnessOptions): Promise<CodeIndexHarness> {
   const log = options.log ?? (() => undefined);
   // Offline: no request.cf lookup, no metrics.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -76,8 +89,8 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
 
     // Fresh local storage per harness: an earlier run's objects (and their pending alarms, pointing
     // at a GitHub stand-in that is gone) must not wake up in this one.
-    const state = mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
-    stops.push(async () => rmSync(state, { recursive: true, force: true }));
+    const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
+    if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
     const worker = await unstable_dev('src/index.ts', {
       config: 'wrangler.toml',
       local: true,
@@ -91,12 +104,13 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
           { client: 'cursor', person: 'bench', key: CURSOR_KEY },
         ]),
         ...ledger.vars,
-        PROJECT_ID: `bench-${Date.now().toString(36)}`,
+        PROJECT_ID: options.state?.projectId ?? `bench-${Date.now().toString(36)}`,
         GITHUB_API_URL: gitHub.url,
         INDEX_REPOS: `${fullName}@${branch}`,
         INDEX_BATCH_FILES: String(options.batchFiles ?? 40),
         INDEX_RETRY_BASE_MS: '200',
         LOG_LEVEL: 'warn',
+        ...options.vars,
       },
     });
     stops.push(() => worker.stop());
@@ -145,7 +159,8 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
         return peak;
       },
       async stop() {
-        for (const stop of stops.reverse()) await stop().catch((error) => log(`[harness] stop: ${error}`));
+        // Idempotent: each part stops once.
+        for (const stop of stops.reverse().splice(0)) await stop().catch((error) => log(`[harness] stop: ${error}`));
       },
     };
   } catch (error) {

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { argument, startCodeIndexHarness } from './code-index-harness';
+import { argument, startCodeIndexHarness, type CodeIndexHarness } from './code-index-harness';
 import { FileBm25 } from './eval/bm25';
 import { deriveCommitQueries, type QueryCase } from './eval/commit-queries';
 import { indexedFiles } from './eval/indexed-files';
@@ -26,6 +27,8 @@ export interface RepoEvaluation {
   bm25: RetrievalFigures;
   latency: { p50: number; p99: number };
   indexSeconds: number;
+  /** Figures of each ablation variant, by name. */
+  variants: Record<string, RetrievalFigures>;
 }
 
 /** `--repo a [--queries qa.json] --repo b …` in order; no --repo means this repository and its hand-written set. */
@@ -43,10 +46,17 @@ function targets(argv: string[]): Target[] {
 
 const f3 = (value: number) => value.toFixed(3);
 
-async function evaluate(target: Target, showMisses: boolean): Promise<RepoEvaluation> {
+/** A ranking variant to compare on the same index: a name and its SEARCH_WEIGHTS overrides. */
+interface Variant {
+  name: string;
+  weights: string;
+}
+
+async function evaluate(target: Target, showMisses: boolean, variants: Variant[]): Promise<RepoEvaluation> {
   const repoDir = resolve(target.repo);
   const name = basename(repoDir);
-  const harness = await startCodeIndexHarness({ repoDir });
+  const state = { dir: mkdtempSync(join(tmpdir(), 'hezlep-eval-state-')), projectId: `eval-${Date.now().toString(36)}` };
+  const harness = await startCodeIndexHarness({ repoDir, state });
   try {
     const started = performance.now();
     const status = await harness.reindex();
@@ -67,22 +77,24 @@ async function evaluate(target: Target, showMisses: boolean): Promise<RepoEvalua
     const queries = all.map((item) => ({ ...item, relevant: item.relevant.filter((path) => held.has(path)) })).filter((item) => item.relevant.length);
     if (queries.length < all.length) console.log(`  ${all.length - queries.length} queries dropped: none of their files is indexed`);
 
-    const searchRanks: number[] = [];
-    const bm25Ranks: number[] = [];
-    const latencies: number[] = [];
-    const misses: string[] = [];
-    for (const item of queries) {
-      const asked = performance.now();
-      const result = await harness.request('GET', `/ai/search?q=${encodeURIComponent(item.query.slice(0, 500))}&k=${K}`);
-      latencies.push(performance.now() - asked);
-      if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
-      const paths = (result.body.results as { path: string }[]).map((hit) => hit.path);
-      const rank = firstRelevantRank(paths, item.relevant);
-      searchRanks.push(rank);
-      const baseline = firstRelevantRank(bm25.search(item.query, K), item.relevant);
-      bm25Ranks.push(baseline);
-      if (rank === 0 || rank > 5) misses.push(`  rank ${rank || `>${K}`} (bm25 ${baseline || `>${K}`}): "${item.query}" want ${item.relevant.join(', ')} → top: ${[...new Set(paths)].slice(0, 3).join(', ')}`);
-    }
+    const bm25Ranks = queries.map((item) => firstRelevantRank(bm25.search(item.query, K), item.relevant));
+    const ask = async (h: CodeIndexHarness) => {
+      const ranks: number[] = [];
+      const latencies: number[] = [];
+      const misses: string[] = [];
+      for (const [i, item] of queries.entries()) {
+        const asked = performance.now();
+        const result = await h.request('GET', `/ai/search?q=${encodeURIComponent(item.query.slice(0, 500))}&k=${K}`);
+        latencies.push(performance.now() - asked);
+        if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
+        const paths = (result.body.results as { path: string }[]).map((hit) => hit.path);
+        const rank = firstRelevantRank(paths, item.relevant);
+        ranks.push(rank);
+        if (rank === 0 || rank > 5) misses.push(`  rank ${rank || `>${K}`} (bm25 ${bm25Ranks[i] || `>${K}`}): "${item.query}" want ${item.relevant.join(', ')} → top: ${[...new Set(paths)].slice(0, 3).join(', ')}`);
+      }
+      return { ranks, latencies, misses };
+    };
+    const { ranks: searchRanks, latencies, misses } = await ask(harness);
     const evaluation: RepoEvaluation = {
       name,
       commit: harness.commit.slice(0, 12),
@@ -93,6 +105,7 @@ async function evaluate(target: Target, showMisses: boolean): Promise<RepoEvalua
       bm25: figures(bm25Ranks),
       latency: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
       indexSeconds,
+      variants: {},
     };
     console.log(`  queries ${queries.length}        recall@1  recall@5  recall@10  MRR`);
     for (const [label, f] of [['/ai/search', evaluation.search], ['file BM25 ', evaluation.bm25]] as const) {
@@ -100,22 +113,46 @@ async function evaluate(target: Target, showMisses: boolean): Promise<RepoEvalua
     }
     console.log(`  search latency (k=${K}, through the Worker, includes the GitHub head lookup): p50 ${evaluation.latency.p50.toFixed(1)} ms, p99 ${evaluation.latency.p99.toFixed(1)} ms`);
     if (showMisses && misses.length) console.log(`  outside the top 5:\n${misses.join('\n')}`);
+    await harness.stop();
+    // Ablations: the same index, the Worker restarted with other ranking weights.
+    for (const variant of variants) {
+      const again = await startCodeIndexHarness({ repoDir, state, vars: { SEARCH_WEIGHTS: variant.weights } });
+      try {
+        await again.reindex();
+        const f = figures((await ask(again)).ranks);
+        evaluation.variants[variant.name] = f;
+        console.log(`  variant ${variant.name.padEnd(18)} ${f3(f.recall1)}     ${f3(f.recall5)}     ${f3(f.recall10)}      ${f3(f.mrr)}   (${variant.weights})`);
+      } finally {
+        await again.stop();
+      }
+    }
     return evaluation;
   } finally {
     await harness.stop();
+    rmSync(state.dir, { recursive: true, force: true });
   }
 }
 
 /**
- * `npm run eval:search -- --repo <git checkout> [--queries <file.json>] [--repo … ] [--misses] [--out <file.json>]`:
+ * `npm run eval:search -- --repo <git checkout> [--queries <file.json>] [--repo … ] [--misses] [--out <file.json>]
+ *  [--variant <name>=<SEARCH_WEIGHTS json> …]`:
  * for each repository in turn, index it through the real pipeline (Worker, Durable Object, local
  * GitHub stand-in; a detached HEAD works), then print file-level recall@1/5/10 and MRR of
  * /ai/search beside a plain file-level BM25 over the same files, and search latency. Without
- * --queries, the questions come from the repository's history (see eval:commits).
+ * --queries, the questions come from the repository's history (see eval:commits). Each --variant
+ * re-asks the same questions of the same index with other ranking weights (an ablation).
  */
 export async function run(): Promise<void> {
   const results: RepoEvaluation[] = [];
-  for (const target of targets(process.argv.slice(2))) results.push(await evaluate(target, process.argv.includes('--misses')));
+  const argv = process.argv.slice(2);
+  const variants: Variant[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--variant') continue;
+    const spec = argv[++i]!;
+    const at = spec.indexOf('=');
+    variants.push({ name: spec.slice(0, at), weights: spec.slice(at + 1) });
+  }
+  for (const target of targets(argv)) results.push(await evaluate(target, argv.includes('--misses'), variants));
   console.log('\n| repository @ commit | files | chunks | queries | /ai/search R@1 / R@5 / R@10 / MRR | BM25 R@1 / R@5 / R@10 / MRR | Δ R@5 | Δ MRR | p50 / p99 ms |');
   console.log('|---|---:|---:|---:|---|---|---:|---:|---|');
   for (const r of results) {

@@ -33,7 +33,7 @@ describe('file ranking', () => {
     const input = { files: [{ path: 'a.ts', score: 5 }, { path: 'b.ts', score: 4.9 }], lexical: [], vector: [{ id: 7, path: 'b.ts', score: 0.9 }, { id: 8, path: 'a.ts', score: 0.1 }] };
     expect(rankFiles('q', input)[0]!.path).toBe('b.ts');
     expect(rankFiles('q', input)[0]!.signals).toEqual(['lexical', 'vector']);
-    expect(rankFiles('q', input, weightsFor('local-hash-v1-384', 0))[0]!.path).toBe('a.ts');
+    expect(rankFiles('q', input, weightsFor('local-hash-v1-384', { vector: 0 }))[0]!.path).toBe('a.ts');
     expect(weightsFor('text-embedding-3-small').vector).toBe(DEFAULT_WEIGHTS.vector);
   });
 

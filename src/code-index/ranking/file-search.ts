@@ -33,8 +33,8 @@ export function searchFiles(
   const ranked = rankFiles(
     question,
     {
-      files: match ? files.files(match, filters, SEARCH_CANDIDATES.files) : [],
-      lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks) : [],
+      files: match ? files.files(match, filters, SEARCH_CANDIDATES.files, options.weights.fileFields) : [],
+      lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks, options.weights.chunkFields) : [],
       vector,
     },
     options.weights,

@@ -24,17 +24,26 @@ export interface FileRankWeights {
   /** Share of a further matching chunk's score added to its file (bounded: at most `extraChunks` of them). */
   extra: number;
   extraChunks: number;
+  /** Apply path priors (tests, docs, … below source). */
+  priors: boolean;
+  /** BM25 column weights of the file-level index: path, symbols, summary, body. */
+  fileFields: [number, number, number, number];
+  /** BM25 column weights of the chunk-level index: path, symbol, body. */
+  chunkFields: [number, number, number];
 }
 
-export const DEFAULT_WEIGHTS: FileRankWeights = { file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2 };
+export const DEFAULT_WEIGHTS: FileRankWeights = {
+  file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2, priors: true, fileFields: [4, 2.5, 1.5, 1], chunkFields: [1, 3, 1],
+};
 
 /**
  * Weights for an embedder: the offline hashing embedder gets the vector weight its ablation
- * measured (docs/search-quality.md); model embedders keep the default until measured.
+ * measured (docs/search-quality.md); model embedders keep the default until measured. `overrides`
+ * (SEARCH_WEIGHTS) exist for evaluation runs.
  */
-export function weightsFor(embedderId: string, vectorWeight?: number): FileRankWeights {
-  if (vectorWeight !== undefined) return { ...DEFAULT_WEIGHTS, vector: vectorWeight };
-  return embedderId.startsWith('local-hash') ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT } : DEFAULT_WEIGHTS;
+export function weightsFor(embedderId: string, overrides: Partial<FileRankWeights> = {}): FileRankWeights {
+  const base = embedderId.startsWith('local-hash') ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT } : DEFAULT_WEIGHTS;
+  return { ...base, ...overrides };
 }
 
 /** Measured: see the ablation in docs/search-quality.md. */
@@ -101,7 +110,7 @@ export function rankFiles(question: string, input: { files: FileCandidate[]; lex
     const raw = weights.file * e.file + weights.chunk * aggregate(e.chunk) + weights.vector * aggregate(e.vector);
     ranked.push({
       path,
-      score: raw * pathPrior(path, asked),
+      score: weights.priors ? raw * pathPrior(path, asked) : raw,
       signals: [...e.signals].sort(),
       chunks: [...e.chunks.values()].sort((a, b) => b.score - a.score || a.id - b.id).map((c) => ({ id: c.id, score: c.score, signals: [...c.signals].sort() })),
     });

@@ -13,11 +13,6 @@ CREATE TABLE IF NOT EXISTS file_summaries (path TEXT PRIMARY KEY, fts_id INTEGER
  */
 export const INDEX_LAYOUT = 'files-v2';
 
-/** Column weights of the file-level index (path, symbols, summary, body): BM25 per field, weighted. */
-export const FILE_FIELD_WEIGHTS = [4.0, 2.5, 1.5, 1.0];
-/** Column weights of the chunk-level index (path, symbol, body). */
-export const CHUNK_FIELD_WEIGHTS = [1.0, 3.0, 1.0];
-
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
 function prefixClause(column: string): string {
   return `substr(${column}, 1, length(?)) = ?`;
@@ -70,12 +65,12 @@ export class FileIndex {
     return { where, params };
   }
 
-  /** Whole files by weighted-field BM25, best first. */
-  files(match: string, filters: SearchFilters, limit: number): FileCandidate[] {
+  /** Whole files by field-weighted BM25 (weights: path, symbols, summary, body), best first. */
+  files(match: string, filters: SearchFilters, limit: number, weights: readonly number[]): FileCandidate[] {
     const extra = this.filters(filters, 's');
     return this.sql
       .exec<{ path: string; rank: number }>(
-        `SELECT s.path AS path, bm25(file_fts, ${FILE_FIELD_WEIGHTS.join(', ')}) AS rank FROM file_fts JOIN file_summaries s ON s.fts_id = file_fts.rowid
+        `SELECT s.path AS path, bm25(file_fts, ${weights.map(Number).join(', ')}) AS rank FROM file_fts JOIN file_summaries s ON s.fts_id = file_fts.rowid
          WHERE ${['file_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
         match, ...extra.params, limit,
       )
@@ -83,12 +78,12 @@ export class FileIndex {
       .map((row) => ({ path: row.path, score: -row.rank }));
   }
 
-  /** Chunks by weighted-field BM25 over the chunk index (path, symbol, body), best first, with their files. */
-  chunks(match: string, filters: SearchFilters, limit: number): ChunkCandidate[] {
+  /** Chunks by field-weighted BM25 over the chunk index (weights: path, symbol, body), best first, with their files. */
+  chunks(match: string, filters: SearchFilters, limit: number, weights: readonly number[]): ChunkCandidate[] {
     const extra = this.filters(filters, 'c');
     return this.sql
       .exec<{ id: number; path: string; rank: number }>(
-        `SELECT c.id AS id, c.path AS path, bm25(chunks_fts, ${CHUNK_FIELD_WEIGHTS.join(', ')}) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+        `SELECT c.id AS id, c.path AS path, bm25(chunks_fts, ${weights.map(Number).join(', ')}) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
          WHERE ${['chunks_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
         match, ...extra.params, limit,
       )
