@@ -147,17 +147,18 @@ export class IndexService {
     const question = publicQuery(rawQuestion);
     const stub = this.stub(repo);
     const filters: SearchFilters = { path: options.path, language: options.language };
-    const indexed = (await stub.indexedCommit()) as { embedder: string | null };
     const embedder = embedderFor(this.config.embedder, this.env);
     const weights = weightsFor(embedder.id, this.config.searchWeights);
     let vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null = null;
-    // Vectors from another model are not comparable with this query's: use the lexical signals alone until re-indexed.
-    if (indexed.embedder === embedder.id && weights.vector > 0) {
+    if (weights.vector > 0) {
       const [queryVector] = await embedder.embed([question]);
-      vector =
-        this.config.vectors === 'vectorize'
-          ? { hits: await new VectorizeVectorStore(this.env.VECTORIZE as Vectorize, vectorizeNamespace(repoKey(repo))).query(queryVector!, CANDIDATES, filters) }
-          : { query: queryVector!, model: embedder.id };
+      if (this.config.vectors !== 'vectorize') {
+        // The object only compares with vectors stored under this model: none after a model change, until re-indexed.
+        vector = { query: queryVector!, model: embedder.id };
+      } else if (((await stub.indexedCommit()) as { embedder: string | null }).embedder === embedder.id) {
+        // Vectors from another model are not comparable with this query's: lexical signals alone until re-indexed.
+        vector = { hits: await new VectorizeVectorStore(this.env.VECTORIZE as Vectorize, vectorizeNamespace(repoKey(repo))).query(queryVector!, CANDIDATES, filters) };
+      }
     }
     const found = (await stub.searchFiles(question, filters, vector, options.k, CHUNKS_PER_FILE, weights)) as FileSearchResult;
     const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));

@@ -117,7 +117,11 @@ export class FileIndex {
   bestChunkOf(path: string, question: string): number | null {
     const terms = new Set(codeTokens(question, { dropStopwords: true }));
     let best: { id: number; hits: number } | null = null;
-    for (const row of this.sql.exec<{ id: number; symbol: string | null; text: string }>("SELECT id, symbol, text FROM chunks WHERE path = ? AND kind != 'imports' ORDER BY start_line LIMIT 200", path)) {
+    // Bounded work whatever the file's size: the first 80 chunks, the first 2,000 characters of each.
+    for (const row of this.sql.exec<{ id: number; symbol: string | null; text: string }>(
+      "SELECT id, symbol, substr(text, 1, 2000) AS text FROM chunks WHERE path = ? AND kind != 'imports' ORDER BY start_line LIMIT 80",
+      path,
+    )) {
       const present = new Set(codeTokens(`${row.symbol ?? ''} ${row.text}`));
       let hits = 0;
       for (const term of terms) if (present.has(term)) hits++;
