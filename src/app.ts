@@ -1,6 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, problemResponse } from './errors';
 import type { AppEnv } from './app-env';
 import { loadConfig, type Config, type Env } from './config';
@@ -25,6 +25,7 @@ import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './rout
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
+import { mcpRouter } from './routes/mcp';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -84,7 +85,7 @@ export function createApp() {
     });
   });
 
-  app.use('/ai/*', async (c, next) => {
+  const provideServices: MiddlewareHandler<AppEnv> = async (c, next) => {
     const config = await configFor(c.env);
     const log = new Logger(config.logLevel, { requestId: c.var.requestId });
     const services = buildServices(config, c.env, log, c.var.requestId);
@@ -94,7 +95,9 @@ export function createApp() {
     } finally {
       c.executionCtx.waitUntil(services.ledger.close());
     }
-  });
+  };
+  app.use('/ai/*', provideServices);
+  app.use('/mcp', provideServices);
 
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
@@ -114,6 +117,7 @@ export function createApp() {
   app.route('/ai/review', reviewRouter());
   app.route('/ai/intents', intentsRouter());
   app.route('/ai/search', searchRouter());
+  app.route('/mcp', mcpRouter(app));
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {

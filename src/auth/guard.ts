@@ -1,30 +1,42 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../app-env';
-import { CLIENTS, identify, type Client } from './keys';
+import { CLIENTS, identify, type Caller, type Client } from './keys';
 
 export const ALL_CLIENTS: readonly Client[] = CLIENTS;
 
 /** Resolve the caller from `x-api-key` alone; `x-client-id`, if sent, must agree. */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const key = c.req.header('x-api-key');
-  if (!key) throw new ApiError('unauthenticated', 'Send your API key in the x-api-key header.');
+  c.set('caller', await identifyCaller(c, c.req.header('x-api-key'), 'the x-api-key header'));
+  await next();
+};
+
+/** The caller a key belongs to (`where` tells a caller without one how to send it); `x-client-id`, if sent, must agree. */
+export async function identifyCaller(c: Context<AppEnv>, key: string | undefined, where: string): Promise<Caller> {
+  if (!key) throw new ApiError('unauthenticated', `Send your API key in ${where}.`);
   const caller = await identify(key, c.var.services.config.keys);
   if (!caller) throw new ApiError('unauthenticated', 'The API key is not recognised.');
   const claimed = c.req.header('x-client-id');
   if (claimed !== undefined && claimed !== caller.client) {
     throw new ApiError('client_mismatch', `x-client-id says "${claimed.slice(0, 32)}" but the API key belongs to a different client.`);
   }
-  c.set('caller', caller);
-  await next();
-};
+  return caller;
+}
 
 export interface GuardOptions {
   /** Which clients may call the route. */
   clients: readonly Client[];
   /** Largest request body accepted, in bytes (default 16 KiB). */
   maxBodyBytes?: number;
+}
+
+/** The clients each guard's check admits, keyed by that middleware, so the route table can say who may call what. */
+const ALLOWED = new WeakMap<object, readonly Client[]>();
+
+/** The clients a route's guard admits, given one of the route's handlers; undefined when it is not a guard. */
+export function allowedClientsOf(handler: object): readonly Client[] | undefined {
+  return ALLOWED.get(handler);
 }
 
 /** Route middleware: authenticate, check the client may call this route, cap the body size. */
@@ -37,6 +49,7 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv>[] {
     }
     await next();
   };
+  ALLOWED.set(allow, options.clients);
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {

@@ -9,6 +9,7 @@ import { contextGetCommand, contextSetCommand } from './commands/context';
 import { statusCommand } from './commands/status';
 import { intentsApproveCommand, intentsListCommand, intentsRejectCommand } from './commands/intents';
 import { loginCommand } from './commands/login';
+import { mcpConfigCommand } from './commands/mcp-config';
 
 export const COMMANDS: Command[] = [
   loginCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
   intentsListCommand,
   intentsApproveCommand,
   intentsRejectCommand,
+  mcpConfigCommand,
 ];
 
 const GLOBAL_OPTIONS: Options = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { intVar, optionalVar, varsSection } from '../lib/vars';
 import type { RepoRef } from './source/repo-source';
 import type { FileRankWeights } from './ranking/files';
 
@@ -32,33 +33,37 @@ export interface IndexConfig {
   searchWeights: Partial<FileRankWeights>;
 }
 
-const optional = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-
 const REPO = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:@(.+))?$/;
 
 const IndexVarsSchema = z.object({
-  INDEX_REPOS: optional,
-  GITHUB_API_URL: z.string().url('GITHUB_API_URL must be a URL').default('https://api.github.com'),
-  GITHUB_TOKEN: optional,
-  GITHUB_WEBHOOK_SECRET: optional,
-  INDEX_EMBEDDER: z.enum(['local', 'openai', 'workers-ai']).optional(),
-  INDEX_VECTOR_STORE: z.enum(['embedded', 'vectorize']).optional(),
-  OPENAI_API_KEY: optional,
-  OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional(),
-  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
-  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(16).max(4096).optional(),
-  WORKERS_AI_EMBEDDING_MODEL: z.string().default('@cf/baai/bge-small-en-v1.5'),
-  INDEX_MAX_FILE_BYTES: int(256 * 1024, 1024, 10 * 1024 * 1024),
-  INDEX_BATCH_FILES: int(40, 1, 500),
-  INDEX_RETRY_BASE_MS: int(2_000, 1, 600_000),
-  INDEX_MAX_ATTEMPTS: int(6, 1, 50),
-  SEARCH_WEIGHTS: optional,
+  INDEX_REPOS: optionalVar.describe('Repositories to index: owner/name[@branch], comma-separated (branch defaults to main).'),
+  GITHUB_API_URL: z
+    .string()
+    .url('GITHUB_API_URL must be a URL')
+    .default('https://api.github.com')
+    .describe('GitHub REST root the indexer reads trees and blobs from.'),
+  GITHUB_TOKEN: optionalVar.describe('GitHub token (secret), read by the index object from its own env.'),
+  GITHUB_WEBHOOK_SECRET: optionalVar.describe('HMAC secret (secret) that turns on POST /ai/github/webhook.'),
+  INDEX_EMBEDDER: z
+    .enum(['local', 'openai', 'workers-ai'])
+    .optional()
+    .describe('local (default when nothing else is configured), openai (default with OPENAI_API_KEY), workers-ai (default with the AI binding).'),
+  INDEX_VECTOR_STORE: z
+    .enum(['embedded', 'vectorize'])
+    .optional()
+    .describe('embedded (vectors in the index Durable Object) or vectorize (default when the VECTORIZE binding exists).'),
+  OPENAI_API_KEY: optionalVar.describe('OpenAI or compatible API key (secret), for embeddings.'),
+  OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional().describe('OpenAI-compatible API root.'),
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small').describe('Embedding model name.'),
+  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(16).max(4096).optional().describe('Embedding dimensions to ask for.'),
+  WORKERS_AI_EMBEDDING_MODEL: z.string().default('@cf/baai/bge-small-en-v1.5').describe('Workers AI embedding model.'),
+  INDEX_MAX_FILE_BYTES: intVar(256 * 1024, 1024, 10 * 1024 * 1024).describe('Files larger than this are skipped.'),
+  INDEX_BATCH_FILES: intVar(40, 1, 500).describe('Files per alarm invocation of an index run.'),
+  INDEX_RETRY_BASE_MS: intVar(2_000, 1, 600_000).describe('Backoff before retrying a failed batch (doubling).'),
+  INDEX_MAX_ATTEMPTS: intVar(6, 1, 50).describe('Attempts before a run is marked failed.'),
+  AI: z.unknown().optional().describe('Workers AI binding (wrangler.toml), for the workers-ai embedder.'),
+  VECTORIZE: z.unknown().optional().describe('Vectorize index binding (wrangler.toml), for the vectorize store.'),
+  SEARCH_WEIGHTS: optionalVar.describe('File-ranking weight overrides as JSON (evaluation runs; see docs/search-quality.md).'),
 });
 
 const weight = z.number().min(0).max(10);
@@ -96,13 +101,7 @@ export function parseRepoList(text: string | undefined): RepoRef[] {
 }
 
 /** Parse the indexing section of the environment and choose its adapters once. */
-export function loadIndexConfig(vars: Record<string, unknown>): IndexConfig {
-  const parsed = IndexVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${detail}`);
-  }
-  const v = parsed.data;
+export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): IndexConfig => {
   const embedderKind = v.INDEX_EMBEDDER ?? (v.OPENAI_API_KEY ? 'openai' : vars.AI ? 'workers-ai' : 'local');
   if (embedderKind === 'openai' && !v.OPENAI_API_KEY) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=openai needs OPENAI_API_KEY');
   if (embedderKind === 'workers-ai' && !vars.AI) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=workers-ai needs the AI binding');
@@ -124,4 +123,7 @@ export function loadIndexConfig(vars: Record<string, unknown>): IndexConfig {
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
     searchWeights: parseSearchWeights(v.SEARCH_WEIGHTS),
   };
-}
+});
+
+/** The indexing section, validated once per env object. */
+export const loadIndexConfig = (vars: Record<string, unknown>): IndexConfig => indexVars.parse(vars);

@@ -296,7 +296,9 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       const all = this.store.allVectors(model);
       const dimensions = all.vectors[0] ? all.vectors[0].byteLength / 4 : query.length;
       const matrix = new Float32Array(all.ids.length * dimensions);
-      all.vectors.forEach((buffer, row) => matrix.set(new Float32Array(buffer), row * dimensions));
+      all.vectors.forEach((buffer, row) => {
+        matrix.set(new Float32Array(buffer), row * dimensions);
+      });
       this.vectors = { model, dimensions, ids: Int32Array.from(all.ids), paths: all.paths, languages: all.languages, matrix };
     }
     const v = this.vectors;

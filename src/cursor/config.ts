@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { varsSection } from '../lib/vars';
 
 export interface CursorConfig {
   /** Largest diff a session may carry, in bytes of UTF-8. */
@@ -8,15 +8,18 @@ export interface CursorConfig {
   maxClockSkewMs: number;
 }
 
-const CursorVarsSchema = z.object({
-  CURSOR_DIFF_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_048_576).default(65_536),
-});
+export const cursorVars = varsSection(
+  'Cursor sessions',
+  z.object({
+    CURSOR_DIFF_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(1_048_576)
+      .default(65_536)
+      .describe('Largest diff a Cursor session may carry, in bytes (413 above it).'),
+  }),
+  (v): CursorConfig => ({ diffMaxBytes: v.CURSOR_DIFF_MAX_BYTES, maxClockSkewMs: 5 * 60_000 }),
+);
 
-export function loadCursorConfig(vars: Record<string, unknown>): CursorConfig {
-  const parsed = CursorVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${why}`);
-  }
-  return { diffMaxBytes: parsed.data.CURSOR_DIFF_MAX_BYTES, maxClockSkewMs: 5 * 60_000 };
-}
+export const loadCursorConfig = (vars: Record<string, unknown>): CursorConfig => cursorVars.parse(vars);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { intVar, varsSection } from '../lib/vars';
 import type { EventHubObject } from '../objects/event-hub';
 import type { EventRetention } from './wire';
 
@@ -16,29 +16,26 @@ export interface EventsConfig {
   ticketSeconds: number;
 }
 
-const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-
-const EventsVarsSchema = z.object({
-  EVENT_RETAIN_COUNT: count(1_000, 10, 100_000),
-  EVENT_RETAIN_SECONDS: count(86_400, 60, 30 * 86_400),
-  EVENT_TICKET_SECONDS: count(30, 1, 600),
-  EVENT_HUB: z.unknown().optional(),
-});
+export const eventsVars = varsSection(
+  'Event hub',
+  z.object({
+    EVENT_RETAIN_COUNT: intVar(1_000, 10, 100_000).describe('Events kept for replay to reconnecting listeners.'),
+    EVENT_RETAIN_SECONDS: intVar(86_400, 60, 30 * 86_400).describe('Oldest event kept for replay, in seconds.'),
+    EVENT_TICKET_SECONDS: intVar(30, 1, 600).describe('Lifetime of a one-time WebSocket ticket, in seconds.'),
+    EVENT_HUB: z
+      .unknown()
+      .optional()
+      .describe('Durable Object binding of the event hub (wrangler.toml); without it events are silent and /ai/events* answer 501.'),
+  }),
+  (v): EventsConfig => ({
+    hub: v.EVENT_HUB ? { kind: 'durable-object', namespace: v.EVENT_HUB as DurableObjectNamespace<EventHubObject> } : { kind: 'silent' },
+    retention: { maxCount: v.EVENT_RETAIN_COUNT, maxAgeSeconds: v.EVENT_RETAIN_SECONDS },
+    ticketSeconds: v.EVENT_TICKET_SECONDS,
+  }),
+);
 
 /** The event hub's configuration: retention bounds, ticket lifetime, and whether a hub is bound at all. */
-export function loadEventsConfig(vars: Record<string, unknown>): EventsConfig {
-  const parsed = EventsVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${why}`);
-  }
-  const { EVENT_HUB, EVENT_RETAIN_COUNT, EVENT_RETAIN_SECONDS, EVENT_TICKET_SECONDS } = parsed.data;
-  return {
-    hub: EVENT_HUB ? { kind: 'durable-object', namespace: EVENT_HUB as DurableObjectNamespace<EventHubObject> } : { kind: 'silent' },
-    retention: { maxCount: EVENT_RETAIN_COUNT, maxAgeSeconds: EVENT_RETAIN_SECONDS },
-    ticketSeconds: EVENT_TICKET_SECONDS,
-  };
-}
+export const loadEventsConfig = (vars: Record<string, unknown>): EventsConfig => eventsVars.parse(vars);
 
 /** The one hub object of a project. */
 export function hubStub(namespace: DurableObjectNamespace<EventHubObject>, project: string) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { intVar, optionalVar, varsSection } from '../lib/vars';
 
 /** What any GitHub client needs: where the API is, how to authenticate, how long to wait. */
 export interface GitHubConnection {
@@ -27,32 +28,21 @@ export type GitHubConfig = { configured: true; settings: GitHubSettings } | { co
 
 const REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
 const GitHubVarsSchema = z.object({
-  GITHUB_TOKEN: optionalString,
-  GITHUB_REPO: optionalString.refine((v) => v === undefined || REPO.test(v), 'GITHUB_REPO must be owner/name'),
-  GITHUB_REPOS: optionalString,
-  GITHUB_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'GITHUB_API_URL must be an http(s) URL'),
-  GITHUB_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-  GITHUB_ETAG_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
-  GITHUB_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  GITHUB_TOKEN: optionalVar.describe('GitHub token (secret); with GITHUB_REPO it turns on /ai/github (without both those routes answer 501).'),
+  GITHUB_REPO: optionalVar
+    .refine((v) => v === undefined || REPO.test(v), 'GITHUB_REPO must be owner/name')
+    .describe('The default repository, owner/name.'),
+  GITHUB_REPOS: optionalVar.describe('Further repositories callers may name with repo=, comma-separated owner/name (the allow-list).'),
+  GITHUB_API_URL: optionalVar
+    .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'GITHUB_API_URL must be an http(s) URL')
+    .describe('GitHub REST root (default https://api.github.com; GitHub Enterprise: https://host/api/v3).'),
+  GITHUB_CACHE_SECONDS: intVar(30, 0, 3600).describe('How long a shaped GitHub answer is reused without asking GitHub at all.'),
+  GITHUB_ETAG_TTL_SECONDS: intVar(86_400, 60, 7 * 86_400).describe('How long a remembered ETag and its body are kept for conditional requests.'),
+  GITHUB_TIMEOUT_MS: intVar(10_000, 500, 60_000).describe('Per-request timeout towards GitHub, in milliseconds.'),
 });
 
 const ConnectionVarsSchema = GitHubVarsSchema.pick({ GITHUB_TOKEN: true, GITHUB_API_URL: true, GITHUB_ETAG_TTL_SECONDS: true, GITHUB_TIMEOUT_MS: true });
-
-function parseVars<T extends z.ZodTypeAny>(schema: T, vars: Record<string, unknown>): z.infer<T> {
-  const parsed = schema.safeParse(vars);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ApiError('misconfigured', `GitHub configuration is invalid: ${detail}`);
-  }
-  return parsed.data;
-}
 
 function connectionOf(v: z.infer<typeof ConnectionVarsSchema>): GitHubConnection {
   return {
@@ -67,16 +57,15 @@ function connectionOf(v: z.infer<typeof ConnectionVarsSchema>): GitHubConnection
  * Just the connection (token optional), for code that runs where no request services
  * exist, such as the repo-index Durable Object reading its own env.
  */
-export function parseGitHubConnection(vars: Record<string, unknown>): GitHubConnection {
-  return connectionOf(parseVars(ConnectionVarsSchema, vars));
-}
+const connectionVars = varsSection('GitHub connection', ConnectionVarsSchema, connectionOf);
+
+export const parseGitHubConnection = (vars: Record<string, unknown>): GitHubConnection => connectionVars.parse(vars);
 
 /**
  * Parse the GitHub section of the environment. Missing token or repository means
  * "not configured" (routes answer 501); a malformed value fails loudly naming it.
  */
-export function parseGitHubConfig(vars: Record<string, unknown>): GitHubConfig {
-  const v = parseVars(GitHubVarsSchema, vars);
+export const githubVars = varsSection('GitHub', GitHubVarsSchema, (v): GitHubConfig => {
   const missing = [!v.GITHUB_TOKEN && 'GITHUB_TOKEN', !v.GITHUB_REPO && 'GITHUB_REPO'].filter((m): m is string => !!m);
   if (missing.length > 0) return { configured: false, missing };
 
@@ -86,7 +75,7 @@ export function parseGitHubConfig(vars: Record<string, unknown>): GitHubConfig {
     .filter(Boolean);
   const invalid = extra.filter((r) => !REPO.test(r));
   if (invalid.length > 0) {
-    throw new ApiError('misconfigured', `GitHub configuration is invalid: GITHUB_REPOS entries must be owner/name (bad: ${invalid.slice(0, 3).join(', ')})`);
+    throw new ApiError('misconfigured', `Service configuration is invalid: GITHUB_REPOS entries must be owner/name (bad: ${invalid.slice(0, 3).join(', ')})`);
   }
   const allowed = [...new Set([v.GITHUB_REPO!, ...extra].map((r) => r.toLowerCase()))];
   return {
@@ -99,7 +88,9 @@ export function parseGitHubConfig(vars: Record<string, unknown>): GitHubConfig {
       answerTtlMs: v.GITHUB_CACHE_SECONDS * 1000,
     },
   };
-}
+});
+
+export const parseGitHubConfig = (vars: Record<string, unknown>): GitHubConfig => githubVars.parse(vars);
 
 /** The repository a request is about: the default, or an allow-listed one. */
 export function resolveRepo(settings: GitHubSettings, requested: string | undefined): { owner: string; name: string; full: string } {

@@ -10,17 +10,8 @@ export type { RepoRef, Page, ClientStats } from './client';
 export { GitHubService } from './service';
 export type { GitHubSettings } from './config';
 
-// Parsed once per config object (configs are cached per isolate).
-const parsedConfigs = new WeakMap<object, GitHubConfig>();
-
-export function githubConfigOf(config: Config): GitHubConfig {
-  let parsed = parsedConfigs.get(config);
-  if (!parsed) {
-    parsed = parseGitHubConfig(config.vars);
-    parsedConfigs.set(config, parsed);
-  }
-  return parsed;
-}
+/** The GitHub section, parsed once per env object. */
+export const githubConfigOf = (config: Config): GitHubConfig => parseGitHubConfig(config.vars);
 
 /** Build the GitHub service, or refuse with 501 naming what is missing. */
 export function githubServiceFor(config: Config, cache: AnswerCache | null, log: Logger): GitHubService {

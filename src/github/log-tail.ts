@@ -7,7 +7,7 @@ export interface LogTail {
 
 const MAX_LINE_CHARS = 300;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what this strips.
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 export function cleanLogLine(line: string): string {

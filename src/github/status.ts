@@ -14,7 +14,7 @@ export function githubProbe(services: GitHubAccess): LayerProbe {
     layer: 'github',
     critical: false,
     async check() {
-      let github;
+      let github: GitHubService;
       try {
         github = services.github();
       } catch (error) {
@@ -42,7 +42,7 @@ export function githubProbe(services: GitHubAccess): LayerProbe {
 
 /** The review's GitHub part: the last commits (with checks) and workflow runs. */
 export async function githubReviewSection({ services }: ReviewContext<GitHubAccess>): Promise<SectionContent> {
-  let github;
+  let github: GitHubService;
   try {
     github = services.github();
   } catch (error) {

@@ -49,14 +49,3 @@ export interface HostingOperations {
   health(target: string): Promise<'healthy' | 'unhealthy' | 'not_configured'>;
   perform(operation: HostingOperation, target: string): Promise<HostingResult>;
 }
-
-/** The default until a hosting adapter is configured: every call says so. */
-export class UnconfiguredHosting implements HostingOperations {
-  readonly configured = false;
-  async health(): Promise<'not_configured'> {
-    return 'not_configured';
-  }
-  async perform(): Promise<HostingResult> {
-    return { status: 'not_configured' };
-  }
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { cronVar, intVar, varsSection } from '../lib/vars';
 
 export interface MaintenanceConfig {
   /** Audit entries older than this many days are archived to R2 and removed. */
@@ -9,26 +9,20 @@ export interface MaintenanceConfig {
   crons: { reindex: string; auditRotation: string; vectorPruning: string };
 }
 
-const cron = (fallback: string, name: string) => z.string().trim().min(9, `${name} must be a cron expression`).default(fallback);
-
-const MaintenanceVarsSchema = z.object({
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
-  AUDIT_ROTATION_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
-  REINDEX_CRON: cron('0 3 * * *', 'REINDEX_CRON'),
-  AUDIT_ROTATION_CRON: cron('0 4 * * 0', 'AUDIT_ROTATION_CRON'),
-  VECTOR_PRUNING_CRON: cron('0 5 1 * *', 'VECTOR_PRUNING_CRON'),
-});
-
-export function parseMaintenanceConfig(vars: Record<string, unknown>): MaintenanceConfig {
-  const parsed = MaintenanceVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${why}`);
-  }
-  const v = parsed.data;
-  return {
+export const maintenanceVars = varsSection(
+  'Maintenance',
+  z.object({
+    AUDIT_RETENTION_DAYS: intVar(90, 0, 36_500).describe('Audit entries older than this many days are archived to R2 and removed by rotation.'),
+    AUDIT_ROTATION_BATCH: intVar(2_000, 1, 10_000).describe('Entries per archived NDJSON object (and per transaction).'),
+    REINDEX_CRON: cronVar('REINDEX_CRON', '0 3 * * *').describe('Nightly incremental re-index of every INDEX_REPOS repository.'),
+    AUDIT_ROTATION_CRON: cronVar('AUDIT_ROTATION_CRON', '0 4 * * 0').describe('Weekly audit rotation to the ARCHIVE bucket.'),
+    VECTOR_PRUNING_CRON: cronVar('VECTOR_PRUNING_CRON', '0 5 1 * *').describe('Monthly pruning of cached vectors no chunk uses.'),
+  }),
+  (v): MaintenanceConfig => ({
     auditRetentionDays: v.AUDIT_RETENTION_DAYS,
     auditRotationBatch: v.AUDIT_ROTATION_BATCH,
     crons: { reindex: v.REINDEX_CRON, auditRotation: v.AUDIT_ROTATION_CRON, vectorPruning: v.VECTOR_PRUNING_CRON },
-  };
-}
+  }),
+);
+
+export const parseMaintenanceConfig = (vars: Record<string, unknown>): MaintenanceConfig => maintenanceVars.parse(vars);

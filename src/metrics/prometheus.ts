@@ -1,13 +1,5 @@
 import { LATENCY_BUCKETS, type MetricsSnapshot } from './model';
 
-/** A figure another area contributes (index freshness, event-hub listeners, …). */
-export interface Gauge {
-  name: string;
-  help: string;
-  value: number;
-  labels?: Record<string, string>;
-}
-
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
@@ -25,7 +17,7 @@ function number(value: number): string {
 }
 
 /** Prometheus text exposition format 0.0.4. */
-export function renderPrometheus(snapshot: MetricsSnapshot, project: string, gauges: readonly Gauge[] = []): string {
+export function renderPrometheus(snapshot: MetricsSnapshot, project: string): string {
   const out: string[] = [];
   out.push('# HELP hezlep_http_requests_total Requests served, by route template, method, client and status.');
   out.push('# TYPE hezlep_http_requests_total counter');
@@ -49,14 +41,5 @@ export function renderPrometheus(snapshot: MetricsSnapshot, project: string, gau
   out.push('# HELP hezlep_metrics_since_seconds Unix time the counters started from.');
   out.push('# TYPE hezlep_metrics_since_seconds gauge');
   out.push(`hezlep_metrics_since_seconds${labels({ project })} ${Math.floor(Date.parse(snapshot.since) / 1000)}`);
-  const seen = new Set<string>();
-  for (const g of gauges) {
-    if (!seen.has(g.name)) {
-      out.push(`# HELP ${g.name} ${g.help}`);
-      out.push(`# TYPE ${g.name} gauge`);
-      seen.add(g.name);
-    }
-    out.push(`${g.name}${labels({ project, ...g.labels })} ${number(g.value)}`);
-  }
   return out.join('\n') + '\n';
 }

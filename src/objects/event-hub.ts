@@ -132,12 +132,16 @@ export class EventHubObject extends DurableObject {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    if (typeof message !== 'string' || message.length > 4096) return this.send(ws, { kind: 'error', message: 'send small JSON text messages' });
+    if (typeof message !== 'string' || message.length > 4096) {
+      this.send(ws, { kind: 'error', message: 'send small JSON text messages' });
+      return;
+    }
     let parsed: { type?: unknown; topics?: unknown; seq?: unknown };
     try {
       parsed = JSON.parse(message);
     } catch {
-      return this.send(ws, { kind: 'error', message: 'messages must be JSON' });
+      this.send(ws, { kind: 'error', message: 'messages must be JSON' });
+      return;
     }
     if (parsed.type === 'ack' && typeof parsed.seq === 'number') {
       this.acked.set(ws, Math.max(this.acked.get(ws) ?? 0, parsed.seq));

@@ -1,31 +1,13 @@
-import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { Services } from '../services';
+import { parseReviewConfig } from './config';
 import { REVIEW_SECTIONS } from './sections';
 import type { ReviewContext as SectionContext, ReviewSection as Section } from './section';
 
 type ReviewContext = SectionContext<Services>;
 type ReviewSection = Section<Services>;
 
-export interface ReviewConfig {
-  /** The whole answer stays under this many bytes of JSON. */
-  budgetBytes: number;
-  /** A section that takes longer is reported unavailable. */
-  sectionTimeoutMs: number;
-}
-
-const ReviewVarsSchema = z.object({
-  REVIEW_BUDGET_BYTES: z.coerce.number().int().min(2_000).max(200_000).default(24_000),
-  REVIEW_SECTION_TIMEOUT_MS: z.coerce.number().int().min(50).max(25_000).default(4_500),
-});
-
-export function parseReviewConfig(vars: Record<string, unknown>): ReviewConfig {
-  const parsed = ReviewVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return { budgetBytes: parsed.data.REVIEW_BUDGET_BYTES, sectionTimeoutMs: parsed.data.REVIEW_SECTION_TIMEOUT_MS };
-}
+export { parseReviewConfig, type ReviewConfig } from './config';
 
 export interface Review {
   project: string;

@@ -26,8 +26,13 @@ export function buildOpenApiDocument(app: OpenAPIHono<AppEnv>, origin: string) {
   });
 }
 
-type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
-const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
+export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
+export const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
+
+/** Anything but a read changes state: the GPT asks before calling it, and MCP tools say so in their hints. */
+export function isConsequential(method: string): boolean {
+  return method !== 'get' && method !== 'head';
+}
 
 /**
  * The GPT Action profile: only the operations in GPT_OPERATIONS, each flagged with
@@ -43,7 +48,7 @@ export function gptProfile(full: OpenApiDocument): OpenApiDocument {
       const operation = (item as Record<string, { operationId?: string } | undefined>)[method];
       if (!operation?.operationId || !wanted.has(operation.operationId)) continue;
       paths[path] ??= {};
-      paths[path][method] = { ...operation, 'x-openai-isConsequential': method !== 'get' && method !== 'head' };
+      paths[path][method] = { ...operation, 'x-openai-isConsequential': isConsequential(method) };
       count++;
     }
   }
@@ -67,7 +72,10 @@ export function gptProfile(full: OpenApiDocument): OpenApiDocument {
 function referencedSchemas(root: unknown, schemas: Record<string, unknown>): Set<string> {
   const used = new Set<string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {

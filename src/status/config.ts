@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from '../errors';
+import { cronVar, intVar, varsSection } from '../lib/vars';
 
 export interface StatusConfig {
   /** Each layer probe is abandoned (reported degraded) after this long. */
@@ -8,16 +8,15 @@ export interface StatusConfig {
   uptimeCron: string;
 }
 
-const StatusVarsSchema = z.object({
-  STATUS_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(25_000).default(4_000),
-  UPTIME_CRON: z.string().trim().min(9, 'UPTIME_CRON must be a cron expression').default('*/5 * * * *'),
-});
+export const statusVars = varsSection(
+  'Status',
+  z.object({
+    STATUS_PROBE_TIMEOUT_MS: intVar(4_000, 50, 25_000).describe('Each layer probe of /ai/status is cut off after this many milliseconds.'),
+    UPTIME_CRON: cronVar('UPTIME_CRON', '*/5 * * * *').describe(
+      "The uptime check's cron expression (must also be in wrangler.toml [triggers]).",
+    ),
+  }),
+  (v): StatusConfig => ({ probeTimeoutMs: v.STATUS_PROBE_TIMEOUT_MS, uptimeCron: v.UPTIME_CRON }),
+);
 
-export function parseStatusConfig(vars: Record<string, unknown>): StatusConfig {
-  const parsed = StatusVarsSchema.safeParse(vars);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new ApiError('misconfigured', `Service configuration is invalid: ${why}`);
-  }
-  return { probeTimeoutMs: parsed.data.STATUS_PROBE_TIMEOUT_MS, uptimeCron: parsed.data.UPTIME_CRON };
-}
+export const parseStatusConfig = (vars: Record<string, unknown>): StatusConfig => statusVars.parse(vars);

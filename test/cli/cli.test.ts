@@ -9,7 +9,7 @@ import { TEST_KEYS, TEST_KEY_TABLE } from '../support/keys';
 import { COMMANDS } from '../../src/cli/main';
 import { RULES_FILE } from '../../src/cli/commands/cursor-listen';
 import { freePort } from '../support/ports';
-import { gitRepo, runBin, runCli } from './support';
+import { gitRepo, runBin, runCli, waitForFile } from './support';
 
 let service: WorkerService;
 let home: string;
@@ -168,14 +168,7 @@ describe('hezlep CLI against the local service', () => {
     await listen.waitForLine(/connected to/, 'err');
     const task = `rules task ${Date.now()}`;
     expect(await runCli(['context', 'set', `currentTask=${task}`], { env: cliEnv('gpt'), cwd: repo }).code).toBe(0);
-    const path = join(repo, RULES_FILE);
-    const deadline = Date.now() + 20_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = await readFile(path, 'utf8').catch(() => '');
-      if (text.includes(task)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const text = await waitForFile(join(repo, RULES_FILE), (content) => content.includes(task));
     expect(text).toMatch(/^---\ndescription: .+\nalwaysApply: true\n---\n/);
     expect(text).toContain(`- currentTask: ${task}`);
     await listen.stop();
@@ -194,11 +187,8 @@ describe('hezlep CLI against the local service', () => {
     await listen.waitForLine(/connected to .*resuming after #\d+/, 'err');
 
     expect(await runCli(['context', 'set', 'notes=after restart'], { env: cliEnv('gpt'), cwd: repo }).code).toBe(0);
-    const events = () => listen.out.filter((l) => /changed notes/.test(l));
-    await listen.waitForLine(/#\d+ context .*changed notes/);
-    const deadline = Date.now() + 20_000;
-    while (events().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const seqs = events().map((l) => Number(/#(\d+)/.exec(l)![1]));
+    const events = await listen.waitForLines(/changed notes/, 2);
+    const seqs = events.map((l) => Number(/#(\d+)/.exec(l)![1]));
     expect(seqs).toHaveLength(2);
     expect(seqs[1]).toBeGreaterThan(seqs[0]!);
     expect(await listen.stop()).toBe(0);

@@ -41,7 +41,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
   let service: LocalService;
   let browser: Browser;
   let stateDir: string;
-  const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
 
   const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
 

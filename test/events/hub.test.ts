@@ -8,6 +8,7 @@ import type { ProjectEvent } from '../../src/events/publisher';
 import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
 import { CLOSE_TOO_FAR_BEHIND } from '../../src/events/wire';
 import { MAX_UNACKED } from '../../src/objects/event-hub';
+import { sha256, toHex } from '../../src/auth/keys';
 
 function project() {
   return { PROJECT_ID: `ev-${crypto.randomUUID().slice(0, 12)}` };
@@ -201,13 +202,24 @@ describe('event tickets', () => {
     listener.close();
   });
 
-  it('an expired ticket is refused', async () => {
-    const e = { ...project(), EVENT_TICKET_SECONDS: '1' };
+  it('a ticket lives EVENT_TICKET_SECONDS', async () => {
+    const e = { ...project(), EVENT_TICKET_SECONDS: '7' };
+    const before = Date.now();
     const issued = await call<EventTicketResponse>('POST', '/ai/events/ticket', { as: 'human', env: e });
     expectStatus(issued, 200);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const late = await openListener(`?ticket=${issued.body.ticket}`, { env: e });
+    const expiresAt = Date.parse(issued.body.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 7_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 7_000);
+  });
+
+  it('an expired ticket is refused', async () => {
+    const e = project();
+    // Issued at the hub with a lifetime that has already run out, rather than waiting for one to.
+    const ticket = `expired-${crypto.randomUUID()}`;
+    await hub(e.PROJECT_ID).issueTicket(toHex(await sha256(ticket)), { client: 'human', label: 'human' }, Date.now() - 1);
+    const late = await openListener(`?ticket=${ticket}`, { env: e });
     expect(late.status, late.text).toBe(401);
+    expect(late.text).toContain('already used or expired');
     expect(await hub(e.PROJECT_ID).listenerCount()).toBe(0);
   });
 

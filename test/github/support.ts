@@ -33,5 +33,7 @@ export async function serverStats(repo: string): Promise<{ requests: number; not
 /** The configured token must never appear in anything the API sends back. */
 export function expectNoToken(result: CallResult): void {
   expect(result.text.includes(github.token), 'response contains the GitHub token').toBe(false);
-  result.headers.forEach((value) => expect(value.includes(github.token), 'a header contains the GitHub token').toBe(false));
+  result.headers.forEach((value) => {
+    expect(value.includes(github.token), 'a header contains the GitHub token').toBe(false);
+  });
 }

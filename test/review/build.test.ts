@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildReview } from '../../src/review/build';
 import type { ReviewSection } from '../../src/review/sections';
 import { loadConfig } from '../../src/config';
@@ -31,6 +31,28 @@ describe('review assembly', () => {
     expect(review.omitted).toEqual(['c']);
     expect(Object.keys(review.sections)).toEqual(['a', 'b']);
     expect(JSON.stringify(review).length).toBeLessThanOrEqual(3000);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reports a section that does not answer within REVIEW_SECTION_TIMEOUT_MS unavailable, and keeps the rest', async () => {
+    const ctx = await context({ REVIEW_SECTION_TIMEOUT_MS: '200' });
+    vi.useFakeTimers();
+    const hanging: ReviewSection<Services> = { name: 'hanging', priority: 1, build: () => new Promise(() => {}) };
+    const pending = buildReview(ctx, [hanging, section('quick', 2, 10)]);
+    // Just short of the deadline nothing is decided; at the deadline the hanging section is given up.
+    await vi.advanceTimersByTimeAsync(199);
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const review = await pending;
+    expect(review.unavailable).toEqual([{ section: 'hanging', reason: 'no answer within 200 ms' }]);
+    expect(review.summary).toEqual(['quick line']);
+    expect(Object.keys(review.sections)).toEqual(['quick']);
   });
 
   it('never leaks an unexpected error message', async () => {

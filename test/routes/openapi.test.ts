@@ -41,6 +41,8 @@ describe('GET /openapi.json', () => {
     for (const { method, path, op } of ops) {
       if (Array.isArray(op.security) && op.security.length === 0) continue;
       for (const status of ['400', '401', '403', '500', '503']) {
+        // The MCP transport answers malformed input with a JSON-RPC error, documented as such.
+        if (status === '400' && path === '/mcp') continue;
         expect(op.responses[status]?.content?.['application/problem+json'], `${method} ${path} lacks ${status}`).toBeTruthy();
       }
     }

@@ -45,7 +45,7 @@ describe('GET /ai/review', () => {
     expect(result.body.summary.length).toBe(7);
   });
 
-  it('a section that fails or is too slow is reported unavailable; the rest still answers', async () => {
+  it('a section whose backend is down is reported unavailable; the rest still answers', async () => {
     const down = { PROJECT_ID: `rv-${crypto.randomUUID().slice(0, 8)}`, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
     const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: down });
     expectStatus(result, 200);
@@ -55,25 +55,9 @@ describe('GET /ai/review', () => {
       { section: 'intents', reason: ledgerDown },
     ]);
     expect(result.body.sections.health).toMatchObject({ verdict: 'down' });
-
-    const slow = { ...hostingEnv('slow-3000', 'healthy'), REVIEW_SECTION_TIMEOUT_MS: '200' };
-    const slowResult = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: slow });
-    expect(slowResult.body.unavailable).toEqual([{ section: 'health', reason: 'no answer within 200 ms' }]);
-    expect(slowResult.body.sections.context).toBeDefined();
-  });
-
-  it('fifteen reviews in a row all answer (their latency is printed for the notes)', async () => {
-    const e = hostingEnv('healthy', 'healthy');
-    await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'main' } });
-    const took: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'gpt', env: e });
-      expectStatus(result, 200);
-      took.push(result.body.tookMs);
-    }
-    took.sort((a, b) => a - b);
-    console.log(`[review latency] n=${took.length} p50=${took[Math.floor(took.length / 2)]} ms max=${took.at(-1)} ms (all sections, local Postgres, Durable Object context, local WordPress and Cloudways)`);
+    expect(result.body.sections.context).toBeDefined();
   });
 });
 
+// A section that is too slow: test/review/build.test.ts (fake timers). Review latency: `npm run bench -- status`.
 describeAuthCases('GET', '/ai/review', ['gpt', 'cursor', 'human', 'cron']);

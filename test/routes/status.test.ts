@@ -49,7 +49,8 @@ describe('GET /ai/status', () => {
     expectStatus(result, 200);
     expect(result.body.verdict, result.text).toBe('degraded');
     expect(layer(result.body, 'wordpress')).toMatchObject({ state: 'degraded', reason: 'no answer within 200 ms' });
-    expect(layer(result.body, 'cloudways').state).toBe('ok');
+    // That the other probes are unaffected is shown without a race in test/status/probe.test.ts: here a busy
+    // machine could make any layer slower than 200 ms.
   });
 
   it('a failing non-critical layer is degraded overall; the summary says which and why', async () => {

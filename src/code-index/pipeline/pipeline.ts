@@ -6,7 +6,7 @@ import { embeddingInput, type Embedder } from '../embedding/embedder';
 import { decodeText, looksGenerated, skipReasonFor, type SkipReason } from './filter';
 import { IgnoreRules } from './ignore';
 import { languageOf } from '../chunking/languages';
-import type { RepoSource, TreeFile } from '../source/repo-source';
+import type { RepoSource } from '../source/repo-source';
 import type { RunState } from './run';
 import { redactSecrets, type Redaction } from './secrets';
 import type { VectorRecord, VectorStore } from '../store/vector-store';
@@ -190,7 +190,9 @@ export class IndexPipeline {
     const fresh = new Map<string, Float32Array>();
     if (missing.length) {
       const vectors = await embedder.embed(missing.map((chunk) => embeddingInput({ path: '', symbol: chunk.symbol, text: chunk.text })));
-      missing.forEach((chunk, i) => fresh.set(chunk.hash, vectors[i]!));
+      missing.forEach((chunk, i) => {
+        fresh.set(chunk.hash, vectors[i]!);
+      });
     }
 
     const upserts: VectorRecord[] = [];

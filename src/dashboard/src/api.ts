@@ -51,8 +51,3 @@ export async function api<T>(key: string, path: string, init: { method?: string;
   const problem: Problem = body && typeof body === 'object' ? (body as Problem) : { detail: text.slice(0, 200) || response.statusText };
   return { ok: false, status: response.status, problem };
 }
-
-/** A 404 `not_found` from an unknown route means this server does not have the endpoint yet. */
-export function isMissingEndpoint(result: ApiResult<unknown>): boolean {
-  return !result.ok && result.status === 404;
-}

@@ -81,7 +81,7 @@ export class LiveFeed {
   private setMode(mode: LiveMode): void {
     if (this.mode === mode) return;
     this.mode = mode;
-    this.modeListeners.forEach((listener) => listener(mode));
+    for (const listener of this.modeListeners) listener(mode);
   }
 
   private async connect(): Promise<void> {
@@ -162,7 +162,7 @@ export class LiveFeed {
   }
 
   private resync(): void {
-    this.resyncListeners.forEach((listener) => listener());
+    for (const listener of this.resyncListeners) listener();
   }
 
   private retryLater(): void {

@@ -9,7 +9,9 @@ function useClock(): number {
   useEffect(() => {
     const tick = () => setNow(Date.now());
     listeners.add(tick);
-    timer ??= setInterval(() => listeners.forEach((l) => l()), 15_000);
+    timer ??= setInterval(() => {
+      for (const l of listeners) l();
+    }, 15_000);
     return () => {
       listeners.delete(tick);
       if (listeners.size === 0 && timer) {

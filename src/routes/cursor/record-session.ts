@@ -9,7 +9,9 @@ import { CursorSessionSchema, sessionView } from './schemas';
 /** Diffs are capped by CURSOR_DIFF_MAX_BYTES (at most 1 MiB); the body limit leaves room for the rest. */
 const MAX_BODY_BYTES = 1_048_576 + 16 * 1024;
 
-const name = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f]+$/;
+const name = (max: number) => z.string().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'no control characters');
 
 export const RecordSessionBodySchema = z
   .object({

@@ -4,7 +4,6 @@ import { errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { renderPrometheus } from '../../metrics/prometheus';
-import { collectGauges } from '../../metrics/gauges';
 import { LATENCY_BUCKETS } from '../../metrics/model';
 
 const MetricsJsonSchema = z
@@ -18,7 +17,6 @@ const MetricsJsonSchema = z
     ),
     bucketsSeconds: z.array(z.number()),
     errors: z.array(z.object({ route: z.string(), code: z.string(), count: z.number().int() })),
-    gauges: z.array(z.object({ name: z.string(), help: z.string(), value: z.number(), labels: z.record(z.string(), z.string()).optional() })),
   })
   .openapi('Metrics');
 
@@ -54,10 +52,10 @@ export const getMetrics: RouteHandler<typeof getMetricsRoute, AppEnv> = async (c
   const { metrics, config } = c.var.services;
   // What this isolate still holds goes in first, so the answer includes it.
   await metrics.flush().catch((error) => c.var.services.log.warn('metrics flush failed', { error: String(error) }));
-  const [snapshot, gauges] = await Promise.all([metrics.snapshot(), collectGauges(c.var.services)]);
+  const snapshot = await metrics.snapshot();
   if (wantsJson(c.req.valid('query').format, c.req.header('accept'))) {
-    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, bucketsSeconds: [...LATENCY_BUCKETS], gauges };
+    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, bucketsSeconds: [...LATENCY_BUCKETS] };
     return c.json(body, 200);
   }
-  return c.text(renderPrometheus(snapshot, config.projectId, gauges), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  return c.text(renderPrometheus(snapshot, config.projectId), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
 };

@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { ApiError, errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { QUERY_LOG_CAPACITY } from '../../queries/log';
+import { QUERY_LOG_CAPACITY, type RecordedQuery } from '../../queries/log';
 
 const RecordedQuerySchema = z
   .object({
@@ -47,7 +47,7 @@ export type ListQueriesResponse = z.infer<typeof QueryLogSchema>;
 export const listQueries: RouteHandler<typeof listQueriesRoute, AppEnv> = async (c) => {
   const { limit } = c.req.valid('query');
   const { queryLog, config } = c.var.services;
-  let queries;
+  let queries: RecordedQuery[];
   try {
     queries = await queryLog.recent(config.projectId, limit);
   } catch (error) {

@@ -24,6 +24,7 @@ export function AuditCard() {
   if (trimmed) query.set('action', /[*]$/.test(trimmed) || trimmed.includes('.') ? trimmed : `${trimmed}*`);
   const [state] = useResource<{ entries: AuditEntry[]; truncated: boolean }>(`/ai/audit?${query}`, ALL_TOPICS);
   const filters = (
+    // biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark; <search> is too new for older screen readers.
     <form className="flex flex-wrap items-center gap-2" role="search" aria-label="Filter the audit timeline" onSubmit={(e) => e.preventDefault()}>
       <label className="sr-only" htmlFor="audit-actor">
         Client

@@ -37,6 +37,7 @@ function DecisionList({ title, decisions }: { title: string; decisions: Decision
       <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-600">{title}</h4>
       <ul className="mt-1 space-y-1">
         {decisions.map((d, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the decision history is append-only, so an index names one entry.
           <li key={`${d.at}-${i}`} className="flex items-start gap-2 text-xs">
             <Badge tone={d.allowed ? 'good' : 'bad'}>{d.allowed ? 'allowed' : 'denied'}</Badge>
             <span className="min-w-0 break-words text-slate-800">

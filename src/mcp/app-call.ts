@@ -1,0 +1,66 @@
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../app-env';
+import type { Problem } from '../errors';
+
+/** One request to the API, as a tool, a resource or a prompt needs it. */
+export interface AppCall {
+  method: string;
+  /** The path with its parameters filled in. */
+  path: string;
+  query?: URLSearchParams;
+  /** Sent as JSON when present. */
+  body?: unknown;
+}
+
+export interface AppAnswer {
+  status: number;
+  ok: boolean;
+  /** The parsed body when the answer is JSON. */
+  json: unknown;
+  text: string;
+  /** The problem body when the answer is application/problem+json. */
+  problem?: Problem;
+}
+
+export type CallApp = (call: AppCall) => Promise<AppAnswer>;
+
+/**
+ * Calls the API through the same app with the caller's own key, so authentication, client rules,
+ * validation, policy, audit, metrics and the GPT query log are exactly those of the REST call.
+ * Each call gets a request id derived from the MCP request's, which ties the two together in the log.
+ */
+export function appCaller(app: Hono<AppEnv>, c: Context<AppEnv>, key: string): CallApp {
+  const origin = new URL(c.req.url).origin;
+  let calls = 0;
+  return async (call) => {
+    const url = new URL(call.path, origin);
+    if (call.query) url.search = call.query.toString();
+    const headers = new Headers({
+      'x-api-key': key,
+      accept: 'application/json',
+      'x-request-id': `${c.var.requestId}.${++calls}`,
+    });
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body);
+      headers.set('content-type', 'application/json');
+    }
+    const response = await app.fetch(
+      new Request(url, { method: call.method.toUpperCase(), headers, body }),
+      c.env,
+      c.executionCtx,
+    );
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    let json: unknown;
+    if (/json/.test(contentType)) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    const problem = contentType.includes('application/problem+json') ? (json as Problem | undefined) : undefined;
+    return { status: response.status, ok: response.ok, json, text, ...(problem ? { problem } : {}) };
+  };
+}
