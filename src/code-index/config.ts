@@ -69,7 +69,7 @@ const IndexVarsSchema = z.object({
 const weight = z.number().min(0).max(10);
 const SearchWeightsSchema = z
   .object({
-    file: weight, chunk: weight, vector: weight, extra: weight, extraChunks: z.number().int().min(0).max(10), priors: z.boolean(),
+    file: weight, chunk: weight, vector: weight, extra: weight, extraChunks: z.number().int().min(0).max(10), priors: z.boolean(), minmax: z.boolean(),
     fileFields: z.tuple([weight, weight, weight, weight]), chunkFields: z.tuple([weight, weight, weight]),
   })
   .partial()

@@ -96,7 +96,8 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       local: true,
       persistTo: state,
       logLevel: 'warn',
-      experimental: { disableExperimentalWarning: true },
+      // No rebuild on file changes: a measurement runs the code it started with.
+      experimental: { disableExperimentalWarning: true, watch: false },
       vars: {
         HEZLEP_API_KEYS: JSON.stringify([
           { client: 'human', person: 'bench', key: HUMAN_KEY },

@@ -26,6 +26,8 @@ export interface FileRankWeights {
   extraChunks: number;
   /** Apply path priors (tests, docs, … below source). */
   priors: boolean;
+  /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
+  minmax: boolean;
   /** BM25 column weights of the file-level index: path, symbols, summary, body. */
   fileFields: [number, number, number, number];
   /** BM25 column weights of the chunk-level index: path, symbol, body. */
@@ -33,7 +35,7 @@ export interface FileRankWeights {
 }
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
-  file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2, priors: true, fileFields: [4, 2.5, 1.5, 1], chunkFields: [1, 3, 1],
+  file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2, priors: true, minmax: false, fileFields: [4, 2.5, 1.5, 1], chunkFields: [1, 3, 1],
 };
 
 /**
@@ -61,10 +63,11 @@ export interface RankedFile {
  * Scores divided by the best of their list (negatives count 0), so lists of different kinds can be
  * added while the gaps within a list (a BM25 twice as high) survive.
  */
-function scaled<T extends { score: number }>(list: T[]): Map<T, number> {
+function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, number> {
   const out = new Map<T, number>();
   const max = Math.max(0, ...list.map((item) => item.score));
-  for (const item of list) out.set(item, max > 0 ? Math.max(0, item.score) / max : 0);
+  const min = minmax ? Math.min(max, ...list.map((item) => item.score)) : 0;
+  for (const item of list) out.set(item, max > min ? Math.max(0, item.score - min) / (max - min) : max > 0 ? 1 : 0);
   return out;
 }
 
@@ -81,7 +84,7 @@ export function rankFiles(question: string, input: { files: FileCandidate[]; lex
     if (!found) entries.set(path, (found = { file: 0, chunk: [], vector: [], signals: new Set(), chunks: new Map() }));
     return found;
   };
-  for (const [candidate, value] of scaled(input.files)) {
+  for (const [candidate, value] of scaled(input.files, weights.minmax)) {
     const e = entry(candidate.path);
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
@@ -89,7 +92,7 @@ export function rankFiles(question: string, input: { files: FileCandidate[]; lex
   for (const [signal, list] of [['lexical', input.lexical], ['vector', input.vector]] as const) {
     const weight = signal === 'lexical' ? weights.chunk : weights.vector;
     if (weight <= 0) continue;
-    for (const [candidate, value] of scaled(list)) {
+    for (const [candidate, value] of scaled(list, weights.minmax)) {
       const e = entry(candidate.path);
       (signal === 'lexical' ? e.chunk : e.vector).push(value);
       e.signals.add(signal);
