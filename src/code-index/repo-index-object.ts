@@ -286,10 +286,6 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     };
   }
 
-  lexical(question: string, filters: SearchFilters, limit: number): RankedHit[] {
-    return this.store.lexical(question, filters, limit);
-  }
-
   /** Exact cosine search over every chunk vector, from a matrix cached on the object. */
   vectorSearch(query: Float32Array, model: string, filters: SearchFilters, limit: number): RankedHit[] {
     if (!this.vectors || this.vectors.model !== model) {

@@ -80,8 +80,8 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
 export function rankFiles(question: string, input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] }, weights: FileRankWeights = DEFAULT_WEIGHTS): RankedFile[] {
   const entries = new Map<string, { file: number; chunk: number[]; vector: number[]; signals: Set<Signal>; chunks: Map<number, { id: number; score: number; signals: Set<Signal> }> }>();
   const entry = (path: string) => {
-    let found = entries.get(path);
-    if (!found) entries.set(path, (found = { file: 0, chunk: [], vector: [], signals: new Set(), chunks: new Map() }));
+    const found = entries.get(path) ?? { file: 0, chunk: [], vector: [], signals: new Set<Signal>(), chunks: new Map() };
+    entries.set(path, found);
     return found;
   };
   for (const [candidate, value] of scaled(input.files, weights.minmax)) {

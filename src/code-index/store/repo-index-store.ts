@@ -2,7 +2,7 @@ import type { Chunk } from '../chunking/chunk';
 import type { SkipReason } from '../pipeline/filter';
 import type { Redaction } from '../pipeline/secrets';
 import type { RunRecord, RunState } from '../pipeline/run';
-import { codeTokens, expandIdentifiers, splitIdentifier } from '../ranking/tokens';
+import { expandIdentifiers, splitIdentifier } from '../ranking/tokens';
 import { FileIndex } from './file-index';
 
 export interface StoredChunk extends Chunk {
@@ -83,10 +83,6 @@ CREATE TABLE IF NOT EXISTS work (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, path
 CREATE TABLE IF NOT EXISTS run_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, finished_at INTEGER NOT NULL, record TEXT NOT NULL);
 `;
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
 
 /** An FTS5 query: every word and identifier part of the question, quoted, any of them may match. */
 export function ftsQuery(question: string): string | null {
@@ -271,40 +267,6 @@ export class RepoIndexStore {
       vectors.push(row.vector);
     }
     return { ids, paths, languages, vectors };
-  }
-
-  // ---- lexical search
-
-  lexical(question: string, filters: SearchFilters, limit: number): RankedHit[] {
-    const match = ftsQuery(question);
-    if (!match) return [];
-    const where: string[] = ['chunks_fts MATCH ?'];
-    const params: unknown[] = [match];
-    if (filters.path) {
-      where.push("c.path LIKE ? ESCAPE '\\'");
-      params.push(`${escapeLike(filters.path)}%`);
-    }
-    if (filters.language) {
-      where.push('c.language = ?');
-      params.push(filters.language);
-    }
-    // bm25 weights: path, symbol, body. Lower is better in SQLite's bm25().
-    const rows = this.sql
-      .exec<{ id: number; rank: number; path: string; symbol: string | null; text: string }>(
-        `SELECT c.id AS id, bm25(chunks_fts, 2.0, 4.0, 1.0) AS rank, c.path AS path, c.symbol AS symbol, c.text AS text FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
-        ...params, limit * 2,
-      )
-      .toArray();
-    // An any-term query lets one frequent word dominate BM25; rerank by how many distinct
-    // query terms a chunk (with its path and symbol) contains, BM25 breaking ties.
-    const terms = [...new Set(codeTokens(question, { dropStopwords: true }))];
-    const scored = rows.map((row) => {
-      const present = new Set(codeTokens(`${row.path} ${row.symbol ?? ''} ${row.text}`));
-      const coverage = terms.length ? terms.filter((term) => present.has(term)).length / terms.length : 0;
-      return { id: row.id, coverage, bm25: -row.rank };
-    });
-    scored.sort((a, b) => b.coverage - a.coverage || b.bm25 - a.bm25);
-    return scored.slice(0, limit).map((hit) => ({ id: hit.id, score: Math.round((hit.coverage + hit.bm25 / 1000) * 1e4) / 1e4, weight: Math.max(0.2, hit.coverage) }));
   }
 
   // ---- status
