@@ -57,4 +57,11 @@ describe('search ranks files', () => {
     const markdown = await call<SearchResponse>('GET', '/ai/search?q=route%20path&lang=markdown', { as: 'cursor', env: repo.env });
     expect(new Set(markdown.body.results.map((hit) => hit.path))).toEqual(new Set(['docs/routing.md']));
   });
+
+  it('finds files through the file-level index alone (no chunk or vector signal)', async () => {
+    const repo = await createFixtureRepo(FILES, { SEARCH_WEIGHTS: '{"chunk":0,"vector":0}' });
+    await reindex(repo);
+    const found = await call<SearchResponse>('GET', '/ai/search?q=match%20a%20route&k=5', { as: 'cursor', env: repo.env });
+    expect(found.body.results[0]).toMatchObject({ path: 'src/router.ts', fileRank: 1, signals: ['lexical'] });
+  });
 });

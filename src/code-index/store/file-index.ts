@@ -4,14 +4,14 @@ import type { SearchFilters } from './repo-index-store';
 
 const SCHEMA = `
 CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(path, symbols, summary, body, tokenize = 'porter unicode61');
-CREATE TABLE IF NOT EXISTS file_summaries (path TEXT PRIMARY KEY, fts_id INTEGER NOT NULL, language TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_entries (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, language TEXT NOT NULL, summary TEXT NOT NULL);
 `;
 
 /**
  * The version of what the index stores per file (fields, summaries). An index written under
  * another version is rebuilt by the next run (see IndexPipeline.plan).
  */
-export const INDEX_LAYOUT = 'files-v2';
+export const INDEX_LAYOUT = 'files-v3';
 
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
 function prefixClause(column: string): string {
@@ -37,18 +37,17 @@ export class FileIndex {
     this.remove(path);
     const symbols = [...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol)))].join(' ');
     const body = chunks.map((chunk) => chunk.text).join('\n');
-    const id = this.sql
-      .exec<{ id: number }>(
-        'INSERT INTO file_fts (path, symbols, summary, body) VALUES (?, ?, ?, ?) RETURNING rowid AS id',
-        pathTerms(path), `${symbols} ${expandIdentifiers(symbols)}`, `${summary}\n${expandIdentifiers(summary)}`, `${body}\n${expandIdentifiers(body)}`,
-      )
-      .one().id;
-    this.sql.exec('INSERT INTO file_summaries (path, fts_id, language, summary) VALUES (?, ?, ?, ?)', path, id, language, summary);
+    // The entry's id is the FTS row's id (RETURNING does not give a virtual table's rowid).
+    const id = this.sql.exec<{ id: number }>('INSERT INTO file_entries (path, language, summary) VALUES (?, ?, ?) RETURNING id', path, language, summary).one().id;
+    this.sql.exec(
+      'INSERT INTO file_fts (rowid, path, symbols, summary, body) VALUES (?, ?, ?, ?, ?)',
+      id, pathTerms(path), `${symbols} ${expandIdentifiers(symbols)}`, `${summary}\n${expandIdentifiers(summary)}`, `${body}\n${expandIdentifiers(body)}`,
+    );
   }
 
   remove(path: string): void {
-    this.sql.exec('DELETE FROM file_fts WHERE rowid IN (SELECT fts_id FROM file_summaries WHERE path = ?)', path);
-    this.sql.exec('DELETE FROM file_summaries WHERE path = ?', path);
+    this.sql.exec('DELETE FROM file_fts WHERE rowid IN (SELECT id FROM file_entries WHERE path = ?)', path);
+    this.sql.exec('DELETE FROM file_entries WHERE path = ?', path);
   }
 
   private filters(filters: SearchFilters, alias: string): { where: string[]; params: unknown[] } {
@@ -70,7 +69,7 @@ export class FileIndex {
     const extra = this.filters(filters, 's');
     return this.sql
       .exec<{ path: string; rank: number }>(
-        `SELECT s.path AS path, bm25(file_fts, ${weights.map(Number).join(', ')}) AS rank FROM file_fts JOIN file_summaries s ON s.fts_id = file_fts.rowid
+        `SELECT s.path AS path, bm25(file_fts, ${weights.map(Number).join(', ')}) AS rank FROM file_fts JOIN file_entries s ON s.id = file_fts.rowid
          WHERE ${['file_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
         match, ...extra.params, limit,
       )
@@ -106,7 +105,7 @@ export class FileIndex {
     const out = new Map<string, string>();
     for (let i = 0; i < paths.length; i += 90) {
       const slice = paths.slice(i, i + 90);
-      for (const row of this.sql.exec<{ path: string; summary: string }>(`SELECT path, summary FROM file_summaries WHERE path IN (${slice.map(() => '?').join(',')})`, ...slice)) {
+      for (const row of this.sql.exec<{ path: string; summary: string }>(`SELECT path, summary FROM file_entries WHERE path IN (${slice.map(() => '?').join(',')})`, ...slice)) {
         if (row.summary) out.set(row.path, row.summary);
       }
     }
