@@ -22,6 +22,13 @@ export function addRoute(routes: Route[], pattern: string): void {
   'src/router.test.ts': `import { matchRoute } from './router';\n\ndescribe('matchRoute', () => {\n${cases}});\n`,
   'docs/routing.md': '# Routing\n\nA route matches a request path; matchRoute finds the route for a path.\n',
   'src/path.ts': 'export function parsePath(path: string): string[] {\n  return path.split("/").filter(Boolean);\n}\n',
+  // Unrelated code, so that the question's words are rare enough to weigh something (BM25's IDF).
+  ...Object.fromEntries(
+    ['billing', 'mailer', 'cache', 'queue', 'metrics', 'session', 'upload', 'search'].map((name) => [
+      `src/${name}.ts`,
+      `/** The ${name} service. */\nexport function start${name[0]!.toUpperCase()}${name.slice(1)}(options: Options): void {\n  configure('${name}', options);\n}\n`,
+    ]),
+  ),
 };
 
 describe('search ranks files', () => {
