@@ -26,6 +26,7 @@ import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
 import { mcpRouter } from './routes/mcp';
+import { redactForModel } from './redaction/boundary';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -44,9 +45,9 @@ function logLevelOf(env: Env): LogLevel {
   return level === 'debug' || level === 'warn' || level === 'error' || level === 'silent' ? level : 'info';
 }
 
-function requestIdFrom(header: string | undefined): string {
-  // Accept a caller's id only if it is short and plain; otherwise mint one.
-  return header && /^[A-Za-z0-9._-]{8,64}$/.test(header) ? header : crypto.randomUUID();
+/** A caller's own x-request-id, for the log only (never our id: a caller could claim another's). */
+function clientRequestIdFrom(header: string | undefined): string | undefined {
+  return header && /^[A-Za-z0-9._:-]{1,64}$/.test(header) ? header : undefined;
 }
 
 function toApiError(error: unknown): ApiError {
@@ -69,7 +70,8 @@ export function createApp() {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const requestId = requestIdFrom(c.req.header('x-request-id'));
+    const requestId = crypto.randomUUID();
+    const clientRequestId = clientRequestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     await next();
     c.header('x-request-id', requestId);
@@ -77,6 +79,7 @@ export function createApp() {
     const level = c.get('services')?.config.logLevel ?? logLevelOf(c.env);
     new Logger(level).info('request', {
       requestId,
+      ...(clientRequestId ? { clientRequestId } : {}),
       client: caller?.label,
       method: c.req.method,
       route: c.req.routePath,
@@ -101,6 +104,7 @@ export function createApp() {
 
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
+  app.use('/ai/*', redactForModel);
 
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());

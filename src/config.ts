@@ -15,6 +15,8 @@ import type { RepoIndexObject } from './code-index/repo-index-object';
  */
 export type Env = Partial<Cloudflare.Env> & {
   CONTEXT_STORE: Cloudflare.Env['CONTEXT_STORE'];
+  /** One per project: the audit chain's writer, holding a warm Postgres connection. */
+  LEDGER: Cloudflare.Env['LEDGER'];
   [name: string]: unknown;
 };
 

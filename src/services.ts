@@ -2,6 +2,7 @@ import type { Caller } from './auth/keys';
 import type { Config, Env } from './config';
 import { Ledger } from './db/client';
 import { AuditLog } from './audit/log';
+import { LedgerClient } from './ledger/client';
 import { ContextService } from './context/service';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
@@ -33,12 +34,16 @@ import { CloudwaysIntentHosting } from './intents/hosting-cloudways';
 import { pendingIntentsSource } from './intents/review';
 import { IndexService } from './code-index/service';
 import { loadIndexConfig } from './code-index/config';
+import { RedactionTally } from './redaction/redact';
+import { RedactingEventPublisher } from './events/redacting-publisher';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
   config: Config;
   log: Logger;
   ledger: Ledger;
+  /** The project's ledger object: audited writes go through it. */
+  ledgerWriter: LedgerClient;
   contextStore: ContextStore;
   events: EventPublisher;
   /** The GPT's recent queries, in the context store's backend. */
@@ -69,6 +74,8 @@ export interface Services {
   intents(caller: Caller): IntentService;
   /** The code index (built on first use: it parses its own config section). */
   indexing(): IndexService;
+  /** Secrets this request replaced, by kind (never the values): for the audit entry and the metrics. */
+  redactions: RedactionTally;
 }
 
 export function contextStoreFor(config: Config, env: Env): ContextStore {
@@ -105,14 +112,18 @@ export function answerCacheFor(config: Config, env: Env): AnswerCache {
 
 export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
   const ledger = new Ledger(config.database, log);
+  const ledgerWriter = new LedgerClient(env.LEDGER, config);
   const contextStore = contextStoreFor(config, env);
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
     eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
-  const events: EventPublisher =
+  const redactions = new RedactionTally();
+  const events: EventPublisher = new RedactingEventPublisher(
     eventsConfig.hub.kind === 'durable-object'
       ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
-      : new SilentEventPublisher();
+      : new SilentEventPublisher(),
+    redactions,
+  );
   const answerCache = answerCacheFor(config, env);
   let github: GitHubService | undefined;
   let hosting: Hosting | undefined;
@@ -121,11 +132,12 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
     config,
     log,
     ledger,
+    ledgerWriter,
     contextStore,
     events,
     queryLog: queryLogFor(config, env),
     eventHub,
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events),
+    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events, ledgerWriter),
     answerCache,
     github: () => (github ??= githubServiceFor(config, answerCache, log)),
     context: (caller) =>
@@ -133,9 +145,11 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         project: config.projectId,
         ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
-        audit: services.audit(caller),
+        writer: ledgerWriter,
         events,
         caller,
+        requestId,
+        redactions,
       }),
     cursorConfig: loadCursorConfig(config.vars),
     cursorSessions: (caller) =>
@@ -147,6 +161,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         audit: services.audit(caller),
         events,
         caller,
+        redactions,
       }),
     pendingIntents: (caller) => pendingIntentsSource(services, caller),
     get hosting() {
@@ -161,9 +176,11 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         project: config.projectId,
         policy: area.policy,
         ledger,
+        transactions: ledgerWriter,
         audit: services.audit(caller),
         events,
         caller,
+        requestId,
         github: area.github.kind === 'configured' ? new ClientIntentGitHub(services.github().client(), area.github.repo) : new UnconfiguredIntentGitHub(),
         hosting: new CloudwaysIntentHosting(services.hosting),
         log,
@@ -171,6 +188,7 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
       });
     },
     indexing: () => (indexing ??= new IndexService(loadIndexConfig(config.vars), env, config.projectId)),
+    redactions,
   };
   return services;
 }

@@ -3,7 +3,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject";
+		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject";
 	}
 	interface Env {
 		ARCHIVE: R2Bucket;
@@ -15,6 +15,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}

@@ -5,6 +5,11 @@ import type { Caller } from '../auth/keys';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
 import type { EventPublisher } from '../events/publisher';
 
+/** Where single entries go when a ledger object is bound: the project's group-committing writer. */
+export interface EntryWriter {
+  record(actor: AuditActor, input: AuditInput): Promise<AuditEntry>;
+}
+
 /** One lock key for the whole chain: appends are serialised, reads are not. */
 const CHAIN_LOCK_KEY = 0x68657a6c; // "hezl"
 
@@ -67,6 +72,20 @@ export function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
+/** Tell listeners on the `audit` topic about a committed entry (never one that was rolled back). */
+export async function publishAuditEntry(events: EventPublisher, entry: AuditEntry): Promise<void> {
+  const { client, person } = entry.actor;
+  await events
+    .publish({
+      topic: 'audit',
+      type: entry.action,
+      summary: entry.summary,
+      actor: { client: client as AuditActor['caller']['client'], person, label: person ? `${client}:${person}` : client },
+      data: { seq: entry.seq, target: entry.target, action: entry.action },
+    })
+    .catch(() => undefined);
+}
+
 /** Append-only, hash-chained audit timeline in the Postgres ledger. */
 export class AuditLog {
   constructor(
@@ -74,6 +93,7 @@ export class AuditLog {
     private readonly actor: AuditActor,
     /** When given, each committed entry is also published on the `audit` topic. */
     private readonly events?: EventPublisher,
+    private readonly writer?: EntryWriter,
   ) {}
 
   /**
@@ -95,19 +115,15 @@ export class AuditLog {
   }
 
   private async publish(entry: AuditEntry): Promise<void> {
-    const { client, person } = entry.actor;
-    await this.events!.publish({
-      topic: 'audit',
-      type: entry.action,
-      summary: entry.summary,
-      actor: { client: client as AuditActor['caller']['client'], person, label: person ? `${client}:${person}` : client },
-      data: { seq: entry.seq, target: entry.target, action: entry.action },
-    }).catch(() => undefined);
+    await publishAuditEntry(this.events!, entry);
   }
 
-  /** Append one entry on its own. */
-  record(input: AuditInput): Promise<AuditEntry> {
-    return this.transact((scope) => scope.append(input));
+  /** Append one entry on its own (through the ledger object when there is one). */
+  async record(input: AuditInput): Promise<AuditEntry> {
+    if (!this.writer) return this.transact((scope) => scope.append(input));
+    const entry = await this.writer.record(this.actor, input);
+    if (this.events) await this.publish(entry);
+    return entry;
   }
 
   list(query: AuditQuery): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
@@ -191,6 +207,11 @@ export class AuditScope {
     this.appended.push(entry);
     return entry;
   }
+
+  /** What this scope appended so far. */
+  get entries(): readonly AuditEntry[] {
+    return this.appended;
+  }
 }
 
 async function appendLocked(tx: Executor, actor: AuditActor, input: AuditInput): Promise<AuditEntry> {
@@ -199,8 +220,14 @@ async function appendLocked(tx: Executor, actor: AuditActor, input: AuditInput):
     .from(auditLog)
     .orderBy(desc(auditLog.seq))
     .limit(1);
+  const [row] = await tx.insert(auditLog).values(await linkEntry(actor, input, last)).returning();
+  return toEntry(row!);
+}
+
+/** The row that follows `previous` (the chain head; none for the first entry), hash included. */
+export async function linkEntry(actor: AuditActor, input: AuditInput, previous: { seq: number; hash: string } | undefined) {
   const fields = {
-    seq: (last?.seq ?? 0) + 1,
+    seq: (previous?.seq ?? 0) + 1,
     at: new Date(),
     actorClient: actor.caller.client,
     actorPerson: actor.caller.person ?? null,
@@ -209,11 +236,9 @@ async function appendLocked(tx: Executor, actor: AuditActor, input: AuditInput):
     summary: input.summary.slice(0, 500),
     detail: input.detail ?? {},
     requestId: actor.requestId,
-    prevHash: last?.hash ?? GENESIS_HASH,
+    prevHash: previous?.hash ?? GENESIS_HASH,
   };
-  const hash = await chainHash(fields);
-  const [row] = await tx.insert(auditLog).values({ ...fields, hash }).returning();
-  return toEntry(row!);
+  return { ...fields, hash: await chainHash(fields) };
 }
 
 function escapeLike(text: string): string {

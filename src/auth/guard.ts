@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../app-env';
 import { CLIENTS, identify, type Caller, type Client } from './keys';
+import { acceptBody } from '../lib/body';
 
 export const ALL_CLIENTS: readonly Client[] = CLIENTS;
 
@@ -39,7 +39,7 @@ export function allowedClientsOf(handler: object): readonly Client[] | undefined
   return ALLOWED.get(handler);
 }
 
-/** Route middleware: authenticate, check the client may call this route, cap the body size. */
+/** Route middleware: authenticate, check the client may call this route, then read and check the body (src/lib/body.ts). */
 export function guard(options: GuardOptions): MiddlewareHandler<AppEnv>[] {
   const maxBytes = options.maxBodyBytes ?? 16 * 1024;
   const allow: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -50,11 +50,9 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv>[] {
     await next();
   };
   ALLOWED.set(allow, options.clients);
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes, the limit for this operation.`);
-    },
-  });
-  return [authenticate, allow, limit];
+  const body: MiddlewareHandler<AppEnv> = async (c, next) => {
+    await acceptBody(c, maxBytes);
+    await next();
+  };
+  return [authenticate, allow, body];
 }

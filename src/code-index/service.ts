@@ -12,7 +12,8 @@ import { boundedSnippet, SNIPPET_BOUNDS, type Signal, type Snippet } from './ran
 import { weightsFor } from './ranking/files';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
-import { redactSecrets } from './pipeline/secrets';
+import { redactSecrets } from '../redaction/secrets';
+import { declarationOf, type Declaration } from '../redaction/exposure';
 
 export interface Freshness {
   indexedCommit: string | null;
@@ -43,6 +44,8 @@ export interface SearchHit {
   /** The file's deterministic summary (exports, declarations with their doc comments, imports). */
   summary: string | null;
   snippet: Snippet;
+  /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
+  declaration: Declaration;
 }
 
 export interface SearchOptions {
@@ -180,6 +183,7 @@ export class IndexService {
         signals: hit.signals,
         summary: found.summaries[chunk.path] ?? null,
         snippet: boundedSnippet(chunk, question, bound),
+        declaration: declarationOf(chunk.text),
       });
     }
     return hits;

@@ -1,6 +1,7 @@
 import { authorLabel, type StoredContext } from './snapshot';
 import { describeSession, type StoredCursorSession } from '../cursor/session';
 import type { PublishedEvent } from '../events/wire';
+import { escapeInvisible } from '../lib/input';
 
 /** The most characters a prompt digest may take, so a model can read it before every command. */
 export const PROMPT_BUDGET_CHARS = 4_000;
@@ -122,7 +123,9 @@ function contextLines(context: StoredContext | null, now: Date): string[] {
   return lines;
 }
 
-function clip(line: string): string {
+/** One line of the digest: invisible and control characters made visible, then cut to the line budget. */
+function clip(raw: string): string {
+  const line = escapeInvisible(raw).replace(/[\n\t]+/g, ' ');
   return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line;
 }
 

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { CommitSha, identifier, text } from '../lib/input';
 
 export const EXTRA_MAX_BYTES = 8_192;
 
 const extra = z
-  .record(z.string().max(64), z.unknown())
+  .record(identifier({ max: 64 }), z.unknown())
   .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= EXTRA_MAX_BYTES, {
     message: `extra must encode to at most ${EXTRA_MAX_BYTES} bytes of JSON`,
   })
@@ -12,14 +13,11 @@ const extra = z
 /** The shared working context's fields; every one optional. */
 export const ContextFieldsSchema = z
   .object({
-    branch: z.string().min(1).max(255).openapi({ example: 'feature/checkout' }),
-    commit: z
-      .string()
-      .regex(/^[0-9a-f]{7,64}$/i, 'commit must be a hex sha (7-64 characters)')
-      .openapi({ example: '3f2c9a1' }),
-    activeUser: z.string().min(1).max(100).openapi({ example: 'alice' }),
-    currentTask: z.string().min(1).max(2_000).openapi({ example: 'Fix the failing checkout test on staging' }),
-    notes: z.string().max(4_000),
+    branch: identifier({ max: 255 }).openapi({ example: 'feature/checkout' }),
+    commit: CommitSha.openapi({ example: '3f2c9a1' }),
+    activeUser: identifier({ max: 100 }).openapi({ example: 'alice' }),
+    currentTask: text({ min: 1, max: 2_000, multiline: true }).openapi({ example: 'Fix the failing checkout test on staging' }),
+    notes: text({ max: 4_000, multiline: true }),
     extra,
   })
   .partial()

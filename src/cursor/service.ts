@@ -2,6 +2,7 @@ import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
 import type { EventPublisher } from '../events/publisher';
+import { redactValue, type RedactionTally } from '../redaction/redact';
 import { authorLabel } from '../context/snapshot';
 import type { CursorSessionStore } from './store';
 import { describeSession, diffStat, sessionKey, type StoredCursorSession } from './session';
@@ -25,6 +26,8 @@ export interface CursorSessionServiceDeps {
   audit: AuditLog;
   events: EventPublisher;
   caller: Caller;
+  /** Where this request's redactions are counted (for the metrics). */
+  redactions?: RedactionTally;
   now?: () => Date;
 }
 
@@ -35,8 +38,11 @@ export interface CursorSessionServiceDeps {
 export class CursorSessionService {
   constructor(private readonly deps: CursorSessionServiceDeps) {}
 
-  async record(input: CursorSessionInput): Promise<RecordResult> {
+  async record(sent: CursorSessionInput): Promise<RecordResult> {
     const { store, audit, caller, project } = this.deps;
+    // Diffs and selections are code: secrets in them are replaced before anything is stored, audited or published.
+    const { value: input, counts: redactions, total: redacted } = redactValue(sent);
+    this.deps.redactions?.add(redactions);
     const now = this.deps.now?.() ?? new Date();
     const clientTime = Date.parse(input.timestamp);
     if (clientTime > now.getTime() + this.deps.maxClockSkewMs) {
@@ -86,6 +92,7 @@ export class CursorSessionService {
           version: next.version,
           diffStat: diffStat(input.diff),
           ...(overwrote ? { overwrote } : {}),
+          ...(redacted ? { redactions } : {}),
         },
       });
       const outcome = await this.storeCall(() => store.write(project, key, next, current?.version ?? 0, this.deps.ttlSeconds * 1000));

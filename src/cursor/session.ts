@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Author } from '../context/snapshot';
+import { text } from '../lib/input';
 
 export const SelectionSchema = z
   .object({
     startLine: z.number().int().min(1),
     endLine: z.number().int().min(1),
-    text: z.string().max(2_000).optional().openapi({ description: 'The selected text, at most 2,000 characters.' }),
+    text: text({ max: 2_000, multiline: true }).optional().openapi({ description: 'The selected text, at most 2,000 characters.' }),
   })
   .strict()
   .openapi('CursorSelection');

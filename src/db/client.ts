@@ -1,4 +1,4 @@
-import { Pool, neonConfig } from '@neondatabase/serverless';
+import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import * as schema from './schema';
 import { ApiError } from '../errors';
@@ -12,6 +12,8 @@ export interface LedgerSettings {
   url: string;
   /** host:port of a local WebSocket-to-TCP bridge; unset in production (Neon's own proxy is used). */
   wsProxy?: string;
+  /** Keep idle connections open (a pool owned by a Durable Object across requests). */
+  keepAlive?: boolean;
 }
 
 /**
@@ -46,7 +48,13 @@ export class Ledger {
   get db(): Database {
     if (!this.#db) {
       configureDriver(this.settings);
-      const pool = new Pool({ connectionString: this.settings.url, max: 4, connectionTimeoutMillis: 5_000 });
+      const pool = new Pool({
+        connectionString: this.settings.url,
+        max: 4,
+        connectionTimeoutMillis: 5_000,
+        // Held by a Durable Object, idle connections stay open: keeping them warm is the point.
+        ...(this.settings.keepAlive ? { idleTimeoutMillis: 0 } : {}),
+      });
       // workerd reports an error after every clean WebSocket close; it is not actionable.
       pool.on('error', (error: unknown) => this.log.debug('ledger pool error', { error: String(error) }));
       this.#pool = pool;
@@ -64,6 +72,12 @@ export class Ledger {
     }
   }
 
+  /** One connection of the pool for statements drizzle does not shape (multi-statement, savepoints). */
+  async connect(): Promise<PoolClient> {
+    void this.db;
+    return this.#pool!.connect();
+  }
+
   async close(): Promise<void> {
     const pool = this.#pool;
     this.#pool = undefined;
@@ -76,6 +90,13 @@ export class Ledger {
 function isSqlError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/** The SQLSTATE of a Postgres error (or of its cause), if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const found = isSqlError(error) ? error : isSqlError(cause) ? cause : undefined;
+  return (found as { code?: string } | undefined)?.code;
 }
 
 export function asLedgerError(error: unknown): unknown {

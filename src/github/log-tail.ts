@@ -1,3 +1,5 @@
+import { redactText } from '../redaction/redact';
+
 export interface LogTail {
   /** The last lines before (and including) the last error line, cleaned of timestamps and colour codes. */
   lines: string[];
@@ -11,7 +13,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 export function cleanLogLine(line: string): string {
-  const cleaned = line.replace(/\r$/, '').replace(TIMESTAMP, '').replace(ANSI, '');
+  const cleaned = redactText(line.replace(/\r$/, '').replace(TIMESTAMP, '').replace(ANSI, '')).value;
   return cleaned.length > MAX_LINE_CHARS ? `${cleaned.slice(0, MAX_LINE_CHARS - 1)}…` : cleaned;
 }
 

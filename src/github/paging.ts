@@ -1,4 +1,4 @@
-import { ApiError } from '../errors';
+import { decodeCursor as decodePageCursor, encodeCursor as encodePageCursor } from '../lib/cursor';
 
 /** The relations of a GitHub `Link` header: `<url>; rel="next", <url>; rel="last"`. */
 export function parseLinkHeader(link: string | undefined): Record<string, string> {
@@ -29,26 +29,15 @@ export interface PagePosition {
 
 /**
  * Cursors carry GitHub's page number and page size together, so the next call asks for
- * exactly the next slice. Opaque to callers; validated on the way back in.
+ * exactly the next slice. Opaque to callers; validated on the way back in (src/lib/cursor.ts).
  */
 export function encodeCursor(position: PagePosition): string {
-  return btoa(`gh:${position.page}:${position.perPage}`).replace(/=+$/, '');
+  return encodePageCursor('gh', [position.page, position.perPage]);
 }
 
 export function decodeCursor(cursor: string): PagePosition {
-  let text = '';
-  try {
-    text = atob(cursor);
-  } catch {
-    // falls through to the refusal below
-  }
-  const match = /^gh:(\d{1,5}):(\d{1,3})$/.exec(text);
-  const page = Number(match?.[1]);
-  const perPage = Number(match?.[2]);
-  if (!match || page < 1 || perPage < 1 || perPage > 100) {
-    throw new ApiError('validation_failed', 'cursor is not one this API handed out; pass back nextCursor unchanged.');
-  }
-  return { page, perPage };
+  const [page, perPage] = decodePageCursor(cursor, 'gh', [/^[1-9][0-9]{0,4}$/, /^[1-9][0-9]?$|^100$/]).map(Number);
+  return { page: page!, perPage: perPage! };
 }
 
 /** Where to read from: a cursor wins (it fixes the page size), else page 1 of `limit`. */

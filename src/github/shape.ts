@@ -2,6 +2,7 @@ import type {
   RawCheckRun, RawCodeSearchItem, RawCombinedStatus, RawCommit, RawJob, RawPull, RawPullSimple,
   RawRelease, RawRepository, RawReview, RawShortBranch, RawWorkflowRun,
 } from './client';
+import { redactText } from '../redaction/redact';
 
 /** Pure functions from GitHub's shapes to the concise answers the API gives. */
 
@@ -215,7 +216,7 @@ export interface SearchHit {
 export function shapeSearchHit(item: RawCodeSearchItem): SearchHit {
   const fragments = (item.text_matches ?? [])
     .filter((m) => m.property === undefined || m.property === 'content')
-    .map((m) => clip(m.fragment, 600))
+    .map((m) => clip(redactText(m.fragment ?? '').value, 600))
     .filter(Boolean)
     .slice(0, 3);
   return { path: item.path, url: item.html_url, fragments };

@@ -5,10 +5,12 @@ import { intents, type IntentExecution, type IntentRow } from '../db/schema';
 import type { IntentPolicy } from './policy';
 import type { HostingOperation, HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import type { IntentRecords } from './records';
+import type { IntentChanges } from './ledger-port';
 
 export interface IntentRunnerDeps {
   policy: IntentPolicy;
   records: IntentRecords;
+  changes: IntentChanges;
   github: IntentGitHub;
   hosting: HostingOperations;
   log: Logger;
@@ -126,43 +128,12 @@ export class IntentRunner {
 
   /** Update an executing intent's execution record (run found, run status changed). */
   private progress(row: IntentRow, change: Partial<IntentExecution>, action: 'dispatch' | 'progress'): Promise<IntentRow> {
-    const { records } = this.deps;
-    return records.transact(async (scope, events) => {
-      const locked = await records.lock(scope, row.id);
-      if (locked.state !== 'executing' || locked.execution?.attempt !== row.execution?.attempt) return locked;
-      const execution: IntentExecution = { ...locked.execution!, ...change, lastCheckedAt: this.deps.now().toISOString() };
-      return records.transition(scope, events, locked, {
-        action,
-        decision: { allowed: true, rule: 'execution-follow', reason: action === 'dispatch' ? 'the workflow run was created' : `the workflow run is ${execution.runStatus}` },
-        to: 'executing',
-        commit: locked.approvedCommit,
-        patch: { execution },
-        summary:
-          action === 'dispatch'
-            ? `${locked.kind} to ${locked.target}: workflow run ${execution.runId} started`
-            : `${locked.kind} to ${locked.target}: workflow run ${execution.runId} is ${execution.runStatus}`,
-        detail: { runId: execution.runId, runStatus: execution.runStatus, runUrl: execution.runUrl },
-      });
-    });
+    return this.deps.changes.run('progress', { id: row.id, attempt: row.execution?.attempt, change, action });
   }
 
   /** Record the end of an execution, once: only an executing row of the same attempt is finished. */
   private finish(row: IntentRow, to: 'succeeded' | 'failed', outcome: string, change: Partial<IntentExecution>): Promise<IntentRow> {
-    const { records } = this.deps;
-    return records.transact(async (scope, events) => {
-      const locked = await records.lock(scope, row.id);
-      if (locked.state !== 'executing' || locked.execution?.attempt !== row.execution?.attempt) return locked;
-      const execution: IntentExecution = { ...locked.execution!, ...change, status: 'finished', finishedAt: this.deps.now().toISOString() };
-      return records.transition(scope, events, locked, {
-        action: to === 'succeeded' ? 'succeed' : 'fail',
-        decision: { allowed: true, rule: 'execution-outcome', reason: outcome },
-        to,
-        commit: locked.approvedCommit,
-        patch: { execution, outcome: outcome.slice(0, 300) },
-        summary: `${locked.kind} to ${locked.target} ${to}: ${outcome}`.slice(0, 300),
-        detail: { outcome: outcome.slice(0, 300), runId: execution.runId, conclusion: execution.conclusion },
-      });
-    });
+    return this.deps.changes.run('finish', { id: row.id, attempt: row.execution?.attempt, to, outcome, change });
   }
 }
 

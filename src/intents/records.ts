@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
-import type { AuditLog, AuditScope } from '../audit/log';
+import type { AuditScope } from '../audit/log';
 import type { Ledger } from '../db/client';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
@@ -21,21 +21,21 @@ export interface Transition {
 
 export interface IntentRecordsDeps {
   project: string;
-  ledger: Ledger;
-  audit: AuditLog;
-  events: EventPublisher;
   caller: Caller;
-  log: Logger;
   now: () => Date;
+  /** The Worker's side: reads on the request's connection, events after commit. */
+  ledger?: Ledger;
+  events?: EventPublisher;
+  log?: Logger;
 }
 
 type Reader = Pick<Ledger['db'], 'select'>;
 
 /**
- * How intents are read and changed: every change runs inside the audit chain's
- * transaction with the row locked, updates conditionally on the state and
- * version it read, writes its decision row and audit entry in that same
- * transaction, and is published on the `intents` topic only once committed.
+ * How intents are read and changed: every change is a named operation (transitions.ts) run by the
+ * ledger inside the audit chain's transaction with the row locked; it updates conditionally on the
+ * state and version it read, writes its decision row and audit entry in that same transaction, and
+ * is published on the `intents` topic only once committed.
  */
 export class IntentRecords {
   constructor(private readonly deps: IntentRecordsDeps) {}
@@ -44,16 +44,12 @@ export class IntentRecords {
     return this.deps.project;
   }
 
-  read<T>(work: (db: Ledger['db']) => Promise<T>): Promise<T> {
-    return this.deps.ledger.use(work);
+  get caller(): Caller {
+    return this.deps.caller;
   }
 
-  /** Run `work` in one ledger transaction with the audit chain; publish what it recorded after commit. */
-  async transact<T>(work: (scope: AuditScope, events: PendingEvents) => Promise<T>): Promise<T> {
-    const events = new PendingEvents();
-    const result = await this.deps.audit.transact((scope) => work(scope, events));
-    for (const event of events.drain()) await this.publish(event.type, event.summary, event.data);
-    return result;
+  read<T>(work: (db: Ledger['db']) => Promise<T>): Promise<T> {
+    return this.deps.ledger!.use(work);
   }
 
   async find(db: Reader, id: string): Promise<IntentRow> {
@@ -132,15 +128,21 @@ export class IntentRecords {
   async publish(type: string, summary: string, data: Record<string, unknown>): Promise<void> {
     const { caller } = this.deps;
     await this.deps.events
-      .publish({ topic: 'intents', type, summary, actor: { client: caller.client, person: caller.person, label: caller.label }, data })
-      .catch((error: unknown) => this.deps.log.warn('event publish failed', { type, error: String(error) }));
+      ?.publish({ topic: 'intents', type, summary, actor: { client: caller.client, person: caller.person, label: caller.label }, data })
+      .catch((error: unknown) => this.deps.log?.warn('event publish failed', { type, error: String(error) }));
   }
+}
+
+export interface QueuedEvent {
+  type: string;
+  summary: string;
+  data: Record<string, unknown>;
 }
 
 /** Events recorded inside a transaction; published only if it commits. */
 export class PendingEvents {
-  #events: { type: string; summary: string; data: Record<string, unknown> }[] = [];
-  add(event: { type: string; summary: string; data: Record<string, unknown> }): void {
+  #events: QueuedEvent[] = [];
+  add(event: QueuedEvent): void {
     this.#events.push(event);
   }
   drain() {

@@ -24,6 +24,7 @@ export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     status: c.res.status,
     durationMs: performance.now() - started,
     ...(errorCode ? { errorCode } : {}),
+    ...(services.redactions.total ? { redactions: { ...services.redactions.counts } } : {}),
   });
   c.executionCtx.waitUntil(services.metrics.flush().catch((e) => services.log.warn('metrics flush failed', { error: String(e) })));
 };

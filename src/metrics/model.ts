@@ -7,6 +7,8 @@ export interface Observation {
   durationMs: number;
   /** The problem code when the request was refused or failed. */
   errorCode?: string;
+  /** Secrets the request replaced, by kind (src/redaction/). */
+  redactions?: Record<string, number>;
 }
 
 /** Upper bounds of the latency histogram, in seconds (Prometheus convention). */
@@ -18,10 +20,12 @@ export interface MetricsSnapshot {
   requests: { route: string; method: string; client: string; status: number; count: number }[];
   latency: { route: string; method: string; buckets: number[]; sum: number; count: number }[];
   errors: { route: string; code: string; count: number }[];
+  /** Secrets replaced on the way in or out, by kind (absent in snapshots persisted before it existed). */
+  redactions?: { kind: string; count: number }[];
 }
 
 export function emptySnapshot(now = new Date()): MetricsSnapshot {
-  return { since: now.toISOString(), requests: [], latency: [], errors: [] };
+  return { since: now.toISOString(), requests: [], latency: [], errors: [], redactions: [] };
 }
 
 /** Fold a batch of observations into the snapshot (pure; the object calls it under its single thread). */
@@ -29,6 +33,7 @@ export function aggregate(snapshot: MetricsSnapshot, batch: readonly Observation
   const requests = new Map(snapshot.requests.map((r) => [`${r.route}\u0000${r.method}\u0000${r.client}\u0000${r.status}`, { ...r }]));
   const latency = new Map(snapshot.latency.map((l) => [`${l.route}\u0000${l.method}`, { ...l, buckets: [...l.buckets] }]));
   const errors = new Map(snapshot.errors.map((e) => [`${e.route}\u0000${e.code}`, { ...e }]));
+  const redactions = new Map((snapshot.redactions ?? []).map((r) => [r.kind, { ...r }]));
   for (const o of batch) {
     const rk = `${o.route}\u0000${o.method}\u0000${o.client}\u0000${o.status}`;
     const r = requests.get(rk) ?? { route: o.route, method: o.method, client: o.client, status: o.status, count: 0 };
@@ -49,7 +54,12 @@ export function aggregate(snapshot: MetricsSnapshot, batch: readonly Observation
       e.count++;
       errors.set(ek, e);
     }
+    for (const [kind, count] of Object.entries(o.redactions ?? {})) {
+      const r = redactions.get(kind) ?? { kind, count: 0 };
+      r.count += count;
+      redactions.set(kind, r);
+    }
   }
   const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { since: snapshot.since, requests: byKey(requests), latency: byKey(latency), errors: byKey(errors) };
+  return { since: snapshot.since, requests: byKey(requests), latency: byKey(latency), errors: byKey(errors), redactions: byKey(redactions) };
 }

@@ -38,6 +38,9 @@ export function renderPrometheus(snapshot: MetricsSnapshot, project: string): st
   out.push('# HELP hezlep_http_errors_total Refused or failed requests, by route template and problem code.');
   out.push('# TYPE hezlep_http_errors_total counter');
   for (const e of snapshot.errors) out.push(`hezlep_http_errors_total${labels({ project, route: e.route, code: e.code })} ${e.count}`);
+  out.push('# HELP hezlep_redactions_total Secrets replaced on the way in or out toward a model, by kind (never the values).');
+  out.push('# TYPE hezlep_redactions_total counter');
+  for (const r of snapshot.redactions ?? []) out.push(`hezlep_redactions_total${labels({ project, kind: r.kind })} ${r.count}`);
   out.push('# HELP hezlep_metrics_since_seconds Unix time the counters started from.');
   out.push('# TYPE hezlep_metrics_since_seconds gauge');
   out.push(`hezlep_metrics_since_seconds${labels({ project })} ${Math.floor(Date.parse(snapshot.since) / 1000)}`);

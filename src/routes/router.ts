@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../app-env';
 
@@ -6,17 +6,18 @@ import type { AppEnv } from '../app-env';
 export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues.slice(0, 20).map((issue) => ({
-          path: issue.path.map(String).join('.') || (result.target ?? 'request'),
-          message: issue.message,
-        }));
-        throw new ApiError(
-          'validation_failed',
-          `Invalid ${result.target ?? 'request'}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-          { extra: { issues } },
-        );
-      }
+      if (!result.success) throw validationError(result.error, result.target);
     },
+  });
+}
+
+/** The `validation_failed` problem for a failed zod parse of one part of the request. */
+export function validationError(error: z.ZodError, target: string | undefined): ApiError {
+  const issues = error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.map(String).join('.') || (target ?? 'request'),
+    message: issue.message,
+  }));
+  return new ApiError('validation_failed', `Invalid ${target ?? 'request'}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+    extra: { issues },
   });
 }

@@ -45,7 +45,7 @@ describe('secrets never reach the index', () => {
       }
     }
     const found = await call<SearchResponse>('GET', '/ai/search?q=deployClient', { as: 'cursor', env: repo.env });
-    expect(found.body.results[0]!.snippet.text).toContain('[REDACTED:github_token]');
+    expect(found.body.results[0]!.snippet!.text).toContain('[REDACTED:github_token]');
     const statusText = (await call('GET', '/ai/github/index', { as: 'human', env: repo.env })).text;
     for (const secret of secrets) expect(statusText).not.toContain(secret);
 
@@ -124,22 +124,46 @@ describe('runs', () => {
 });
 
 describe('snippets', () => {
-  it('gives GPT callers bounded snippets only, never a whole long chunk', async () => {
+  it('with GPT_CODE_EXPOSURE=snippet, gives GPT callers bounded snippets only, never a whole long chunk', async () => {
     const body = Array.from({ length: 100 }, (_, i) => `  const step${i} = compute(${i}); // reconcile ledger balances step ${i}`).join('\n');
     const repo = await createFixtureRepo({ 'src/reconcile.ts': `export function reconcileLedger() {\n${body}\n  return true;\n}\n` });
     await reindex(repo);
-    const gpt = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'gpt', env: repo.env });
+    const gpt = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'gpt', env: { ...repo.env, GPT_CODE_EXPOSURE: 'snippet' } });
     expectStatus(gpt, 200);
     for (const hit of gpt.body.results) {
-      expect(hit.snippet.text.split('\n').length).toBeLessThanOrEqual(12);
-      expect(hit.snippet.text.length).toBeLessThanOrEqual(800);
-      expect(hit.snippet.truncated).toBe(true);
-      expect(hit.snippet.startLine).toBeGreaterThanOrEqual(hit.startLine);
-      expect(hit.snippet.endLine).toBeLessThanOrEqual(hit.endLine);
+      expect(hit.snippet!.text.split('\n').length).toBeLessThanOrEqual(12);
+      expect(hit.snippet!.text.length).toBeLessThanOrEqual(800);
+      expect(hit.snippet!.truncated).toBe(true);
+      expect(hit.snippet!.startLine).toBeGreaterThanOrEqual(hit.startLine);
+      expect(hit.snippet!.endLine).toBeLessThanOrEqual(hit.endLine);
     }
     const cursor = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'cursor', env: repo.env });
-    expect(cursor.body.results[0]!.snippet.text.split('\n').length).toBeGreaterThan(12);
-    expect(cursor.body.results[0]!.snippet.text.length).toBeLessThanOrEqual(4000);
+    expect(cursor.body.results[0]!.snippet!.text.split('\n').length).toBeGreaterThan(12);
+    expect(cursor.body.results[0]!.snippet!.text.length).toBeLessThanOrEqual(4000);
+  });
+
+  it('by default (summary) the gpt client sees signatures and doc comments, never a body; ranking is the same', async () => {
+    const repo = await createFixtureRepo({
+      'src/ledger.ts': '/** Settles the ledger for one account. */\nexport function settleLedger(account: string): number {\n  const marker = "BODY_ONLY_7f3a";\n  return marker.length;\n}\n',
+      'src/other.ts': 'export const settleNote = "ledger settle notes";\n',
+    });
+    await reindex(repo);
+    const q = '/ai/search?q=settle%20ledger%20account';
+    const gpt = await call<SearchResponse>('GET', q, { as: 'gpt', env: repo.env });
+    const human = await call<SearchResponse>('GET', q, { as: 'human', env: repo.env });
+    expectStatus(gpt, 200);
+    expect(gpt.text).not.toContain('BODY_ONLY_7f3a');
+    expect(human.text).toContain('BODY_ONLY_7f3a');
+    expect(gpt.body.results.map((r) => [r.path, r.startLine])).toEqual(human.body.results.map((r) => [r.path, r.startLine]));
+    const settle = gpt.body.results.find((r) => r.path === 'src/ledger.ts')!;
+    expect(settle).toMatchObject({ signature: 'export function settleLedger(account: string): number', doc: 'Settles the ledger for one account.' });
+    expect(settle.snippet).toBeUndefined();
+    const none = await call<SearchResponse>('GET', q, { as: 'gpt', env: { ...repo.env, GPT_CODE_EXPOSURE: 'none' } });
+    expect(none.text).not.toContain('BODY_ONLY_7f3a');
+    expect(none.body.results[0]).not.toHaveProperty('signature');
+    const recall = await call('GET', '/ai/github/recall?q=settle%20ledger', { as: 'gpt', env: repo.env });
+    expectStatus(recall, 200);
+    expect(recall.text).not.toContain('BODY_ONLY_7f3a');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { redactSecrets, isSecretFile, entropy } from '../../src/code-index/pipeline/secrets';
+import { redactSecrets, isSecretFile, entropy } from '../../src/redaction/secrets';
 import { IgnoreRules } from '../../src/code-index/pipeline/ignore';
 import { skipReasonFor, decodeText, looksGenerated } from '../../src/code-index/pipeline/filter';
 import { boundedSnippet } from '../../src/code-index/ranking/rank';

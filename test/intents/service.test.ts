@@ -7,6 +7,7 @@ import { ApiError } from '../../src/errors';
 import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
+import { ConnectionIntentTransactions } from '../../src/intents/ledger-port';
 import { buildPolicy } from '../../src/intents/policy';
 import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';
@@ -54,6 +55,7 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
       project,
       policy: buildPolicy(policy),
       ledger,
+      transactions: new ConnectionIntentTransactions(ledger),
       audit: new AuditLog(ledger, { caller, requestId: `req-${crypto.randomUUID()}` }),
       events,
       caller,

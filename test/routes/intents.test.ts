@@ -223,13 +223,19 @@ describe('approving', () => {
     expectProblem(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'humanBob'), 403, 'policy_denied');
   });
 
-  it('proposals past their lifetime expire when listed, each audited', async () => {
+  it('a proposal past its lifetime reads as expired without a write; the cron records the expiry, audited', async () => {
     const s = scenario();
     const intent = await s.propose('gpt', { kind: 'restart', target: 'production' });
     await backdate.proposal(intent.id);
     const list = await s.call<ListIntentsResponse>('GET', '/ai/intents?state=expired', 'gpt');
     expectStatus(list, 200);
-    expect(list.body.intents.map((i) => i.id)).toEqual([intent.id]);
+    expect(list.body.intents.map((i) => [i.id, i.state])).toEqual([[intent.id, 'expired']]);
+    expect((await s.call<ListIntentsResponse>('GET', '/ai/intents?state=proposed', 'gpt')).body.intents).toEqual([]);
+    const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
+    expect(got.body.intent.state).toBe('expired');
+    // Reads wrote nothing: the expiry is recorded by the cron.
+    expect((await auditFor(s, `intent:${intent.id}`)).map((e) => e.action)).toEqual(['intent.propose']);
+    await s.cron();
     expect((await auditFor(s, `intent:${intent.id}`)).at(-1)).toMatchObject({ action: 'intent.expire', detail: { rule: 'proposal-lifetime', from: 'proposed', to: 'expired' } });
   });
 });

@@ -2,6 +2,7 @@ import { env, SELF, createExecutionContext, waitOnExecutionContext } from 'cloud
 import { expect } from 'vitest';
 import { createApp } from '../../src/app';
 import { TEST_KEYS, type TestIdentity } from './keys';
+import { contractViolations } from './contract';
 
 export interface CallOptions {
   as?: TestIdentity | { key: string };
@@ -11,6 +12,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Extra or replaced bindings: the request goes to a fresh app with this env instead of SELF. */
   env?: Record<string, unknown>;
+  /** Skip the check against /openapi.json (only for requests that are deliberately outside the document). */
+  uncontracted?: boolean;
 }
 
 export interface CallResult<T = any> {
@@ -44,6 +47,12 @@ export async function call<T = any>(method: string, path: string, options: CallO
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     // not JSON; keep the text
+  }
+  if (!options.uncontracted) {
+    const contentType = response.headers.get('content-type');
+    const json = /json/.test(contentType ?? '');
+    const violations = await contractViolations(method, path, response.status, contentType, json ? parsed : text);
+    expect(violations, `the response disagrees with /openapi.json: ${text.slice(0, 1000)}`).toEqual([]);
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }

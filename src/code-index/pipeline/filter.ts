@@ -1,5 +1,5 @@
 import type { IgnoreRules } from './ignore';
-import { isSecretFile } from './secrets';
+import { isSecretFile } from '../../redaction/secrets';
 
 export type SkipReason = 'secret_file' | 'ignored' | 'lockfile' | 'vendored' | 'generated' | 'binary' | 'too_large';
 export const SKIP_REASONS: readonly SkipReason[] = ['secret_file', 'ignored', 'lockfile', 'vendored', 'generated', 'binary', 'too_large'];

@@ -8,7 +8,7 @@ import { IgnoreRules } from './ignore';
 import { languageOf } from '../chunking/languages';
 import type { RepoSource } from '../source/repo-source';
 import type { RunState } from './run';
-import { redactSecrets, type Redaction } from './secrets';
+import { redactSecrets, type Redaction } from '../../redaction/secrets';
 import type { VectorRecord, VectorStore } from '../store/vector-store';
 
 export const IGNORE_FILE = '.hezlepignore';

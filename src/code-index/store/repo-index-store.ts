@@ -1,6 +1,6 @@
 import type { Chunk } from '../chunking/chunk';
 import type { SkipReason } from '../pipeline/filter';
-import type { Redaction } from '../pipeline/secrets';
+import type { Redaction } from '../../redaction/secrets';
 import type { RunRecord, RunState } from '../pipeline/run';
 import { expandIdentifiers, splitIdentifier } from '../ranking/tokens';
 import { FileIndex } from './file-index';

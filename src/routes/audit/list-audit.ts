@@ -3,6 +3,8 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import { CLIENTS } from '../../auth/keys';
+import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/cursor';
+import { identifier, queryIntOr, queryTime } from '../../lib/input';
 import type { AppEnv } from '../../app-env';
 
 export const AuditEntrySchema = z
@@ -27,11 +29,6 @@ const AuditPageSchema = z
   })
   .openapi('AuditPage');
 
-const isoTime = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time')
-  .transform((value) => new Date(value));
-
 export const listAuditRoute = createRoute({
   method: 'get',
   path: '/',
@@ -43,16 +40,13 @@ export const listAuditRoute = createRoute({
   request: {
     query: z.object({
       actor: z.enum(CLIENTS).optional().openapi({ description: 'Only entries by this client.' }),
-      person: z.string().max(64).optional().openapi({ description: 'Only entries by this named person.' }),
-      action: z.string().max(100).optional().openapi({ description: 'Exact action, or a prefix ending in * (e.g. context.*).' }),
-      target: z.string().max(200).optional().openapi({ description: 'Exact target, e.g. context:default or intent:42.' }),
-      since: isoTime.optional().openapi({ type: 'string', description: 'Entries at or after this ISO time.' }),
-      until: isoTime.optional().openapi({ type: 'string', description: 'Entries at or before this ISO time.' }),
-      cursor: z
-        .string()
-        .regex(/^\d+$/, 'cursor must be the nextCursor of a previous page')
-        .optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
+      person: identifier({ max: 64 }).optional().openapi({ description: 'Only entries by this named person.' }),
+      action: identifier({ max: 100 }).optional().openapi({ description: 'Exact action, or a prefix ending in * (e.g. context.*).' }),
+      target: identifier({ max: 200 }).optional().openapi({ description: 'Exact target, e.g. context:default or intent:42.' }),
+      since: queryTime('Entries at or after this time.'),
+      until: queryTime('Entries at or before this time.'),
+      cursor: CursorQuery,
+      limit: queryIntOr({ min: 1, max: 200, default: 50 }),
     }),
   },
   responses: {
@@ -72,10 +66,10 @@ export const listAudit: RouteHandler<typeof listAuditRoute, AppEnv> = async (c) 
     target: q.target,
     since: q.since,
     until: q.until,
-    before: q.cursor === undefined ? undefined : Number(q.cursor),
+    before: q.cursor === undefined ? undefined : decodeIntCursor(q.cursor, 'audit'),
     limit: q.limit,
   });
   const last = entries.at(-1);
-  const body: ListAuditResponse = { entries, truncated: hasMore, nextCursor: hasMore && last ? String(last.seq) : null };
+  const body: ListAuditResponse = { entries, truncated: hasMore, nextCursor: hasMore && last ? encodeCursor('audit', [last.seq]) : null };
   return c.json(body, 200);
 };

@@ -3,6 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { conflictResponse, errorResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
+import { queryInt } from '../../lib/input';
 
 const ClearResponseSchema = z
   .object({
@@ -20,7 +21,7 @@ export const deleteContextRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      version: z.coerce.number().int().min(0).optional().openapi({ description: 'Clear only if the live version is this one.' }),
+      version: queryInt({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Clear only if the live version is this one.' }),
     }),
   },
   responses: {

@@ -4,6 +4,7 @@ import { errorResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CursorSessionSchema, sessionView } from './schemas';
+import { identifier } from '../../lib/input';
 
 const ListResponseSchema = z
   .object({
@@ -22,8 +23,8 @@ export const listSessionsRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      user: z.string().max(64).optional().openapi({ description: 'Only this user.' }),
-      workspace: z.string().max(200).optional().openapi({ description: 'Only this workspace.' }),
+      user: identifier({ max: 64 }).optional().openapi({ description: 'Only this user.' }),
+      workspace: identifier({ max: 200 }).optional().openapi({ description: 'Only this workspace.' }),
       diff: z
         .enum(['true', 'false'])
         .optional()

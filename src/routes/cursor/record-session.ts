@@ -5,21 +5,18 @@ import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { SelectionSchema } from '../../cursor/session';
 import { CursorSessionSchema, sessionView } from './schemas';
+import { CommitSha, identifier, text } from '../../lib/input';
 
 /** Diffs are capped by CURSOR_DIFF_MAX_BYTES (at most 1 MiB); the body limit leaves room for the rest. */
 const MAX_BODY_BYTES = 1_048_576 + 16 * 1024;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f]+$/;
-const name = (max: number) => z.string().min(1).max(max).regex(NO_CONTROL_CHARACTERS, 'no control characters');
-
 export const RecordSessionBodySchema = z
   .object({
-    workspace: name(200).default('default').openapi({ description: 'Which checkout: the repository or folder name.', example: 'hezlep' }),
-    branch: name(255).openapi({ example: 'feature/checkout' }),
-    head: z.string().regex(/^[0-9a-f]{7,64}$/i, 'head must be a hex commit sha').optional(),
-    file: name(1_000).optional().openapi({ description: 'Path of the active file, relative to the workspace root.', example: 'src/app.ts' }),
-    diff: z.string().optional().openapi({ description: 'Unified diff of the active file against HEAD, within the size limit.' }),
+    workspace: identifier({ max: 200 }).default('default').openapi({ description: 'Which checkout: the repository or folder name.', example: 'hezlep' }),
+    branch: identifier({ max: 255 }).openapi({ example: 'feature/checkout' }),
+    head: CommitSha.optional(),
+    file: identifier({ max: 1_000 }).optional().openapi({ description: 'Path of the active file, relative to the workspace root.', example: 'src/app.ts' }),
+    diff: text({ max: 1_048_576, multiline: true }).optional().openapi({ description: 'Unified diff of the active file against HEAD, within the size limit.' }),
     diffTruncated: z.boolean().optional().openapi({ description: 'True when the client cut the diff to fit the limit.' }),
     selection: SelectionSchema.optional(),
     timestamp: z.string().datetime({ offset: true }).openapi({ description: "The client's clock when it took the snapshot (ISO 8601)." }),

@@ -7,6 +7,8 @@ import type { Client } from '../../auth/keys';
 import type { AppEnv } from '../../app-env';
 import { EVENT_TOPICS } from '../../events/publisher';
 import { requireHub } from './hub';
+import { queryInt } from '../../lib/input';
+import { validationError } from '../router';
 
 /** Every client may listen; the route list is here so it can be narrowed in one place. */
 const LISTENER_CLIENTS: readonly Client[] = ALL_CLIENTS;
@@ -19,6 +21,10 @@ const authenticateListener: MiddlewareHandler<AppEnv> = async (c, next) => {
   const ticket = c.req.query('ticket');
   if (ticket !== undefined && c.req.header('x-api-key') === undefined) {
     const hub = requireHub(c.var.services.eventHub);
+    // A ticket is single-use: redeem it only once the rest of the request is known to be valid.
+    const query = StreamQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error, 'query');
+    requireUpgrade(c.req.header('upgrade'));
     const identity = /^[A-Za-z0-9_-]{20,100}$/.test(ticket) ? await hub.redeemTicket(ticket) : null;
     if (!identity) throw new ApiError('unauthenticated', 'The ticket is unknown, already used or expired; get a new one from POST /ai/events/ticket.');
     c.set('caller', { client: identity.client as Client, person: identity.person, label: identity.label });
@@ -31,6 +37,12 @@ const authenticateListener: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
   });
 };
+
+function requireUpgrade(upgrade: string | undefined): void {
+  if (upgrade?.toLowerCase() !== 'websocket') {
+    throw new ApiError('upgrade_required', 'Open this URL as a WebSocket (Upgrade: websocket).', { headers: { upgrade: 'websocket' } });
+  }
+}
 
 const TopicsParam = z
   .string()
@@ -47,6 +59,12 @@ const TopicsParam = z
   })
   .openapi({ type: 'string', description: `Comma-separated topics to receive (${EVENT_TOPICS.join(', ')}); all when omitted.` });
 
+const StreamQuerySchema = z.object({
+  topics: TopicsParam,
+  since: queryInt({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'The last sequence number you saw; replay starts after it.' }),
+  ticket: z.string().max(100).optional().openapi({ description: 'A one-time ticket from POST /ai/events/ticket, instead of the x-api-key header.' }),
+});
+
 export const openStreamRoute = createRoute({
   method: 'get',
   path: '/',
@@ -57,13 +75,7 @@ export const openStreamRoute = createRoute({
   // Documented here for IDEs and the dashboard; the GPT profile (src/routes/gpt-profile.ts) leaves it out,
   // since a WebSocket cannot be called through an OpenAPI Action.
   middleware: [authenticateListener],
-  request: {
-    query: z.object({
-      topics: TopicsParam,
-      since: z.coerce.number().int().min(0).optional().openapi({ description: 'The last sequence number you saw; replay starts after it.' }),
-      ticket: z.string().optional().openapi({ description: 'A one-time ticket from POST /ai/events/ticket, instead of the x-api-key header.' }),
-    }),
-  },
+  request: { query: StreamQuerySchema },
   responses: {
     101: { description: 'Switching protocols: the event stream.' },
     ...errorResponses,
@@ -74,9 +86,7 @@ export const openStreamRoute = createRoute({
 
 export const openStream: RouteHandler<typeof openStreamRoute, AppEnv> = async (c) => {
   const hub = requireHub(c.var.services.eventHub);
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError('upgrade_required', 'Open this URL as a WebSocket (Upgrade: websocket).', { headers: { upgrade: 'websocket' } });
-  }
+  requireUpgrade(c.req.header('upgrade'));
   const { topics, since } = c.req.valid('query');
   const { client, person, label } = c.var.caller;
   const upstream = await hub.connect({ client, person, label }, { topics, since });

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses } from '../../errors';
+import { errorResponses, notConfiguredResponse } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
@@ -83,6 +83,7 @@ export const indexStatusRoute = createRoute({
   responses: {
     200: { description: 'Index status for every configured repository.', content: { 'application/json': { schema: IndexStatusResponseSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
   },
 });
 

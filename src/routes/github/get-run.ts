@@ -3,6 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
+import { pathInt, queryIntOr } from '../../lib/input';
 import { JobSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
 
 const RunDetailSchema = z
@@ -23,10 +24,10 @@ export const getGitHubRunRoute = createRoute({
   description: 'Returns a workflow run with its jobs; for failed jobs, the failing step and the last lines of the job log up to the error (bounded). Use it to answer "why did CI fail".',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
-    params: z.object({ id: z.coerce.number().int().positive().openapi({ description: 'Workflow run id (from listGitHubRuns).' }) }),
+    params: z.object({ id: pathInt({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'Workflow run id (from listGitHubRuns).' }) }),
     query: z.object({
       repo: RepoParam,
-      logLines: z.coerce.number().int().min(5).max(200).default(40).openapi({ description: 'Log lines per failed job (5-200, default 40).' }),
+      logLines: queryIntOr({ min: 5, max: 200, default: 40, description: 'Log lines per failed job (5-200, default 40).' }),
     }),
   },
   responses: {

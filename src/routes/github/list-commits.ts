@@ -4,6 +4,7 @@ import { errorResponses, notFoundResponse, upstreamResponses } from '../../error
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CommitSchema, CursorParam, NextCursorField, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import { identifier, queryTime } from '../../lib/input';
 
 const CommitsSchema = z
   .object({
@@ -15,7 +16,6 @@ const CommitsSchema = z
   })
   .openapi('GitHubCommitList');
 
-const isoTime = z.string().datetime({ offset: true }).optional();
 
 export const listGitHubCommitsRoute = createRoute({
   method: 'get',
@@ -27,11 +27,11 @@ export const listGitHubCommitsRoute = createRoute({
   request: {
     query: z.object({
       repo: RepoParam,
-      branch: z.string().max(255).optional().openapi({ description: 'Branch, tag or sha; default branch when omitted.' }),
-      path: z.string().max(1024).optional().openapi({ description: 'Only commits touching this file or directory.' }),
-      since: isoTime.openapi({ description: 'ISO 8601 time; only commits after it.' }),
-      until: isoTime.openapi({ description: 'ISO 8601 time; only commits before it.' }),
-      author: z.string().max(255).optional().openapi({ description: 'GitHub login or email address.' }),
+      branch: identifier({ max: 255 }).optional().openapi({ description: 'Branch, tag or sha; default branch when omitted.' }),
+      path: identifier({ max: 1024 }).optional().openapi({ description: 'Only commits touching this file or directory.' }),
+      since: queryTime('Only commits after this time.'),
+      until: queryTime('Only commits before this time.'),
+      author: identifier({ max: 255 }).optional().openapi({ description: 'GitHub login or email address.' }),
       limit: limitParam(10, 100),
       cursor: CursorParam,
     }),
@@ -48,7 +48,8 @@ export const listGitHubCommitsRoute = createRoute({
 export type GitHubCommitsResponse = z.infer<typeof CommitsSchema>;
 
 export const listGitHubCommits: RouteHandler<typeof listGitHubCommitsRoute, AppEnv> = async (c) => {
-  const { repo, limit, cursor, ...filters } = c.req.valid('query');
+  const { repo, limit, cursor, since, until, ...rest } = c.req.valid('query');
+  const filters = { ...rest, since: since?.toISOString(), until: until?.toISOString() };
   const github = githubFor(c);
   const answered = await github.commits(github.repo(repo), filters, limit, cursor);
   setGitHubHeaders(c, answered);

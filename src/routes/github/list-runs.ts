@@ -4,6 +4,7 @@ import { errorResponses, notFoundResponse, upstreamResponses } from '../../error
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CursorParam, NextCursorField, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import { identifier } from '../../lib/input';
 
 const RunsSchema = z
   .object({
@@ -30,7 +31,7 @@ export const listGitHubRunsRoute = createRoute({
   request: {
     query: z.object({
       repo: RepoParam,
-      branch: z.string().max(255).optional(),
+      branch: identifier({ max: 255 }).optional(),
       status: z.enum(RUN_STATUSES).optional().openapi({ description: 'A run status or conclusion, e.g. failure, in_progress, success.' }),
       workflow: z
         .string()

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses, upstreamResponses } from '../../errors';
+import { errorResponses, notConfiguredResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 import { publicQuery } from '../../code-index/service';
+import { codeExposureFrom, exposeHit } from '../../redaction/exposure';
 import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from '../search/schemas';
 
 const RecallResponseSchema = z
@@ -28,6 +29,7 @@ export const recallRoute = createRoute({
   responses: {
     200: { description: 'Ranked results across repositories.', content: { 'application/json': { schema: RecallResponseSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
     ...upstreamResponses,
   },
 });
@@ -36,6 +38,7 @@ export type RecallResponse = z.infer<typeof RecallResponseSchema>;
 
 export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
   const { q, k } = c.req.valid('query');
+  const exposure = codeExposureFrom(c.var.services.config.vars);
   const index = c.var.services.indexing();
   index.resolve(); // fails plainly when nothing is configured
   const perRepo = await Promise.all(
@@ -51,7 +54,7 @@ export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
     query: publicQuery(q),
     count: results.length,
     repos: perRepo.map((entry) => ({ repo: repoKey(entry.repo), branch: entry.repo.branch, freshness: entry.freshness })),
-    results,
+    results: results.map((hit) => exposeHit(hit, c.var.caller, exposure)),
   };
   return c.json(body, 200);
 };

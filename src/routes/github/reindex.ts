@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { ApiError, conflictResponse, errorResponses, upstreamResponses } from '../../errors';
+import { ApiError, conflictResponse, errorResponses, notConfiguredResponse, upstreamResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
@@ -26,6 +26,7 @@ export const reindexRoute = createRoute({
   responses: {
     202: { description: 'The run started; watch GET /ai/github/index.', content: { 'application/json': { schema: ReindexResponseSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
     ...conflictResponse,
     ...upstreamResponses,
   },

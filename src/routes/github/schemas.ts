@@ -1,26 +1,21 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ProblemSchema } from '../../errors';
+import { identifier, queryIntOr } from '../../lib/input';
 import type { AppEnv } from '../../app-env';
 import type { Answered, GitHubService } from '../../github/service';
 
-export const notConfiguredResponse = {
-  501: {
-    description: 'GitHub is not configured on this deployment (`not_configured`); the problem lists the missing variables.',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-} as const;
+/** Every route here needs GitHub (or the index) configured: the shared 501 answer. */
+export { notConfiguredResponse } from '../../errors';
 
-export const RepoParam = z
-  .string()
-  .max(141)
+export const RepoParam = identifier({ max: 141 })
   .optional()
   .openapi({ description: 'owner/name. Defaults to the configured repository; any other must be in the allow-list.', example: 'octocat/Hello-World' });
 
-export const CursorParam = z.string().max(64).optional().openapi({ description: 'nextCursor from a previous answer, to read the next slice.' });
+export { CursorQuery as CursorParam } from '../../lib/cursor';
 
 export const limitParam = (fallback: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback).openapi({ description: `How many items (1-${max}, default ${fallback}).` });
+  queryIntOr({ min: 1, max, default: fallback, description: `How many items (1-${max}, default ${fallback}).` });
 
 export const CheckSummarySchema = z
   .object({

@@ -4,6 +4,7 @@ import { errorResponses, notFoundResponse, upstreamResponses } from '../../error
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CursorParam, NextCursorField, RepoParam, SearchHitSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import { text } from '../../lib/input';
 
 const SearchSchema = z
   .object({
@@ -26,7 +27,7 @@ export const searchGitHubCodeRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      q: z.string().trim().min(1).max(256).openapi({ description: 'Identifier or string; GitHub qualifiers like path: or language: work.' }),
+      q: text({ max: 256 }).trim().min(1).openapi({ description: 'Identifier or string; GitHub qualifiers like path: or language: work.' }),
       repo: RepoParam,
       limit: limitParam(10, 30),
       cursor: CursorParam,

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { ApiError, errorResponses } from '../../errors';
+import { ApiError, errorResponses, notConfiguredResponse } from '../../errors';
+import { decodeUtf8, readBodyBytes } from '../../lib/body';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 import { verifyGitHubSignature } from '../../code-index/source/webhook-signature';
@@ -21,6 +22,18 @@ const WebhookResponseSchema = z
   })
   .openapi('GitHubWebhookResult');
 
+/**
+ * The fields the webhook reads (GitHub sends many more, which are ignored). A plain JSON Schema,
+ * not zod, so the router documents it without parsing the body: the handler must see the raw bytes first.
+ */
+const WebhookPayloadSchema = {
+  type: 'object',
+  properties: {
+    ref: { type: 'string', example: 'refs/heads/main' },
+    repository: { type: 'object', properties: { full_name: { type: 'string', example: 'octocat/Hello-World' } } },
+  },
+} as const;
+
 export const webhookRoute = createRoute({
   method: 'post',
   path: '/webhook',
@@ -30,9 +43,21 @@ export const webhookRoute = createRoute({
   security: [],
   description:
     'For GitHub only: verifies X-Hub-Signature-256 with GITHUB_WEBHOOK_SECRET; a push to an indexed branch starts a re-index (or queues one after the run in progress). Returns what it did.',
+  request: {
+    headers: z.object({
+      'x-hub-signature-256': z.string().optional().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.' }),
+      'x-github-event': z.string().optional().openapi({ description: 'push triggers indexing; ping answers pong; others are ignored.' }),
+    }),
+    body: {
+      required: true,
+      description: `GitHub's webhook payload, at most ${MAX_BODY_BYTES} bytes, verified before it is parsed.`,
+      content: { 'application/json': { schema: WebhookPayloadSchema } },
+    },
+  },
   responses: {
     202: { description: 'Verified and handled.', content: { 'application/json': { schema: WebhookResponseSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
   },
 });
 
@@ -43,10 +68,9 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
   const index = services.indexing();
   const secret = index.webhookSecret;
   if (!secret) throw new ApiError('not_configured', 'The GitHub webhook is not configured: set GITHUB_WEBHOOK_SECRET.');
-  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `Webhook payloads over ${MAX_BODY_BYTES} bytes are refused.`);
-  const raw = await c.req.text();
-  if (raw.length > MAX_BODY_BYTES) throw new ApiError('payload_too_large', `Webhook payloads over ${MAX_BODY_BYTES} bytes are refused.`);
-  if (!(await verifyGitHubSignature(secret, raw, c.req.header('x-hub-signature-256')))) {
+  // Read while streaming up to the limit, verify the HMAC over those exact bytes, and only then decode.
+  const bytes = await readBodyBytes(c.req.raw, MAX_BODY_BYTES);
+  if (!(await verifyGitHubSignature(secret, bytes, c.req.header('x-hub-signature-256')))) {
     throw new ApiError('unauthenticated', 'The X-Hub-Signature-256 header is missing or does not match the payload.');
   }
   const event = c.req.header('x-github-event') ?? 'unknown';
@@ -56,8 +80,9 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
 
   let payload: { ref?: string; repository?: { full_name?: string } };
   try {
-    payload = JSON.parse(raw) as typeof payload;
-  } catch {
+    payload = JSON.parse(decodeUtf8(bytes, 'The webhook body')) as typeof payload;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw new ApiError('malformed_json', 'The webhook body is not valid JSON.');
   }
   const fullName = payload.repository?.full_name ?? '';

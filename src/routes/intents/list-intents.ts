@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { ApiError, errorResponses } from '../../errors';
+import { errorResponses } from '../../errors';
+import { CURSOR_INT, CursorQuery, decodeCursor, encodeCursor } from '../../lib/cursor';
+import { identifier, queryIntOr } from '../../lib/input';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { INTENT_STATES } from '../../db/schema';
@@ -24,11 +26,11 @@ export const listIntentsRoute = createRoute({
   request: {
     query: z.object({
       state: z.enum(INTENT_STATES).optional(),
-      kind: z.string().max(40).optional(),
-      target: z.string().max(200).optional(),
-      proposer: z.string().max(100).optional().openapi({ description: 'client or client:person, e.g. gpt or human:alice.' }),
-      cursor: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
+      kind: identifier({ max: 40 }).optional(),
+      target: identifier({ max: 200 }).optional(),
+      proposer: identifier({ max: 100 }).optional().openapi({ description: 'client or client:person, e.g. gpt or human:alice.' }),
+      cursor: CursorQuery,
+      limit: queryIntOr({ min: 1, max: 100, default: 20 }),
     }),
   },
   responses: {
@@ -39,21 +41,15 @@ export const listIntentsRoute = createRoute({
 
 export type ListIntentsResponse = z.infer<typeof IntentPageSchema>;
 
-function encodeCursor(createdAt: string, id: string): string {
-  return btoa(`${Date.parse(createdAt)}:${id}`).replace(/=+$/, '');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function intentCursor(createdAt: string, id: string): string {
+  return encodeCursor('intents', [Date.parse(createdAt), id]);
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [ms, id] = atob(cursor).split(':');
-    const at = Number(ms);
-    if (Number.isSafeInteger(at) && id && /^[0-9a-f-]{36}$/.test(id)) return { createdAt: new Date(at), id };
-  } catch {
-    // fall through
-  }
-  throw new ApiError('validation_failed', 'Invalid query: cursor: must be the nextCursor of a previous page', {
-    extra: { issues: [{ path: 'cursor', message: 'must be the nextCursor of a previous page' }] },
-  });
+function decodeIntentCursor(cursor: string): { createdAt: Date; id: string } {
+  const [ms, id] = decodeCursor(cursor, 'intents', [CURSOR_INT, UUID]);
+  return { createdAt: new Date(Number(ms)), id: id! };
 }
 
 export const listIntents: RouteHandler<typeof listIntentsRoute, AppEnv> = async (c) => {
@@ -63,10 +59,10 @@ export const listIntents: RouteHandler<typeof listIntentsRoute, AppEnv> = async 
     kind: q.kind,
     target: q.target,
     proposer: q.proposer,
-    cursor: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+    cursor: q.cursor === undefined ? undefined : decodeIntentCursor(q.cursor),
     limit: q.limit,
   });
   const last = intents.at(-1);
-  const body: ListIntentsResponse = { intents, truncated: hasMore, nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null };
+  const body: ListIntentsResponse = { intents, truncated: hasMore, nextCursor: hasMore && last ? intentCursor(last.createdAt, last.id) : null };
   return c.json(body, 200);
 };

@@ -4,13 +4,15 @@ import { conflictResponse, errorResponses, upstreamResponses } from '../../error
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CONSEQUENTIAL, IntentSchema, policyResponses } from './schemas';
+import { text } from '../../lib/input';
+import { redactCounted } from '../../redaction/redact';
 
 export const ProposeBodySchema = z
   .object({
     kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).openapi({ description: 'deploy, rollback, purge-cache, restart, or another kind the policy defines.', example: 'deploy' }),
     target: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/).openapi({ description: 'A branch (deploy, rollback) or an environment (hosting operations).', example: 'staging' }),
     parameters: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'Kind-specific; a rollback needs parameters.commit.' }),
-    reason: z.string().max(500).optional().openapi({ description: 'Why this should happen, for the approver.' }),
+    reason: text({ max: 500, multiline: true }).optional().openapi({ description: 'Why this should happen, for the approver.' }),
     idempotencyKey: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,100}$/)
@@ -45,7 +47,8 @@ export const proposeIntentRoute = createRoute({
 export type ProposeIntentResponse = z.infer<typeof ProposeResultSchema>;
 
 export const proposeIntent: RouteHandler<typeof proposeIntentRoute, AppEnv> = async (c) => {
-  const body = c.req.valid('json');
+  // The reason and parameters are free text: secrets in them are replaced before the ledger sees them.
+  const body = redactCounted(c.req.valid('json'), c.var.services.redactions);
   const { intent, created } = await c.var.services.intents(c.var.caller).propose(body);
   const result: ProposeIntentResponse = { intent, created };
   return created ? c.json(result, 201) : c.json(result, 200);

@@ -5,6 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CONSEQUENTIAL, IntentIdParam, IntentResultSchema, NoteBodySchema, policyResponses } from './schemas';
 import type { IntentResultResponse } from './approve-intent';
+import { redactCounted } from '../../redaction/redact';
 
 export const rejectIntentRoute = createRoute({
   method: 'post',
@@ -26,7 +27,7 @@ export const rejectIntentRoute = createRoute({
 
 export const rejectIntent: RouteHandler<typeof rejectIntentRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const { reason } = c.req.valid('json');
+  const { reason } = redactCounted(c.req.valid('json'), c.var.services.redactions);
   const intent = await c.var.services.intents(c.var.caller).reject(id, reason);
   return c.json({ intent } satisfies IntentResultResponse, 200);
 };

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { INTENT_STATES } from '../../db/schema';
 import { ProblemSchema } from '../../errors';
+import { text } from '../../lib/input';
 
 export const IntentIdParam = z.object({
   id: z
@@ -72,7 +73,7 @@ export const DecisionSchema = z
 export const IntentResultSchema = z.object({ intent: IntentSchema }).openapi('IntentResult');
 
 export const NoteBodySchema = z
-  .object({ reason: z.string().max(500).optional().openapi({ description: 'Why, for the decision history.' }) })
+  .object({ reason: text({ max: 500, multiline: true }).optional().openapi({ description: 'Why, for the decision history.' }) })
   .strict()
   .openapi('IntentNote');
 
@@ -86,6 +87,4 @@ export const policyResponses = {
   403: problem('Refused: by the policy (`policy_denied`, with `rule` naming the deciding rule, e.g. gpt-never-approves), or by key (`client_mismatch`).'),
 } as const;
 
-export const notConfiguredResponse = {
-  501: problem('GitHub is not configured, so there is no commit to bind (`not_configured`).'),
-} as const;
+export { notConfiguredResponse } from '../../errors';

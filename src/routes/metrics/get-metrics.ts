@@ -17,6 +17,7 @@ const MetricsJsonSchema = z
     ),
     bucketsSeconds: z.array(z.number()),
     errors: z.array(z.object({ route: z.string(), code: z.string(), count: z.number().int() })),
+    redactions: z.array(z.object({ kind: z.string(), count: z.number().int() })).openapi({ description: 'Secrets replaced, by kind.' }),
   })
   .openapi('Metrics');
 
@@ -54,7 +55,7 @@ export const getMetrics: RouteHandler<typeof getMetricsRoute, AppEnv> = async (c
   await metrics.flush().catch((error) => c.var.services.log.warn('metrics flush failed', { error: String(error) }));
   const snapshot = await metrics.snapshot();
   if (wantsJson(c.req.valid('query').format, c.req.header('accept'))) {
-    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, bucketsSeconds: [...LATENCY_BUCKETS] };
+    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, redactions: snapshot.redactions ?? [], bucketsSeconds: [...LATENCY_BUCKETS] };
     return c.json(body, 200);
   }
   return c.text(renderPrometheus(snapshot, config.projectId), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

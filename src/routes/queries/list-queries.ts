@@ -4,6 +4,7 @@ import { ApiError, errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { QUERY_LOG_CAPACITY, type RecordedQuery } from '../../queries/log';
+import { queryIntOr } from '../../lib/input';
 
 const RecordedQuerySchema = z
   .object({
@@ -34,7 +35,7 @@ export const listQueriesRoute = createRoute({
   description: 'Returns what the gpt client asked recently, newest first: method, route, parameters, status, result count and latency. For the dashboard; humans only.',
   middleware: guard({ clients: ['human'] }),
   request: {
-    query: z.object({ limit: z.coerce.number().int().min(1).max(QUERY_LOG_CAPACITY).default(50) }),
+    query: z.object({ limit: queryIntOr({ min: 1, max: QUERY_LOG_CAPACITY, default: 50 }) }),
   },
   responses: {
     200: { description: 'Recent queries, newest first.', content: { 'application/json': { schema: QueryLogSchema } } },

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { queryIntOr } from '../../lib/input';
+import { text } from '../../lib/input';
 
 export const FreshnessSchema = z
   .object({
@@ -23,11 +25,16 @@ export const SearchHitSchema = z
     score: z.number().openapi({ description: "The file's score (field-weighted BM25, best chunks, vector similarity, path prior); higher is better." }),
     signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this file.' }),
     summary: z.string().nullable().openapi({ description: "The file's summary: exports, declarations with their doc comments, imports." }),
-    snippet: z.object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() }),
+    snippet: z
+      .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })
+      .optional()
+      .openapi({ description: 'A bounded excerpt of the code. The gpt client gets it only when GPT_CODE_EXPOSURE=snippet.' }),
+    signature: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the declaration up to its body.' }),
+    doc: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the doc comment of the declaration.' }),
   })
   .openapi('SearchHit');
 
 export const SearchQuerySchema = z.object({
-  q: z.string().trim().min(1).max(500).openapi({ description: 'What you are looking for, in words or identifiers.' }),
-  k: z.coerce.number().int().min(1).max(20).default(8).openapi({ description: 'At most this many results (1-20, default 8).' }),
+  q: text({ max: 500 }).trim().min(1).openapi({ description: 'What you are looking for, in words or identifiers.' }),
+  k: queryIntOr({ min: 1, max: 20, default: 8, description: 'At most this many results (1-20, default 8).' }),
 });

@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses, upstreamResponses } from '../../errors';
+import { errorResponses, notConfiguredResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 import { publicQuery } from '../../code-index/service';
+import { codeExposureFrom, exposeHit } from '../../redaction/exposure';
 import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from './schemas';
+import { identifier } from '../../lib/input';
 
 const SearchResponseSchema = z
   .object({
@@ -28,14 +30,15 @@ export const searchRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: SearchQuerySchema.extend({
-      path: z.string().max(300).optional().openapi({ description: 'Only files under this path prefix, e.g. src/auth/.' }),
-      lang: z.string().max(32).optional().openapi({ description: 'Only this language, e.g. typescript, python, markdown.' }),
-      repo: z.string().max(200).optional().openapi({ description: 'owner/name of an indexed repository (default: the first).' }),
+      path: identifier({ max: 300 }).optional().openapi({ description: 'Only files under this path prefix, e.g. src/auth/.' }),
+      lang: identifier({ max: 32 }).optional().openapi({ description: 'Only this language, e.g. typescript, python, markdown.' }),
+      repo: identifier({ max: 200 }).optional().openapi({ description: 'owner/name of an indexed repository (default: the first).' }),
     }),
   },
   responses: {
     200: { description: 'Ranked results and index freshness.', content: { 'application/json': { schema: SearchResponseSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
     ...upstreamResponses,
   },
 });
@@ -50,6 +53,8 @@ export const search: RouteHandler<typeof searchRoute, AppEnv> = async (c) => {
     index.search(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller),
     index.freshness(repo),
   ]);
-  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: results.length, freshness, results };
+  const exposure = codeExposureFrom(c.var.services.config.vars);
+  const shown = results.map((hit) => exposeHit(hit, c.var.caller, exposure));
+  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: shown.length, freshness, results: shown };
   return c.json(body, 200);
 };

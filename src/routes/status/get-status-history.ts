@@ -5,6 +5,8 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { LAYER_STATES } from '../../status/layer';
 import { listTransitions } from '../../status/uptime';
+import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/cursor';
+import { queryIntOr } from '../../lib/input';
 
 const TransitionSchema = z
   .object({
@@ -36,8 +38,8 @@ export const getStatusHistoryRoute = createRoute({
   request: {
     query: z.object({
       layer: z.string().regex(/^[a-z0-9-]{1,40}$/).optional().openapi({ description: 'Only this layer, e.g. wordpress.' }),
-      cursor: z.string().regex(/^\d+$/, 'cursor must be the nextCursor of a previous page').optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: CursorQuery,
+      limit: queryIntOr({ min: 1, max: 200, default: 50 }),
     }),
   },
   responses: {
@@ -52,10 +54,10 @@ export const getStatusHistory: RouteHandler<typeof getStatusHistoryRoute, AppEnv
   const q = c.req.valid('query');
   const { transitions, hasMore } = await listTransitions(c.var.services, {
     layer: q.layer,
-    before: q.cursor === undefined ? undefined : Number(q.cursor),
+    before: q.cursor === undefined ? undefined : decodeIntCursor(q.cursor, 'status'),
     limit: q.limit,
   });
   const last = transitions.at(-1);
-  const body: GetStatusHistoryResponse = { transitions, truncated: hasMore, nextCursor: hasMore && last ? String(last.id) : null };
+  const body: GetStatusHistoryResponse = { transitions, truncated: hasMore, nextCursor: hasMore && last ? encodeCursor('status', [last.id]) : null };
   return c.json(body, 200);
 };

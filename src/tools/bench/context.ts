@@ -6,32 +6,71 @@ import { keyFor } from '../../local/dev-keys';
 import { startRedisServer } from '../../../test/support/redis-server';
 import { startUpstashRestServer } from '../../../test/support/upstash-rest-server';
 import { freePort } from '../../../test/support/ports';
-import { printTable, runLoad, type LoadResult } from './load';
+import { writeReadReport } from './load';
 
-/** GET and PUT /ai/context with each context adapter, and GET /ai/audit, against the local service. */
+/**
+ * PATCH /ai/context (an audited write) next to GET /ai/context on the local service, per context adapter:
+ * sequential latencies and their ratio, write throughput at 1, 8 and 32 concurrent writers, then the
+ * audit check: the chain verifies and holds exactly one entry per acknowledged write.
+ */
 export async function run(): Promise<void> {
-  const rows: LoadResult[] = [];
   const redis = await startRedisServer();
   const upstash = redis ? await startUpstashRestServer({ redis, token: `bench-${crypto.randomUUID()}` }) : null;
   const adapters: [string, Record<string, string>][] = [['durable-object', {}]];
-  if (upstash) adapters.push(['upstash→redis', { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token }]);
+  if (upstash)
+    adapters.push(['upstash→redis', { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token }]);
   else console.log('bench context: no redis-server, the Upstash adapter is skipped');
 
   try {
     for (const [name, vars] of adapters) {
       const stateDir = mkdtempSync(join(tmpdir(), 'hezlep-bench-'));
       chmodSync(stateDir, 0o755); // Postgres runs as its own user when we are root and must reach its data dir
-      const service = await startLocalService({ port: await freePort(), stateDir, vars: { ...vars, LOG_LEVEL: 'warn' } });
+      const project = `bench-${crypto.randomUUID().slice(0, 8)}`;
+      const service = await startLocalService({
+        port: await freePort(),
+        stateDir,
+        vars: { ...vars, LOG_LEVEL: 'warn', PROJECT_ID: project },
+      });
       try {
         const headers = { 'x-api-key': keyFor(service.keys, 'cursor'), 'content-type': 'application/json' };
-        const body = JSON.stringify({ branch: 'feature/bench', commit: 'abc1234', currentTask: 'benchmark the context store' });
+        let n = 0;
+        const write = async () => {
+          const response = await fetch(`${service.url}/ai/context`, {
+            method: 'PATCH',
+            headers,
+            body: JSON.stringify({ currentTask: `bench write ${n++}` }),
+          });
+          await response.arrayBuffer();
+          if (!response.ok) throw new Error(`PATCH ${response.status}`);
+        };
+        const read = async () => {
+          const response = await fetch(`${service.url}/ai/context`, { headers });
+          await response.arrayBuffer();
+          if (!response.ok) throw new Error(`GET ${response.status}`);
+        };
         // Warm up: first requests pay for isolate start-up and the first ledger connection.
-        await fetch(`${service.url}/ai/context`, { method: 'PUT', headers, body });
-        rows.push(await runLoad({ name: `PUT /ai/context (${name})`, url: `${service.url}/ai/context`, method: 'PUT', headers, body }));
-        rows.push(await runLoad({ name: `GET /ai/context (${name})`, url: `${service.url}/ai/context`, headers }));
-        if (name === 'durable-object') {
-          rows.push(await runLoad({ name: 'GET /ai/audit?limit=50', url: `${service.url}/ai/audit?limit=50`, headers }));
-        }
+        for (let i = 0; i < 5; i++) await write().then(read);
+        const acknowledged =
+          5 + (await writeReadReport(`PATCH vs GET /ai/context (${name}), wrangler dev on loopback`, { write, read }));
+        const verify = (await (await fetch(`${service.url}/ai/audit/verify`, { headers })).json()) as {
+          intact: boolean;
+          checked: number;
+        };
+        let entries = 0;
+        let cursor: string | null = null;
+        do {
+          const page = (await (
+            await fetch(
+              `${service.url}/ai/audit?target=context:${project}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+              { headers },
+            )
+          ).json()) as { entries: unknown[]; nextCursor: string | null };
+          entries += page.entries.length;
+          cursor = page.nextCursor;
+        } while (cursor);
+        console.log(
+          `audit: chain intact ${verify.intact} (${verify.checked} entries); ${entries} context entries for ${acknowledged} acknowledged writes`,
+        );
       } finally {
         await service.stop();
         rmSync(stateDir, { recursive: true, force: true });
@@ -41,5 +80,4 @@ export async function run(): Promise<void> {
     await upstash?.stop();
     await redis?.stop();
   }
-  printTable('Context and audit (8 connections, 5 s each, wrangler dev on loopback)', rows);
 }

@@ -12,7 +12,7 @@ import { startWorkerService } from '../../local/worker-service';
  *   rate is bounded by the audited write path (Postgres), not by the hub
  */
 
-const LISTENER_COUNTS = [1, 100, 1_000];
+const LISTENER_COUNTS = [1, 200];
 /** A lone writer shows latency without queueing; concurrent writers show throughput. */
 const PHASES = [
   { writes: 30, writers: 1 },

@@ -1,87 +1,58 @@
 import { neonConfig } from '@neondatabase/serverless';
 import ws from 'ws';
-import { startLocalPostgres } from '../../local/postgres';
-import { startPgWebSocketBridge } from '../../local/pg-ws-bridge';
-import { migrateDatabase } from '../migrate';
+import { startLocalLedger } from '../../local/ledger';
 import { Ledger } from '../../db/client';
 import { AuditLog } from '../../audit/log';
 import { Logger } from '../../lib/log';
-
-const APPENDS = 200;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summary(name: string, samples: number[], wallMs: number) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { name, appends: samples.length, perSecond: Math.round((samples.length / wallMs) * 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-}
+import { ChainWriter } from '../../ledger/writer';
+import { writeReadReport } from './load';
 
 /**
- * The design question "advisory lock per request, or a Durable Object that owns a
- * warm connection?": how much of an audit append is the connection itself. Cold =
- * a new pool per append (what a Worker request does); warm = one pool reused (what
- * a Durable Object holding the connection would do). Same driver, same bridge.
+ * An audit append through the Neon driver and the bridge, two ways: as a Worker request without the
+ * ledger object does it (a new connection, the chain's advisory lock, one transaction per entry)
+ * and as the ledger object does it (the ChainWriter on a warm pool, group commit). Each next to a
+ * read of the latest 50 entries on the same kind of connection; then throughput at 1, 8 and 32
+ * concurrent writers.
  */
 export async function run(): Promise<void> {
   neonConfig.webSocketConstructor = ws;
-  const pg = await startLocalPostgres();
-  const bridge = await startPgWebSocketBridge({ target: { host: pg.host, port: pg.port } });
-  const settings = { url: pg.url, wsProxy: `127.0.0.1:${bridge.port}` };
+  const local = await startLocalLedger();
+  const settings = { url: local.vars.DATABASE_URL!, wsProxy: local.vars.DATABASE_WS_PROXY };
   const silent = new Logger('silent');
-  try {
-    await migrateDatabase(settings);
-    const actor = { caller: { client: 'cron' as const }, requestId: 'bench' };
-    const input = { action: 'bench.append', target: 'bench', summary: 'one audit append' };
-    const rows = [];
-
-    for (const concurrency of [1, 8]) {
-      // cold: every append opens and closes its own pool
-      let samples: number[] = [];
-      let started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          for (let i = 0; i < APPENDS / concurrency; i++) {
-            const t = performance.now();
-            const ledger = new Ledger(settings, silent);
-            await new AuditLog(ledger, actor).record(input);
-            await ledger.close();
-            samples.push(performance.now() - t);
-          }
-        }),
-      );
-      rows.push(summary(`cold connection, ${concurrency} writer(s)`, samples, performance.now() - started));
-
-      // warm: one pool per writer, kept open
-      samples = [];
-      started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          const ledger = new Ledger(settings, silent);
-          const log = new AuditLog(ledger, actor);
-          await log.record(input);
-          for (let i = 0; i < APPENDS / concurrency; i++) {
-            const t = performance.now();
-            await log.record(input);
-            samples.push(performance.now() - t);
-          }
-          await ledger.close();
-        }),
-      );
-      rows.push(summary(`warm connection, ${concurrency} writer(s)`, samples, performance.now() - started));
+  const actor = { caller: { client: 'cron' as const }, requestId: 'bench' };
+  const input = { action: 'bench.append', target: 'bench', summary: 'one audit append' };
+  const perRequest = async <T>(work: (log: AuditLog) => Promise<T>) => {
+    const ledger = new Ledger(settings, silent);
+    try {
+      return await work(new AuditLog(ledger, actor));
+    } finally {
+      await ledger.close();
     }
-
-    const verify = await new AuditLog(new Ledger(settings, silent), actor).verify();
-    console.log(`\nAudit append through the Neon driver and the bridge (${pg.kind}), ${APPENDS} appends per case; chain intact after: ${verify.intact} (${verify.checked} entries)`);
-    console.log('| case | appends/s | p50 ms | p99 ms |');
-    console.log('|---|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.name} | ${r.perSecond} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
-    const cold = rows[0]!.p50;
-    const warm = rows[1]!.p50;
-    console.log(`connection share of a single-writer append: ${(((cold - warm) / cold) * 100).toFixed(0)}% (cold/warm p50 ratio ${(cold / warm).toFixed(1)}x)`);
+  };
+  try {
+    const acknowledged = await writeReadReport(`audit append, a new connection per request (${local.postgres.kind})`, {
+      write: () => perRequest((log) => log.record(input)),
+      read: () => perRequest((log) => log.list({ limit: 50 })),
+    });
+    const warm = new Ledger({ ...settings, keepAlive: true }, silent);
+    const writer = new ChainWriter(warm, silent);
+    const log = new AuditLog(warm, actor);
+    await writer.append(actor, input);
+    const grouped = await writeReadReport(
+      `audit append through the ledger object's writer: warm pool, group commit (${local.postgres.kind})`,
+      {
+        write: () => writer.append(actor, input),
+        read: () => log.list({ limit: 50 }),
+      },
+    );
+    const { batches, entries, largestBatch } = writer.stats;
+    console.log(`writer: ${entries} entries in ${batches} transactions (largest ${largestBatch})`);
+    await warm.close();
+    const verify = await perRequest((log) => log.verify());
+    console.log(
+      `chain intact after: ${verify.intact} (${verify.checked} entries, ${acknowledged + grouped + 1} acknowledged appends)`,
+    );
   } finally {
-    await bridge.stop();
-    await pg.stop();
+    await local.stop();
   }
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { decodeText, looksGenerated, skipReasonFor } from '../../code-index/pipeline/filter';
 import { IgnoreRules } from '../../code-index/pipeline/ignore';
-import { redactSecrets } from '../../code-index/pipeline/secrets';
+import { redactSecrets } from '../../redaction/secrets';
 
 /**
  * The files the index holds at a commit, with their text, decided by the pipeline's own rules

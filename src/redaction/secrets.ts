@@ -1,6 +1,7 @@
 /**
- * Secrets never reach the index. Deny-listed files are skipped whole; in every other file,
- * strings that look like credentials are replaced before chunking, embedding or storing.
+ * The secret scanner: strings that look like credentials are replaced by `[REDACTED:<kind>]`.
+ * The index skips deny-listed files whole and redacts every other file before chunking; the
+ * API runs the same scanner on what it stores and on what it sends toward a model (src/redaction/redact.ts).
  */
 
 const SECRET_FILE_PATTERNS: RegExp[] = [

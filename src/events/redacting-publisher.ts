@@ -1,0 +1,16 @@
+import { redactValue, type RedactionTally } from '../redaction/redact';
+import type { EventPublisher, ProjectEvent } from './publisher';
+
+/** Every event passes the secret scanner before any listener (Cursor, the dashboard, a model) can see it. */
+export class RedactingEventPublisher implements EventPublisher {
+  constructor(
+    private readonly inner: EventPublisher,
+    private readonly tally: RedactionTally,
+  ) {}
+
+  publish(event: ProjectEvent): Promise<void> {
+    const { value, counts } = redactValue({ summary: event.summary, data: event.data });
+    this.tally.add(counts);
+    return this.inner.publish({ ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) });
+  }
+}

@@ -1,0 +1,85 @@
+import type { Caller } from '../auth/keys';
+import { AuditLog, type AuditActor, type AuditScope } from '../audit/log';
+import type { Ledger } from '../db/client';
+import { IntentRecords, PendingEvents, type QueuedEvent } from './records';
+import {
+  runIntentOperation,
+  type IntentOperation,
+  type IntentOperationArgs,
+  type IntentOperationResult,
+} from './transitions';
+
+export interface IntentOperationContext {
+  project: string;
+  caller: Caller;
+  requestId: string;
+  now: Date;
+}
+
+export interface IntentOperationOutcome<N extends IntentOperation> {
+  result: IntentOperationResult<N>;
+  /** What to publish now that it committed. */
+  events: QueuedEvent[];
+}
+
+/** Where intent changes run: the project's ledger object in the Worker, a request's own connection in unit tests. */
+export interface IntentTransactions {
+  run<N extends IntentOperation>(
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<IntentOperationOutcome<N>>;
+}
+
+type Transact = <T>(actor: AuditActor, work: (scope: AuditScope) => Promise<T>) => Promise<T>;
+
+/** Run a named intent operation in a transaction `transact` opens (with the chain lock). */
+export async function executeIntentOperation<N extends IntentOperation>(
+  transact: Transact,
+  name: N,
+  context: IntentOperationContext,
+  args: IntentOperationArgs<N>,
+): Promise<IntentOperationOutcome<N>> {
+  const now = new Date(context.now);
+  const records = new IntentRecords({ project: context.project, caller: context.caller, now: () => now });
+  const events = new PendingEvents();
+  const result = await transact({ caller: context.caller, requestId: context.requestId }, (scope) =>
+    runIntentOperation(name, { records, scope, events, now }, args),
+  );
+  return { result, events: events.drain() };
+}
+
+/** Intent changes on the caller's own connection, each taking the chain lock (no ledger object). */
+export class ConnectionIntentTransactions implements IntentTransactions {
+  constructor(private readonly ledger: Ledger) {}
+
+  run<N extends IntentOperation>(
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<IntentOperationOutcome<N>> {
+    return executeIntentOperation(
+      (actor, work) => new AuditLog(this.ledger, actor).transact(work),
+      name,
+      context,
+      args,
+    );
+  }
+}
+
+/** The Worker's way to change intents: a named operation through the ledger, its events published after commit. */
+export class IntentChanges {
+  constructor(
+    private readonly records: IntentRecords,
+    private readonly transactions: IntentTransactions,
+    private readonly context: { requestId?: string; now: () => Date },
+  ) {}
+
+  async run<N extends IntentOperation>(name: N, args: IntentOperationArgs<N>): Promise<IntentOperationResult<N>> {
+    const { project, caller } = this.records;
+    const context = { project, caller, requestId: this.context.requestId ?? 'intents', now: this.context.now() };
+    const { result, events } = await this.transactions.run(name, context, args);
+    for (const event of events) await this.records.publish(event.type, event.summary, event.data);
+    return result;
+  }
+}

@@ -1,0 +1,95 @@
+import { ApiError } from '../errors';
+import type { Config } from '../config';
+import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
+import type {
+  ContextClearRequest,
+  ContextClearResult,
+  ContextWriteRequest,
+  ContextWriteResult,
+  ContextWriter,
+} from '../context/writes';
+import type { LedgerObject } from '../objects/ledger';
+import type { IntentOperationContext, IntentOperationOutcome, IntentTransactions } from '../intents/ledger-port';
+import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
+import { unwrap, type Outcome } from './outcome';
+import type { LedgerTarget } from './project';
+
+/**
+ * The Worker's side of the project's ledger object. The object is named by project and database,
+ * so one object owns one chain's connection. A call the object never answered (it restarted, the
+ * runtime dropped it) is reported as `ledger_unavailable`: its write may or may not be in the chain.
+ */
+export class LedgerClient implements ContextWriter, IntentTransactions {
+  #stub?: Promise<DurableObjectStub<LedgerObject>>;
+  private readonly target: LedgerTarget;
+
+  constructor(
+    private readonly namespace: DurableObjectNamespace<LedgerObject>,
+    private readonly config: Pick<Config, 'projectId' | 'database' | 'context'>,
+  ) {
+    this.target = { database: config.database, context: config.context };
+  }
+
+  async record(actor: AuditActor, input: AuditInput): Promise<AuditEntry> {
+    const [outcome] = await this.appendAll(actor, [input]);
+    return unwrap(outcome!);
+  }
+
+  /** Several entries in one call (one batch); each succeeds or fails on its own. */
+  appendAll(actor: AuditActor, inputs: AuditInput[]): Promise<Outcome<AuditEntry>[]> {
+    return this.call((stub) => stub.append(this.target, actor, inputs) as Promise<Outcome<AuditEntry>[]>);
+  }
+
+  async write(request: ContextWriteRequest): Promise<ContextWriteResult> {
+    return unwrap(
+      await this.call((stub) => stub.writeContext(this.target, request) as Promise<Outcome<ContextWriteResult>>),
+    );
+  }
+
+  async clear(request: ContextClearRequest): Promise<ContextClearResult> {
+    return unwrap(
+      await this.call((stub) => stub.clearContext(this.target, request) as Promise<Outcome<ContextClearResult>>),
+    );
+  }
+
+  /** An intent change, run in the object in one transaction with its audit entry. */
+  async run<N extends IntentOperation>(
+    name: N,
+    context: IntentOperationContext,
+    args: IntentOperationArgs<N>,
+  ): Promise<IntentOperationOutcome<N>> {
+    const outcome = await this.call(
+      (stub) =>
+        stub.intentOperation(this.target, name, context, args as never) as Promise<Outcome<IntentOperationOutcome<N>>>,
+    );
+    return unwrap(outcome);
+  }
+
+  private async call<T>(work: (stub: DurableObjectStub<LedgerObject>) => Promise<T>): Promise<T> {
+    this.#stub ??= this.stub();
+    const stub = await this.#stub;
+    try {
+      return await work(stub);
+    } catch (error) {
+      throw new ApiError(
+        'ledger_unavailable',
+        'The audit ledger did not answer; this change may or may not have been recorded. Read it back before retrying.',
+        {
+          internal: error,
+        },
+      );
+    }
+  }
+
+  private async stub(): Promise<DurableObjectStub<LedgerObject>> {
+    return this.namespace.get(this.namespace.idFromName(await ledgerObjectName(this.config)));
+  }
+}
+
+/** One object per project and database: the database part is a digest, so no credential is in the name. */
+export async function ledgerObjectName(config: Pick<Config, 'projectId' | 'database'>): Promise<string> {
+  const key = `${config.database.url}|${config.database.wsProxy ?? ''}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  const hex = Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `ledger:${config.projectId}:${hex}`;
+}

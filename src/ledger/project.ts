@@ -1,0 +1,50 @@
+import { Ledger } from '../db/client';
+import type { ContextBackend } from '../config';
+import type { ContextStore } from '../context/store';
+import { ContextWrites } from '../context/writes';
+import { UpstashContextStore } from '../adapters/context-upstash';
+import { DurableObjectContextStore } from '../adapters/context-durable-object';
+import type { ContextStoreObject } from '../objects/context-store';
+import type { Logger } from '../lib/log';
+import { ChainWriter } from './writer';
+
+/** What a request tells its ledger object about where things live (validated config; bindings stay with the object). */
+export interface LedgerTarget {
+  database: { url: string; wsProxy?: string };
+  context: ContextBackend;
+}
+
+/** Everything a project's ledger object keeps warm: the pool, the chain writer, the context lanes. */
+export class ProjectLedger {
+  readonly ledger: Ledger;
+  readonly writer: ChainWriter;
+  #contexts = new Map<string, ContextWrites>();
+
+  constructor(
+    target: LedgerTarget,
+    private readonly contextNamespace: DurableObjectNamespace<ContextStoreObject>,
+    private readonly log: Logger,
+  ) {
+    this.ledger = new Ledger({ ...target.database, keepAlive: true }, log);
+    this.writer = new ChainWriter(this.ledger, log);
+  }
+
+  /** The context writes for one store backend (a deployment has one; tests may point a project at another). */
+  context(backend: ContextBackend): ContextWrites {
+    const key = backend.kind === 'upstash' ? `upstash:${backend.url}` : 'durable-object';
+    let writes = this.#contexts.get(key);
+    if (!writes) {
+      const store: ContextStore =
+        backend.kind === 'upstash'
+          ? new UpstashContextStore(backend)
+          : new DurableObjectContextStore(this.contextNamespace);
+      writes = new ContextWrites({
+        store,
+        append: (actor, input, hooks) => this.writer.append(actor, input, hooks),
+        log: this.log,
+      });
+      this.#contexts.set(key, writes);
+    }
+    return writes;
+  }
+}

@@ -1,0 +1,103 @@
+import type { Context } from 'hono';
+import { ApiError } from '../errors';
+import { isWellFormed } from './input';
+
+/** Deepest nesting of arrays and objects a JSON body may have. */
+export const MAX_JSON_DEPTH = 32;
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes, the limit for this operation.`, {
+    extra: { limit: maxBytes },
+  });
+}
+
+/**
+ * Read a request body while it streams, stopping at `maxBytes`: the stream is cancelled, not
+ * left half-read, so the runtime can finish the request and keep the connection usable.
+ * A declared content-length over the limit is refused before reading anything.
+ */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const body = request.body;
+  if (!body) return new Uint8Array();
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    await body.cancel().catch(() => undefined);
+    throw tooLarge(maxBytes);
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** UTF-8 text of a body; bytes that are not UTF-8 are a 400, not a silent U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array, what = 'The request body'): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ApiError('malformed_json', `${what} is not valid UTF-8.`);
+  }
+}
+
+/**
+ * Why a parsed JSON value breaks the body rules (nesting deeper than MAX_JSON_DEPTH, a lone
+ * surrogate or NUL in any string or key), or null. Stops descending at the cap, so it is bounded.
+ */
+export function jsonProblem(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) return 'a string is not well-formed Unicode (lone surrogate)';
+    if (value.includes('\u0000')) return 'a string contains a NUL character';
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_JSON_DEPTH) return `the JSON nests deeper than ${MAX_JSON_DEPTH} levels`;
+  const entries = Array.isArray(value) ? value.map((item) => ['', item] as const) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const problem = jsonProblem(key) ?? jsonProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Read, limit and check the body once, then hand it to Hono's body cache so the validator
+ * parses exactly these bytes. JSON bodies: malformed, too deep or ill-formed text is a 400.
+ */
+export async function acceptBody(c: Context, maxBytes: number): Promise<void> {
+  if (!c.req.raw.body) return;
+  const bytes = await readBodyBytes(c.req.raw, maxBytes);
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+  if (!JSON_MEDIA.test(mediaType)) {
+    if (bytes.byteLength > 0) throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
+    return;
+  }
+  const text = decodeUtf8(bytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ApiError('malformed_json', 'The request body is not valid JSON.');
+  }
+  const problem = jsonProblem(parsed);
+  if (problem) throw new ApiError('malformed_json', `The request body is refused: ${problem}.`);
+  // Hono caches body promises here (typed as values); c.req.json() then parses this text, not the spent stream.
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+}
