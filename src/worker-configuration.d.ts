@@ -5,12 +5,46 @@ declare namespace Cloudflare {
 		mainModule: typeof import("./index");
 		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject";
 	}
-	interface Env {
+	interface StagingEnv {
 		ARCHIVE: R2Bucket;
+		VECTORIZE: VectorizeIndex;
+		AI: Ai;
 		ASSETS: Fetcher;
 		PROJECT_ID: string;
 		CONTEXT_TTL_SECONDS: string;
 		LOG_LEVEL: string;
+		INDEX_EMBEDDER: string;
+		INDEX_VECTOR_STORE: string;
+		CONTEXT_STORE: DurableObjectNamespace<import("./index").ContextStoreObject>;
+		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
+		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
+		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+	}
+	interface ProductionEnv {
+		ARCHIVE: R2Bucket;
+		VECTORIZE: VectorizeIndex;
+		AI: Ai;
+		ASSETS: Fetcher;
+		PROJECT_ID: string;
+		CONTEXT_TTL_SECONDS: string;
+		LOG_LEVEL: string;
+		INDEX_EMBEDDER: string;
+		INDEX_VECTOR_STORE: string;
+		CONTEXT_STORE: DurableObjectNamespace<import("./index").ContextStoreObject>;
+		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
+		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
+		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+	}
+	interface Env {
+		ARCHIVE: R2Bucket;
+		VECTORIZE?: VectorizeIndex;
+		AI?: Ai;
+		ASSETS: Fetcher;
+		PROJECT_ID: string;
+		CONTEXT_TTL_SECONDS: string;
+		LOG_LEVEL: string;
+		INDEX_EMBEDDER?: string;
+		INDEX_VECTOR_STORE?: string;
 		CONTEXT_STORE: DurableObjectNamespace<import("./index").ContextStoreObject>;
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;

@@ -7,6 +7,7 @@ import { cursorSyncCommand } from './commands/cursor-sync';
 import { cursorListenCommand } from './commands/cursor-listen';
 import { contextGetCommand, contextSetCommand } from './commands/context';
 import { statusCommand } from './commands/status';
+import { indexStatusCommand } from './commands/index-status';
 import { intentsApproveCommand, intentsListCommand, intentsRejectCommand } from './commands/intents';
 import { loginCommand } from './commands/login';
 import { mcpConfigCommand } from './commands/mcp-config';
@@ -14,6 +15,7 @@ import { mcpConfigCommand } from './commands/mcp-config';
 export const COMMANDS: Command[] = [
   loginCommand,
   statusCommand,
+  indexStatusCommand,
   contextGetCommand,
   contextSetCommand,
   cursorSyncCommand,

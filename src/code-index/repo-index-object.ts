@@ -8,6 +8,7 @@ import { emptyStats, type RunOutcome, type RunRecord, type RunSpec, type RunStat
 import { topCosine, type VectorRecord, type VectorStore } from './store/vector-store';
 import { RepoIndexStore, type ModuleSummary, type RankedHit, type SearchFilters, type StoredChunk } from './store/repo-index-store';
 import type { ProjectEvent } from '../events/publisher';
+import { ProgressGate, etaSeconds } from './progress';
 import { indexEventPublisher } from './events';
 import type { Client } from '../auth/keys';
 import { INDEX_LAYOUT } from './store/file-index';
@@ -28,6 +29,8 @@ export interface RunProgress {
   attempts: number;
   lastError: string | null;
   nextAttemptAt: string | null;
+  /** Seconds left at the pace so far; null before the first file is done. */
+  etaSeconds: number | null;
 }
 
 export interface IndexStatus {
@@ -95,6 +98,7 @@ function errorSummary(error: unknown): string {
 export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   private readonly store: RepoIndexStore;
   private vectors: VectorMatrix | null = null;
+  private readonly progressGate = new ProgressGate();
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -102,18 +106,21 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   }
 
   private progress(state: RunState): RunProgress {
+    const filesDone = state.phase === 'files' ? state.stats.filesIndexed + state.stats.filesDeleted + state.stats.filesSkipped : 0;
+    const startedAt = new Date(state.startedAt).toISOString();
     return {
       id: state.id,
       trigger: state.trigger,
       actor: state.actor,
-      startedAt: new Date(state.startedAt).toISOString(),
+      startedAt,
       phase: state.phase,
       mode: state.mode,
-      filesDone: state.phase === 'files' ? state.stats.filesIndexed + state.stats.filesDeleted + state.stats.filesSkipped : 0,
+      filesDone,
       filesPlanned: state.stats.filesPlanned,
       attempts: state.attempts,
       lastError: state.lastError,
       nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt).toISOString() : null,
+      etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
     };
   }
 
@@ -194,6 +201,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       state.nextAttemptAt = null;
       this.store.saveRunState(state);
       await this.ctx.storage.setAlarm(Date.now());
+      if (state.phase === 'files' && this.progressGate.due(Date.now())) await this.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       this.vectors = null;
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.
@@ -332,6 +340,18 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   indexedCommit(): { commit: string | null; indexedAt: string | null; embedder: string | null } {
     return { commit: this.store.getMeta('indexed_commit'), indexedAt: this.store.getMeta('indexed_at'), embedder: this.store.getMeta('embedder') };
   }
+}
+
+/** Files done of planned and the ETA, published at most once a second while a run goes. */
+function runProgressEvent(state: RunState, progress: RunProgress): Omit<ProjectEvent, 'topic'> {
+  const repo = `${state.spec.repo.owner}/${state.spec.repo.name}`;
+  const eta = progress.etaSeconds === null ? '' : `, about ${progress.etaSeconds} s left`;
+  return {
+    type: 'index.run_progress',
+    summary: `Index run of ${repo}: ${progress.filesDone}/${progress.filesPlanned} files${eta}`,
+    actor: actorOf(state.actor),
+    data: { runId: state.id, repo, filesDone: progress.filesDone, filesPlanned: progress.filesPlanned, etaSeconds: progress.etaSeconds },
+  };
 }
 
 function runStartedEvent(state: RunState): Omit<ProjectEvent, 'topic'> {

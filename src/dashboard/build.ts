@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -20,8 +21,28 @@ function dashboardConfig(watch: boolean): InlineConfig {
   };
 }
 
-export async function buildDashboard(): Promise<void> {
+/** The most JavaScript (gzipped) the dashboard may ship; the build fails above it. */
+export const JS_BUDGET_BYTES = 250 * 1024;
+
+export async function buildDashboard(): Promise<{ jsGzipBytes: number }> {
   await build(dashboardConfig(false));
+  const jsGzipBytes = gzippedJsBytes();
+  if (jsGzipBytes > JS_BUDGET_BYTES) {
+    throw new Error(`the dashboard's JavaScript is ${kb(jsGzipBytes)} gzipped, over its ${kb(JS_BUDGET_BYTES)} budget`);
+  }
+  return { jsGzipBytes };
+}
+
+/** Every built .js file, gzipped at the default level, summed. */
+export function gzippedJsBytes(dir = join(DASHBOARD_DIST, 'assets')): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.js'))
+    .reduce((sum, name) => sum + gzipSync(readFileSync(join(dir, name))).length, 0);
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 /** Build once when nothing is built yet, so wrangler always finds its assets directory. */
@@ -59,7 +80,8 @@ export async function watchDashboard(log: (line: string) => void = () => undefin
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   buildDashboard().then(
-    () => console.log(`dashboard built into ${DASHBOARD_DIST} in ${Math.round(performance.now() - started)} ms`),
+    ({ jsGzipBytes }) =>
+      console.log(`dashboard built into ${DASHBOARD_DIST} in ${Math.round(performance.now() - started)} ms; JavaScript ${kb(jsGzipBytes)} gzipped (budget ${kb(JS_BUDGET_BYTES)})`),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -7,8 +7,9 @@ import { resolveRepo, type GitHubSettings } from './config';
 import type { RateLimit } from './errors';
 import { encodeCursor, positionFor, type PagePosition } from './paging';
 import {
-  fitToBound, isFailedJob, reviewStateOf, shapeCommit, shapeJob, shapePull, shapeRepository, shapeRun, shapeSearchHit,
-  summarizeChecks, type CommitSummary, type JobSummary, type PullSummary, type RepoOverview, type RunSummary, type SearchHit,
+  fitToBound, isFailedJob, reviewStateOf, shapeComparison, shapeCommit, shapeJob, shapePull, shapeRepository, shapeRun, shapeSearchHit,
+  summarizeChecks, type CommitSummary, type ComparisonSummary, type JobSummary, type PullSummary, type RepoOverview, type RunSummary,
+  type SearchHit,
 } from './shape';
 
 /** An answer plus how it was obtained (for response headers and benchmarks). */
@@ -81,6 +82,13 @@ export interface ActivityAnswer {
 }
 
 export type RepoAnswer = RepoOverview & { repo: string; truncated: boolean };
+
+/** A comparison with the check state of its newest commits (read fresh: checks change, the pair does not). */
+export type ComparisonAnswer = Omit<ComparisonSummary, 'commits'> & { commits: (ComparisonSummary['commits'][number] & { checks: CommitSummary['checks'] | null })[] };
+
+/** A pair of full shas names one immutable comparison: remember it for a day. */
+const COMPARISON_TTL_MS = 86_400_000;
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** Failed jobs whose logs are read for one run detail. */
 const MAX_LOGGED_JOBS = 3;
@@ -219,6 +227,26 @@ export class GitHubService {
     });
   }
 
+  /**
+   * What `head` adds to `base`: commits (newest first) and files. The comparison is cached by the pair of
+   * full shas (it can never change); the check states of the newest `checkedCommits` commits are read each time.
+   */
+  comparison(repo: RepoRef, base: string, head: string, checkedCommits = 20): Promise<Answered<ComparisonAnswer>> {
+    return this.answer('comparison', { repo: repo.full, base, head }, async (gh) => {
+      const pairKey = `${this.namespace}:compare:${repo.full}:${base}...${head}`;
+      const cacheable = this.cache !== null && FULL_SHA.test(base) && FULL_SHA.test(head);
+      const remembered = cacheable ? await this.safeGet(pairKey) : null;
+      const summary: ComparisonSummary = remembered ? (JSON.parse(remembered) as ComparisonSummary) : shapeComparison(await gh.compare(repo, base, head));
+      if (cacheable && !remembered) await this.safeSet(pairKey, JSON.stringify(summary), COMPARISON_TTL_MS);
+      const commits = await mapLimit(summary.commits, FAN_OUT, async (commit, index) => {
+        if (index >= checkedCommits) return { ...commit, checks: null };
+        const [status, checkRuns] = await Promise.all([gh.combinedStatus(repo, commit.sha), gh.checkRuns(repo, commit.sha)]);
+        return { ...commit, checks: summarizeChecks(status, checkRuns.check_runs) };
+      });
+      return fitToBound({ ...summary, commits }, ['files', 'commits']);
+    }, { cacheAnswer: false });
+  }
+
   private async commitsWithChecks(gh: GitHubClient, repo: RepoRef, filters: CommitFilters, position: PagePosition) {
     const page = await gh.commits(repo, { sha: filters.branch, path: filters.path, since: filters.since, until: filters.until, author: filters.author }, position);
     const commits = await mapLimit(page.items, FAN_OUT, async (commit: RawCommit) => {
@@ -275,13 +303,13 @@ function stableKey(params: Record<string, unknown>): string {
 }
 
 /** Run `work` over `items` with at most `limit` in flight, keeping order. */
-export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      results[index] = await work(items[index]!, index);
     }
   });
   await Promise.all(workers);

@@ -1,6 +1,6 @@
 import type {
   RawCheckRun, RawCodeSearchItem, RawCombinedStatus, RawCommit, RawJob, RawPull, RawPullSimple,
-  RawRelease, RawRepository, RawReview, RawShortBranch, RawWorkflowRun,
+  RawComparison, RawRelease, RawRepository, RawReview, RawShortBranch, RawWorkflowRun,
 } from './client';
 import { redactText } from '../redaction/redact';
 
@@ -294,4 +294,55 @@ export function fitToBound<T extends { truncated?: boolean }>(body: T, listKeys:
     size = JSON.stringify(copy).length;
   }
   return copy;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** added, removed, modified, renamed, copied, changed, unchanged. */
+  status: string;
+  previousPath?: string;
+  additions: number;
+  deletions: number;
+}
+
+/** What one commit pair differs by: immutable for a pair of shas, so it can be cached by the pair. */
+export interface ComparisonSummary {
+  /** GitHub's relation of head to base: ahead, behind, diverged or identical. */
+  status: string;
+  aheadBy: number;
+  behindBy: number;
+  /** Commits in head and not in base, newest first, without check states (those change over time). */
+  commits: Omit<CommitSummary, 'checks'>[];
+  files: ChangedFile[];
+  totalCommits: number;
+  /** GitHub lists at most 250 commits and 300 files; true when either list is cut. */
+  truncated: boolean;
+  url: string;
+}
+
+/** GitHub's comparison, with the commit titles and file paths passed through the secret scanner by the caller. */
+export function shapeComparison(raw: RawComparison): ComparisonSummary {
+  const commits = raw.commits
+    .map((commit) => {
+      const { checks: _checks, ...rest } = shapeCommit(commit as RawCommit, { state: 'none', total: 0, failing: [] });
+      return rest;
+    })
+    .reverse();
+  const files = (raw.files ?? []).map((file) => ({
+    path: file.filename,
+    status: file.status,
+    ...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
+    additions: file.additions,
+    deletions: file.deletions,
+  }));
+  return {
+    status: raw.status,
+    aheadBy: raw.ahead_by,
+    behindBy: raw.behind_by,
+    commits,
+    files,
+    totalCommits: raw.total_commits,
+    truncated: raw.total_commits > commits.length || files.length >= 300,
+    url: raw.html_url ?? '',
+  };
 }

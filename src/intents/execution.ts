@@ -103,6 +103,22 @@ export class IntentRunner {
     return { followed: rows.length, finished };
   }
 
+  /**
+   * A workflow run GitHub reported (the signed workflow_run webhook): record it on the executing intent
+   * that dispatched it. An intent still waiting to learn its run id is followed through GitHub instead,
+   * which finds the run and records it. Null when no executing intent is waiting for this run.
+   */
+  async reportRun(run: WorkflowRun): Promise<IntentRow | null> {
+    const { records } = this.deps;
+    const rows = await records.read((db) =>
+      db.select().from(intents).where(and(eq(intents.project, records.project), eq(intents.state, 'executing'))).orderBy(asc(intents.updatedAt)).limit(50),
+    );
+    const dispatched = rows.find((row) => row.execution?.runId === run.id);
+    if (dispatched) return this.recordRun(dispatched, run);
+    const waiting = rows.find((row) => row.execution?.runId === undefined && row.execution?.ref === run.headBranch);
+    return waiting ? this.followOne(waiting) : null;
+  }
+
   private findRun(row: IntentRow): Promise<WorkflowRun | undefined> {
     const execution = row.execution!;
     return this.deps.github.findDispatchedRun({

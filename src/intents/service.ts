@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
@@ -7,7 +7,7 @@ import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentRow, type IntentState } from '../db/schema';
 import { decide, targetRef, type Decision, type IntentPolicy, type PolicyAction } from './policy';
-import type { HostingOperations, IntentGitHub } from './ports';
+import type { HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import { IntentRecords } from './records';
 import { IntentRunner } from './execution';
 import { IntentChanges, type IntentTransactions } from './ledger-port';
@@ -113,6 +113,28 @@ export class IntentService {
     });
   }
 
+  /**
+   * The newest succeeded intent of a commit-bound kind on `target`, other than `exceptId`, and the commit it
+   * shipped: what runs on the target now, as far as the ledger knows.
+   */
+  async lastShipped(target: string, exceptId: string): Promise<{ intent: IntentView; commit: string } | null> {
+    const kinds = Object.entries(this.deps.policy.kinds)
+      .filter(([, kind]) => kind.commitBinding !== 'none')
+      .map(([name]) => name);
+    if (kinds.length === 0) return null;
+    return this.records.read(async (db) => {
+      const rows = await db
+        .select()
+        .from(intents)
+        .where(and(eq(intents.project, this.deps.project), eq(intents.target, target), eq(intents.state, 'succeeded'), inArray(intents.kind, kinds), ne(intents.id, exceptId)))
+        .orderBy(desc(intents.updatedAt), desc(intents.id))
+        .limit(1);
+      const row = rows[0];
+      const commit = row?.execution?.commit ?? row?.approvedCommit;
+      return row && commit ? { intent: toView(row), commit } : null;
+    });
+  }
+
   async propose(input: ProposalInput): Promise<{ intent: IntentView; created: boolean }> {
     const { policy, caller, project } = this.deps;
     const decision = decide(policy, { action: 'propose', actor: this.actor, kind: input.kind, target: input.target, parameters: input.parameters });
@@ -210,6 +232,12 @@ export class IntentService {
   async followAll(): Promise<{ followed: number; finished: number; expired: number }> {
     const expired = await this.expireDue();
     return { ...(await this.runner.followAll()), expired };
+  }
+
+  /** A workflow run GitHub reported through the webhook: the executing intent it belongs to, moved on (or null). */
+  async reportWorkflowRun(run: WorkflowRun): Promise<IntentView | null> {
+    const row = await this.runner.reportRun(run);
+    return row ? toView(row) : null;
   }
 
   /** Move every proposal past its lifetime to `expired`, each with its audit entry (the cron calls this). */

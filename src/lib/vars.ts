@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { cloudflareCronProblem } from '../cron/expression';
 
 /** A text variable that may be unset; blank counts as unset. */
 export const optionalVar = z
@@ -11,9 +12,16 @@ export const optionalVar = z
 /** An integer variable (variables arrive as text) within bounds, with a default. */
 export const intVar = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-/** A cron expression variable, with a default. */
+/** A cron expression variable, with a default: refused unless Cloudflare would accept it as a trigger. */
 export const cronVar = (name: string, fallback: string) =>
-  z.string().trim().min(9, `${name} must be a cron expression`).default(fallback);
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = cloudflareCronProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${name} is not a cron expression Cloudflare accepts: ${problem}` });
+    })
+    .default(fallback);
 
 /**
  * One area's variables: its schema (the single source for validation and for

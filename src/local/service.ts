@@ -7,6 +7,8 @@ import { keyTableOf, loadOrCreateDevKeys, type DevKey } from './dev-keys';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+const SECRET_VARS = ['DATABASE_URL', 'HEZLEP_API_KEYS', 'GITHUB_TOKEN', 'GITHUB_WEBHOOK_SECRET', 'WP_APP_PASSWORD', 'CW_API_KEY'];
+
 export interface LocalServiceOptions {
   port?: number;
   /** Where Postgres data, Durable Object state and dev keys live; temp/in-memory when omitted. */
@@ -16,6 +18,8 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Show wrangler's own output. */
   verbose?: boolean;
+  /** Let callers run the cron triggers through wrangler's `/__scheduled?cron=…` (browser tests). */
+  testScheduled?: boolean;
 }
 
 export interface LocalService {
@@ -56,6 +60,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     };
     const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
     if (stateDir) args.push('--persist-to', join(stateDir, 'wrangler'));
+    if (options.testScheduled) args.push('--test-scheduled');
     for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
     const wrangler = spawn('npx', args, {
       cwd: PROJECT_ROOT,
@@ -70,8 +75,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         if (!line.trim()) continue;
         output.push(line);
         if (output.length > 50) output.shift();
-        // Hide the --var values wrangler echoes back: they include the ledger URL.
-        if (options.verbose && !line.includes('DATABASE_URL') && !line.includes('HEZLEP_API_KEYS')) log(`[wrangler] ${line}`);
+        // Hide the --var values wrangler echoes back: they include the ledger URL and the stand-ins' credentials.
+        if (options.verbose && !SECRET_VARS.some((name) => line.includes(name))) log(`[wrangler] ${line}`);
       }
     };
     wrangler.stdout!.on('data', onData);

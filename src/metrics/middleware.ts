@@ -11,6 +11,7 @@ function routeTemplate(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
 
 /** Records every `/ai/*` request (route, method, client, status, latency, problem code) and flushes after the response. */
 export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const startedAt = Date.now();
   const started = performance.now();
   await next();
   const services = c.var.services;
@@ -23,6 +24,7 @@ export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     client: c.var.caller?.client ?? 'anonymous',
     status: c.res.status,
     durationMs: performance.now() - started,
+    at: startedAt,
     ...(errorCode ? { errorCode } : {}),
     ...(services.redactions.total ? { redactions: { ...services.redactions.counts } } : {}),
   });

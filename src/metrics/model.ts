@@ -9,6 +9,8 @@ export interface Observation {
   errorCode?: string;
   /** Secrets the request replaced, by kind (src/redaction/). */
   redactions?: Record<string, number>;
+  /** When the request started (epoch ms); the time series buckets by it. */
+  at?: number;
 }
 
 /** Upper bounds of the latency histogram, in seconds (Prometheus convention). */

@@ -1,5 +1,6 @@
 import type { MetricsObject } from '../objects/metrics';
 import { emptySnapshot, type MetricsSnapshot, type Observation } from './model';
+import { seriesOf, type MetricsSeries, type Resolution } from './series';
 
 /** Where request observations go. */
 export interface MetricsSink {
@@ -8,6 +9,8 @@ export interface MetricsSink {
   flush(): Promise<void>;
   /** The aggregate across every isolate. */
   snapshot(): Promise<MetricsSnapshot>;
+  /** Requests per route over time, from the aggregate. */
+  series(resolution: Resolution): Promise<MetricsSeries & { truncated: boolean }>;
   readonly aggregated: boolean;
 }
 
@@ -57,6 +60,10 @@ export class DurableObjectMetricsSink implements MetricsSink {
   async snapshot(): Promise<MetricsSnapshot> {
     return (await this.stub().snapshot()) as MetricsSnapshot;
   }
+
+  async series(resolution: Resolution): Promise<MetricsSeries & { truncated: boolean }> {
+    return (await this.stub().series(resolution)) as MetricsSeries & { truncated: boolean };
+  }
 }
 
 /** Without a METRICS binding: counts nothing, and says so. */
@@ -66,5 +73,8 @@ export class NoMetricsSink implements MetricsSink {
   async flush(): Promise<void> {}
   async snapshot(): Promise<MetricsSnapshot> {
     return emptySnapshot();
+  }
+  async series(resolution: Resolution): Promise<MetricsSeries & { truncated: boolean }> {
+    return seriesOf(resolution, [], Date.now());
   }
 }

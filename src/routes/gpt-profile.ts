@@ -38,6 +38,7 @@ export const GPT_OPERATIONS: readonly string[] = [
   'proposeIntent',
   'listIntents',
   'getIntent',
+  'getIntentChanges',
   'cancelIntent',
   'executeIntent',
 ];

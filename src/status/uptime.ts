@@ -4,16 +4,9 @@ import type { Services } from '../services';
 import { layerState, layerTransition, type LayerTransitionRow } from '../db/schema';
 import { checkStatus, type ServiceStatus } from './check';
 import type { LayerState } from './layer';
+import type { Transition } from './transition';
 
-export interface Transition {
-  id: number;
-  layer: string;
-  from: LayerState | null;
-  to: LayerState;
-  reason: string;
-  latencyMs: number;
-  at: string;
-}
+export type { Transition } from './transition';
 
 export function toTransition(row: LayerTransitionRow): Transition {
   return {

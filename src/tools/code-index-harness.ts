@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
-import { startGitGitHubServer } from '../../test/support/git-github-server';
+import { startGitHubStandIn } from '../local/upstreams/github';
+import { DETACHED } from '../local/upstreams/github/git';
 
 /**
  * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
@@ -74,9 +75,8 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   process.env.WRANGLER_SEND_METRICS = 'false';
   const repoDir = resolve(options.repoDir);
-  // The checkout's branch; a detached HEAD (a tag or commit) is served as a branch named `detached`.
-  const attached = spawnSync('git', ['-C', repoDir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim();
-  const branch = attached || 'detached';
+  // The checkout's branch; the stand-in serves a detached HEAD (a tag or commit) as the branch `detached`.
+  const branch = spawnSync('git', ['-C', repoDir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || DETACHED;
   const commit = execFileSync('git', ['-C', repoDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -84,7 +84,7 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     stops.push(() => ledger.stop());
 
     const fullName = 'local/repo';
-    const gitHub = await startGitGitHubServer({ repos: { [fullName]: repoDir }, pins: attached ? {} : { [fullName]: { branch, commit: 'HEAD' } }, log });
+    const gitHub = await startGitHubStandIn({ repos: { [fullName]: repoDir }, log });
     stops.push(() => gitHub.stop());
 
     // Fresh local storage per harness: an earlier run's objects (and their pending alarms, pointing

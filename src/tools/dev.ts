@@ -2,14 +2,22 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, startLocalService } from '../local/service';
 import { watchDashboard } from '../dashboard/build';
+import { realServicesIn, startDemo, type Demo } from '../local/demo';
+import { keyFor } from '../local/dev-keys';
 
-const HELP = `npm run dev [-- --port 8787] [--quiet] [--verbose]
+const HELP = `npm run dev [-- --port 8787] [--no-demo] [--quiet] [--verbose]
 
 Starts the whole service offline on http://127.0.0.1:<port>: a local Postgres
 (a real server when installed, else PGlite) behind the WebSocket bridge, the
 migrations, wrangler dev with the embedded adapters for anything that has no
-credentials, and the dashboard at / (rebuilt on every change). --quiet hides
-wrangler's output, --verbose adds the Postgres server log. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
+credentials, and the dashboard at / (rebuilt on every change).
+Unless .dev.vars configures real services (GITHUB_TOKEN, GITHUB_REPO, INDEX_REPOS,
+WP_REST_ENDPOINT, CW_API_KEY, INTENT_POLICY, ...) or --no-demo is given, a demo
+project comes up too: a local GitHub serving this repository's history (commits
+with checks, a deploy.yml workflow that runs to success), WordPress and Cloudways
+stand-ins, a policy with staging and main targets, and a first index run
+(docs/walkthrough.md). --quiet hides wrangler's output, --verbose adds the
+Postgres server log. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,6 +25,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '8787' },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'no-demo': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -29,16 +38,41 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`dev: ${line}`);
   log('building the dashboard (watching src/dashboard for changes)…');
   const dashboard = await watchDashboard(log);
+  const stateDir = join(PROJECT_ROOT, '.hezlep');
+  const real = realServicesIn(join(PROJECT_ROOT, '.dev.vars'));
+  let demo: Demo | undefined;
+  if (values['no-demo']) log('no demo project (--no-demo)');
+  else if (real.length) log(`no demo project: .dev.vars configures ${real.join(', ')}`);
+  else {
+    log('starting the demo project: a local GitHub with this repository\'s history, WordPress and Cloudways stand-ins…');
+    demo = await startDemo({ projectRoot: PROJECT_ROOT, stateDir, log });
+  }
   const service = await startLocalService({
     port,
-    stateDir: join(PROJECT_ROOT, '.hezlep'),
+    stateDir,
+    vars: demo?.vars,
     // The Postgres server's own log is noise unless asked for.
     log: (line) => (values.verbose || !line.startsWith('postgres:')) && console.log(`dev: ${line}`),
     verbose: !values.quiet,
+  }).catch(async (error: unknown) => {
+    await demo?.stop();
+    await dashboard.close();
+    throw error;
   });
   console.log(`\nHezlep Ops Orchestrator is up: ${service.url}  (dashboard: ${service.url}/, API docs: ${service.url}/docs)`);
   for (const key of service.keys) console.log(`${key.client} key: ${key.key}`);
   console.log('(keys are kept in .hezlep/dev-keys.json; Ctrl-C stops everything)\n');
+  if (demo) {
+    demo.connect(service.url);
+    // The first index run of the demo repository, as the nightly cron would start it.
+    const started = await fetch(`${service.url}/ai/github/reindex`, {
+      method: 'POST',
+      headers: { 'x-api-key': keyFor(service.keys, 'human'), 'content-type': 'application/json' },
+      body: '{}',
+    });
+    log(`demo project ${demo.repo}: first index run ${started.ok ? 'started' : `not started (${started.status} ${await started.text()})`}`);
+    log('demo walkthrough (GPT proposes a staging deploy, a human approves, it runs): docs/walkthrough.md\n');
+  }
 
   let stopping = false;
   const shutdown = async () => {
@@ -46,6 +80,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('dev: stopping…');
     await service.stop();
+    await demo?.stop();
     await dashboard.close();
     process.exit(0);
   };

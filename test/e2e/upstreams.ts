@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startGitHubServer, type LocalGitHub } from '../support/github-server';
-import { startGitGitHubServer, type GitGitHubServer } from '../support/git-github-server';
-import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, startCloudwaysServer, type LocalCloudways } from '../support/cloudways-server';
-import { startWordPressServer, WORDPRESS_APP_PASSWORD, WORDPRESS_USER, type LocalWordPress } from '../support/wordpress-server';
+import { startGitHubStandIn, type GitHubStandIn } from '../../src/local/upstreams/github';
+import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, startCloudwaysServer, type LocalCloudways } from '../../src/local/upstreams/cloudways';
+import { startWordPressServer, WORDPRESS_APP_PASSWORD, WORDPRESS_USER, type LocalWordPress } from '../../src/local/upstreams/wordpress';
 
 /** The repository the GitHub card shows (generated data with check runs and statuses). */
 export const VISIBLE_REPO = 'acme/shop';
@@ -21,10 +20,9 @@ export interface Upstreams {
 }
 
 /**
- * Every upstream the dashboard's cards read, started locally behind one front door, because the
- * Worker has one GITHUB_API_URL for both the visibility routes and the indexer:
- *   /gh/repos/{fixture}/…  -> the git-backed stand-in (trees, blobs, branch heads of a real repository)
- *   /gh/…                  -> the GitHub REST stand-in (repository, commits with checks, runs, pulls)
+ * Every upstream the dashboard's cards read, started locally. The one GitHub stand-in serves both the
+ * generated repository the GitHub card shows and the git-backed fixture the index reads; a front door
+ * lets a test switch the hosting stand-ins' scenario while the Worker keeps its URLs:
  *   /wp/…                  -> the WordPress stand-in, in the scenario currently chosen
  *   /cw/…                  -> the Cloudways stand-in, in the scenario currently chosen
  */
@@ -34,27 +32,21 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const github: LocalGitHub = await startGitHubServer();
+    const github: GitHubStandIn = await startGitHubStandIn();
     stops.push(() => github.stop());
-    const git: GitGitHubServer = await startGitGitHubServer();
-    stops.push(() => git.stop());
     const wordpress: LocalWordPress = await startWordPressServer();
     stops.push(() => wordpress.stop());
     const cloudways: LocalCloudways = await startCloudwaysServer();
     stops.push(() => cloudways.stop());
 
-    const created = await fetch(`${git.url}/_fixtures/repos`, { method: 'POST', body: JSON.stringify({ files }) });
+    const created = await fetch(`${github.url}/_fixtures/repos`, { method: 'POST', body: JSON.stringify({ files }) });
     if (created.status !== 201) throw new Error(`fixture repository not created: ${created.status} ${await created.text()}`);
     const fixture = (await created.json()) as { fullName: string; branch: string; head: string };
     const scenario = { wordpress: 'healthy', cloudways: 'healthy' };
     const run = crypto.randomUUID().slice(0, 8);
 
     const target = (path: string): string | null => {
-      const [, area, rest = ''] = /^\/(gh|wp|cw)(\/.*)?$/.exec(path) ?? [];
-      if (area === 'gh') {
-        const repo = /^\/repos\/([^/]+\/[^/?]+)/.exec(rest)?.[1];
-        return `${repo?.toLowerCase() === fixture.fullName.toLowerCase() ? git.url : github.url}${rest}`;
-      }
+      const [, area, rest = ''] = /^\/(wp|cw)(\/.*)?$/.exec(path) ?? [];
       if (area === 'wp') return `${wordpress.url}/${scenario.wordpress}${rest}`;
       if (area === 'cw') return `${cloudways.url}/${scenario.cloudways}/${run}${rest}`;
       return null;
@@ -99,10 +91,12 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
 
     return {
       vars: {
-        GITHUB_API_URL: `${front}/gh`,
+        GITHUB_API_URL: github.url,
         GITHUB_TOKEN: github.token,
         GITHUB_REPO: VISIBLE_REPO,
         GITHUB_CACHE_SECONDS: '0',
+        // A deploy workflow for `develop`, so deploys and rollbacks to it can be proposed (and compared).
+        INTENT_POLICY: JSON.stringify({ targets: { develop: { workflow: 'deploy.yml' } } }),
         INDEX_REPOS: `${fixture.fullName}@${fixture.branch}`,
         INDEX_RETRY_BASE_MS: '50',
         WP_REST_ENDPOINT: `${front}/wp/wp-json`,
@@ -114,7 +108,7 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
       },
       fixture,
       async commit(write, message) {
-        const response = await fetch(`${git.url}/_fixtures/repos/${fixture.fullName}/commits`, { method: 'POST', body: JSON.stringify({ write, message }) });
+        const response = await fetch(`${github.url}/_fixtures/repos/${fixture.fullName}/commits`, { method: 'POST', body: JSON.stringify({ write, message }) });
         if (response.status !== 201) throw new Error(`fixture commit refused: ${response.status} ${await response.text()}`);
         fixture.head = ((await response.json()) as { head: string }).head;
         return fixture.head;

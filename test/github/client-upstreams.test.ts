@@ -9,7 +9,6 @@ import { call, expectStatus } from '../support/http';
 import { clearFaults, commit, createFixtureRepo, gitHubUrl, injectBlobFault, waitForStatus, indexStatus, type FixtureRepo } from '../support/index-fixtures';
 import { randomSha, scenario } from '../intents/helpers';
 
-const actions = inject('githubActions');
 const github = inject('github');
 
 /** The client as the indexer builds it: no answer cache, connection from variables alone. */
@@ -99,10 +98,10 @@ describe('GitHubClient git data (against a real git repository served with GitHu
     const repo = await createFixtureRepo({ 'x.ts': 'x\n' });
     const enterprise = `${gitHubUrl()}/api/v3`;
     const urls: string[] = [];
-    const gh = bareClient(enterprise, 'ghe-token-0123456789', (input, init) => {
+    const gh = bareClient(enterprise, github.token, (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
       urls.push(url);
-      expect(new Headers(init?.headers).get('authorization')).toMatch(/ghe-token-0123456789$/);
+      expect(new Headers(init?.headers).get('authorization')).toBe(`token ${github.token}`);
       // The stand-in serves GitHub.com's paths; strip the Enterprise prefix on its way there.
       return fetch(url.replace('/api/v3/', '/'), init);
     });
@@ -112,7 +111,7 @@ describe('GitHubClient git data (against a real git repository served with GitHu
 });
 
 describe('GitHubClient Actions calls for intents (against the Actions stand-in)', () => {
-  const client = (token = actions.token) => bareClient(actions.url, token);
+  const client = (token = github.token) => bareClient(github.url, token);
 
   it('dispatches with run details, falls back once for an older server, and finds the dispatched run', async () => {
     const s = scenario();
@@ -138,7 +137,7 @@ describe('GitHubClient Actions calls for intents (against the Actions stand-in)'
     const s = scenario();
     await s.createBranch('staging');
     const project = `rl-${crypto.randomUUID().slice(0, 8)}`;
-    const cached = new GitHubClient({ settings: parseGitHubConnection({ GITHUB_API_URL: actions.url, GITHUB_TOKEN: actions.token }), cache: new DurableObjectAnswerCache(env.CONTEXT_STORE, project), cacheNamespace: `hezlep:${project}:github` });
+    const cached = new GitHubClient({ settings: parseGitHubConnection({ GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token }), cache: new DurableObjectAnswerCache(env.CONTEXT_STORE, project), cacheNamespace: `hezlep:${project}:github` });
     expect(await cached.rememberedRateLimit()).toBeNull();
     const intents = new ClientIntentGitHub(cached, refOf(s.repo));
     await s.behaviour({ rateLimitNext: 'primary' });

@@ -4,7 +4,7 @@ import { GitHubClient } from '../../src/github/client';
 import { ClientIntentGitHub, UnconfiguredIntentGitHub } from '../../src/intents/github';
 import { randomSha, scenario } from './helpers';
 
-const github = inject('githubActions');
+const github = inject('github');
 
 function adapterFor(repo: string, token = github.token, apiUrl = github.url) {
   const [owner, name] = repo.split('/') as [string, string];

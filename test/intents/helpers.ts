@@ -9,7 +9,7 @@ import { call, expectStatus } from '../support/http';
 import type { TestIdentity } from '../support/keys';
 import type { ProposeIntentResponse } from '../../src/routes/intents/propose-intent';
 
-const github = inject('githubActions');
+const github = inject('github');
 
 export const randomSha = () => Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -41,6 +41,8 @@ export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<
       call<T>(method, path, { as, body, env: environment, headers }),
     createBranch: (name: string, sha = randomSha()) => gh('POST', `/repos/${repo}/git/refs`, { ref: `refs/heads/${name}`, sha }).then(() => sha),
     moveBranch: (name: string, sha = randomSha()) => gh('PATCH', `/repos/${repo}/git/refs/heads/${name}`, { sha, force: true }).then(() => sha),
+    describeCommit: (sha: string, about: { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }) =>
+      gh('POST', `/_control/repos/${repo}/commits/${sha}`, about),
     setStatus: (sha: string, state: string, context = 'ci') => gh('POST', `/repos/${repo}/statuses/${sha}`, { state, context }),
     finishRun: (runId: number, conclusion: string, status = 'completed') => gh('POST', `/_control/repos/${repo}/runs/${runId}`, { status, conclusion }),
     dispatches: (): Promise<{ workflow: string; ref: string; inputs: Record<string, string> }[]> => gh('GET', `/_control/repos/${repo}/dispatches`),

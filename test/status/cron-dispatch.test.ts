@@ -37,7 +37,7 @@ describe('cron dispatch', () => {
     const names = (cron: string) => jobsFor(cron, config, CRON_JOBS).map((j) => j.name);
     expect(names('*/5 * * * *')).toEqual(['uptime', 'intents-follow']);
     expect(names('0 3 * * *')).toEqual(['reindex']);
-    expect(names('0 4 * * 0')).toEqual(['audit-rotation']);
+    expect(names('0 4 * * SUN')).toEqual(['audit-rotation']);
     expect(names('0 5 1 * *')).toEqual(['vector-pruning']);
     expect(names('1 2 3 4 5')).toEqual([]);
   });

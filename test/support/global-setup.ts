@@ -5,12 +5,10 @@ import { createDatabase, migrateDatabase } from '../../src/tools/migrate';
 import { startRedisServer } from './redis-server';
 import { startUpstashRestServer } from './upstash-rest-server';
 import { freePort } from './ports';
-import { startGitHubServer } from './github-server';
-import { startWordPressServer } from './wordpress-server';
-import { startCloudwaysServer } from './cloudways-server';
-import { startGitHubActionsServer } from './github-actions-server';
-import { startGitGitHubServer } from './git-github-server';
-import { startOpenAIEmbeddingsServer } from './openai-embeddings-server';
+import { startGitHubStandIn } from '../../src/local/upstreams/github';
+import { startWordPressServer } from '../../src/local/upstreams/wordpress';
+import { startCloudwaysServer } from '../../src/local/upstreams/cloudways';
+import { startOpenAIEmbeddingsServer } from '../../src/local/upstreams/openai-embeddings';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +20,11 @@ declare module 'vitest' {
     /** A separate, migrated database whose chain tests may tamper with. */
     scratchDatabaseUrl: string;
     upstash: { url: string; token: string } | null;
-    /** The local GitHub REST server for the visibility routes, and a URL where nothing listens. */
+    /**
+     * The local GitHub (src/local/upstreams/github): generated repositories for the visibility routes,
+     * git-backed fixtures (made through its /_fixtures API) for the indexer, Actions for the intents;
+     * and a URL where nothing listens.
+     */
     github: { url: string; token: string; unreachableUrl: string };
     /** A local WordPress stand-in; sites live under `${wordpressUrl}/${scenario}`. */
     wordpressUrl: string;
@@ -30,10 +32,6 @@ declare module 'vitest' {
     cloudwaysUrl: string;
     /** A migrated database of its own for audit rotation, which rewrites the whole chain. */
     isolatedDatabaseUrl: string;
-    /** The local GitHub stand-in for the intent engine's workflow, branch and status calls. */
-    githubActions: { url: string; token: string };
-    /** GitHub REST shapes over real git repositories (fixtures made through its /_fixtures API). */
-    gitGitHubUrl: string;
     /** OpenAI-compatible embeddings (base URL ending in /v1, and the key it accepts). */
     openaiEmbeddings: { url: string; apiKey: string };
   }
@@ -75,13 +73,6 @@ export default async function setup(project: TestProject) {
     stops.push(() => cloudways.stop());
     project.provide('cloudwaysUrl', cloudways.url);
 
-    const githubActions = await startGitHubActionsServer({ token: `test-github-${crypto.randomUUID()}`, log });
-    stops.push(() => githubActions.stop());
-    project.provide('githubActions', { url: githubActions.url, token: githubActions.token });
-
-    const gitHub = await startGitGitHubServer({ log });
-    stops.push(() => gitHub.stop());
-    project.provide('gitGitHubUrl', gitHub.url);
     const openai = await startOpenAIEmbeddingsServer({ apiKey: `test-openai-${crypto.randomUUID()}` });
     stops.push(() => openai.stop());
     project.provide('openaiEmbeddings', { url: openai.url, apiKey: openai.apiKey });
@@ -96,7 +87,7 @@ export default async function setup(project: TestProject) {
       console.warn('[test setup] SKIPPING the Upstash adapter tests: no redis-server binary found (apt-get install redis-server).');
       project.provide('upstash', null);
     }
-    const github = await startGitHubServer({ log });
+    const github = await startGitHubStandIn({ token: `test-github-${crypto.randomUUID()}`, log });
     stops.push(() => github.stop());
     project.provide('github', { url: github.url, token: github.token, unreachableUrl: `http://127.0.0.1:${await freePort()}` });
 

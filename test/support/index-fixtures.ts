@@ -2,7 +2,7 @@ import { expect, inject } from 'vitest';
 import { call, expectStatus } from './http';
 import type { IndexStatusResponse } from '../../src/routes/github/get-index-status';
 
-export const gitHubUrl = () => inject('gitGitHubUrl');
+export const gitHubUrl = () => inject('github').url;
 
 export interface FixtureRepo {
   fullName: string;

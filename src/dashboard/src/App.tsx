@@ -9,6 +9,8 @@ import { CursorCard } from './cards/cursor';
 import { GitHubCard } from './cards/github';
 import { IntentsCard } from './cards/intents';
 import { QueriesCard } from './cards/queries';
+import { TrendsCard } from './cards/trends';
+import { SearchCard } from './cards/search';
 import { HostingCard, IndexCard, LayersCard, layerName, readableReason, type StatusAnswer } from './cards/status';
 import { buttonClass } from './ui';
 
@@ -130,6 +132,8 @@ function Page({ reachable, mode, onSignOut }: { reachable: boolean; mode: LiveMo
         <div className="grid grid-flow-row-dense grid-cols-1 gap-4 lg:grid-cols-2 xl:grid-cols-3">
           <IntentsCard />
           <LayersCard status={status} />
+          <TrendsCard />
+          <SearchCard />
           <ContextCard />
           <QueriesCard />
           <GitHubCard />

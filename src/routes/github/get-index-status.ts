@@ -49,6 +49,7 @@ const RepoIndexSchema = z
         attempts: z.number().int(),
         lastError: z.string().nullable(),
         nextAttemptAt: z.string().nullable(),
+        etaSeconds: z.number().int().nullable().openapi({ description: 'Seconds left at the pace so far; null before the first file is done.' }),
       })
       .nullable(),
     lastRun: z

@@ -5,6 +5,8 @@ import { decodeUtf8, readBodyBytes } from '../../lib/body';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 import { verifyGitHubSignature } from '../../code-index/source/webhook-signature';
+import { intentsConfig } from '../../intents/config';
+import { readWorkflowRunEvent } from '../../intents/workflow-run-event';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -15,9 +17,12 @@ const WebhookResponseSchema = z
   .object({
     accepted: z.boolean(),
     event: z.string(),
-    action: z.enum(['started', 'queued', 'ignored', 'pong']),
+    action: z.enum(['started', 'queued', 'recorded', 'ignored', 'pong']),
     repo: z.string().optional(),
     runId: z.string().optional(),
+    /** workflow_run: the intent the run belongs to and the state it is in now. */
+    intentId: z.string().optional(),
+    intentState: z.string().optional(),
     reason: z.string().optional(),
   })
   .openapi('GitHubWebhookResult');
@@ -38,15 +43,15 @@ export const webhookRoute = createRoute({
   method: 'post',
   path: '/webhook',
   operationId: 'receiveGitHubWebhook',
-  summary: 'GitHub push webhook (signed)',
+  summary: 'GitHub push and workflow_run webhook (signed)',
   // Authenticated by GitHub's HMAC signature, not by an API key.
   security: [],
   description:
-    'For GitHub only: verifies X-Hub-Signature-256 with GITHUB_WEBHOOK_SECRET; a push to an indexed branch starts a re-index (or queues one after the run in progress). Returns what it did.',
+    'For GitHub only: verifies X-Hub-Signature-256 with GITHUB_WEBHOOK_SECRET. A push to an indexed branch starts a re-index (or queues one); a workflow_run records the run on the executing intent that dispatched it. Returns what it did.',
   request: {
     headers: z.object({
       'x-hub-signature-256': z.string().optional().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.' }),
-      'x-github-event': z.string().optional().openapi({ description: 'push triggers indexing; ping answers pong; others are ignored.' }),
+      'x-github-event': z.string().optional().openapi({ description: 'push triggers indexing; workflow_run records a deploy run; ping answers pong; others are ignored.' }),
     }),
     body: {
       required: true,
@@ -76,7 +81,7 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
   const event = c.req.header('x-github-event') ?? 'unknown';
   const reply = (body: WebhookResponse) => c.json(body, 202);
   if (event === 'ping') return reply({ accepted: true, event, action: 'pong' });
-  if (event !== 'push') return reply({ accepted: true, event, action: 'ignored', reason: 'only push events trigger indexing' });
+  if (event !== 'push' && event !== 'workflow_run') return reply({ accepted: true, event, action: 'ignored', reason: 'only push and workflow_run events are handled' });
 
   let payload: { ref?: string; repository?: { full_name?: string } };
   try {
@@ -84,6 +89,17 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw new ApiError('malformed_json', 'The webhook body is not valid JSON.');
+  }
+  if (event === 'workflow_run') {
+    const reported = readWorkflowRunEvent(payload);
+    if (!reported) throw new ApiError('validation_failed', 'The workflow_run payload has no workflow_run with an id and status.');
+    const github = intentsConfig(services.config.vars).github;
+    if (github.kind !== 'configured' || github.repo.full.toLowerCase() !== reported.repo.toLowerCase()) {
+      return reply({ accepted: true, event, action: 'ignored', repo: reported.repo, reason: 'not the repository intents deploy' });
+    }
+    const intent = await services.intents(WEBHOOK_CALLER).reportWorkflowRun(reported.run);
+    if (!intent) return reply({ accepted: true, event, action: 'ignored', repo: reported.repo, runId: String(reported.run.id), reason: 'no executing intent is waiting for this run' });
+    return reply({ accepted: true, event, action: 'recorded', repo: reported.repo, runId: String(reported.run.id), intentId: intent.id, intentState: intent.state });
   }
   const fullName = payload.repository?.full_name ?? '';
   const repo = index.repos.find((r) => repoKey(r).toLowerCase() === fullName.toLowerCase() && payload.ref === `refs/heads/${r.branch}`);

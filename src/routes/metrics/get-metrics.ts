@@ -1,10 +1,30 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses } from '../../errors';
+import { ApiError, errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { renderPrometheus } from '../../metrics/prometheus';
 import { LATENCY_BUCKETS } from '../../metrics/model';
+
+const SeriesSchema = z
+  .object({
+    resolution: z.enum(['minute', 'hour']),
+    stepSeconds: z.number().int(),
+    from: z.string(),
+    to: z.string(),
+    routes: z.array(
+      z.object({
+        route: z.string(),
+        method: z.string(),
+        total: z.number().int(),
+        points: z.array(
+          z.object({ at: z.string(), count: z.number().int(), errors: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() }),
+        ),
+      }),
+    ),
+    truncated: z.boolean().openapi({ description: 'True when more routes had requests than the 20 busiest shown.' }),
+  })
+  .openapi('MetricsSeries');
 
 const MetricsJsonSchema = z
   .object({
@@ -18,6 +38,7 @@ const MetricsJsonSchema = z
     bucketsSeconds: z.array(z.number()),
     errors: z.array(z.object({ route: z.string(), code: z.string(), count: z.number().int() })),
     redactions: z.array(z.object({ kind: z.string(), count: z.number().int() })).openapi({ description: 'Secrets replaced, by kind.' }),
+    series: SeriesSchema.optional().openapi({ description: 'With ?series=24h (per minute) or 7d (per hour): requests, errors, p50/p95 per route over time.' }),
   })
   .openapi('Metrics');
 
@@ -27,9 +48,14 @@ export const getMetricsRoute = createRoute({
   operationId: 'getMetrics',
   summary: 'Service metrics',
   description:
-    'Returns request counts by route, client and status, latency histograms and error counts, aggregated across isolates. Prometheus text by default; JSON with ?format=json or Accept: application/json.',
+    'Request counts by route, client and status, latency histograms and error counts, across isolates. Prometheus text by default; JSON with ?format=json, plus a per-route time series with &series=24h (per minute) or 7d (per hour).',
   middleware: guard({ clients: ['human', 'cron', 'cursor'] }),
-  request: { query: z.object({ format: z.enum(['prometheus', 'json']).optional() }) },
+  request: {
+    query: z.object({
+      format: z.enum(['prometheus', 'json']).optional(),
+      series: z.enum(['24h', '7d']).optional().openapi({ description: 'Add a time series to the JSON answer: 24h per minute, 7d per hour.' }),
+    }),
+  },
   responses: {
     200: {
       description: 'The metrics.',
@@ -54,8 +80,20 @@ export const getMetrics: RouteHandler<typeof getMetricsRoute, AppEnv> = async (c
   // What this isolate still holds goes in first, so the answer includes it.
   await metrics.flush().catch((error) => c.var.services.log.warn('metrics flush failed', { error: String(error) }));
   const snapshot = await metrics.snapshot();
-  if (wantsJson(c.req.valid('query').format, c.req.header('accept'))) {
-    const body: MetricsJson = { project: config.projectId, aggregated: metrics.aggregated, ...snapshot, redactions: snapshot.redactions ?? [], bucketsSeconds: [...LATENCY_BUCKETS] };
+  const query = c.req.valid('query');
+  if (query.series && query.format !== 'json') {
+    throw new ApiError('validation_failed', 'series is only part of the JSON answer: add format=json.');
+  }
+  if (wantsJson(query.format, c.req.header('accept'))) {
+    const series = query.series ? await metrics.series(query.series === '24h' ? 'minute' : 'hour') : undefined;
+    const body: MetricsJson = {
+      project: config.projectId,
+      aggregated: metrics.aggregated,
+      ...snapshot,
+      redactions: snapshot.redactions ?? [],
+      bucketsSeconds: [...LATENCY_BUCKETS],
+      ...(series ? { series } : {}),
+    };
     return c.json(body, 200);
   }
   return c.text(renderPrometheus(snapshot, config.projectId), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { unstable_startWorker } from 'wrangler';
-import { startGitHubServer, type LocalGitHub } from '../../../test/support/github-server';
+import { startGitHubStandIn, type GitHubStandIn } from '../../local/upstreams/github';
 import { startRedisServer } from '../../../test/support/redis-server';
 import { startUpstashRestServer } from '../../../test/support/upstash-rest-server';
 
@@ -63,7 +63,7 @@ function report(label: string, samples: Sample[], github: { before: number; afte
   );
 }
 
-async function benchBackend(name: string, github: LocalGitHub, backendVars: Record<string, string>): Promise<void> {
+async function benchBackend(name: string, github: GitHubStandIn, backendVars: Record<string, string>): Promise<void> {
   const key = `bench-gpt-${crypto.randomUUID()}`;
   const repos = (prefix: string) => Array.from({ length: ROUNDS + WARMUP }, (_, i) => `bench/${prefix}-${i}`);
   const common = {
@@ -126,7 +126,7 @@ async function benchBackend(name: string, github: LocalGitHub, backendVars: Reco
 export async function run(): Promise<void> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   process.env.WRANGLER_SEND_METRICS = 'false';
-  const github = await startGitHubServer();
+  const github = await startGitHubStandIn();
   const stops: (() => Promise<void>)[] = [() => github.stop()];
   try {
     await benchBackend('durable-object', github, {});

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { startLocalService } from '../../local/service';
 import { keyFor } from '../../local/dev-keys';
 import { freePort } from '../../../test/support/ports';
-import { startWordPressServer, WORDPRESS_APP_PASSWORD, WORDPRESS_USER } from '../../../test/support/wordpress-server';
-import { startCloudwaysServer, CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL } from '../../../test/support/cloudways-server';
+import { startWordPressServer } from '../../local/upstreams/wordpress';
+import { startCloudwaysServer } from '../../local/upstreams/cloudways';
+import { hostingVars } from '../../local/upstreams/hosting';
 import { printTable, runLoad, type LoadResult } from './load';
 
 const SEQUENTIAL_ROUNDS = 60;
@@ -31,12 +32,7 @@ export async function run(): Promise<void> {
       stateDir,
       vars: {
         LOG_LEVEL: 'warn',
-        WP_REST_ENDPOINT: `${wordpress.url}/healthy/wp-json`,
-        WP_USER: WORDPRESS_USER,
-        WP_APP_PASSWORD: WORDPRESS_APP_PASSWORD,
-        CLOUDWAYS_API_URL: `${cloudways.url}/healthy/bench/api/v1`,
-        CW_EMAIL: CLOUDWAYS_EMAIL,
-        CW_API_KEY: CLOUDWAYS_API_KEY,
+        ...hostingVars({ wordpress: wordpress.url, cloudways: cloudways.url }, { wordpress: 'healthy', cloudways: 'healthy' }, 'bench'),
       },
     });
     try {

@@ -2,15 +2,7 @@ import { useState } from 'react';
 import { useResource } from '../resource';
 import { Time } from '../time';
 import { Badge, Card, Empty, Unavailable, type Tone } from '../ui';
-
-interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: { client: string; person?: string };
-  action: string;
-  target: string;
-  summary: string;
-}
+import type { AuditEntry } from '../server-types';
 
 const CLIENT_TONE: Record<string, Tone> = { gpt: 'info', cursor: 'warn', human: 'good', cron: 'muted' };
 const ALL_TOPICS = ['audit', 'context', 'intents', 'cursor', 'health', 'index'];

@@ -3,27 +3,12 @@ import { api } from '../api';
 import { useResource, useSession } from '../resource';
 import { Time } from '../time';
 import { Badge, Card, Empty, Unavailable, buttonClass } from '../ui';
+import type { DecisionView as Decision, IntentChanges, IntentView as Intent } from '../server-types';
+import { WhatShips } from './what-ships';
 
-interface Intent {
-  id: string;
-  summary: string;
-  kind: string;
-  target: string;
-  state: string;
-  parameters: Record<string, unknown>;
-  reason: string | null;
-  proposedBy: { client: string; person?: string };
-  proposedCommit: string | null;
-  createdAt: string;
-  expiresAt: string;
-}
-interface Decision {
-  at: string;
-  actor: { client: string; person?: string };
-  action: string;
-  allowed: boolean;
-  rule: string;
-  reason: string;
+/** Deploys and rollbacks bind a commit: those show what they would ship. */
+function shipsCommits(intent: Intent): boolean {
+  return intent.kind === 'deploy' || intent.kind === 'rollback' || intent.proposedCommit !== null || typeof intent.parameters.commit === 'string';
 }
 
 function who(actor: { client: string; person?: string }): string {
@@ -53,6 +38,7 @@ function DecisionList({ title, decisions }: { title: string; decisions: Decision
 function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: string): void }) {
   const session = useSession();
   const [detail, reloadDetail] = useResource<{ decisions: Decision[] }>(`/ai/intents/${intent.id}`, ['intents']);
+  const [changes] = useResource<IntentChanges>(shipsCommits(intent) ? `/ai/intents/${intent.id}/changes` : null, ['intents']);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [rejectReason, setRejectReason] = useState('');
@@ -60,7 +46,9 @@ function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: s
   const decide = async (verb: 'approve' | 'reject') => {
     setBusy(true);
     setMessage(null);
-    const body = verb === 'reject' && rejectReason.trim() ? { reason: rejectReason.trim() } : {};
+    // Approve what was shown: the server refuses if the target moved on since the comparison was read.
+    const reviewed = changes.status === 'ok' ? { commit: changes.data.shipping.commit } : {};
+    const body = verb === 'reject' ? (rejectReason.trim() ? { reason: rejectReason.trim() } : {}) : reviewed;
     const result = await api<{ intent: Intent }>(session.key, `/ai/intents/${intent.id}/${verb}`, { method: 'POST', body });
     setBusy(false);
     // The decided intent leaves the pending list, so the card (not this item) tells what happened.
@@ -87,8 +75,9 @@ function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: s
       {intent.reason && <p className="text-slate-700">Why: {intent.reason}</p>}
       <p className="text-xs text-slate-600">
         proposed by {who(intent.proposedBy)} <Time iso={intent.createdAt} /> · expires <Time iso={intent.expiresAt} />
-        {Object.keys(intent.parameters).length > 0 && <> · <span className="font-mono">{JSON.stringify(intent.parameters)}</span></>}
+        {Object.keys(intent.parameters).length > 0 && <> · <span className="break-all font-mono">{JSON.stringify(intent.parameters)}</span></>}
       </p>
+      {shipsCommits(intent) && <WhatShips id={intent.id} state={changes} />}
       <DecisionList title="Policy" decisions={policy} />
       <DecisionList title="Preflight" decisions={preflight} />
       <div className="flex flex-wrap items-center gap-2 pt-1">

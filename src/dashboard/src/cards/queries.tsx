@@ -1,18 +1,7 @@
 import { useResource } from '../resource';
 import { Time } from '../time';
 import { Badge, Card, Empty, Unavailable } from '../ui';
-
-interface RecordedQuery {
-  at: string;
-  method: string;
-  route: string;
-  path: string;
-  params: Record<string, string>;
-  status: number;
-  resultCount: number | null;
-  latencyMs: number;
-  requestId: string;
-}
+import type { RecordedQuery } from '../server-types';
 
 export function QueriesCard() {
   const [state] = useResource<{ queries: RecordedQuery[] }>('/ai/queries?limit=15', ['queries']);

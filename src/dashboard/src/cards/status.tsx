@@ -100,7 +100,7 @@ interface RepoIndex {
   files: number;
   chunks: number;
   embedded: number;
-  running: { phase: string; filesDone: number; filesPlanned: number; lastError: string | null } | null;
+  running: { phase: string; filesDone: number; filesPlanned: number; lastError: string | null; etaSeconds?: number | null } | null;
   lastRun: { trigger: string; actor: string; finishedAt: string; durationMs: number; outcome: string; error: string | null } | null;
 }
 
@@ -118,6 +118,10 @@ function freshnessOf(repo: RepoIndex): { label: string; tone: Tone } {
 }
 
 const OUTCOMES: Record<string, string> = { succeeded: 'succeeded', failed: 'failed', up_to_date: 'already up to date' };
+
+function etaText(seconds: number): string {
+  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
 
 function RepoIndexRow({ repo }: { repo: RepoIndex }) {
   const { label, tone } = freshnessOf(repo);
@@ -148,10 +152,19 @@ function RepoIndexRow({ repo }: { repo: RepoIndex }) {
         )}
       </p>
       {repo.running && (
-        <p className="text-xs text-slate-700">
-          Running: {repo.running.phase}, {repo.running.filesDone} of {repo.running.filesPlanned} files
-          {repo.running.lastError && <span className="text-red-800"> (retrying after: {repo.running.lastError})</span>}
-        </p>
+        <div className="space-y-1" data-index-progress>
+          <progress
+            className="h-2 w-full overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-200 [&::-webkit-progress-value]:bg-sky-700"
+            max={Math.max(1, repo.running.filesPlanned)}
+            value={repo.running.filesDone}
+            aria-label={`Index run of ${repo.repo}: ${repo.running.filesDone} of ${repo.running.filesPlanned} files`}
+          />
+          <p className="text-xs text-slate-700">
+            Running: {repo.running.phase}, {repo.running.filesDone} of {repo.running.filesPlanned} files
+            {repo.running.etaSeconds != null && <>, about {etaText(repo.running.etaSeconds)} left</>}
+            {repo.running.lastError && <span className="text-red-800"> (retrying after: {repo.running.lastError})</span>}
+          </p>
+        </div>
       )}
       <p className="text-xs text-slate-600">
         {repo.files} files · {repo.chunks} chunks · {repo.embedded} with vectors

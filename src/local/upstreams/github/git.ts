@@ -1,41 +1,33 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { GitHubRoutes, StandInContext } from './routes';
 
 /**
- * GitHub's REST shapes (repo, branches, commits, compare, recursive git trees, base64
- * blobs, tarball) served from REAL git repositories on disk through the git CLI, so
- * the indexing pipeline can run end to end on any local repository.
+ * The GitHub stand-in's git-backed repositories: GitHub's REST shapes (repo, branches, commits and
+ * their list, compare, recursive git trees, base64 blobs, tarball) served from REAL git repositories
+ * on disk through the git CLI, so the indexing pipeline runs end to end on any local repository
+ * (`npm run dev` serves this checkout's own history this way).
  *
  * Tests running inside workerd cannot run git, so a small control API under
  * `/_fixtures` creates fixture repositories, commits changes to them, injects faults
- * into blob reads and reports how often each blob was read.
+ * into blob reads (scoped to one repository) and reports how often each blob was read.
  */
-export interface GitGitHubServer {
-  url: string;
-  port: number;
+export interface GitRepos extends GitHubRoutes {
   /** Serve an existing repository at `owner/name`. */
   addRepo(fullName: string, dir: string): void;
+  has(fullName: string): boolean;
+  /** The commit a branch points at, or null. */
+  branchHead(fullName: string, branch: string): string | null;
   blobReads(fullName: string): Map<string, number>;
-  stop(): Promise<void>;
-}
-
-export interface GitGitHubServerOptions {
-  port?: number;
-  repos?: Record<string, string>;
-  /** When set, every GitHub route requires this token (`Authorization: token|Bearer …`). */
-  token?: string;
-  /**
-   * A branch served at a fixed commit (and as the default branch), whatever the checkout's HEAD:
-   * how a detached checkout of a tag or commit is indexed.
-   */
-  pins?: Record<string, { branch: string; commit: string }>;
-  log?: (line: string) => void;
+  /** Remove the fixture repositories this stand-in created. */
+  dispose(): void;
 }
 
 interface Fault {
+  fullName: string;
   sha: string;
   status: number;
   /** How many more reads fail; -1 means until cleared. */
@@ -52,8 +44,17 @@ function gitBuffer(dir: string, args: string[]): Buffer {
   return execFileSync('git', [...GIT_IDENTITY, '-C', dir, ...args], { maxBuffer: 512 * 1024 * 1024 });
 }
 
+/** A commit never changes: its fields are read from git once per repository and sha (git runs synchronously). */
+const commitFields = new Map<string, string[]>();
+
 function commitObject(api: string, fullName: string, dir: string, sha: string) {
-  const [tree, parents, author, email, date, message] = git(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%B', sha]).split('\n');
+  const key = `${dir}:${sha}`;
+  let fields = commitFields.get(key);
+  if (!fields) {
+    fields = git(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%B', sha]).split('\n');
+    commitFields.set(key, fields);
+  }
+  const [tree, parents, author, email, date, message] = fields;
   return {
     sha,
     node_id: `C_${sha.slice(0, 12)}`,
@@ -70,14 +71,33 @@ function commitObject(api: string, fullName: string, dir: string, sha: string) {
   };
 }
 
+const LANGUAGES: Record<string, string> = { ts: 'TypeScript', tsx: 'TypeScript', js: 'JavaScript', mjs: 'JavaScript', cjs: 'JavaScript', css: 'CSS', html: 'HTML', sh: 'Shell', py: 'Python', go: 'Go', sql: 'SQL' };
+
+/** Bytes per language at a ref, by file extension, as GitHub's languages route reports them. */
+function languagesOf(dir: string, ref = 'HEAD'): Record<string, number> {
+  const bytes: Record<string, number> = {};
+  for (const line of git(dir, ['ls-tree', '-r', '-l', ref]).split('\n').filter(Boolean)) {
+    const [meta, path] = line.split('\t');
+    const language = LANGUAGES[path!.split('.').pop() ?? ''];
+    if (language) bytes[language] = (bytes[language] ?? 0) + Number(meta!.split(/\s+/)[3] ?? 0);
+  }
+  return bytes;
+}
+
+function sizeOf(dir: string, ref: string): number {
+  return git(dir, ['ls-tree', '-r', '-l', ref]).split('\n').filter(Boolean).reduce((sum, line) => sum + (Number(line.split(/\s+/)[3]) || 0), 0);
+}
+
 const STATUS: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed', C: 'copied', T: 'changed' };
 
-export async function startGitGitHubServer(options: GitGitHubServerOptions = {}): Promise<GitGitHubServer> {
-  const repos = new Map<string, string>(Object.entries(options.repos ?? {}));
+/** The branch name a detached HEAD is served under. */
+export const DETACHED = 'detached';
+
+export function gitRepos(context: StandInContext, initial: Record<string, string> = {}): GitRepos {
+  const repos = new Map<string, string>(Object.entries(initial));
   const faults: Fault[] = [];
   const reads = new Map<string, Map<string, number>>();
   const owned: string[] = [];
-  let api = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
@@ -149,39 +169,65 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
     }
     // POST /_fixtures/faults {fullName, path, status, times}; DELETE /_fixtures/faults
     if (parts.length === 2 && parts[1] === 'faults') {
+      const body = await readBody(req);
       if (req.method === 'DELETE') {
-        faults.length = 0;
+        // Only the named repository's faults: tests running side by side never clear each other's.
+        const kept = faults.filter((f) => body.fullName !== undefined && f.fullName !== body.fullName);
+        faults.splice(0, faults.length, ...kept);
         return send(res, 200, { cleared: true });
       }
-      const body = await readBody(req);
       const dir = repos.get(body.fullName);
       if (!dir) return notFound(res);
       const sha = git(dir, ['rev-parse', `HEAD:${body.path}`]).trim();
-      faults.push({ sha, status: body.status ?? 500, remaining: body.times ?? -1 });
+      faults.push({ fullName: body.fullName, sha, status: body.status ?? 500, remaining: body.times ?? -1 });
       return send(res, 201, { sha });
     }
     return notFound(res);
   }
 
   async function github(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (options.token) {
-      const auth = req.headers.authorization ?? '';
-      if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) return send(res, 401, { message: 'Bad credentials' });
-    }
+    const api = context.origin();
+    // Fixture repositories are public: no token is fine, a wrong one is refused as GitHub does.
+    const auth = req.headers.authorization;
+    if (auth !== undefined && auth !== `token ${context.token}` && auth !== `Bearer ${context.token}`) return send(res, 401, { message: 'Bad credentials' });
     const m = /^\/repos\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(url.pathname);
     if (!m || req.method !== 'GET') return notFound(res);
     const fullName = `${m[1]}/${m[2]}`;
     const dir = repos.get(fullName);
     if (!dir) return notFound(res);
     const rest = m[3] ? decodeURIComponent(m[3]) : '';
-    const pin = options.pins?.[fullName];
     if (rest === '') {
-      const branch = pin?.branch ?? git(dir, ['symbolic-ref', '--short', 'HEAD']).trim();
-      return send(res, 200, { id: 1, name: m[2], full_name: fullName, private: true, default_branch: branch, owner: { login: m[1] }, html_url: `${api}/${fullName}` });
+      const branch = headBranch(dir);
+      const pushedAt = git(dir, ['log', '-1', '--format=%cI', branch === DETACHED ? 'HEAD' : branch]).trim();
+      return send(res, 200, {
+        id: 1, name: m[2], full_name: fullName, private: true, visibility: 'private', default_branch: branch, owner: { login: m[1] },
+        html_url: `${api}/${fullName}`, size: Math.round(sizeOf(dir, branch === DETACHED ? 'HEAD' : branch) / 1024), open_issues_count: 0, topics: [], pushed_at: pushedAt,
+      });
     }
+    if (rest === 'languages') return send(res, 200, languagesOf(dir));
+    if (rest === 'releases/latest') return send(res, 404, { message: 'Not Found' });
+    if (rest === 'pulls') return send(res, 200, []);
+    if (rest === 'branches') {
+      const heads = git(dir, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']).split('\n').filter(Boolean);
+      const listed = heads.map((line) => {
+        const [name, sha] = line.split(' ');
+        return { name, commit: { sha, url: `${api}/repos/${fullName}/commits/${sha}` }, protected: name === 'main' };
+      });
+      return send(res, 200, url.searchParams.get('protected') === 'true' ? listed.filter((b) => b.protected) : listed);
+    }
+    if (rest === 'commits') return listCommits(res, url, api, fullName, dir);
     let r: RegExpExecArray | null;
+    if ((r = /^commits\/([^/]+)\/check-runs$/.exec(rest))) {
+      // Every commit of a served repository passed its one check: what `npm test` says of a pushed commit.
+      const sha = resolve(dir, r[1]!);
+      if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
+      const at = commitObject(api, fullName, dir, sha).commit.committer.date;
+      const check = { id: parseInt(sha.slice(0, 8), 16), head_sha: sha, name: 'test', status: 'completed', conclusion: 'success', started_at: at, completed_at: at, html_url: `${api}/${fullName}/runs/${sha.slice(0, 8)}`, app: { slug: 'github-actions' } };
+      return send(res, 200, { total_count: 1, check_runs: [check] });
+    }
     if ((r = /^branches\/(.+)$/.exec(rest))) {
-      const sha = pin && pin.branch === r[1] ? resolve(dir, pin.commit) : resolve(dir, `refs/heads/${r[1]}`);
+      // A detached checkout (a tag or commit) is served as the branch `detached`.
+      const sha = resolve(dir, `refs/heads/${r[1]}`) ?? (r[1] === DETACHED && headBranch(dir) === DETACHED ? resolve(dir, 'HEAD') : null);
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
     }
@@ -258,7 +304,7 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
       const counts = reads.get(fullName) ?? new Map<string, number>();
       reads.set(fullName, counts);
       counts.set(sha, (counts.get(sha) ?? 0) + 1);
-      const fault = faults.find((f) => f.sha === sha && f.remaining !== 0);
+      const fault = faults.find((f) => f.fullName === fullName && f.sha === sha && f.remaining !== 0);
       if (fault) {
         if (fault.remaining > 0) fault.remaining--;
         return send(res, fault.status, { message: 'Injected fault' });
@@ -283,6 +329,33 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
     return notFound(res);
   }
 
+  function listCommits(res: ServerResponse, url: URL, api: string, fullName: string, dir: string): void {
+    const ref = url.searchParams.get('sha') ?? 'HEAD';
+    if (!resolve(dir, ref)) return send(res, 404, { message: 'Not Found' });
+    const filters = [ref];
+    const since = url.searchParams.get('since');
+    const until = url.searchParams.get('until');
+    const author = url.searchParams.get('author');
+    if (since) filters.push(`--since=${since}`);
+    if (until) filters.push(`--until=${until}`);
+    if (author) filters.push(`--author=${author}`);
+    const path = url.searchParams.get('path');
+    const paths = path ? ['--', path] : [];
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+    const total = Number(git(dir, ['rev-list', '--count', ...filters, ...paths]).trim());
+    const shas = git(dir, ['rev-list', `--skip=${(page - 1) * perPage}`, `--max-count=${perPage}`, ...filters, ...paths]).split('\n').filter(Boolean);
+    const last = Math.max(1, Math.ceil(total / perPage));
+    const at = (p: number) => {
+      const link = new URL(`${api}${url.pathname}${url.search}`);
+      link.searchParams.set('per_page', String(perPage));
+      link.searchParams.set('page', String(p));
+      return link.toString();
+    };
+    const rels = page < last ? [`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`] : [];
+    send(res, 200, shas.map((sha) => commitObject(api, fullName, dir, sha)), rels.length ? { link: rels.join(', ') } : {});
+  }
+
   function missingObjects(dir: string, shas: string[]): Set<string> {
     const out = execFileSync('git', ['-C', dir, 'cat-file', '--batch-check'], {
       input: `${shas.join('\n')}\n`,
@@ -291,6 +364,14 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
       env: { ...process.env, GIT_NO_LAZY_FETCH: '1' },
     });
     return new Set(out.split('\n').filter((line) => line.endsWith(' missing')).map((line) => line.split(' ')[0]!));
+  }
+
+  function headBranch(dir: string): string {
+    try {
+      return git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).trim() || DETACHED;
+    } catch {
+      return DETACHED;
+    }
   }
 
   function spawnOk(dir: string, args: string[]): boolean {
@@ -302,36 +383,26 @@ export async function startGitGitHubServer(options: GitGitHubServerOptions = {})
     }
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.split('/').filter(Boolean);
-    const work = parts[0] === '_fixtures' ? control(req, res, parts) : github(req, res, url);
-    work.catch((error: unknown) => {
-      options.log?.(`[git-github] ${req.method} ${url.pathname}: ${error}`);
-      if (!res.headersSent) send(res, 500, { message: 'fixture server error' });
-      else res.end();
-    });
-  });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  api = `http://127.0.0.1:${port}`;
-  options.log?.(`[git-github] serving on ${api}`);
   return {
-    url: api,
-    port,
+    handle: (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const parts = url.pathname.split('/').filter(Boolean);
+      const work = parts[0] === '_fixtures' ? control(req, res, parts) : github(req, res, url);
+      return work.catch((error: unknown) => {
+        context.log?.(`github stand-in (git): ${req.method} ${url.pathname}: ${error}`);
+        if (!res.headersSent) send(res, 500, { message: 'fixture server error' });
+        else res.end();
+      });
+    },
     addRepo: (fullName, dir) => void repos.set(fullName, dir),
+    has: (fullName) => repos.has(fullName),
+    branchHead: (fullName, branch) => {
+      const dir = repos.get(fullName);
+      return dir ? resolve(dir, `refs/heads/${branch}`) : null;
+    },
     blobReads: (fullName) => reads.get(fullName) ?? new Map(),
-    stop: () =>
-      new Promise<void>((resolveStop) => {
-        server.closeAllConnections();
-        server.close(() => {
-          for (const dir of owned) rmSync(dir, { recursive: true, force: true });
-          resolveStop();
-        });
-      }),
+    dispose: () => {
+      for (const dir of owned.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { GitHubRoutes, StandInContext } from './routes';
 
 /**
- * A local stand-in for GitHub's REST API serving the visibility routes (repository,
+ * The GitHub stand-in's generated repositories: the visibility routes (repository,
  * languages, branches, releases, commits, statuses, check runs, Actions runs/jobs/logs,
- * pull requests, reviews, code search) in GitHub's documented shapes (templates in
+ * pull requests, reviews, code search, compare) in GitHub's documented shapes (templates in
  * fixtures/github/). It behaves like GitHub where the client relies on it:
  *  - token auth (`Authorization: token|Bearer`), 401 "Bad credentials" otherwise;
  *  - x-ratelimit-* headers on every answer; weak ETags and 304 on If-None-Match
@@ -20,12 +20,9 @@ import { fileURLToPath } from 'node:url';
  *      failures: { path: regex, kind: 'primary'|'secondary'|'secondary-no-retry'|'status', status?, times? }
  *  - GET  /_control/repos/{owner}/{repo}/stats -> { requests, notModified, paths }
  */
-export interface LocalGitHub {
-  url: string;
-  token: string;
+export interface GeneratedRepos extends GitHubRoutes {
   /** Requests received, all repositories together (for benchmarks). */
   requests(): { total: number; notModified: number };
-  stop(): Promise<void>;
 }
 
 export interface ScriptedFailure {
@@ -54,7 +51,7 @@ interface RepoState {
   stats: { requests: number; notModified: number; paths: Record<string, number> };
 }
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/github/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const template = (name: string): unknown => JSON.parse(readFileSync(`${FIXTURES}${name}.json`, 'utf8'));
 const TEMPLATES = {
   user: template('simple-user'),
@@ -102,12 +99,11 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export async function startGitHubServer(options: { token?: string; port?: number; log?: (line: string) => void } = {}): Promise<LocalGitHub> {
-  const token = options.token ?? `ghp_test${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 32)}`;
+export function generatedRepos(context: StandInContext): GeneratedRepos {
+  const { token } = context;
   const repos = new Map<string, RepoState>();
   const totals = { total: 0, notModified: 0 };
   let remaining = LIMIT;
-  let base = '';
 
   const stateOf = (full: string): RepoState => {
     const key = full.toLowerCase();
@@ -121,13 +117,6 @@ export async function startGitHubServer(options: { token?: string; port?: number
     }
     return state;
   };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      options.log?.(`github-server: ${req.method} ${req.url}: ${String(error)}`);
-      if (!res.headersSent) send(res, 500, { message: 'Server Error' });
-    });
-  });
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -146,7 +135,7 @@ export async function startGitHubServer(options: { token?: string; port?: number
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', base);
+    const url = new URL(req.url ?? '/', context.origin());
     const path = url.pathname;
 
     // ---- control API (tests only) ----
@@ -253,7 +242,7 @@ export async function startGitHubServer(options: { token?: string; port?: number
     const items = all.slice((page - 1) * perPage, page * perPage);
     const last = Math.max(1, Math.ceil(all.length / perPage));
     const at = (p: number) => {
-      const u = new URL(url.pathname + url.search, base);
+      const u = new URL(url.pathname + url.search, context.origin());
       u.searchParams.set('per_page', String(perPage));
       u.searchParams.set('page', String(p));
       return u.toString();
@@ -271,7 +260,7 @@ export async function startGitHubServer(options: { token?: string; port?: number
     if (path === '/search/code') return searchCode(url, owner, name);
     if (!owner || !name || !state) return notFound();
     const rest = path.slice(`/repos/${owner}/${name}`.length) || '/';
-    const v = { api: base, owner, repo: name };
+    const v = { api: context.origin(), owner, repo: name };
     const data = generate(owner, name, state);
 
     if (rest === '/') return { status: 200, body: fill(TEMPLATES.repository, v) };
@@ -306,6 +295,36 @@ export async function startGitHubServer(options: { token?: string; port?: number
       if (until) list = list.filter((c) => Date.parse(c.date) <= Date.parse(until));
       if (filePath) list = list.filter((c) => c.files.some((f) => f === filePath || f.startsWith(`${filePath.replace(/\/$/, '')}/`)));
       return paged(url, list.map((c) => c.json));
+    }
+    const compare = /^\/compare\/([^.]+)\.\.\.([^.]+)$/.exec(rest);
+    if (compare) {
+      // The generated history is linear, newest first: head is ahead of base when it sits before it.
+      const at = (ref: string) => (['main', 'release', 'develop'].includes(ref) ? 0 : data.commits.findIndex((c) => c.sha.startsWith(ref)));
+      const [baseAt, headAt] = [at(compare[1]!), at(compare[2]!)];
+      if (baseAt < 0 || headAt < 0) return notFound();
+      const between = headAt < baseAt ? data.commits.slice(headAt, baseAt).reverse() : [];
+      const files = new Map<string, { additions: number; deletions: number }>();
+      for (const c of between) {
+        for (const file of c.files) {
+          const seen = files.get(file) ?? { additions: 0, deletions: 0 };
+          files.set(file, { additions: seen.additions + 3 + (c.index % 5), deletions: seen.deletions + (c.index % 3) });
+        }
+      }
+      return {
+        status: 200,
+        body: {
+          url: `${context.origin()}/repos/${owner}/${name}/compare/${compare[1]}...${compare[2]}`,
+          html_url: `https://github.com/${owner}/${name}/compare/${compare[1]}...${compare[2]}`,
+          status: headAt === baseAt ? 'identical' : headAt < baseAt ? 'ahead' : 'behind',
+          ahead_by: between.length,
+          behind_by: headAt > baseAt ? headAt - baseAt : 0,
+          total_commits: between.length,
+          base_commit: data.commits[baseAt]!.json,
+          merge_base_commit: data.commits[Math.max(baseAt, headAt)]!.json,
+          commits: between.map((c) => c.json),
+          files: [...files].map(([filename, counts]) => ({ sha: sha(filename), filename, status: 'modified', ...counts, changes: counts.additions + counts.deletions })),
+        },
+      };
     }
     const status = /^\/commits\/([^/]+)\/status$/.exec(rest);
     if (status) {
@@ -349,7 +368,7 @@ export async function startGitHubServer(options: { token?: string; port?: number
     const logs = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest);
     if (logs) {
       const exists = data.runs.some((r) => r.jobs.some((j) => (j as { id: number }).id === Number(logs[1])));
-      return exists ? { status: 302, location: `${base}/_blobs/job-logs/${owner}/${name}/${logs[1]}` } : notFound();
+      return exists ? { status: 302, location: `${context.origin()}/_blobs/job-logs/${owner}/${name}/${logs[1]}` } : notFound();
     }
     if (/^\/actions\/workflows\/[^/]+\/dispatches$/.test(rest)) return { status: 204 };
     if (rest === '/pulls') {
@@ -382,7 +401,7 @@ export async function startGitHubServer(options: { token?: string; port?: number
     if (!owner || !name) return { status: 422, body: { message: 'Validation Failed', errors: [{ message: 'Must include at least one user, organization, or repository', resource: 'Search', field: 'q', code: 'invalid' }], documentation_url: DOCS, status: '422' } };
     const files = terms.includes('nothingmatches') ? [] : ['src/auth/session.ts', 'src/routes/login.ts', 'test/routes/login.test.ts', 'src/lib/clock.ts', 'README.md'];
     const items = files.map((path, i) => {
-      return fill(TEMPLATES.searchItem, { api: base, owner, repo: name, path, name: path.split('/').pop(), sha: sha(path) , id: i }) as Record<string, unknown>;
+      return fill(TEMPLATES.searchItem, { api: context.origin(), owner, repo: name, path, name: path.split('/').pop(), sha: sha(path) , id: i }) as Record<string, unknown>;
     }).map((item, i) => {
       const fragment = `export function ${terms}(session: Session) {\n  return session.expiresAt > clock.now();\n}`;
       return { ...item, score: 1 - i / 10, text_matches: [{ object_url: item.url, object_type: 'FileContent', property: 'content', fragment, matches: [{ text: terms, indices: [16, 16 + terms.length] }] }] };
@@ -396,7 +415,7 @@ export async function startGitHubServer(options: { token?: string; port?: number
 
   /** Deterministic data per repository: commit 0 fails CI, run 0 failed in its test step. */
   function generate(owner: string, name: string, state: RepoState) {
-    const v = { api: base, owner, repo: name };
+    const v = { api: context.origin(), owner, repo: name };
     const s = state.scenario;
     const commits: CommitData[] = Array.from({ length: s.commits }, (_, i) => {
       const commitSha = sha(owner, name, 'commit', i);
@@ -453,21 +472,13 @@ export async function startGitHubServer(options: { token?: string; port?: number
     return { commits, pullHeads, runs, pulls };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  options.log?.(`github-server on ${base}`);
   return {
-    url: base,
-    token,
+    handle: (req, res) =>
+      handle(req, res).catch((error: unknown) => {
+        context.log?.(`github stand-in (generated): ${req.method} ${req.url}: ${String(error)}`);
+        if (!res.headersSent) send(res, 500, { message: 'Server Error' });
+      }),
     requests: () => ({ ...totals }),
-    stop: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
   };
 }
 

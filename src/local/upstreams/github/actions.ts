@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GitHubRoutes, StandInContext } from './routes';
 
 /**
- * A local stand-in for the handful of GitHub REST routes the intent engine uses,
+ * The GitHub stand-in's Actions, statuses and refs: the handful of GitHub REST routes the intent engine uses,
  * answering with GitHub's documented shapes (docs.github.com/rest):
  *  - GET   /repos/{o}/{r}/branches/{branch}                      -> branch (commit.sha), 404 "Branch not found"
  *  - GET   /repos/{o}/{r}/commits/{ref}/status                   -> combined status (pending when no statuses)
@@ -13,17 +13,33 @@ import type { AddressInfo } from 'node:net';
  *        with return_run_details; 422 "No ref found for: x" for an unknown ref; 404 for a workflow named missing*
  *  - GET   /repos/{o}/{r}/actions/workflows/{id}/runs?branch&event&created&head_sha -> {total_count, workflow_runs}
  *  - GET   /repos/{o}/{r}/actions/runs/{run_id}                  -> workflow run
+ *  - GET   /repos/{o}/{r}/compare/{base}...{head}                -> commit-comparison over the repository's history
+ *  - GET   /repos/{o}/{r}/commits/{ref}/check-runs               -> {total_count: 0, check_runs: []}
+ * History: every sha a branch is created at or moved to follows the previous one, so a comparison lists the
+ * shas in between (each touching `changes/<short sha>.txt`, or the files given through the control route).
  * Requests need `Authorization: token|Bearer <token>`, else 401 "Bad credentials".
  * Repositories spring into existence on first use, so each test names its own.
  * Test controls (no auth, not GitHub's): under /_control/repos/{o}/{r}/:
  *  - POST runs/{id} {status, conclusion}     finish or advance a run
  *  - GET  dispatches                         every dispatch received, in order
- *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, olderServer?: bool, rateLimitNext?: 'primary' | 'secondary'}
+ *  - POST behaviour {failNextDispatch?: status, legacyDispatch?: bool, olderServer?: bool, rateLimitNext?: 'primary' | 'secondary',
+ *                   finishRuns?: 'success' | 'failure', finishAfterMs?: number}
+ *  - POST commits/{sha} {message?, author?, files?: [{path, additions, deletions}]}   describe a commit of the history
+ *    (finishRuns: each read of a run moves it on, queued -> in_progress -> completed; finishAfterMs: it also ends by itself)
+ * A git-backed repository's branches are its real ones (`branchHead`); others live in memory.
  */
-export interface LocalGitHubActions {
-  url: string;
-  token: string;
-  stop(): Promise<void>;
+export interface ActionsRepos extends GitHubRoutes {
+  /** Whether the repository has Actions state here (branches, statuses, runs or behaviour). */
+  has(fullName: string): boolean;
+  /** Set a repository's behaviour, as POST /_control/repos/{o}/{r}/behaviour does. */
+  behave(fullName: string, behaviour: Record<string, unknown>): void;
+}
+
+export interface ActionsHooks {
+  /** The commit a branch of a git-backed repository points at. */
+  branchHead(fullName: string, branch: string): string | null;
+  /** Told when a run completes (the stand-in may deliver a workflow_run webhook). */
+  onRunCompleted?(fullName: string, run: Record<string, unknown>): void;
 }
 
 interface Run {
@@ -56,11 +72,17 @@ interface Repo {
   statuses: Map<string, CommitStatus[]>;
   runs: Run[];
   dispatches: { workflow: string; ref: string; inputs: Record<string, unknown>; at: string }[];
+  history: string[];
+  commits: Map<string, { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }>;
   failNextDispatch?: number;
   legacyDispatch?: boolean;
   rateLimitNext?: 'primary' | 'secondary';
   /** Behave like a GitHub Enterprise Server that predates return_run_details and refuses unknown keys. */
   olderServer?: boolean;
+  /** Runs move on at each read and end with this conclusion (a workflow that "runs" by itself). */
+  finishRuns?: 'success' | 'failure';
+  /** With finishRuns, also end each run this long after its dispatch (`npm run dev`'s demo; tests read instead). */
+  finishAfterMs?: number;
 }
 
 class HttpError extends Error {
@@ -75,21 +97,37 @@ class HttpError extends Error {
 
 let nextId = 9_000_000;
 
-export async function startGitHubActionsServer(opts: { token: string; port?: number; log?: (line: string) => void }): Promise<LocalGitHubActions> {
+export function actionsRepos(context: StandInContext, hooks: ActionsHooks): ActionsRepos {
   const repos = new Map<string, Repo>();
-  let origin = '';
+  const branchOf = (repo: Repo, branch: string) => repo.branches.get(branch) ?? hooks.branchHead(`${repo.owner}/${repo.name}`, branch) ?? undefined;
+  const applyBehaviour = (repo: Repo, body: Record<string, any>) => {
+    if ('failNextDispatch' in body) repo.failNextDispatch = body.failNextDispatch;
+    if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
+    if ('rateLimitNext' in body) repo.rateLimitNext = body.rateLimitNext;
+    if ('olderServer' in body) repo.olderServer = Boolean(body.olderServer);
+    if ('finishRuns' in body) repo.finishRuns = body.finishRuns;
+    if ('finishAfterMs' in body) repo.finishAfterMs = body.finishAfterMs;
+  };
+  /** A read of a run under `finishRuns` moves it one step on. */
+  const advance = (repo: Repo, run: Run) => {
+    if (!repo.finishRuns || run.status === 'completed') return;
+    run.status = run.status === 'queued' ? 'in_progress' : 'completed';
+    if (run.status === 'completed') run.conclusion = repo.finishRuns;
+    run.updatedAt = new Date().toISOString();
+    if (run.status === 'completed') hooks.onRunCompleted?.(`${repo.owner}/${repo.name}`, runJson(repo, run));
+  };
 
   const repoOf = (owner: string, name: string): Repo => {
     const key = `${owner}/${name}`.toLowerCase();
     let repo = repos.get(key);
     if (!repo) {
-      repo = { owner, name, branches: new Map(), statuses: new Map(), runs: [], dispatches: [] };
+      repo = { owner, name, branches: new Map(), statuses: new Map(), runs: [], dispatches: [], history: [], commits: new Map() };
       repos.set(key, repo);
     }
     return repo;
   };
 
-  const api = (repo: Repo) => `${origin}/repos/${repo.owner}/${repo.name}`;
+  const api = (repo: Repo) => `${context.origin()}/repos/${repo.owner}/${repo.name}`;
   const html = (repo: Repo) => `https://github.example/${repo.owner}/${repo.name}`;
 
   const runJson = (repo: Repo, run: Run) => ({
@@ -135,10 +173,12 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       const rest = m[3]!;
       if (method === 'GET' && rest === 'dispatches') return { status: 200, json: repo.dispatches };
       if (method === 'POST' && rest === 'behaviour') {
-        if ('failNextDispatch' in body) repo.failNextDispatch = body.failNextDispatch;
-        if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
-        if ('rateLimitNext' in body) repo.rateLimitNext = body.rateLimitNext;
-        if ('olderServer' in body) repo.olderServer = Boolean(body.olderServer);
+        applyBehaviour(repo, body);
+        return { status: 204 };
+      }
+      const described = rest.match(/^commits\/([0-9a-f]{40})$/);
+      if (method === 'POST' && described) {
+        repo.commits.set(described[1]!, body);
         return { status: 204 };
       }
       const run = rest.match(/^runs\/(\d+)$/);
@@ -169,7 +209,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
 
     if (method === 'GET' && (m = rest.match(/^\/branches\/(.+)$/))) {
       const branch = decodeURIComponent(m[1]!);
-      const sha = repo.branches.get(branch);
+      const sha = branchOf(repo, branch);
       if (!sha) throw new HttpError(404, 'Branch not found');
       return {
         status: 200,
@@ -185,7 +225,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
 
     if (method === 'GET' && (m = rest.match(/^\/commits\/([^/]+)\/status$/))) {
       const ref = decodeURIComponent(m[1]!);
-      const sha = repo.branches.get(ref) ?? ref;
+      const sha = branchOf(repo, ref) ?? ref;
       // The latest status per context counts.
       const latest = new Map<string, CommitStatus>();
       for (const status of repo.statuses.get(sha) ?? []) latest.set(status.context, status);
@@ -234,6 +274,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       const branch = ref.slice('refs/heads/'.length);
       if (repo.branches.has(branch)) throw new HttpError(422, 'Reference already exists');
       repo.branches.set(branch, body.sha);
+      if (!repo.history.includes(body.sha)) repo.history.push(body.sha);
       return { status: 201, json: refJson(repo, branch, body.sha) };
     }
 
@@ -242,6 +283,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       if (!repo.branches.has(branch)) throw new HttpError(422, 'Reference does not exist');
       if (!/^[0-9a-f]{40}$/.test(String(body.sha))) throw new HttpError(422, 'Validation Failed');
       repo.branches.set(branch, body.sha);
+      if (!repo.history.includes(body.sha)) repo.history.push(body.sha);
       return { status: 200, json: refJson(repo, branch, body.sha) };
     }
 
@@ -255,7 +297,7 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
       if (workflow.startsWith('missing')) throw new HttpError(404, 'Not Found');
       if (repo.olderServer && 'return_run_details' in body) throw new HttpError(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
       const ref = String(body.ref ?? '').replace(/^refs\/heads\//, '');
-      const sha = repo.branches.get(ref);
+      const sha = branchOf(repo, ref);
       if (!sha) throw new HttpError(422, `No ref found for: ${body.ref}`);
       const now = new Date().toISOString();
       const run: Run = {
@@ -271,6 +313,12 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
         runNumber: repo.runs.length + 1,
       };
       repo.runs.push(run);
+      if (repo.finishRuns && repo.finishAfterMs !== undefined) {
+        setTimeout(() => {
+          advance(repo, run);
+          advance(repo, run);
+        }, repo.finishAfterMs).unref();
+      }
       repo.dispatches.push({ workflow, ref, inputs: body.inputs ?? {}, at: now });
       if (body.return_run_details === true && !repo.legacyDispatch) {
         return { status: 200, json: { workflow_run_id: run.id, run_url: `${api(repo)}/actions/runs/${run.id}`, html_url: `${html(repo)}/actions/runs/${run.id}` } };
@@ -289,59 +337,118 @@ export async function startGitHubActionsServer(opts: { token: string; port?: num
         .filter((r) => !query.get('head_sha') || r.headSha === query.get('head_sha'))
         .filter((r) => since === undefined || Date.parse(r.createdAt) >= since)
         .sort((a, b) => b.id - a.id);
+      for (const run of runs) advance(repo, run);
       const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
       return { status: 200, json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) } };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/compare\/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})$/))) {
+      const at = (ref: string) => repo.history.findIndex((sha) => sha.startsWith(ref));
+      const [base, head] = [at(m[1]!), at(m[2]!)];
+      if (base < 0 || head < 0) throw new HttpError(404, 'Not Found');
+      const between = head > base ? repo.history.slice(base + 1, head + 1) : [];
+      const commitJson = (sha: string) => {
+        const about = repo.commits.get(sha) ?? {};
+        const author = about.author ?? 'octocat';
+        return {
+          sha,
+          node_id: `C_${sha}`,
+          url: `${api(repo)}/commits/${sha}`,
+          html_url: `${html(repo)}/commit/${sha}`,
+          commit: { message: about.message ?? `Change ${sha.slice(0, 7)}`, author: { name: author, email: `${author}@example.com`, date: new Date(0).toISOString() } },
+          author: { login: author },
+          parents: [],
+        };
+      };
+      const files = between.flatMap((sha) => repo.commits.get(sha)?.files ?? [{ path: `changes/${sha.slice(0, 7)}.txt`, additions: 1, deletions: 0 }]);
+      return {
+        status: 200,
+        json: {
+          url: `${api(repo)}/compare/${m[1]}...${m[2]}`,
+          html_url: `${html(repo)}/compare/${m[1]}...${m[2]}`,
+          status: head === base ? 'identical' : head > base ? 'ahead' : 'behind',
+          ahead_by: between.length,
+          behind_by: head < base ? base - head : 0,
+          total_commits: between.length,
+          base_commit: commitJson(repo.history[base]!),
+          merge_base_commit: commitJson(repo.history[Math.min(base, head)]!),
+          commits: between.map(commitJson),
+          files: files.map((file) => ({ filename: file.path, status: 'modified', additions: file.additions, deletions: file.deletions, changes: file.additions + file.deletions, sha: null })),
+        },
+      };
+    }
+
+    if (method === 'GET' && rest === '/actions/runs') {
+      const runs = repo.runs
+        .filter((r) => !query.get('branch') || r.headBranch === query.get('branch'))
+        .sort((a, b) => b.id - a.id);
+      for (const run of runs) advance(repo, run);
+      const wanted = runs.filter((r) => !query.get('status') || r.status === query.get('status') || r.conclusion === query.get('status'));
+      const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
+      return { status: 200, json: { total_count: wanted.length, workflow_runs: wanted.slice(0, perPage).map((r) => runJson(repo, r)) } };
+    }
+
+    if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)\/jobs$/))) {
+      const run = repo.runs.find((r) => r.id === Number(m![1]));
+      if (!run) throw new HttpError(404, 'Not Found');
+      const job = {
+        id: run.id + 2, run_id: run.id, name: run.name, status: run.status, conclusion: run.conclusion, head_sha: run.headSha,
+        started_at: run.createdAt, completed_at: run.status === 'completed' ? run.updatedAt : null,
+        html_url: `${html(repo)}/actions/runs/${run.id}/job/${run.id + 2}`,
+        steps: [{ name: run.name, status: run.status, conclusion: run.conclusion, number: 1, started_at: run.createdAt, completed_at: run.status === 'completed' ? run.updatedAt : null }],
+      };
+      return { status: 200, json: { total_count: 1, jobs: [job] } };
     }
 
     if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)$/))) {
       const run = repo.runs.find((r) => r.id === Number(m![1]));
       if (!run) throw new HttpError(404, 'Not Found');
+      advance(repo, run);
       return { status: 200, json: runJson(repo, run) };
     }
 
     throw new HttpError(404, 'Not Found');
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      const url = new URL(req.url ?? '/', origin);
-      const auth = req.headers.authorization ?? '';
-      const authorized = auth === `token ${opts.token}` || auth === `Bearer ${opts.token}`;
-      const headers: Record<string, string> = {
-        'content-type': 'application/json; charset=utf-8',
-        'x-github-api-version-selected': '2022-11-28',
-        'x-ratelimit-limit': '5000',
-        'x-ratelimit-remaining': '4999',
-        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-        'x-github-request-id': crypto.randomUUID(),
-      };
-      try {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const body = text ? JSON.parse(text) : {};
-        const result = await route(req.method ?? 'GET', url.pathname, url.searchParams, body, authorized);
-        opts.log?.(`[github-actions] ${req.method} ${url.pathname} -> ${result.status}`);
-        if (result.json === undefined) {
-          res.writeHead(result.status, headers).end();
-        } else {
-          res.writeHead(result.status, headers).end(JSON.stringify(result.json));
-        }
-      } catch (error) {
-        const status = error instanceof HttpError ? error.status : 500;
-        const message = error instanceof Error ? error.message : 'Server Error';
-        const extraHeaders = error instanceof HttpError ? ((error.extra.headers as Record<string, string> | undefined) ?? {}) : {};
-        res.writeHead(status, { ...headers, ...extraHeaders }).end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', context.origin());
+    const auth = req.headers.authorization ?? '';
+    const authorized = auth === `token ${context.token}` || auth === `Bearer ${context.token}`;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-api-version-selected': '2022-11-28',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      'x-github-request-id': crypto.randomUUID(),
+    };
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text ? JSON.parse(text) : {};
+      const result = await route(req.method ?? 'GET', url.pathname, url.searchParams, body, authorized);
+      context.log?.(`github stand-in (actions): ${req.method} ${url.pathname} -> ${result.status}`);
+      if (result.json === undefined) {
+        res.writeHead(result.status, headers).end();
+      } else {
+        res.writeHead(result.status, headers).end(JSON.stringify(result.json));
       }
-    });
-  });
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      const message = error instanceof Error ? error.message : 'Server Error';
+      const extraHeaders = error instanceof HttpError ? ((error.extra.headers as Record<string, string> | undefined) ?? {}) : {};
+      res.writeHead(status, { ...headers, ...extraHeaders }).end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
+    }
+  };
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: origin,
-    token: opts.token,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    handle,
+    has: (fullName) => repos.has(fullName.toLowerCase()),
+    behave: (fullName, behaviour) => {
+      const [owner, name] = fullName.split('/');
+      applyBehaviour(repoOf(owner!, name!), behaviour);
+    },
   };
 }
 
