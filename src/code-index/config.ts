@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { intVar, optionalVar, varsSection } from '../lib/vars';
 import type { RepoRef } from './source/repo-source';
+import type { FileRankWeights } from './ranking/files';
 
 /** Which embedder a run uses; secrets (API keys) are never part of it, they come from the env where it runs. */
 export type EmbedderSpec =
@@ -39,6 +40,8 @@ export interface IndexConfig {
   webhookSecret?: string;
   /** Whether the token and key the DO needs are present (checked here, read again there). */
   hasGithubToken: boolean;
+  /** Overrides of the file-ranking weights (SEARCH_WEIGHTS, JSON), for evaluation runs; unset means the measured defaults. */
+  searchWeights: Partial<FileRankWeights>;
 }
 
 const REPO = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:@(.+))?$/;
@@ -83,7 +86,30 @@ const IndexVarsSchema = z.object({
   AI: z.unknown().optional().describe('Workers AI binding (wrangler.toml), for the workers-ai embedder.'),
   VECTORIZE: z.unknown().optional().describe('Vectorize index binding (wrangler.toml), for the vectorize store.'),
   LOCAL_VECTORIZE: z.unknown().optional().describe('Development and tests: the local Vectorize object binding, used with INDEX_LOCAL_BINDINGS.'),
+  SEARCH_WEIGHTS: optionalVar.describe('File-ranking weight overrides as JSON (evaluation runs; see docs/search-quality.md).'),
 });
+
+const weight = z.number().min(0).max(10);
+const SearchWeightsSchema = z
+  .object({
+    file: weight, chunk: weight, vector: weight, extra: weight, extraChunks: z.number().int().min(0).max(10), priors: z.boolean(), minmax: z.boolean(),
+    fileFields: z.tuple([weight, weight, weight, weight]), chunkFields: z.tuple([weight, weight, weight]),
+  })
+  .partial()
+  .strict();
+
+function parseSearchWeights(text: string | undefined): Partial<FileRankWeights> {
+  if (!text) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError('misconfigured', 'Service configuration is invalid: SEARCH_WEIGHTS is not JSON');
+  }
+  const parsed = SearchWeightsSchema.safeParse(json);
+  if (!parsed.success) throw new ApiError('misconfigured', `Service configuration is invalid: SEARCH_WEIGHTS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
 
 export function parseRepoList(text: string | undefined): RepoRef[] {
   if (!text) return [];
@@ -127,6 +153,7 @@ export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): I
     limits: { maxFileBytes: v.INDEX_MAX_FILE_BYTES, batchFiles: v.INDEX_BATCH_FILES, retryBaseMs: v.INDEX_RETRY_BASE_MS, maxAttempts: v.INDEX_MAX_ATTEMPTS },
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
+    searchWeights: parseSearchWeights(v.SEARCH_WEIGHTS),
   };
 });
 

@@ -14,6 +14,10 @@ import { RunStore } from './store/run-store';
 import { FileCommits } from './store/file-commits';
 import { moduleSummaries, type ModuleSummary } from './store/module-summary';
 import { indexEventPublisher } from './events';
+import type { Client } from '../auth/keys';
+import { INDEX_LAYOUT } from './store/file-index';
+import { searchFiles, SEARCH_CANDIDATES, type FileSearchResult } from './ranking/file-search';
+import type { FileRankWeights } from './ranking/files';
 
 export type { RunProgress, StartResult } from './pipeline/scheduler';
 
@@ -144,10 +148,6 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     };
   }
 
-  lexical(question: string, filters: SearchFilters, limit: number): RankedHit[] {
-    return this.store.lexical(question, filters, limit);
-  }
-
   /** Cosine search over the embedded vectors in bounded memory: the int8 sketch when it fits, else pages of rows. */
   vectorSearch(query: Float32Array, model: string, filters: SearchFilters, limit: number): RankedHit[] {
     const store = new EmbeddedVectorStore(this.ctx.storage.sql, model);
@@ -155,6 +155,12 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     if (this.runs.runState()) return store.search(query, limit, filters);
     if (this.sketch?.model !== model) this.sketch = { model, value: VectorSketch.build(this.ctx.storage.sql, model) };
     return store.search(query, limit, filters, this.sketch.value);
+  }
+
+  /** Files for a question (see searchFiles); vector hits are found here from `query`, or handed in by an external store. */
+  searchFiles(question: string, filters: SearchFilters, vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null, k: number, perFile: number, weights: FileRankWeights): FileSearchResult {
+    const hits = vector && 'query' in vector ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector) : (vector?.hits ?? []);
+    return searchFiles(this.store, question, filters, hits, { k, perFile, weights });
   }
 
   chunks(ids: number[]): StoredChunk[] {

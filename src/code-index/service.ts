@@ -4,12 +4,14 @@ import { repoSourceFromEnv } from './source/github';
 import { VectorizeVectorStore, vectorScope } from './store/vectorize';
 import { vectorizeBinding } from './bindings';
 import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
+import type { FileSearchResult } from './ranking/file-search';
 import type { ModuleSummary } from './store/repo-index-store';
-import type { RankedHit, SearchFilters, StoredChunk } from './store/repo-index-store';
+import type { RankedHit, SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedding/embedders';
 import type { Embedder } from './embedding/embedder';
-import { boundedSnippet, fuseRankings, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
+import { boundedSnippet, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
+import { weightsFor } from './ranking/files';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
 import { redactSecrets } from '../redaction/secrets';
@@ -32,6 +34,8 @@ export interface FreshnessReport extends Freshness {
 export interface SearchHit {
   repo: string;
   path: string;
+  /** Rank of the hit's file (hits are grouped by file; a file brings at most two chunks). */
+  fileRank: number;
   startLine: number;
   endLine: number;
   symbol: string | null;
@@ -39,6 +43,8 @@ export interface SearchHit {
   language: string;
   score: number;
   signals: Signal[];
+  /** The file's deterministic summary (exports, declarations with their doc comments, imports). */
+  summary: string | null;
   snippet: Snippet;
   /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
   declaration: Declaration;
@@ -66,8 +72,11 @@ export interface SearchOptions {
   language?: string;
 }
 
-/** Candidates each signal contributes before fusion. */
-const CANDIDATES = 50;
+/** Vector candidates an external store contributes before files are ranked. */
+const CANDIDATES = 60;
+
+/** At most this many chunks of one file among the results. */
+const CHUNKS_PER_FILE = 2;
 
 /** The indexing service for the Worker: starts runs and answers searches through each repository's object. */
 export class IndexService {
@@ -188,36 +197,38 @@ export class IndexService {
     const question = publicQuery(rawQuestion);
     const stub = this.stub(repo);
     const filters: SearchFilters = { path: options.path, language: options.language };
-    const indexed = (await stub.indexedCommit()) as { embedder: string | null };
     const embedder = embedderFor(this.config.embedder, this.env, this.config.bindings);
-    const lexicalP = stub.lexical(question, filters, CANDIDATES) as Promise<RankedHit[]>;
-    let vector: RankedHit[] = [];
-    // Vectors from another model are not comparable with this query's: use the lexical signal alone until re-indexed.
-    if (indexed.embedder === embedder.id) {
+    const weights = weightsFor(embedder.id, this.config.searchWeights);
+    let vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null = null;
+    if (weights.vector > 0) {
       const [queryVector] = await embedder.embed([question]);
-      vector =
-        this.config.vectors === 'vectorize'
-          ? await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters)
-          : ((await stub.vectorSearch(queryVector!, embedder.id, filters, CANDIDATES)) as RankedHit[]);
+      if (this.config.vectors !== 'vectorize') {
+        // The object only compares with vectors stored under this model: none after a model change, until re-indexed.
+        vector = { query: queryVector!, model: embedder.id };
+      } else if (((await stub.indexedCommit()) as { embedder: string | null }).embedder === embedder.id) {
+        // Vectors from another model are not comparable with this query's: lexical signals alone until re-indexed.
+        vector = { hits: await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters) };
+      }
     }
-    const fused = fuseRankings({ lexical: await lexicalP, vector }).slice(0, options.k);
-    const chunks = (await stub.chunks(fused.map((hit) => hit.id))) as StoredChunk[];
-    const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+    const found = (await stub.searchFiles(question, filters, vector, options.k, CHUNKS_PER_FILE, weights)) as FileSearchResult;
+    const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));
     const bound = caller.client === 'gpt' ? SNIPPET_BOUNDS.gpt : SNIPPET_BOUNDS.default;
     const hits: SearchHit[] = [];
-    for (const hit of fused) {
-      const chunk = byId.get(hit.id);
+    for (const hit of found.hits) {
+      const chunk = byId.get(hit.chunkId);
       if (!chunk) continue;
       hits.push({
         repo: repoKey(repo),
         path: chunk.path,
+        fileRank: hit.fileRank,
         startLine: chunk.startLine,
         endLine: chunk.endLine,
         symbol: chunk.symbol,
         kind: chunk.kind,
         language: chunk.language,
-        score: Math.round(hit.score * 1e5) / 1e5,
-        signals: (Object.keys(hit.ranks) as Signal[]).sort(),
+        score: Math.round(hit.score * 1e4) / 1e4,
+        signals: hit.signals,
+        summary: found.summaries[chunk.path] ?? null,
         snippet: boundedSnippet(chunk, question, bound),
         declaration: declarationOf(chunk.text),
         indexedCommit: null,

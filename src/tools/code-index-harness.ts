@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
 import { startGitHubStandIn } from '../local/upstreams/github';
+import { DETACHED } from '../local/upstreams/github/git';
 
 /**
  * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
@@ -12,6 +14,8 @@ import { startGitHubStandIn } from '../local/upstreams/github';
  */
 export interface CodeIndexHarness {
   fullName: string;
+  /** The commit indexed (the checkout's HEAD when the harness started). */
+  commit: string;
   request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Start a run and wait for it to finish; returns the repository's status entry. */
   reindex(): Promise<any>;
@@ -56,13 +60,28 @@ function isDescendant(pid: number, ancestor: number): boolean {
   return false;
 }
 
-export async function startCodeIndexHarness(options: { repoDir: string; log?: (line: string) => void; batchFiles?: number; vars?: Record<string, string> }): Promise<CodeIndexHarness> {
+export interface HarnessOptions {
+  repoDir: string;
+  log?: (line: string) => void;
+  batchFiles?: number;
+  /**
+   * Local storage to use and keep (the caller removes it), with the project id it was written under:
+   * a second harness over the same state sees the same index (ablations without re-indexing).
+   */
+  state?: { dir: string; projectId: string };
+  /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
+  vars?: Record<string, string>;
+}
+
+export async function startCodeIndexHarness(options: HarnessOptions): Promise<CodeIndexHarness> {
   const log = options.log ?? (() => undefined);
   // Offline: no request.cf lookup, no metrics.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   process.env.WRANGLER_SEND_METRICS = 'false';
   const repoDir = resolve(options.repoDir);
-  const branch = execFileSync('git', ['-C', repoDir, 'symbolic-ref', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  // The checkout's branch; the stand-in serves a detached HEAD (a tag or commit) as the branch `detached`.
+  const branch = spawnSync('git', ['-C', repoDir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || DETACHED;
+  const commit = execFileSync('git', ['-C', repoDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const stops: (() => Promise<void>)[] = [];
   try {
     const ledger = await startLocalLedger({ log });
@@ -72,11 +91,17 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
     const gitHub = await startGitHubStandIn({ repos: { [fullName]: repoDir }, log });
     stops.push(() => gitHub.stop());
 
+    // Fresh local storage per harness: an earlier run's objects (and their pending alarms, pointing
+    // at a GitHub stand-in that is gone) must not wake up in this one.
+    const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
+    if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
     const worker = await unstable_dev('src/index.ts', {
       config: 'wrangler.toml',
       local: true,
+      persistTo: state,
       logLevel: 'warn',
-      experimental: { disableExperimentalWarning: true },
+      // No rebuild on file changes: a measurement runs the code it started with.
+      experimental: { disableExperimentalWarning: true, watch: false },
       vars: {
         HEZLEP_API_KEYS: JSON.stringify([
           { client: 'human', person: 'bench', key: HUMAN_KEY },
@@ -84,7 +109,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
           { client: 'cursor', person: 'bench', key: CURSOR_KEY },
         ]),
         ...ledger.vars,
-        PROJECT_ID: `bench-${Date.now().toString(36)}`,
+        PROJECT_ID: options.state?.projectId ?? `bench-${Date.now().toString(36)}`,
         GITHUB_API_URL: gitHub.url,
         INDEX_REPOS: `${fullName}@${branch}`,
         INDEX_BATCH_FILES: String(options.batchFiles ?? 40),
@@ -131,6 +156,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
 
     const harness: CodeIndexHarness = {
       fullName,
+      commit,
       request: (method, path, body) => request(method, path, body),
       async reindex() {
         const before = (await request('GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
@@ -152,7 +178,8 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
       },
       workerdRssBytes: rss,
       async stop() {
-        for (const stop of stops.reverse()) await stop().catch((error) => log(`[harness] stop: ${error}`));
+        // Idempotent: each part stops once.
+        for (const stop of stops.reverse().splice(0)) await stop().catch((error) => log(`[harness] stop: ${error}`));
       },
     };
     return harness;

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { redactSecrets, isSecretFile, entropy } from '../../src/redaction/secrets';
 import { IgnoreRules } from '../../src/code-index/pipeline/ignore';
 import { skipReasonFor, decodeText, looksGenerated } from '../../src/code-index/pipeline/filter';
-import { boundedSnippet, fuseRankings } from '../../src/code-index/ranking/rank';
+import { boundedSnippet } from '../../src/code-index/ranking/rank';
 import { LocalHashingEmbedder } from '../../src/code-index/embedding/embedder';
 import { codeTokens } from '../../src/code-index/ranking/tokens';
 import { OpenAIEmbedder } from '../../src/code-index/embedding/openai';
@@ -82,11 +82,6 @@ describe('file filter', () => {
 });
 
 describe('ranking', () => {
-  it('fuses rankings by reciprocal rank and records the signals', () => {
-    const fused = fuseRankings({ lexical: [{ id: 1, score: 9 }, { id: 2, score: 5 }], vector: [{ id: 2, score: 0.9 }, { id: 3, score: 0.8 }] });
-    expect(fused.map((hit) => hit.id)).toEqual([2, 1, 3]);
-    expect(fused[0]!.ranks).toEqual({ lexical: 2, vector: 1 });
-  });
   it('bounds snippets and centres them on the question', () => {
     const text = Array.from({ length: 50 }, (_, i) => (i === 30 ? 'const needle = findNeedle();' : `line ${i}`)).join('\n');
     const snippet = boundedSnippet({ startLine: 101, text }, 'find needle', { maxLines: 5, maxChars: 200 });

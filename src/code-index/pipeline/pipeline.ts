@@ -1,4 +1,6 @@
 import type { RepoIndexStore, PreparedChunk } from '../store/repo-index-store';
+import { INDEX_LAYOUT } from '../store/file-index';
+import { summarizeFile, summaryText } from '../summary/file-summary';
 import { chunkFile } from '../chunking/chunker';
 import { embeddingInput, type Embedder } from '../embedding/embedder';
 import { decodeText, looksGenerated, skipReasonFor, type SkipReason } from './filter';
@@ -24,7 +26,7 @@ export async function contentHash(text: string): Promise<string> {
 type Prepared =
   | { seq: number; kind: 'delete'; path: string }
   | { seq: number; kind: 'skip'; path: string; sha: string; reason: SkipReason }
-  | { seq: number; kind: 'write'; path: string; sha: string; language: string; chunks: PreparedChunk[]; redactions: Redaction[]; dropped: number };
+  | { seq: number; kind: 'write'; path: string; sha: string; language: string; chunks: PreparedChunk[]; redactions: Redaction[]; dropped: number; summary: string };
 
 export interface PipelinePorts {
   store: RepoIndexStore;
@@ -57,11 +59,13 @@ export class IndexPipeline {
     const base = store.getMeta('indexed_commit');
     state.baseCommit = base;
     state.headCommit = head.commit;
-    if (base === head.commit && store.getMeta('embedder') === this.ports.embedder.id) return 'up_to_date';
+    // An index written under another layout (fields, summaries) is rebuilt file by file, like a new embedder.
+    const sameLayout = store.getMeta('layout') === INDEX_LAYOUT;
+    if (base === head.commit && store.getMeta('embedder') === this.ports.embedder.id && sameLayout) return 'up_to_date';
 
     let changes: { op: 'upsert' | 'delete'; path: string; sha: string | null; size: number }[] | null = null;
     let ignoreText = store.getMeta('ignore') ?? '';
-    if (base && store.getMeta('embedder') === this.ports.embedder.id) {
+    if (base && store.getMeta('embedder') === this.ports.embedder.id && sameLayout) {
       const comparison = await source.compare(repo, base, head.commit).catch(() => null);
       const ignoreChanged = comparison?.files.some((file) => file.path === IGNORE_FILE || file.previousPath === IGNORE_FILE);
       if (comparison && comparison.complete && comparison.linear && !ignoreChanged) {
@@ -87,7 +91,7 @@ export class IndexPipeline {
       changes = [];
       const present = new Set<string>();
       const rules = new IgnoreRules(ignoreText);
-      const sameEmbedder = store.getMeta('embedder') === this.ports.embedder.id;
+      const sameEmbedder = store.getMeta('embedder') === this.ports.embedder.id && sameLayout;
       for (const file of tree.files) {
         present.add(file.path);
         const previous = known.get(file.path);
@@ -161,7 +165,8 @@ export class IndexPipeline {
     const chunked = await chunkFile(item.path, redacted.text, language);
     const chunks: PreparedChunk[] = [];
     for (const chunk of chunked.chunks) chunks.push({ ...chunk, hash: await contentHash(`${chunk.symbol ?? ''}\n${chunk.text}`) });
-    return { seq: item.seq, kind: 'write', path: item.path, sha: item.sha, language, chunks, redactions: redacted.redactions, dropped: chunked.dropped };
+    const summary = summaryText(summarizeFile(redacted.text, language, chunked.chunks));
+    return { seq: item.seq, kind: 'write', path: item.path, sha: item.sha, language, chunks, redactions: redacted.redactions, dropped: chunked.dropped, summary };
   }
 
   /** Process the next slice of work. Returns true when the queue is empty. */
@@ -249,7 +254,7 @@ export class IndexPipeline {
             }
           }
           const planned = records.get(entry.seq)!;
-          const { removed } = store.writeFile(entry.path, entry.sha, entry.language, entry.chunks, entry.redactions, entry.dropped, planned.ids);
+          const { removed } = store.writeFile(entry.path, entry.sha, entry.language, entry.chunks, entry.redactions, entry.dropped, planned.ids, entry.summary);
           this.dropVectors(removed);
           if (state.headCommit) this.ports.commits.stamp(entry.path, state.headCommit);
           if (writesInTransaction(vectors)) vectors.upsertNow(planned.vectors);

@@ -4,6 +4,7 @@ import type { RunStore } from '../store/run-store';
 import type { FileCommits } from '../store/file-commits';
 import { errorSummary, runFinishedEvent, runProgressEvent, runStartedEvent } from '../run-events';
 import { ProgressGate, etaSeconds } from '../progress';
+import { INDEX_LAYOUT } from '../store/file-index';
 import type { IndexPipeline } from './pipeline';
 import { emptyStats, type RunOutcome, type RunProgress, type RunRecord, type RunSpec, type RunState, type RunTrigger } from './run';
 
@@ -160,6 +161,7 @@ export class RunScheduler {
         store.setMeta('indexed_commit', state.headCommit);
         store.setMeta('indexed_at', new Date(finishedAt).toISOString());
         store.setMeta('embedder', this.ports.embedderId(state.spec));
+        store.setMeta('layout', INDEX_LAYOUT);
         commits.stampAll(state.headCommit);
         runs.clearWork();
       }

@@ -1,30 +1,6 @@
-import type { RankedHit } from '../store/repo-index-store';
 import { codeTokens } from './tokens';
 
 export type Signal = 'lexical' | 'vector';
-
-export interface FusedHit {
-  id: number;
-  score: number;
-  ranks: Partial<Record<Signal, number>>;
-}
-
-/**
- * Reciprocal rank fusion: each list adds weight / (k + rank) (weight 1 unless the hit says otherwise). Scores of different kinds
- * (BM25, cosine) never have to be put on one scale; agreement between lists wins.
- */
-export function fuseRankings(lists: Partial<Record<Signal, RankedHit[]>>, k = 60): FusedHit[] {
-  const fused = new Map<number, FusedHit>();
-  for (const [signal, hits] of Object.entries(lists) as [Signal, RankedHit[]][]) {
-    hits.forEach((hit, index) => {
-      const entry = fused.get(hit.id) ?? { id: hit.id, score: 0, ranks: {} };
-      entry.score += (hit.weight ?? 1) / (k + index + 1);
-      entry.ranks[signal] = index + 1;
-      fused.set(hit.id, entry);
-    });
-  }
-  return [...fused.values()].sort((a, b) => b.score - a.score || a.id - b.id);
-}
 
 export interface SnippetBound {
   maxLines: number;

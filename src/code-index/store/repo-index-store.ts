@@ -1,7 +1,9 @@
 import type { Chunk } from '../chunking/chunk';
 import type { SkipReason } from '../pipeline/filter';
 import type { Redaction } from '../../redaction/secrets';
-import { codeTokens, expandIdentifiers, splitIdentifier } from '../ranking/tokens';
+import type { RunRecord, RunState } from '../pipeline/run';
+import { expandIdentifiers, splitIdentifier } from '../ranking/tokens';
+import { FileIndex } from './file-index';
 
 export type { ModuleSummary } from './module-summary';
 
@@ -58,8 +60,12 @@ export function ftsQuery(question: string): string | null {
 
 /** The SQLite side of a repository index: files, chunks, the FTS5 index, the embedding cache. */
 export class RepoIndexStore {
+  /** The file-level lexical index and summaries, kept in step with the chunks. */
+  readonly files: FileIndex;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    this.files = new FileIndex(sql);
   }
 
   getMeta(key: string): string | null {
@@ -89,6 +95,7 @@ export class RepoIndexStore {
   deleteFile(path: string): number[] {
     const ids = this.sql.exec<{ id: number }>('SELECT id FROM chunks WHERE path = ?', path).toArray().map((row) => row.id);
     this.sql.exec('DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)', path);
+    this.files.remove(path);
     this.sql.exec('DELETE FROM chunks WHERE path = ?', path);
     this.sql.exec('DELETE FROM redactions WHERE path = ?', path);
     this.sql.exec('DELETE FROM files WHERE path = ?', path);
@@ -102,8 +109,18 @@ export class RepoIndexStore {
   }
 
   /** Replace a file's chunks under the given ids (see RunStore.chunkIdsFor); returns the ids written and removed. */
-  writeFile(path: string, sha: string, language: string, chunks: PreparedChunk[], redactions: Redaction[], dropped: number, chunkIds: number[]): { written: number[]; removed: number[] } {
+  writeFile(
+    path: string,
+    sha: string,
+    language: string,
+    chunks: PreparedChunk[],
+    redactions: Redaction[],
+    dropped: number,
+    chunkIds: number[],
+    summary = '',
+  ): { written: number[]; removed: number[] } {
     const removed = this.deleteFile(path);
+    this.files.write(path, language, chunks, summary);
     this.sql.exec('INSERT INTO files (path, sha, language, chunks, redactions, dropped) VALUES (?, ?, ?, ?, ?, ?)', path, sha, language, chunks.length, redactions.length, dropped);
     for (const redaction of redactions) this.sql.exec('INSERT INTO redactions (path, line, kind) VALUES (?, ?, ?)', path, redaction.line, redaction.kind);
     const ids: number[] = [];
@@ -159,41 +176,6 @@ export class RepoIndexStore {
 
   putEmbedding(hash: string, model: string, vector: Float32Array): void {
     this.sql.exec('INSERT OR REPLACE INTO embeddings (hash, model, vector) VALUES (?, ?, ?)', hash, model, vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
-  }
-
-  // ---- lexical search
-
-  lexical(question: string, filters: SearchFilters, limit: number): RankedHit[] {
-    const match = ftsQuery(question);
-    if (!match) return [];
-    const where: string[] = ['chunks_fts MATCH ?'];
-    const params: unknown[] = [match];
-    if (filters.path) {
-      // Not LIKE: workerd's SQLite refuses LIKE patterns over 50 bytes.
-      where.push('substr(c.path, 1, ?) = ?');
-      params.push([...filters.path].length, filters.path);
-    }
-    if (filters.language) {
-      where.push('c.language = ?');
-      params.push(filters.language);
-    }
-    // bm25 weights: path, symbol, body. Lower is better in SQLite's bm25().
-    const rows = this.sql
-      .exec<{ id: number; rank: number; path: string; symbol: string | null; text: string }>(
-        `SELECT c.id AS id, bm25(chunks_fts, 2.0, 4.0, 1.0) AS rank, c.path AS path, c.symbol AS symbol, c.text AS text FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
-        ...params, limit * 2,
-      )
-      .toArray();
-    // An any-term query lets one frequent word dominate BM25; rerank by how many distinct
-    // query terms a chunk (with its path and symbol) contains, BM25 breaking ties.
-    const terms = [...new Set(codeTokens(question, { dropStopwords: true }))];
-    const scored = rows.map((row) => {
-      const present = new Set(codeTokens(`${row.path} ${row.symbol ?? ''} ${row.text}`));
-      const coverage = terms.length ? terms.filter((term) => present.has(term)).length / terms.length : 0;
-      return { id: row.id, coverage, bm25: -row.rank };
-    });
-    scored.sort((a, b) => b.coverage - a.coverage || b.bm25 - a.bm25);
-    return scored.slice(0, limit).map((hit) => ({ id: hit.id, score: Math.round((hit.coverage + hit.bm25 / 1000) * 1e4) / 1e4, weight: Math.max(0.2, hit.coverage) }));
   }
 
   // ---- status

@@ -47,7 +47,8 @@ export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
       return { repo, results, freshness };
     }),
   );
-  // Fused scores share one scale (reciprocal ranks), so the lists merge by score.
+  // File scores are scaled within each repository's candidate lists (0..~1.7 before priors), so the lists merge by score;
+  // a file's chunks share its score and stay together (the sort is stable). fileRank stays the rank within its repository.
   const results = perRepo.flatMap((entry) => entry.results).sort((a, b) => b.score - a.score).slice(0, k);
   const body: RecallResponse = {
     query: publicQuery(q),

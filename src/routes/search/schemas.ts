@@ -16,13 +16,15 @@ export const SearchHitSchema = z
   .object({
     repo: z.string(),
     path: z.string(),
+    fileRank: z.number().int().openapi({ description: 'Rank of this file; results are grouped by file, at most two chunks each.' }),
     startLine: z.number().int(),
     endLine: z.number().int(),
     symbol: z.string().nullable(),
     kind: z.string(),
     language: z.string(),
-    score: z.number().openapi({ description: 'Reciprocal-rank-fusion score; higher is better.' }),
-    signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this chunk.' }),
+    score: z.number().openapi({ description: "The file's score (field-weighted BM25, best chunks, vector similarity, path prior); higher is better." }),
+    signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this file.' }),
+    summary: z.string().nullable().openapi({ description: "The file's summary: exports, declarations with their doc comments, imports." }),
     snippet: z
       .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })
       .optional()

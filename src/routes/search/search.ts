@@ -26,7 +26,7 @@ export const searchRoute = createRoute({
   operationId: 'searchCode',
   summary: 'Search the code index (hybrid lexical + semantic)',
   description:
-    'Returns up to k code chunks ranked by BM25 and vector similarity fused: path, lines, symbol, a bounded snippet, score, signals, and per hit its indexed commit and whether the file changed since; plus index freshness.',
+    'Ranks files by field-weighted BM25 and vector similarity (source above tests and docs); up to k chunks, at most two per file: path, lines, symbol, file summary, snippet, and per hit its indexed commit and whether the file changed since.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: SearchQuerySchema.extend({

@@ -90,6 +90,9 @@ function sizeOf(dir: string, ref: string): number {
 
 const STATUS: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed', C: 'copied', T: 'changed' };
 
+/** The branch name a detached HEAD is served under. */
+export const DETACHED = 'detached';
+
 export function gitRepos(context: StandInContext, initial: Record<string, string> = {}): GitRepos {
   const repos = new Map<string, string>(Object.entries(initial));
   const faults: Fault[] = [];
@@ -194,11 +197,11 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     if (!dir) return notFound(res);
     const rest = m[3] ? decodeURIComponent(m[3]) : '';
     if (rest === '') {
-      const branch = git(dir, ['symbolic-ref', '--short', 'HEAD']).trim();
-      const pushedAt = git(dir, ['log', '-1', '--format=%cI', branch]).trim();
+      const branch = headBranch(dir);
+      const pushedAt = git(dir, ['log', '-1', '--format=%cI', branch === DETACHED ? 'HEAD' : branch]).trim();
       return send(res, 200, {
         id: 1, name: m[2], full_name: fullName, private: true, visibility: 'private', default_branch: branch, owner: { login: m[1] },
-        html_url: `${api}/${fullName}`, size: Math.round(sizeOf(dir, branch) / 1024), open_issues_count: 0, topics: [], pushed_at: pushedAt,
+        html_url: `${api}/${fullName}`, size: Math.round(sizeOf(dir, branch === DETACHED ? 'HEAD' : branch) / 1024), open_issues_count: 0, topics: [], pushed_at: pushedAt,
       });
     }
     if (rest === 'languages') return send(res, 200, languagesOf(dir));
@@ -223,7 +226,8 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       return send(res, 200, { total_count: 1, check_runs: [check] });
     }
     if ((r = /^branches\/(.+)$/.exec(rest))) {
-      const sha = resolve(dir, `refs/heads/${r[1]}`);
+      // A detached checkout (a tag or commit) is served as the branch `detached`.
+      const sha = resolve(dir, `refs/heads/${r[1]}`) ?? (r[1] === DETACHED && headBranch(dir) === DETACHED ? resolve(dir, 'HEAD') : null);
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
     }
@@ -283,9 +287,11 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       } catch {
         return send(res, 404, { message: 'Not Found' });
       }
-      const tree = listing
-        .split('\n')
-        .filter(Boolean)
+      const lines = listing.split('\n').filter(Boolean);
+      // A snapshot may lack some large blobs: list only what can be served, as GitHub would.
+      const missing = missingObjects(dir, lines.map((line) => line.split(/\s+/)[2]!));
+      const tree = lines
+        .filter((line) => !missing.has(line.split(/\s+/)[2]!))
         .map((line) => {
           const [meta, path] = line.split('\t');
           const [mode, type, sha, size] = meta!.split(/\s+/);
@@ -348,6 +354,24 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     };
     const rels = page < last ? [`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`] : [];
     send(res, 200, shas.map((sha) => commitObject(api, fullName, dir, sha)), rels.length ? { link: rels.join(', ') } : {});
+  }
+
+  function missingObjects(dir: string, shas: string[]): Set<string> {
+    const out = execFileSync('git', ['-C', dir, 'cat-file', '--batch-check'], {
+      input: `${shas.join('\n')}\n`,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, GIT_NO_LAZY_FETCH: '1' },
+    });
+    return new Set(out.split('\n').filter((line) => line.endsWith(' missing')).map((line) => line.split(' ')[0]!));
+  }
+
+  function headBranch(dir: string): string {
+    try {
+      return git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).trim() || DETACHED;
+    } catch {
+      return DETACHED;
+    }
   }
 
   function spawnOk(dir: string, args: string[]): boolean {

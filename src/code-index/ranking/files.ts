@@ -1,0 +1,122 @@
+import { askedRoles, pathPrior } from './path-prior';
+import type { Signal } from './rank';
+
+/** A chunk found by one signal, best first within its list. */
+export interface ChunkCandidate {
+  id: number;
+  path: string;
+  score: number;
+}
+
+/** A whole file found by the file-level lexical index (BM25 over path, symbols, summary, body). */
+export interface FileCandidate {
+  path: string;
+  score: number;
+}
+
+export interface FileRankWeights {
+  /** File-level BM25 (fields weighted inside the index). */
+  file: number;
+  /** Best lexical chunk of the file. */
+  chunk: number;
+  /** Best vector chunk of the file: set by the embedder's measured contribution. */
+  vector: number;
+  /** Share of a further matching chunk's score added to its file (bounded: at most `extraChunks` of them). */
+  extra: number;
+  extraChunks: number;
+  /** Apply path priors (tests, docs, … below source). */
+  priors: boolean;
+  /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
+  minmax: boolean;
+  /** BM25 column weights of the file-level index: path, symbols, summary, body. */
+  fileFields: [number, number, number, number];
+  /** BM25 column weights of the chunk-level index: path, symbol, body. */
+  chunkFields: [number, number, number];
+}
+
+export const DEFAULT_WEIGHTS: FileRankWeights = {
+  file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2, priors: true, minmax: false, fileFields: [4, 2.5, 1.5, 1], chunkFields: [1, 3, 1],
+};
+
+/**
+ * Weights for an embedder: the offline hashing embedder gets the vector weight its ablation
+ * measured (docs/search-quality.md); model embedders keep the default until measured. `overrides`
+ * (SEARCH_WEIGHTS) exist for evaluation runs.
+ */
+export function weightsFor(embedderId: string, overrides: Partial<FileRankWeights> = {}): FileRankWeights {
+  const base = embedderId.startsWith('local-hash') ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT } : DEFAULT_WEIGHTS;
+  return { ...base, ...overrides };
+}
+
+/** Measured: see the ablation in docs/search-quality.md. */
+const LOCAL_HASH_VECTOR_WEIGHT = 0.25;
+
+export interface RankedFile {
+  path: string;
+  score: number;
+  signals: Signal[];
+  /** The file's matching chunks, best first (lexical and vector merged). */
+  chunks: { id: number; score: number; signals: Signal[] }[];
+}
+
+/**
+ * Scores divided by the best of their list (negatives count 0), so lists of different kinds can be
+ * added while the gaps within a list (a BM25 twice as high) survive.
+ */
+function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, number> {
+  const out = new Map<T, number>();
+  const max = Math.max(0, ...list.map((item) => item.score));
+  const min = minmax ? Math.min(max, ...list.map((item) => item.score)) : 0;
+  for (const item of list) out.set(item, max > min ? Math.max(0, item.score - min) / (max - min) : max > 0 ? 1 : 0);
+  return out;
+}
+
+/**
+ * Rank files, not chunks: a file scores its file-level BM25, plus its best lexical chunk and its
+ * best vector chunk (each with a bounded bonus for a few further matching chunks), all scaled
+ * within their lists and weighted; then a path prior puts tests, benchmarks, examples, docs and
+ * generated files below source unless the question asks for them.
+ */
+export function rankFiles(question: string, input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] }, weights: FileRankWeights = DEFAULT_WEIGHTS): RankedFile[] {
+  const entries = new Map<string, { file: number; chunk: number[]; vector: number[]; signals: Set<Signal>; chunks: Map<number, { id: number; score: number; signals: Set<Signal> }> }>();
+  const entry = (path: string) => {
+    const found = entries.get(path) ?? { file: 0, chunk: [], vector: [], signals: new Set<Signal>(), chunks: new Map() };
+    entries.set(path, found);
+    return found;
+  };
+  for (const [candidate, value] of scaled(input.files, weights.minmax)) {
+    const e = entry(candidate.path);
+    e.file = Math.max(e.file, value);
+    e.signals.add('lexical');
+  }
+  for (const [signal, list] of [['lexical', input.lexical], ['vector', input.vector]] as const) {
+    const weight = signal === 'lexical' ? weights.chunk : weights.vector;
+    if (weight <= 0) continue;
+    for (const [candidate, value] of scaled(list, weights.minmax)) {
+      const e = entry(candidate.path);
+      (signal === 'lexical' ? e.chunk : e.vector).push(value);
+      e.signals.add(signal);
+      const chunk = e.chunks.get(candidate.id) ?? { id: candidate.id, score: 0, signals: new Set<Signal>() };
+      chunk.score += weight * value;
+      chunk.signals.add(signal);
+      e.chunks.set(candidate.id, chunk);
+    }
+  }
+  const asked = askedRoles(question);
+  const aggregate = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => b - a);
+    const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
+    return (sorted[0] ?? 0) + weights.extra * extra;
+  };
+  const ranked: RankedFile[] = [];
+  for (const [path, e] of entries) {
+    const raw = weights.file * e.file + weights.chunk * aggregate(e.chunk) + weights.vector * aggregate(e.vector);
+    ranked.push({
+      path,
+      score: weights.priors ? raw * pathPrior(path, asked) : raw,
+      signals: [...e.signals].sort(),
+      chunks: [...e.chunks.values()].sort((a, b) => b.score - a.score || a.id - b.id).map((c) => ({ id: c.id, score: c.score, signals: [...c.signals].sort() })),
+    });
+  }
+  return ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
+}

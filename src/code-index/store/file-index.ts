@@ -1,0 +1,131 @@
+import type { ChunkCandidate, FileCandidate } from '../ranking/files';
+import { codeTokens, expandIdentifiers } from '../ranking/tokens';
+import type { SearchFilters } from './repo-index-store';
+
+const SCHEMA = `
+CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(path, symbols, summary, body, tokenize = 'porter unicode61');
+CREATE TABLE IF NOT EXISTS file_entries (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, language TEXT NOT NULL, summary TEXT NOT NULL);
+`;
+
+/**
+ * The version of what the index stores per file (fields, summaries). An index written under
+ * another version is rebuilt by the next run (see IndexPipeline.plan).
+ */
+export const INDEX_LAYOUT = 'files-v3';
+
+/** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
+function prefixClause(column: string): string {
+  return `substr(${column}, 1, length(?)) = ?`;
+}
+
+/** Path segments and identifier parts: what the path field is matched on. */
+export function pathTerms(path: string): string {
+  return `${path} ${path.split(/[/._-]+/).join(' ')} ${expandIdentifiers(path)}`;
+}
+
+/**
+ * The file-level side of the lexical index: one FTS5 row per file with weighted fields (path
+ * segments, declared symbols, the deterministic summary, the body), and the summaries returned
+ * with search hits. Written and removed together with the file's chunks (RepoIndexStore).
+ */
+export class FileIndex {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  write(path: string, language: string, chunks: { symbol: string | null; text: string }[], summary: string): void {
+    this.remove(path);
+    const symbols = [...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol)))].join(' ');
+    const body = chunks.map((chunk) => chunk.text).join('\n');
+    // The entry's id is the FTS row's id (RETURNING does not give a virtual table's rowid).
+    const id = this.sql.exec<{ id: number }>('INSERT INTO file_entries (path, language, summary) VALUES (?, ?, ?) RETURNING id', path, language, summary).one().id;
+    this.sql.exec(
+      'INSERT INTO file_fts (rowid, path, symbols, summary, body) VALUES (?, ?, ?, ?, ?)',
+      id, pathTerms(path), `${symbols} ${expandIdentifiers(symbols)}`, `${summary}\n${expandIdentifiers(summary)}`, `${body}\n${expandIdentifiers(body)}`,
+    );
+  }
+
+  remove(path: string): void {
+    this.sql.exec('DELETE FROM file_fts WHERE rowid IN (SELECT id FROM file_entries WHERE path = ?)', path);
+    this.sql.exec('DELETE FROM file_entries WHERE path = ?', path);
+  }
+
+  private filters(filters: SearchFilters, alias: string): { where: string[]; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filters.path) {
+      where.push(prefixClause(`${alias}.path`));
+      params.push(filters.path, filters.path);
+    }
+    if (filters.language) {
+      where.push(`${alias}.language = ?`);
+      params.push(filters.language);
+    }
+    return { where, params };
+  }
+
+  /** Whole files by field-weighted BM25 (weights: path, symbols, summary, body), best first. */
+  files(match: string, filters: SearchFilters, limit: number, weights: readonly number[]): FileCandidate[] {
+    const extra = this.filters(filters, 's');
+    return this.sql
+      .exec<{ path: string; rank: number }>(
+        `SELECT s.path AS path, bm25(file_fts, ${weights.map(Number).join(', ')}) AS rank FROM file_fts JOIN file_entries s ON s.id = file_fts.rowid
+         WHERE ${['file_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
+        match, ...extra.params, limit,
+      )
+      .toArray()
+      .map((row) => ({ path: row.path, score: -row.rank }));
+  }
+
+  /** Chunks by field-weighted BM25 over the chunk index (weights: path, symbol, body), best first, with their files. */
+  chunks(match: string, filters: SearchFilters, limit: number, weights: readonly number[]): ChunkCandidate[] {
+    const extra = this.filters(filters, 'c');
+    return this.sql
+      .exec<{ id: number; path: string; rank: number }>(
+        `SELECT c.id AS id, c.path AS path, bm25(chunks_fts, ${weights.map(Number).join(', ')}) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+         WHERE ${['chunks_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
+        match, ...extra.params, limit,
+      )
+      .toArray()
+      .map((row) => ({ id: row.id, path: row.path, score: -row.rank }));
+  }
+
+  /** Where chunks live: to group hits of a signal that carries only chunk ids. */
+  chunkPaths(ids: number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 90) {
+      const slice = ids.slice(i, i + 90);
+      for (const row of this.sql.exec<{ id: number; path: string }>(`SELECT id, path FROM chunks WHERE id IN (${slice.map(() => '?').join(',')})`, ...slice)) out.set(row.id, row.path);
+    }
+    return out;
+  }
+
+  /** The summaries of these files. */
+  summaries(paths: string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < paths.length; i += 90) {
+      const slice = paths.slice(i, i + 90);
+      for (const row of this.sql.exec<{ path: string; summary: string }>(`SELECT path, summary FROM file_entries WHERE path IN (${slice.map(() => '?').join(',')})`, ...slice)) {
+        if (row.summary) out.set(row.path, row.summary);
+      }
+    }
+    return out;
+  }
+
+  /** The chunk of a file that holds most of the question's terms (the first one when none does). */
+  bestChunkOf(path: string, question: string): number | null {
+    const terms = new Set(codeTokens(question, { dropStopwords: true }));
+    let best: { id: number; hits: number } | null = null;
+    // Bounded work whatever the file's size: the first 80 chunks, the first 2,000 characters of each.
+    for (const row of this.sql.exec<{ id: number; symbol: string | null; text: string }>(
+      "SELECT id, symbol, substr(text, 1, 2000) AS text FROM chunks WHERE path = ? AND kind != 'imports' ORDER BY start_line LIMIT 80",
+      path,
+    )) {
+      const present = new Set(codeTokens(`${row.symbol ?? ''} ${row.text}`));
+      let hits = 0;
+      for (const term of terms) if (present.has(term)) hits++;
+      if (!best || hits > best.hits) best = { id: row.id, hits };
+    }
+    return best?.id ?? null;
+  }
+}

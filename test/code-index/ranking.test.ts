@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_WEIGHTS, rankFiles, weightsFor } from '../../src/code-index/ranking/files';
+import { askedRoles, pathPrior, pathRole } from '../../src/code-index/ranking/path-prior';
+import { leadingDoc, summarizeFile, summaryText, MAX_SUMMARY_CHARS } from '../../src/code-index/summary/file-summary';
+
+describe('file ranking', () => {
+  it('ranks files, not chunks: ten matching chunks of one file do not outvote a better file', () => {
+    const lexical = [
+      ...Array.from({ length: 10 }, (_, i) => ({ id: i + 1, path: 'src/big.ts', score: 5 - i * 0.1 })),
+      { id: 100, path: 'src/exact.ts', score: 6 },
+    ];
+    const ranked = rankFiles('parse the header', { files: [{ path: 'src/exact.ts', score: 9 }, { path: 'src/big.ts', score: 8 }], lexical, vector: [] });
+    expect(ranked.map((file) => file.path)).toEqual(['src/exact.ts', 'src/big.ts']);
+    // The bonus for further chunks is bounded: best chunk plus at most `extraChunks` of the rest, scaled by `extra`.
+    const big = ranked[1]!;
+    expect(big.chunks).toHaveLength(10);
+    expect(big.score).toBeLessThanOrEqual(DEFAULT_WEIGHTS.file + DEFAULT_WEIGHTS.chunk * (1 + DEFAULT_WEIGHTS.extra * DEFAULT_WEIGHTS.extraChunks) + 1e-9);
+  });
+
+  it('puts tests, docs and benchmarks below source unless the question asks for them', () => {
+    const files = [
+      { path: 'src/router.test.ts', score: 10 },
+      { path: 'docs/router.md', score: 9.5 },
+      { path: 'bench/router.bench.ts', score: 9.2 },
+      { path: 'src/router.ts', score: 8 },
+    ];
+    expect(rankFiles('match a route', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.ts');
+    expect(rankFiles('route matching tests', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.test.ts');
+    expect(rankFiles('router docs', { files, lexical: [], vector: [] })[0]!.path).toBe('docs/router.md');
+  });
+
+  it('adds the vector signal by its weight, and not at all at weight 0', () => {
+    const input = { files: [{ path: 'a.ts', score: 5 }, { path: 'b.ts', score: 4.9 }], lexical: [], vector: [{ id: 7, path: 'b.ts', score: 0.9 }, { id: 8, path: 'a.ts', score: 0.1 }] };
+    expect(rankFiles('q', input)[0]!.path).toBe('b.ts');
+    expect(rankFiles('q', input)[0]!.signals).toEqual(['lexical', 'vector']);
+    expect(rankFiles('q', input, weightsFor('local-hash-v1-384', { vector: 0 }))[0]!.path).toBe('a.ts');
+    expect(weightsFor('text-embedding-3-small').vector).toBe(DEFAULT_WEIGHTS.vector);
+  });
+
+  it('tells roles from paths', () => {
+    const cases: [string, string][] = [
+      ['src/a.ts', 'source'], ['packages/x/__tests__/a.spec.ts', 'test'], ['context_test.go', 'test'], ['test/helpers.js', 'test'],
+      ['packages/pinia/test-dts/store.test-d.ts', 'test'], ['benchmarks/run.ts', 'bench'], ['examples/server.js', 'example'],
+      ['CHANGELOG.md', 'docs'], ['docs/guide/intro.md', 'docs'], ['index.d.ts', 'generated'], ['lib/core/Axios.js', 'source'],
+    ];
+    for (const [path, role] of cases) expect(pathRole(path), path).toBe(role);
+    expect([...askedRoles('flaky spec for the parser')]).toEqual(['test']);
+    expect(pathPrior('src/a.test.ts', askedRoles('unit tests of a'))).toBe(1);
+    expect(pathPrior('src/a.test.ts', askedRoles('parse a'))).toBeLessThan(1);
+  });
+});
+
+describe('file summary', () => {
+  it('lists exports, declarations with the first sentence of their doc comment, and imports (TypeScript)', () => {
+    const text = [
+      "import { z } from 'zod';",
+      "import type { Chunk } from '../chunking/chunk';",
+      '/** Parses a header. More detail here. */',
+      'export function parseHeader(line: string) {',
+      '  return line;',
+      '}',
+      'export class Router {}',
+      'export { helper as publicHelper };',
+    ].join('\n');
+    const chunks = [
+      { symbol: null, kind: 'imports', text: text.split('\n').slice(0, 2).join('\n') },
+      { symbol: 'parseHeader', kind: 'function', text: text.split('\n').slice(2, 6).join('\n') },
+      { symbol: 'Router', kind: 'class', text: 'export class Router {}' },
+      { symbol: 'Router.route', kind: 'method', text: 'route() {}' },
+    ];
+    const summary = summarizeFile(text, 'typescript', chunks);
+    expect(summary.exports).toEqual(['parseHeader', 'Router', 'publicHelper']);
+    expect(summary.imports).toEqual(['zod', '../chunking/chunk']);
+    expect(summary.declarations).toEqual([
+      { name: 'parseHeader', kind: 'function', doc: 'Parses a header.' },
+      { name: 'Router', kind: 'class', doc: null },
+    ]);
+    expect(summaryText(summary)).toBe('exports: parseHeader, Router, publicHelper\ndeclares: function parseHeader (Parses a header.); class Router\nimports: zod, ../chunking/chunk');
+  });
+
+  it('reads Go and Python, and stays bounded', () => {
+    const go = 'package gin\n\nimport (\n\t"net/http"\n\tjson "encoding/json"\n)\n\n// Context is the request context.\ntype Context struct{}\n\nfunc (c *Context) JSON(code int) {}\nfunc helper() {}\n';
+    const summary = summarizeFile(go, 'go', [{ symbol: 'Context', kind: 'type', text: '// Context is the request context.\ntype Context struct{}' }, { symbol: 'Context.JSON', kind: 'method', text: 'func (c *Context) JSON(code int) {}' }]);
+    expect(summary).toEqual({
+      exports: ['JSON', 'Context'],
+      declarations: [{ name: 'Context', kind: 'type', doc: 'Context is the request context.' }, { name: 'Context.JSON', kind: 'method', doc: null }],
+      imports: ['net/http', 'encoding/json'],
+    });
+    expect(leadingDoc('def load(path):\n    """Load the file at path. Then more."""\n    pass')).toBe('Load the file at path.');
+    expect(leadingDoc('// eslint-disable-next-line\nconst x = 1;')).toBeNull();
+    const many = Array.from({ length: 400 }, (_, i) => `export const someRatherLongExportedName${i} = ${i};`).join('\n');
+    expect(summaryText(summarizeFile(many, 'typescript', [])).length).toBeLessThanOrEqual(MAX_SUMMARY_CHARS);
+  });
+});
