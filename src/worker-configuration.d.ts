@@ -3,7 +3,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject";
+		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject" | "LocalVectorizeObject";
 	}
 	interface StagingEnv {
 		ARCHIVE: R2Bucket;
@@ -19,6 +19,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 	interface ProductionEnv {
 		ARCHIVE: R2Bucket;
@@ -34,6 +35,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 	interface Env {
 		ARCHIVE: R2Bucket;
@@ -50,6 +52,7 @@ declare namespace Cloudflare {
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
 		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
+		LOCAL_VECTORIZE?: DurableObjectNamespace<import("./index").LocalVectorizeObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}

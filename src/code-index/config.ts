@@ -11,6 +11,12 @@ export type EmbedderSpec =
 
 export type VectorBackend = 'embedded' | 'vectorize';
 
+/**
+ * Where the Vectorize and Workers AI bindings come from: Cloudflare's (`VECTORIZE`, `AI`),
+ * or the local implementations of their APIs (`INDEX_LOCAL_BINDINGS=true`, dev and tests).
+ */
+export type BindingSource = 'cloudflare' | 'local';
+
 export interface IndexLimits {
   maxFileBytes: number;
   /** Files fetched, chunked and stored per alarm invocation. */
@@ -24,6 +30,11 @@ export interface IndexConfig {
   github: { apiUrl: string };
   embedder: EmbedderSpec;
   vectors: VectorBackend;
+  bindings: BindingSource;
+  /** The Vectorize index name (`wrangler vectorize create <name>`); names the local index too. */
+  vectorizeIndex: string;
+  /** A deployed service, not local development (which runs its ledger through the local bridge). */
+  deployed: boolean;
   limits: IndexLimits;
   webhookSecret?: string;
   /** Whether the token and key the DO needs are present (checked here, read again there). */
@@ -49,6 +60,17 @@ const IndexVarsSchema = z.object({
     .enum(['embedded', 'vectorize'])
     .optional()
     .describe('embedded (vectors in the index Durable Object) or vectorize (default when the VECTORIZE binding exists).'),
+  INDEX_LOCAL_BINDINGS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .describe('true: Vectorize and Workers AI come from their local implementations (npm run dev -- --vectorize, tests); needs LOCAL_VECTORIZE.'),
+  INDEX_LOCAL_DIMENSIONS: intVar(384, 16, 4096).describe('Dimensions of the offline hashing embedder.'),
+  VECTORIZE_INDEX_NAME: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'VECTORIZE_INDEX_NAME must be lowercase letters, digits and dashes')
+    .default('hezlep-code')
+    .describe('The Vectorize index (wrangler vectorize create <name>); also names the local one.'),
+  DATABASE_WS_PROXY: optionalVar.describe('Set only in local development (the ledger bridge): the index is then not a deployed service.'),
   OPENAI_API_KEY: optionalVar.describe('OpenAI or compatible API key (secret), for embeddings.'),
   OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional().describe('OpenAI-compatible API root.'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small').describe('Embedding model name.'),
@@ -60,6 +82,7 @@ const IndexVarsSchema = z.object({
   INDEX_MAX_ATTEMPTS: intVar(6, 1, 50).describe('Attempts before a run is marked failed.'),
   AI: z.unknown().optional().describe('Workers AI binding (wrangler.toml), for the workers-ai embedder.'),
   VECTORIZE: z.unknown().optional().describe('Vectorize index binding (wrangler.toml), for the vectorize store.'),
+  LOCAL_VECTORIZE: z.unknown().optional().describe('Development and tests: the local Vectorize object binding, used with INDEX_LOCAL_BINDINGS.'),
 });
 
 export function parseRepoList(text: string | undefined): RepoRef[] {
@@ -76,22 +99,31 @@ export function parseRepoList(text: string | undefined): RepoRef[] {
 
 /** Parse the indexing section of the environment and choose its adapters once. */
 export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): IndexConfig => {
+  const bindings: BindingSource = v.INDEX_LOCAL_BINDINGS === 'true' || v.INDEX_LOCAL_BINDINGS === '1' ? 'local' : 'cloudflare';
+  // With local bindings, the stand-ins take the place of AI and VECTORIZE (they need the LOCAL_VECTORIZE object).
+  const hasAi = bindings === 'local' || !!vars.AI;
+  const hasVectorize = bindings === 'local' ? !!vars.LOCAL_VECTORIZE : !!vars.VECTORIZE;
   const embedderKind = v.INDEX_EMBEDDER ?? (v.OPENAI_API_KEY ? 'openai' : vars.AI ? 'workers-ai' : 'local');
   if (embedderKind === 'openai' && !v.OPENAI_API_KEY) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=openai needs OPENAI_API_KEY');
-  if (embedderKind === 'workers-ai' && !vars.AI) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=workers-ai needs the AI binding');
+  if (embedderKind === 'workers-ai' && !hasAi) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=workers-ai needs the AI binding');
   const embedder: EmbedderSpec =
     embedderKind === 'openai'
       ? { kind: 'openai', model: v.OPENAI_EMBEDDING_MODEL, baseUrl: v.OPENAI_BASE_URL, dimensions: v.OPENAI_EMBEDDING_DIMENSIONS, batchSize: 96 }
       : embedderKind === 'workers-ai'
         ? { kind: 'workers-ai', model: v.WORKERS_AI_EMBEDDING_MODEL }
-        : { kind: 'local', dimensions: 384 };
+        : { kind: 'local', dimensions: v.INDEX_LOCAL_DIMENSIONS };
   const vectors = v.INDEX_VECTOR_STORE ?? (vars.VECTORIZE ? 'vectorize' : 'embedded');
-  if (vectors === 'vectorize' && !vars.VECTORIZE) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_VECTOR_STORE=vectorize needs the VECTORIZE binding');
+  if (vectors === 'vectorize' && !hasVectorize) {
+    throw new ApiError('misconfigured', `Service configuration is invalid: INDEX_VECTOR_STORE=vectorize needs the ${bindings === 'local' ? 'LOCAL_VECTORIZE' : 'VECTORIZE'} binding`);
+  }
   return {
     repos: parseRepoList(v.INDEX_REPOS),
     github: { apiUrl: v.GITHUB_API_URL },
     embedder,
     vectors,
+    bindings,
+    vectorizeIndex: v.VECTORIZE_INDEX_NAME,
+    deployed: bindings === 'cloudflare' && v.DATABASE_WS_PROXY === undefined,
     limits: { maxFileBytes: v.INDEX_MAX_FILE_BYTES, batchFiles: v.INDEX_BATCH_FILES, retryBaseMs: v.INDEX_RETRY_BASE_MS, maxAttempts: v.INDEX_MAX_ATTEMPTS },
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,

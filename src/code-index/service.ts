@@ -1,12 +1,14 @@
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import { repoSourceFromEnv } from './source/github';
-import { VectorizeVectorStore, vectorizeNamespace } from './store/vectorize';
+import { VectorizeVectorStore, vectorScope } from './store/vectorize';
+import { vectorizeBinding } from './bindings';
 import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
 import type { ModuleSummary } from './store/repo-index-store';
 import type { RankedHit, SearchFilters, StoredChunk } from './store/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedding/embedders';
+import type { Embedder } from './embedding/embedder';
 import { boundedSnippet, fuseRankings, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
@@ -40,7 +42,23 @@ export interface SearchHit {
   snippet: Snippet;
   /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
   declaration: Declaration;
+  /** The commit this hit's file was indexed at. */
+  indexedCommit: string | null;
+  /** Whether the file changed between that commit and the branch head; null when that is unknown. */
+  changedSince: boolean | null;
 }
+
+/** Which backends the index uses, for /ai/status. */
+export interface IndexBackends {
+  embedder: string;
+  embedderKind: 'local' | 'openai' | 'workers-ai';
+  vectorStore: 'embedded' | 'vectorize';
+  bindings: 'cloudflare' | 'local';
+  deployed: boolean;
+}
+
+/** Distinct older commits compared with the head per search (hits indexed at others say changedSince: null). */
+const MAX_COMPARES = 3;
 
 export interface SearchOptions {
   k: number;
@@ -87,13 +105,26 @@ export class IndexService {
     return repo;
   }
 
-  private spec(repo: RepoRef): RunSpec {
-    return { repo, apiUrl: this.config.github.apiUrl, embedder: this.config.embedder, vectors: this.config.vectors, limits: this.config.limits, project: this.projectId };
+  private async spec(repo: RepoRef): Promise<RunSpec> {
+    const { github, embedder, vectors, bindings, vectorizeIndex, limits } = this.config;
+    return { repo, apiUrl: github.apiUrl, embedder, vectors, bindings, vectorizeIndex, scope: await vectorScope(this.projectId, repo), limits, project: this.projectId };
   }
 
   /** Start a run; its start is published on the `index` topic by the object unless the caller does it (`announced`). */
-  start(repo: RepoRef, trigger: RunTrigger, caller: Pick<Caller, 'label'>, queueIfRunning = false, announced = false): Promise<StartResult> {
-    return this.stub(repo).start(this.spec(repo), trigger, caller.label, queueIfRunning, announced) as Promise<StartResult>;
+  async start(repo: RepoRef, trigger: RunTrigger, caller: Pick<Caller, 'label'>, queueIfRunning = false, announced = false): Promise<StartResult> {
+    return this.stub(repo).start(await this.spec(repo), trigger, caller.label, queueIfRunning, announced) as Promise<StartResult>;
+  }
+
+  backends(): IndexBackends {
+    const { embedder, vectors, bindings, deployed } = this.config;
+    const id = embedder.kind === 'local' ? `local-hash-${embedder.dimensions}` : `${embedder.kind}:${embedder.model}`;
+    return { embedder: id, embedderKind: embedder.kind, vectorStore: vectors, bindings, deployed };
+  }
+
+  /** The query-side vector store (Vectorize is read from the Worker; the embedded one lives in the object). */
+  private async vectorize(repo: RepoRef, embedder: Embedder): Promise<VectorizeVectorStore> {
+    const binding = vectorizeBinding(this.env, this.config.bindings, { name: this.config.vectorizeIndex, dimensions: embedder.dimensions });
+    return new VectorizeVectorStore(binding, await vectorScope(this.projectId, repo));
   }
 
   /** The repository's top-level modules as indexed (bounded). */
@@ -107,6 +138,22 @@ export class IndexService {
 
   status(repo: RepoRef): Promise<IndexStatus> {
     return this.stub(repo).status() as Promise<IndexStatus>;
+  }
+
+  /**
+   * The status and its freshness from one read of the object (so the indexed commit, the
+   * run in progress and the last run always agree), plus the branch head.
+   */
+  async statusReport(repo: RepoRef): Promise<IndexStatus & { freshness: Freshness }> {
+    const [status, head] = await Promise.all([this.status(repo), this.headCommit(repo)]);
+    const freshness: Freshness = {
+      indexedCommit: status.indexedCommit,
+      headCommit: head,
+      stale: head === null ? null : status.indexedCommit !== head,
+      indexedAt: status.indexedAt,
+      running: status.running !== null,
+    };
+    return { ...status, freshness };
   }
 
   private async headCommit(repo: RepoRef): Promise<string | null> {
@@ -142,7 +189,7 @@ export class IndexService {
     const stub = this.stub(repo);
     const filters: SearchFilters = { path: options.path, language: options.language };
     const indexed = (await stub.indexedCommit()) as { embedder: string | null };
-    const embedder = embedderFor(this.config.embedder, this.env);
+    const embedder = embedderFor(this.config.embedder, this.env, this.config.bindings);
     const lexicalP = stub.lexical(question, filters, CANDIDATES) as Promise<RankedHit[]>;
     let vector: RankedHit[] = [];
     // Vectors from another model are not comparable with this query's: use the lexical signal alone until re-indexed.
@@ -150,7 +197,7 @@ export class IndexService {
       const [queryVector] = await embedder.embed([question]);
       vector =
         this.config.vectors === 'vectorize'
-          ? await new VectorizeVectorStore(this.env.VECTORIZE as Vectorize, vectorizeNamespace(repoKey(repo))).query(queryVector!, CANDIDATES, filters)
+          ? await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters)
           : ((await stub.vectorSearch(queryVector!, embedder.id, filters, CANDIDATES)) as RankedHit[]);
     }
     const fused = fuseRankings({ lexical: await lexicalP, vector }).slice(0, options.k);
@@ -173,9 +220,47 @@ export class IndexService {
         signals: (Object.keys(hit.ranks) as Signal[]).sort(),
         snippet: boundedSnippet(chunk, question, bound),
         declaration: declarationOf(chunk.text),
+        indexedCommit: null,
+        changedSince: null,
       });
     }
     return hits;
+  }
+
+  /** Search, with the index's freshness and, per hit, the commit its file was indexed at and whether it changed since. */
+  async searchWithFreshness(repo: RepoRef, question: string, options: SearchOptions, caller: Pick<Caller, 'client'>): Promise<{ results: SearchHit[]; freshness: Freshness }> {
+    const [results, freshness] = await Promise.all([this.search(repo, question, options, caller), this.freshness(repo)]);
+    return { results: await this.hitFreshness(repo, results, freshness.headCommit), freshness };
+  }
+
+  private async hitFreshness(repo: RepoRef, hits: SearchHit[], head: string | null): Promise<SearchHit[]> {
+    if (!hits.length) return hits;
+    const commits = (await this.stub(repo).fileCommits(hits.map((hit) => hit.path))) as Record<string, string | null>;
+    const older = [...new Set(Object.values(commits).filter((c): c is string => !!c && c !== head))].slice(0, MAX_COMPARES);
+    const changed = new Map<string, { paths: Set<string>; complete: boolean } | null>();
+    if (head) {
+      const source = repoSourceFromEnv(this.env, this.config.github.apiUrl);
+      await Promise.all(
+        older.map(async (commit) => {
+          try {
+            const comparison = await source.compare(repo, commit, head);
+            const paths = new Set(comparison.files.flatMap((file) => (file.previousPath ? [file.path, file.previousPath] : [file.path])));
+            changed.set(commit, { paths, complete: comparison.complete });
+          } catch {
+            changed.set(commit, null); // unknown rather than failing the search
+          }
+        }),
+      );
+    }
+    return hits.map((hit) => {
+      const commit = commits[hit.path] ?? null;
+      let changedSince: boolean | null = null;
+      if (commit && head) {
+        const diff = commit === head ? { paths: new Set<string>(), complete: true } : changed.get(commit);
+        if (diff) changedSince = diff.paths.has(hit.path) ? true : diff.complete ? false : null;
+      }
+      return { ...hit, indexedCommit: commit, changedSince };
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { LayerProbe } from '../status/probe';
 import type { ReviewContext, SectionContent } from '../review/section';
 import type { ModuleSummary } from './store/repo-index-store';
-import type { FreshnessReport, IndexService } from './service';
+import type { FreshnessReport, IndexBackends, IndexService } from './service';
 
 /** What the index's status and review parts use. */
 export interface IndexAccess {
@@ -36,6 +36,12 @@ export function freshnessProblem(key: string, f: FreshnessReport, now = Date.now
   return null;
 }
 
+/** A deployed service searching with the offline hashing embedder is working, but not as it should. */
+export function backendProblem(b: IndexBackends): string | null {
+  if (b.deployed && b.embedderKind === 'local') return `offline hashing embedder in a deployed service (${b.embedder}); bind AI (Workers AI) or set OPENAI_API_KEY`;
+  return null;
+}
+
 function freshnessFacts(f: FreshnessReport) {
   return {
     indexedCommit: f.indexedCommit,
@@ -63,13 +69,14 @@ export function indexProbe(services: IndexAccess): LayerProbe {
       if (!index.repos.length) return { state: 'unconfigured', reason: 'INDEX_REPOS is not set; no repository is indexed', latencyMs: 0 };
       const reports = await Promise.all(index.repos.map(async (repo) => ({ key: keyOf(repo), freshness: await index.freshnessReport(repo) })));
       const now = Date.now();
-      const problems = reports.map((r) => freshnessProblem(r.key, r.freshness, now)).filter((p): p is string => p !== null);
-      const details = { repos: reports.map((r) => ({ repo: r.key, ...freshnessFacts(r.freshness) })) };
+      const backends = index.backends();
+      const problems = [backendProblem(backends), ...reports.map((r) => freshnessProblem(r.key, r.freshness, now))].filter((p): p is string => p !== null);
+      const details = { backends, repos: reports.map((r) => ({ repo: r.key, ...freshnessFacts(r.freshness) })) };
       if (problems.length) return { state: 'degraded', reason: problems.join('; ').slice(0, 300), details };
       const oldest = reports.map((r) => r.freshness.indexedAt).sort()[0] ?? null;
       return {
         state: 'ok',
-        reason: `${reports.length} repositor${reports.length === 1 ? 'y' : 'ies'} indexed at head (${reports.map((r) => `${r.key} ${short(r.freshness.indexedCommit)}`).join(', ')}); oldest index ${ageOf(oldest, now)} old`.slice(0, 300),
+        reason: `${backends.embedder} + ${backends.vectorStore} vectors; ${reports.length} repositor${reports.length === 1 ? 'y' : 'ies'} indexed at head (${reports.map((r) => `${r.key} ${short(r.freshness.indexedCommit)}`).join(', ')}); oldest index ${ageOf(oldest, now)} old`.slice(0, 300),
         details,
       };
     },

@@ -17,6 +17,10 @@ export interface CodeIndexHarness {
   reindex(): Promise<any>;
   /** Highest resident memory any workerd process reached (VmHWM), in bytes. */
   workerdPeakBytes(): number;
+  /** Resident memory of the largest workerd process now (VmRSS), in bytes. */
+  workerdRssBytes(): number;
+  /** Called with the repository's status at every poll of a run (progress reporting). */
+  onPoll?: (status: any) => void;
   stop(): Promise<void>;
 }
 
@@ -52,7 +56,7 @@ function isDescendant(pid: number, ancestor: number): boolean {
   return false;
 }
 
-export async function startCodeIndexHarness(options: { repoDir: string; log?: (line: string) => void; batchFiles?: number }): Promise<CodeIndexHarness> {
+export async function startCodeIndexHarness(options: { repoDir: string; log?: (line: string) => void; batchFiles?: number; vars?: Record<string, string> }): Promise<CodeIndexHarness> {
   const log = options.log ?? (() => undefined);
   // Offline: no request.cf lookup, no metrics.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
@@ -86,6 +90,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
         INDEX_BATCH_FILES: String(options.batchFiles ?? 40),
         INDEX_RETRY_BASE_MS: '200',
         LOG_LEVEL: 'warn',
+        ...options.vars,
       },
     });
     stops.push(() => worker.stop());
@@ -111,8 +116,20 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
         }
       }
     };
+    // The largest workerd process (the one running the Worker and its objects), as VmHWM is per process.
+    const rss = () => {
+      let largest = 0;
+      for (const pid of workerdPids()) {
+        try {
+          largest = Math.max(largest, Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
+        } catch {
+          // gone
+        }
+      }
+      return largest;
+    };
 
-    return {
+    const harness: CodeIndexHarness = {
       fullName,
       request: (method, path, body) => request(method, path, body),
       async reindex() {
@@ -123,6 +140,7 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
         for (let i = 0; i < 18_000; i++) {
           const status = (await request('GET', '/ai/github/index')).body.repos[0];
           sample();
+          harness.onPoll?.(status);
           if (!status.running && status.lastRun && status.lastRun.id !== before) return status;
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -132,10 +150,12 @@ export async function startCodeIndexHarness(options: { repoDir: string; log?: (l
         sample();
         return peak;
       },
+      workerdRssBytes: rss,
       async stop() {
         for (const stop of stops.reverse()) await stop().catch((error) => log(`[harness] stop: ${error}`));
       },
     };
+    return harness;
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;

@@ -5,7 +5,10 @@ import { watchDashboard } from '../dashboard/build';
 import { realServicesIn, startDemo, type Demo } from '../local/demo';
 import { keyFor } from '../local/dev-keys';
 
-const HELP = `npm run dev [-- --port 8787] [--no-demo] [--quiet] [--verbose]
+/** The production index path (Workers AI + Vectorize) against the local implementations of both bindings. */
+export const PRODUCTION_INDEX_VARS = { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' };
+
+const HELP = `npm run dev [-- --port 8787] [--no-demo] [--quiet] [--verbose] [--vectorize]
 
 Starts the whole service offline on http://127.0.0.1:<port>: a local Postgres
 (a real server when installed, else PGlite) behind the WebSocket bridge, the
@@ -17,7 +20,9 @@ project comes up too: a local GitHub serving this repository's history (commits
 with checks, a deploy.yml workflow that runs to success), WordPress and Cloudways
 stand-ins, a policy with staging and main targets, and a first index run
 (docs/walkthrough.md). --quiet hides wrangler's output, --verbose adds the
-Postgres server log. State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
+Postgres server log. --vectorize indexes code on the production path (Workers AI
+embeddings into Vectorize) against the local implementations of both bindings.
+State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,6 +30,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '8787' },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      vectorize: { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
   const service = await startLocalService({
     port,
     stateDir,
-    vars: demo?.vars,
+    vars: { ...demo?.vars, ...(values.vectorize ? PRODUCTION_INDEX_VARS : {}) },
     // The Postgres server's own log is noise unless asked for.
     log: (line) => (values.verbose || !line.startsWith('postgres:')) && console.log(`dev: ${line}`),
     verbose: !values.quiet,
@@ -59,6 +65,7 @@ async function main(): Promise<void> {
     await dashboard.close();
     throw error;
   });
+  if (values.vectorize) log('code index: Workers AI + Vectorize, local implementations (INDEX_LOCAL_BINDINGS=true)');
   console.log(`\nHezlep Ops Orchestrator is up: ${service.url}  (dashboard: ${service.url}/, API docs: ${service.url}/docs)`);
   for (const key of service.keys) console.log(`${key.client} key: ${key.key}`);
   console.log('(keys are kept in .hezlep/dev-keys.json; Ctrl-C stops everything)\n');

@@ -4,7 +4,8 @@ import { call, expectStatus } from '../support/http';
 import { mustOpen } from '../support/listener';
 import { commit, createFixtureRepo, injectBlobFault, reindex, waitForStatus } from '../support/index-fixtures';
 import { indexEventPublisher } from '../../src/code-index/events';
-import { ageOf, freshnessProblem } from '../../src/code-index/status';
+import { ageOf, backendProblem, freshnessProblem } from '../../src/code-index/status';
+import { loadIndexConfig } from '../../src/code-index/config';
 import { HubEventPublisher } from '../../src/events/hub-publisher';
 import type { GetStatusResponse } from '../../src/routes/status/get-status';
 import type { GetReviewResponse } from '../../src/routes/review/get-review';
@@ -45,8 +46,11 @@ describe('the index layer in /ai/status', () => {
     await reindex(repo);
     const fresh = await indexLayer(repo.env);
     expect(fresh.layer.state, JSON.stringify(fresh.layer)).toBe('ok');
-    expect(fresh.layer.reason).toMatch(new RegExp(`^1 repository indexed at head \\(${key} ${repo.head.slice(0, 7)}\\); oldest index \\d+ min old$`));
-    expect(fresh.layer.details).toMatchObject({ repos: [{ repo: key, indexedCommit: repo.head, headCommit: repo.head, stale: false, running: false, lastRun: { outcome: 'succeeded' } }] });
+    expect(fresh.layer.reason).toMatch(new RegExp(`^local-hash-384 \\+ embedded vectors; 1 repository indexed at head \\(${key} ${repo.head.slice(0, 7)}\\); oldest index \\d+ min old$`));
+    expect(fresh.layer.details).toMatchObject({
+      backends: { embedder: 'local-hash-384', embedderKind: 'local', vectorStore: 'embedded', bindings: 'cloudflare', deployed: false },
+      repos: [{ repo: key, indexedCommit: repo.head, headCommit: repo.head, stale: false, running: false, lastRun: { outcome: 'succeeded' } }],
+    });
 
     const indexed = repo.head;
     const moved = await commit(repo, { write: { 'src/b.ts': TS_FILE('beta') } });
@@ -68,6 +72,26 @@ describe('the index layer in /ai/status', () => {
     const { layer } = await indexLayer(repo.env);
     expect(layer.state).toBe('degraded');
     expect(layer.reason).toMatch(new RegExp(`^${repo.fullName}@main: last run failed \\(.*GitHub failed`));
+  });
+
+  it('shows the active embedder and vector store, and is degraded when a deployed service uses the offline embedder', async () => {
+    const repo = await createFixtureRepo({ 'src/a.ts': TS_FILE('delta') }, { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' });
+    await reindex(repo);
+    const { layer } = await indexLayer(repo.env);
+    expect(layer.state, JSON.stringify(layer)).toBe('ok');
+    expect(layer.details).toMatchObject({ backends: { embedder: 'workers-ai:@cf/baai/bge-small-en-v1.5', vectorStore: 'vectorize', bindings: 'local', deployed: false } });
+    expect(layer.reason).toMatch(/^workers-ai:@cf\/baai\/bge-small-en-v1\.5 \+ vectorize vectors; /);
+
+    // Deployed: no local ledger bridge and Cloudflare's bindings. Local development is never "deployed".
+    const deployed = (vars: Record<string, unknown>) => {
+      const c = loadIndexConfig({ INDEX_REPOS: 'acme/app', ...vars });
+      const embedder = c.embedder.kind === 'local' ? `local-hash-${c.embedder.dimensions}` : c.embedder.kind;
+      return backendProblem({ embedder, embedderKind: c.embedder.kind, vectorStore: c.vectors, bindings: c.bindings, deployed: c.deployed });
+    };
+    expect(deployed({})).toMatch(/^offline hashing embedder in a deployed service \(local-hash-384\)/);
+    expect(deployed({ DATABASE_WS_PROXY: '127.0.0.1:5433' })).toBeNull();
+    expect(deployed({ AI: {} })).toBeNull();
+    expect(deployed({ INDEX_LOCAL_BINDINGS: 'true' })).toBeNull();
   });
 
   it('names every problem repository and how far behind it is', () => {

@@ -9,6 +9,20 @@ describeAuthCases('GET', '/ai/github/recall?q=x', ['gpt', 'cursor', 'human', 'cr
 describeAuthCases('GET', '/ai/github/index', ['gpt', 'cursor', 'human', 'cron']);
 describeAuthCases('POST', '/ai/github/reindex', ['human', 'cron'], { body: {} });
 
+describe('bad questions to /ai/search and /ai/github/recall', () => {
+  it('answers 400 problem+json for an empty, a 10 KB or a control-character query', async () => {
+    const repo = await createFixtureRepo({ 'src/a.ts': 'export const a = 1;\n' });
+    for (const path of ['/ai/search', '/ai/github/recall']) {
+      for (const q of ['', '   ', 'x'.repeat(10 * 1024), 'find\u0000me', 'bell\u0007', 'esc\u001b[31m', 'del\u007f']) {
+        const result = await call('GET', `${path}?q=${encodeURIComponent(q)}`, { as: 'cursor', env: repo.env });
+        expectProblem(result, 400, 'validation_failed');
+        expect(result.headers.get('content-type')).toContain('application/problem+json');
+      }
+      expectProblem(await call('GET', path, { as: 'cursor', env: repo.env }), 400, 'validation_failed');
+    }
+  });
+});
+
 describe('POST /ai/github/reindex', () => {
   it('starts a run, answers 202 with its id and audits who asked', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': 'export function alpha() {\n  return 1;\n}\n' });

@@ -3,7 +3,6 @@ import { redactSecrets, isSecretFile, entropy } from '../../src/redaction/secret
 import { IgnoreRules } from '../../src/code-index/pipeline/ignore';
 import { skipReasonFor, decodeText, looksGenerated } from '../../src/code-index/pipeline/filter';
 import { boundedSnippet, fuseRankings } from '../../src/code-index/ranking/rank';
-import { topCosine } from '../../src/code-index/store/vector-store';
 import { LocalHashingEmbedder } from '../../src/code-index/embedding/embedder';
 import { codeTokens } from '../../src/code-index/ranking/tokens';
 import { OpenAIEmbedder } from '../../src/code-index/embedding/openai';
@@ -96,13 +95,6 @@ describe('ranking', () => {
     expect(snippet.endLine - snippet.startLine).toBe(4);
     expect(snippet.truncated).toBe(true);
   });
-  it('finds the exact top k by cosine', () => {
-    const dims = 3;
-    const matrix = Float32Array.from([1, 0, 0, 0, 1, 0, 0.7071, 0.7071, 0, 0, 0, 1]);
-    const hits = topCosine(matrix, dims, Float32Array.from([1, 0, 0]), 2, () => true);
-    expect(hits.map((h) => h.row)).toEqual([0, 2]);
-    expect(topCosine(matrix, dims, Float32Array.from([1, 0, 0]), 2, (row) => row !== 0).map((h) => h.row)).toEqual([2, 1]);
-  });
   it('builds an FTS query from words and identifier parts', () => {
     expect(ftsQuery('where is parseKeyTable?')).toBe('"where" OR "parsekeytable" OR "parse" OR "key" OR "table"'.replace('"where" OR ', ''));
     expect(ftsQuery('?!')).toBeNull();
@@ -158,6 +150,19 @@ describe('index configuration', () => {
     expect(() => loadIndexConfig({ INDEX_REPOS: 'not a repo' })).toThrow(/INDEX_REPOS/);
     expect(() => loadIndexConfig({ INDEX_EMBEDDER: 'openai' })).toThrow(/OPENAI_API_KEY/);
     expect(() => loadIndexConfig({ INDEX_VECTOR_STORE: 'vectorize' })).toThrow(/VECTORIZE/);
+    expect(() => loadIndexConfig({ INDEX_EMBEDDER: 'workers-ai' })).toThrow(/AI binding/);
+    expect(() => loadIndexConfig({ INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' })).toThrow(/LOCAL_VECTORIZE/);
+  });
+  it('selects Vectorize and Workers AI, from Cloudflare or their local implementations', () => {
+    expect(loadIndexConfig({ INDEX_REPOS: 'a/b', VECTORIZE: {}, AI: {} })).toMatchObject({ vectors: 'vectorize', embedder: { kind: 'workers-ai' }, bindings: 'cloudflare', vectorizeIndex: 'hezlep-code', deployed: true });
+    expect(loadIndexConfig({ INDEX_REPOS: 'a/b', INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true', LOCAL_VECTORIZE: {}, VECTORIZE_INDEX_NAME: 'dev-code' })).toMatchObject({
+      vectors: 'vectorize',
+      embedder: { kind: 'workers-ai', model: '@cf/baai/bge-small-en-v1.5' },
+      bindings: 'local',
+      vectorizeIndex: 'dev-code',
+      deployed: false,
+    });
+    expect(() => loadIndexConfig({ VECTORIZE_INDEX_NAME: 'Bad Name' })).toThrow(/VECTORIZE_INDEX_NAME/);
   });
 });
 

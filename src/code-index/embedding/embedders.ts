@@ -1,11 +1,12 @@
 import { ApiError } from '../../errors';
 import { OpenAIEmbedder } from './openai';
-import { WorkersAiEmbedder, type WorkersAiBinding } from './workers-ai';
+import { WorkersAiEmbedder } from './workers-ai';
 import { LocalHashingEmbedder, type Embedder } from './embedder';
-import type { EmbedderSpec } from '../config';
+import type { BindingSource, EmbedderSpec } from '../config';
+import { aiBinding } from '../bindings';
 
-/** Build the embedder a spec names, taking its secret from the env of whoever runs it. */
-export function embedderFor(spec: EmbedderSpec, env: Record<string, unknown>): Embedder {
+/** Build the embedder a spec names, taking its secret (or binding) from the env of whoever runs it. */
+export function embedderFor(spec: EmbedderSpec, env: Record<string, unknown>, bindings: BindingSource = 'cloudflare'): Embedder {
   switch (spec.kind) {
     case 'local':
       return new LocalHashingEmbedder(spec.dimensions);
@@ -15,7 +16,6 @@ export function embedderFor(spec: EmbedderSpec, env: Record<string, unknown>): E
       return new OpenAIEmbedder({ apiKey, model: spec.model, baseUrl: spec.baseUrl, dimensions: spec.dimensions, batchSize: spec.batchSize });
     }
     case 'workers-ai':
-      if (!env.AI) throw new ApiError('misconfigured', 'Service configuration is invalid: the AI binding is missing');
-      return new WorkersAiEmbedder(env.AI as WorkersAiBinding, spec.model);
+      return new WorkersAiEmbedder(aiBinding(env, bindings), spec.model);
   }
 }

@@ -12,9 +12,15 @@ const DIMENSIONS: Record<string, number> = {
   '@cf/baai/bge-large-en-v1.5': 1024,
 };
 
+/** What the bge embedding models answer: `shape` is [texts, dimensions], `data` one vector per text. */
+interface EmbeddingOutput {
+  shape?: number[];
+  data?: number[][];
+}
+
 /**
- * Embeddings from Workers AI (`AI` binding). Untested here: Workers AI cannot run locally,
- * so this adapter is exercised only in a deployed Worker.
+ * Embeddings from Workers AI (`AI` binding). Locally and in tests it runs against the
+ * local implementation of `env.AI.run` (src/local/workers-ai.ts), which answers the same shape.
  */
 export class WorkersAiEmbedder implements Embedder {
   readonly id: string;
@@ -33,14 +39,19 @@ export class WorkersAiEmbedder implements Embedder {
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += this.batchSize) {
       const batch = texts.slice(i, i + this.batchSize);
-      let result: { data?: number[][] };
+      let result: EmbeddingOutput;
       try {
-        result = (await this.ai.run(this.model, { text: batch })) as { data?: number[][] };
+        result = (await this.ai.run(this.model, { text: batch })) as EmbeddingOutput;
       } catch (error) {
         throw new ApiError('upstream_error', 'Workers AI failed to embed the batch.', { internal: error });
       }
-      if (!result.data || result.data.length !== batch.length) throw new ApiError('upstream_error', 'Workers AI returned an unexpected embedding shape.');
-      for (const vector of result.data) out.push(normalise(Float32Array.from(vector)));
+      const data = result?.data;
+      const shapeOk = !result?.shape || (result.shape[0] === batch.length && result.shape[1] === this.dimensions);
+      if (!Array.isArray(data) || data.length !== batch.length || !shapeOk) throw new ApiError('upstream_error', 'Workers AI returned an unexpected embedding shape.');
+      for (const vector of data) {
+        if (vector.length !== this.dimensions) throw new ApiError('upstream_error', `The embedding model returned ${vector.length} dimensions, expected ${this.dimensions}.`);
+        out.push(normalise(Float32Array.from(vector)));
+      }
     }
     return out;
   }

@@ -7,7 +7,9 @@ import { languageOf } from '../chunking/languages';
 import type { RepoSource } from '../source/repo-source';
 import type { RunState } from './run';
 import { redactSecrets, type Redaction } from '../../redaction/secrets';
-import type { VectorRecord, VectorStore } from '../store/vector-store';
+import { writesInTransaction, type VectorRecord, type VectorStore } from '../store/vector-store';
+import type { RunStore } from '../store/run-store';
+import type { FileCommits } from '../store/file-commits';
 
 export const IGNORE_FILE = '.hezlepignore';
 
@@ -26,6 +28,8 @@ type Prepared =
 
 export interface PipelinePorts {
   store: RepoIndexStore;
+  runs: RunStore;
+  commits: FileCommits;
   source: RepoSource;
   embedder: Embedder;
   vectors: VectorStore;
@@ -33,17 +37,21 @@ export interface PipelinePorts {
   transaction<T>(work: () => T): T;
 }
 
+/** Vector deletions settled with a remote store per call. */
+const REMOVALS_PER_CALL = 500;
+
 /**
  * One repository's indexing steps. `plan` turns the difference between what is indexed
  * and the branch head into a queue of work; `batch` takes the next slice of that queue,
  * committing file by file together with the checkpoint, so a failure resumes exactly
- * after the last committed file.
+ * after the last committed file. Vectors are written before the checkpoint that records
+ * them: in the same transaction for the embedded store, before it for a remote one.
  */
 export class IndexPipeline {
   constructor(private readonly ports: PipelinePorts) {}
 
   async plan(state: RunState): Promise<'planned' | 'up_to_date'> {
-    const { store, source } = this.ports;
+    const { store, runs, source } = this.ports;
     const repo = state.spec.repo;
     const head = await source.head(repo);
     const base = store.getMeta('indexed_commit');
@@ -97,36 +105,44 @@ export class IndexPipeline {
 
     const ignore = new IgnoreRules(ignoreText);
     this.ports.transaction(() => {
-      store.clearWork();
+      runs.clearWork();
       store.setMeta('ignore', ignoreText);
       for (const change of changes!) {
         if (change.op === 'upsert' && change.sha) {
           const reason = skipReasonFor(change.path, change.size, this.filterOptions(state, ignore));
           if (reason) {
-            const removed = store.markSkipped(change.path, change.sha, reason);
+            this.dropVectors(store.markSkipped(change.path, change.sha, reason));
             state.stats.filesSkipped++;
-            if (removed.length) this.pendingRemovals.push(...removed);
             continue;
           }
         }
-        store.addWork(change.sha ? change.op : 'delete', change.path, change.sha);
+        runs.addWork(change.sha ? change.op : 'delete', change.path, change.sha);
       }
-      state.stats.filesPlanned = store.workRemaining(0);
+      state.stats.filesPlanned = runs.workRemaining(0);
       state.phase = 'files';
       state.cursor = 0;
-      store.saveRunState(state);
+      runs.saveRunState(state);
     });
-    await this.flushRemovals();
+    await this.settleRemovals();
     return 'planned';
   }
 
-  private pendingRemovals: number[] = [];
+  /** Inside a transaction: the vectors of removed chunks go now (embedded) or are owed to the remote store. */
+  private dropVectors(ids: number[]): void {
+    if (!ids.length) return;
+    const vectors = this.ports.vectors;
+    if (writesInTransaction(vectors)) vectors.removeNow(ids);
+    else this.ports.runs.oweRemovals(ids);
+  }
 
-  private async flushRemovals(): Promise<void> {
-    if (!this.pendingRemovals.length) return;
-    const ids = this.pendingRemovals;
-    this.pendingRemovals = [];
-    await this.ports.vectors.remove(ids);
+  /** Pay the vector deletions owed to a remote store; a failure leaves them owed for the next batch. */
+  private async settleRemovals(): Promise<void> {
+    const { vectors, runs } = this.ports;
+    if (writesInTransaction(vectors)) return;
+    for (let ids = runs.owedRemovals(REMOVALS_PER_CALL); ids.length; ids = runs.owedRemovals(REMOVALS_PER_CALL)) {
+      await vectors.remove(ids);
+      runs.settleRemovals(ids);
+    }
   }
 
   private filterOptions(state: RunState, ignore: IgnoreRules) {
@@ -150,8 +166,9 @@ export class IndexPipeline {
 
   /** Process the next slice of work. Returns true when the queue is empty. */
   async batch(state: RunState): Promise<boolean> {
-    const { store, embedder } = this.ports;
-    const items = store.nextWork(state.cursor, state.spec.limits.batchFiles);
+    const { store, runs, embedder, vectors } = this.ports;
+    await this.settleRemovals();
+    const items = runs.nextWork(state.cursor, state.spec.limits.batchFiles);
     if (!items.length) return true;
 
     // Fetch and chunk a few files at a time; keep results in queue order up to the first failure,
@@ -180,24 +197,40 @@ export class IndexPipeline {
     const writes = prepared.filter((p): p is Extract<Prepared, { kind: 'write' }> => p.kind === 'write');
     const byHash = new Map<string, PreparedChunk>();
     for (const write of writes) for (const chunk of write.chunks) if (!byHash.has(chunk.hash)) byHash.set(chunk.hash, chunk);
-    const cached = store.cachedHashes([...byHash.keys()], embedder.id);
-    const missing = [...byHash.values()].filter((chunk) => !cached.has(chunk.hash));
+    const cachedHashes = store.cachedHashes([...byHash.keys()], embedder.id);
+    const missing = [...byHash.values()].filter((chunk) => !cachedHashes.has(chunk.hash));
     const fresh = new Map<string, Float32Array>();
     if (missing.length) {
-      const vectors = await embedder.embed(missing.map((chunk) => embeddingInput({ path: '', symbol: chunk.symbol, text: chunk.text })));
-      missing.forEach((chunk, i) => {
-        fresh.set(chunk.hash, vectors[i]!);
-      });
+      const embedded = await embedder.embed(missing.map((chunk) => embeddingInput({ path: '', symbol: chunk.symbol, text: chunk.text })));
+      missing.forEach((chunk, i) => fresh.set(chunk.hash, embedded[i]!));
     }
 
-    const upserts: VectorRecord[] = [];
+    // Each file's chunk ids (stable across retries) and vector records; import blocks are not embedded for search.
+    const cached = store.embeddingsFor([...cachedHashes], embedder.id);
+    const records = new Map<number, { ids: number[]; vectors: VectorRecord[] }>();
+    for (const write of writes) {
+      const ids = runs.chunkIdsFor(write.seq, write.chunks.length);
+      const list: VectorRecord[] = [];
+      write.chunks.forEach((chunk, i) => {
+        const vector = fresh.get(chunk.hash) ?? cached.get(chunk.hash);
+        if (vector && chunk.kind !== 'imports') list.push({ id: ids[i]!, hash: chunk.hash, vector, path: write.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine });
+      });
+      records.set(write.seq, { ids, vectors: list });
+    }
+    // A remote store gets the vectors before any checkpoint records them: a failure here commits nothing.
+    if (!writesInTransaction(vectors)) {
+      const all = [...records.values()].flatMap((entry) => entry.vectors);
+      if (all.length) await vectors.upsert(all);
+    }
+
+    const stored = new Set<string>();
     for (const entry of prepared) {
       this.ports.transaction(() => {
         if (entry.kind === 'delete') {
-          this.pendingRemovals.push(...store.deleteFile(entry.path));
+          this.dropVectors(store.deleteFile(entry.path));
           state.stats.filesDeleted++;
         } else if (entry.kind === 'skip') {
-          this.pendingRemovals.push(...store.markSkipped(entry.path, entry.sha, entry.reason));
+          this.dropVectors(store.markSkipped(entry.path, entry.sha, entry.reason));
           state.stats.filesSkipped++;
         } else {
           const before = new Map<string, number>();
@@ -207,36 +240,30 @@ export class IndexPipeline {
             if (left > 0) before.set(chunk.hash, left - 1);
             else state.stats.chunksChanged++;
             const vector = fresh.get(chunk.hash);
-            if (vector) {
+            if (vector && !stored.has(chunk.hash)) {
               store.putEmbedding(chunk.hash, embedder.id, vector);
-              fresh.delete(chunk.hash);
+              stored.add(chunk.hash);
               state.stats.chunksEmbedded++;
             } else {
               state.stats.chunksCached++;
             }
           }
-          const { written: ids, removed } = store.writeFile(entry.path, entry.sha, entry.language, entry.chunks, entry.redactions, entry.dropped);
-          this.pendingRemovals.push(...removed);
-          if (this.ports.vectors.kind !== 'embedded') {
-            const vectors = store.vectorsFor(ids, embedder.id);
-            entry.chunks.forEach((chunk, i) => {
-              const id = ids[i]!;
-              const vector = vectors.get(id);
-              if (vector) upserts.push({ id, vector, path: entry.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine });
-            });
-          }
+          const planned = records.get(entry.seq)!;
+          const { removed } = store.writeFile(entry.path, entry.sha, entry.language, entry.chunks, entry.redactions, entry.dropped, planned.ids);
+          this.dropVectors(removed);
+          if (state.headCommit) this.ports.commits.stamp(entry.path, state.headCommit);
+          if (writesInTransaction(vectors)) vectors.upsertNow(planned.vectors);
           state.stats.filesIndexed++;
           state.stats.chunksWritten += entry.chunks.length;
           state.stats.redactions += entry.redactions.length;
         }
         state.cursor = entry.seq;
-        store.saveRunState(state);
+        runs.saveRunState(state);
       });
     }
-    await this.flushRemovals();
-    if (upserts.length) await this.ports.vectors.upsert(upserts);
+    await this.settleRemovals();
     if (failure) throw failure;
     state.stats.batches++;
-    return items.length < state.spec.limits.batchFiles && store.workRemaining(state.cursor) === 0;
+    return items.length < state.spec.limits.batchFiles && runs.workRemaining(state.cursor) === 0;
   }
 }

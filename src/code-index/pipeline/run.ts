@@ -1,4 +1,4 @@
-import type { EmbedderSpec, IndexLimits, VectorBackend } from '../config';
+import type { BindingSource, EmbedderSpec, IndexLimits, VectorBackend } from '../config';
 import type { RepoRef } from '../source/repo-source';
 
 export type RunTrigger = 'cron' | 'manual' | 'webhook';
@@ -9,6 +9,11 @@ export interface RunSpec {
   apiUrl: string;
   embedder: EmbedderSpec;
   vectors: VectorBackend;
+  /** Cloudflare's bindings or their local implementations (absent in runs saved before: Cloudflare's). */
+  bindings?: BindingSource;
+  vectorizeIndex?: string;
+  /** This index object's namespace and id prefix in a shared Vectorize index (see vectorScope). */
+  scope?: string;
   limits: IndexLimits;
   /** The project the run was started for: its event hub hears about the run. Absent in runs saved before it existed. */
   project?: string;

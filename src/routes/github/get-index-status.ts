@@ -95,8 +95,8 @@ export const indexStatus: RouteHandler<typeof indexStatusRoute, AppEnv> = async 
   index.resolve();
   const repos = await Promise.all(
     index.repos.map(async (repo) => {
-      const [status, freshness] = await Promise.all([index.status(repo), index.freshness(repo)]);
-      return { ...status, repo: repoKey(repo), branch: repo.branch, freshness };
+      const status = await index.statusReport(repo);
+      return { ...status, repo: repoKey(repo), branch: repo.branch };
     }),
   );
   return c.json({ repos } as IndexStatusResponse, 200);

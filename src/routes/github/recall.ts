@@ -43,7 +43,7 @@ export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
   index.resolve(); // fails plainly when nothing is configured
   const perRepo = await Promise.all(
     index.repos.map(async (repo) => {
-      const [results, freshness] = await Promise.all([index.search(repo, q, { k }, c.var.caller), index.freshness(repo)]);
+      const { results, freshness } = await index.searchWithFreshness(repo, q, { k }, c.var.caller);
       return { repo, results, freshness };
     }),
   );

@@ -29,6 +29,8 @@ export const SearchHitSchema = z
       .openapi({ description: 'A bounded excerpt of the code. The gpt client gets it only when GPT_CODE_EXPOSURE=snippet.' }),
     signature: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the declaration up to its body.' }),
     doc: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the doc comment of the declaration.' }),
+    indexedCommit: z.string().nullable().openapi({ description: "The commit this hit's file was indexed at." }),
+    changedSince: z.boolean().nullable().openapi({ description: 'True when the file changed between indexedCommit and the branch head; null when unknown.' }),
   })
   .openapi('SearchHit');
 

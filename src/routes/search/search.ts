@@ -26,7 +26,7 @@ export const searchRoute = createRoute({
   operationId: 'searchCode',
   summary: 'Search the code index (hybrid lexical + semantic)',
   description:
-    'Returns up to k code chunks ranked by BM25 and vector similarity fused: path, lines, symbol, a bounded snippet, score and matching signals, plus freshness (indexed vs head commit, stale).',
+    'Returns up to k code chunks ranked by BM25 and vector similarity fused: path, lines, symbol, a bounded snippet, score, signals, and per hit its indexed commit and whether the file changed since; plus index freshness.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: SearchQuerySchema.extend({
@@ -49,10 +49,7 @@ export const search: RouteHandler<typeof searchRoute, AppEnv> = async (c) => {
   const query = c.req.valid('query');
   const index = c.var.services.indexing();
   const repo = index.resolve(query.repo);
-  const [results, freshness] = await Promise.all([
-    index.search(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller),
-    index.freshness(repo),
-  ]);
+  const { results, freshness } = await index.searchWithFreshness(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller);
   const exposure = codeExposureFrom(c.var.services.config.vars);
   const shown = results.map((hit) => exposeHit(hit, c.var.caller, exposure));
   const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: shown.length, freshness, results: shown };

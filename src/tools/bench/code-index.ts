@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,90 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** A TypeScript file of `functions` distinct functions, each large enough to be its own chunk. */
+function generatedFile(file: number, functions: number): string {
+  const out: string[] = [];
+  for (let f = 0; f < functions; f++) {
+    const name = `handle${file}x${f}`;
+    out.push(`/** Reconciles ledger entry ${file}.${f} against the account ${f % 7} balance. */`);
+    out.push(`export function ${name}(entries: number[], account${f % 7}: string): number {`);
+    out.push(`  const total${f} = entries.reduce((sum, value) => sum + value * ${f + 1}, 0);`);
+    out.push(`  const label = \`${name}:\${account${f % 7}}:${file % 97}\`;`);
+    out.push(`  if (total${f} > ${1000 + file}) console.log(label, 'over limit', total${f});`);
+    out.push(`  for (const entry of entries) if (entry < 0) throw new Error(\`negative entry in ${name}\`);`);
+    out.push(`  return Math.round(total${f} * ${(file % 13) + 2}) / 100;`);
+    out.push('}', '');
+  }
+  return out.join('\n');
+}
+
+/** A git repository of `files` generated files of `functions` functions each, in directories of 100 files. */
+function generateRepo(files: number, functions: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hezlep-bench-gen-'));
+  execFileSync('git', ['init', '-q', '-b', 'main', dir]);
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, 'src', `pkg${String(Math.floor(i / 100)).padStart(4, '0')}`);
+    if (i % 100 === 0) mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `mod${i}.ts`), generatedFile(i, functions));
+  }
+  execFileSync('git', ['-C', dir, 'add', '-A']);
+  execFileSync('git', [...GIT, '-C', dir, 'commit', '-qm', `generated: ${files} files`], { maxBuffer: 64 * 1024 * 1024 });
+  return dir;
+}
+
+const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * `npm run bench:index -- --chunks 20000 [--dimensions 1536]`: a generated repository of about that
+ * many chunks, indexed whole, then searched: workerd's resident memory before and after the searches
+ * and its peak, and search latency. `--files 50000` generates that many one-function files instead and
+ * prints the run's progress as it goes (resumable batches; INDEX_BATCH_FILES with --batch).
+ */
+async function runGenerated(): Promise<void> {
+  const chunks = argument('chunks');
+  const files = Number(argument('files') ?? Math.ceil(Number(chunks) / 10));
+  const functions = argument('files') ? 1 : 10;
+  const dimensions = argument('dimensions') ?? '384';
+  const t0 = performance.now();
+  const dir = generateRepo(files, functions);
+  console.log(`generated ${files} files x ${functions} function(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s; local embedder at ${dimensions} dimensions`);
+  const harness = await startCodeIndexHarness({ repoDir: dir, batchFiles: Number(argument('batch') ?? 40), vars: { INDEX_LOCAL_DIMENSIONS: dimensions } });
+  try {
+    let lastPrinted = 0;
+    harness.onPoll = (status) => {
+      const running = status.running;
+      if (!running || performance.now() - lastPrinted < 15_000) return;
+      lastPrinted = performance.now();
+      console.log(`  progress: ${running.phase} ${running.filesDone}/${running.filesPlanned} files, workerd RSS ${MiB(harness.workerdRssBytes())}`);
+    };
+    const t1 = performance.now();
+    const full = await harness.reindex();
+    const ms = performance.now() - t1;
+    console.log(`full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome})`);
+    console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(harness.workerdPeakBytes())}`);
+    const queries = ['reconcile ledger entry balance', 'negative entry error', 'over limit total', 'account label', 'round total'];
+    const rssBefore = harness.workerdRssBytes();
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const result = await harness.request('GET', `/ai/search?q=${encodeURIComponent(queries[i % queries.length]!)}&k=8`);
+      times.push(performance.now() - t);
+      if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
+    }
+    const rssAfter = harness.workerdRssBytes();
+    console.log(`search x20 over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`);
+    console.log(`  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(harness.workerdPeakBytes())}`);
+  } finally {
+    await harness.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * `npm run bench:index -- --repo <path>`: index a clone of the repository from scratch
  * (time, files/s, chunks/s, peak workerd memory), then change one file (a new function
@@ -20,6 +104,7 @@ function median(values: number[]): number {
  * the incremental time is reported as a ratio of the full run.
  */
 export async function run(): Promise<void> {
+  if (argument('chunks') || argument('files')) return runGenerated();
   const source = resolve(argument('repo') ?? '.');
   const rounds = Number(argument('rounds') ?? 5);
   const clone = mkdtempSync(join(tmpdir(), 'hezlep-bench-'));
