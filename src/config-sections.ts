@@ -9,6 +9,7 @@ import { maintenanceVars } from './maintenance/config';
 import { reviewVars } from './review/config';
 import { eventsVars } from './events/config';
 import { cursorVars } from './cursor/config';
+import { exposureVars } from './redaction/exposure';
 
 /**
  * Every configuration section, in the order the reference lists them. Each area
@@ -28,4 +29,5 @@ export const CONFIG_SECTIONS = [
   reviewVars,
   eventsVars,
   cursorVars,
+  exposureVars,
 ] as const;

@@ -19,6 +19,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 	interface ProductionEnv {
 		ARCHIVE: R2Bucket;
@@ -34,6 +35,7 @@ declare namespace Cloudflare {
 		EVENT_HUB: DurableObjectNamespace<import("./index").EventHubObject>;
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
+		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
 	}
 	interface Env {
 		ARCHIVE: R2Bucket;
@@ -50,7 +52,7 @@ declare namespace Cloudflare {
 		METRICS: DurableObjectNamespace<import("./index").MetricsObject>;
 		REPO_INDEX: DurableObjectNamespace<import("./index").RepoIndexObject>;
 		LEDGER: DurableObjectNamespace<import("./index").LedgerObject>;
-		LOCAL_VECTORIZE: DurableObjectNamespace<import("./index").LocalVectorizeObject>;
+		LOCAL_VECTORIZE?: DurableObjectNamespace<import("./index").LocalVectorizeObject>;
 	}
 }
 interface Env extends Cloudflare.Env {}

@@ -1,8 +1,7 @@
 import { ApiError } from '../errors';
 import type { Client } from '../auth/keys';
 import type { ProjectEvent } from '../events/publisher';
-import type { RunOutcome, RunRecord, RunState } from './pipeline/run';
-import type { RunProgress } from './pipeline/scheduler';
+import type { RunOutcome, RunProgress, RunRecord, RunState } from './pipeline/run';
 
 /** The caller behind a run, from its label (`client` or `client:person`). */
 export function actorOf(label: string): NonNullable<ProjectEvent['actor']> {

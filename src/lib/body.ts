@@ -6,9 +6,13 @@ import { isWellFormed } from './input';
 export const MAX_JSON_DEPTH = 32;
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes, the limit for this operation.`, {
-    extra: { limit: maxBytes },
-  });
+  return new ApiError(
+    'payload_too_large',
+    `The request body is larger than ${maxBytes} bytes, the limit for this operation.`,
+    {
+      extra: { limit: maxBytes },
+    },
+  );
 }
 
 /**

@@ -24,7 +24,9 @@ export function encodeCursor(kind: string, parts: (string | number)[]): string {
 
 function refuse(): never {
   const message = 'cursor must be the nextCursor of a previous page, passed back unchanged';
-  throw new ApiError('validation_failed', `Invalid query: cursor: ${message}`, { extra: { issues: [{ path: 'cursor', message }] } });
+  throw new ApiError('validation_failed', `Invalid query: cursor: ${message}`, {
+    extra: { issues: [{ path: 'cursor', message }] },
+  });
 }
 
 /**

@@ -8,7 +8,9 @@ import { z } from '@hono/zod-openapi';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** C0 and C1 controls and DEL, except tab, newline and carriage return. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const CONTROL_ANY = /[\u0000-\u001F\u007F-\u009F]/;
 /** Bidi overrides/isolates/marks and zero-width characters: they make a name read differently from what it is. */
 const INVISIBLE = /[\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
@@ -22,14 +24,19 @@ export function isWellFormed(text: string): boolean {
 export function textProblem(text: string, multiline: boolean): string | null {
   if (!isWellFormed(text)) return 'must be well-formed Unicode (no lone surrogates)';
   if ((multiline ? CONTROL_IN_TEXT : CONTROL_ANY).test(text)) {
-    return multiline ? 'must not contain control characters other than tab and newline' : 'must not contain control characters';
+    return multiline
+      ? 'must not contain control characters other than tab and newline'
+      : 'must not contain control characters';
   }
   return null;
 }
 
 /** Why a string breaks the identifier rule (text rule, single line, no bidi or zero-width characters), or null. */
 export function identifierProblem(text: string): string | null {
-  return textProblem(text, false) ?? (INVISIBLE.test(text) ? 'must not contain bidi-override or zero-width characters' : null);
+  return (
+    textProblem(text, false) ??
+    (INVISIBLE.test(text) ? 'must not contain bidi-override or zero-width characters' : null)
+  );
 }
 
 /** Free text: well-formed, no control characters except tab/newline (when multiline). */
@@ -77,7 +84,11 @@ interface IntOptions {
 }
 
 function strictInt(options: IntOptions) {
-  return z.string().regex(STRICT_INT, 'must be a whole number written in plain digits').transform(Number).pipe(z.number().int().min(options.min).max(options.max));
+  return z
+    .string()
+    .regex(STRICT_INT, 'must be a whole number written in plain digits')
+    .transform(Number)
+    .pipe(z.number().int().min(options.min).max(options.max));
 }
 
 function intDoc(options: IntOptions & { default?: number }) {

@@ -27,7 +27,7 @@ export type CallApp = (call: AppCall) => Promise<AppAnswer>;
 /**
  * Calls the API through the same app with the caller's own key, so authentication, client rules,
  * validation, policy, audit, metrics and the GPT query log are exactly those of the REST call.
- * Each call gets a request id derived from the MCP request's, which ties the two together in the log.
+ * Each call sends `x-request-id: <MCP request id>.<n>`, logged as its clientRequestId, which ties the two together.
  */
 export function appCaller(app: Hono<AppEnv>, c: Context<AppEnv>, key: string): CallApp {
   const origin = new URL(c.req.url).origin;

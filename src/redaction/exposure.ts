@@ -1,6 +1,6 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import type { Caller } from '../auth/keys';
-import { ApiError } from '../errors';
+import { varsSection } from '../lib/vars';
 
 /**
  * How much code the gpt client may see in search answers (GPT_CODE_EXPOSURE):
@@ -12,14 +12,21 @@ import { ApiError } from '../errors';
 export const CODE_EXPOSURES = ['summary', 'snippet', 'none'] as const;
 export type CodeExposure = (typeof CODE_EXPOSURES)[number];
 
-const ExposureVars = z.object({ GPT_CODE_EXPOSURE: z.enum(CODE_EXPOSURES).default('summary') });
+export const exposureVars = varsSection(
+  'Code exposure to the GPT',
+  z.object({
+    GPT_CODE_EXPOSURE: z
+      .enum(CODE_EXPOSURES)
+      .default('summary')
+      .describe(
+        'What the gpt client sees of code in /ai/search and /ai/github/recall: summary (signatures, doc comments), snippet, or none.',
+      ),
+  }),
+  (v): CodeExposure => v.GPT_CODE_EXPOSURE,
+);
 
-/** The configured policy; an unknown value fails loudly as `misconfigured` through the caller's config check. */
-export function codeExposureFrom(vars: Record<string, unknown>): CodeExposure {
-  const parsed = ExposureVars.safeParse(vars);
-  if (!parsed.success) throw new ApiError('misconfigured', `GPT_CODE_EXPOSURE must be one of ${CODE_EXPOSURES.join(', ')}.`);
-  return parsed.data.GPT_CODE_EXPOSURE;
-}
+/** The configured policy; an unknown value is a 503 `misconfigured` naming the variable. */
+export const codeExposureFrom = (vars: Record<string, unknown>): CodeExposure => exposureVars.parse(vars);
 
 export interface Declaration {
   /** The declaration line(s) up to where its body starts, e.g. `export function chunkFile(path: string, text: string): Chunk[]`. */
@@ -29,9 +36,13 @@ export interface Declaration {
 }
 
 const MAX_CHARS = 300;
-const COMMENT_LINE = /^(?:\/\*\*?|\*\/|\*(?!\w)|\/\/\/?|#(?![!\[])|--)/;
+const COMMENT_LINE = /^(?:\/\*\*?|\*\/|\*(?!\w)|\/\/\/?|#(?![![])|--)/;
 const clip = (text: string) => (text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS - 1)}…` : text);
-const stripComment = (line: string) => line.replace(/^(?:\/\*\*?|\*\/|\*|\/\/\/?|#|--)\s?/, '').replace(/\*\/$/, '').trim();
+const stripComment = (line: string) =>
+  line
+    .replace(/^(?:\/\*\*?|\*\/|\*|\/\/\/?|#|--)\s?/, '')
+    .replace(/\*\/$/, '')
+    .trim();
 
 /** The signature and doc comment at the start of a chunk: what a declaration promises, never its body. */
 export function declarationOf(chunkText: string): Declaration {
@@ -57,7 +68,8 @@ export function declarationOf(chunkText: string): Declaration {
   }
   // A Python docstring follows the signature.
   const next = lines.slice(i + 1).find((line) => line !== '');
-  if (!doc.length && next && /^[rRbBuU]?("""|''')/.test(next)) doc.push(next.replace(/^[rRbBuU]?("""|''')|("""|''')$/g, '').trim());
+  if (!doc.length && next && /^[rRbBuU]?("""|''')/.test(next))
+    doc.push(next.replace(/^[rRbBuU]?("""|''')|("""|''')$/g, '').trim());
   const sig = signature.join(' ').replace(/\s+/g, ' ').trim();
   const text = doc.filter(Boolean).join(' ').trim();
   return { signature: sig ? clip(sig) : null, doc: text ? clip(text) : null };

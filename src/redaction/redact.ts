@@ -28,7 +28,8 @@ export interface Redacted<T> {
 }
 
 /** Quick pre-check: every detector needs one of these substrings, so most text skips the full scan. */
-const MAYBE_SECRET = /-----BEGIN|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|[rs]k_(?:live|test)_|AIza|sk-|eyJ|:\/\/[^\s/@]+:[^\s/@]+@|secret|token|passw|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|credential|signing/i;
+const MAYBE_SECRET =
+  /-----BEGIN|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|[rs]k_(?:live|test)_|AIza|sk-|eyJ|:\/\/[^\s/@]+:[^\s/@]+@|secret|token|passw|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|credential|signing/i;
 
 /** Redact one string. */
 export function redactText(text: string): Redacted<string> {

@@ -28,9 +28,20 @@ describe('every listed bad input is a 4xx problem, never a 500', () => {
   it('a lone surrogate in a Cursor workspace (and in any JSON string) is 400', async () => {
     const e = project();
     const sync = { branch: 'main', timestamp: new Date().toISOString() };
-    expectProblem(await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { ...sync, workspace: 'w\ud800' } }), 400, 'malformed_json');
-    expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: { ['k\udc00']: 1 } } }), 400, 'malformed_json');
-    expectStatus(await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { ...sync, workspace: 'w😀' } }), 200);
+    expectProblem(
+      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { ...sync, workspace: 'w\ud800' } }),
+      400,
+      'malformed_json',
+    );
+    expectProblem(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: { ['k\udc00']: 1 } } }),
+      400,
+      'malformed_json',
+    );
+    expectStatus(
+      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { ...sync, workspace: 'w😀' } }),
+      200,
+    );
   });
 
   it('NUL and other control characters in audit filters are 400, not a Postgres error', async () => {
@@ -41,40 +52,98 @@ describe('every listed bad input is a 4xx problem, never a 500', () => {
   });
 
   it('huge or loosely written numbers and forged cursors are 400', async () => {
-    for (const query of ['cursor=9223372036854775807', 'cursor=99999999999999999999999', 'limit=1e2', 'limit=0x10', 'limit=%205', 'limit=05', 'limit=201']) {
+    for (const query of [
+      'cursor=9223372036854775807',
+      'cursor=99999999999999999999999',
+      'limit=1e2',
+      'limit=0x10',
+      'limit=%205',
+      'limit=05',
+      'limit=201',
+    ]) {
       expectProblem(await call('GET', `/ai/audit?${query}`, { as: 'human' }), 400, 'validation_failed');
       expectProblem(await call('GET', `/ai/status/history?${query}`, { as: 'human' }), 400, 'validation_failed');
     }
     // A cursor handed out by one list is refused by another.
     const intentsCursor = encodeCursor('intents', [Date.now(), crypto.randomUUID()]);
     expectProblem(await call('GET', `/ai/audit?cursor=${intentsCursor}`, { as: 'human' }), 400, 'validation_failed');
-    expectProblem(await call('GET', `/ai/status/history?cursor=${encodeCursor('status', ['99999999999999999999'])}`, { as: 'human' }), 400, 'validation_failed');
-    expectProblem(await call('DELETE', '/ai/context?version=1e3', { as: 'human', env: project() }), 400, 'validation_failed');
+    expectProblem(
+      await call('GET', `/ai/status/history?cursor=${encodeCursor('status', ['99999999999999999999'])}`, {
+        as: 'human',
+      }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('DELETE', '/ai/context?version=1e3', { as: 'human', env: project() }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('dates outside years 1970-9999, or that do not exist, are 400', async () => {
-    for (const since of ['10000-01-01', '%2B275760-09-13T00:00:00Z', '1969-12-31', '2025-02-30', 'yesterday', '2025-01-01T25:00Z']) {
+    for (const since of [
+      '10000-01-01',
+      '%2B275760-09-13T00:00:00Z',
+      '1969-12-31',
+      '2025-02-30',
+      'yesterday',
+      '2025-01-01T25:00Z',
+    ]) {
       expectProblem(await call('GET', `/ai/audit?since=${since}`, { as: 'human' }), 400, 'validation_failed');
     }
-    expectStatus(await call('GET', '/ai/audit?since=2025-01-01&until=9999-12-31T23:59:59Z&limit=1', { as: 'human' }), 200);
+    expectStatus(
+      await call('GET', '/ai/audit?since=2025-01-01&until=9999-12-31T23:59:59Z&limit=1', { as: 'human' }),
+      200,
+    );
   });
 
   it(`JSON nested deeper than ${MAX_JSON_DEPTH} is refused at the body parser; ${MAX_JSON_DEPTH} is fine`, async () => {
     const e = project();
-    expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: nested(3_000) } }), 400, 'malformed_json');
-    expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: nested(MAX_JSON_DEPTH) } }), 400, 'malformed_json');
-    expectStatus(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: nested(MAX_JSON_DEPTH - 2) } }), 200);
+    expectProblem(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: nested(3_000) } }),
+      400,
+      'malformed_json',
+    );
+    expectProblem(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: nested(MAX_JSON_DEPTH) } }),
+      400,
+      'malformed_json',
+    );
+    expectStatus(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: nested(MAX_JSON_DEPTH - 2) } }),
+      200,
+    );
   });
 
   it('control, bidi and zero-width characters are refused in identifiers; text keeps newlines and tabs', async () => {
     const e = project();
     for (const branch of ['u\u202egnp.exe', 'main\u200b', 'a\u0007b', 'line\nbreak']) {
-      expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch } }), 400, 'validation_failed');
+      expectProblem(
+        await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch } }),
+        400,
+        'validation_failed',
+      );
     }
     const sync = { branch: 'main', timestamp: new Date().toISOString() };
-    expectProblem(await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { ...sync, file: 'src/\u2066a.ts' } }), 400, 'validation_failed');
-    expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { notes: 'bell\u0007' } }), 400, 'validation_failed');
-    expectStatus(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { notes: 'one\n\ttwo', extra: { label: 'u\u202egnp.exe' } } }), 200);
+    expectProblem(
+      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { ...sync, file: 'src/\u2066a.ts' } }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { notes: 'bell\u0007' } }),
+      400,
+      'validation_failed',
+    );
+    expectStatus(
+      await call('PUT', '/ai/context', {
+        as: 'gpt',
+        env: e,
+        body: { notes: 'one\n\ttwo', extra: { label: 'u\u202egnp.exe' } },
+      }),
+      200,
+    );
     // Free-form extra is stored as sent, and the prompt view shows the bidi override as an escape.
     const prompt = await call('GET', '/ai/context?view=prompt', { as: 'gpt', env: e });
     expectStatus(prompt, 200);
@@ -83,10 +152,19 @@ describe('every listed bad input is a 4xx problem, never a 500', () => {
 
   it('a caller-sent x-request-id is never the service request id', async () => {
     const e = project();
-    const result = await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'ids' }, headers: { 'x-request-id': 'borrowed-request-id-123' } });
+    const result = await call('PUT', '/ai/context', {
+      as: 'human',
+      env: e,
+      body: { branch: 'ids' },
+      headers: { 'x-request-id': 'borrowed-request-id-123' },
+    });
     expectStatus(result, 200);
     expect(result.headers.get('x-request-id')).not.toBe('borrowed-request-id-123');
-    const audit = await call<ListAuditResponse>('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, { as: 'human' });
+    const audit = await call<ListAuditResponse>(
+      'GET',
+      `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`,
+      { as: 'human' },
+    );
     expect(audit.body.entries[0]!.requestId).toBe(result.headers.get('x-request-id'));
   });
 
@@ -200,7 +278,14 @@ describe('shared parsing rules', () => {
   it('dates: years 1970-9999 and real days only', () => {
     expect(parseIsoTime('2025-02-28')?.toISOString()).toBe('2025-02-28T00:00:00.000Z');
     expect(parseIsoTime('2024-02-29T10:00:00+02:00')?.toISOString()).toBe('2024-02-29T08:00:00.000Z');
-    for (const bad of ['2025-02-29', '10000-01-01', '+010000-01-01', '0001-01-01', '2025-1-1', '2025-01-01T10:00:00 Z']) {
+    for (const bad of [
+      '2025-02-29',
+      '10000-01-01',
+      '+010000-01-01',
+      '0001-01-01',
+      '2025-1-1',
+      '2025-01-01T10:00:00 Z',
+    ]) {
       expect(parseIsoTime(bad), bad).toBeNull();
     }
   });
@@ -215,6 +300,8 @@ describe('shared parsing rules', () => {
     expect(await contractViolations('GET', '/ai/context', 418, 'application/json', {})).not.toEqual([]);
     expect(await contractViolations('GET', '/ai/context', 200, 'text/html', '<p>')).not.toEqual([]);
     expect(await contractViolations('GET', '/ai/context', 200, 'application/json', { live: 'yes' })).not.toEqual([]);
-    expect(await contractViolations('GET', '/ai/context', 200, 'application/json', { live: false, message: 'none' })).toEqual([]);
+    expect(
+      await contractViolations('GET', '/ai/context', 200, 'application/json', { live: false, message: 'none' }),
+    ).toEqual([]);
   });
 });

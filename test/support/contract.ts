@@ -8,7 +8,10 @@ import { Validator, type Schema } from '@cfworker/json-schema';
  */
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> };
-type OpenApiDocument = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+type OpenApiDocument = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
+};
 
 interface Route {
   method: string;
@@ -27,7 +30,8 @@ export function openApiDocument(): Promise<{ document: OpenApiDocument; routes: 
     const routes: Route[] = [];
     for (const [template, item] of Object.entries(document.paths)) {
       const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-      for (const [method, operation] of Object.entries(item)) routes.push({ method: method.toUpperCase(), template, pattern, operation });
+      for (const [method, operation] of Object.entries(item))
+        routes.push({ method: method.toUpperCase(), template, pattern, operation });
     }
     return { document, routes };
   })();
@@ -39,7 +43,12 @@ function anchorRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(anchorRefs);
   if (!node || typeof node !== 'object') return node;
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${DOCUMENT_ID}${value}` : anchorRefs(value)]),
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' && value.startsWith('#/')
+        ? `${DOCUMENT_ID}${value}`
+        : anchorRefs(value),
+    ]),
   );
 }
 
@@ -55,20 +64,34 @@ function validatorFor(document: OpenApiDocument, key: string, schema: Schema): V
 }
 
 /** Problems with one response against the document; empty when it conforms or the path is not an operation. */
-export async function contractViolations(method: string, path: string, status: number, contentType: string | null, body: unknown): Promise<string[]> {
+export async function contractViolations(
+  method: string,
+  path: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): Promise<string[]> {
   const { document, routes } = await openApiDocument();
-  const pathname = new URL(path, 'http://hezlep.test').pathname.replace(/(.)\/$/, '$1');
+  const pathname = new URL(path, 'http://hezlep.test').pathname;
   const route = routes.find((r) => r.method === method.toUpperCase() && r.pattern.test(pathname));
   if (!route) return [];
   const where = `${method} ${route.template} -> ${status}`;
   const documented = route.operation.responses[String(status)] ?? route.operation.responses.default;
-  if (!documented) return [`${where}: status not documented (documented: ${Object.keys(route.operation.responses).join(', ')})`];
+  if (!documented)
+    return [`${where}: status not documented (documented: ${Object.keys(route.operation.responses).join(', ')})`];
   if (!documented.content || status === 101) return [];
   const mediaType = (contentType ?? '').split(';')[0]!.trim();
   const media = documented.content[mediaType];
-  if (!media) return [`${where}: content type "${mediaType}" not documented (documented: ${Object.keys(documented.content).join(', ')})`];
+  if (!media)
+    return [
+      `${where}: content type "${mediaType}" not documented (documented: ${Object.keys(documented.content).join(', ')})`,
+    ];
   if (!media.schema) return [];
-  const result = validatorFor(document, `${route.method} ${route.template} ${status} ${mediaType}`, media.schema).validate(body);
+  const result = validatorFor(
+    document,
+    `${route.method} ${route.template} ${status} ${mediaType}`,
+    media.schema,
+  ).validate(body);
   if (result.valid) return [];
   return result.errors.slice(0, 8).map((e) => `${where}: ${e.instanceLocation} ${e.keyword}: ${e.error}`);
 }

@@ -75,3 +75,21 @@ export interface RunRecord {
   stats: RunStats;
   error: string | null;
 }
+
+/** Where a run stands, as /ai/github/index and the run events report it. */
+export interface RunProgress {
+  id: string;
+  trigger: RunTrigger;
+  actor: string;
+  startedAt: string;
+  phase: RunState['phase'];
+  mode: RunState['mode'];
+  /** Queued files done (committed) so far; with filesPlanned, the progress of the files phase. */
+  filesDone: number;
+  filesPlanned: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  /** Seconds left at the pace so far; null before the first file is done. */
+  etaSeconds: number | null;
+}

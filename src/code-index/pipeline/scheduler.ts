@@ -5,26 +5,11 @@ import type { FileCommits } from '../store/file-commits';
 import { errorSummary, runFinishedEvent, runProgressEvent, runStartedEvent } from '../run-events';
 import { ProgressGate, etaSeconds } from '../progress';
 import type { IndexPipeline } from './pipeline';
-import { emptyStats, type RunOutcome, type RunRecord, type RunSpec, type RunState, type RunTrigger } from './run';
+import { emptyStats, type RunOutcome, type RunProgress, type RunRecord, type RunSpec, type RunState, type RunTrigger } from './run';
+
+export type { RunProgress } from './run';
 
 export type StartResult = { started: true; runId: string } | { started: false; running: RunProgress; followUpQueued: boolean };
-
-export interface RunProgress {
-  id: string;
-  trigger: RunTrigger;
-  actor: string;
-  startedAt: string;
-  phase: RunState['phase'];
-  mode: RunState['mode'];
-  /** Queued files done (committed) so far; with filesPlanned, the progress of the files phase. */
-  filesDone: number;
-  filesPlanned: number;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  /** Seconds left at the pace so far; null before the first file is done. */
-  etaSeconds: number | null;
-}
 
 export interface SchedulerPorts {
   store: RepoIndexStore;

@@ -36,6 +36,11 @@ const WebhookPayloadSchema = {
   properties: {
     ref: { type: 'string', example: 'refs/heads/main' },
     repository: { type: 'object', properties: { full_name: { type: 'string', example: 'octocat/Hello-World' } } },
+    action: { type: 'string', example: 'completed' },
+    workflow_run: {
+      type: 'object',
+      properties: { id: { type: 'integer' }, status: { type: 'string' }, conclusion: { type: 'string', description: 'null until the run completes' }, head_branch: { type: 'string' } },
+    },
   },
 } as const;
 
@@ -51,7 +56,7 @@ export const webhookRoute = createRoute({
   request: {
     headers: z.object({
       'x-hub-signature-256': z.string().optional().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.' }),
-      'x-github-event': z.string().optional().openapi({ description: 'push triggers indexing; workflow_run records a deploy run; ping answers pong; others are ignored.' }),
+      'x-github-event': z.string().optional().openapi({ description: 'push triggers indexing; workflow_run records a deploy run on its intent; ping answers pong; others are ignored.' }),
     }),
     body: {
       required: true,

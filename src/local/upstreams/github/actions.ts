@@ -342,6 +342,10 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
       return { status: 200, json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) } };
     }
 
+    if (method === 'GET' && rest.match(/^\/commits\/[^/]+\/check-runs$/)) {
+      return { status: 200, json: { total_count: 0, check_runs: [] } };
+    }
+
     if (method === 'GET' && (m = rest.match(/^\/compare\/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})$/))) {
       const at = (ref: string) => repo.history.findIndex((sha) => sha.startsWith(ref));
       const [base, head] = [at(m[1]!), at(m[2]!)];

@@ -67,8 +67,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       if (rest === '/branches' || /^\/branches\/.+$/.test(rest)) return git;
       return ACTIONS_SHARED.test(rest) ? actions : git;
     }
-    // A repository whose commits were pushed through the Actions controls compares over that history.
-    if (/^\/compare\//.test(rest) && actions.has(fullName!)) return actions;
+    // A repository whose commits were pushed through the Actions controls compares (and checks) over that history.
+    if (/^\/(compare\/.+|commits\/[^/]+\/check-runs)$/.test(rest) && actions.has(fullName!)) return actions;
     return ACTIONS_SHARED.test(rest) && actions.has(fullName!) ? actions : generated;
   };
 
