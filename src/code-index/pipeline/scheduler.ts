@@ -110,8 +110,7 @@ export class RunScheduler {
     if (!state) return;
     try {
       const pipeline = this.ports.pipeline(state.spec);
-      // Progress is told after a batch of files (planning alone moves nothing), so a one-batch run tells start and end only.
-      const filesBatch = state.phase === 'files';
+      const batched = state.phase === 'files';
       if (state.phase === 'plan') {
         const planned = await pipeline.plan(state);
         if (planned === 'up_to_date') return await this.finish(state, 'up_to_date');
@@ -123,7 +122,8 @@ export class RunScheduler {
       state.nextAttemptAt = null;
       if (!this.save(state)) return;
       await alarms.set(Date.now());
-      if (filesBatch && this.progressGate.due(Date.now())) await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
+      // Progress is told after a batch of files (not after planning), at most once a second.
+      if (batched && this.progressGate.due(Date.now())) await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.
       // A run that is no longer the stored one (it finished) is not brought back.

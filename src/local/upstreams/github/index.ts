@@ -42,7 +42,7 @@ export interface GitHubStandInOptions {
 
 /** Routes the Actions part answers: its own for every repository, the shared ones once a repository has Actions state. */
 const ACTIONS_ONLY = /^\/(statuses\/[0-9a-f]{40}|git\/refs(\/.*)?)$/;
-const ACTIONS_SHARED = /^\/(actions\/.*|branches\/.+|commits\/[^/]+\/status)$/;
+const ACTIONS_SHARED = /^\/(actions\/.*|branches\/.+|commits\/[^/]+\/(status|check-runs))$/;
 
 export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Promise<GitHubStandIn> {
   let origin = '';
