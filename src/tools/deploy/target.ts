@@ -35,13 +35,8 @@ export const OPTIONAL_SECRETS = [
 /** Without these a deployed Worker runs, but GitHub visibility, intents and the index do not. */
 export const RECOMMENDED_SECRETS = ['GITHUB_TOKEN', 'GITHUB_REPO', 'GITHUB_WEBHOOK_SECRET'] as const;
 
-/**
- * Metadata fields the Vectorize adapter filters on; Vectorize filters only on indexed fields, and the
- * indexes must exist before vectors are inserted (src/code-index/store/vectorize.ts).
- */
-export const VECTORIZE_METADATA_INDEXES: readonly { property: string; type: 'string' | 'number' | 'boolean' }[] = [
-  { property: 'language', type: 'string' },
-];
+/** The metadata indexes setup creates: the adapter's own list, so its filters always have their index. */
+export { VECTORIZE_METADATA_INDEXES } from '../../code-index/store/vectorize';
 
 /** Output sizes of the Workers AI embedding models the index may be configured with. */
 const WORKERS_AI_DIMENSIONS: Record<string, number> = {
