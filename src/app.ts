@@ -62,7 +62,9 @@ function toApiError(error: unknown): ApiError {
     }
     if (error.status === 401) return new ApiError('unauthenticated', 'Authentication failed.');
   }
-  return new ApiError('internal', 'An unexpected error occurred; the request id identifies it in the service log.', { internal: error });
+  return new ApiError('internal', 'An unexpected error occurred; the request id identifies it in the service log.', {
+    internal: error,
+  });
 }
 
 export function createApp() {
@@ -126,13 +128,19 @@ export function createApp() {
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {
     const profile = c.req.query('profile');
-    if (profile !== undefined && profile !== 'gpt') throw new ApiError('validation_failed', 'profile must be "gpt" or omitted.');
+    if (profile !== undefined && profile !== 'gpt')
+      throw new ApiError('validation_failed', 'profile must be "gpt" or omitted.');
     const document = buildOpenApiDocument(app, new URL(c.req.url).origin);
     return c.json(profile === 'gpt' ? gptProfile(document) : document);
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
 
-  app.notFound((c) => problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`), c.var.requestId ?? crypto.randomUUID()));
+  app.notFound((c) =>
+    problemResponse(
+      new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json.`),
+      c.var.requestId ?? crypto.randomUUID(),
+    ),
+  );
 
   app.onError((error, c: Context<AppEnv>) => {
     const apiError = toApiError(error);

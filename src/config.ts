@@ -29,22 +29,27 @@ export const CoreVarsSchema = z.object({
     .string({ error: 'DATABASE_URL is required (the Postgres ledger for audit and intents)' })
     .url()
     .describe('Secret. Postgres (Neon) connection string for intents and audit.'),
-  DATABASE_WS_PROXY: optionalVar.describe('Local development only: host:port of the WebSocket-to-TCP bridge in front of a plain Postgres.'),
+  DATABASE_WS_PROXY: optionalVar.describe(
+    'Local development only: host:port of the WebSocket-to-TCP bridge in front of a plain Postgres.',
+  ),
   PROJECT_ID: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'PROJECT_ID must be lowercase letters, digits and dashes')
     .default('default')
     .describe("Names this project's context, event hub, ledger and index objects."),
   CONTEXT_TTL_SECONDS: intVar(900, 10, 86_400).describe('Lifetime of the shared context, in seconds.'),
-  UPSTASH_REDIS_REST_URL: optionalVar.describe('Upstash REST URL; with the token, the context store uses Upstash (both or neither).'),
+  UPSTASH_REDIS_REST_URL: optionalVar.describe(
+    'Upstash REST URL; with the token, the context store uses Upstash (both or neither).',
+  ),
   UPSTASH_REDIS_REST_TOKEN: optionalVar.describe('Secret. Upstash REST token (with UPSTASH_REDIS_REST_URL).'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log line written.'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error', 'silent'])
+    .default('info')
+    .describe('Least severe log line written.'),
   SERVICE_VERSION: z.string().default('0.1.0').describe('Version reported by /ai/status and /healthz.'),
 });
 
-export type ContextBackend =
-  | { kind: 'upstash'; url: string; token: string }
-  | { kind: 'durable-object' };
+export type ContextBackend = { kind: 'upstash'; url: string; token: string } | { kind: 'durable-object' };
 
 export interface Config {
   projectId: string;

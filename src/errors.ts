@@ -147,9 +147,13 @@ export const errorResponses = {
 } as const;
 
 export const notFoundResponse = { 404: problemContent('The named resource does not exist (`not_found`).') } as const;
-export const conflictResponse = { 409: problemContent('The resource changed since you read it (`version_conflict`, `invalid_state`).') } as const;
+export const conflictResponse = {
+  409: problemContent('The resource changed since you read it (`version_conflict`, `invalid_state`).'),
+} as const;
 export const upstreamResponses = {
   429: problemContent('An upstream rate limit was hit; retry after `retryAfter` seconds (`rate_limited`).'),
   502: problemContent('An upstream service answered with an error (`upstream_error`).'),
 } as const;
-export const notConfiguredResponse = { 501: problemContent('The backend this operation needs is not configured (`not_configured`).') } as const;
+export const notConfiguredResponse = {
+  501: problemContent('The backend this operation needs is not configured (`not_configured`).'),
+} as const;

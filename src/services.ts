@@ -88,7 +88,9 @@ export function contextStoreFor(config: Config, env: Env): ContextStore {
 }
 
 export function queryLogFor(config: Config, env: Env): QueryLogStore {
-  return config.context.kind === 'upstash' ? new UpstashQueryLogStore(config.context) : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
+  return config.context.kind === 'upstash'
+    ? new UpstashQueryLogStore(config.context)
+    : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
 }
 
 /** Cursor sessions follow the context store's adapter choice. */
@@ -116,7 +118,9 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
   const contextStore = contextStoreFor(config, env);
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
-    eventsConfig.hub.kind === 'durable-object' ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig) : null;
+    eventsConfig.hub.kind === 'durable-object'
+      ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig)
+      : null;
   const redactions = new RedactionTally();
   const events: EventPublisher = new RedactingEventPublisher(
     eventsConfig.hub.kind === 'durable-object'
@@ -181,7 +185,10 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
         events,
         caller,
         requestId,
-        github: area.github.kind === 'configured' ? new ClientIntentGitHub(services.github().client(), area.github.repo) : new UnconfiguredIntentGitHub(),
+        github:
+          area.github.kind === 'configured'
+            ? new ClientIntentGitHub(services.github().client(), area.github.repo)
+            : new UnconfiguredIntentGitHub(),
         hosting: new CloudwaysIntentHosting(services.hosting),
         log,
         dispatchConfirmSeconds: area.dispatchConfirmSeconds,

@@ -43,7 +43,11 @@ export class UpstashContextStore implements ContextStore {
   async read(project: string): Promise<ContextRead> {
     const [docKey, lastKey] = this.keys(project);
     // One request, so the live doc and the version counter are read together.
-    const [doc, last] = await this.redis.pipeline().hget(docKey, 'doc').get(lastKey).exec<[string | null, string | null]>();
+    const [doc, last] = await this.redis
+      .pipeline()
+      .hget(docKey, 'doc')
+      .get(lastKey)
+      .exec<[string | null, string | null]>();
     return {
       current: doc ? (JSON.parse(doc) as StoredContext) : null,
       lastVersion: last ? Number(last) : 0,

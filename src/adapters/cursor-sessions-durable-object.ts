@@ -17,7 +17,13 @@ export class DurableObjectCursorSessionStore implements CursorSessionStore {
     return this.stub(project).readSession(key) as Promise<StoredCursorSession | null>;
   }
 
-  write(project: string, key: string, next: StoredCursorSession, expectedVersion: number, ttlMs: number): Promise<WriteOutcome> {
+  write(
+    project: string,
+    key: string,
+    next: StoredCursorSession,
+    expectedVersion: number,
+    ttlMs: number,
+  ): Promise<WriteOutcome> {
     return this.stub(project).writeSession(key, next, expectedVersion, ttlMs) as Promise<WriteOutcome>;
   }
 

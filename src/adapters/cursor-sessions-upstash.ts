@@ -43,17 +43,20 @@ export class UpstashCursorSessionStore implements CursorSessionStore {
     return doc ? (JSON.parse(doc) as StoredCursorSession) : null;
   }
 
-  async write(project: string, key: string, next: StoredCursorSession, expectedVersion: number, ttlMs: number): Promise<WriteOutcome> {
+  async write(
+    project: string,
+    key: string,
+    next: StoredCursorSession,
+    expectedVersion: number,
+    ttlMs: number,
+  ): Promise<WriteOutcome> {
     const expiresAt = Date.now() + ttlMs;
     const doc: StoredCursorSession = { ...next, expiresAt: new Date(expiresAt).toISOString() };
-    const reply = await this.redis.eval<string[], [number, string]>(WRITE_SCRIPT, [this.docKey(project, key), this.indexKey(project)], [
-      String(expectedVersion),
-      String(next.version),
-      JSON.stringify(doc),
-      String(ttlMs),
-      key,
-      String(expiresAt),
-    ]);
+    const reply = await this.redis.eval<string[], [number, string]>(
+      WRITE_SCRIPT,
+      [this.docKey(project, key), this.indexKey(project)],
+      [String(expectedVersion), String(next.version), JSON.stringify(doc), String(ttlMs), key, String(expiresAt)],
+    );
     return reply[0] === 1 ? { ok: true } : { ok: false, currentVersion: Number(reply[1]) };
   }
 

@@ -17,7 +17,11 @@ export class UpstashQueryLogStore implements QueryLogStore {
 
   async append(project: string, entry: RecordedQuery, capacity: number): Promise<void> {
     // One transaction, so the list never grows past its capacity between the push and the trim.
-    await this.redis.multi().lpush(this.key(project), JSON.stringify(entry)).ltrim(this.key(project), 0, capacity - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(this.key(project), JSON.stringify(entry))
+      .ltrim(this.key(project), 0, capacity - 1)
+      .exec();
   }
 
   async recent(project: string, limit: number): Promise<RecordedQuery[]> {

@@ -80,7 +80,11 @@ export async function publishAuditEntry(events: EventPublisher, entry: AuditEntr
       topic: 'audit',
       type: entry.action,
       summary: entry.summary,
-      actor: { client: client as AuditActor['caller']['client'], person, label: person ? `${client}:${person}` : client },
+      actor: {
+        client: client as AuditActor['caller']['client'],
+        person,
+        label: person ? `${client}:${person}` : client,
+      },
       data: { seq: entry.seq, target: entry.target, action: entry.action },
     })
     .catch(() => undefined);
@@ -160,7 +164,9 @@ export class AuditLog {
   verify(pageSize = 2_000): Promise<VerifyReport> {
     return this.ledger.use(async (db) => {
       const [checkpoint] = await db.select().from(auditCheckpoint).orderBy(desc(auditCheckpoint.lastSeq)).limit(1);
-      const archivedThrough = checkpoint ? { seq: checkpoint.lastSeq, hash: checkpoint.lastHash, archiveKey: checkpoint.archiveKey } : undefined;
+      const archivedThrough = checkpoint
+        ? { seq: checkpoint.lastSeq, hash: checkpoint.lastHash, archiveKey: checkpoint.archiveKey }
+        : undefined;
       let previous: { seq: number; hash: string } | undefined = archivedThrough;
       let checked = 0;
       let firstSeq: number | null = null;
@@ -183,7 +189,8 @@ export class AuditLog {
             !previous && row.seq !== 1
               ? `entries before seq ${row.seq} are missing and no archive checkpoint accounts for them`
               : await checkLink(row, previous);
-          if (reason) return report({ intact: false, lastSeq: previous?.seq ?? null, firstBad: { seq: row.seq, reason } });
+          if (reason)
+            return report({ intact: false, lastSeq: previous?.seq ?? null, firstBad: { seq: row.seq, reason } });
           previous = { seq: row.seq, hash: row.hash };
           checked++;
         }
@@ -220,12 +227,19 @@ async function appendLocked(tx: Executor, actor: AuditActor, input: AuditInput):
     .from(auditLog)
     .orderBy(desc(auditLog.seq))
     .limit(1);
-  const [row] = await tx.insert(auditLog).values(await linkEntry(actor, input, last)).returning();
+  const [row] = await tx
+    .insert(auditLog)
+    .values(await linkEntry(actor, input, last))
+    .returning();
   return toEntry(row!);
 }
 
 /** The row that follows `previous` (the chain head; none for the first entry), hash included. */
-export async function linkEntry(actor: AuditActor, input: AuditInput, previous: { seq: number; hash: string } | undefined) {
+export async function linkEntry(
+  actor: AuditActor,
+  input: AuditInput,
+  previous: { seq: number; hash: string } | undefined,
+) {
   const fields = {
     seq: (previous?.seq ?? 0) + 1,
     at: new Date(),

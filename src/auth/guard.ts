@@ -19,7 +19,10 @@ export async function identifyCaller(c: Context<AppEnv>, key: string | undefined
   if (!caller) throw new ApiError('unauthenticated', 'The API key is not recognised.');
   const claimed = c.req.header('x-client-id');
   if (claimed !== undefined && claimed !== caller.client) {
-    throw new ApiError('client_mismatch', `x-client-id says "${claimed.slice(0, 32)}" but the API key belongs to a different client.`);
+    throw new ApiError(
+      'client_mismatch',
+      `x-client-id says "${claimed.slice(0, 32)}" but the API key belongs to a different client.`,
+    );
   }
   return caller;
 }
@@ -45,7 +48,10 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv>[] {
   const allow: MiddlewareHandler<AppEnv> = async (c, next) => {
     const caller = c.var.caller;
     if (!options.clients.includes(caller.client)) {
-      throw new ApiError('client_not_allowed', `The ${caller.client} client may not call this operation (allowed: ${options.clients.join(', ')}).`);
+      throw new ApiError(
+        'client_not_allowed',
+        `The ${caller.client} client may not call this operation (allowed: ${options.clients.join(', ')}).`,
+      );
     }
     await next();
   };

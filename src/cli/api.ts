@@ -41,7 +41,10 @@ export class ApiClient {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      throw new CliError(`Cannot reach the service at ${this.config.url} (${networkReason(error)}). Check HEZLEP_URL or \`hezlep login\`.`, 2);
+      throw new CliError(
+        `Cannot reach the service at ${this.config.url} (${networkReason(error)}). Check HEZLEP_URL or \`hezlep login\`.`,
+        2,
+      );
     }
     const text = await response.text();
     let parsed: unknown;
@@ -63,9 +66,13 @@ function refusal(status: number, parsed: unknown, text: string, method: string, 
   if (status === 403 && problem.code === 'policy_denied') return new ApiRefusal(`Refused by policy: ${detail}`, info);
   if (status === 403) return new ApiRefusal(`Not allowed: ${detail}`, info);
   if (status === 404 && (problem.code === 'not_found' || !problem.code) && /No route for/i.test(detail)) {
-    return new ApiRefusal(`This service does not offer ${method} ${path.split('?')[0]} (it may be an older version).`, info);
+    return new ApiRefusal(
+      `This service does not offer ${method} ${path.split('?')[0]} (it may be an older version).`,
+      info,
+    );
   }
-  if (status >= 500) return new ApiRefusal(`The service failed (${status}${problem.code ? ` ${problem.code}` : ''}): ${detail}`, info);
+  if (status >= 500)
+    return new ApiRefusal(`The service failed (${status}${problem.code ? ` ${problem.code}` : ''}): ${detail}`, info);
   return new ApiRefusal(`${status}${problem.code ? ` ${problem.code}` : ''}: ${detail}`, info);
 }
 

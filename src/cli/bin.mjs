@@ -28,7 +28,9 @@ if (stale) {
     await buildCli();
   } catch (error) {
     if (!existsSync(bundle)) {
-      process.stderr.write(`hezlep: the CLI is not built and cannot be built here (${error.message}). Run \`npm install\` (or \`npm run build:cli\`) in the hezlep checkout.\n`);
+      process.stderr.write(
+        `hezlep: the CLI is not built and cannot be built here (${error.message}). Run \`npm install\` (or \`npm run build:cli\`) in the hezlep checkout.\n`,
+      );
       process.exit(1);
     }
     // A stale bundle still works; say nothing.

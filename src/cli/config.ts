@@ -37,7 +37,10 @@ async function readStored(path: string): Promise<StoredConfig | null> {
 }
 
 /** Flags win over HEZLEP_URL / HEZLEP_API_KEY, which win over the file `hezlep login` wrote. */
-export async function resolveConfig(flags: { url?: string; key?: string }, env: NodeJS.ProcessEnv = process.env): Promise<CliConfig> {
+export async function resolveConfig(
+  flags: { url?: string; key?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliConfig> {
   const stored = await readStored(configPath(env));
   const url = flags.url ?? env.HEZLEP_URL ?? stored?.url;
   const apiKey = flags.key ?? env.HEZLEP_API_KEY ?? stored?.apiKey;
@@ -46,7 +49,8 @@ export async function resolveConfig(flags: { url?: string; key?: string }, env: 
       `No ${!url ? 'service URL' : 'API key'} configured. Run \`hezlep login\`, or set HEZLEP_URL and HEZLEP_API_KEY.`,
     );
   }
-  const source = flags.url || flags.key ? 'flags' : env.HEZLEP_URL || env.HEZLEP_API_KEY ? 'environment' : 'config file';
+  const source =
+    flags.url || flags.key ? 'flags' : env.HEZLEP_URL || env.HEZLEP_API_KEY ? 'environment' : 'config file';
   return { url: normaliseUrl(url), apiKey, source };
 }
 
@@ -57,7 +61,8 @@ export function normaliseUrl(url: string): string {
   } catch {
     throw new CliError(`"${url}" is not a URL; expected something like https://hezlep.example.workers.dev`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliError(`The service URL must be http(s), not ${parsed.protocol}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new CliError(`The service URL must be http(s), not ${parsed.protocol}`);
   return parsed.toString().replace(/\/+$/, '');
 }
 

@@ -45,7 +45,9 @@ export class EventStream {
       if (signal.aborted) break;
       if (outcome.connected) this.attempt = 0;
       const delay = this.nextDelay();
-      this.options.onStatus(`${outcome.reason}; reconnecting in ${(delay / 1000).toFixed(1)}s${this.lastSeq !== undefined ? ` (resuming after #${this.lastSeq})` : ''}`);
+      this.options.onStatus(
+        `${outcome.reason}; reconnecting in ${(delay / 1000).toFixed(1)}s${this.lastSeq !== undefined ? ` (resuming after #${this.lastSeq})` : ''}`,
+      );
       await sleep(delay, signal);
     }
   }
@@ -69,7 +71,10 @@ export class EventStream {
   private connectOnce(): Promise<{ connected: boolean; reason: string; fatal?: CliError }> {
     const { signal } = this.options;
     return new Promise((resolve) => {
-      const ws = new WebSocket(this.streamUrl(), { headers: { 'x-api-key': this.options.apiKey, 'user-agent': 'hezlep-cli' }, handshakeTimeout: 15_000 });
+      const ws = new WebSocket(this.streamUrl(), {
+        headers: { 'x-api-key': this.options.apiKey, 'user-agent': 'hezlep-cli' },
+        handshakeTimeout: 15_000,
+      });
       let connected = false;
       let settled = false;
       let ackedSeq = this.lastSeq ?? 0;
@@ -102,14 +107,26 @@ export class EventStream {
           } catch {
             // not JSON
           }
-          if (status === 401 || status === 403) finish({ connected, reason: 'refused', fatal: new CliError(`The service refused to open the event stream: ${detail}`, 3) });
-          else if (status === 404 || status === 501) finish({ connected, reason: 'unavailable', fatal: new CliError(`The service has no event stream: ${detail}`, 1) });
+          if (status === 401 || status === 403)
+            finish({
+              connected,
+              reason: 'refused',
+              fatal: new CliError(`The service refused to open the event stream: ${detail}`, 3),
+            });
+          else if (status === 404 || status === 501)
+            finish({
+              connected,
+              reason: 'unavailable',
+              fatal: new CliError(`The service has no event stream: ${detail}`, 1),
+            });
           else finish({ connected, reason: `the service answered ${status}` });
         });
       });
       ws.on('open', () => {
         connected = true;
-        this.options.onStatus(`connected to ${this.options.url}${this.lastSeq !== undefined ? `, resuming after #${this.lastSeq}` : ''}`);
+        this.options.onStatus(
+          `connected to ${this.options.url}${this.lastSeq !== undefined ? `, resuming after #${this.lastSeq}` : ''}`,
+        );
         timers.push(
           setInterval(() => {
             if (Date.now() - lastHeard > SILENCE_LIMIT_MS) {
@@ -147,8 +164,12 @@ export class EventStream {
         if (message.kind === 'resync' && message.reason === 'reset') this.lastSeq = message.head;
         this.options.onControl(message);
       });
-      ws.on('close', (code, reason) => finish({ connected, reason: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` }));
-      ws.on('error', (error) => finish({ connected, reason: `connection failed (${(error as NodeJS.ErrnoException).code ?? error.message})` }));
+      ws.on('close', (code, reason) =>
+        finish({ connected, reason: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` }),
+      );
+      ws.on('error', (error) =>
+        finish({ connected, reason: `connection failed (${(error as NodeJS.ErrnoException).code ?? error.message})` }),
+      );
     });
   }
 }

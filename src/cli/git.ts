@@ -6,8 +6,10 @@ function git(cwd: string, args: string[], allowExitCodes: number[] = [0]): Promi
   return new Promise((resolvePromise, reject) => {
     execFile('git', args, { cwd, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number | string }).code ?? 1) : 0;
-      if (typeof code === 'string') return reject(new CliError(code === 'ENOENT' ? 'git is not installed or not on PATH.' : `git failed: ${code}`));
-      if (!allowExitCodes.includes(code)) return reject(new CliError(`git ${args[0]} failed: ${stderr.trim() || stdout.trim()}`));
+      if (typeof code === 'string')
+        return reject(new CliError(code === 'ENOENT' ? 'git is not installed or not on PATH.' : `git failed: ${code}`));
+      if (!allowExitCodes.includes(code))
+        return reject(new CliError(`git ${args[0]} failed: ${stderr.trim() || stdout.trim()}`));
       resolvePromise(stdout);
     });
   });
@@ -21,9 +23,11 @@ export interface WorkingTree {
 }
 
 export async function readWorkingTree(cwd: string): Promise<WorkingTree> {
-  const root = (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => {
-    throw new CliError(`${cwd} is not inside a git working tree.`);
-  })).trim();
+  const root = (
+    await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => {
+      throw new CliError(`${cwd} is not inside a git working tree.`);
+    })
+  ).trim();
   const branch = (await git(root, ['rev-parse', '--abbrev-ref', 'HEAD'], [0, 128])).trim() || 'HEAD';
   const head = (await git(root, ['rev-parse', '--verify', '-q', 'HEAD'], [0, 1])).trim() || undefined;
   return { root, workspace: basename(root), branch: branch === 'HEAD' && !head ? 'unborn' : branch, head };
@@ -40,7 +44,10 @@ export function workspacePath(tree: WorkingTree, cwd: string, file: string): str
 /** The file's diff against HEAD (or against nothing when it is new and untracked). */
 export async function fileDiff(tree: WorkingTree, file: string): Promise<string> {
   const tracked = (await git(tree.root, ['ls-files', '--error-unmatch', '--', file], [0, 1])).trim() !== '';
-  if (tracked) return tree.head ? git(tree.root, ['diff', '--no-color', 'HEAD', '--', file]) : git(tree.root, ['diff', '--no-color', '--cached', '--', file]);
+  if (tracked)
+    return tree.head
+      ? git(tree.root, ['diff', '--no-color', 'HEAD', '--', file])
+      : git(tree.root, ['diff', '--no-color', '--cached', '--', file]);
   // Exit code 1 means "there are differences" for --no-index.
   return git(tree.root, ['diff', '--no-color', '--no-index', '--', '/dev/null', file], [0, 1]);
 }

@@ -54,7 +54,14 @@ function overview(prefix: string[] = []): string {
 }
 
 function commandHelp(command: Command): string {
-  return [`Usage: ${command.usage}`, '', command.summary + '.', ...(command.details ? ['', command.details] : []), '', ...GLOBAL_HELP].join('\n');
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    command.summary + '.',
+    ...(command.details ? ['', command.details] : []),
+    '',
+    ...GLOBAL_HELP,
+  ].join('\n');
 }
 
 /** Run the CLI; resolves to the exit code. Output goes through `io` so tests can capture it. */
@@ -64,7 +71,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (arg.startsWith('-')) break;
     words.push(arg);
   }
-  const command = COMMANDS.filter((c) => c.path.every((word, i) => words[i] === word)).sort((a, b) => b.path.length - a.path.length)[0];
+  const command = COMMANDS.filter((c) => c.path.every((word, i) => words[i] === word)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0];
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   if (!command) {
     const known = COMMANDS.some((c) => words.length > 0 && c.path[0] === words[0]);
@@ -81,7 +90,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv.slice(command.path.length), options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv.slice(command.path.length),
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     io.err(`hezlep ${command.path.join(' ')}: ${(error as Error).message}\n\n${commandHelp(command)}`);
     return 2;
@@ -89,7 +103,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const values = parsed.values as Record<string, string | boolean | undefined>;
   let config: CliConfig | undefined;
   const getConfig = async () =>
-    (config ??= await resolveConfig({ url: typeof values.url === 'string' ? values.url : undefined, key: typeof values.key === 'string' ? values.key : undefined }, io.env));
+    (config ??= await resolveConfig(
+      {
+        url: typeof values.url === 'string' ? values.url : undefined,
+        key: typeof values.key === 'string' ? values.key : undefined,
+      },
+      io.env,
+    ));
   try {
     return await command.run({
       values,

@@ -18,12 +18,26 @@ export function aiBinding(env: Record<string, unknown>, source: BindingSource): 
  * created as the production one is documented to be: the embedder's dimensions, cosine,
  * and the metadata indexes the adapter filters on.
  */
-export function vectorizeBinding(env: Record<string, unknown>, source: BindingSource, index: { name: string; dimensions: number }): Vectorize {
+export function vectorizeBinding(
+  env: Record<string, unknown>,
+  source: BindingSource,
+  index: { name: string; dimensions: number },
+): Vectorize {
   if (source === 'local') {
     const namespace = env.LOCAL_VECTORIZE as DurableObjectNamespace<LocalVectorizeObject> | undefined;
-    if (!namespace) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_LOCAL_BINDINGS needs the LOCAL_VECTORIZE binding');
-    return new LocalVectorize(namespace, { name: index.name, dimensions: index.dimensions, metric: 'cosine', metadataIndexes: [...VECTORIZE_METADATA_INDEXES] }) as unknown as Vectorize;
+    if (!namespace)
+      throw new ApiError(
+        'misconfigured',
+        'Service configuration is invalid: INDEX_LOCAL_BINDINGS needs the LOCAL_VECTORIZE binding',
+      );
+    return new LocalVectorize(namespace, {
+      name: index.name,
+      dimensions: index.dimensions,
+      metric: 'cosine',
+      metadataIndexes: [...VECTORIZE_METADATA_INDEXES],
+    }) as unknown as Vectorize;
   }
-  if (!env.VECTORIZE) throw new ApiError('misconfigured', 'Service configuration is invalid: the VECTORIZE binding is missing');
+  if (!env.VECTORIZE)
+    throw new ApiError('misconfigured', 'Service configuration is invalid: the VECTORIZE binding is missing');
   return env.VECTORIZE as Vectorize;
 }

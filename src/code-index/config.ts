@@ -47,7 +47,9 @@ export interface IndexConfig {
 const REPO = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:@(.+))?$/;
 
 const IndexVarsSchema = z.object({
-  INDEX_REPOS: optionalVar.describe('Repositories to index: owner/name[@branch], comma-separated (branch defaults to main).'),
+  INDEX_REPOS: optionalVar.describe(
+    'Repositories to index: owner/name[@branch], comma-separated (branch defaults to main).',
+  ),
   GITHUB_API_URL: z
     .string()
     .url('GITHUB_API_URL must be a URL')
@@ -58,26 +60,40 @@ const IndexVarsSchema = z.object({
   INDEX_EMBEDDER: z
     .enum(['local', 'openai', 'workers-ai'])
     .optional()
-    .describe('local (default when nothing else is configured), openai (default with OPENAI_API_KEY), workers-ai (default with the AI binding).'),
+    .describe(
+      'local (default when nothing else is configured), openai (default with OPENAI_API_KEY), workers-ai (default with the AI binding).',
+    ),
   INDEX_VECTOR_STORE: z
     .enum(['embedded', 'vectorize'])
     .optional()
-    .describe('embedded (vectors in the index Durable Object) or vectorize (default when the VECTORIZE binding exists).'),
+    .describe(
+      'embedded (vectors in the index Durable Object) or vectorize (default when the VECTORIZE binding exists).',
+    ),
   INDEX_LOCAL_BINDINGS: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
-    .describe('true: Vectorize and Workers AI come from their local implementations (npm run dev -- --vectorize, tests); needs LOCAL_VECTORIZE.'),
+    .describe(
+      'true: Vectorize and Workers AI come from their local implementations (npm run dev -- --vectorize, tests); needs LOCAL_VECTORIZE.',
+    ),
   INDEX_LOCAL_DIMENSIONS: intVar(384, 16, 4096).describe('Dimensions of the offline hashing embedder.'),
   VECTORIZE_INDEX_NAME: z
     .string()
     .regex(/^[a-z0-9-]{1,64}$/, 'VECTORIZE_INDEX_NAME must be lowercase letters, digits and dashes')
     .default('hezlep-code')
     .describe('The Vectorize index (wrangler vectorize create <name>); also names the local one.'),
-  DATABASE_WS_PROXY: optionalVar.describe('Set only in local development (the ledger bridge): the index is then not a deployed service.'),
+  DATABASE_WS_PROXY: optionalVar.describe(
+    'Set only in local development (the ledger bridge): the index is then not a deployed service.',
+  ),
   OPENAI_API_KEY: optionalVar.describe('OpenAI or compatible API key (secret), for embeddings.'),
   OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional().describe('OpenAI-compatible API root.'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small').describe('Embedding model name.'),
-  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(16).max(4096).optional().describe('Embedding dimensions to ask for.'),
+  OPENAI_EMBEDDING_DIMENSIONS: z.coerce
+    .number()
+    .int()
+    .min(16)
+    .max(4096)
+    .optional()
+    .describe('Embedding dimensions to ask for.'),
   WORKERS_AI_EMBEDDING_MODEL: z.string().default('@cf/baai/bge-small-en-v1.5').describe('Workers AI embedding model.'),
   INDEX_MAX_FILE_BYTES: intVar(256 * 1024, 1024, 10 * 1024 * 1024).describe('Files larger than this are skipped.'),
   INDEX_BATCH_FILES: intVar(40, 1, 500).describe('Files per alarm invocation of an index run.'),
@@ -85,15 +101,27 @@ const IndexVarsSchema = z.object({
   INDEX_MAX_ATTEMPTS: intVar(6, 1, 50).describe('Attempts before a run is marked failed.'),
   AI: z.unknown().optional().describe('Workers AI binding (wrangler.toml), for the workers-ai embedder.'),
   VECTORIZE: z.unknown().optional().describe('Vectorize index binding (wrangler.toml), for the vectorize store.'),
-  LOCAL_VECTORIZE: z.unknown().optional().describe('Development and tests: the local Vectorize object binding, used with INDEX_LOCAL_BINDINGS.'),
-  SEARCH_WEIGHTS: optionalVar.describe('File-ranking weight overrides as JSON (evaluation runs; see docs/search-quality.md).'),
+  LOCAL_VECTORIZE: z
+    .unknown()
+    .optional()
+    .describe('Development and tests: the local Vectorize object binding, used with INDEX_LOCAL_BINDINGS.'),
+  SEARCH_WEIGHTS: optionalVar.describe(
+    'File-ranking weight overrides as JSON (evaluation runs; see docs/search-quality.md).',
+  ),
 });
 
 const weight = z.number().min(0).max(10);
 const SearchWeightsSchema = z
   .object({
-    file: weight, chunk: weight, vector: weight, extra: weight, extraChunks: z.number().int().min(0).max(10), priors: z.boolean(), minmax: z.boolean(),
-    fileFields: z.tuple([weight, weight, weight, weight]), chunkFields: z.tuple([weight, weight, weight]),
+    file: weight,
+    chunk: weight,
+    vector: weight,
+    extra: weight,
+    extraChunks: z.number().int().min(0).max(10),
+    priors: z.boolean(),
+    minmax: z.boolean(),
+    fileFields: z.tuple([weight, weight, weight, weight]),
+    chunkFields: z.tuple([weight, weight, weight]),
   })
   .partial()
   .strict();
@@ -107,7 +135,11 @@ function parseSearchWeights(text: string | undefined): Partial<FileRankWeights> 
     throw new ApiError('misconfigured', 'Service configuration is invalid: SEARCH_WEIGHTS is not JSON');
   }
   const parsed = SearchWeightsSchema.safeParse(json);
-  if (!parsed.success) throw new ApiError('misconfigured', `Service configuration is invalid: SEARCH_WEIGHTS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ApiError(
+      'misconfigured',
+      `Service configuration is invalid: SEARCH_WEIGHTS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -118,29 +150,48 @@ export function parseRepoList(text: string | undefined): RepoRef[] {
     .filter(Boolean)
     .map((spec) => {
       const match = REPO.exec(spec);
-      if (!match) throw new ApiError('misconfigured', `Service configuration is invalid: INDEX_REPOS entry "${spec.slice(0, 80)}" is not owner/name[@branch]`);
+      if (!match)
+        throw new ApiError(
+          'misconfigured',
+          `Service configuration is invalid: INDEX_REPOS entry "${spec.slice(0, 80)}" is not owner/name[@branch]`,
+        );
       return { owner: match[1]!, name: match[2]!, branch: match[3] ?? 'main' };
     });
 }
 
 /** Parse the indexing section of the environment and choose its adapters once. */
 export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): IndexConfig => {
-  const bindings: BindingSource = v.INDEX_LOCAL_BINDINGS === 'true' || v.INDEX_LOCAL_BINDINGS === '1' ? 'local' : 'cloudflare';
+  const bindings: BindingSource =
+    v.INDEX_LOCAL_BINDINGS === 'true' || v.INDEX_LOCAL_BINDINGS === '1' ? 'local' : 'cloudflare';
   // With local bindings, the stand-ins take the place of AI and VECTORIZE (they need the LOCAL_VECTORIZE object).
   const hasAi = bindings === 'local' || !!vars.AI;
   const hasVectorize = bindings === 'local' ? !!vars.LOCAL_VECTORIZE : !!vars.VECTORIZE;
   const embedderKind = v.INDEX_EMBEDDER ?? (v.OPENAI_API_KEY ? 'openai' : vars.AI ? 'workers-ai' : 'local');
-  if (embedderKind === 'openai' && !v.OPENAI_API_KEY) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=openai needs OPENAI_API_KEY');
-  if (embedderKind === 'workers-ai' && !hasAi) throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=workers-ai needs the AI binding');
+  if (embedderKind === 'openai' && !v.OPENAI_API_KEY)
+    throw new ApiError('misconfigured', 'Service configuration is invalid: INDEX_EMBEDDER=openai needs OPENAI_API_KEY');
+  if (embedderKind === 'workers-ai' && !hasAi)
+    throw new ApiError(
+      'misconfigured',
+      'Service configuration is invalid: INDEX_EMBEDDER=workers-ai needs the AI binding',
+    );
   const embedder: EmbedderSpec =
     embedderKind === 'openai'
-      ? { kind: 'openai', model: v.OPENAI_EMBEDDING_MODEL, baseUrl: v.OPENAI_BASE_URL, dimensions: v.OPENAI_EMBEDDING_DIMENSIONS, batchSize: 96 }
+      ? {
+          kind: 'openai',
+          model: v.OPENAI_EMBEDDING_MODEL,
+          baseUrl: v.OPENAI_BASE_URL,
+          dimensions: v.OPENAI_EMBEDDING_DIMENSIONS,
+          batchSize: 96,
+        }
       : embedderKind === 'workers-ai'
         ? { kind: 'workers-ai', model: v.WORKERS_AI_EMBEDDING_MODEL }
         : { kind: 'local', dimensions: v.INDEX_LOCAL_DIMENSIONS };
   const vectors = v.INDEX_VECTOR_STORE ?? (vars.VECTORIZE ? 'vectorize' : 'embedded');
   if (vectors === 'vectorize' && !hasVectorize) {
-    throw new ApiError('misconfigured', `Service configuration is invalid: INDEX_VECTOR_STORE=vectorize needs the ${bindings === 'local' ? 'LOCAL_VECTORIZE' : 'VECTORIZE'} binding`);
+    throw new ApiError(
+      'misconfigured',
+      `Service configuration is invalid: INDEX_VECTOR_STORE=vectorize needs the ${bindings === 'local' ? 'LOCAL_VECTORIZE' : 'VECTORIZE'} binding`,
+    );
   }
   return {
     repos: parseRepoList(v.INDEX_REPOS),
@@ -150,7 +201,12 @@ export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): I
     bindings,
     vectorizeIndex: v.VECTORIZE_INDEX_NAME,
     deployed: bindings === 'cloudflare' && v.DATABASE_WS_PROXY === undefined,
-    limits: { maxFileBytes: v.INDEX_MAX_FILE_BYTES, batchFiles: v.INDEX_BATCH_FILES, retryBaseMs: v.INDEX_RETRY_BASE_MS, maxAttempts: v.INDEX_MAX_ATTEMPTS },
+    limits: {
+      maxFileBytes: v.INDEX_MAX_FILE_BYTES,
+      batchFiles: v.INDEX_BATCH_FILES,
+      retryBaseMs: v.INDEX_RETRY_BASE_MS,
+      maxAttempts: v.INDEX_MAX_ATTEMPTS,
+    },
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
     searchWeights: parseSearchWeights(v.SEARCH_WEIGHTS),

@@ -15,7 +15,12 @@ export function indexEventPublisher(env: Record<string, unknown>, project: strin
   try {
     const { retention } = loadEventsConfig(env);
     const level = (typeof env.LOG_LEVEL === 'string' ? env.LOG_LEVEL : 'info') as LogLevel;
-    return new HubEventPublisher(env.EVENT_HUB as DurableObjectNamespace<EventHubObject>, project, retention, new Logger(level, { object: 'repo-index' }));
+    return new HubEventPublisher(
+      env.EVENT_HUB as DurableObjectNamespace<EventHubObject>,
+      project,
+      retention,
+      new Logger(level, { object: 'repo-index' }),
+    );
   } catch {
     return null;
   }

@@ -86,13 +86,22 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     });
   }
 
-  start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false, announced = false): Promise<StartResult> {
+  start(
+    spec: RunSpec,
+    trigger: RunTrigger,
+    actor: string,
+    queueIfRunning = false,
+    announced = false,
+  ): Promise<StartResult> {
     return this.scheduler.start(spec, trigger, actor, queueIfRunning, announced);
   }
 
   private vectorStore(spec: RunSpec, model: string, dimensions: number): VectorStore {
     if (spec.vectors !== 'vectorize') return new EmbeddedVectorStore(this.ctx.storage.sql, model);
-    const binding = vectorizeBinding(this.env, spec.bindings ?? 'cloudflare', { name: spec.vectorizeIndex ?? 'hezlep-code', dimensions });
+    const binding = vectorizeBinding(this.env, spec.bindings ?? 'cloudflare', {
+      name: spec.vectorizeIndex ?? 'hezlep-code',
+      dimensions,
+    });
     return new VectorizeVectorStore(binding, spec.scope ?? '');
   }
 
@@ -141,7 +150,11 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       embedded: vectorCounts.embedded,
       cachedVectors: vectorCounts.cached,
       skipped: { total: counts.skipped, byReason: this.store.skipsByReason(), sample: this.store.skippedSample(20) },
-      redacted: { total: counts.redactions, byKind: this.store.redactionsByKind(), sample: this.store.redactionSample(20) },
+      redacted: {
+        total: counts.redactions,
+        byKind: this.store.redactionsByKind(),
+        sample: this.store.redactionSample(20),
+      },
       languages: this.store.languages(),
       running: state ? this.scheduler.progress(state) : null,
       lastRun: this.runs.lastRun(),
@@ -158,8 +171,18 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   }
 
   /** Files for a question (see searchFiles); vector hits are found here from `query`, or handed in by an external store. */
-  searchFiles(question: string, filters: SearchFilters, vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null, k: number, perFile: number, weights: FileRankWeights): FileSearchResult {
-    const hits = vector && 'query' in vector ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector) : (vector?.hits ?? []);
+  searchFiles(
+    question: string,
+    filters: SearchFilters,
+    vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null,
+    k: number,
+    perFile: number,
+    weights: FileRankWeights,
+  ): FileSearchResult {
+    const hits =
+      vector && 'query' in vector
+        ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector)
+        : (vector?.hits ?? []);
     return searchFiles(this.store, question, filters, hits, { k, perFile, weights });
   }
 
@@ -189,6 +212,10 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   }
 
   indexedCommit(): { commit: string | null; indexedAt: string | null; embedder: string | null } {
-    return { commit: this.store.getMeta('indexed_commit'), indexedAt: this.store.getMeta('indexed_at'), embedder: this.store.getMeta('embedder') };
+    return {
+      commit: this.store.getMeta('indexed_commit'),
+      indexedAt: this.store.getMeta('indexed_at'),
+      embedder: this.store.getMeta('embedder'),
+    };
   }
 }

@@ -6,7 +6,9 @@ import type { RunOutcome, RunProgress, RunRecord, RunState } from './pipeline/ru
 /** The caller behind a run, from its label (`client` or `client:person`). */
 export function actorOf(label: string): NonNullable<ProjectEvent['actor']> {
   const at = label.indexOf(':');
-  return at < 0 ? { client: label as Client, label } : { client: label.slice(0, at) as Client, person: label.slice(at + 1), label };
+  return at < 0
+    ? { client: label as Client, label }
+    : { client: label.slice(0, at) as Client, person: label.slice(at + 1), label };
 }
 
 /** Public detail only: ApiError messages are written for callers and never carry secrets. */
@@ -37,7 +39,17 @@ export function runFinishedEvent(state: RunState, record: RunRecord, outcome: Ru
     type: outcome === 'failed' ? 'index.run_failed' : 'index.run_succeeded',
     summary: `Index run of ${repo}@${state.spec.repo.branch} ${what}`.slice(0, 300),
     actor: actorOf(state.actor),
-    data: { runId: state.id, repo, branch: state.spec.repo.branch, trigger: state.trigger, outcome, durationMs: record.durationMs, headCommit: state.headCommit, stats: state.stats, error: record.error },
+    data: {
+      runId: state.id,
+      repo,
+      branch: state.spec.repo.branch,
+      trigger: state.trigger,
+      outcome,
+      durationMs: record.durationMs,
+      headCommit: state.headCommit,
+      stats: state.stats,
+      error: record.error,
+    },
   };
 }
 
@@ -49,6 +61,12 @@ export function runProgressEvent(state: RunState, progress: RunProgress): Omit<P
     type: 'index.run_progress',
     summary: `Index run of ${repo}: ${progress.filesDone}/${progress.filesPlanned} files${eta}`,
     actor: actorOf(state.actor),
-    data: { runId: state.id, repo, filesDone: progress.filesDone, filesPlanned: progress.filesPlanned, etaSeconds: progress.etaSeconds },
+    data: {
+      runId: state.id,
+      repo,
+      filesDone: progress.filesDone,
+      filesPlanned: progress.filesPlanned,
+      etaSeconds: progress.etaSeconds,
+    },
   };
 }

@@ -15,10 +15,17 @@ import { repoKey } from './source/repo-source';
 export async function reindexAll({
   services,
   caller,
-}: MaintenanceContext<{ indexing(): IndexService; audit(caller: Caller): AuditLog; log: Logger }>): Promise<MaintenanceOutcome> {
+}: MaintenanceContext<{
+  indexing(): IndexService;
+  audit(caller: Caller): AuditLog;
+  log: Logger;
+}>): Promise<MaintenanceOutcome> {
   const index = services.indexing();
   if (!index.repos.length) {
-    return { summary: 'No repository is configured for indexing (INDEX_REPOS); nothing to re-index.', details: { repos: [] } };
+    return {
+      summary: 'No repository is configured for indexing (INDEX_REPOS); nothing to re-index.',
+      details: { repos: [] },
+    };
   }
   const results: { repo: string; started: boolean; error?: string }[] = [];
   for (const repo of index.repos) {
@@ -38,7 +45,10 @@ export async function reindexAll({
     }
   }
   const started = results.filter((r) => r.started).length;
-  return { summary: `Re-index started for ${started} of ${results.length} repositories (the rest were running and got a follow-up, or failed).`, details: { repos: results } };
+  return {
+    summary: `Re-index started for ${started} of ${results.length} repositories (the rest were running and got a follow-up, or failed).`,
+    details: { repos: results },
+  };
 }
 
 /**
@@ -46,7 +56,9 @@ export async function reindexAll({
  * cached vectors of code that no longer exists in any indexed repository.
  * Vectors of deleted files leave Vectorize during the incremental run itself.
  */
-export async function pruneAllVectors({ services }: MaintenanceContext<{ indexing(): IndexService }>): Promise<MaintenanceOutcome> {
+export async function pruneAllVectors({
+  services,
+}: MaintenanceContext<{ indexing(): IndexService }>): Promise<MaintenanceOutcome> {
   const index = services.indexing();
   const results: { repo: string; pruned: number; skipped: boolean }[] = [];
   for (const repo of index.repos) {

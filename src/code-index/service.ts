@@ -96,7 +96,11 @@ export class IndexService {
 
   private namespace(): DurableObjectNamespace<RepoIndexObject> {
     const binding = this.env.REPO_INDEX as DurableObjectNamespace<RepoIndexObject> | undefined;
-    if (!binding) throw new ApiError('misconfigured', 'Service configuration is invalid: the REPO_INDEX Durable Object binding is missing');
+    if (!binding)
+      throw new ApiError(
+        'misconfigured',
+        'Service configuration is invalid: the REPO_INDEX Durable Object binding is missing',
+      );
     return binding;
   }
 
@@ -107,21 +111,51 @@ export class IndexService {
 
   /** The configured repository a caller names (`owner/name`), or the first one. */
   resolve(name?: string): RepoRef {
-    if (!this.config.repos.length) throw new ApiError('not_configured', 'No repository is configured for indexing: set INDEX_REPOS (owner/name[@branch], comma-separated).');
+    if (!this.config.repos.length)
+      throw new ApiError(
+        'not_configured',
+        'No repository is configured for indexing: set INDEX_REPOS (owner/name[@branch], comma-separated).',
+      );
     if (!name) return this.config.repos[0]!;
     const repo = this.config.repos.find((r) => repoKey(r).toLowerCase() === name.toLowerCase());
-    if (!repo) throw new ApiError('repo_not_allowed', `${name.slice(0, 100)} is not an indexed repository (indexed: ${this.config.repos.map(repoKey).join(', ')}).`);
+    if (!repo)
+      throw new ApiError(
+        'repo_not_allowed',
+        `${name.slice(0, 100)} is not an indexed repository (indexed: ${this.config.repos.map(repoKey).join(', ')}).`,
+      );
     return repo;
   }
 
   private async spec(repo: RepoRef): Promise<RunSpec> {
     const { github, embedder, vectors, bindings, vectorizeIndex, limits } = this.config;
-    return { repo, apiUrl: github.apiUrl, embedder, vectors, bindings, vectorizeIndex, scope: await vectorScope(this.projectId, repo), limits, project: this.projectId };
+    return {
+      repo,
+      apiUrl: github.apiUrl,
+      embedder,
+      vectors,
+      bindings,
+      vectorizeIndex,
+      scope: await vectorScope(this.projectId, repo),
+      limits,
+      project: this.projectId,
+    };
   }
 
   /** Start a run; its start is published on the `index` topic by the object unless the caller does it (`announced`). */
-  async start(repo: RepoRef, trigger: RunTrigger, caller: Pick<Caller, 'label'>, queueIfRunning = false, announced = false): Promise<StartResult> {
-    return this.stub(repo).start(await this.spec(repo), trigger, caller.label, queueIfRunning, announced) as Promise<StartResult>;
+  async start(
+    repo: RepoRef,
+    trigger: RunTrigger,
+    caller: Pick<Caller, 'label'>,
+    queueIfRunning = false,
+    announced = false,
+  ): Promise<StartResult> {
+    return this.stub(repo).start(
+      await this.spec(repo),
+      trigger,
+      caller.label,
+      queueIfRunning,
+      announced,
+    ) as Promise<StartResult>;
   }
 
   backends(): IndexBackends {
@@ -132,7 +166,10 @@ export class IndexService {
 
   /** The query-side vector store (Vectorize is read from the Worker; the embedded one lives in the object). */
   private async vectorize(repo: RepoRef, embedder: Embedder): Promise<VectorizeVectorStore> {
-    const binding = vectorizeBinding(this.env, this.config.bindings, { name: this.config.vectorizeIndex, dimensions: embedder.dimensions });
+    const binding = vectorizeBinding(this.env, this.config.bindings, {
+      name: this.config.vectorizeIndex,
+      dimensions: embedder.dimensions,
+    });
     return new VectorizeVectorStore(binding, await vectorScope(this.projectId, repo));
   }
 
@@ -192,7 +229,12 @@ export class IndexService {
     };
   }
 
-  async search(repo: RepoRef, rawQuestion: string, options: SearchOptions, caller: Pick<Caller, 'client'>): Promise<SearchHit[]> {
+  async search(
+    repo: RepoRef,
+    rawQuestion: string,
+    options: SearchOptions,
+    caller: Pick<Caller, 'client'>,
+  ): Promise<SearchHit[]> {
     // A secret pasted into a question is neither sent to an embedding service nor echoed back.
     const question = publicQuery(rawQuestion);
     const stub = this.stub(repo);
@@ -210,7 +252,14 @@ export class IndexService {
         vector = { hits: await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters) };
       }
     }
-    const found = (await stub.searchFiles(question, filters, vector, options.k, CHUNKS_PER_FILE, weights)) as FileSearchResult;
+    const found = (await stub.searchFiles(
+      question,
+      filters,
+      vector,
+      options.k,
+      CHUNKS_PER_FILE,
+      weights,
+    )) as FileSearchResult;
     const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));
     const bound = caller.client === 'gpt' ? SNIPPET_BOUNDS.gpt : SNIPPET_BOUNDS.default;
     const hits: SearchHit[] = [];
@@ -239,15 +288,26 @@ export class IndexService {
   }
 
   /** Search, with the index's freshness and, per hit, the commit its file was indexed at and whether it changed since. */
-  async searchWithFreshness(repo: RepoRef, question: string, options: SearchOptions, caller: Pick<Caller, 'client'>): Promise<{ results: SearchHit[]; freshness: Freshness }> {
-    const [results, freshness] = await Promise.all([this.search(repo, question, options, caller), this.freshness(repo)]);
+  async searchWithFreshness(
+    repo: RepoRef,
+    question: string,
+    options: SearchOptions,
+    caller: Pick<Caller, 'client'>,
+  ): Promise<{ results: SearchHit[]; freshness: Freshness }> {
+    const [results, freshness] = await Promise.all([
+      this.search(repo, question, options, caller),
+      this.freshness(repo),
+    ]);
     return { results: await this.hitFreshness(repo, results, freshness.headCommit), freshness };
   }
 
   private async hitFreshness(repo: RepoRef, hits: SearchHit[], head: string | null): Promise<SearchHit[]> {
     if (!hits.length) return hits;
     const commits = (await this.stub(repo).fileCommits(hits.map((hit) => hit.path))) as Record<string, string | null>;
-    const older = [...new Set(Object.values(commits).filter((c): c is string => !!c && c !== head))].slice(0, MAX_COMPARES);
+    const older = [...new Set(Object.values(commits).filter((c): c is string => !!c && c !== head))].slice(
+      0,
+      MAX_COMPARES,
+    );
     const changed = new Map<string, { paths: Set<string>; complete: boolean } | null>();
     if (head) {
       const source = repoSourceFromEnv(this.env, this.config.github.apiUrl);
@@ -255,7 +315,9 @@ export class IndexService {
         older.map(async (commit) => {
           try {
             const comparison = await source.compare(repo, commit, head);
-            const paths = new Set(comparison.files.flatMap((file) => (file.previousPath ? [file.path, file.previousPath] : [file.path])));
+            const paths = new Set(
+              comparison.files.flatMap((file) => (file.previousPath ? [file.path, file.previousPath] : [file.path])),
+            );
             changed.set(commit, { paths, complete: comparison.complete });
           } catch {
             changed.set(commit, null); // unknown rather than failing the search

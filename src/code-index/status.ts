@@ -29,16 +29,20 @@ export function ageOf(iso: string | null, now = Date.now()): string {
 /** What is wrong with one repository's index, or null when it is current and its last run succeeded. */
 export function freshnessProblem(key: string, f: FreshnessReport, now = Date.now()): string | null {
   const going = f.running ? ', re-indexing now' : '';
-  if (f.lastRun?.outcome === 'failed') return `${key}: last run failed (${(f.lastRun.error ?? 'unknown error').slice(0, 80)})${going}`;
+  if (f.lastRun?.outcome === 'failed')
+    return `${key}: last run failed (${(f.lastRun.error ?? 'unknown error').slice(0, 80)})${going}`;
   if (f.indexedCommit === null) return `${key}: ${f.running ? 'first index in progress' : 'never indexed'}`;
-  if (f.stale === null) return `${key}: head unknown (GitHub did not answer); indexed ${short(f.indexedCommit)} ${ageOf(f.indexedAt, now)} ago`;
-  if (f.stale) return `${key}: behind, indexed ${short(f.indexedCommit)} ${ageOf(f.indexedAt, now)} ago, head ${short(f.headCommit)}${going}`;
+  if (f.stale === null)
+    return `${key}: head unknown (GitHub did not answer); indexed ${short(f.indexedCommit)} ${ageOf(f.indexedAt, now)} ago`;
+  if (f.stale)
+    return `${key}: behind, indexed ${short(f.indexedCommit)} ${ageOf(f.indexedAt, now)} ago, head ${short(f.headCommit)}${going}`;
   return null;
 }
 
 /** A deployed service searching with the offline hashing embedder is working, but not as it should. */
 export function backendProblem(b: IndexBackends): string | null {
-  if (b.deployed && b.embedderKind === 'local') return `offline hashing embedder in a deployed service (${b.embedder}); bind AI (Workers AI) or set OPENAI_API_KEY`;
+  if (b.deployed && b.embedderKind === 'local')
+    return `offline hashing embedder in a deployed service (${b.embedder}); bind AI (Workers AI) or set OPENAI_API_KEY`;
   return null;
 }
 
@@ -66,17 +70,27 @@ export function indexProbe(services: IndexAccess): LayerProbe {
     critical: false,
     async check() {
       const index = services.indexing();
-      if (!index.repos.length) return { state: 'unconfigured', reason: 'INDEX_REPOS is not set; no repository is indexed', latencyMs: 0 };
-      const reports = await Promise.all(index.repos.map(async (repo) => ({ key: keyOf(repo), freshness: await index.freshnessReport(repo) })));
+      if (!index.repos.length)
+        return { state: 'unconfigured', reason: 'INDEX_REPOS is not set; no repository is indexed', latencyMs: 0 };
+      const reports = await Promise.all(
+        index.repos.map(async (repo) => ({ key: keyOf(repo), freshness: await index.freshnessReport(repo) })),
+      );
       const now = Date.now();
       const backends = index.backends();
-      const problems = [backendProblem(backends), ...reports.map((r) => freshnessProblem(r.key, r.freshness, now))].filter((p): p is string => p !== null);
+      const problems = [
+        backendProblem(backends),
+        ...reports.map((r) => freshnessProblem(r.key, r.freshness, now)),
+      ].filter((p): p is string => p !== null);
       const details = { backends, repos: reports.map((r) => ({ repo: r.key, ...freshnessFacts(r.freshness) })) };
       if (problems.length) return { state: 'degraded', reason: problems.join('; ').slice(0, 300), details };
       const oldest = reports.map((r) => r.freshness.indexedAt).sort()[0] ?? null;
       return {
         state: 'ok',
-        reason: `${backends.embedder} + ${backends.vectorStore} vectors; ${reports.length} repositor${reports.length === 1 ? 'y' : 'ies'} indexed at head (${reports.map((r) => `${r.key} ${short(r.freshness.indexedCommit)}`).join(', ')}); oldest index ${ageOf(oldest, now)} old`.slice(0, 300),
+        reason:
+          `${backends.embedder} + ${backends.vectorStore} vectors; ${reports.length} repositor${reports.length === 1 ? 'y' : 'ies'} indexed at head (${reports.map((r) => `${r.key} ${short(r.freshness.indexedCommit)}`).join(', ')}); oldest index ${ageOf(oldest, now)} old`.slice(
+            0,
+            300,
+          ),
         details,
       };
     },
@@ -90,7 +104,9 @@ function moduleLine(m: ModuleSummary) {
     files: m.files,
     chunks: m.chunks,
     languages: Object.fromEntries(m.languages.slice(0, 3).map((l) => [l.language, l.files])),
-    symbols: m.symbols.map((s) => `${s.exported ? 'export ' : ''}${s.kind} ${s.name} (${s.chunks} chunk${s.chunks === 1 ? '' : 's'})`),
+    symbols: m.symbols.map(
+      (s) => `${s.exported ? 'export ' : ''}${s.kind} ${s.name} (${s.chunks} chunk${s.chunks === 1 ? '' : 's'})`,
+    ),
   };
 }
 
@@ -101,17 +117,23 @@ function moduleLine(m: ModuleSummary) {
  */
 export async function indexReviewSection({ services }: ReviewContext<IndexAccess>): Promise<SectionContent> {
   const index = services.indexing();
-  if (!index.repos.length) return { headline: 'No repository is indexed (INDEX_REPOS is not set).', data: { configured: false } };
+  if (!index.repos.length)
+    return { headline: 'No repository is indexed (INDEX_REPOS is not set).', data: { configured: false } };
   const repos = index.repos.slice(0, REVIEW_REPOS);
   const now = Date.now();
   const described = await Promise.all(
     repos.map(async (repo) => {
-      const [freshness, modules] = await Promise.all([index.freshnessReport(repo), index.modules(repo, REVIEW_MODULES, REVIEW_SYMBOLS)]);
+      const [freshness, modules] = await Promise.all([
+        index.freshnessReport(repo),
+        index.modules(repo, REVIEW_MODULES, REVIEW_SYMBOLS),
+      ]);
       return { repo, freshness, modules };
     }),
   );
   const lines = described.map(({ repo, freshness, modules }) => {
-    const state = freshnessProblem(keyOf(repo), freshness, now) ?? `${keyOf(repo)}: at head ${short(freshness.indexedCommit)}, indexed ${ageOf(freshness.indexedAt, now)} ago`;
+    const state =
+      freshnessProblem(keyOf(repo), freshness, now) ??
+      `${keyOf(repo)}: at head ${short(freshness.indexedCommit)}, indexed ${ageOf(freshness.indexedAt, now)} ago`;
     const largest = modules.modules.slice(0, 3).map((m) => `${m.module} (${m.chunks})`);
     return `${state}; ${modules.total} module(s)${largest.length ? `, largest ${largest.join(', ')}` : ''}`;
   });

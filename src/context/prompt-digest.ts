@@ -55,14 +55,19 @@ export function buildPromptDigest(input: DigestInput): PromptDigest {
     { title: 'Shared context', lines: contextLines(input.context, now), share: 0.35 },
     {
       title: `Live cursor sessions (${input.sessions.length})`,
-      lines: input.sessions.length ? input.sessions.map((s) => `- ${describeSession(s)}, ${ago(s.receivedAt, now)}`) : ['- none'],
+      lines: input.sessions.length
+        ? input.sessions.map((s) => `- ${describeSession(s)}, ${ago(s.receivedAt, now)}`)
+        : ['- none'],
       share: 0.25,
     },
     {
       title: input.intents ? `Pending intents (${input.intents.length})` : 'Pending intents',
       lines: input.intents
         ? input.intents.length
-          ? input.intents.map((i) => `- ${i.id}: ${i.summary}${i.proposedBy ? ` (by ${i.proposedBy}${i.createdAt ? `, ${ago(i.createdAt, now)}` : ''})` : ''}`)
+          ? input.intents.map(
+              (i) =>
+                `- ${i.id}: ${i.summary}${i.proposedBy ? ` (by ${i.proposedBy}${i.createdAt ? `, ${ago(i.createdAt, now)}` : ''})` : ''}`,
+            )
           : ['- none']
         : ['- unavailable (no intents engine answered)'],
       share: 0.15,

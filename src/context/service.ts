@@ -31,7 +31,11 @@ export class ContextService {
     return (await this.readStore()).current;
   }
 
-  async write(mode: WriteMode, sent: ContextFields | ContextPatch, expectedVersion?: number): Promise<ContextWriteResult> {
+  async write(
+    mode: WriteMode,
+    sent: ContextFields | ContextPatch,
+    expectedVersion?: number,
+  ): Promise<ContextWriteResult> {
     const { caller, project } = this.deps;
     // Secrets are replaced before anything is stored, audited or published; only their count is kept.
     const { value: input, counts: redactions } = redactValue(sent);
@@ -47,11 +51,15 @@ export class ContextService {
       redactions,
     });
     await publishAuditEntry(this.deps.events, result.audit);
-    await this.publish('context.updated', `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context: ${describeChanged(result.changed)}`, {
-      version: result.context.version,
-      changedFields: result.changed,
-      context: result.context.fields,
-    });
+    await this.publish(
+      'context.updated',
+      `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context: ${describeChanged(result.changed)}`,
+      {
+        version: result.context.version,
+        changedFields: result.changed,
+        context: result.context.fields,
+      },
+    );
     return result;
   }
 
@@ -59,7 +67,8 @@ export class ContextService {
     const { caller, project } = this.deps;
     const result = await this.deps.writer.clear({ project, caller, requestId: this.deps.requestId, expectedVersion });
     if (result.audit) await publishAuditEntry(this.deps.events, result.audit);
-    if (result.cleared) await this.publish('context.cleared', `${caller.label} cleared the context`, { version: result.version });
+    if (result.cleared)
+      await this.publish('context.cleared', `${caller.label} cleared the context`, { version: result.version });
     return { cleared: result.cleared, version: result.version };
   }
 
@@ -72,16 +81,26 @@ export class ContextService {
       return await call();
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError('store_unavailable', `The context store (${this.deps.store.kind}) is unavailable; nothing was changed.`, {
-        internal: error,
-      });
+      throw new ApiError(
+        'store_unavailable',
+        `The context store (${this.deps.store.kind}) is unavailable; nothing was changed.`,
+        {
+          internal: error,
+        },
+      );
     }
   }
 
   private async publish(type: string, summary: string, data: Record<string, unknown>): Promise<void> {
     const { caller } = this.deps;
     await this.deps.events
-      .publish({ topic: 'context', type, summary, actor: { client: caller.client, person: caller.person, label: caller.label }, data })
+      .publish({
+        topic: 'context',
+        type,
+        summary,
+        actor: { client: caller.client, person: caller.person, label: caller.label },
+        data,
+      })
       .catch(() => undefined);
   }
 }

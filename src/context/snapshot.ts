@@ -16,7 +16,9 @@ export const ContextFieldsSchema = z
     branch: identifier({ max: 255 }).openapi({ example: 'feature/checkout' }),
     commit: CommitSha.openapi({ example: '3f2c9a1' }),
     activeUser: identifier({ max: 100 }).openapi({ example: 'alice' }),
-    currentTask: text({ min: 1, max: 2_000, multiline: true }).openapi({ example: 'Fix the failing checkout test on staging' }),
+    currentTask: text({ min: 1, max: 2_000, multiline: true }).openapi({
+      example: 'Fix the failing checkout test on staging',
+    }),
     notes: text({ max: 4_000, multiline: true }),
     extra,
   })
@@ -31,7 +33,10 @@ export const CONTEXT_FIELD_NAMES = Object.keys(ContextFieldsSchema.shape) as (ke
 export const ContextPatchFieldsSchema = z
   .object(
     Object.fromEntries(
-      Object.entries(ContextFieldsSchema.shape).map(([name, schema]) => [name, (schema as z.ZodOptional<z.ZodTypeAny>).unwrap().nullable().optional()]),
+      Object.entries(ContextFieldsSchema.shape).map(([name, schema]) => [
+        name,
+        (schema as z.ZodOptional<z.ZodTypeAny>).unwrap().nullable().optional(),
+      ]),
     ) as { [K in keyof ContextFields]-?: z.ZodOptional<z.ZodNullable<z.ZodType<NonNullable<ContextFields[K]>>>> },
   )
   .strict();

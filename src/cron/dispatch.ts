@@ -18,7 +18,11 @@ export interface CronRun {
  * one that fired, one after another (they share the audit chain lock), each
  * failure logged without stopping the others.
  */
-export async function dispatchCron(cron: string, env: Env, jobs: readonly CronJob<Services>[] = CRON_JOBS): Promise<CronRun[]> {
+export async function dispatchCron(
+  cron: string,
+  env: Env,
+  jobs: readonly CronJob<Services>[] = CRON_JOBS,
+): Promise<CronRun[]> {
   const runId = `cron-${crypto.randomUUID()}`;
   const config = await loadConfig(env);
   const log = new Logger(config.logLevel, { requestId: runId, cron });

@@ -9,7 +9,10 @@ import { followIntentsJob } from '../intents/cron';
 
 export type { CronContext, CronJob } from './job';
 
-function maintenanceCron(job: MaintenanceJob, key: keyof ReturnType<typeof parseMaintenanceConfig>['crons']): CronJob<Services> {
+function maintenanceCron(
+  job: MaintenanceJob,
+  key: keyof ReturnType<typeof parseMaintenanceConfig>['crons'],
+): CronJob<Services> {
   return {
     name: job,
     schedule: (config) => parseMaintenanceConfig(config.vars).crons[key],

@@ -10,9 +10,18 @@ export async function cursorReviewSection({
 }: ReviewContext<{ cursorSessions(caller: Caller): CursorSessionService }>): Promise<SectionContent> {
   const sessions = await services.cursorSessions(caller).list();
   return {
-    headline: sessions.length ? `${sessions.length} live Cursor session(s): ${sessions.slice(0, 3).map(describeSession).join('; ')}` : 'No live Cursor sessions.',
+    headline: sessions.length
+      ? `${sessions.length} live Cursor session(s): ${sessions.slice(0, 3).map(describeSession).join('; ')}`
+      : 'No live Cursor sessions.',
     data: {
-      sessions: sessions.map((s) => ({ user: s.user, workspace: s.workspace, branch: s.branch, file: s.file, summary: describeSession(s), receivedAt: s.receivedAt })),
+      sessions: sessions.map((s) => ({
+        user: s.user,
+        workspace: s.workspace,
+        branch: s.branch,
+        file: s.file,
+        summary: describeSession(s),
+        receivedAt: s.receivedAt,
+      })),
     },
   };
 }

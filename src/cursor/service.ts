@@ -8,14 +8,21 @@ import type { CursorSessionStore } from './store';
 import { describeSession, diffStat, sessionKey, type StoredCursorSession } from './session';
 
 /** What a client sends: the session's own fields, its clock as `timestamp`, and optionally who it is editing as. */
-export type CursorSessionInput = Pick<StoredCursorSession, 'workspace' | 'branch' | 'head' | 'file' | 'diff' | 'diffTruncated' | 'selection'> & {
+export type CursorSessionInput = Pick<
+  StoredCursorSession,
+  'workspace' | 'branch' | 'head' | 'file' | 'diff' | 'diffTruncated' | 'selection'
+> & {
   /** The client's own clock when it took the snapshot (ISO). */
   timestamp: string;
   user?: string;
 };
 
 export type RecordResult =
-  | { applied: true; session: StoredCursorSession; overwrote?: { client: string; person?: string; version: number; receivedAt: string } }
+  | {
+      applied: true;
+      session: StoredCursorSession;
+      overwrote?: { client: string; person?: string; version: number; receivedAt: string };
+    }
   | { applied: false; reason: 'stale'; session: StoredCursorSession };
 
 export interface CursorSessionServiceDeps {
@@ -46,7 +53,10 @@ export class CursorSessionService {
     const now = this.deps.now?.() ?? new Date();
     const clientTime = Date.parse(input.timestamp);
     if (clientTime > now.getTime() + this.deps.maxClockSkewMs) {
-      throw new ApiError('validation_failed', `timestamp ${input.timestamp} is more than ${this.deps.maxClockSkewMs / 60_000} minutes ahead of the service clock (${now.toISOString()}); check the client's clock.`);
+      throw new ApiError(
+        'validation_failed',
+        `timestamp ${input.timestamp} is more than ${this.deps.maxClockSkewMs / 60_000} minutes ahead of the service clock (${now.toISOString()}); check the client's clock.`,
+      );
     }
     const user = input.user ?? caller.person ?? caller.client;
     const key = sessionKey(user, input.workspace);
@@ -95,8 +105,13 @@ export class CursorSessionService {
           ...(redacted ? { redactions } : {}),
         },
       });
-      const outcome = await this.storeCall(() => store.write(project, key, next, current?.version ?? 0, this.deps.ttlSeconds * 1000));
-      if (!outcome.ok) throw new ApiError('version_conflict', 'The session changed during this write; send it again.', { extra: { currentVersion: outcome.currentVersion } });
+      const outcome = await this.storeCall(() =>
+        store.write(project, key, next, current?.version ?? 0, this.deps.ttlSeconds * 1000),
+      );
+      if (!outcome.ok)
+        throw new ApiError('version_conflict', 'The session changed during this write; send it again.', {
+          extra: { currentVersion: outcome.currentVersion },
+        });
       return overwrote ? { applied: true, session: next, overwrote } : { applied: true, session: next };
     });
 
@@ -114,7 +129,9 @@ export class CursorSessionService {
             branch: session.branch,
             head: session.head ?? null,
             file: session.file ?? null,
-            selection: session.selection ? { startLine: session.selection.startLine, endLine: session.selection.endLine } : null,
+            selection: session.selection
+              ? { startLine: session.selection.startLine, endLine: session.selection.endLine }
+              : null,
             diffStat: diffStat(session.diff),
             clientTimestamp: session.clientTimestamp,
             version: session.version,
@@ -134,7 +151,11 @@ export class CursorSessionService {
       return await call();
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError('store_unavailable', `The session store (${this.deps.store.kind}) is unavailable; nothing was changed.`, { internal: error });
+      throw new ApiError(
+        'store_unavailable',
+        `The session store (${this.deps.store.kind}) is unavailable; nothing was changed.`,
+        { internal: error },
+      );
     }
   }
 }

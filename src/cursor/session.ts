@@ -6,7 +6,9 @@ export const SelectionSchema = z
   .object({
     startLine: z.number().int().min(1),
     endLine: z.number().int().min(1),
-    text: text({ max: 2_000, multiline: true }).optional().openapi({ description: 'The selected text, at most 2,000 characters.' }),
+    text: text({ max: 2_000, multiline: true })
+      .optional()
+      .openapi({ description: 'The selected text, at most 2,000 characters.' }),
   })
   .strict()
   .openapi('CursorSelection');
@@ -60,7 +62,9 @@ export function diffStat(diff: string | undefined): DiffStat {
 export function describeSession(session: StoredCursorSession): string {
   const stat = diffStat(session.diff);
   const where = session.file ? ` editing ${session.file}` : '';
-  const change = stat.bytes ? ` (+${stat.added} -${stat.removed}${session.diffTruncated ? ', diff truncated' : ''})` : '';
+  const change = stat.bytes
+    ? ` (+${stat.added} -${stat.removed}${session.diffTruncated ? ', diff truncated' : ''})`
+    : '';
   const lines = session.selection ? ` lines ${session.selection.startLine}-${session.selection.endLine}` : '';
   return `${session.user} in ${session.workspace} on ${session.branch}${where}${lines}${change}`;
 }

@@ -9,7 +9,13 @@ import type { StoredCursorSession } from './session';
 export interface CursorSessionStore {
   readonly kind: 'upstash' | 'durable-object';
   read(project: string, key: string): Promise<StoredCursorSession | null>;
-  write(project: string, key: string, next: StoredCursorSession, expectedVersion: number, ttlMs: number): Promise<WriteOutcome>;
+  write(
+    project: string,
+    key: string,
+    next: StoredCursorSession,
+    expectedVersion: number,
+    ttlMs: number,
+  ): Promise<WriteOutcome>;
   /** Every live session of the project, most recently received first. */
   list(project: string): Promise<StoredCursorSession[]>;
 }

@@ -59,13 +59,17 @@ export interface DashboardWatcher {
 /** Rebuild on every change (for `npm run dev`); resolves after the first build. */
 export async function watchDashboard(log: (line: string) => void = () => undefined): Promise<DashboardWatcher> {
   const watcher = (await build(dashboardConfig(true))) as unknown as {
-    on(event: 'event', listener: (event: { code: string; error?: unknown; result?: { close(): Promise<void> } }) => void): void;
+    on(
+      event: 'event',
+      listener: (event: { code: string; error?: unknown; result?: { close(): Promise<void> } }) => void,
+    ): void;
     close(): Promise<void>;
   };
   await new Promise<void>((resolve) => {
     let first = true;
     watcher.on('event', (event) => {
-      if (event.code === 'ERROR') log(`dashboard build failed: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
+      if (event.code === 'ERROR')
+        log(`dashboard build failed: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
       if (event.code === 'BUNDLE_END') void event.result?.close();
       if (event.code === 'END' || event.code === 'ERROR') {
         if (!first) log('dashboard rebuilt');
@@ -81,7 +85,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   buildDashboard().then(
     ({ jsGzipBytes }) =>
-      console.log(`dashboard built into ${DASHBOARD_DIST} in ${Math.round(performance.now() - started)} ms; JavaScript ${kb(jsGzipBytes)} gzipped (budget ${kb(JS_BUDGET_BYTES)})`),
+      console.log(
+        `dashboard built into ${DASHBOARD_DIST} in ${Math.round(performance.now() - started)} ms; JavaScript ${kb(jsGzipBytes)} gzipped (budget ${kb(JS_BUDGET_BYTES)})`,
+      ),
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -106,9 +106,13 @@ export function asLedgerError(error: unknown): unknown {
     const code = ((isSqlError(error) ? error : cause) as { code: string }).code;
     // Connection-class (08), shutdown (57P) and resource (53) errors mean the ledger is unreachable.
     if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) {
-      return new ApiError('ledger_unavailable', 'The audit ledger (Postgres) is unavailable; nothing was changed.', { internal: error });
+      return new ApiError('ledger_unavailable', 'The audit ledger (Postgres) is unavailable; nothing was changed.', {
+        internal: error,
+      });
     }
     return error;
   }
-  return new ApiError('ledger_unavailable', 'The audit ledger (Postgres) is unavailable; nothing was changed.', { internal: error });
+  return new ApiError('ledger_unavailable', 'The audit ledger (Postgres) is unavailable; nothing was changed.', {
+    internal: error,
+  });
 }

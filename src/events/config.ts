@@ -25,10 +25,14 @@ export const eventsVars = varsSection(
     EVENT_HUB: z
       .unknown()
       .optional()
-      .describe('Durable Object binding of the event hub (wrangler.toml); without it events are silent and /ai/events* answer 501.'),
+      .describe(
+        'Durable Object binding of the event hub (wrangler.toml); without it events are silent and /ai/events* answer 501.',
+      ),
   }),
   (v): EventsConfig => ({
-    hub: v.EVENT_HUB ? { kind: 'durable-object', namespace: v.EVENT_HUB as DurableObjectNamespace<EventHubObject> } : { kind: 'silent' },
+    hub: v.EVENT_HUB
+      ? { kind: 'durable-object', namespace: v.EVENT_HUB as DurableObjectNamespace<EventHubObject> }
+      : { kind: 'silent' },
     retention: { maxCount: v.EVENT_RETAIN_COUNT, maxAgeSeconds: v.EVENT_RETAIN_SECONDS },
     ticketSeconds: v.EVENT_TICKET_SECONDS,
   }),

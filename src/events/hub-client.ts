@@ -19,7 +19,10 @@ export class EventHubClient {
   /** Mint a random ticket; only its hash is stored. */
   async issueTicket(identity: ListenerIdentity): Promise<{ ticket: string; expiresAt: number }> {
     const bytes = crypto.getRandomValues(new Uint8Array(32));
-    const ticket = btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+    const ticket = btoa(String.fromCharCode(...bytes))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '');
     const expiresAt = Date.now() + this.config.ticketSeconds * 1000;
     await this.stub.issueTicket(toHex(await sha256(ticket)), identity, expiresAt);
     return { ticket, expiresAt };

@@ -20,7 +20,11 @@ export class HubEventPublisher implements EventPublisher {
     try {
       await hubStub(this.namespace, this.project).publish(event, this.retention);
     } catch (error) {
-      this.log.warn('event not published', { topic: event.topic, type: event.type, error: error instanceof Error ? error.message : String(error) });
+      this.log.warn('event not published', {
+        topic: event.topic,
+        type: event.type,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -8,7 +8,12 @@ export function eventHubProbe(services: { eventHub: EventHubClient | null }): La
     critical: false,
     async check() {
       const hub = services.eventHub;
-      if (!hub) return { state: 'unconfigured', reason: 'no EVENT_HUB Durable Object is bound; changes are not pushed live', latencyMs: 0 };
+      if (!hub)
+        return {
+          state: 'unconfigured',
+          reason: 'no EVENT_HUB Durable Object is bound; changes are not pushed live',
+          latencyMs: 0,
+        };
       try {
         const listeners = await hub.listenerCount();
         return { state: 'ok', reason: `${listeners} live listener(s)`, details: { listeners } };

@@ -42,9 +42,7 @@ export type HubMessage =
   | { kind: 'error'; message: string };
 
 /** What a listener may send. */
-export type ListenerMessage =
-  | { type: 'subscribe'; topics: EventTopic[] | null }
-  | { type: 'ack'; seq: number };
+export type ListenerMessage = { type: 'subscribe'; topics: EventTopic[] | null } | { type: 'ack'; seq: number };
 
 /** WebSocket close codes the hub uses (4000-4999 are free for applications). */
 export const CLOSE_TOO_FAR_BEHIND = 4008;

@@ -29,20 +29,33 @@ export type GitHubConfig = { configured: true; settings: GitHubSettings } | { co
 const REPO = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 
 const GitHubVarsSchema = z.object({
-  GITHUB_TOKEN: optionalVar.describe('GitHub token (secret); with GITHUB_REPO it turns on /ai/github (without both those routes answer 501).'),
+  GITHUB_TOKEN: optionalVar.describe(
+    'GitHub token (secret); with GITHUB_REPO it turns on /ai/github (without both those routes answer 501).',
+  ),
   GITHUB_REPO: optionalVar
     .refine((v) => v === undefined || REPO.test(v), 'GITHUB_REPO must be owner/name')
     .describe('The default repository, owner/name.'),
-  GITHUB_REPOS: optionalVar.describe('Further repositories callers may name with repo=, comma-separated owner/name (the allow-list).'),
+  GITHUB_REPOS: optionalVar.describe(
+    'Further repositories callers may name with repo=, comma-separated owner/name (the allow-list).',
+  ),
   GITHUB_API_URL: optionalVar
     .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'GITHUB_API_URL must be an http(s) URL')
     .describe('GitHub REST root (default https://api.github.com; GitHub Enterprise: https://host/api/v3).'),
-  GITHUB_CACHE_SECONDS: intVar(30, 0, 3600).describe('How long a shaped GitHub answer is reused without asking GitHub at all.'),
-  GITHUB_ETAG_TTL_SECONDS: intVar(86_400, 60, 7 * 86_400).describe('How long a remembered ETag and its body are kept for conditional requests.'),
+  GITHUB_CACHE_SECONDS: intVar(30, 0, 3600).describe(
+    'How long a shaped GitHub answer is reused without asking GitHub at all.',
+  ),
+  GITHUB_ETAG_TTL_SECONDS: intVar(86_400, 60, 7 * 86_400).describe(
+    'How long a remembered ETag and its body are kept for conditional requests.',
+  ),
   GITHUB_TIMEOUT_MS: intVar(10_000, 500, 60_000).describe('Per-request timeout towards GitHub, in milliseconds.'),
 });
 
-const ConnectionVarsSchema = GitHubVarsSchema.pick({ GITHUB_TOKEN: true, GITHUB_API_URL: true, GITHUB_ETAG_TTL_SECONDS: true, GITHUB_TIMEOUT_MS: true });
+const ConnectionVarsSchema = GitHubVarsSchema.pick({
+  GITHUB_TOKEN: true,
+  GITHUB_API_URL: true,
+  GITHUB_ETAG_TTL_SECONDS: true,
+  GITHUB_TIMEOUT_MS: true,
+});
 
 function connectionOf(v: z.infer<typeof ConnectionVarsSchema>): GitHubConnection {
   return {
@@ -75,7 +88,10 @@ export const githubVars = varsSection('GitHub', GitHubVarsSchema, (v): GitHubCon
     .filter(Boolean);
   const invalid = extra.filter((r) => !REPO.test(r));
   if (invalid.length > 0) {
-    throw new ApiError('misconfigured', `Service configuration is invalid: GITHUB_REPOS entries must be owner/name (bad: ${invalid.slice(0, 3).join(', ')})`);
+    throw new ApiError(
+      'misconfigured',
+      `Service configuration is invalid: GITHUB_REPOS entries must be owner/name (bad: ${invalid.slice(0, 3).join(', ')})`,
+    );
   }
   const allowed = [...new Set([v.GITHUB_REPO!, ...extra].map((r) => r.toLowerCase()))];
   return {
@@ -93,11 +109,17 @@ export const githubVars = varsSection('GitHub', GitHubVarsSchema, (v): GitHubCon
 export const parseGitHubConfig = (vars: Record<string, unknown>): GitHubConfig => githubVars.parse(vars);
 
 /** The repository a request is about: the default, or an allow-listed one. */
-export function resolveRepo(settings: GitHubSettings, requested: string | undefined): { owner: string; name: string; full: string } {
+export function resolveRepo(
+  settings: GitHubSettings,
+  requested: string | undefined,
+): { owner: string; name: string; full: string } {
   const full = requested?.trim() || settings.defaultRepo;
   if (!REPO.test(full)) throw new ApiError('validation_failed', `repo must be owner/name, got "${full.slice(0, 80)}".`);
   if (!settings.allowedRepos.includes(full.toLowerCase())) {
-    throw new ApiError('repo_not_allowed', `Repository ${full} is not in the configured allow-list (GITHUB_REPOS); allowed: ${settings.allowedRepos.join(', ')}.`);
+    throw new ApiError(
+      'repo_not_allowed',
+      `Repository ${full} is not in the configured allow-list (GITHUB_REPOS); allowed: ${settings.allowedRepos.join(', ')}.`,
+    );
   }
   const [owner, name] = full.split('/') as [string, string];
   return { owner, name, full };

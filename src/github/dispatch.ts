@@ -8,7 +8,13 @@ import type { GitHubTransport } from './transport';
  * Enterprise Server refuses the unknown key, in which case nothing was dispatched and
  * the request is sent once more without it.
  */
-export async function dispatchWorkflow(transport: GitHubTransport, repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string> = {}): Promise<{ runId?: number }> {
+export async function dispatchWorkflow(
+  transport: GitHubTransport,
+  repo: RepoRef,
+  workflow: string,
+  ref: string,
+  inputs: Record<string, string> = {},
+): Promise<{ runId?: number }> {
   const send = (withDetails: boolean) => {
     transport.stats.requests++;
     return transport.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
@@ -26,7 +32,8 @@ export async function dispatchWorkflow(transport: GitHubTransport, repo: RepoRef
     response = await send(true);
   } catch (error) {
     const failure = transport.failureOf(error);
-    if (!((failure.status === 400 || failure.status === 422) && failure.message.includes('return_run_details'))) throw mapGitHubFailure(failure, subject, Date.now(), 'write');
+    if (!((failure.status === 400 || failure.status === 422) && failure.message.includes('return_run_details')))
+      throw mapGitHubFailure(failure, subject, Date.now(), 'write');
     try {
       response = await send(false);
     } catch (retried) {
@@ -43,10 +50,27 @@ export async function dispatchWorkflow(transport: GitHubTransport, repo: RepoRef
  * slack for clock skew), for `headSha` when given, newest first. Not conditional: the
  * time filter makes every query new.
  */
-export async function dispatchedRuns(transport: GitHubTransport, repo: RepoRef, query: { workflow: string; branch: string; headSha?: string; since: Date }): Promise<RawWorkflowRun[]> {
+export async function dispatchedRuns(
+  transport: GitHubTransport,
+  repo: RepoRef,
+  query: { workflow: string; branch: string; headSha?: string; since: Date },
+): Promise<RawWorkflowRun[]> {
   const created = `>=${new Date(query.since.getTime() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
-  const params = { ...repoPath(repo), workflow_id: query.workflow, branch: query.branch, event: 'workflow_dispatch', created, ...(query.headSha ? { head_sha: query.headSha } : {}), per_page: 20 };
-  const { data } = await transport.get<{ workflow_runs: RawWorkflowRun[] }>('/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', params, `workflow ${query.workflow} in ${repo.full}`, { conditional: false });
+  const params = {
+    ...repoPath(repo),
+    workflow_id: query.workflow,
+    branch: query.branch,
+    event: 'workflow_dispatch',
+    created,
+    ...(query.headSha ? { head_sha: query.headSha } : {}),
+    per_page: 20,
+  };
+  const { data } = await transport.get<{ workflow_runs: RawWorkflowRun[] }>(
+    '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+    params,
+    `workflow ${query.workflow} in ${repo.full}`,
+    { conditional: false },
+  );
   return data.workflow_runs
     .filter((run) => !query.headSha || run.head_sha === query.headSha)
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));

@@ -51,14 +51,21 @@ export interface GitHubFailure {
  *   422 on a write -> 502 explained (GitHub refused the action, e.g. a dispatch to a missing ref);
  * - other 4xx -> 502 explained; 5xx -> 502; unreachable -> 503.
  */
-export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs = Date.now(), exchange: 'read' | 'write' = 'read'): ApiError {
+export function mapGitHubFailure(
+  failure: GitHubFailure,
+  subject: string,
+  nowMs = Date.now(),
+  exchange: 'read' | 'write' = 'read',
+): ApiError {
   const { status, headers } = failure;
   const message = failure.message.slice(0, 300);
   // Logged by app.onError for 5xx answers: status, GitHub's message and the subject, never the request.
   const internal = new Error(`GitHub ${status ?? 'unreachable'} for ${subject}: ${message}`);
   internal.name = 'GitHubFailure';
   if (status === null) {
-    return new ApiError('upstream_unavailable', `GitHub could not be reached for ${subject}; try again shortly.`, { internal });
+    return new ApiError('upstream_unavailable', `GitHub could not be reached for ${subject}; try again shortly.`, {
+      internal,
+    });
   }
   if (status === 403 || status === 429) {
     const retryAfterHeader = header(headers, 'retry-after');
@@ -83,26 +90,46 @@ export function mapGitHubFailure(failure: GitHubFailure, subject: string, nowMs 
         { extra: { retryAfter, limit: kind }, headers: { 'retry-after': String(retryAfter) }, internal },
       );
     }
-    return new ApiError('upstream_error', `GitHub refused access to ${subject} (403): the configured token lacks permission.`, { internal });
+    return new ApiError(
+      'upstream_error',
+      `GitHub refused access to ${subject} (403): the configured token lacks permission.`,
+      { internal },
+    );
   }
   if (status === 404) {
     const reason = message && !/^not found$/i.test(message.trim()) ? ` (${message})` : '';
-    return new ApiError('not_found', `GitHub has no ${subject}${reason}, or the configured token cannot see it.`, { internal });
+    return new ApiError('not_found', `GitHub has no ${subject}${reason}, or the configured token cannot see it.`, {
+      internal,
+    });
   }
   if (status === 401) {
-    return new ApiError('upstream_error', 'GitHub refused the configured token (401 Bad credentials); an operator must replace GITHUB_TOKEN.', { internal });
+    return new ApiError(
+      'upstream_error',
+      'GitHub refused the configured token (401 Bad credentials); an operator must replace GITHUB_TOKEN.',
+      { internal },
+    );
   }
   if (status === 422 && exchange === 'write') {
     return new ApiError('upstream_error', `GitHub refused the request for ${subject} (422: ${message}).`, { internal });
   }
   if (status === 422) {
-    return new ApiError('validation_failed', `GitHub could not process the request for ${subject}: ${message}`, { internal });
+    return new ApiError('validation_failed', `GitHub could not process the request for ${subject}: ${message}`, {
+      internal,
+    });
   }
   if (status === 409) {
-    return new ApiError('upstream_error', `GitHub reports a conflict for ${subject}: ${message} (an empty repository answers this way).`, { internal });
+    return new ApiError(
+      'upstream_error',
+      `GitHub reports a conflict for ${subject}: ${message} (an empty repository answers this way).`,
+      { internal },
+    );
   }
   if (status >= 500) {
-    return new ApiError('upstream_error', `GitHub failed (${status}) for ${subject}; it is having trouble, try again shortly.`, { internal });
+    return new ApiError(
+      'upstream_error',
+      `GitHub failed (${status}) for ${subject}; it is having trouble, try again shortly.`,
+      { internal },
+    );
   }
   return new ApiError('upstream_error', `GitHub answered ${status} for ${subject}: ${message}`, { internal });
 }

@@ -17,7 +17,11 @@ export const githubConfigOf = (config: Config): GitHubConfig => parseGitHubConfi
 export function githubServiceFor(config: Config, cache: AnswerCache | null, log: Logger): GitHubService {
   const github = githubConfigOf(config);
   if (!github.configured) {
-    throw new ApiError('not_configured', `GitHub is not configured on this deployment: set ${github.missing.join(' and ')}.`, { extra: { missing: github.missing } });
+    throw new ApiError(
+      'not_configured',
+      `GitHub is not configured on this deployment: set ${github.missing.join(' and ')}.`,
+      { extra: { missing: github.missing } },
+    );
   }
   const namespace = `hezlep:${config.projectId}:github:${fnv1a(github.settings.apiUrl)}`;
   return new GitHubService(github.settings, cache, namespace, log);

@@ -11,7 +11,12 @@ const LOG_MAX_BYTES = 64 * 1024 * 1024;
  * the redirect is followed by hand so the token is never sent to that other host, and
  * the log is streamed, keeping only its tail in memory.
  */
-export async function jobLogTail(transport: GitHubTransport, repo: RepoRef, jobId: number, maxLines: number): Promise<LogTail> {
+export async function jobLogTail(
+  transport: GitHubTransport,
+  repo: RepoRef,
+  jobId: number,
+  maxLines: number,
+): Promise<LogTail> {
   const subject = `log of job ${jobId} in ${repo.full}`;
   transport.stats.requests++;
   let response: { status: number; headers: Record<string, string | number | undefined>; data: unknown };
@@ -37,7 +42,10 @@ export async function jobLogTail(transport: GitHubTransport, repo: RepoRef, jobI
     }
     if (!blob.ok) {
       await blob.body?.cancel().catch(() => undefined);
-      throw mapGitHubFailure({ status: blob.status, headers: {}, message: `log storage answered ${blob.status}` }, subject);
+      throw mapGitHubFailure(
+        { status: blob.status, headers: {}, message: `log storage answered ${blob.status}` },
+        subject,
+      );
     }
     body = blob.body;
   }
@@ -46,7 +54,11 @@ export async function jobLogTail(transport: GitHubTransport, repo: RepoRef, jobI
 }
 
 /** Read a stream to its end keeping only the last `keepBytes`; stop reading after `maxBytes`. */
-async function readTail(stream: ReadableStream<Uint8Array>, keepBytes: number, maxBytes: number): Promise<{ text: string; cut: boolean }> {
+async function readTail(
+  stream: ReadableStream<Uint8Array>,
+  keepBytes: number,
+  maxBytes: number,
+): Promise<{ text: string; cut: boolean }> {
   const reader = stream.getReader();
   let chunks: Uint8Array[] = [];
   let kept = 0;

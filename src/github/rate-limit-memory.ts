@@ -13,9 +13,11 @@ const keyOf = (transport: GitHubTransport) => `${transport.options.cacheNamespac
 export async function rememberRateLimit(transport: GitHubTransport): Promise<void> {
   const { cache, log, defer } = transport.options;
   if (!transport.rateLimit || !cache) return;
-  const write = cache.set(keyOf(transport), JSON.stringify(transport.rateLimit), RATE_LIMIT_MEMORY_MS).catch((error: unknown) => {
-    log?.warn('github rate limit write failed', { reason: String(error).slice(0, 200) });
-  });
+  const write = cache
+    .set(keyOf(transport), JSON.stringify(transport.rateLimit), RATE_LIMIT_MEMORY_MS)
+    .catch((error: unknown) => {
+      log?.warn('github rate limit write failed', { reason: String(error).slice(0, 200) });
+    });
   if (defer) defer(write);
   else await write;
 }

@@ -7,8 +7,23 @@ import { resolveRepo, type GitHubSettings } from './config';
 import type { RateLimit } from './errors';
 import { encodeCursor, positionFor, type PagePosition } from './paging';
 import {
-  fitToBound, isFailedJob, reviewStateOf, shapeComparison, shapeCommit, shapeJob, shapePull, shapeRepository, shapeRun, shapeSearchHit,
-  summarizeChecks, type CommitSummary, type ComparisonSummary, type JobSummary, type PullSummary, type RepoOverview, type RunSummary,
+  fitToBound,
+  isFailedJob,
+  reviewStateOf,
+  shapeComparison,
+  shapeCommit,
+  shapeJob,
+  shapePull,
+  shapeRepository,
+  shapeRun,
+  shapeSearchHit,
+  summarizeChecks,
+  type CommitSummary,
+  type ComparisonSummary,
+  type JobSummary,
+  type PullSummary,
+  type RepoOverview,
+  type RunSummary,
   type SearchHit,
 } from './shape';
 
@@ -84,7 +99,9 @@ export interface ActivityAnswer {
 export type RepoAnswer = RepoOverview & { repo: string; truncated: boolean };
 
 /** A comparison with the check state of its newest commits (read fresh: checks change, the pair does not). */
-export type ComparisonAnswer = Omit<ComparisonSummary, 'commits'> & { commits: (ComparisonSummary['commits'][number] & { checks: CommitSummary['checks'] | null })[] };
+export type ComparisonAnswer = Omit<ComparisonSummary, 'commits'> & {
+  commits: (ComparisonSummary['commits'][number] & { checks: CommitSummary['checks'] | null })[];
+};
 
 /** A pair of full shas names one immutable comparison: remember it for a day. */
 const COMPARISON_TTL_MS = 86_400_000;
@@ -111,12 +128,21 @@ export class GitHubService {
 
   /** The same service, writing caches after the response through `waitUntil`. */
   deferringWrites(ctx: { waitUntil(work: Promise<unknown>): void }): GitHubService {
-    return new GitHubService(this.settings, this.cache, this.namespace, this.log, this.fetchImpl, (work) => ctx.waitUntil(work));
+    return new GitHubService(this.settings, this.cache, this.namespace, this.log, this.fetchImpl, (work) =>
+      ctx.waitUntil(work),
+    );
   }
 
   /** A client of its own per answer, so its request counts describe that answer alone. */
   client(): GitHubClient {
-    return new GitHubClient({ settings: this.settings, cache: this.cache, cacheNamespace: this.namespace, log: this.log, fetch: this.fetchImpl, defer: this.defer });
+    return new GitHubClient({
+      settings: this.settings,
+      cache: this.cache,
+      cacheNamespace: this.namespace,
+      log: this.log,
+      fetch: this.fetchImpl,
+      defer: this.defer,
+    });
   }
 
   repo(requested?: string): RepoRef {
@@ -137,7 +163,13 @@ export class GitHubService {
         gh.latestRelease(repo),
         gh.openPullCount(repo),
       ]);
-      const overview = shapeRepository(raw, languages, { items: branches.items, truncated: branches.next !== null }, release, openPulls);
+      const overview = shapeRepository(
+        raw,
+        languages,
+        { items: branches.items, truncated: branches.next !== null },
+        release,
+        openPulls,
+      );
       return { repo: repo.full, ...overview, truncated: overview.protectedBranchesTruncated };
     });
   }
@@ -146,16 +178,39 @@ export class GitHubService {
     const position = positionFor(limit, cursor);
     return this.answer('commits', { repo: repo.full, ...filters, ...position }, async (gh) => {
       const { commits, next } = await this.commitsWithChecks(gh, repo, filters, position);
-      return fitToBound({ repo: repo.full, branch: filters.branch ?? null, commits, nextCursor: next ? encodeCursor(next) : null, truncated: next !== null }, ['commits']);
+      return fitToBound(
+        {
+          repo: repo.full,
+          branch: filters.branch ?? null,
+          commits,
+          nextCursor: next ? encodeCursor(next) : null,
+          truncated: next !== null,
+        },
+        ['commits'],
+      );
     });
   }
 
-  runs(repo: RepoRef, filters: { branch?: string; status?: string; workflow?: string }, limit: number, cursor?: string): Promise<Answered<RunsAnswer>> {
+  runs(
+    repo: RepoRef,
+    filters: { branch?: string; status?: string; workflow?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Answered<RunsAnswer>> {
     const position = positionFor(limit, cursor);
     return this.answer('runs', { repo: repo.full, ...filters, ...position }, async (gh) => {
       const page = await gh.workflowRuns(repo, filters, position);
       const runs = page.items.map(shapeRun);
-      return fitToBound({ repo: repo.full, totalCount: page.totalCount ?? runs.length, runs, nextCursor: page.next ? encodeCursor(page.next) : null, truncated: page.next !== null }, ['runs']);
+      return fitToBound(
+        {
+          repo: repo.full,
+          totalCount: page.totalCount ?? runs.length,
+          runs,
+          nextCursor: page.next ? encodeCursor(page.next) : null,
+          truncated: page.next !== null,
+        },
+        ['runs'],
+      );
     });
   }
 
@@ -177,11 +232,19 @@ export class GitHubService {
           }
         }),
       );
-      return fitToBound({ repo: repo.full, run: shapeRun(run), jobs, failedJobs: failed.length, truncated: jobList.truncated }, ['jobs']);
+      return fitToBound(
+        { repo: repo.full, run: shapeRun(run), jobs, failedJobs: failed.length, truncated: jobList.truncated },
+        ['jobs'],
+      );
     });
   }
 
-  pulls(repo: RepoRef, state: 'open' | 'closed' | 'all', limit: number, cursor?: string): Promise<Answered<PullsAnswer>> {
+  pulls(
+    repo: RepoRef,
+    state: 'open' | 'closed' | 'all',
+    limit: number,
+    cursor?: string,
+  ): Promise<Answered<PullsAnswer>> {
     const position = positionFor(limit, cursor);
     return this.answer('pulls', { repo: repo.full, state, ...position }, async (gh) => {
       const page = await gh.pulls(repo, state, position);
@@ -195,7 +258,16 @@ export class GitHubService {
         ]);
         return shapePull(pull, detail, reviewStateOf(reviews), summarizeChecks(status, checkRuns.check_runs));
       });
-      return fitToBound({ repo: repo.full, state, pulls, nextCursor: page.next ? encodeCursor(page.next) : null, truncated: page.next !== null }, ['pulls']);
+      return fitToBound(
+        {
+          repo: repo.full,
+          state,
+          pulls,
+          nextCursor: page.next ? encodeCursor(page.next) : null,
+          truncated: page.next !== null,
+        },
+        ['pulls'],
+      );
     });
   }
 
@@ -203,25 +275,49 @@ export class GitHubService {
   search(repo: RepoRef, query: string, limit: number, cursor?: string): Promise<Answered<SearchAnswer>> {
     // GitHub ORs repeated scope qualifiers: `x repo:other/y` would search outside the allow-list.
     if (SCOPE_QUALIFIER.test(query)) {
-      throw new ApiError('validation_failed', 'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.');
+      throw new ApiError(
+        'validation_failed',
+        'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.',
+      );
     }
     const position = positionFor(limit, cursor);
-    return this.answer('search', { repo: repo.full, query, ...position }, async (gh) => {
-      const page = await gh.searchCode(repo, query, position);
-      const hits = page.items.map(shapeSearchHit);
-      return fitToBound(
-        { repo: repo.full, query, totalCount: page.totalCount ?? hits.length, incomplete: page.incomplete, hits, nextCursor: page.next ? encodeCursor(page.next) : null, truncated: page.next !== null },
-        ['hits'],
-      );
-    }, { cacheAnswer: false });
+    return this.answer(
+      'search',
+      { repo: repo.full, query, ...position },
+      async (gh) => {
+        const page = await gh.searchCode(repo, query, position);
+        const hits = page.items.map(shapeSearchHit);
+        return fitToBound(
+          {
+            repo: repo.full,
+            query,
+            totalCount: page.totalCount ?? hits.length,
+            incomplete: page.incomplete,
+            hits,
+            nextCursor: page.next ? encodeCursor(page.next) : null,
+            truncated: page.next !== null,
+          },
+          ['hits'],
+        );
+      },
+      { cacheAnswer: false },
+    );
   }
 
   activity(repo: RepoRef, limit: number): Promise<Answered<ActivityAnswer>> {
     return this.answer('activity', { repo: repo.full, limit }, async (gh) => {
       const position = { page: 1, perPage: limit };
-      const [commits, runs] = await Promise.all([this.commitsWithChecks(gh, repo, {}, position), gh.workflowRuns(repo, {}, position)]);
+      const [commits, runs] = await Promise.all([
+        this.commitsWithChecks(gh, repo, {}, position),
+        gh.workflowRuns(repo, {}, position),
+      ]);
       return fitToBound(
-        { repo: repo.full, commits: commits.commits, runs: runs.items.map(shapeRun), truncated: commits.next !== null || runs.next !== null },
+        {
+          repo: repo.full,
+          commits: commits.commits,
+          runs: runs.items.map(shapeRun),
+          truncated: commits.next !== null || runs.next !== null,
+        },
         ['commits', 'runs'],
       );
     });
@@ -232,32 +328,54 @@ export class GitHubService {
    * full shas (it can never change); the check states of the newest `checkedCommits` commits are read each time.
    */
   comparison(repo: RepoRef, base: string, head: string, checkedCommits = 20): Promise<Answered<ComparisonAnswer>> {
-    return this.answer('comparison', { repo: repo.full, base, head }, async (gh) => {
-      const pairKey = `${this.namespace}:compare:${repo.full}:${base}...${head}`;
-      const cacheable = this.cache !== null && FULL_SHA.test(base) && FULL_SHA.test(head);
-      const remembered = cacheable ? await this.safeGet(pairKey) : null;
-      const summary: ComparisonSummary = remembered ? (JSON.parse(remembered) as ComparisonSummary) : shapeComparison(await gh.compare(repo, base, head));
-      if (cacheable && !remembered) await this.safeSet(pairKey, JSON.stringify(summary), COMPARISON_TTL_MS);
-      const commits = await mapLimit(summary.commits, FAN_OUT, async (commit, index) => {
-        if (index >= checkedCommits) return { ...commit, checks: null };
-        const [status, checkRuns] = await Promise.all([gh.combinedStatus(repo, commit.sha), gh.checkRuns(repo, commit.sha)]);
-        return { ...commit, checks: summarizeChecks(status, checkRuns.check_runs) };
-      });
-      return fitToBound({ ...summary, commits }, ['files', 'commits']);
-    }, { cacheAnswer: false });
+    return this.answer(
+      'comparison',
+      { repo: repo.full, base, head },
+      async (gh) => {
+        const pairKey = `${this.namespace}:compare:${repo.full}:${base}...${head}`;
+        const cacheable = this.cache !== null && FULL_SHA.test(base) && FULL_SHA.test(head);
+        const remembered = cacheable ? await this.safeGet(pairKey) : null;
+        const summary: ComparisonSummary = remembered
+          ? (JSON.parse(remembered) as ComparisonSummary)
+          : shapeComparison(await gh.compare(repo, base, head));
+        if (cacheable && !remembered) await this.safeSet(pairKey, JSON.stringify(summary), COMPARISON_TTL_MS);
+        const commits = await mapLimit(summary.commits, FAN_OUT, async (commit, index) => {
+          if (index >= checkedCommits) return { ...commit, checks: null };
+          const [status, checkRuns] = await Promise.all([
+            gh.combinedStatus(repo, commit.sha),
+            gh.checkRuns(repo, commit.sha),
+          ]);
+          return { ...commit, checks: summarizeChecks(status, checkRuns.check_runs) };
+        });
+        return fitToBound({ ...summary, commits }, ['files', 'commits']);
+      },
+      { cacheAnswer: false },
+    );
   }
 
   private async commitsWithChecks(gh: GitHubClient, repo: RepoRef, filters: CommitFilters, position: PagePosition) {
-    const page = await gh.commits(repo, { sha: filters.branch, path: filters.path, since: filters.since, until: filters.until, author: filters.author }, position);
+    const page = await gh.commits(
+      repo,
+      { sha: filters.branch, path: filters.path, since: filters.since, until: filters.until, author: filters.author },
+      position,
+    );
     const commits = await mapLimit(page.items, FAN_OUT, async (commit: RawCommit) => {
-      const [status, checkRuns] = await Promise.all([gh.combinedStatus(repo, commit.sha), gh.checkRuns(repo, commit.sha)]);
+      const [status, checkRuns] = await Promise.all([
+        gh.combinedStatus(repo, commit.sha),
+        gh.checkRuns(repo, commit.sha),
+      ]);
       return shapeCommit(commit, summarizeChecks(status, checkRuns.check_runs));
     });
     return { commits, next: page.next };
   }
 
   /** Serve from the answer cache when fresh, else produce with a fresh client and remember it. */
-  private async answer<T>(name: string, params: Record<string, unknown>, produce: (gh: GitHubClient) => Promise<T>, options: { cacheAnswer?: boolean } = {}): Promise<Answered<T>> {
+  private async answer<T>(
+    name: string,
+    params: Record<string, unknown>,
+    produce: (gh: GitHubClient) => Promise<T>,
+    options: { cacheAnswer?: boolean } = {},
+  ): Promise<Answered<T>> {
     const useCache = options.cacheAnswer !== false && this.cache !== null && this.settings.answerTtlMs > 0;
     const key = `${this.namespace}:answer:${name}:${stableKey(params)}`;
     if (useCache) {
@@ -303,7 +421,11 @@ function stableKey(params: Record<string, unknown>): string {
 }
 
 /** Run `work` over `items` with at most `limit` in flight, keeping order. */
-export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

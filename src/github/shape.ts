@@ -1,6 +1,17 @@
 import type {
-  RawCheckRun, RawCodeSearchItem, RawCombinedStatus, RawCommit, RawJob, RawPull, RawPullSimple,
-  RawComparison, RawRelease, RawRepository, RawReview, RawShortBranch, RawWorkflowRun,
+  RawCheckRun,
+  RawCodeSearchItem,
+  RawCombinedStatus,
+  RawCommit,
+  RawJob,
+  RawPull,
+  RawPullSimple,
+  RawComparison,
+  RawRelease,
+  RawRepository,
+  RawReview,
+  RawShortBranch,
+  RawWorkflowRun,
 } from './client';
 import { redactText } from '../redaction/redact';
 
@@ -16,7 +27,14 @@ export interface CheckSummary {
   failing: string[];
 }
 
-const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'startup_failure', 'stale']);
+const FAILED_CONCLUSIONS = new Set([
+  'failure',
+  'timed_out',
+  'cancelled',
+  'action_required',
+  'startup_failure',
+  'stale',
+]);
 
 export function shortSha(sha: string): string {
   return sha.slice(0, 7);
@@ -32,7 +50,10 @@ export function titleLine(message: string): string {
 }
 
 /** Check runs (Actions, apps) and commit statuses (older integrations) folded into one state. */
-export function summarizeChecks(status: Pick<RawCombinedStatus, 'state' | 'statuses' | 'total_count'> | null, checkRuns: Pick<RawCheckRun, 'name' | 'status' | 'conclusion'>[]): CheckSummary {
+export function summarizeChecks(
+  status: Pick<RawCombinedStatus, 'state' | 'statuses' | 'total_count'> | null,
+  checkRuns: Pick<RawCheckRun, 'name' | 'status' | 'conclusion'>[],
+): CheckSummary {
   const failing: string[] = [];
   let pending = 0;
   let passed = 0;
@@ -127,7 +148,9 @@ export interface JobSummary {
 }
 
 export function failingStepOf(job: Pick<RawJob, 'steps'>): JobSummary['failingStep'] {
-  const step = job.steps?.find((s) => s.conclusion !== null && s.conclusion !== undefined && FAILED_CONCLUSIONS.has(s.conclusion));
+  const step = job.steps?.find(
+    (s) => s.conclusion !== null && s.conclusion !== undefined && FAILED_CONCLUSIONS.has(s.conclusion),
+  );
   return step ? { number: step.number, name: clip(step.name, 200), conclusion: step.conclusion ?? null } : undefined;
 }
 
@@ -136,7 +159,10 @@ export function isFailedJob(job: Pick<RawJob, 'conclusion'>): boolean {
 }
 
 export function shapeJob(job: RawJob): JobSummary {
-  const duration = job.completed_at && job.started_at ? Math.max(0, Math.round((Date.parse(job.completed_at) - Date.parse(job.started_at)) / 1000)) : null;
+  const duration =
+    job.completed_at && job.started_at
+      ? Math.max(0, Math.round((Date.parse(job.completed_at) - Date.parse(job.started_at)) / 1000))
+      : null;
   const failingStep = isFailedJob(job) ? failingStepOf(job) : undefined;
   return {
     id: job.id,
@@ -153,19 +179,25 @@ export function shapeJob(job: RawJob): JobSummary {
 export type ReviewState = 'approved' | 'changes_requested' | 'commented' | 'none';
 
 /** Each reviewer's latest deciding review counts; any standing change request wins. */
-export function reviewStateOf(reviews: Pick<RawReview, 'state' | 'user' | 'submitted_at'>[]): { state: ReviewState; approvals: number; changeRequests: number } {
+export function reviewStateOf(reviews: Pick<RawReview, 'state' | 'user' | 'submitted_at'>[]): {
+  state: ReviewState;
+  approvals: number;
+  changeRequests: number;
+} {
   const latest = new Map<string, string>();
   let commented = false;
   const ordered = [...reviews].sort((a, b) => Date.parse(a.submitted_at ?? '') - Date.parse(b.submitted_at ?? ''));
   for (const review of ordered) {
     const who = review.user?.login ?? 'unknown';
-    if (review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED' || review.state === 'DISMISSED') latest.set(who, review.state);
+    if (review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED' || review.state === 'DISMISSED')
+      latest.set(who, review.state);
     else if (review.state === 'COMMENTED') commented = true;
   }
   const states = [...latest.values()];
   const approvals = states.filter((s) => s === 'APPROVED').length;
   const changeRequests = states.filter((s) => s === 'CHANGES_REQUESTED').length;
-  const state: ReviewState = changeRequests > 0 ? 'changes_requested' : approvals > 0 ? 'approved' : commented ? 'commented' : 'none';
+  const state: ReviewState =
+    changeRequests > 0 ? 'changes_requested' : approvals > 0 ? 'approved' : commented ? 'commented' : 'none';
   return { state, approvals, changeRequests };
 }
 
@@ -187,7 +219,12 @@ export interface PullSummary {
   url: string;
 }
 
-export function shapePull(pull: RawPullSimple, detail: Pick<RawPull, 'mergeable' | 'mergeable_state'> | null, review: ReturnType<typeof reviewStateOf>, checks: CheckSummary): PullSummary {
+export function shapePull(
+  pull: RawPullSimple,
+  detail: Pick<RawPull, 'mergeable' | 'mergeable_state'> | null,
+  review: ReturnType<typeof reviewStateOf>,
+  checks: CheckSummary,
+): PullSummary {
   return {
     number: pull.number,
     title: clip(pull.title, 200),
@@ -250,7 +287,13 @@ export function languageShares(bytes: Record<string, number>, max = 10): { name:
     .map(([name, count]) => ({ name, percent: Math.round((count / total) * 1000) / 10 }));
 }
 
-export function shapeRepository(repo: RawRepository, languages: Record<string, number>, protectedBranches: { items: RawShortBranch[]; truncated: boolean }, release: RawRelease | null, openPulls: number): RepoOverview {
+export function shapeRepository(
+  repo: RawRepository,
+  languages: Record<string, number>,
+  protectedBranches: { items: RawShortBranch[]; truncated: boolean },
+  release: RawRelease | null,
+  openPulls: number,
+): RepoOverview {
   return {
     fullName: repo.full_name,
     description: repo.description ? clip(repo.description, 300) : null,
@@ -266,7 +309,9 @@ export function shapeRepository(repo: RawRepository, languages: Record<string, n
     topics: (repo.topics ?? []).slice(0, 30),
     protectedBranches: protectedBranches.items.map((b) => b.name).slice(0, 50),
     protectedBranchesTruncated: protectedBranches.truncated || protectedBranches.items.length > 50,
-    latestRelease: release ? { tag: release.tag_name, name: release.name, publishedAt: release.published_at, url: release.html_url } : null,
+    latestRelease: release
+      ? { tag: release.tag_name, name: release.name, publishedAt: release.published_at, url: release.html_url }
+      : null,
     url: repo.html_url,
   };
 }
@@ -278,7 +323,11 @@ export const MAX_ANSWER_CHARS = 90_000;
  * Drop items from the end of the named lists until the JSON fits, marking `truncated`.
  * Lists are trimmed longest-first so one long list cannot starve the others.
  */
-export function fitToBound<T extends { truncated?: boolean }>(body: T, listKeys: (keyof T)[], maxChars = MAX_ANSWER_CHARS): T {
+export function fitToBound<T extends { truncated?: boolean }>(
+  body: T,
+  listKeys: (keyof T)[],
+  maxChars = MAX_ANSWER_CHARS,
+): T {
   let size = JSON.stringify(body).length;
   if (size <= maxChars) return body;
   const copy = { ...body } as T;

@@ -18,7 +18,8 @@ export function githubProbe(services: GitHubAccess): LayerProbe {
       try {
         github = services.github();
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'not_configured') return { state: 'unconfigured', reason: error.message, latencyMs: 0 };
+        if (error instanceof ApiError && error.code === 'not_configured')
+          return { state: 'unconfigured', reason: error.message, latencyMs: 0 };
         throw error;
       }
       try {
@@ -46,7 +47,8 @@ export async function githubReviewSection({ services }: ReviewContext<GitHubAcce
   try {
     github = services.github();
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_configured') return { headline: error.message, data: { configured: false } };
+    if (error instanceof ApiError && error.code === 'not_configured')
+      return { headline: error.message, data: { configured: false } };
     throw error;
   }
   const { body } = await github.activity(github.repo(), 5);
@@ -56,8 +58,21 @@ export async function githubReviewSection({ services }: ReviewContext<GitHubAcce
     headline: `${body.repo}: last commit ${head ? `${head.shortSha} "${head.title}" (checks ${head.checks.state})` : 'none'}; ${failing.length} of the last ${body.runs.length} runs failed.`,
     data: {
       repo: body.repo,
-      commits: body.commits.map(({ shortSha, title, author, date, checks }) => ({ shortSha, title, author, date, checks: checks.state })),
-      runs: body.runs.map(({ id, workflow, branch, status, conclusion, startedAt }) => ({ id, workflow, branch, status, conclusion, startedAt })),
+      commits: body.commits.map(({ shortSha, title, author, date, checks }) => ({
+        shortSha,
+        title,
+        author,
+        date,
+        checks: checks.state,
+      })),
+      runs: body.runs.map(({ id, workflow, branch, status, conclusion, startedAt }) => ({
+        id,
+        workflow,
+        branch,
+        status,
+        conclusion,
+        startedAt,
+      })),
     },
   };
 }

@@ -71,7 +71,12 @@ export class GitHubTransport {
   }
 
   /** One GET, conditional on a remembered ETag. `subject` names what was asked for in errors. */
-  async get<T>(route: string, params: Record<string, unknown>, subject: string, options: GetOptions = {}): Promise<{ data: T; link: Record<string, string> }> {
+  async get<T>(
+    route: string,
+    params: Record<string, unknown>,
+    subject: string,
+    options: GetOptions = {},
+  ): Promise<{ data: T; link: Record<string, string> }> {
     const conditional = options.conditional !== false && !!this.options.cache;
     const headers: Record<string, string> = { 'x-github-api-version': '2022-11-28' };
     if (options.accept) headers.accept = options.accept;
@@ -103,8 +108,20 @@ export class GitHubTransport {
   }
 
   /** One page of a list; the next position comes from the Link header, never from guessing. */
-  async page<T>(route: string, params: Record<string, unknown>, position: PagePosition, subject: string, pick?: (data: any) => { items: T[]; totalCount?: number }, options?: GetOptions): Promise<Page<T>> {
-    const { data, link } = await this.get<unknown>(route, { ...params, per_page: position.perPage, page: position.page }, subject, options);
+  async page<T>(
+    route: string,
+    params: Record<string, unknown>,
+    position: PagePosition,
+    subject: string,
+    pick?: (data: any) => { items: T[]; totalCount?: number },
+    options?: GetOptions,
+  ): Promise<Page<T>> {
+    const { data, link } = await this.get<unknown>(
+      route,
+      { ...params, per_page: position.perPage, page: position.page },
+      subject,
+      options,
+    );
     const picked = pick ? pick(data) : { items: data as T[] };
     const nextPage = pageNumberOf(link.next);
     return { ...picked, next: nextPage ? { page: nextPage, perPage: position.perPage } : null };
@@ -123,13 +140,22 @@ export class GitHubTransport {
 
   /** Reduce whatever octokit threw to status, headers and message: the request (and its token) stays behind. */
   failureOf(error: unknown): GitHubFailure {
-    const e = error as { status?: number; response?: { headers?: Headers_; data?: { message?: unknown } }; message?: string; name?: string };
+    const e = error as {
+      status?: number;
+      response?: { headers?: Headers_; data?: { message?: unknown } };
+      message?: string;
+      name?: string;
+    };
     const headers = e.response?.headers ?? {};
     this.noteRateLimit(headers);
     const reached = typeof e.status === 'number' && e.response !== undefined;
     // GitHub's own message, without the documentation link octokit appends.
     const said = e.response?.data?.message;
-    return { status: reached ? e.status! : null, headers, message: typeof said === 'string' ? said : String(e.message ?? e.name ?? 'unknown error') };
+    return {
+      status: reached ? e.status! : null,
+      headers,
+      message: typeof said === 'string' ? said : String(e.message ?? e.name ?? 'unknown error'),
+    };
   }
 
   private async recall(key: string): Promise<RememberedAnswer | null> {

@@ -1,7 +1,14 @@
 import { ApiError } from '../errors';
 import type { HostingConfig } from './config';
 import type { LayerState } from '../status/layer';
-import { callUpstream, isSlowUpstream, readJson, upstreamError, UpstreamBodyTimeout, type UpstreamOutcome } from './upstream';
+import {
+  callUpstream,
+  isSlowUpstream,
+  readJson,
+  upstreamError,
+  UpstreamBodyTimeout,
+  type UpstreamOutcome,
+} from './upstream';
 import { IsolateTokenCache, tokenCacheKey, type TokenCache } from './cloudways-token';
 
 /** A server as we show it: no passwords, users or keys, whatever Cloudways returns. */
@@ -94,8 +101,12 @@ export class CloudwaysClient {
       if (outcome.kind === 'answered') await outcome.response.body?.cancel();
       throw upstreamError('The Cloudways API', outcome, this.limits.timeoutMs);
     }
-    const body = await readJson<{ access_token?: string; expires_in?: number }>(outcome.response, this.limits.timeoutMs).catch(() => ({}) as never);
-    if (!body?.access_token) throw new ApiError('upstream_error', 'The Cloudways API answered the token request without an access token.');
+    const body = await readJson<{ access_token?: string; expires_in?: number }>(
+      outcome.response,
+      this.limits.timeoutMs,
+    ).catch(() => ({}) as never);
+    if (!body?.access_token)
+      throw new ApiError('upstream_error', 'The Cloudways API answered the token request without an access token.');
     const lifetimeMs = Math.max(0, (Number(body.expires_in) || 3600) * 1000 - EXPIRY_MARGIN_MS);
     await this.tokens.set(key, body.access_token, Date.now() + lifetimeMs);
     return body.access_token;
@@ -127,7 +138,11 @@ export class CloudwaysClient {
     }
   }
 
-  private async json<T>(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<{ body: T; ms: number }> {
+  private async json<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<{ body: T; ms: number }> {
     const outcome = await this.call(method, path, form);
     if (outcome.kind !== 'answered' || !outcome.response.ok) {
       if (outcome.kind === 'answered') await outcome.response.body?.cancel();
@@ -136,7 +151,8 @@ export class CloudwaysClient {
     try {
       return { body: await readJson<T>(outcome.response, this.limits.timeoutMs), ms: outcome.ms };
     } catch (error) {
-      if (error instanceof UpstreamBodyTimeout) throw upstreamError('The Cloudways API', { kind: 'timeout', ms: outcome.ms }, this.limits.timeoutMs);
+      if (error instanceof UpstreamBodyTimeout)
+        throw upstreamError('The Cloudways API', { kind: 'timeout', ms: outcome.ms }, this.limits.timeoutMs);
       throw new ApiError('upstream_error', 'The Cloudways API answered with something that is not JSON.');
     }
   }
@@ -166,7 +182,9 @@ export class CloudwaysClient {
       return { state, latencyMs: ms(), reason: error.message, servers: null };
     }
     const servers = result.servers.map(toServer);
-    const notRunning = servers.filter((s) => s.status !== 'running').map((s) => ({ id: s.id, label: s.label, status: s.status }));
+    const notRunning = servers
+      .filter((s) => s.status !== 'running')
+      .map((s) => ({ id: s.id, label: s.label, status: s.status }));
     const latencyMs = ms();
     let state: LayerState = 'ok';
     const notes = [`${servers.length - notRunning.length}/${servers.length} servers running`];
@@ -178,22 +196,31 @@ export class CloudwaysClient {
       state = 'degraded';
       notes.push(`slower than ${this.limits.slowMs} ms`);
     }
-    return { state, latencyMs, reason: notes.join('; '), servers: { total: servers.length, running: servers.length - notRunning.length, notRunning } };
+    return {
+      state,
+      latencyMs,
+      reason: notes.join('; '),
+      servers: { total: servers.length, running: servers.length - notRunning.length, notRunning },
+    };
   }
 
   /** `POST /server/restart`; returns Cloudways' operation id to follow. */
   async restartServer(serverId: string): Promise<{ operationId: string | null }> {
-    const { body } = await this.json<{ operation_id?: string | number }>('POST', '/server/restart', { server_id: serverId });
+    const { body } = await this.json<{ operation_id?: string | number }>('POST', '/server/restart', {
+      server_id: serverId,
+    });
     return { operationId: body.operation_id === undefined ? null : String(body.operation_id) };
   }
 
   /** `POST /service/varnish` with action=purge: empties the server's Varnish cache. */
   async purgeCache(serverId: string): Promise<{ purged: boolean }> {
-    const { body } = await this.json<{ status?: boolean }>('POST', '/service/varnish', { server_id: serverId, action: 'purge' });
+    const { body } = await this.json<{ status?: boolean }>('POST', '/service/varnish', {
+      server_id: serverId,
+      action: 'purge',
+    });
     return { purged: body.status !== false };
   }
 }
-
 
 function str(value: unknown): string | null {
   return value === undefined || value === null || value === '' ? null : String(value);

@@ -25,7 +25,9 @@ const hostingSchema = z.object({
   WP_REST_ENDPOINT: optionalVar
     .pipe(z.string().url('WP_REST_ENDPOINT must be a URL like https://example.com/wp-json').optional())
     .describe("The site's REST API root, e.g. https://example.com/wp-json; unset = WordPress unconfigured."),
-  WP_USER: optionalVar.describe('WordPress user of the application password (with WP_APP_PASSWORD), for Site Health results.'),
+  WP_USER: optionalVar.describe(
+    'WordPress user of the application password (with WP_APP_PASSWORD), for Site Health results.',
+  ),
   WP_APP_PASSWORD: optionalVar.describe('WordPress application password (secret; with WP_USER).'),
   CW_EMAIL: optionalVar.describe('Cloudways account email (with CW_API_KEY); unset = Cloudways unconfigured.'),
   CW_API_KEY: optionalVar.describe('Cloudways API key (secret; with CW_EMAIL).'),
@@ -39,11 +41,16 @@ const hostingSchema = z.object({
     .max(30_000)
     .default(5_000)
     .describe('Every WordPress/Cloudways call is abandoned after this many milliseconds (the layer is then degraded).'),
-  HOSTING_SLOW_MS: intVar(2_000, 10, 30_000).describe('An answer slower than this (milliseconds) makes the layer degraded.'),
+  HOSTING_SLOW_MS: intVar(2_000, 10, 30_000).describe(
+    'An answer slower than this (milliseconds) makes the layer degraded.',
+  ),
 });
 
 export const hostingVars = varsSection('Hosting', hostingSchema, (v): HostingConfig => {
-  const config: HostingConfig = { timeoutMs: v.HOSTING_TIMEOUT_MS, slowMs: Math.min(v.HOSTING_SLOW_MS, v.HOSTING_TIMEOUT_MS) };
+  const config: HostingConfig = {
+    timeoutMs: v.HOSTING_TIMEOUT_MS,
+    slowMs: Math.min(v.HOSTING_SLOW_MS, v.HOSTING_TIMEOUT_MS),
+  };
   if (v.WP_REST_ENDPOINT) {
     const hasAuth = pair(v.WP_USER, v.WP_APP_PASSWORD, 'WP_USER and WP_APP_PASSWORD');
     config.wordpress = {
@@ -52,7 +59,11 @@ export const hostingVars = varsSection('Hosting', hostingSchema, (v): HostingCon
     };
   }
   if (pair(v.CW_EMAIL, v.CW_API_KEY, 'CW_EMAIL and CW_API_KEY')) {
-    config.cloudways = { apiUrl: (v.CLOUDWAYS_API_URL ?? DEFAULT_CLOUDWAYS_API_URL).replace(/\/+$/, ''), email: v.CW_EMAIL!, apiKey: v.CW_API_KEY! };
+    config.cloudways = {
+      apiUrl: (v.CLOUDWAYS_API_URL ?? DEFAULT_CLOUDWAYS_API_URL).replace(/\/+$/, ''),
+      email: v.CW_EMAIL!,
+      apiKey: v.CW_API_KEY!,
+    };
   }
   return config;
 });

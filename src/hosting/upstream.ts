@@ -77,8 +77,12 @@ export function upstreamError(service: string, outcome: UpstreamOutcome, timeout
     });
   }
   if (status === 401 || status === 403) {
-    return new ApiError('upstream_error', `${service} refused the configured credentials (HTTP ${status}); check them.`);
+    return new ApiError(
+      'upstream_error',
+      `${service} refused the configured credentials (HTTP ${status}); check them.`,
+    );
   }
-  if (status >= 400 && status < 500) return new ApiError('upstream_error', `${service} rejected the request (HTTP ${status}).`);
+  if (status >= 400 && status < 500)
+    return new ApiError('upstream_error', `${service} rejected the request (HTTP ${status}).`);
   return new ApiError('upstream_error', `${service} answered with an error (HTTP ${status}).`);
 }

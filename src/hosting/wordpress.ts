@@ -69,7 +69,10 @@ export class WordPressClient {
     try {
       body = await readJson<RestIndex>(index.response, timeoutMs);
     } catch (error) {
-      const reason = error instanceof UpstreamBodyTimeout ? `the REST index body did not arrive within ${timeoutMs} ms` : 'the REST index is not JSON';
+      const reason =
+        error instanceof UpstreamBodyTimeout
+          ? `the REST index body did not arrive within ${timeoutMs} ms`
+          : 'the REST index is not JSON';
       return { ...base, state: 'degraded', latencyMs: index.ms, reason };
     }
     const site = { name: body.name ?? null, url: body.url ?? null, namespaces: body.namespaces?.length ?? 0 };
@@ -107,7 +110,11 @@ export class WordPressClient {
    */
   private async version(home: string | undefined): Promise<string | null> {
     if (!home) return null;
-    const feed = await callUpstream(`${home.replace(/\/+$/, '')}/?feed=rss2`, { headers: { accept: 'application/rss+xml' } }, this.limits.timeoutMs);
+    const feed = await callUpstream(
+      `${home.replace(/\/+$/, '')}/?feed=rss2`,
+      { headers: { accept: 'application/rss+xml' } },
+      this.limits.timeoutMs,
+    );
     if (feed.kind !== 'answered') return null;
     if (!feed.response.ok) {
       await feed.response.body?.cancel();
@@ -130,16 +137,26 @@ export class WordPressClient {
   }
 
   private async siteHealthTest(test: string): Promise<SiteHealthResult | 'refused'> {
-    const outcome = await callUpstream(`${this.settings.endpoint}/wp-site-health/v1/tests/${test}`, { headers: this.headers() }, this.limits.timeoutMs);
-    if (outcome.kind !== 'answered') return { test, status: 'unavailable', label: outcome.kind === 'timeout' ? 'timed out' : 'unreachable' };
+    const outcome = await callUpstream(
+      `${this.settings.endpoint}/wp-site-health/v1/tests/${test}`,
+      { headers: this.headers() },
+      this.limits.timeoutMs,
+    );
+    if (outcome.kind !== 'answered')
+      return { test, status: 'unavailable', label: outcome.kind === 'timeout' ? 'timed out' : 'unreachable' };
     const { response } = outcome;
     if (!response.ok) {
       await response.body?.cancel();
-      return response.status === 401 || response.status === 403 ? 'refused' : { test, status: 'unavailable', label: `HTTP ${response.status}` };
+      return response.status === 401 || response.status === 403
+        ? 'refused'
+        : { test, status: 'unavailable', label: `HTTP ${response.status}` };
     }
     try {
       const body = await readJson<{ status?: string; label?: string }>(response, this.limits.timeoutMs);
-      const status = body.status === 'good' || body.status === 'recommended' || body.status === 'critical' ? body.status : 'unavailable';
+      const status =
+        body.status === 'good' || body.status === 'recommended' || body.status === 'critical'
+          ? body.status
+          : 'unavailable';
       return { test, status, label: String(body.label ?? '').slice(0, 160) };
     } catch {
       return { test, status: 'unavailable', label: 'unreadable answer' };

@@ -42,7 +42,10 @@ export async function intentChanges(deps: IntentChangesDeps, id: string): Promis
   const { intent } = await deps.intents.get(id);
   const binding = deps.policy.kinds[intent.kind]?.commitBinding ?? 'none';
   if (binding === 'none') {
-    throw new ApiError('bad_request', `Intent ${id} is a ${intent.kind}: it ships no commits, so there is nothing to compare.`);
+    throw new ApiError(
+      'bad_request',
+      `Intent ${id} is a ${intent.kind}: it ships no commits, so there is nothing to compare.`,
+    );
   }
   const ref = targetRef(deps.policy, intent.target);
   const gh = deps.github.client();
@@ -75,7 +78,11 @@ export async function intentChanges(deps: IntentChangesDeps, id: string): Promis
   };
 }
 
-async function shippingCommit(intent: IntentView, binding: 'branch-head' | 'parameter', branchHead: () => Promise<string>): Promise<IntentChanges['shipping']> {
+async function shippingCommit(
+  intent: IntentView,
+  binding: 'branch-head' | 'parameter',
+  branchHead: () => Promise<string>,
+): Promise<IntentChanges['shipping']> {
   if (intent.approval?.commit) return { commit: intent.approval.commit, source: 'approval' };
   if (binding === 'parameter') {
     const commit = intent.parameters.commit;
@@ -93,17 +100,27 @@ function redactComparison(comparison: ComparisonAnswer): ComparisonAnswer {
   const clean = (text: string) => redactSecrets(text).text;
   return {
     ...comparison,
-    commits: comparison.commits.map((commit) => ({ ...commit, title: clean(commit.title), author: clean(commit.author) })),
-    files: comparison.files.map((file) => ({ ...file, path: clean(file.path), ...(file.previousPath ? { previousPath: clean(file.previousPath) } : {}) })),
+    commits: comparison.commits.map((commit) => ({
+      ...commit,
+      title: clean(commit.title),
+      author: clean(commit.author),
+    })),
+    files: comparison.files.map((file) => ({
+      ...file,
+      path: clean(file.path),
+      ...(file.previousPath ? { previousPath: clean(file.previousPath) } : {}),
+    })),
   };
 }
 
 function summaryOf(intent: IntentView, direction: IntentChanges['direction'], comparison: ComparisonAnswer): string {
-  if (direction === 'none') return `${intent.kind} ${intent.target}: the target already runs this commit; nothing would change.`;
+  if (direction === 'none')
+    return `${intent.kind} ${intent.target}: the target already runs this commit; nothing would change.`;
   const additions = comparison.files.reduce((sum, file) => sum + file.additions, 0);
   const deletions = comparison.files.reduce((sum, file) => sum + file.deletions, 0);
   const counted = `${comparison.totalCommits} commit${comparison.totalCommits === 1 ? '' : 's'}, ${comparison.files.length}${comparison.truncated ? '+' : ''} file${comparison.files.length === 1 ? '' : 's'} (+${additions} −${deletions})`;
   if (direction === 'removes') return `${intent.kind} ${intent.target}: would take back ${counted}.`;
-  if (direction === 'diverged') return `${intent.kind} ${intent.target}: would ship ${counted} and drop ${comparison.behindBy} commit${comparison.behindBy === 1 ? '' : 's'} the target runs now.`;
+  if (direction === 'diverged')
+    return `${intent.kind} ${intent.target}: would ship ${counted} and drop ${comparison.behindBy} commit${comparison.behindBy === 1 ? '' : 's'} the target runs now.`;
   return `${intent.kind} ${intent.target}: would ship ${counted}.`;
 }

@@ -15,10 +15,19 @@ export interface IntentsConfig {
 export const intentsVars = varsSection(
   'Intents',
   z.object({
-    INTENT_POLICY: optionalVar.describe('JSON policy: who may propose, approve and execute which kinds and targets, and the workflow per target.'),
-    GITHUB_TOKEN: optionalVar.describe('GitHub token (secret); with GITHUB_REPO it enables GitHub visibility, deploy dispatch and indexing.'),
+    INTENT_POLICY: optionalVar.describe(
+      'JSON policy: who may propose, approve and execute which kinds and targets, and the workflow per target.',
+    ),
+    GITHUB_TOKEN: optionalVar.describe(
+      'GitHub token (secret); with GITHUB_REPO it enables GitHub visibility, deploy dispatch and indexing.',
+    ),
     GITHUB_REPO: optionalVar
-      .pipe(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'GITHUB_REPO must be owner/name').optional())
+      .pipe(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'GITHUB_REPO must be owner/name')
+          .optional(),
+      )
       .describe('The default repository, owner/name.'),
     INTENT_DISPATCH_CONFIRM_SECONDS: intVar(900, 30, 86_400).describe(
       'How long an execution may stay unconfirmed (dispatch sent, no run found) before it is recorded as failed.',
@@ -33,7 +42,10 @@ export const intentsVars = varsSection(
       throw new ApiError('misconfigured', `Service configuration is invalid: INTENT_POLICY ${why}`);
     }
     if ((v.GITHUB_TOKEN === undefined) !== (v.GITHUB_REPO === undefined)) {
-      throw new ApiError('misconfigured', 'Service configuration is invalid: GITHUB_TOKEN and GITHUB_REPO must be set together');
+      throw new ApiError(
+        'misconfigured',
+        'Service configuration is invalid: GITHUB_TOKEN and GITHUB_REPO must be set together',
+      );
     }
     const [owner, repo] = v.GITHUB_REPO?.split('/') ?? [];
     const config: IntentsConfig = {

@@ -40,16 +40,24 @@ export class IntentRunner {
     }
 
     const target = this.deps.policy.targets[row.target];
-    if (!target || !execution.workflow || !execution.ref) return this.finish(row, 'failed', `no workflow is configured for ${row.target}`, {});
+    if (!target || !execution.workflow || !execution.ref)
+      return this.finish(row, 'failed', `no workflow is configured for ${row.target}`, {});
     try {
       const { runId } = await this.deps.github.dispatchWorkflow({
         workflow: execution.workflow,
         ref: execution.ref,
         inputs: { ...target.inputs, ...(row.approvedCommit ? { commit: row.approvedCommit } : {}), intent: row.id },
       });
-      const run = runId !== undefined ? await this.deps.github.run(runId).catch(() => undefined) : await this.findRun(row).catch(() => undefined);
+      const run =
+        runId !== undefined
+          ? await this.deps.github.run(runId).catch(() => undefined)
+          : await this.findRun(row).catch(() => undefined);
       if (run || runId !== undefined) {
-        return this.progress(row, { runId: run?.id ?? runId, runUrl: run?.url, runStatus: run?.status ?? 'queued', status: 'running' }, 'dispatch');
+        return this.progress(
+          row,
+          { runId: run?.id ?? runId, runUrl: run?.url, runStatus: run?.status ?? 'queued', status: 'running' },
+          'dispatch',
+        );
       }
       return row; // dispatched; the follower will find the run
     } catch (error) {
@@ -67,17 +75,28 @@ export class IntentRunner {
   async followOne(row: IntentRow): Promise<IntentRow> {
     if (row.state !== 'executing' || !row.execution) return row;
     const execution = row.execution;
-    const overdue = this.deps.now().getTime() - Date.parse(execution.startedAt) > this.deps.dispatchConfirmSeconds * 1000;
+    const overdue =
+      this.deps.now().getTime() - Date.parse(execution.startedAt) > this.deps.dispatchConfirmSeconds * 1000;
     try {
       if (execution.runId === undefined) {
         const kind = this.deps.policy.kinds[row.kind];
         const run = kind?.executor === 'workflow' && execution.workflow ? await this.findRun(row) : undefined;
-        if (run) return this.recordRun(await this.progress(row, { runId: run.id, runUrl: run.url, runStatus: run.status, status: 'running' }, 'dispatch'), run);
+        if (run)
+          return this.recordRun(
+            await this.progress(
+              row,
+              { runId: run.id, runUrl: run.url, runStatus: run.status, status: 'running' },
+              'dispatch',
+            ),
+            run,
+          );
         if (overdue) {
           return this.finish(
             row,
             'failed',
-            kind?.executor === 'hosting' ? 'outcome unknown: the request executing it ended before recording a result' : 'dispatch not confirmed: no workflow run appeared',
+            kind?.executor === 'hosting'
+              ? 'outcome unknown: the request executing it ended before recording a result'
+              : 'dispatch not confirmed: no workflow run appeared',
             {},
           );
         }
@@ -94,7 +113,12 @@ export class IntentRunner {
   async followAll(limit = 50): Promise<{ followed: number; finished: number }> {
     const { records } = this.deps;
     const rows = await records.read((db) =>
-      db.select().from(intents).where(and(eq(intents.project, records.project), eq(intents.state, 'executing'))).orderBy(asc(intents.updatedAt)).limit(limit),
+      db
+        .select()
+        .from(intents)
+        .where(and(eq(intents.project, records.project), eq(intents.state, 'executing')))
+        .orderBy(asc(intents.updatedAt))
+        .limit(limit),
     );
     let finished = 0;
     for (const row of rows) {
@@ -111,7 +135,12 @@ export class IntentRunner {
   async reportRun(run: WorkflowRun): Promise<IntentRow | null> {
     const { records } = this.deps;
     const rows = await records.read((db) =>
-      db.select().from(intents).where(and(eq(intents.project, records.project), eq(intents.state, 'executing'))).orderBy(asc(intents.updatedAt)).limit(50),
+      db
+        .select()
+        .from(intents)
+        .where(and(eq(intents.project, records.project), eq(intents.state, 'executing')))
+        .orderBy(asc(intents.updatedAt))
+        .limit(50),
     );
     const dispatched = rows.find((row) => row.execution?.runId === run.id);
     if (dispatched) return this.recordRun(dispatched, run);
@@ -135,20 +164,34 @@ export class IntentRunner {
       return this.progress(row, { runStatus: run.status, runUrl: run.url }, 'progress');
     }
     const ok = run.conclusion === 'success';
-    return this.finish(row, ok ? 'succeeded' : 'failed', `workflow run ${ok ? 'succeeded' : `ended ${run.conclusion ?? 'without a conclusion'}`}`, {
-      runStatus: run.status,
-      conclusion: run.conclusion,
-      runUrl: run.url,
-    });
+    return this.finish(
+      row,
+      ok ? 'succeeded' : 'failed',
+      `workflow run ${ok ? 'succeeded' : `ended ${run.conclusion ?? 'without a conclusion'}`}`,
+      {
+        runStatus: run.status,
+        conclusion: run.conclusion,
+        runUrl: run.url,
+      },
+    );
   }
 
   /** Update an executing intent's execution record (run found, run status changed). */
-  private progress(row: IntentRow, change: Partial<IntentExecution>, action: 'dispatch' | 'progress'): Promise<IntentRow> {
+  private progress(
+    row: IntentRow,
+    change: Partial<IntentExecution>,
+    action: 'dispatch' | 'progress',
+  ): Promise<IntentRow> {
     return this.deps.changes.run('progress', { id: row.id, attempt: row.execution?.attempt, change, action });
   }
 
   /** Record the end of an execution, once: only an executing row of the same attempt is finished. */
-  private finish(row: IntentRow, to: 'succeeded' | 'failed', outcome: string, change: Partial<IntentExecution>): Promise<IntentRow> {
+  private finish(
+    row: IntentRow,
+    to: 'succeeded' | 'failed',
+    outcome: string,
+    change: Partial<IntentExecution>,
+  ): Promise<IntentRow> {
     return this.deps.changes.run('finish', { id: row.id, attempt: row.execution?.attempt, to, outcome, change });
   }
 }

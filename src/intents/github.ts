@@ -38,7 +38,12 @@ export class ClientIntentGitHub implements IntentGitHub {
     return this.remembering(this.client.dispatchWorkflow(this.repo, request.workflow, request.ref, request.inputs));
   }
 
-  async findDispatchedRun(query: { workflow: string; branch: string; headSha?: string; since: Date }): Promise<WorkflowRun | undefined> {
+  async findDispatchedRun(query: {
+    workflow: string;
+    branch: string;
+    headSha?: string;
+    since: Date;
+  }): Promise<WorkflowRun | undefined> {
     const [newest] = await this.remembering(this.client.dispatchedRuns(this.repo, query));
     return newest ? toRun(newest) : undefined;
   }

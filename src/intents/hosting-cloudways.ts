@@ -30,7 +30,9 @@ export class CloudwaysIntentHosting implements HostingOperations {
         return { status: 'done', detail: operationId ? `Cloudways operation ${operationId}` : 'restart requested' };
       }
       const { purged } = await this.hosting.operations.purgeCache(target);
-      return purged ? { status: 'done', detail: 'cache purged' } : { status: 'failed', detail: 'Cloudways did not confirm the purge' };
+      return purged
+        ? { status: 'done', detail: 'cache purged' }
+        : { status: 'failed', detail: 'Cloudways did not confirm the purge' };
     } catch (error) {
       // A refusal from Cloudways is the intent's outcome; the public message never carries credentials.
       if (error instanceof ApiError) return { status: 'failed', detail: error.message };

@@ -27,7 +27,9 @@ export const KindPolicySchema = z.object({
   approvers: ClientList.refine((list) => !list.includes('gpt'), 'the gpt client can never approve'),
   executors: ClientList,
   targets: z.array(Pattern).min(1),
-  preflight: z.object({ checksGreen: z.boolean().default(false), hostingHealthy: z.boolean().default(false) }).default({ checksGreen: false, hostingHealthy: false }),
+  preflight: z
+    .object({ checksGreen: z.boolean().default(false), hostingHealthy: z.boolean().default(false) })
+    .default({ checksGreen: false, hostingHealthy: false }),
 });
 export type KindPolicy = z.infer<typeof KindPolicySchema>;
 
@@ -51,8 +53,16 @@ export const DenyRuleSchema = z.object({
 export type DenyRule = z.infer<typeof DenyRuleSchema>;
 
 export const IntentPolicySchema = z.object({
-  proposalTtlSeconds: z.number().int().min(60).max(30 * 86_400),
-  approvalTtlSeconds: z.number().int().min(60).max(30 * 86_400),
+  proposalTtlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400),
+  approvalTtlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400),
   /** Branches the GPT may not propose deploys or rollbacks to (main is always among them). */
   protectedBranches: z.array(Pattern),
   /** When true, the approver must also be a different person, not just a different key. */
@@ -72,10 +82,42 @@ export const DEFAULT_POLICY: IntentPolicy = {
   protectedBranches: ['main'],
   requireDifferentPerson: false,
   kinds: {
-    deploy: { executor: 'workflow', commitBinding: 'branch-head', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
-    rollback: { executor: 'workflow', commitBinding: 'parameter', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
-    'purge-cache': { executor: 'hosting', commitBinding: 'none', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
-    restart: { executor: 'hosting', commitBinding: 'none', proposers: everyone, approvers: deciders, executors: everyone, targets: ['*'], preflight: { checksGreen: false, hostingHealthy: false } },
+    deploy: {
+      executor: 'workflow',
+      commitBinding: 'branch-head',
+      proposers: everyone,
+      approvers: deciders,
+      executors: everyone,
+      targets: ['*'],
+      preflight: { checksGreen: false, hostingHealthy: false },
+    },
+    rollback: {
+      executor: 'workflow',
+      commitBinding: 'parameter',
+      proposers: everyone,
+      approvers: deciders,
+      executors: everyone,
+      targets: ['*'],
+      preflight: { checksGreen: false, hostingHealthy: false },
+    },
+    'purge-cache': {
+      executor: 'hosting',
+      commitBinding: 'none',
+      proposers: everyone,
+      approvers: deciders,
+      executors: everyone,
+      targets: ['*'],
+      preflight: { checksGreen: false, hostingHealthy: false },
+    },
+    restart: {
+      executor: 'hosting',
+      commitBinding: 'none',
+      proposers: everyone,
+      approvers: deciders,
+      executors: everyone,
+      targets: ['*'],
+      preflight: { checksGreen: false, hostingHealthy: false },
+    },
   },
   // No workflow is configured by default, so nothing can be deployed until an operator names one.
   targets: {},
@@ -102,7 +144,8 @@ export function buildPolicy(override: unknown): IntentPolicy {
   if (!parsed.success) throw new Error(describeIssues(parsed.error.issues));
   const o = parsed.data;
   const kinds: Record<string, unknown> = { ...DEFAULT_POLICY.kinds };
-  for (const [name, fields] of Object.entries(o.kinds ?? {})) kinds[name] = { ...(DEFAULT_POLICY.kinds[name] ?? {}), ...fields };
+  for (const [name, fields] of Object.entries(o.kinds ?? {}))
+    kinds[name] = { ...(DEFAULT_POLICY.kinds[name] ?? {}), ...fields };
   const merged = {
     ...DEFAULT_POLICY,
     ...o,
@@ -178,7 +221,12 @@ export interface Decision {
   effect?: 'reapprove' | 'expire';
 }
 
-const deny = (rule: string, reason: string, effect?: Decision['effect']): Decision => ({ allowed: false, rule, reason, ...(effect ? { effect } : {}) });
+const deny = (rule: string, reason: string, effect?: Decision['effect']): Decision => ({
+  allowed: false,
+  rule,
+  reason,
+  ...(effect ? { effect } : {}),
+});
 const allow = (rule: string, reason: string): Decision => ({ allowed: true, rule, reason });
 
 /** The one place intent decisions are made. Pure: same policy and request, same decision. */
@@ -202,22 +250,38 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
   const deploysCode = kind ? kind.executor === 'workflow' : r.kind === 'deploy' || r.kind === 'rollback';
   const guarded = r.actor.client === 'gpt' && deploysCode ? protectedVia(policy, r.target) : undefined;
   if (guarded !== undefined) {
-    return deny('gpt-never-deploys-protected', `The GPT may not propose a ${r.kind} to ${r.target}${guarded}: it is a protected branch; ask a human or Cursor to propose it.`);
+    return deny(
+      'gpt-never-deploys-protected',
+      `The GPT may not propose a ${r.kind} to ${r.target}${guarded}: it is a protected branch; ask a human or Cursor to propose it.`,
+    );
   }
-  if (!kind) return deny('kind-known', `Unknown intent kind "${r.kind}" (known: ${Object.keys(policy.kinds).join(', ')}).`);
+  if (!kind)
+    return deny('kind-known', `Unknown intent kind "${r.kind}" (known: ${Object.keys(policy.kinds).join(', ')}).`);
   if (!kind.proposers.includes(r.actor.client)) {
-    return deny('proposer-allowed', `The ${r.actor.client} client may not propose ${r.kind} (allowed: ${kind.proposers.join(', ') || 'nobody'}).`);
+    return deny(
+      'proposer-allowed',
+      `The ${r.actor.client} client may not propose ${r.kind} (allowed: ${kind.proposers.join(', ') || 'nobody'}).`,
+    );
   }
   if (!matchesAny(kind.targets, r.target)) {
-    return deny('target-allowed', `${r.kind} is not allowed for target ${r.target} (allowed: ${kind.targets.join(', ')}).`);
+    return deny(
+      'target-allowed',
+      `${r.kind} is not allowed for target ${r.target} (allowed: ${kind.targets.join(', ')}).`,
+    );
   }
   if (kind.executor === 'workflow' && !policy.targets[r.target]) {
-    return deny('target-configured', `No deployment workflow is configured for target ${r.target}; configure it in INTENT_POLICY.targets.`);
+    return deny(
+      'target-configured',
+      `No deployment workflow is configured for target ${r.target}; configure it in INTENT_POLICY.targets.`,
+    );
   }
   if (kind.commitBinding === 'parameter') {
     const commit = r.parameters.commit;
     if (typeof commit !== 'string' || !/^[0-9a-f]{7,40}$/i.test(commit)) {
-      return deny('commit-parameter', `A ${r.kind} names the commit it goes to in parameters.commit (7-40 hex digits).`);
+      return deny(
+        'commit-parameter',
+        `A ${r.kind} names the commit it goes to in parameters.commit (7-40 hex digits).`,
+      );
     }
   }
   for (const rule of policy.deny) {
@@ -250,28 +314,48 @@ function protectedVia(policy: IntentPolicy, target: string): string | undefined 
 }
 
 function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'approve' }>): Decision {
-  if (r.actor.client === 'gpt') return deny('gpt-never-approves', 'The GPT can propose but never approve; a human or Cursor must approve.');
+  if (r.actor.client === 'gpt')
+    return deny('gpt-never-approves', 'The GPT can propose but never approve; a human or Cursor must approve.');
   if (identityLabel(r.actor) === identityLabel(r.intent.proposer)) {
-    return deny('approver-not-proposer', `${identityLabel(r.actor)} proposed this intent and cannot also approve it; another identity must.`);
+    return deny(
+      'approver-not-proposer',
+      `${identityLabel(r.actor)} proposed this intent and cannot also approve it; another identity must.`,
+    );
   }
   if (policy.requireDifferentPerson && r.actor.person !== undefined && r.actor.person === r.intent.proposer.person) {
-    return deny('approver-different-person', `${r.actor.person} proposed this intent (with another key) and policy requires a different person to approve it.`);
+    return deny(
+      'approver-different-person',
+      `${r.actor.person} proposed this intent (with another key) and policy requires a different person to approve it.`,
+    );
   }
   if (r.now.getTime() >= r.intent.expiresAt.getTime()) {
-    return deny('proposal-lifetime', `The proposal expired at ${r.intent.expiresAt.toISOString()}; propose it again.`, 'expire');
+    return deny(
+      'proposal-lifetime',
+      `The proposal expired at ${r.intent.expiresAt.toISOString()}; propose it again.`,
+      'expire',
+    );
   }
   const kind = policy.kinds[r.intent.kind];
   if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
   if (!kind.approvers.includes(r.actor.client)) {
-    return deny('approver-allowed', `The ${r.actor.client} client may not approve ${r.intent.kind} (allowed: ${kind.approvers.join(', ') || 'nobody'}).`);
+    return deny(
+      'approver-allowed',
+      `The ${r.actor.client} client may not approve ${r.intent.kind} (allowed: ${kind.approvers.join(', ') || 'nobody'}).`,
+    );
   }
-  return allow('approval-allowed', `${identityLabel(r.actor)} may approve this ${r.intent.kind} proposed by ${identityLabel(r.intent.proposer)}.`);
+  return allow(
+    'approval-allowed',
+    `${identityLabel(r.actor)} may approve this ${r.intent.kind} proposed by ${identityLabel(r.intent.proposer)}.`,
+  );
 }
 
 function decideReject(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'reject' }>): Decision {
   const kind = policy.kinds[r.intent.kind];
   if (!kind || !kind.approvers.includes(r.actor.client)) {
-    return deny('rejecter-allowed', `Only a client that may approve ${r.intent.kind} may reject it (${kind?.approvers.join(', ') || 'nobody'}); the proposer can cancel instead.`);
+    return deny(
+      'rejecter-allowed',
+      `Only a client that may approve ${r.intent.kind} may reject it (${kind?.approvers.join(', ') || 'nobody'}); the proposer can cancel instead.`,
+    );
   }
   return allow('rejection-allowed', `${identityLabel(r.actor)} may reject this ${r.intent.kind}.`);
 }
@@ -282,34 +366,63 @@ function decideCancel(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 
   if (!isProposer && !mayApprove) {
     return deny('canceller-allowed', 'Only the proposer, or a client that may approve this kind, may cancel it.');
   }
-  return allow('cancellation-allowed', `${identityLabel(r.actor)} may cancel this ${r.intent.kind}${isProposer ? ' (own proposal)' : ''}.`);
+  return allow(
+    'cancellation-allowed',
+    `${identityLabel(r.actor)} may cancel this ${r.intent.kind}${isProposer ? ' (own proposal)' : ''}.`,
+  );
 }
 
 function decideExecute(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'execute' }>): Decision {
   const kind = policy.kinds[r.intent.kind];
   if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
-  const guarded = r.actor.client === 'gpt' && kind.executor === 'workflow' ? protectedVia(policy, r.intent.target) : undefined;
+  const guarded =
+    r.actor.client === 'gpt' && kind.executor === 'workflow' ? protectedVia(policy, r.intent.target) : undefined;
   if (guarded !== undefined) {
-    return deny('gpt-never-deploys-protected', `The GPT may not run a ${r.intent.kind} to ${r.intent.target}${guarded}, even approved; a human or Cursor must execute it.`);
+    return deny(
+      'gpt-never-deploys-protected',
+      `The GPT may not run a ${r.intent.kind} to ${r.intent.target}${guarded}, even approved; a human or Cursor must execute it.`,
+    );
   }
   if (!kind.executors.includes(r.actor.client)) {
-    return deny('executor-allowed', `The ${r.actor.client} client may not execute ${r.intent.kind} (allowed: ${kind.executors.join(', ') || 'nobody'}).`);
+    return deny(
+      'executor-allowed',
+      `The ${r.actor.client} client may not execute ${r.intent.kind} (allowed: ${kind.executors.join(', ') || 'nobody'}).`,
+    );
   }
   if (!r.executorConfigured) {
-    return deny('executor-configured', kind.executor === 'workflow' ? 'GitHub is not configured (GITHUB_TOKEN, GITHUB_REPO), so no workflow can be dispatched.' : 'No hosting adapter is configured, so hosting operations cannot run.');
+    return deny(
+      'executor-configured',
+      kind.executor === 'workflow'
+        ? 'GitHub is not configured (GITHUB_TOKEN, GITHUB_REPO), so no workflow can be dispatched.'
+        : 'No hosting adapter is configured, so hosting operations cannot run.',
+    );
   }
   if (!r.intent.approvalExpiresAt || r.now.getTime() >= r.intent.approvalExpiresAt.getTime()) {
     const proposalLive = r.now.getTime() < r.intent.expiresAt.getTime();
-    return deny('approval-lifetime', `The approval lapsed${r.intent.approvalExpiresAt ? ` at ${r.intent.approvalExpiresAt.toISOString()}` : ''}; it needs approval again.`, proposalLive ? 'reapprove' : 'expire');
+    return deny(
+      'approval-lifetime',
+      `The approval lapsed${r.intent.approvalExpiresAt ? ` at ${r.intent.approvalExpiresAt.toISOString()}` : ''}; it needs approval again.`,
+      proposalLive ? 'reapprove' : 'expire',
+    );
   }
   if (kind.commitBinding === 'branch-head' && r.headCommit !== r.intent.approvedCommit) {
-    return deny('approval-bound-to-commit', `${r.intent.target} moved from ${short(r.intent.approvedCommit)} (approved) to ${short(r.headCommit)}; the new commit needs approval.`, 'reapprove');
+    return deny(
+      'approval-bound-to-commit',
+      `${r.intent.target} moved from ${short(r.intent.approvedCommit)} (approved) to ${short(r.headCommit)}; the new commit needs approval.`,
+      'reapprove',
+    );
   }
   if (kind.preflight.checksGreen && r.checks !== 'success') {
-    return deny('preflight-checks-green', `Checks on ${short(r.intent.approvedCommit)} are ${r.checks ?? 'unknown'}, not success; wait for them or fix them.`);
+    return deny(
+      'preflight-checks-green',
+      `Checks on ${short(r.intent.approvedCommit)} are ${r.checks ?? 'unknown'}, not success; wait for them or fix them.`,
+    );
   }
   if (kind.preflight.hostingHealthy && r.hosting !== 'healthy') {
-    return deny('preflight-hosting-healthy', `Hosting is ${r.hosting ?? 'unknown'}; the policy requires it healthy before ${r.intent.kind}.`);
+    return deny(
+      'preflight-hosting-healthy',
+      `Hosting is ${r.hosting ?? 'unknown'}; the policy requires it healthy before ${r.intent.kind}.`,
+    );
   }
   return allow('execution-allowed', `${identityLabel(r.actor)} may execute this approved ${r.intent.kind}.`);
 }

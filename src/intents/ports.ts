@@ -33,7 +33,12 @@ export interface IntentGitHub {
   /** workflow_dispatch; returns the run id when GitHub reports it. */
   dispatchWorkflow(request: DispatchRequest): Promise<{ runId?: number }>;
   /** The newest workflow_dispatch run of `workflow` on `branch` for `headSha` created at or after `since`. */
-  findDispatchedRun(query: { workflow: string; branch: string; headSha?: string; since: Date }): Promise<WorkflowRun | undefined>;
+  findDispatchedRun(query: {
+    workflow: string;
+    branch: string;
+    headSha?: string;
+    since: Date;
+  }): Promise<WorkflowRun | undefined>;
   run(runId: number): Promise<WorkflowRun>;
 }
 

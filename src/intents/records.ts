@@ -53,7 +53,11 @@ export class IntentRecords {
   }
 
   async find(db: Reader, id: string): Promise<IntentRow> {
-    const [row] = await db.select().from(intents).where(and(eq(intents.id, id), eq(intents.project, this.deps.project))).limit(1);
+    const [row] = await db
+      .select()
+      .from(intents)
+      .where(and(eq(intents.id, id), eq(intents.project, this.deps.project)))
+      .limit(1);
     if (!row) throw new ApiError('not_found', `No intent ${id} in this project.`);
     return row;
   }
@@ -62,14 +66,25 @@ export class IntentRecords {
     const [row] = await db
       .select()
       .from(intents)
-      .where(and(eq(intents.project, this.deps.project), eq(intents.proposerLabel, this.deps.caller.label), eq(intents.idempotencyKey, key)))
+      .where(
+        and(
+          eq(intents.project, this.deps.project),
+          eq(intents.proposerLabel, this.deps.caller.label),
+          eq(intents.idempotencyKey, key),
+        ),
+      )
       .limit(1);
     return row;
   }
 
   /** The row, locked until the transaction ends: concurrent deciders queue here. */
   async lock(scope: AuditScope, id: string): Promise<IntentRow> {
-    const [row] = await scope.tx.select().from(intents).where(and(eq(intents.id, id), eq(intents.project, this.deps.project))).limit(1).for('update');
+    const [row] = await scope.tx
+      .select()
+      .from(intents)
+      .where(and(eq(intents.id, id), eq(intents.project, this.deps.project)))
+      .limit(1)
+      .for('update');
     if (!row) throw new ApiError('not_found', `No intent ${id} in this project.`);
     return row;
   }
@@ -81,13 +96,20 @@ export class IntentRecords {
       .set({ ...t.patch, state: t.to, version: row.version + 1, updatedAt: this.deps.now() })
       .where(and(eq(intents.id, row.id), eq(intents.state, row.state), eq(intents.version, row.version)))
       .returning();
-    if (!updated) throw new ApiError('invalid_state', `Intent ${row.id} changed while this request was deciding; read it again.`);
+    if (!updated)
+      throw new ApiError('invalid_state', `Intent ${row.id} changed while this request was deciding; read it again.`);
     await this.record(scope, events, updated, row.state, t);
     return updated;
   }
 
   /** Decision row and audit entry (and, after commit, the event) for one decision, with or without a state change. */
-  async record(scope: AuditScope, events: PendingEvents, row: IntentRow, from: IntentState | null, t: Transition): Promise<void> {
+  async record(
+    scope: AuditScope,
+    events: PendingEvents,
+    row: IntentRow,
+    from: IntentState | null,
+    t: Transition,
+  ): Promise<void> {
     const { caller } = this.deps;
     await scope.tx.insert(intentDecisions).values({
       intentId: row.id,
@@ -121,14 +143,28 @@ export class IntentRecords {
     events.add({
       type: t.decision.allowed ? `intent.${t.to === from ? t.action : t.to}` : 'intent.denied',
       summary: t.summary,
-      data: { id: row.id, kind: row.kind, target: row.target, state: t.to, from, rule: t.decision.rule, action: t.action },
+      data: {
+        id: row.id,
+        kind: row.kind,
+        target: row.target,
+        state: t.to,
+        from,
+        rule: t.decision.rule,
+        action: t.action,
+      },
     });
   }
 
   async publish(type: string, summary: string, data: Record<string, unknown>): Promise<void> {
     const { caller } = this.deps;
     await this.deps.events
-      ?.publish({ topic: 'intents', type, summary, actor: { client: caller.client, person: caller.person, label: caller.label }, data })
+      ?.publish({
+        topic: 'intents',
+        type,
+        summary,
+        actor: { client: caller.client, person: caller.person, label: caller.label },
+        data,
+      })
       .catch((error: unknown) => this.deps.log?.warn('event publish failed', { type, error: String(error) }));
   }
 }

@@ -24,16 +24,28 @@ export function pendingIntentsSource(services: IntentsAccess, caller: Caller): P
 }
 
 /** The review's intents part: what waits for approval and what is running. */
-export async function intentsReviewSection({ services, caller }: ReviewContext<IntentsAccess>): Promise<SectionContent> {
+export async function intentsReviewSection({
+  services,
+  caller,
+}: ReviewContext<IntentsAccess>): Promise<SectionContent> {
   const intents = services.intents(caller);
   const [proposed, approved, executing] = await Promise.all([
     intents.list({ state: 'proposed', limit: 10 }),
     intents.list({ state: 'approved', limit: 10 }),
     intents.list({ state: 'executing', limit: 10 }),
   ]);
-  const line = (i: { id: string; kind: string; target: string; summary: string }) => ({ id: i.id, kind: i.kind, target: i.target, summary: i.summary });
+  const line = (i: { id: string; kind: string; target: string; summary: string }) => ({
+    id: i.id,
+    kind: i.kind,
+    target: i.target,
+    summary: i.summary,
+  });
   return {
     headline: `${proposed.intents.length}${proposed.hasMore ? '+' : ''} intent(s) awaiting approval, ${approved.intents.length} approved, ${executing.intents.length} executing.`,
-    data: { awaitingApproval: proposed.intents.map(line), approved: approved.intents.map(line), executing: executing.intents.map(line) },
+    data: {
+      awaitingApproval: proposed.intents.map(line),
+      approved: approved.intents.map(line),
+      executing: executing.intents.map(line),
+    },
   };
 }

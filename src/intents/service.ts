@@ -11,7 +11,16 @@ import type { HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import { IntentRecords } from './records';
 import { IntentRunner } from './execution';
 import { IntentChanges, type IntentTransactions } from './ledger-port';
-import { STARTED, denied, executeRequest, expectState, facts, sameProposal, type ExecuteFacts, type ProposalInput } from './transitions';
+import {
+  STARTED,
+  denied,
+  executeRequest,
+  expectState,
+  facts,
+  sameProposal,
+  type ExecuteFacts,
+  type ProposalInput,
+} from './transitions';
 import { toDecisionView, toView, type DecisionView, type IntentView } from './view';
 
 export type { ProposalInput } from './transitions';
@@ -79,11 +88,23 @@ export class IntentService {
   }
 
   /** The intent and its decision history, oldest first (the first `maxDecisions`; `decisionsTruncated` says if more exist). */
-  async get(id: string, maxDecisions = 200): Promise<{ intent: IntentView; decisions: DecisionView[]; decisionsTruncated: boolean }> {
+  async get(
+    id: string,
+    maxDecisions = 200,
+  ): Promise<{ intent: IntentView; decisions: DecisionView[]; decisionsTruncated: boolean }> {
     return this.records.read(async (db) => {
       const row = await this.records.find(db, id);
-      const decisions = await db.select().from(intentDecisions).where(eq(intentDecisions.intentId, row.id)).orderBy(asc(intentDecisions.id)).limit(maxDecisions + 1);
-      return { intent: toView(this.asOfNow(row)), decisions: decisions.slice(0, maxDecisions).map(toDecisionView), decisionsTruncated: decisions.length > maxDecisions };
+      const decisions = await db
+        .select()
+        .from(intentDecisions)
+        .where(eq(intentDecisions.intentId, row.id))
+        .orderBy(asc(intentDecisions.id))
+        .limit(maxDecisions + 1);
+      return {
+        intent: toView(this.asOfNow(row)),
+        decisions: decisions.slice(0, maxDecisions).map(toDecisionView),
+        decisionsTruncated: decisions.length > maxDecisions,
+      };
     });
   }
 
@@ -109,7 +130,10 @@ export class IntentService {
         .where(and(...where))
         .orderBy(desc(intents.createdAt), desc(intents.id))
         .limit(query.limit + 1);
-      return { intents: rows.slice(0, query.limit).map((row) => toView(this.asOfNow(row))), hasMore: rows.length > query.limit };
+      return {
+        intents: rows.slice(0, query.limit).map((row) => toView(this.asOfNow(row))),
+        hasMore: rows.length > query.limit,
+      };
     });
   }
 
@@ -126,7 +150,15 @@ export class IntentService {
       const rows = await db
         .select()
         .from(intents)
-        .where(and(eq(intents.project, this.deps.project), eq(intents.target, target), eq(intents.state, 'succeeded'), inArray(intents.kind, kinds), ne(intents.id, exceptId)))
+        .where(
+          and(
+            eq(intents.project, this.deps.project),
+            eq(intents.target, target),
+            eq(intents.state, 'succeeded'),
+            inArray(intents.kind, kinds),
+            ne(intents.id, exceptId),
+          ),
+        )
         .orderBy(desc(intents.updatedAt), desc(intents.id))
         .limit(1);
       const row = rows[0];
@@ -137,7 +169,13 @@ export class IntentService {
 
   async propose(input: ProposalInput): Promise<{ intent: IntentView; created: boolean }> {
     const { policy, caller, project } = this.deps;
-    const decision = decide(policy, { action: 'propose', actor: this.actor, kind: input.kind, target: input.target, parameters: input.parameters });
+    const decision = decide(policy, {
+      action: 'propose',
+      actor: this.actor,
+      kind: input.kind,
+      target: input.target,
+      parameters: input.parameters,
+    });
 
     if (input.idempotencyKey) {
       const existing = await this.records.read((db) => this.records.findByKey(db, input.idempotencyKey!));
@@ -149,14 +187,24 @@ export class IntentService {
         action: 'intent.propose.denied',
         target: `intents:${project}`,
         summary: `${caller.label} was refused a ${input.kind} proposal for ${input.target}: ${decision.reason}`,
-        detail: { kind: input.kind, target: input.target, allowed: false, rule: decision.rule, reason: decision.reason },
+        detail: {
+          kind: input.kind,
+          target: input.target,
+          allowed: false,
+          rule: decision.rule,
+          reason: decision.reason,
+        },
       });
-      await this.records.publish('intent.denied', `${caller.label} was refused a ${input.kind} proposal for ${input.target} (${decision.rule})`, {
-        action: 'propose',
-        kind: input.kind,
-        target: input.target,
-        rule: decision.rule,
-      });
+      await this.records.publish(
+        'intent.denied',
+        `${caller.label} was refused a ${input.kind} proposal for ${input.target} (${decision.rule})`,
+        {
+          action: 'propose',
+          kind: input.kind,
+          target: input.target,
+          rule: decision.rule,
+        },
+      );
       throw denied(decision);
     }
 
@@ -165,7 +213,10 @@ export class IntentService {
     if (kind.commitBinding === 'branch-head' && this.deps.github.configured) {
       // Informative only (the approval binds the commit), so a GitHub hiccup does not block a proposal.
       proposedCommit = await this.deps.github.branchHead(targetRef(policy, input.target)).catch((error: unknown) => {
-        this.deps.log.warn('intent proposal could not read the branch head', { target: input.target, error: String(error) });
+        this.deps.log.warn('intent proposal could not read the branch head', {
+          target: input.target,
+          error: String(error),
+        });
         return null;
       });
     } else if (kind.commitBinding === 'parameter') {
@@ -242,7 +293,11 @@ export class IntentService {
 
   /** Move every proposal past its lifetime to `expired`, each with its audit entry (the cron calls this). */
   async expireDue(): Promise<number> {
-    const due = and(eq(intents.project, this.deps.project), eq(intents.state, 'proposed'), lte(intents.expiresAt, this.now()));
+    const due = and(
+      eq(intents.project, this.deps.project),
+      eq(intents.state, 'proposed'),
+      lte(intents.expiresAt, this.now()),
+    );
     const [probe] = await this.records.read((db) => db.select({ id: intents.id }).from(intents).where(due).limit(1));
     if (!probe) return 0;
     return this.changes.run('expire', {});
@@ -255,8 +310,10 @@ export class IntentService {
     const executorConfigured = kind?.executor === 'hosting' ? hosting.configured : github.configured;
     const found: ExecuteFacts = { executorConfigured };
     if (kind?.executors.includes(caller.client) && executorConfigured) {
-      if (kind.commitBinding === 'branch-head') found.headCommit = await github.branchHead(targetRef(policy, row.target));
-      if (kind.preflight.checksGreen && row.approvedCommit && github.configured) found.checks = await github.combinedStatus(row.approvedCommit);
+      if (kind.commitBinding === 'branch-head')
+        found.headCommit = await github.branchHead(targetRef(policy, row.target));
+      if (kind.preflight.checksGreen && row.approvedCommit && github.configured)
+        found.checks = await github.combinedStatus(row.approvedCommit);
       if (kind.preflight.hostingHealthy) found.hosting = await hosting.health(row.target);
     }
     return found;
@@ -266,11 +323,18 @@ export class IntentService {
     const { policy } = this.deps;
     const binding = policy.kinds[row.kind]?.commitBinding ?? 'none';
     if (binding === 'none') return null;
-    const commit = binding === 'parameter' ? String(row.parameters.commit).toLowerCase() : await this.deps.github.branchHead(targetRef(policy, row.target));
+    const commit =
+      binding === 'parameter'
+        ? String(row.parameters.commit).toLowerCase()
+        : await this.deps.github.branchHead(targetRef(policy, row.target));
     if (reviewed && !commit.startsWith(reviewed.toLowerCase())) {
-      throw new ApiError('conflict', `You reviewed ${reviewed.slice(0, 12)} but ${row.target} is at ${commit.slice(0, 12)}; review the new commit and approve again.`, {
-        extra: { currentCommit: commit },
-      });
+      throw new ApiError(
+        'conflict',
+        `You reviewed ${reviewed.slice(0, 12)} but ${row.target} is at ${commit.slice(0, 12)}; review the new commit and approve again.`,
+        {
+          extra: { currentCommit: commit },
+        },
+      );
     }
     return commit;
   }

@@ -46,7 +46,12 @@ const WHAT_NEXT: Record<IntentState, string> = {
 export function toView(row: IntentRow): IntentView {
   const approval =
     row.approvedBy && row.approvedAt && row.approvalExpiresAt
-      ? { by: row.approvedBy, at: row.approvedAt.toISOString(), commit: row.approvedCommit, expiresAt: row.approvalExpiresAt.toISOString() }
+      ? {
+          by: row.approvedBy,
+          at: row.approvedAt.toISOString(),
+          commit: row.approvedCommit,
+          expiresAt: row.approvalExpiresAt.toISOString(),
+        }
       : null;
   return {
     id: row.id,
@@ -57,7 +62,9 @@ export function toView(row: IntentRow): IntentView {
     version: row.version,
     parameters: row.parameters,
     reason: row.reason,
-    proposedBy: row.proposerPerson ? { client: row.proposerClient, person: row.proposerPerson } : { client: row.proposerClient },
+    proposedBy: row.proposerPerson
+      ? { client: row.proposerClient, person: row.proposerPerson }
+      : { client: row.proposerClient },
     idempotencyKey: row.idempotencyKey,
     proposedCommit: row.proposedCommit,
     createdAt: row.createdAt.toISOString(),

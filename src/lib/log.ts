@@ -39,7 +39,11 @@ export class Logger {
 /** What an unexpected error looks like in the log: its name, message and stack, nothing else. */
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof Error) {
-    return { errorName: error.name, errorMessage: error.message, stack: error.stack?.split('\n').slice(0, 8).join('\n') };
+    return {
+      errorName: error.name,
+      errorMessage: error.message,
+      stack: error.stack?.split('\n').slice(0, 8).join('\n'),
+    };
   }
   return { errorMessage: String(error) };
 }

@@ -10,7 +10,8 @@ export const optionalVar = z
   .optional();
 
 /** An integer variable (variables arrive as text) within bounds, with a default. */
-export const intVar = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+export const intVar = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** A cron expression variable, with a default: refused unless Cloudflare would accept it as a trigger. */
 export const cronVar = (name: string, fallback: string) =>
@@ -19,7 +20,8 @@ export const cronVar = (name: string, fallback: string) =>
     .trim()
     .superRefine((value, ctx) => {
       const problem = cloudflareCronProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: `${name} is not a cron expression Cloudflare accepts: ${problem}` });
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: `${name} is not a cron expression Cloudflare accepts: ${problem}` });
     })
     .default(fallback);
 
@@ -53,7 +55,9 @@ export function varsSection<S extends z.ZodObject, T>(
       if (cached !== undefined) return cached;
       const result = schema.safeParse(vars);
       if (!result.success) {
-        const detail = result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`).join('; ');
+        const detail = result.error.issues
+          .map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`)
+          .join('; ');
         throw new ApiError('misconfigured', `Service configuration is invalid: ${detail}`);
       }
       const value = build(result.data, vars);

@@ -25,7 +25,10 @@ export function loadOrCreateDevKeys(file: string): DevKey[] {
     const keys = JSON.parse(readFileSync(file, 'utf8')) as DevKey[];
     if (Array.isArray(keys) && keys.length > 0) return keys;
   }
-  const keys = DEFAULT_KEYS.map((spec) => ({ ...spec, key: `hz_dev_${spec.client}_${randomBytes(18).toString('base64url')}` }));
+  const keys = DEFAULT_KEYS.map((spec) => ({
+    ...spec,
+    key: `hz_dev_${spec.client}_${randomBytes(18).toString('base64url')}`,
+  }));
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   return keys;

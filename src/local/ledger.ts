@@ -10,10 +10,15 @@ export interface LocalLedger {
 }
 
 /** A local Postgres behind the WebSocket bridge with the migrations applied: the ledger the Worker talks to. */
-export async function startLocalLedger(options: { dataDir?: string; log?: (line: string) => void } = {}): Promise<LocalLedger> {
+export async function startLocalLedger(
+  options: { dataDir?: string; log?: (line: string) => void } = {},
+): Promise<LocalLedger> {
   const postgres = await startLocalPostgres({ dataDir: options.dataDir, log: options.log });
   try {
-    const bridge = await startPgWebSocketBridge({ target: { host: postgres.host, port: postgres.port }, log: options.log });
+    const bridge = await startPgWebSocketBridge({
+      target: { host: postgres.host, port: postgres.port },
+      log: options.log,
+    });
     const vars = { DATABASE_URL: postgres.url, DATABASE_WS_PROXY: `127.0.0.1:${bridge.port}` };
     try {
       await migrateDatabase({ url: vars.DATABASE_URL, wsProxy: vars.DATABASE_WS_PROXY });

@@ -44,7 +44,9 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   const binaries = forced === 'pglite' ? undefined : findServerBinaries();
   if (binaries) return startServer(binaries, options);
   if (forced === 'postgres') {
-    throw new Error('HEZLEP_PG=postgres, but initdb, postgres and psql were not found on PATH or under /usr/lib/postgresql/*/bin');
+    throw new Error(
+      'HEZLEP_PG=postgres, but initdb, postgres and psql were not found on PATH or under /usr/lib/postgresql/*/bin',
+    );
   }
   return startPglite(options);
 }
@@ -61,7 +63,8 @@ function findServerBinaries(): ServerBinaries | undefined {
   const debianDirs = readdirSafe('/usr/lib/postgresql')
     .sort((a, b) => Number(b) - Number(a))
     .map((version) => `/usr/lib/postgresql/${version}/bin`);
-  const find = (name: string) => [...pathDirs, ...debianDirs].map((dir) => join(dir, name)).find((file) => existsSync(file));
+  const find = (name: string) =>
+    [...pathDirs, ...debianDirs].map((dir) => join(dir, name)).find((file) => existsSync(file));
   const [initdb, postgres, psql] = [find('initdb'), find('postgres'), find('psql')];
   return initdb && postgres && psql ? { initdb, postgres, psql } : undefined;
 }
@@ -82,7 +85,9 @@ interface ServerAccount {
 
 function serverAccount(): ServerAccount | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const entries = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':'));
+  const entries = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => line.split(':'));
   for (const name of ['postgres', 'nobody']) {
     const entry = entries.find((fields) => fields[0] === name);
     if (entry) return { uid: Number(entry[2]), gid: Number(entry[3]) };
@@ -129,7 +134,12 @@ async function startServer(bin: ServerBinaries, options: LocalPostgresOptions): 
   return { kind: 'postgres', ...connectionFields(port, USER, PASSWORD, DATABASE), stop };
 }
 
-async function initCluster(bin: ServerBinaries, dataDir: string, account: ServerAccount | undefined, temporary: boolean) {
+async function initCluster(
+  bin: ServerBinaries,
+  dataDir: string,
+  account: ServerAccount | undefined,
+  temporary: boolean,
+) {
   // initdb reads the superuser password from a file the server account can read.
   const pwDir = await mkdtemp(join(tmpdir(), 'hezlep-pw-'));
   const pwFile = join(pwDir, 'password');
@@ -200,7 +210,8 @@ async function waitUntilAccepting(bin: ServerBinaries, port: number, server: Chi
     }
     const probe = await psql(bin, port, 'postgres', 'select 1').catch(() => undefined);
     if (probe === '1') return;
-    if (Date.now() > deadline) throw startError(`did not accept connections within ${START_TIMEOUT_MS / 1000} s`, logTail);
+    if (Date.now() > deadline)
+      throw startError(`did not accept connections within ${START_TIMEOUT_MS / 1000} s`, logTail);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -216,14 +227,37 @@ async function ensureDatabase(bin: ServerBinaries, port: number) {
 
 /** One statement through psql over TCP, so it also proves password auth works. */
 function psql(bin: ServerBinaries, port: number, database: string, sql: string): Promise<string> {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-U', USER, '-d', database, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql];
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-U',
+    USER,
+    '-d',
+    database,
+    '-XAtq',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    sql,
+  ];
   return run(bin.psql, args, undefined, { PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: '2' });
 }
 
 /** Runs a tool to completion; rejects with its output when it fails. */
-function run(file: string, args: string[], account: ServerAccount | undefined, env: Record<string, string> = {}): Promise<string> {
+function run(
+  file: string,
+  args: string[],
+  account: ServerAccount | undefined,
+  env: Record<string, string> = {},
+): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { ...asAccount(account), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      ...asAccount(account),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

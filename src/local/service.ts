@@ -7,7 +7,14 @@ import { keyTableOf, loadOrCreateDevKeys, type DevKey } from './dev-keys';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const SECRET_VARS = ['DATABASE_URL', 'HEZLEP_API_KEYS', 'GITHUB_TOKEN', 'GITHUB_WEBHOOK_SECRET', 'WP_APP_PASSWORD', 'CW_API_KEY'];
+const SECRET_VARS = [
+  'DATABASE_URL',
+  'HEZLEP_API_KEYS',
+  'GITHUB_TOKEN',
+  'GITHUB_WEBHOOK_SECRET',
+  'WP_APP_PASSWORD',
+  'CW_API_KEY',
+];
 
 export interface LocalServiceOptions {
   port?: number;
@@ -46,7 +53,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const ledger = await startLocalLedger({ dataDir: stateDir ? join(stateDir, 'pgdata') : undefined, log });
     stops.push(() => ledger.stop());
     const { postgres } = ledger;
-    log(`ledger: ${postgres.kind} on 127.0.0.1:${postgres.port}, bridge ws://${ledger.vars.DATABASE_WS_PROXY}, migrations applied`);
+    log(
+      `ledger: ${postgres.kind} on 127.0.0.1:${postgres.port}, bridge ws://${ledger.vars.DATABASE_WS_PROXY}, migrations applied`,
+    );
 
     // wrangler serves the dashboard from its build output; build it once if it is not there yet.
     const { ensureDashboardBuilt } = await import('../dashboard/build');
@@ -58,13 +67,27 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       ...ledger.vars,
       ...options.vars,
     };
-    const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
+    const args = [
+      'wrangler',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--show-interactive-dev-session=false',
+    ];
     if (stateDir) args.push('--persist-to', join(stateDir, 'wrangler'));
     if (options.testScheduled) args.push('--test-scheduled');
     for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
     const wrangler = spawn('npx', args, {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: {
+        ...process.env,
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        WRANGLER_SEND_METRICS: 'false',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -93,7 +116,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
 async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-20).join('\n')}`);
+    if (child.exitCode !== null)
+      throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-20).join('\n')}`);
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) return;

@@ -26,7 +26,15 @@ export interface LocalQuery {
 }
 
 /** The binding calls LocalVectorize forwards. */
-export type LocalOperation = 'create' | 'createMetadataIndex' | 'upsert' | 'insert' | 'deleteByIds' | 'getByIds' | 'describe' | 'query';
+export type LocalOperation =
+  | 'create'
+  | 'createMetadataIndex'
+  | 'upsert'
+  | 'insert'
+  | 'deleteByIds'
+  | 'getByIds'
+  | 'describe'
+  | 'query';
 
 export interface LocalMatch {
   id: string;
@@ -84,7 +92,8 @@ function compare(a: Scalar, b: Scalar): number {
 
 /** Whether one indexed value satisfies one field's filter (implicit $eq, or operators). */
 function matchesField(value: Scalar | undefined, condition: unknown): boolean {
-  if (condition === null || typeof condition !== 'object') return value !== undefined && compare(value, condition as Scalar) === 0;
+  if (condition === null || typeof condition !== 'object')
+    return value !== undefined && compare(value, condition as Scalar) === 0;
   for (const [op, operand] of Object.entries(condition as Record<string, unknown>)) {
     if (op === '$in' || op === '$nin') {
       const list = operand as Scalar[];
@@ -99,7 +108,18 @@ function matchesField(value: Scalar | undefined, condition: unknown): boolean {
     if (value === undefined) return false;
     const c = compare(value, operand as Scalar);
     if (Number.isNaN(c)) return false;
-    const ok = op === '$eq' ? c === 0 : op === '$lt' ? c < 0 : op === '$lte' ? c <= 0 : op === '$gt' ? c > 0 : op === '$gte' ? c >= 0 : false;
+    const ok =
+      op === '$eq'
+        ? c === 0
+        : op === '$lt'
+          ? c < 0
+          : op === '$lte'
+            ? c <= 0
+            : op === '$gt'
+              ? c > 0
+              : op === '$gte'
+                ? c >= 0
+                : false;
     if (!ok) return false;
   }
   return true;
@@ -108,11 +128,13 @@ function matchesField(value: Scalar | undefined, condition: unknown): boolean {
 function validateFilter(filter: Record<string, unknown>): void {
   const ops = new Set(['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$in', '$nin']);
   for (const [field, condition] of Object.entries(filter)) {
-    if (!field || field.startsWith('$') || field.includes('"') || field.includes('.')) fail('QUERY', `invalid filter field "${field}"`);
+    if (!field || field.startsWith('$') || field.includes('"') || field.includes('.'))
+      fail('QUERY', `invalid filter field "${field}"`);
     if (condition !== null && typeof condition === 'object') {
       for (const [op, operand] of Object.entries(condition)) {
         if (!ops.has(op)) fail('QUERY', `unsupported filter operator ${op}`);
-        if ((op === '$in' || op === '$nin') !== Array.isArray(operand)) fail('QUERY', `${op} takes ${op.endsWith('in') ? 'a list' : 'a single value'}`);
+        if ((op === '$in' || op === '$nin') !== Array.isArray(operand))
+          fail('QUERY', `${op} takes ${op.endsWith('in') ? 'a list' : 'a single value'}`);
       }
     }
   }
@@ -165,21 +187,32 @@ export class LocalVectorizeObject extends DurableObject {
   create(config: LocalIndexConfig): void {
     const existing = this.config();
     if (existing && (existing.dimensions !== config.dimensions || existing.metric !== config.metric)) {
-      fail('CREATE', `index exists with ${existing.dimensions} dimensions (${existing.metric}), not ${config.dimensions} (${config.metric})`);
+      fail(
+        'CREATE',
+        `index exists with ${existing.dimensions} dimensions (${existing.metric}), not ${config.dimensions} (${config.metric})`,
+      );
     }
-    if (!existing) this.sql.exec('INSERT INTO config (id, dimensions, metric) VALUES (1, ?, ?)', config.dimensions, config.metric);
+    if (!existing)
+      this.sql.exec('INSERT INTO config (id, dimensions, metric) VALUES (1, ?, ?)', config.dimensions, config.metric);
   }
 
   /** `wrangler vectorize create-metadata-index`: covers vectors written from now on. */
   createMetadataIndex(property: string, type: MetadataIndexType): void {
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM metadata_indexes').one().n;
     const exists = this.sql.exec('SELECT 1 FROM metadata_indexes WHERE property = ?', property).toArray().length > 0;
-    if (!exists && count >= MAX_METADATA_INDEXES) fail('CREATE', `at most ${MAX_METADATA_INDEXES} metadata indexes per index`);
-    this.sql.exec('INSERT INTO metadata_indexes (property, type) VALUES (?, ?) ON CONFLICT(property) DO UPDATE SET type = excluded.type', property, type);
+    if (!exists && count >= MAX_METADATA_INDEXES)
+      fail('CREATE', `at most ${MAX_METADATA_INDEXES} metadata indexes per index`);
+    this.sql.exec(
+      'INSERT INTO metadata_indexes (property, type) VALUES (?, ?) ON CONFLICT(property) DO UPDATE SET type = excluded.type',
+      property,
+      type,
+    );
   }
 
   private config(): LocalIndexConfig | null {
-    const row = this.sql.exec<{ dimensions: number; metric: string }>('SELECT dimensions, metric FROM config WHERE id = 1').toArray()[0];
+    const row = this.sql
+      .exec<{ dimensions: number; metric: string }>('SELECT dimensions, metric FROM config WHERE id = 1')
+      .toArray()[0];
     return row ? { dimensions: row.dimensions, metric: row.metric as LocalIndexConfig['metric'] } : null;
   }
 
@@ -188,16 +221,27 @@ export class LocalVectorizeObject extends DurableObject {
   }
 
   private metadataIndexes(): Map<string, MetadataIndexType> {
-    return new Map(this.sql.exec<{ property: string; type: string }>('SELECT property, type FROM metadata_indexes').toArray().map((row) => [row.property, row.type as MetadataIndexType]));
+    return new Map(
+      this.sql
+        .exec<{ property: string; type: string }>('SELECT property, type FROM metadata_indexes')
+        .toArray()
+        .map((row) => [row.property, row.type as MetadataIndexType]),
+    );
   }
 
   private mutation(): string {
-    this.sql.exec('INSERT INTO mutations (n, count, at) VALUES (1, 1, ?) ON CONFLICT(n) DO UPDATE SET count = count + 1, at = excluded.at', Date.now());
+    this.sql.exec(
+      'INSERT INTO mutations (n, count, at) VALUES (1, 1, ?) ON CONFLICT(n) DO UPDATE SET count = count + 1, at = excluded.at',
+      Date.now(),
+    );
     return crypto.randomUUID();
   }
 
   /** The values the metadata indexes hold for this vector, as they were when it was written. */
-  private indexedValues(metadata: Metadata | undefined, indexes: Map<string, MetadataIndexType>): Record<string, Scalar> {
+  private indexedValues(
+    metadata: Metadata | undefined,
+    indexes: Map<string, MetadataIndexType>,
+  ): Record<string, Scalar> {
     const out: Record<string, Scalar> = {};
     if (!metadata) return out;
     for (const [property, type] of indexes) {
@@ -213,11 +257,19 @@ export class LocalVectorizeObject extends DurableObject {
     const config = this.requireConfig(operation);
     const indexes = this.metadataIndexes();
     for (const vector of vectors) {
-      if (typeof vector.id !== 'string' || !vector.id || bytes(vector.id) > MAX_ID_BYTES) fail(operation, `vector id must be 1-${MAX_ID_BYTES} bytes`);
-      if (vector.values.length !== config.dimensions) fail(operation, `vector ${vector.id} has ${vector.values.length} dimensions, the index has ${config.dimensions}`);
-      if (vector.values.some((v) => !Number.isFinite(v))) fail(operation, `vector ${vector.id} has a value that is not a finite number`);
-      if (vector.namespace !== undefined && bytes(vector.namespace) > MAX_NAMESPACE_BYTES) fail(operation, `namespace must be at most ${MAX_NAMESPACE_BYTES} bytes`);
-      if (vector.metadata && bytes(JSON.stringify(vector.metadata)) > MAX_METADATA_BYTES) fail(operation, `metadata of ${vector.id} exceeds ${MAX_METADATA_BYTES} bytes`);
+      if (typeof vector.id !== 'string' || !vector.id || bytes(vector.id) > MAX_ID_BYTES)
+        fail(operation, `vector id must be 1-${MAX_ID_BYTES} bytes`);
+      if (vector.values.length !== config.dimensions)
+        fail(
+          operation,
+          `vector ${vector.id} has ${vector.values.length} dimensions, the index has ${config.dimensions}`,
+        );
+      if (vector.values.some((v) => !Number.isFinite(v)))
+        fail(operation, `vector ${vector.id} has a value that is not a finite number`);
+      if (vector.namespace !== undefined && bytes(vector.namespace) > MAX_NAMESPACE_BYTES)
+        fail(operation, `namespace must be at most ${MAX_NAMESPACE_BYTES} bytes`);
+      if (vector.metadata && bytes(JSON.stringify(vector.metadata)) > MAX_METADATA_BYTES)
+        fail(operation, `metadata of ${vector.id} exceeds ${MAX_METADATA_BYTES} bytes`);
     }
     let written = 0;
     this.ctx.storage.transactionSync(() => {
@@ -267,7 +319,12 @@ export class LocalVectorizeObject extends DurableObject {
     const out: LocalVector[] = [];
     for (let i = 0; i < ids.length; i += 90) {
       const slice = ids.slice(i, i + 90);
-      for (const row of this.sql.exec<{ id: string; namespace: string | null; vals: ArrayBuffer; metadata: string | null }>(
+      for (const row of this.sql.exec<{
+        id: string;
+        namespace: string | null;
+        vals: ArrayBuffer;
+        metadata: string | null;
+      }>(
         `SELECT id, namespace, vals, metadata FROM vectors WHERE id IN (${slice.map(() => '?').join(',')})`,
         ...slice,
       )) {
@@ -282,20 +339,34 @@ export class LocalVectorizeObject extends DurableObject {
     return out;
   }
 
-  describe(): { vectorCount: number; dimensions: number; processedUpToDatetime: number; processedUpToMutation: number } {
+  describe(): {
+    vectorCount: number;
+    dimensions: number;
+    processedUpToDatetime: number;
+    processedUpToMutation: number;
+  } {
     const config = this.requireConfig('DESCRIBE');
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM vectors').one().n;
-    const mutations = this.sql.exec<{ count: number; at: number }>('SELECT count, at FROM mutations WHERE n = 1').toArray()[0];
-    return { vectorCount: count, dimensions: config.dimensions, processedUpToDatetime: mutations?.at ?? 0, processedUpToMutation: mutations?.count ?? 0 };
+    const mutations = this.sql
+      .exec<{ count: number; at: number }>('SELECT count, at FROM mutations WHERE n = 1')
+      .toArray()[0];
+    return {
+      vectorCount: count,
+      dimensions: config.dimensions,
+      processedUpToDatetime: mutations?.at ?? 0,
+      processedUpToMutation: mutations?.count ?? 0,
+    };
   }
 
   query(vector: number[], options: LocalQuery): { matches: LocalMatch[]; count: number } {
     this.injected('query');
     const config = this.requireConfig('QUERY');
-    if (vector.length !== config.dimensions) fail('QUERY', `query vector has ${vector.length} dimensions, the index has ${config.dimensions}`);
+    if (vector.length !== config.dimensions)
+      fail('QUERY', `query vector has ${vector.length} dimensions, the index has ${config.dimensions}`);
     // topK: up to 100, or 50 when values or all metadata are returned.
     const maxTopK = options.returnValues || options.returnMetadata === 'all' ? 50 : 100;
-    if (!Number.isInteger(options.topK) || options.topK < 1 || options.topK > maxTopK) fail('QUERY', `topK must be 1-${maxTopK} with these return options, not ${options.topK}`);
+    if (!Number.isInteger(options.topK) || options.topK < 1 || options.topK > maxTopK)
+      fail('QUERY', `topK must be 1-${maxTopK} with these return options, not ${options.topK}`);
     if (options.filter) validateFilter(options.filter);
     const query = Float32Array.from(vector);
     let queryNorm = 0;
@@ -315,7 +386,8 @@ export class LocalVectorizeObject extends DurableObject {
       for (const row of page) {
         if (options.filter) {
           const indexed = JSON.parse(row.indexed) as Record<string, Scalar>;
-          if (!Object.entries(options.filter).every(([field, condition]) => matchesField(indexed[field], condition))) continue;
+          if (!Object.entries(options.filter).every(([field, condition]) => matchesField(indexed[field], condition)))
+            continue;
         }
         const score = this.score(new Float32Array(row.vals), query, queryNorm, config.metric);
         best.push({ seq: row.seq, score });
@@ -327,10 +399,20 @@ export class LocalVectorizeObject extends DurableObject {
     this.keepBest(best, options.topK, config.metric);
     const matches: LocalMatch[] = [];
     for (const hit of best) {
-      const row = this.sql.exec<{ id: string; namespace: string | null; vals: ArrayBuffer; metadata: string | null; indexed: string }>(
-        'SELECT id, namespace, vals, metadata, indexed FROM vectors WHERE seq = ?', hit.seq,
-      ).one();
-      const metadata = options.returnMetadata === 'all' ? (row.metadata ? (JSON.parse(row.metadata) as Metadata) : {}) : options.returnMetadata === 'indexed' ? (JSON.parse(row.indexed) as Metadata) : undefined;
+      const row = this.sql
+        .exec<{ id: string; namespace: string | null; vals: ArrayBuffer; metadata: string | null; indexed: string }>(
+          'SELECT id, namespace, vals, metadata, indexed FROM vectors WHERE seq = ?',
+          hit.seq,
+        )
+        .one();
+      const metadata =
+        options.returnMetadata === 'all'
+          ? row.metadata
+            ? (JSON.parse(row.metadata) as Metadata)
+            : {}
+          : options.returnMetadata === 'indexed'
+            ? (JSON.parse(row.indexed) as Metadata)
+            : undefined;
       matches.push({
         id: row.id,
         score: hit.score,
@@ -342,7 +424,12 @@ export class LocalVectorizeObject extends DurableObject {
     return { matches, count: matches.length };
   }
 
-  private score(values: Float32Array, query: Float32Array, queryNorm: number, metric: LocalIndexConfig['metric']): number {
+  private score(
+    values: Float32Array,
+    query: Float32Array,
+    queryNorm: number,
+    metric: LocalIndexConfig['metric'],
+  ): number {
     let dot = 0;
     let norm = 0;
     let distance = 0;

@@ -1,4 +1,10 @@
-import type { LocalIndexConfig, LocalOperation, LocalVector, LocalVectorizeObject, MetadataIndexType } from './vectorize-object';
+import type {
+  LocalIndexConfig,
+  LocalOperation,
+  LocalVector,
+  LocalVectorizeObject,
+  MetadataIndexType,
+} from './vectorize-object';
 
 export interface LocalVectorizeIndex extends LocalIndexConfig {
   /** The index name (`wrangler vectorize create <name>`): one local object per name. */
@@ -27,7 +33,9 @@ export class LocalVectorize {
 
   /** Forward one call; the object answers failures as values, thrown here as the binding throws them. */
   private async call<T>(operation: LocalOperation, ...args: unknown[]): Promise<T> {
-    const result = (await this.stub.call(operation, args)) as { ok: true; value: unknown } | { ok: false; error: string };
+    const result = (await this.stub.call(operation, args)) as
+      | { ok: true; value: unknown }
+      | { ok: false; error: string };
     if (!result.ok) throw new Error(result.error);
     return result.value as T;
   }
@@ -47,7 +55,12 @@ export class LocalVectorize {
 
   async query(vector: VectorFloatArray | number[], options: VectorizeQueryOptions = {}): Promise<VectorizeMatches> {
     await this.created();
-    const returnMetadata = options.returnMetadata === true ? 'all' : options.returnMetadata === false || options.returnMetadata === undefined ? 'none' : options.returnMetadata;
+    const returnMetadata =
+      options.returnMetadata === true
+        ? 'all'
+        : options.returnMetadata === false || options.returnMetadata === undefined
+          ? 'none'
+          : options.returnMetadata;
     return this.call<VectorizeMatches>('query', toArray(vector), {
       topK: options.topK ?? 5,
       namespace: options.namespace,
@@ -64,7 +77,12 @@ export class LocalVectorize {
   }
 
   private plain(vectors: VectorizeVector[]): LocalVector[] {
-    return vectors.map((v) => ({ id: v.id, values: toArray(v.values), namespace: v.namespace, metadata: v.metadata as Record<string, unknown> | undefined }));
+    return vectors.map((v) => ({
+      id: v.id,
+      values: toArray(v.values),
+      namespace: v.namespace,
+      metadata: v.metadata as Record<string, unknown> | undefined,
+    }));
   }
 
   async insert(vectors: VectorizeVector[]): Promise<VectorizeAsyncMutation> {

@@ -43,7 +43,9 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     const start = async () => {
       worker = await unstable_startWorker({
         config: `${ROOT}/wrangler.toml`,
-        bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }])),
+        bindings: Object.fromEntries(
+          Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]),
+        ),
         dev: {
           server: { hostname: '127.0.0.1', port },
           inspector: false,

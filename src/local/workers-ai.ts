@@ -18,12 +18,17 @@ const MAX_TEXTS = 100;
  * an error thrown from `run`. Used by `npm run dev` and the tests, never in production.
  */
 export class LocalWorkersAi {
-  async run(model: string, input: { text: string | string[]; pooling?: 'mean' | 'cls' }): Promise<{ shape: number[]; data: number[][]; pooling: 'mean' | 'cls' }> {
+  async run(
+    model: string,
+    input: { text: string | string[]; pooling?: 'mean' | 'cls' },
+  ): Promise<{ shape: number[]; data: number[][]; pooling: 'mean' | 'cls' }> {
     const dimensions = LOCAL_AI_EMBEDDING_MODELS[model];
     if (!dimensions) throw new Error(`AiError: 5007: No such model ${model} or task`);
     const texts = typeof input?.text === 'string' ? [input.text] : input?.text;
     if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string')) {
-      throw new Error('AiError: 5006: Error: required properties at \'/\' are \'text\'; text must be a string or a non-empty list of strings');
+      throw new Error(
+        "AiError: 5006: Error: required properties at '/' are 'text'; text must be a string or a non-empty list of strings",
+      );
     }
     if (texts.length > MAX_TEXTS) throw new Error(`AiError: 5006: Error: text must have at most ${MAX_TEXTS} items`);
     const embedder = new LocalHashingEmbedder(dimensions);

@@ -46,7 +46,10 @@ export function archiveKey(firstSeq: number, lastSeq: number): string {
  * the seq range, so a retried batch overwrites the same object (idempotent).
  * The newest entry always stays, so the chain has something to continue from.
  */
-export async function rotateAudit({ services, caller }: MaintenanceContext<AuditRotationAccess>): Promise<MaintenanceOutcome> {
+export async function rotateAudit({
+  services,
+  caller,
+}: MaintenanceContext<AuditRotationAccess>): Promise<MaintenanceOutcome> {
   const { auditRetentionDays, auditRotationBatch } = parseMaintenanceConfig(services.config.vars);
   const archive = services.archive;
   if (!archive) throw new ApiError('not_configured', 'Audit rotation needs an R2 bucket bound as ARCHIVE.');
@@ -58,9 +61,19 @@ export async function rotateAudit({ services, caller }: MaintenanceContext<Audit
       const [newest] = await tx.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
       if (!newest) return null;
       // Cut on a prefix only: stop before the first entry young enough to keep.
-      const [firstKept] = await tx.select({ seq: auditLog.seq }).from(auditLog).where(gte(auditLog.at, cutoff)).orderBy(asc(auditLog.seq)).limit(1);
+      const [firstKept] = await tx
+        .select({ seq: auditLog.seq })
+        .from(auditLog)
+        .where(gte(auditLog.at, cutoff))
+        .orderBy(asc(auditLog.seq))
+        .limit(1);
       const through = Math.min(newest.seq - 1, firstKept ? firstKept.seq - 1 : newest.seq - 1);
-      const rows = await tx.select().from(auditLog).where(lte(auditLog.seq, through)).orderBy(asc(auditLog.seq)).limit(auditRotationBatch);
+      const rows = await tx
+        .select()
+        .from(auditLog)
+        .where(lte(auditLog.seq, through))
+        .orderBy(asc(auditLog.seq))
+        .limit(auditRotationBatch);
       if (!rows.length) return null;
       const first = rows[0]!;
       const last = rows.at(-1)!;
@@ -71,7 +84,14 @@ export async function rotateAudit({ services, caller }: MaintenanceContext<Audit
       });
       await tx
         .insert(auditCheckpoint)
-        .values({ firstSeq: first.seq, lastSeq: last.seq, lastHash: last.hash, entries: rows.length, archiveKey: key, at: new Date() })
+        .values({
+          firstSeq: first.seq,
+          lastSeq: last.seq,
+          lastHash: last.hash,
+          entries: rows.length,
+          archiveKey: key,
+          at: new Date(),
+        })
         .onConflictDoNothing();
       await tx.delete(auditLog).where(lte(auditLog.seq, last.seq));
       return { firstSeq: first.seq, lastSeq: last.seq, entries: rows.length, key };
@@ -92,7 +112,9 @@ export async function rotateAudit({ services, caller }: MaintenanceContext<Audit
     objects: batches.map((b) => b.key),
     archivedThroughSeq: batches.at(-1)?.lastSeq ?? null,
   };
-  await services.audit(caller).record({ action: 'maintenance.audit-rotation', target: 'maintenance:audit-rotation', summary, detail: details });
+  await services
+    .audit(caller)
+    .record({ action: 'maintenance.audit-rotation', target: 'maintenance:audit-rotation', summary, detail: details });
   return { summary, details, audited: true };
 }
 

@@ -23,7 +23,10 @@ export interface MaintenanceReport extends MaintenanceOutcome {
 }
 
 /** Run one job by name and make sure the audit log says what it did. */
-export async function runMaintenance(job: MaintenanceJob, context: MaintenanceContext<Services>): Promise<MaintenanceReport> {
+export async function runMaintenance(
+  job: MaintenanceJob,
+  context: MaintenanceContext<Services>,
+): Promise<MaintenanceReport> {
   const started = performance.now();
   const outcome = await MAINTENANCE_WORK[job](context);
   if (!outcome.audited) {

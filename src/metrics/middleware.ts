@@ -17,7 +17,14 @@ export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
   const services = c.var.services;
   if (!services) return;
   const error = c.error;
-  const errorCode = error instanceof ApiError ? error.code : c.res.status >= 500 ? 'internal' : c.res.status === 404 ? 'not_found' : undefined;
+  const errorCode =
+    error instanceof ApiError
+      ? error.code
+      : c.res.status >= 500
+        ? 'internal'
+        : c.res.status === 404
+          ? 'not_found'
+          : undefined;
   services.metrics.record({
     route: routeTemplate(c),
     method: c.req.method,
@@ -28,5 +35,7 @@ export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     ...(errorCode ? { errorCode } : {}),
     ...(services.redactions.total ? { redactions: { ...services.redactions.counts } } : {}),
   });
-  c.executionCtx.waitUntil(services.metrics.flush().catch((e) => services.log.warn('metrics flush failed', { error: String(e) })));
+  c.executionCtx.waitUntil(
+    services.metrics.flush().catch((e) => services.log.warn('metrics flush failed', { error: String(e) })),
+  );
 };

@@ -32,8 +32,12 @@ export function emptySnapshot(now = new Date()): MetricsSnapshot {
 
 /** Fold a batch of observations into the snapshot (pure; the object calls it under its single thread). */
 export function aggregate(snapshot: MetricsSnapshot, batch: readonly Observation[]): MetricsSnapshot {
-  const requests = new Map(snapshot.requests.map((r) => [`${r.route}\u0000${r.method}\u0000${r.client}\u0000${r.status}`, { ...r }]));
-  const latency = new Map(snapshot.latency.map((l) => [`${l.route}\u0000${l.method}`, { ...l, buckets: [...l.buckets] }]));
+  const requests = new Map(
+    snapshot.requests.map((r) => [`${r.route}\u0000${r.method}\u0000${r.client}\u0000${r.status}`, { ...r }]),
+  );
+  const latency = new Map(
+    snapshot.latency.map((l) => [`${l.route}\u0000${l.method}`, { ...l, buckets: [...l.buckets] }]),
+  );
   const errors = new Map(snapshot.errors.map((e) => [`${e.route}\u0000${e.code}`, { ...e }]));
   const redactions = new Map((snapshot.redactions ?? []).map((r) => [r.kind, { ...r }]));
   for (const o of batch) {
@@ -42,7 +46,13 @@ export function aggregate(snapshot: MetricsSnapshot, batch: readonly Observation
     r.count++;
     requests.set(rk, r);
     const lk = `${o.route}\u0000${o.method}`;
-    const l = latency.get(lk) ?? { route: o.route, method: o.method, buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
+    const l = latency.get(lk) ?? {
+      route: o.route,
+      method: o.method,
+      buckets: LATENCY_BUCKETS.map(() => 0),
+      sum: 0,
+      count: 0,
+    };
     const seconds = Math.max(0, o.durationMs) / 1000;
     LATENCY_BUCKETS.forEach((bound, i) => {
       if (seconds <= bound) l.buckets[i]!++;
@@ -62,6 +72,13 @@ export function aggregate(snapshot: MetricsSnapshot, batch: readonly Observation
       redactions.set(kind, r);
     }
   }
-  const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { since: snapshot.since, requests: byKey(requests), latency: byKey(latency), errors: byKey(errors), redactions: byKey(redactions) };
+  const byKey = <T>(map: Map<string, T>) =>
+    [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return {
+    since: snapshot.since,
+    requests: byKey(requests),
+    latency: byKey(latency),
+    errors: byKey(errors),
+    redactions: byKey(redactions),
+  };
 }

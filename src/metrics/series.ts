@@ -31,7 +31,11 @@ export function bucketStart(resolution: Resolution, atMs: number): number {
 }
 
 /** Fold observations into the buckets they fall in (pure); returns the changed buckets by key. */
-export function foldIntoSeries(read: (key: string) => SeriesBucket | undefined, batch: readonly Observation[], nowMs: number): Map<string, SeriesBucket> {
+export function foldIntoSeries(
+  read: (key: string) => SeriesBucket | undefined,
+  batch: readonly Observation[],
+  nowMs: number,
+): Map<string, SeriesBucket> {
   const changed = new Map<string, SeriesBucket>();
   for (const o of batch) {
     const at = o.at ?? nowMs;
@@ -89,14 +93,25 @@ export interface MetricsSeries {
 }
 
 /** Turn stored buckets (oldest first) into per-route series, busiest route first, at most `maxRoutes`. */
-export function seriesOf(resolution: Resolution, buckets: [startMs: number, bucket: SeriesBucket][], nowMs: number, maxRoutes = 20): MetricsSeries & { truncated: boolean } {
+export function seriesOf(
+  resolution: Resolution,
+  buckets: [startMs: number, bucket: SeriesBucket][],
+  nowMs: number,
+  maxRoutes = 20,
+): MetricsSeries & { truncated: boolean } {
   const byRoute = new Map<string, RouteSeries>();
   for (const [startMs, bucket] of buckets) {
     for (const [cellKey, cell] of Object.entries(bucket)) {
       const [route = '', method = ''] = cellKey.split('\u0000');
       const series = byRoute.get(cellKey) ?? { route, method, total: 0, points: [] };
       series.total += cell.count;
-      series.points.push({ at: new Date(startMs).toISOString(), count: cell.count, errors: cell.errors, p50Ms: quantileMs(cell.buckets, cell.count, 0.5), p95Ms: quantileMs(cell.buckets, cell.count, 0.95) });
+      series.points.push({
+        at: new Date(startMs).toISOString(),
+        count: cell.count,
+        errors: cell.errors,
+        p50Ms: quantileMs(cell.buckets, cell.count, 0.5),
+        p95Ms: quantileMs(cell.buckets, cell.count, 0.95),
+      });
       byRoute.set(cellKey, series);
     }
   }

@@ -29,7 +29,8 @@ export class ContextStoreObject extends DurableObject {
   async write(next: StoredContext, expectedVersion: number, ttlMs: number): Promise<WriteOutcome> {
     const liveVersion = this.live()?.version ?? 0;
     const lastVersion = this.ctx.storage.kv.get<number>('lastVersion') ?? 0;
-    if (liveVersion !== expectedVersion || next.version <= lastVersion) return { ok: false, currentVersion: liveVersion };
+    if (liveVersion !== expectedVersion || next.version <= lastVersion)
+      return { ok: false, currentVersion: liveVersion };
     const expiresAt = Date.now() + ttlMs;
     this.ctx.storage.kv.put('doc', { ...next, expiresAt: new Date(expiresAt).toISOString() });
     this.ctx.storage.kv.put('lastVersion', next.version);
@@ -71,7 +72,9 @@ export class ContextStoreObject extends DurableObject {
   private cacheTable(): SqlStorage {
     const sql = this.ctx.storage.sql;
     if (!this.cacheReady) {
-      sql.exec('CREATE TABLE IF NOT EXISTS answer_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+      sql.exec(
+        'CREATE TABLE IF NOT EXISTS answer_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+      );
       sql.exec('CREATE INDEX IF NOT EXISTS answer_cache_expiry ON answer_cache (expires_at)');
       this.cacheReady = true;
     }
@@ -79,7 +82,9 @@ export class ContextStoreObject extends DurableObject {
   }
 
   cacheGet(key: string): string | null {
-    const row = this.cacheTable().exec<{ value: string }>('SELECT value FROM answer_cache WHERE key = ? AND expires_at > ?', key, Date.now()).toArray()[0];
+    const row = this.cacheTable()
+      .exec<{ value: string }>('SELECT value FROM answer_cache WHERE key = ? AND expires_at > ?', key, Date.now())
+      .toArray()[0];
     return row ? row.value : null;
   }
 
@@ -88,7 +93,12 @@ export class ContextStoreObject extends DurableObject {
     const now = Date.now();
     // Sweeping expired rows on write keeps the table bounded without an alarm.
     sql.exec('DELETE FROM answer_cache WHERE expires_at <= ?', now);
-    sql.exec('INSERT OR REPLACE INTO answer_cache (key, value, expires_at) VALUES (?, ?, ?)', key, value, now + Math.max(1, Math.round(ttlMs)));
+    sql.exec(
+      'INSERT OR REPLACE INTO answer_cache (key, value, expires_at) VALUES (?, ?, ?)',
+      key,
+      value,
+      now + Math.max(1, Math.round(ttlMs)),
+    );
   }
 
   cacheDelete(key: string): void {

@@ -34,8 +34,12 @@ export class EventHubObject extends DurableObject {
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, topic TEXT NOT NULL, body TEXT NOT NULL)`);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, caller TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+    ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, topic TEXT NOT NULL, body TEXT NOT NULL)`,
+    );
+    ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, caller TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
+    );
     // Keep-alive pings are answered without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
   }
@@ -52,8 +56,18 @@ export class EventHubObject extends DurableObject {
     const body = JSON.stringify(published);
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.kv.put('head', seq);
-      this.ctx.storage.sql.exec('INSERT INTO events (seq, at, topic, body) VALUES (?, ?, ?, ?)', seq, now, event.topic, body);
-      this.ctx.storage.sql.exec('DELETE FROM events WHERE seq <= ? OR at < ?', seq - retention.maxCount, now - retention.maxAgeSeconds * 1000);
+      this.ctx.storage.sql.exec(
+        'INSERT INTO events (seq, at, topic, body) VALUES (?, ?, ?, ?)',
+        seq,
+        now,
+        event.topic,
+        body,
+      );
+      this.ctx.storage.sql.exec(
+        'DELETE FROM events WHERE seq <= ? OR at < ?',
+        seq - retention.maxCount,
+        now - retention.maxAgeSeconds * 1000,
+      );
     });
     const frame = `{"kind":"event",${body.slice(1)}`;
     for (const ws of this.ctx.getWebSockets()) this.deliver(ws, seq, event.topic, frame);
@@ -62,7 +76,8 @@ export class EventHubObject extends DurableObject {
 
   /** The last `limit` events still within the retention age (newest last), optionally only some topics. */
   recent(limit: number, topics?: EventTopic[], maxAgeSeconds?: number): PublishedEvent[] {
-    if (maxAgeSeconds !== undefined) this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
+    if (maxAgeSeconds !== undefined)
+      this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
     const rows = topics?.length
       ? this.ctx.storage.sql
           .exec<{ body: string }>(
@@ -71,20 +86,30 @@ export class EventHubObject extends DurableObject {
             limit,
           )
           .toArray()
-      : this.ctx.storage.sql.exec<{ body: string }>('SELECT body FROM events ORDER BY seq DESC LIMIT ?', limit).toArray();
+      : this.ctx.storage.sql
+          .exec<{ body: string }>('SELECT body FROM events ORDER BY seq DESC LIMIT ?', limit)
+          .toArray();
     return rows.reverse().map((row) => JSON.parse(row.body) as PublishedEvent);
   }
 
   /** Remember a ticket (by its hash only) for one upgrade before `expiresAt`. */
   issueTicket(hash: string, caller: ListenerIdentity, expiresAt: number): void {
     this.ctx.storage.sql.exec('DELETE FROM tickets WHERE expires_at <= ?', Date.now());
-    this.ctx.storage.sql.exec('INSERT INTO tickets (hash, caller, expires_at) VALUES (?, ?, ?)', hash, JSON.stringify(caller), expiresAt);
+    this.ctx.storage.sql.exec(
+      'INSERT INTO tickets (hash, caller, expires_at) VALUES (?, ?, ?)',
+      hash,
+      JSON.stringify(caller),
+      expiresAt,
+    );
   }
 
   /** Use a ticket up: whoever redeems it first gets the identity, every later try gets null. */
   redeemTicket(hash: string): ListenerIdentity | null {
     const row = this.ctx.storage.sql
-      .exec<{ caller: string; expires_at: number }>('DELETE FROM tickets WHERE hash = ? RETURNING caller, expires_at', hash)
+      .exec<{ caller: string; expires_at: number }>(
+        'DELETE FROM tickets WHERE hash = ? RETURNING caller, expires_at',
+        hash,
+      )
       .toArray()[0];
     if (!row || row.expires_at <= Date.now()) return null;
     return JSON.parse(row.caller) as ListenerIdentity;
@@ -96,7 +121,8 @@ export class EventHubObject extends DurableObject {
 
   /** Only the Worker reaches this, after authenticating the caller; it names the listener in a header. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+      return new Response('expected a WebSocket upgrade', { status: 426 });
     const identity = JSON.parse(request.headers.get(LISTENER_HEADER) ?? 'null') as ListenerIdentity | null;
     if (!identity) return new Response('listener identity missing', { status: 400 });
     const url = new URL(request.url);
@@ -115,17 +141,31 @@ export class EventHubObject extends DurableObject {
     // so a listener sees its missed events and then the live ones in strict sequence order.
     this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
     const head = this.head;
-    const oldest = this.ctx.storage.sql.exec<{ oldest: number | null }>('SELECT min(seq) AS oldest FROM events').one().oldest ?? 0;
+    const oldest =
+      this.ctx.storage.sql.exec<{ oldest: number | null }>('SELECT min(seq) AS oldest FROM events').one().oldest ?? 0;
     this.send(server, { kind: 'hello', head, oldest, topics, resumedFrom: since });
     if (since !== null) {
       if (since > head) {
-        this.send(server, { kind: 'resync', reason: 'reset', head, message: `The hub's history restarted at ${head}; your last seq ${since} is from before. Re-read the context and sessions.` });
+        this.send(server, {
+          kind: 'resync',
+          reason: 'reset',
+          head,
+          message: `The hub's history restarted at ${head}; your last seq ${since} is from before. Re-read the context and sessions.`,
+        });
       } else if (since < head && (oldest === 0 || since < oldest - 1)) {
-        this.send(server, { kind: 'resync', reason: 'gap', head, message: `Events after ${since} are no longer kept (oldest kept: ${oldest || 'none'}). Re-read the context and sessions.` });
+        this.send(server, {
+          kind: 'resync',
+          reason: 'gap',
+          head,
+          message: `Events after ${since} are no longer kept (oldest kept: ${oldest || 'none'}). Re-read the context and sessions.`,
+        });
       }
-      const rows = this.ctx.storage.sql.exec<{ body: string; topic: string }>('SELECT body, topic FROM events WHERE seq > ? ORDER BY seq', since).toArray();
+      const rows = this.ctx.storage.sql
+        .exec<{ body: string; topic: string }>('SELECT body, topic FROM events WHERE seq > ? ORDER BY seq', since)
+        .toArray();
       for (const row of rows) {
-        if (!topics || topics.includes(row.topic as EventTopic)) this.sendRaw(server, `{"kind":"event",${row.body.slice(1)}`);
+        if (!topics || topics.includes(row.topic as EventTopic))
+          this.sendRaw(server, `{"kind":"event",${row.body.slice(1)}`);
       }
     }
     return new Response(null, { status: 101, webSocket: client });
@@ -152,7 +192,10 @@ export class EventHubObject extends DurableObject {
       this.states.set(ws, state);
       this.send(ws, { kind: 'subscribed', topics });
     } else {
-      this.send(ws, { kind: 'error', message: 'unknown message; send {"type":"subscribe","topics":[...]} or {"type":"ack","seq":N}' });
+      this.send(ws, {
+        kind: 'error',
+        message: 'unknown message; send {"type":"subscribe","topics":[...]} or {"type":"ack","seq":N}',
+      });
     }
   }
 
@@ -175,7 +218,12 @@ export class EventHubObject extends DurableObject {
     const acked = this.acked.get(ws);
     if (acked !== undefined && seq - acked > MAX_UNACKED) {
       // Too far behind: tell it to re-read state rather than queue without bound.
-      this.send(ws, { kind: 'resync', reason: 'behind', head: seq, message: `More than ${MAX_UNACKED} events unacknowledged; reconnect with since=<your last seq> or re-read the state.` });
+      this.send(ws, {
+        kind: 'resync',
+        reason: 'behind',
+        head: seq,
+        message: `More than ${MAX_UNACKED} events unacknowledged; reconnect with since=<your last seq> or re-read the state.`,
+      });
       this.drop(ws, CLOSE_TOO_FAR_BEHIND, 'too far behind');
       return;
     }
@@ -212,7 +260,10 @@ export class EventHubObject extends DurableObject {
   private stateOf(ws: WebSocket): ListenerState {
     let state = this.states.get(ws);
     if (!state) {
-      state = (ws.deserializeAttachment() as ListenerState | null) ?? { identity: { client: 'unknown', label: 'unknown' }, topics: null };
+      state = (ws.deserializeAttachment() as ListenerState | null) ?? {
+        identity: { client: 'unknown', label: 'unknown' },
+        topics: null,
+      };
       this.states.set(ws, state);
     }
     return state;
@@ -221,7 +272,10 @@ export class EventHubObject extends DurableObject {
 
 export function parseTopics(raw: string | null | undefined): EventTopic[] | null {
   if (!raw) return null;
-  const wanted = raw.split(',').map((topic) => topic.trim()).filter(Boolean);
+  const wanted = raw
+    .split(',')
+    .map((topic) => topic.trim())
+    .filter(Boolean);
   const known = wanted.filter((topic): topic is EventTopic => (EVENT_TOPICS as readonly string[]).includes(topic));
   return known.length ? [...new Set(known)] : null;
 }

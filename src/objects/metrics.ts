@@ -1,6 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import { aggregate, emptySnapshot, type MetricsSnapshot, type Observation } from '../metrics/model';
-import { RESOLUTIONS, bucketKey, foldIntoSeries, seriesOf, type MetricsSeries, type Resolution, type SeriesBucket } from '../metrics/series';
+import {
+  RESOLUTIONS,
+  bucketKey,
+  foldIntoSeries,
+  seriesOf,
+  type MetricsSeries,
+  type Resolution,
+  type SeriesBucket,
+} from '../metrics/series';
 
 /**
  * The metrics aggregate for one project: isolates send batches of observations,
@@ -36,7 +44,10 @@ export class MetricsObject extends DurableObject {
   series(resolution: Resolution, nowMs = Date.now()): MetricsSeries & { truncated: boolean } {
     const { prefix, keepMs } = RESOLUTIONS[resolution];
     const buckets: [number, SeriesBucket][] = [];
-    for (const [key, bucket] of this.ctx.storage.kv.list<SeriesBucket>({ prefix, start: bucketKey(resolution, nowMs - keepMs) })) {
+    for (const [key, bucket] of this.ctx.storage.kv.list<SeriesBucket>({
+      prefix,
+      start: bucketKey(resolution, nowMs - keepMs),
+    })) {
       buckets.push([Number(key.slice(prefix.length)), bucket]);
     }
     return seriesOf(resolution, buckets, nowMs);

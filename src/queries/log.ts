@@ -31,7 +31,20 @@ export interface QueryLogStore {
 
 const MAX_PARAMS = 20;
 const MAX_PARAM_CHARS = 200;
-const LIST_KEYS = ['entries', 'items', 'results', 'hits', 'intents', 'sessions', 'commits', 'runs', 'pulls', 'queries', 'layers', 'events'];
+const LIST_KEYS = [
+  'entries',
+  'items',
+  'results',
+  'hits',
+  'intents',
+  'sessions',
+  'commits',
+  'runs',
+  'pulls',
+  'queries',
+  'layers',
+  'events',
+];
 
 /** Parameter names whose values are never kept (a key pasted into a URL must not reach the dashboard). */
 const SECRET_NAME = /key|token|secret|password|ticket|auth/i;

@@ -23,7 +23,12 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
     let resultCount: number | null = null;
     const length = Number(response.headers.get('content-length') ?? '0');
     if (response.ok && /json/.test(response.headers.get('content-type') ?? '') && length <= MAX_COUNTED_BYTES) {
-      resultCount = resultCountOf(await response.clone().json().catch(() => null));
+      resultCount = resultCountOf(
+        await response
+          .clone()
+          .json()
+          .catch(() => null),
+      );
     }
     const entry: RecordedQuery = {
       at: new Date().toISOString(),
@@ -44,6 +49,8 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
       actor: { client: caller.client, person: caller.person, label: caller.label },
       data: { ...entry },
     });
-  })().catch((error) => services.log.warn('query not recorded', { error: error instanceof Error ? error.message : String(error) }));
+  })().catch((error) =>
+    services.log.warn('query not recorded', { error: error instanceof Error ? error.message : String(error) }),
+  );
   c.executionCtx.waitUntil(task);
 };

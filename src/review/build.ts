@@ -21,7 +21,9 @@ export interface Review {
   tookMs: number;
 }
 
-type Built = { section: ReviewSection; ok: true; headline: string; data: Record<string, unknown> } | { section: ReviewSection; ok: false; reason: string };
+type Built =
+  | { section: ReviewSection; ok: true; headline: string; data: Record<string, unknown> }
+  | { section: ReviewSection; ok: false; reason: string };
 
 async function buildSection(section: ReviewSection, context: ReviewContext, timeoutMs: number): Promise<Built> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -31,7 +33,11 @@ async function buildSection(section: ReviewSection, context: ReviewContext, time
     if (content === 'timeout') return { section, ok: false, reason: `no answer within ${timeoutMs} ms` };
     return { section, ok: true, ...content };
   } catch (error) {
-    return { section, ok: false, reason: error instanceof ApiError ? error.message : 'the section failed unexpectedly' };
+    return {
+      section,
+      ok: false,
+      reason: error instanceof ApiError ? error.message : 'the section failed unexpectedly',
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -44,7 +50,10 @@ const size = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
  * then fitted into the byte budget by dropping the least important sections
  * first (named in `omitted`, with `truncated: true`), never cut silently.
  */
-export async function buildReview(context: ReviewContext, sections: readonly ReviewSection[] = REVIEW_SECTIONS): Promise<Review> {
+export async function buildReview(
+  context: ReviewContext,
+  sections: readonly ReviewSection[] = REVIEW_SECTIONS,
+): Promise<Review> {
   const started = performance.now();
   const config = parseReviewConfig(context.services.config.vars);
   const built = await Promise.all(sections.map((s) => buildSection(s, context, config.sectionTimeoutMs)));

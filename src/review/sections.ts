@@ -39,10 +39,19 @@ async function contextSection({ services, caller }: ReviewContext<Pick<Services,
   const stored = await services.context(caller).read();
   if (!stored) return { headline: 'No live shared context.', data: { live: false } };
   const f = stored.fields;
-  const author = stored.updatedBy.person ? `${stored.updatedBy.client}:${stored.updatedBy.person}` : stored.updatedBy.client;
+  const author = stored.updatedBy.person
+    ? `${stored.updatedBy.client}:${stored.updatedBy.person}`
+    : stored.updatedBy.client;
   return {
     headline: `Context v${stored.version} by ${author}${f.branch ? ` on ${f.branch}` : ''}${f.currentTask ? `: ${f.currentTask}` : ''}.`,
-    data: { live: true, version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt, expiresAt: stored.expiresAt, context: f },
+    data: {
+      live: true,
+      version: stored.version,
+      updatedBy: stored.updatedBy,
+      updatedAt: stored.updatedAt,
+      expiresAt: stored.expiresAt,
+      context: f,
+    },
   };
 }
 

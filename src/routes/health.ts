@@ -6,7 +6,8 @@ export const healthRoute = createRoute({
   path: '/healthz',
   operationId: 'getHealthz',
   summary: 'Liveness probe',
-  description: 'Returns {"status":"ok"} when the Worker is running. No API key needed; for load balancers. Use getStatus for the health of each layer.',
+  description:
+    'Returns {"status":"ok"} when the Worker is running. No API key needed; for load balancers. Use getStatus for the health of each layer.',
   security: [],
   responses: {
     200: {
@@ -17,5 +18,7 @@ export const healthRoute = createRoute({
 });
 
 export function healthRouter() {
-  return createRouter().openapi(healthRoute, (c) => c.json({ status: 'ok' as const, time: new Date().toISOString() }, 200));
+  return createRouter().openapi(healthRoute, (c) =>
+    c.json({ status: 'ok' as const, time: new Date().toISOString() }, 200),
+  );
 }

@@ -17,7 +17,11 @@ export function validationError(error: z.ZodError, target: string | undefined): 
     path: issue.path.map(String).join('.') || (target ?? 'request'),
     message: issue.message,
   }));
-  return new ApiError('validation_failed', `Invalid ${target ?? 'request'}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
-    extra: { issues },
-  });
+  return new ApiError(
+    'validation_failed',
+    `Invalid ${target ?? 'request'}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    {
+      extra: { issues },
+    },
+  );
 }

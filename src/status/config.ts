@@ -11,7 +11,9 @@ export interface StatusConfig {
 export const statusVars = varsSection(
   'Status',
   z.object({
-    STATUS_PROBE_TIMEOUT_MS: intVar(4_000, 50, 25_000).describe('Each layer probe of /ai/status is cut off after this many milliseconds.'),
+    STATUS_PROBE_TIMEOUT_MS: intVar(4_000, 50, 25_000).describe(
+      'Each layer probe of /ai/status is cut off after this many milliseconds.',
+    ),
     UPTIME_CRON: cronVar('UPTIME_CRON', '*/5 * * * *').describe(
       "The uptime check's cron expression (must also be in wrangler.toml [triggers]).",
     ),

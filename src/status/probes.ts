@@ -32,9 +32,17 @@ function contextStoreProbe(services: Services): LayerProbe {
     async check() {
       try {
         const { current } = await store.read(services.config.projectId);
-        return { state: 'ok', reason: `${store.kind} answered; ${current ? `live context v${current.version}` : 'no live context'}`, details: { backend: store.kind } };
+        return {
+          state: 'ok',
+          reason: `${store.kind} answered; ${current ? `live context v${current.version}` : 'no live context'}`,
+          details: { backend: store.kind },
+        };
       } catch {
-        return { state: 'down', reason: `the context store (${store.kind}) is unreachable`, details: { backend: store.kind } };
+        return {
+          state: 'down',
+          reason: `the context store (${store.kind}) is unreachable`,
+          details: { backend: store.kind },
+        };
       }
     },
   };

@@ -25,7 +25,10 @@ export function toTransition(row: LayerTransitionRow): Transition {
  * change of state write a transition and an audit entry in one transaction,
  * then tell live listeners (topic `health`).
  */
-export async function recordUptime(services: Services, caller: Caller): Promise<{ status: ServiceStatus; transitions: Transition[] }> {
+export async function recordUptime(
+  services: Services,
+  caller: Caller,
+): Promise<{ status: ServiceStatus; transitions: Transition[] }> {
   const status = await checkStatus(services);
   const project = services.config.projectId;
   const now = new Date();
@@ -47,21 +50,43 @@ export async function recordUptime(services: Services, caller: Caller): Promise<
       }
       await tx
         .insert(layerState)
-        .values({ project, layer: report.layer, state: report.state, reason, latencyMs: report.latencyMs, changedAt: now, checkedAt: now })
+        .values({
+          project,
+          layer: report.layer,
+          state: report.state,
+          reason,
+          latencyMs: report.latencyMs,
+          changedAt: now,
+          checkedAt: now,
+        })
         .onConflictDoUpdate({
           target: [layerState.project, layerState.layer],
           set: { state: report.state, reason, latencyMs: report.latencyMs, changedAt: now, checkedAt: now },
         });
       const [row] = await tx
         .insert(layerTransition)
-        .values({ project, layer: report.layer, fromState: before?.state ?? null, toState: report.state, reason, latencyMs: report.latencyMs, at: now })
+        .values({
+          project,
+          layer: report.layer,
+          fromState: before?.state ?? null,
+          toState: report.state,
+          reason,
+          latencyMs: report.latencyMs,
+          at: now,
+        })
         .returning();
       const transition = toTransition(row!);
       await scope.append({
         action: 'health.change',
         target: `layer:${project}:${report.layer}`,
         summary: `${report.layer} ${before ? `went ${before.state} -> ${report.state}` : `first seen ${report.state}`}: ${reason}`,
-        detail: { layer: report.layer, from: transition.from, to: transition.to, latencyMs: report.latencyMs, transitionId: transition.id },
+        detail: {
+          layer: report.layer,
+          from: transition.from,
+          to: transition.to,
+          latencyMs: report.latencyMs,
+          transitionId: transition.id,
+        },
       });
       changed.push(transition);
     }

@@ -80,7 +80,10 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
   process.env.WRANGLER_SEND_METRICS = 'false';
   const repoDir = resolve(options.repoDir);
   // The checkout's branch; the stand-in serves a detached HEAD (a tag or commit) as the branch `detached`.
-  const branch = spawnSync('git', ['-C', repoDir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || DETACHED;
+  const branch =
+    spawnSync('git', ['-C', repoDir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], {
+      encoding: 'utf8',
+    }).stdout?.trim() || DETACHED;
   const commit = execFileSync('git', ['-C', repoDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -146,7 +149,10 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       let largest = 0;
       for (const pid of workerdPids()) {
         try {
-          largest = Math.max(largest, Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
+          largest = Math.max(
+            largest,
+            Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+          );
         } catch {
           // gone
         }
@@ -161,7 +167,8 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       async reindex() {
         const before = (await request('GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
         const started = await request('POST', '/ai/github/reindex', {}, HUMAN_KEY);
-        if (started.status !== 202) throw new Error(`reindex refused: ${started.status} ${JSON.stringify(started.body)}`);
+        if (started.status !== 202)
+          throw new Error(`reindex refused: ${started.status} ${JSON.stringify(started.body)}`);
         // Bounded wait: at most 30 minutes.
         for (let i = 0; i < 18_000; i++) {
           const status = (await request('GET', '/ai/github/index')).body.repos[0];

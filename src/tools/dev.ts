@@ -6,7 +6,11 @@ import { realServicesIn, startDemo, type Demo } from '../local/demo';
 import { keyFor } from '../local/dev-keys';
 
 /** The production index path (Workers AI + Vectorize) against the local implementations of both bindings. */
-export const PRODUCTION_INDEX_VARS = { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' };
+export const PRODUCTION_INDEX_VARS = {
+  INDEX_EMBEDDER: 'workers-ai',
+  INDEX_VECTOR_STORE: 'vectorize',
+  INDEX_LOCAL_BINDINGS: 'true',
+};
 
 const HELP = `npm run dev [-- --port 8787] [--no-demo] [--quiet] [--verbose] [--vectorize]
 
@@ -40,7 +44,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`--port must be a TCP port, not ${values.port}`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535)
+    throw new Error(`--port must be a TCP port, not ${values.port}`);
   const log = (line: string) => console.log(`dev: ${line}`);
   log('building the dashboard (watching src/dashboard for changes)…');
   const dashboard = await watchDashboard(log);
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   if (values['no-demo']) log('no demo project (--no-demo)');
   else if (real.length) log(`no demo project: .dev.vars configures ${real.join(', ')}`);
   else {
-    log('starting the demo project: a local GitHub with this repository\'s history, WordPress and Cloudways stand-ins…');
+    log("starting the demo project: a local GitHub with this repository's history, WordPress and Cloudways stand-ins…");
     demo = await startDemo({ projectRoot: PROJECT_ROOT, stateDir, log });
   }
   const service = await startLocalService({
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
     throw error;
   });
   if (values.vectorize) log('code index: Workers AI + Vectorize, local implementations (INDEX_LOCAL_BINDINGS=true)');
-  console.log(`\nHezlep Ops Orchestrator is up: ${service.url}  (dashboard: ${service.url}/, API docs: ${service.url}/docs)`);
+  console.log(
+    `\nHezlep Ops Orchestrator is up: ${service.url}  (dashboard: ${service.url}/, API docs: ${service.url}/docs)`,
+  );
   for (const key of service.keys) console.log(`${key.client} key: ${key.key}`);
   console.log('(keys are kept in .hezlep/dev-keys.json; Ctrl-C stops everything)\n');
   if (demo) {
@@ -77,7 +84,9 @@ async function main(): Promise<void> {
       headers: { 'x-api-key': keyFor(service.keys, 'human'), 'content-type': 'application/json' },
       body: '{}',
     });
-    log(`demo project ${demo.repo}: first index run ${started.ok ? 'started' : `not started (${started.status} ${await started.text()})`}`);
+    log(
+      `demo project ${demo.repo}: first index run ${started.ok ? 'started' : `not started (${started.status} ${await started.text()})`}`,
+    );
     log('demo walkthrough (GPT proposes a staging deploy, a human approves, it runs): docs/walkthrough.md\n');
   }
 

@@ -12,7 +12,10 @@ import { deriveCommitQueries } from './eval/commit-queries';
 export function run(): void {
   const repo = resolve(argument('repo') ?? '.');
   const out = argument('out');
-  const queries = deriveCommitQueries(repo, { commit: argument('commit') ?? 'HEAD', maxQueries: Number(argument('max') ?? 150) });
+  const queries = deriveCommitQueries(repo, {
+    commit: argument('commit') ?? 'HEAD',
+    maxQueries: Number(argument('max') ?? 150),
+  });
   const text = `${JSON.stringify({ repo, commit: argument('commit') ?? 'HEAD', queries }, null, 2)}\n`;
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);

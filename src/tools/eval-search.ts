@@ -55,18 +55,24 @@ interface Variant {
 async function evaluate(target: Target, showMisses: boolean, variants: Variant[]): Promise<RepoEvaluation> {
   const repoDir = resolve(target.repo);
   const name = basename(repoDir);
-  const state = { dir: mkdtempSync(join(tmpdir(), 'hezlep-eval-state-')), projectId: `eval-${Date.now().toString(36)}` };
+  const state = {
+    dir: mkdtempSync(join(tmpdir(), 'hezlep-eval-state-')),
+    projectId: `eval-${Date.now().toString(36)}`,
+  };
   const harness = await startCodeIndexHarness({ repoDir, state });
   try {
     const started = performance.now();
     const status = await harness.reindex();
     const indexSeconds = (performance.now() - started) / 1000;
     if (status.lastRun?.outcome === 'failed') throw new Error(`index run failed: ${status.lastRun.error}`);
-    console.log(`\n== ${name} @ ${harness.commit.slice(0, 12)}: indexed ${status.files} files, ${status.chunks} chunks in ${indexSeconds.toFixed(1)} s`);
+    console.log(
+      `\n== ${name} @ ${harness.commit.slice(0, 12)}: indexed ${status.files} files, ${status.chunks} chunks in ${indexSeconds.toFixed(1)} s`,
+    );
 
     // The baseline sees exactly the files the index holds.
     const files = indexedFiles(repoDir, harness.commit);
-    if (files.length !== status.files) console.log(`  note: the baseline reads ${files.length} files, the index holds ${status.files}`);
+    if (files.length !== status.files)
+      console.log(`  note: the baseline reads ${files.length} files, the index holds ${status.files}`);
     const held = new Set(files.map((file) => file.path));
     const bm25 = new FileBm25();
     for (const file of files) bm25.add(file.path, file.text);
@@ -74,8 +80,11 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
     const all: QueryCase[] = target.queries
       ? (JSON.parse(readFileSync(target.queries, 'utf8')) as { queries: QueryCase[] }).queries
       : deriveCommitQueries(repoDir, { commit: harness.commit });
-    const queries = all.map((item) => ({ ...item, relevant: item.relevant.filter((path) => held.has(path)) })).filter((item) => item.relevant.length);
-    if (queries.length < all.length) console.log(`  ${all.length - queries.length} queries dropped: none of their files is indexed`);
+    const queries = all
+      .map((item) => ({ ...item, relevant: item.relevant.filter((path) => held.has(path)) }))
+      .filter((item) => item.relevant.length);
+    if (queries.length < all.length)
+      console.log(`  ${all.length - queries.length} queries dropped: none of their files is indexed`);
 
     const bm25Ranks = queries.map((item) => firstRelevantRank(bm25.search(item.query, K), item.relevant));
     const ask = async (h: CodeIndexHarness) => {
@@ -90,7 +99,10 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
         const paths = (result.body.results as { path: string }[]).map((hit) => hit.path);
         const rank = firstRelevantRank(paths, item.relevant);
         ranks.push(rank);
-        if (rank === 0 || rank > 5) misses.push(`  rank ${rank || `>${K}`} (bm25 ${bm25Ranks[i] || `>${K}`}): "${item.query}" want ${item.relevant.join(', ')} → top: ${[...new Set(paths)].slice(0, 3).join(', ')}`);
+        if (rank === 0 || rank > 5)
+          misses.push(
+            `  rank ${rank || `>${K}`} (bm25 ${bm25Ranks[i] || `>${K}`}): "${item.query}" want ${item.relevant.join(', ')} → top: ${[...new Set(paths)].slice(0, 3).join(', ')}`,
+          );
       }
       return { ranks, latencies, misses };
     };
@@ -108,10 +120,17 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
       variants: {},
     };
     console.log(`  queries ${queries.length}        recall@1  recall@5  recall@10  MRR`);
-    for (const [label, f] of [['/ai/search', evaluation.search], ['file BM25 ', evaluation.bm25]] as const) {
-      console.log(`  ${label}              ${f3(f.recall1)}     ${f3(f.recall5)}     ${f3(f.recall10)}      ${f3(f.mrr)}`);
+    for (const [label, f] of [
+      ['/ai/search', evaluation.search],
+      ['file BM25 ', evaluation.bm25],
+    ] as const) {
+      console.log(
+        `  ${label}              ${f3(f.recall1)}     ${f3(f.recall5)}     ${f3(f.recall10)}      ${f3(f.mrr)}`,
+      );
     }
-    console.log(`  search latency (k=${K}, through the Worker, includes the GitHub head lookup): p50 ${evaluation.latency.p50.toFixed(1)} ms, p99 ${evaluation.latency.p99.toFixed(1)} ms`);
+    console.log(
+      `  search latency (k=${K}, through the Worker, includes the GitHub head lookup): p50 ${evaluation.latency.p50.toFixed(1)} ms, p99 ${evaluation.latency.p99.toFixed(1)} ms`,
+    );
     if (showMisses && misses.length) console.log(`  outside the top 5:\n${misses.join('\n')}`);
     await harness.stop();
     // Ablations: the same index, the Worker restarted with other ranking weights.
@@ -121,7 +140,9 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
         await again.reindex();
         const f = figures((await ask(again)).ranks);
         evaluation.variants[variant.name] = f;
-        console.log(`  variant ${variant.name.padEnd(18)} ${f3(f.recall1)}     ${f3(f.recall5)}     ${f3(f.recall10)}      ${f3(f.mrr)}   (${variant.weights})`);
+        console.log(
+          `  variant ${variant.name.padEnd(18)} ${f3(f.recall1)}     ${f3(f.recall5)}     ${f3(f.recall10)}      ${f3(f.mrr)}   (${variant.weights})`,
+        );
       } finally {
         await again.stop();
       }
@@ -153,7 +174,9 @@ export async function run(): Promise<void> {
     variants.push({ name: spec.slice(0, at), weights: spec.slice(at + 1) });
   }
   for (const target of targets(argv)) results.push(await evaluate(target, argv.includes('--misses'), variants));
-  console.log('\n| repository @ commit | files | chunks | queries | /ai/search R@1 / R@5 / R@10 / MRR | BM25 R@1 / R@5 / R@10 / MRR | Δ R@5 | Δ MRR | p50 / p99 ms |');
+  console.log(
+    '\n| repository @ commit | files | chunks | queries | /ai/search R@1 / R@5 / R@10 / MRR | BM25 R@1 / R@5 / R@10 / MRR | Δ R@5 | Δ MRR | p50 / p99 ms |',
+  );
   console.log('|---|---:|---:|---:|---|---|---:|---:|---|');
   for (const r of results) {
     const s = r.search;
@@ -164,7 +187,9 @@ export async function run(): Promise<void> {
   }
   if (results.length > 1) {
     const mean = (pick: (r: RepoEvaluation) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-    console.log(`mean over ${results.length}: /ai/search R@5 ${f3(mean((r) => r.search.recall5))} MRR ${f3(mean((r) => r.search.mrr))}; BM25 R@5 ${f3(mean((r) => r.bm25.recall5))} MRR ${f3(mean((r) => r.bm25.mrr))}; margin R@5 ${f3(mean((r) => r.search.recall5 - r.bm25.recall5))}`);
+    console.log(
+      `mean over ${results.length}: /ai/search R@5 ${f3(mean((r) => r.search.recall5))} MRR ${f3(mean((r) => r.search.mrr))}; BM25 R@5 ${f3(mean((r) => r.bm25.recall5))} MRR ${f3(mean((r) => r.bm25.mrr))}; margin R@5 ${f3(mean((r) => r.search.recall5 - r.bm25.recall5))}`,
+    );
   }
   const out = argument('out');
   if (out) writeFileSync(out, `${JSON.stringify({ results }, null, 2)}\n`);

@@ -47,7 +47,9 @@ export async function createDatabase(url: string, wsProxy: string | undefined, n
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error('db:migrate: set DATABASE_URL (and DATABASE_WS_PROXY=host:port for a local Postgres behind the bridge).');
+    console.error(
+      'db:migrate: set DATABASE_URL (and DATABASE_WS_PROXY=host:port for a local Postgres behind the bridge).',
+    );
     process.exit(2);
   }
   const started = Date.now();

@@ -41,12 +41,18 @@ describe('audit chain under concurrency (real Postgres)', () => {
     const project = `par-${crypto.randomUUID().slice(0, 8)}`;
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        call('PATCH', '/ai/context', { as: i % 2 ? 'gpt' : 'cursor', env: { PROJECT_ID: project }, body: { currentTask: `task ${i}` } }),
+        call('PATCH', '/ai/context', {
+          as: i % 2 ? 'gpt' : 'cursor',
+          env: { PROJECT_ID: project },
+          body: { currentTask: `task ${i}` },
+        }),
       ),
     );
     for (const r of results) expectStatus(r, 200);
     // Last write wins, serialised: versions 1..12 each used exactly once.
-    expect(results.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(results.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
     const page = await call<ListAuditResponse>('GET', `/ai/audit?target=context:${project}&limit=50`, { as: 'human' });
     expect(page.body.entries).toHaveLength(12);
     expect((await call('GET', '/ai/audit/verify', { as: 'cron' })).body.intact).toBe(true);
@@ -63,16 +69,26 @@ describe('tamper detection (scratch database)', () => {
       expect(await log.verify()).toMatchObject({ intact: true, checked: 5, firstSeq: 1, lastSeq: 5 });
 
       await scratch.use((db) => db.execute(sql`update audit_log set summary = 'rewritten' where seq = 3`));
-      expect(await log.verify()).toMatchObject({ intact: false, checked: 2, firstBad: { seq: 3, reason: expect.stringMatching(/hash/) } });
+      expect(await log.verify()).toMatchObject({
+        intact: false,
+        checked: 2,
+        firstBad: { seq: 3, reason: expect.stringMatching(/hash/) },
+      });
 
       await scratch.use((db) => db.execute(sql`update audit_log set summary = 'entry 2' where seq = 3`));
       expect((await log.verify()).intact).toBe(true);
 
       await scratch.use((db) => db.execute(sql`delete from audit_log where seq = 4`));
-      expect(await log.verify()).toMatchObject({ intact: false, firstBad: { seq: 5, reason: expect.stringMatching(/gap/) } });
+      expect(await log.verify()).toMatchObject({
+        intact: false,
+        firstBad: { seq: 5, reason: expect.stringMatching(/gap/) },
+      });
 
       // The same check runs through the API for a deployment on that database.
-      const viaApi = await call('GET', '/ai/audit/verify', { as: 'human', env: { DATABASE_URL: inject('scratchDatabaseUrl') } });
+      const viaApi = await call('GET', '/ai/audit/verify', {
+        as: 'human',
+        env: { DATABASE_URL: inject('scratchDatabaseUrl') },
+      });
       expectStatus(viaApi, 200);
       expect(viaApi.body).toMatchObject({ intact: false, firstBad: { seq: 5 } });
     } finally {
@@ -94,31 +110,56 @@ describe('GET /ai/audit', () => {
 
     const all = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}`, { as: 'human' });
     expectStatus(all, 200);
-    expect(all.body.entries.map((x) => x.action)).toEqual(['context.clear', 'context.overwrite', 'context.merge', 'context.replace']);
+    expect(all.body.entries.map((x) => x.action)).toEqual([
+      'context.clear',
+      'context.overwrite',
+      'context.merge',
+      'context.replace',
+    ]);
     expect(all.body.truncated).toBe(false);
     expect(all.body.nextCursor).toBeNull();
 
     const byGpt = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&actor=gpt`, { as: 'gpt' });
     expect(byGpt.body.entries.map((x) => x.action)).toEqual(['context.overwrite']);
 
-    const byPerson = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&person=alice&actor=cursor`, { as: 'human' });
+    const byPerson = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&person=alice&actor=cursor`, {
+      as: 'human',
+    });
     expect(byPerson.body.entries).toHaveLength(2);
 
-    const prefixed = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&action=context.${encodeURIComponent('*')}`, { as: 'human' });
+    const prefixed = await call<ListAuditResponse>(
+      'GET',
+      `/ai/audit?target=${target}&action=context.${encodeURIComponent('*')}`,
+      { as: 'human' },
+    );
     expect(prefixed.body.entries).toHaveLength(4);
-    const exact = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&action=context.merge`, { as: 'human' });
+    const exact = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&action=context.merge`, {
+      as: 'human',
+    });
     expect(exact.body.entries).toHaveLength(1);
 
     const page1 = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&limit=3`, { as: 'human' });
     expect(page1.body.entries).toHaveLength(3);
     expect(page1.body.truncated).toBe(true);
-    const page2 = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&limit=3&cursor=${page1.body.nextCursor}`, { as: 'human' });
+    const page2 = await call<ListAuditResponse>(
+      'GET',
+      `/ai/audit?target=${target}&limit=3&cursor=${page1.body.nextCursor}`,
+      { as: 'human' },
+    );
     expect(page2.body.entries.map((x) => x.action)).toEqual(['context.replace']);
     expect(page2.body.truncated).toBe(false);
 
-    const since = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&since=${encodeURIComponent(before)}`, { as: 'human' });
+    const since = await call<ListAuditResponse>(
+      'GET',
+      `/ai/audit?target=${target}&since=${encodeURIComponent(before)}`,
+      { as: 'human' },
+    );
     expect(since.body.entries).toHaveLength(4);
-    const until = await call<ListAuditResponse>('GET', `/ai/audit?target=${target}&until=${encodeURIComponent(before)}`, { as: 'human' });
+    const until = await call<ListAuditResponse>(
+      'GET',
+      `/ai/audit?target=${target}&until=${encodeURIComponent(before)}`,
+      { as: 'human' },
+    );
     expect(until.body.entries).toHaveLength(0);
   });
 

@@ -55,6 +55,7 @@ for (const [name, makeCache, available] of adapters) {
   });
 }
 
-if (upstash === null) describe('upstash answer cache', () => {
-  it.skip('SKIPPED: no redis-server binary on this machine, so the Upstash adapter was not exercised', () => {});
-});
+if (upstash === null)
+  describe('upstash answer cache', () => {
+    it.skip('SKIPPED: no redis-server binary on this machine, so the Upstash adapter was not exercised', () => {});
+  });

@@ -29,7 +29,13 @@ afterAll(async () => {
 /** Environment for the CLI: no inherited HEZLEP_* and a private config path. */
 function cliEnv(identity: keyof typeof TEST_KEYS = 'cursor', extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const { HEZLEP_URL: _u, HEZLEP_API_KEY: _k, ...rest } = process.env;
-  return { ...rest, HEZLEP_CONFIG: join(home, `${identity}.json`), HEZLEP_URL: service.url, HEZLEP_API_KEY: TEST_KEYS[identity], ...extra };
+  return {
+    ...rest,
+    HEZLEP_CONFIG: join(home, `${identity}.json`),
+    HEZLEP_URL: service.url,
+    HEZLEP_API_KEY: TEST_KEYS[identity],
+    ...extra,
+  };
 }
 
 describe('hezlep CLI: help and errors', () => {
@@ -46,13 +52,19 @@ describe('hezlep CLI: help and errors', () => {
 
   it('says clearly when the service is unreachable', async () => {
     const port = await freePort(); // nothing listens there
-    const result = await runBin(['context', 'get'], { env: cliEnv('cursor', { HEZLEP_URL: `http://127.0.0.1:${port}` }), cwd: home });
+    const result = await runBin(['context', 'get'], {
+      env: cliEnv('cursor', { HEZLEP_URL: `http://127.0.0.1:${port}` }),
+      cwd: home,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`Cannot reach the service at http://127.0.0.1:${port} (ECONNREFUSED)`);
   });
 
   it('says clearly when the key is refused', async () => {
-    const result = runCli(['context', 'get'], { env: cliEnv('cursor', { HEZLEP_API_KEY: 'wrong-key-00000000000000' }), cwd: home });
+    const result = runCli(['context', 'get'], {
+      env: cliEnv('cursor', { HEZLEP_API_KEY: 'wrong-key-00000000000000' }),
+      cwd: home,
+    });
     expect(await result.code).toBe(3);
     expect(result.err.join('\n')).toContain('The service refused the API key: The API key is not recognised.');
   });
@@ -92,7 +104,11 @@ describe('hezlep CLI against the local service', () => {
     expect(set.out.join('\n')).toMatch(/^context v\d+: changed branch, currentTask/);
     const get = runCli(['context', 'get', '--json'], { env, cwd: home });
     expect(await get.code).toBe(0);
-    expect(JSON.parse(get.out[0]!)).toMatchObject({ live: true, context: { currentTask: 'ship the CLI' }, updatedBy: { client: 'human', person: 'alice' } });
+    expect(JSON.parse(get.out[0]!)).toMatchObject({
+      live: true,
+      context: { currentTask: 'ship the CLI' },
+      updatedBy: { client: 'human', person: 'alice' },
+    });
   });
 
   it('status reports the service (liveness, or /ai/status when present) and checks the key', async () => {
@@ -104,7 +120,10 @@ describe('hezlep CLI against the local service', () => {
     expect(text).toMatch(/^ {2}context +ok /m);
     expect(text).toMatch(/^ {2}ledger +ok /m);
     expect(text).not.toContain(' ? ');
-    const refused = runCli(['status'], { env: cliEnv('cursor', { HEZLEP_API_KEY: 'wrong-key-00000000000000' }), cwd: home });
+    const refused = runCli(['status'], {
+      env: cliEnv('cursor', { HEZLEP_API_KEY: 'wrong-key-00000000000000' }),
+      cwd: home,
+    });
     expect(await refused.code).toBe(3);
   });
 
@@ -114,23 +133,37 @@ describe('hezlep CLI against the local service', () => {
     await listen.waitForLine(/connected to/, 'err');
 
     await writeFile(join(repo, 'src', 'refund.ts'), 'export const a = 1;\nexport const b = 3;\nexport const c = 4;\n');
-    const sync = await runBin(['cursor', 'sync', 'src/refund.ts', '--lines', '2-3'], { env: cliEnv('cursor'), cwd: repo });
+    const sync = await runBin(['cursor', 'sync', 'src/refund.ts', '--lines', '2-3'], {
+      env: cliEnv('cursor'),
+      cwd: repo,
+    });
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout).toMatch(/^synced shop on feature\/refunds, src\/refund\.ts \(\+2 -1\) as alice \(v\d+\)/);
 
-    const line = await listen.waitForLine(/cursor .*alice in shop on feature\/refunds editing src\/refund\.ts lines 2-3 \(\+2 -1\)/);
+    const line = await listen.waitForLine(
+      /cursor .*alice in shop on feature\/refunds editing src\/refund\.ts lines 2-3 \(\+2 -1\)/,
+    );
     expect(line).toMatch(/^\d\d:\d\d:\d\d #\d+ cursor +cursor:alice: /);
     expect(await listen.stop()).toBe(0);
 
-    const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=shop`, { headers: { 'x-api-key': TEST_KEYS.gpt } }).then((r) => r.json() as Promise<{ sessions: Record<string, any>[] }>);
-    expect(sessions.sessions[0]).toMatchObject({ branch: 'feature/refunds', file: 'src/refund.ts', selection: { startLine: 2, endLine: 3 } });
+    const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=shop`, {
+      headers: { 'x-api-key': TEST_KEYS.gpt },
+    }).then((r) => r.json() as Promise<{ sessions: Record<string, any>[] }>);
+    expect(sessions.sessions[0]).toMatchObject({
+      branch: 'feature/refunds',
+      file: 'src/refund.ts',
+      selection: { startLine: 2, endLine: 3 },
+    });
     expect(sessions.sessions[0]!.diff).toContain('+export const c = 4;');
     expect(sessions.sessions[0]!.head).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('sync --watch posts again on save, once per burst of saves', async () => {
     const repo = await gitRepo('watch-ws');
-    const watch = runCli(['cursor', 'sync', 'src/refund.ts', '--watch', '--debounce', '300'], { env: cliEnv('cursor'), cwd: repo });
+    const watch = runCli(['cursor', 'sync', 'src/refund.ts', '--watch', '--debounce', '300'], {
+      env: cliEnv('cursor'),
+      cwd: repo,
+    });
     await watch.waitForLine(/^synced watch-ws on feature\/refunds, src\/refund\.ts \(\+0 -0\)/);
     const before = watch.out.filter((l) => l.startsWith('synced')).length;
     for (let n = 1; n <= 5; n++) await writeFile(join(repo, 'src', 'refund.ts'), `export const a = ${n};\n`);
@@ -139,9 +172,9 @@ describe('hezlep CLI against the local service', () => {
     const posts = watch.out.filter((l) => l.startsWith('synced')).length - before;
     expect(posts).toBeGreaterThanOrEqual(1);
     expect(posts).toBeLessThan(5);
-    const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=watch-ws`, { headers: { 'x-api-key': TEST_KEYS.gpt } }).then(
-      (r) => r.json() as Promise<{ sessions: { diff?: string }[] }>,
-    );
+    const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=watch-ws`, {
+      headers: { 'x-api-key': TEST_KEYS.gpt },
+    }).then((r) => r.json() as Promise<{ sessions: { diff?: string }[] }>);
     expect(sessions.sessions[0]!.diff).toContain('+export const a = 5;');
   });
 
@@ -156,7 +189,10 @@ describe('hezlep CLI against the local service', () => {
     expect(event).toMatchObject({ topic: 'context', type: 'context.updated', actor: { client: 'gpt' } });
     await first.stop();
 
-    const resumed = runCli(['cursor', 'listen', '--json', '--since', String(event.seq - 1)], { env: cliEnv('human'), cwd: repo });
+    const resumed = runCli(['cursor', 'listen', '--json', '--since', String(event.seq - 1)], {
+      env: cliEnv('human'),
+      cwd: repo,
+    });
     const replayed = JSON.parse(await resumed.waitForLine(/"notes"/));
     expect(replayed.seq).toBe(event.seq);
     await resumed.stop();
@@ -199,7 +235,13 @@ describe('hezlep intents', () => {
   it('says plainly when the service has no intents endpoints', async () => {
     const server: Server = createServer((req, res) => {
       res.writeHead(404, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ code: 'not_found', status: 404, detail: `No route for ${req.method} ${req.url?.split('?')[0]}. See /openapi.json.` }));
+      res.end(
+        JSON.stringify({
+          code: 'not_found',
+          status: 404,
+          detail: `No route for ${req.method} ${req.url?.split('?')[0]}. See /openapi.json.`,
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -33,7 +33,13 @@ export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd: s
     lines.push(...text.split('\n'));
     for (const wake of [...waiters]) wake();
   };
-  const code = main(args, { out: print(out), err: print(err), env: options.env, cwd: options.cwd, signal: controller.signal });
+  const code = main(args, {
+    out: print(out),
+    err: print(err),
+    env: options.env,
+    cwd: options.cwd,
+    signal: controller.signal,
+  });
   const waitFor = <T>(stream: 'out' | 'err', check: (lines: string[]) => T | undefined, what: string): Promise<T> => {
     const lines = stream === 'out' ? out : err;
     return new Promise<T>((resolve, reject) => {
@@ -94,13 +100,19 @@ export function waitForFile(path: string, done: (text: string) => boolean): Prom
       if (done(last)) finish();
     };
     const watcher = watch(dirname(path), () => void check());
-    const timer = setTimeout(() => finish(new Error(`${path} never reached the expected content; last: ${JSON.stringify(last)}`)), OUTPUT_WAIT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`${path} never reached the expected content; last: ${JSON.stringify(last)}`)),
+      OUTPUT_WAIT_MS,
+    );
     void check();
   });
 }
 
 /** Run the real executable, as `npx hezlep` would. */
-export function runBin(args: string[], options: { env: NodeJS.ProcessEnv; cwd: string }): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runBin(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd });
     let stdout = '';
@@ -115,7 +127,12 @@ export function runBin(args: string[], options: { env: NodeJS.ProcessEnv; cwd: s
 /** A throwaway git repository with one commit. */
 export async function gitRepo(name = 'shop'): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), 'hezlep-cli-')), name);
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=Test', '-c', 'init.defaultBranch=main', ...args], { cwd: dir });
+  const git = (...args: string[]) =>
+    execFileSync(
+      'git',
+      ['-c', 'user.email=t@example.com', '-c', 'user.name=Test', '-c', 'init.defaultBranch=main', ...args],
+      { cwd: dir },
+    );
   execFileSync('mkdir', ['-p', join(dir, 'src')]);
   git('init', '-q');
   await writeFile(join(dir, 'src', 'refund.ts'), 'export const a = 1;\nexport const b = 2;\n');

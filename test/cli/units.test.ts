@@ -46,20 +46,42 @@ describe('limitDiff', () => {
 describe('eventLine', () => {
   it('prints time, seq, topic, actor and summary on one line', () => {
     expect(
-      eventLine({ seq: 42, at: '2026-05-01T09:08:07.000Z', topic: 'cursor', type: 'cursor.session.updated', summary: 'alice in shop on main', actor: { client: 'cursor', person: 'alice', label: 'cursor:alice' } }),
+      eventLine({
+        seq: 42,
+        at: '2026-05-01T09:08:07.000Z',
+        topic: 'cursor',
+        type: 'cursor.session.updated',
+        summary: 'alice in shop on main',
+        actor: { client: 'cursor', person: 'alice', label: 'cursor:alice' },
+      }),
     ).toBe('09:08:07 #42 cursor  cursor:alice: alice in shop on main');
   });
 });
 
 describe('indexLine (hezlep index status)', () => {
-  const base = { repo: 'acme/shop', branch: 'main', indexedCommit: 'abcdef1234', freshness: { stale: false, headCommit: 'abcdef1234' }, files: 40, chunks: 120, running: null, lastRun: { outcome: 'succeeded', finishedAt: '2026-01-01T00:00:00Z', durationMs: 2500 } };
+  const base = {
+    repo: 'acme/shop',
+    branch: 'main',
+    indexedCommit: 'abcdef1234',
+    freshness: { stale: false, headCommit: 'abcdef1234' },
+    files: 40,
+    chunks: 120,
+    running: null,
+    lastRun: { outcome: 'succeeded', finishedAt: '2026-01-01T00:00:00Z', durationMs: 2500 },
+  };
   it('prints freshness, counts and the last run when idle', () => {
     expect(indexLine(base)).toBe('acme/shop@main  fresh at abcdef1, 40 files, 120 chunks; last run succeeded in 2.5 s');
-    expect(indexLine({ ...base, indexedCommit: null, lastRun: null })).toBe('acme/shop@main  never indexed, 40 files, 120 chunks');
+    expect(indexLine({ ...base, indexedCommit: null, lastRun: null })).toBe(
+      'acme/shop@main  never indexed, 40 files, 120 chunks',
+    );
   });
   it('prints a progress bar, files done of planned and the ETA while a run goes', () => {
     const running = { phase: 'files', filesDone: 10, filesPlanned: 40, etaSeconds: 30, lastError: null };
-    expect(indexLine({ ...base, running })).toBe('acme/shop@main  indexing [#####...............] 10/40 files, about 30 s left');
-    expect(indexLine({ ...base, running: { ...running, phase: 'plan', filesDone: 0, filesPlanned: 0, etaSeconds: null } })).toBe('acme/shop@main  planning [....................] 0/0 files');
+    expect(indexLine({ ...base, running })).toBe(
+      'acme/shop@main  indexing [#####...............] 10/40 files, about 30 s left',
+    );
+    expect(
+      indexLine({ ...base, running: { ...running, phase: 'plan', filesDone: 0, filesPlanned: 0, etaSeconds: null } }),
+    ).toBe('acme/shop@main  planning [....................] 0/0 files');
   });
 });

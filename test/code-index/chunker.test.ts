@@ -42,19 +42,41 @@ describe('chunkFile', () => {
   });
 
   it('descends into a class larger than the limit and names methods with the class', async () => {
-    const methods = Array.from({ length: 6 }, (_, i) => `  method${i}(): number {\n    const v = ${i};\n    return v;\n  }`).join('\n');
+    const methods = Array.from(
+      { length: 6 },
+      (_, i) => `  method${i}(): number {\n    const v = ${i};\n    return v;\n  }`,
+    ).join('\n');
     const source = `export class Big {\n  field = 1;\n${methods}\n}\n`;
-    const { chunks } = await chunkFile('src/big.ts', source, 'typescript', { maxLines: 10, minLines: 3, maxChunksPerFile: 100 });
+    const { chunks } = await chunkFile('src/big.ts', source, 'typescript', {
+      maxLines: 10,
+      minLines: 3,
+      maxChunksPerFile: 100,
+    });
     const symbols = chunks.map((c) => c.symbol);
-    expect(symbols).toEqual(['Big.field', 'Big.method0', 'Big.method1', 'Big.method2', 'Big.method3', 'Big.method4', 'Big.method5']);
+    expect(symbols).toEqual([
+      'Big.field',
+      'Big.method0',
+      'Big.method1',
+      'Big.method2',
+      'Big.method3',
+      'Big.method4',
+      'Big.method5',
+    ]);
     expect(chunks[0]!.startLine).toBe(1); // the class header travels with its first member
     expect(chunks.at(-1)!.endLine).toBe(source.trimEnd().split('\n').length); // and the closing brace with its last
   });
 
   it('names test blocks by their call and label', async () => {
-    const body = Array.from({ length: 4 }, (_, i) => `  it('case ${i}', () => {\n    expect(${i}).toBe(${i});\n    expect(1).toBe(1);\n  });`).join('\n');
+    const body = Array.from(
+      { length: 4 },
+      (_, i) => `  it('case ${i}', () => {\n    expect(${i}).toBe(${i});\n    expect(1).toBe(1);\n  });`,
+    ).join('\n');
     const source = `describe('parser', () => {\n${body}\n});\n`;
-    const { chunks } = await chunkFile('test/p.test.ts', source, 'typescript', { maxLines: 8, minLines: 3, maxChunksPerFile: 100 });
+    const { chunks } = await chunkFile('test/p.test.ts', source, 'typescript', {
+      maxLines: 8,
+      minLines: 3,
+      maxChunksPerFile: 100,
+    });
     expect(chunks.map((c) => c.symbol)).toEqual([
       "describe 'parser'.it 'case 0'",
       "describe 'parser'.it 'case 1'",
@@ -65,7 +87,11 @@ describe('chunkFile', () => {
 
   it('splits an oversized function into parts that keep its name', async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `  const v${i} = ${i};`).join('\n');
-    const { chunks } = await chunkFile('src/long.js', `function long() {\n${lines}\n}\n`, 'javascript', { maxLines: 12, minLines: 3, maxChunksPerFile: 100 });
+    const { chunks } = await chunkFile('src/long.js', `function long() {\n${lines}\n}\n`, 'javascript', {
+      maxLines: 12,
+      minLines: 3,
+      maxChunksPerFile: 100,
+    });
     expect(chunks.length).toBe(3);
     expect(new Set(chunks.map((c) => c.symbol))).toEqual(new Set(['long']));
     expect(chunks[0]!.startLine).toBe(1);
@@ -120,7 +146,8 @@ describe('chunkFile', () => {
   });
 
   it('names Go methods with their receiver type', async () => {
-    const source = 'package store\n\ntype Store struct {\n\titems map[string]string\n\tmu    int\n}\n\nfunc (s *Store) Get(key string) string {\n\tv := s.items[key]\n\treturn v\n}\n';
+    const source =
+      'package store\n\ntype Store struct {\n\titems map[string]string\n\tmu    int\n}\n\nfunc (s *Store) Get(key string) string {\n\tv := s.items[key]\n\treturn v\n}\n';
     const { chunks } = await chunkFile('store/store.go', source, 'go');
     expect(chunks.map((c) => [c.symbol, c.kind, c.startLine, c.endLine])).toEqual([
       [null, 'statement', 1, 1],
@@ -156,8 +183,15 @@ describe('chunkFile', () => {
   });
 
   it('caps the chunks of a file and says how many it dropped', async () => {
-    const source = Array.from({ length: 20 }, (_, i) => `function f${i}() {\n  const a = ${i};\n  const b = a;\n  return b;\n}`).join('\n');
-    const result = await chunkFile('src/many.js', source, 'javascript', { maxLines: 120, minLines: 4, maxChunksPerFile: 5 });
+    const source = Array.from(
+      { length: 20 },
+      (_, i) => `function f${i}() {\n  const a = ${i};\n  const b = a;\n  return b;\n}`,
+    ).join('\n');
+    const result = await chunkFile('src/many.js', source, 'javascript', {
+      maxLines: 120,
+      minLines: 4,
+      maxChunksPerFile: 5,
+    });
     expect(result.chunks).toHaveLength(5);
     expect(result.dropped).toBe(15);
   });

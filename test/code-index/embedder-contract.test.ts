@@ -17,9 +17,21 @@ const kinds: EmbedderKind[] = [
     name: 'OpenAI against an OpenAI-compatible server',
     make: () => {
       const server = inject('openaiEmbeddings');
-      return new OpenAIEmbedder({ apiKey: server.apiKey, model: 'text-embedding-3-small', baseUrl: server.url, dimensions: 64, batchSize: 4 });
+      return new OpenAIEmbedder({
+        apiKey: server.apiKey,
+        model: 'text-embedding-3-small',
+        baseUrl: server.url,
+        dimensions: 64,
+        batchSize: 4,
+      });
     },
-    broken: () => new OpenAIEmbedder({ apiKey: 'wrong-key-123456', model: 'text-embedding-3-small', baseUrl: inject('openaiEmbeddings').url, dimensions: 64 }),
+    broken: () =>
+      new OpenAIEmbedder({
+        apiKey: 'wrong-key-123456',
+        model: 'text-embedding-3-small',
+        baseUrl: inject('openaiEmbeddings').url,
+        dimensions: 64,
+      }),
   },
   {
     name: 'Workers AI against the local env.AI.run',
@@ -34,7 +46,10 @@ for (const kind of kinds) {
   describe(`embedder contract: ${kind.name}`, () => {
     it('returns one unit vector of its dimensions per text, in order, across batches, deterministically', async () => {
       const embedder = kind.make();
-      const texts = Array.from({ length: embedder.batchSize + 3 }, (_, i) => `function handler${i}(input) { return input * ${i}; }`);
+      const texts = Array.from(
+        { length: embedder.batchSize + 3 },
+        (_, i) => `function handler${i}(input) { return input * ${i}; }`,
+      );
       const vectors = await embedder.embed(texts);
       expect(vectors).toHaveLength(texts.length);
       for (const vector of vectors) {
@@ -72,6 +87,8 @@ describe('local Workers AI: the bge models’ documented answer', () => {
     expect((await ai.run('@cf/baai/bge-small-en-v1.5', { text: 'one' })).shape).toEqual([1, 384]);
     await expect(ai.run('@cf/baai/unknown', { text: ['a'] })).rejects.toThrow(/No such model/);
     await expect(ai.run('@cf/baai/bge-small-en-v1.5', { text: [] })).rejects.toThrow(/text/);
-    await expect(ai.run('@cf/baai/bge-small-en-v1.5', { text: Array.from({ length: 101 }, () => 'x') })).rejects.toThrow(/at most 100/);
+    await expect(
+      ai.run('@cf/baai/bge-small-en-v1.5', { text: Array.from({ length: 101 }, () => 'x') }),
+    ).rejects.toThrow(/at most 100/);
   });
 });

@@ -32,7 +32,8 @@ async function indexEvents(e: Record<string, unknown>, count: number): Promise<E
   }
 }
 
-const TS_FILE = (name: string) => `export function ${name}(input: string): string {\n  const value = input.trim();\n  return value + '${name}';\n}\n`;
+const TS_FILE = (name: string) =>
+  `export function ${name}(input: string): string {\n  const value = input.trim();\n  return value + '${name}';\n}\n`;
 
 describe('the index layer in /ai/status', () => {
   it('never indexed, then ok at head, then degraded naming the repository when the branch moves', async () => {
@@ -46,18 +47,41 @@ describe('the index layer in /ai/status', () => {
     await reindex(repo);
     const fresh = await indexLayer(repo.env);
     expect(fresh.layer.state, JSON.stringify(fresh.layer)).toBe('ok');
-    expect(fresh.layer.reason).toMatch(new RegExp(`^local-hash-384 \\+ embedded vectors; 1 repository indexed at head \\(${key} ${repo.head.slice(0, 7)}\\); oldest index \\d+ min old$`));
+    expect(fresh.layer.reason).toMatch(
+      new RegExp(
+        `^local-hash-384 \\+ embedded vectors; 1 repository indexed at head \\(${key} ${repo.head.slice(0, 7)}\\); oldest index \\d+ min old$`,
+      ),
+    );
     expect(fresh.layer.details).toMatchObject({
-      backends: { embedder: 'local-hash-384', embedderKind: 'local', vectorStore: 'embedded', bindings: 'cloudflare', deployed: false },
-      repos: [{ repo: key, indexedCommit: repo.head, headCommit: repo.head, stale: false, running: false, lastRun: { outcome: 'succeeded' } }],
+      backends: {
+        embedder: 'local-hash-384',
+        embedderKind: 'local',
+        vectorStore: 'embedded',
+        bindings: 'cloudflare',
+        deployed: false,
+      },
+      repos: [
+        {
+          repo: key,
+          indexedCommit: repo.head,
+          headCommit: repo.head,
+          stale: false,
+          running: false,
+          lastRun: { outcome: 'succeeded' },
+        },
+      ],
     });
 
     const indexed = repo.head;
     const moved = await commit(repo, { write: { 'src/b.ts': TS_FILE('beta') } });
     const stale = await indexLayer(repo.env);
     expect(stale.layer.state).toBe('degraded');
-    expect(stale.layer.reason).toMatch(new RegExp(`^${key}: behind, indexed ${indexed.slice(0, 7)} \\d+ min ago, head ${moved.slice(0, 7)}$`));
-    expect(stale.layer.details).toMatchObject({ repos: [{ repo: key, indexedCommit: indexed, headCommit: moved, stale: true }] });
+    expect(stale.layer.reason).toMatch(
+      new RegExp(`^${key}: behind, indexed ${indexed.slice(0, 7)} \\d+ min ago, head ${moved.slice(0, 7)}$`),
+    );
+    expect(stale.layer.details).toMatchObject({
+      repos: [{ repo: key, indexedCommit: indexed, headCommit: moved, stale: true }],
+    });
     expect(stale.body.summary).toContain(`index degraded (${key}: behind`);
 
     await reindex(repo);
@@ -65,7 +89,10 @@ describe('the index layer in /ai/status', () => {
   });
 
   it('a failed last run makes the layer degraded, with the run error', async () => {
-    const repo = await createFixtureRepo({ 'src/one.ts': TS_FILE('failsOnce'), 'src/two.ts': TS_FILE(`unique${crypto.randomUUID().slice(0, 8)}`) }, { INDEX_BATCH_FILES: '1', INDEX_MAX_ATTEMPTS: '1' });
+    const repo = await createFixtureRepo(
+      { 'src/one.ts': TS_FILE('failsOnce'), 'src/two.ts': TS_FILE(`unique${crypto.randomUUID().slice(0, 8)}`) },
+      { INDEX_BATCH_FILES: '1', INDEX_MAX_ATTEMPTS: '1' },
+    );
     await injectBlobFault(repo, 'src/two.ts', 5);
     expectStatus(await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env }), 202);
     await waitForStatus(repo, (s) => s.running === null && s.lastRun?.outcome === 'failed', 'the run fails');
@@ -75,18 +102,34 @@ describe('the index layer in /ai/status', () => {
   });
 
   it('shows the active embedder and vector store, and is degraded when a deployed service uses the offline embedder', async () => {
-    const repo = await createFixtureRepo({ 'src/a.ts': TS_FILE('delta') }, { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' });
+    const repo = await createFixtureRepo(
+      { 'src/a.ts': TS_FILE('delta') },
+      { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' },
+    );
     await reindex(repo);
     const { layer } = await indexLayer(repo.env);
     expect(layer.state, JSON.stringify(layer)).toBe('ok');
-    expect(layer.details).toMatchObject({ backends: { embedder: 'workers-ai:@cf/baai/bge-small-en-v1.5', vectorStore: 'vectorize', bindings: 'local', deployed: false } });
+    expect(layer.details).toMatchObject({
+      backends: {
+        embedder: 'workers-ai:@cf/baai/bge-small-en-v1.5',
+        vectorStore: 'vectorize',
+        bindings: 'local',
+        deployed: false,
+      },
+    });
     expect(layer.reason).toMatch(/^workers-ai:@cf\/baai\/bge-small-en-v1\.5 \+ vectorize vectors; /);
 
     // Deployed: no local ledger bridge and Cloudflare's bindings. Local development is never "deployed".
     const deployed = (vars: Record<string, unknown>) => {
       const c = loadIndexConfig({ INDEX_REPOS: 'acme/app', ...vars });
       const embedder = c.embedder.kind === 'local' ? `local-hash-${c.embedder.dimensions}` : c.embedder.kind;
-      return backendProblem({ embedder, embedderKind: c.embedder.kind, vectorStore: c.vectors, bindings: c.bindings, deployed: c.deployed });
+      return backendProblem({
+        embedder,
+        embedderKind: c.embedder.kind,
+        vectorStore: c.vectors,
+        bindings: c.bindings,
+        deployed: c.deployed,
+      });
     };
     expect(deployed({})).toMatch(/^offline hashing embedder in a deployed service \(local-hash-384\)/);
     expect(deployed({ DATABASE_WS_PROXY: '127.0.0.1:5433' })).toBeNull();
@@ -96,12 +139,29 @@ describe('the index layer in /ai/status', () => {
 
   it('names every problem repository and how far behind it is', () => {
     const now = Date.parse('2026-01-02T12:00:00Z');
-    const base = { indexedCommit: 'a'.repeat(40), headCommit: 'b'.repeat(40), stale: true, indexedAt: '2026-01-02T09:00:00Z', running: false, lastRun: null };
-    expect(freshnessProblem('acme/api@main', base, now)).toBe('acme/api@main: behind, indexed aaaaaaa 3 h ago, head bbbbbbb');
-    expect(freshnessProblem('acme/api@main', { ...base, running: true }, now)).toBe('acme/api@main: behind, indexed aaaaaaa 3 h ago, head bbbbbbb, re-indexing now');
-    expect(freshnessProblem('acme/api@main', { ...base, stale: null, headCommit: null }, now)).toBe('acme/api@main: head unknown (GitHub did not answer); indexed aaaaaaa 3 h ago');
-    expect(freshnessProblem('acme/api@main', { ...base, stale: false, headCommit: base.indexedCommit }, now)).toBeNull();
-    expect(freshnessProblem('acme/api@main', { ...base, indexedCommit: null, indexedAt: null, running: true }, now)).toBe('acme/api@main: first index in progress');
+    const base = {
+      indexedCommit: 'a'.repeat(40),
+      headCommit: 'b'.repeat(40),
+      stale: true,
+      indexedAt: '2026-01-02T09:00:00Z',
+      running: false,
+      lastRun: null,
+    };
+    expect(freshnessProblem('acme/api@main', base, now)).toBe(
+      'acme/api@main: behind, indexed aaaaaaa 3 h ago, head bbbbbbb',
+    );
+    expect(freshnessProblem('acme/api@main', { ...base, running: true }, now)).toBe(
+      'acme/api@main: behind, indexed aaaaaaa 3 h ago, head bbbbbbb, re-indexing now',
+    );
+    expect(freshnessProblem('acme/api@main', { ...base, stale: null, headCommit: null }, now)).toBe(
+      'acme/api@main: head unknown (GitHub did not answer); indexed aaaaaaa 3 h ago',
+    );
+    expect(
+      freshnessProblem('acme/api@main', { ...base, stale: false, headCommit: base.indexedCommit }, now),
+    ).toBeNull();
+    expect(
+      freshnessProblem('acme/api@main', { ...base, indexedCommit: null, indexedAt: null, running: true }, now),
+    ).toBe('acme/api@main: first index in progress');
     expect(ageOf('2025-12-30T12:00:00Z', now)).toBe('3 d');
     expect(ageOf('2026-01-02T11:15:00Z', now)).toBe('45 min');
   });
@@ -115,16 +175,28 @@ describe('index run events', () => {
     await waitForStatus(repo, (s) => s.lastRun?.id === started.body.runId, 'the run finishes');
     const events = await indexEvents(repo.env, 2);
     expect(events.map((e) => e.type)).toEqual(['index.run_started', 'index.run_succeeded']);
-    expect(events[0]).toMatchObject({ actor: { client: 'human', person: 'alice' }, data: { runId: started.body.runId, repo: repo.fullName, branch: 'main', trigger: 'manual' } });
+    expect(events[0]).toMatchObject({
+      actor: { client: 'human', person: 'alice' },
+      data: { runId: started.body.runId, repo: repo.fullName, branch: 'main', trigger: 'manual' },
+    });
     expect(events[1]).toMatchObject({
       actor: { client: 'human', person: 'alice' },
-      data: { runId: started.body.runId, repo: repo.fullName, outcome: 'succeeded', headCommit: repo.head, stats: { filesIndexed: 1 } },
+      data: {
+        runId: started.body.runId,
+        repo: repo.fullName,
+        outcome: 'succeeded',
+        headCommit: repo.head,
+        stats: { filesIndexed: 1 },
+      },
     });
     expect(events[1]!.summary).toContain(`Index run of ${repo.fullName}@main indexed 1 file(s)`);
   });
 
   it('a run started by the nightly job is told by the index object, and a failure is told too', async () => {
-    const repo = await createFixtureRepo({ 'src/x.ts': TS_FILE(`nightly${crypto.randomUUID().slice(0, 8)}`) }, { INDEX_MAX_ATTEMPTS: '1' });
+    const repo = await createFixtureRepo(
+      { 'src/x.ts': TS_FILE(`nightly${crypto.randomUUID().slice(0, 8)}`) },
+      { INDEX_MAX_ATTEMPTS: '1' },
+    );
     await injectBlobFault(repo, 'src/x.ts', 5);
     const ran = await call('POST', '/ai/maintenance/reindex', { as: 'cron', env: repo.env });
     expectStatus(ran, 200);
@@ -167,17 +239,44 @@ describe('the index section of /ai/review', () => {
       'src/intents/policy.ts': TS_FILE('decide'),
       'src/index.ts': TS_FILE('main'),
       'docs/guide.md': '# Guide\n\nHow to run it.\n\n## Setup\n\nInstall things.\n',
-      'scripts/build.py': 'def build(target):\n    print(target)\n    return target\n\n\nclass Builder:\n    def run(self):\n        return 1\n',
+      'scripts/build.py':
+        'def build(target):\n    print(target)\n    return target\n\n\nclass Builder:\n    def run(self):\n        return 1\n',
       'README.md': '# Fixture\n\nA small repository.\n',
     });
     await reindex(repo);
     const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'gpt', env: repo.env });
     expectStatus(result, 200);
-    const section = result.body.sections.index as { configured: boolean; repos: Array<{ repo: string; freshness: Record<string, unknown>; modules: { total: number; shown: number; top: Array<{ module: string; files: number; chunks: number; languages: Record<string, number>; symbols: string[] }> } }> };
+    const section = result.body.sections.index as {
+      configured: boolean;
+      repos: Array<{
+        repo: string;
+        freshness: Record<string, unknown>;
+        modules: {
+          total: number;
+          shown: number;
+          top: Array<{
+            module: string;
+            files: number;
+            chunks: number;
+            languages: Record<string, number>;
+            symbols: string[];
+          }>;
+        };
+      }>;
+    };
     expect(section, result.text).toBeDefined();
     expect(section.configured).toBe(true);
     const [entry] = section.repos;
-    expect(entry).toMatchObject({ repo: repo.fullName, freshness: { indexedCommit: repo.head, headCommit: repo.head, stale: false, running: false, lastRun: { outcome: 'succeeded' } } });
+    expect(entry).toMatchObject({
+      repo: repo.fullName,
+      freshness: {
+        indexedCommit: repo.head,
+        headCommit: repo.head,
+        stale: false,
+        running: false,
+        lastRun: { outcome: 'succeeded' },
+      },
+    });
     const byName = new Map(entry!.modules.top.map((m) => [m.module, m]));
     expect([...byName.keys()].sort()).toEqual(['.', 'docs', 'scripts', 'src', 'src/github', 'src/intents']);
     expect(entry!.modules).toMatchObject({ total: 6, shown: 6 });
@@ -187,16 +286,30 @@ describe('the index section of /ai/review', () => {
     expect(github).toMatchObject({ files: 2, languages: { typescript: 2 } });
     expect(github.chunks).toBeGreaterThanOrEqual(3);
     // exported declarations first; the class counts its methods' chunks
-    expect(github.symbols.slice(0, 2)).toEqual([expect.stringMatching(/^export class GitHubClient \(\d+ chunks?\)$/), 'export function shapeCommit (1 chunk)']);
+    expect(github.symbols.slice(0, 2)).toEqual([
+      expect.stringMatching(/^export class GitHubClient \(\d+ chunks?\)$/),
+      'export function shapeCommit (1 chunk)',
+    ]);
     expect(github.symbols).toContain('function internalHelper (1 chunk)');
-    expect(byName.get('src/intents')).toMatchObject({ files: 1, languages: { typescript: 1 }, symbols: ['export function decide (1 chunk)'] });
+    expect(byName.get('src/intents')).toMatchObject({
+      files: 1,
+      languages: { typescript: 1 },
+      symbols: ['export function decide (1 chunk)'],
+    });
     expect(byName.get('scripts')!.languages).toEqual({ python: 1 });
     // two small declarations share one chunk: named together, as a block
     expect(byName.get('scripts')!.symbols).toEqual(['block build, Builder (1 chunk)']);
     expect(byName.get('docs')!.languages).toEqual({ markdown: 1 });
     const summary = result.body.summary.find((line) => line.startsWith('Index: '));
-    const largest = entry!.modules.top.slice(0, 3).map((m) => `${m.module} (${m.chunks})`).join(', ');
-    expect(summary, JSON.stringify(result.body.summary)).toMatch(new RegExp(`^Index: ${repo.fullName}@main: at head ${repo.head.slice(0, 7)}, indexed \\d+ min ago; 6 module\\(s\\), largest `));
+    const largest = entry!.modules.top
+      .slice(0, 3)
+      .map((m) => `${m.module} (${m.chunks})`)
+      .join(', ');
+    expect(summary, JSON.stringify(result.body.summary)).toMatch(
+      new RegExp(
+        `^Index: ${repo.fullName}@main: at head ${repo.head.slice(0, 7)}, indexed \\d+ min ago; 6 module\\(s\\), largest `,
+      ),
+    );
     expect(summary!.endsWith(`largest ${largest}.`), summary).toBe(true);
   });
 
@@ -204,7 +317,9 @@ describe('the index section of /ai/review', () => {
     const files: Record<string, string> = {};
     for (let m = 0; m < 15; m++) {
       for (let f = 0; f < (m < 3 ? 2 : 1); f++) {
-        files[`src/mod${String(m).padStart(2, '0')}/file${f}.ts`] = Array.from({ length: 4 + f }, (_, i) => TS_FILE(`fn${m}x${f}x${i}`)).join('\n');
+        files[`src/mod${String(m).padStart(2, '0')}/file${f}.ts`] = Array.from({ length: 4 + f }, (_, i) =>
+          TS_FILE(`fn${m}x${f}x${i}`),
+        ).join('\n');
       }
     }
     const repo = await createFixtureRepo(files);
@@ -212,14 +327,26 @@ describe('the index section of /ai/review', () => {
     await commit(repo, { write: { 'src/mod00/new.ts': TS_FILE('later') } });
     const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'gpt', env: repo.env });
     expectStatus(result, 200);
-    const section = result.body.sections.index as { repos: Array<{ freshness: { stale: boolean }; modules: { total: number; shown: number; top: Array<{ module: string; symbols: string[] }> } }> };
+    const section = result.body.sections.index as {
+      repos: Array<{
+        freshness: { stale: boolean };
+        modules: { total: number; shown: number; top: Array<{ module: string; symbols: string[] }> };
+      }>;
+    };
     const modules = section.repos[0]!.modules;
     expect(modules).toMatchObject({ total: 15, shown: 12 });
     expect(modules.top).toHaveLength(12);
-    expect(modules.top.slice(0, 3).map((m) => m.module).sort()).toEqual(['src/mod00', 'src/mod01', 'src/mod02']);
+    expect(
+      modules.top
+        .slice(0, 3)
+        .map((m) => m.module)
+        .sort(),
+    ).toEqual(['src/mod00', 'src/mod01', 'src/mod02']);
     for (const m of modules.top) expect(m.symbols.length, m.module).toBeLessThanOrEqual(5);
     expect(modules.top[0]!.symbols).toHaveLength(5);
     expect(section.repos[0]!.freshness.stale).toBe(true);
-    expect(result.body.summary.find((line) => line.startsWith('Index: '))).toMatch(new RegExp(`^Index: ${repo.fullName}@main: behind, indexed `));
+    expect(result.body.summary.find((line) => line.startsWith('Index: '))).toMatch(
+      new RegExp(`^Index: ${repo.fullName}@main: behind, indexed `),
+    );
   });
 });

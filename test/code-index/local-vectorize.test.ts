@@ -4,14 +4,22 @@ import { LocalVectorize } from '../../src/local/vectorize';
 import type { MetadataIndexType } from '../../src/local/vectorize-object';
 
 function index(metadataIndexes: { property: string; type: MetadataIndexType }[] = [], dimensions = 3): Vectorize {
-  return new LocalVectorize(env.LOCAL_VECTORIZE!, { name: `t-${crypto.randomUUID()}`, dimensions, metric: 'cosine', metadataIndexes }) as unknown as Vectorize;
+  return new LocalVectorize(env.LOCAL_VECTORIZE!, {
+    name: `t-${crypto.randomUUID()}`,
+    dimensions,
+    metric: 'cosine',
+    metadataIndexes,
+  }) as unknown as Vectorize;
 }
 
 describe('local Vectorize binding: the documented API', () => {
   it('inserts without overwriting, upserts replacing whole, reads and deletes by id, describes itself', async () => {
     const vi = index();
     expect(await vi.insert([{ id: 'a', values: [1, 0, 0], metadata: { n: 1 } }])).toHaveProperty('mutationId');
-    await vi.insert([{ id: 'a', values: [0, 1, 0] }, { id: 'b', values: [0, 1, 0] }]);
+    await vi.insert([
+      { id: 'a', values: [0, 1, 0] },
+      { id: 'b', values: [0, 1, 0] },
+    ]);
     expect((await vi.getByIds(['a']))[0]).toMatchObject({ id: 'a', values: [1, 0, 0], metadata: { n: 1 } });
     await vi.upsert([{ id: 'a', values: [0, 0, 1], namespace: 'ns' }]);
     const [a] = await vi.getByIds(['a']);
@@ -31,12 +39,22 @@ describe('local Vectorize binding: the documented API', () => {
     ]);
     const all = await vi.query([1, 0, 0], { topK: 3 });
     expect(all.count).toBe(3);
-    expect(all.matches.map((m) => m.id).slice(0, 2).sort()).toEqual(['x', 'z']);
+    expect(
+      all.matches
+        .map((m) => m.id)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['x', 'z']);
     expect(all.matches[2]).toMatchObject({ id: 'y' });
     expect(all.matches[2]!.score).toBeCloseTo(Math.SQRT1_2, 5);
     expect(all.matches[0]).not.toHaveProperty('values');
     expect(all.matches[0]).not.toHaveProperty('metadata');
-    const inOne = await vi.query([1, 0, 0], { topK: 5, namespace: 'one', returnValues: true, returnMetadata: 'indexed' });
+    const inOne = await vi.query([1, 0, 0], {
+      topK: 5,
+      namespace: 'one',
+      returnValues: true,
+      returnMetadata: 'indexed',
+    });
     expect(inOne.matches.map((m) => m.id)).toEqual(['x', 'y']);
     expect(inOne.matches[0]).toMatchObject({ values: [1, 0, 0], metadata: { kind: 'fn' } });
     expect(inOne.matches[0]!.metadata).not.toHaveProperty('note');
@@ -58,7 +76,11 @@ describe('local Vectorize binding: the documented API', () => {
   });
 
   it('filters only on properties with a metadata index, with the operators, on the first 64 bytes of strings', async () => {
-    const vi = index([{ property: 'lang', type: 'string' }, { property: 'size', type: 'number' }, { property: 'path', type: 'string' }]);
+    const vi = index([
+      { property: 'lang', type: 'string' },
+      { property: 'size', type: 'number' },
+      { property: 'path', type: 'string' },
+    ]);
     const longA = `src/${'a'.repeat(70)}/one.ts`;
     const longB = `src/${'a'.repeat(70)}/two.ts`;
     await vi.upsert([
@@ -66,7 +88,8 @@ describe('local Vectorize binding: the documented API', () => {
       { id: '2', values: [1, 0, 0], metadata: { lang: 'go', size: 20, path: longB, owner: 'x' } },
       { id: '3', values: [1, 0, 0], metadata: { lang: 'ts', size: 30, path: 'lib/three.ts', owner: 'y' } },
     ]);
-    const ids = async (filter: VectorizeVectorMetadataFilter) => (await vi.query([1, 0, 0], { topK: 10, filter })).matches.map((m) => m.id).sort();
+    const ids = async (filter: VectorizeVectorMetadataFilter) =>
+      (await vi.query([1, 0, 0], { topK: 10, filter })).matches.map((m) => m.id).sort();
     expect(await ids({ lang: 'ts' })).toEqual(['1', '3']);
     expect(await ids({ lang: { $ne: 'ts' } })).toEqual(['2']);
     expect(await ids({ size: { $gte: 20, $lt: 30 } })).toEqual(['2']);
@@ -78,15 +101,29 @@ describe('local Vectorize binding: the documented API', () => {
     expect(await ids({ path: longA })).toEqual(['1', '2']);
     const indexed = await vi.query([1, 0, 0], { topK: 1, filter: { lang: 'go' }, returnMetadata: 'indexed' });
     expect(indexed.matches[0]!.metadata).toEqual({ lang: 'go', size: 20, path: longB.slice(0, 64) });
-    await expect(vi.query([1, 0, 0], { topK: 1, filter: { lang: { $regex: 'x' } as never } })).rejects.toThrow(/operator/);
+    await expect(vi.query([1, 0, 0], { topK: 1, filter: { lang: { $regex: 'x' } as never } })).rejects.toThrow(
+      /operator/,
+    );
   });
 
   it('indexes metadata only for vectors written after the metadata index exists', async () => {
     const name = `t-${crypto.randomUUID()}`;
-    const before = new LocalVectorize(env.LOCAL_VECTORIZE!, { name, dimensions: 3, metric: 'cosine', metadataIndexes: [] }) as unknown as Vectorize;
+    const before = new LocalVectorize(env.LOCAL_VECTORIZE!, {
+      name,
+      dimensions: 3,
+      metric: 'cosine',
+      metadataIndexes: [],
+    }) as unknown as Vectorize;
     await before.upsert([{ id: 'old', values: [1, 0, 0], metadata: { lang: 'ts' } }]);
-    const after = new LocalVectorize(env.LOCAL_VECTORIZE!, { name, dimensions: 3, metric: 'cosine', metadataIndexes: [{ property: 'lang', type: 'string' }] }) as unknown as Vectorize;
+    const after = new LocalVectorize(env.LOCAL_VECTORIZE!, {
+      name,
+      dimensions: 3,
+      metric: 'cosine',
+      metadataIndexes: [{ property: 'lang', type: 'string' }],
+    }) as unknown as Vectorize;
     await after.upsert([{ id: 'new', values: [1, 0, 0], metadata: { lang: 'ts' } }]);
-    expect((await after.query([1, 0, 0], { topK: 5, filter: { lang: 'ts' } })).matches.map((m) => m.id)).toEqual(['new']);
+    expect((await after.query([1, 0, 0], { topK: 5, filter: { lang: 'ts' } })).matches.map((m) => m.id)).toEqual([
+      'new',
+    ]);
   });
 });

@@ -37,20 +37,37 @@ describe('index pipeline end to end', () => {
     expect(status.embedded).toBe(status.chunks);
     expect(status.freshness).toMatchObject({ stale: false, headCommit: repo.head, indexedCommit: repo.head });
 
-    const search = await call<SearchResponse>('GET', '/ai/search?q=invoice%20total%20with%20tax&k=3', { as: 'cursor', env: repo.env });
+    const search = await call<SearchResponse>('GET', '/ai/search?q=invoice%20total%20with%20tax&k=3', {
+      as: 'cursor',
+      env: repo.env,
+    });
     expectStatus(search, 200);
-    expect(search.body.results[0]).toMatchObject({ path: 'src/billing/invoice.ts', symbol: 'InvoiceCalculator', startLine: 1, endLine: 6 });
+    expect(search.body.results[0]).toMatchObject({
+      path: 'src/billing/invoice.ts',
+      symbol: 'InvoiceCalculator',
+      startLine: 1,
+      endLine: 6,
+    });
     expect(search.body.results[0]!.signals).toEqual(['lexical', 'vector']);
     expect(search.body.results.length).toBeLessThanOrEqual(3);
 
-    const session = await call<SearchResponse>('GET', '/ai/search?q=revoke%20a%20session&k=5', { as: 'gpt', env: repo.env });
+    const session = await call<SearchResponse>('GET', '/ai/search?q=revoke%20a%20session&k=5', {
+      as: 'gpt',
+      env: repo.env,
+    });
     expect(session.body.results[0]).toMatchObject({ path: 'src/auth/session.ts', symbol: 'revokeSession' });
 
-    const docs = await call<SearchResponse>('GET', '/ai/search?q=deploy&lang=markdown', { as: 'cursor', env: repo.env });
+    const docs = await call<SearchResponse>('GET', '/ai/search?q=deploy&lang=markdown', {
+      as: 'cursor',
+      env: repo.env,
+    });
     expect(new Set(docs.body.results.map((r) => r.path))).toEqual(new Set(['docs/guide.md']));
     expect(docs.body.results[0]!.symbol).toBe('Guide > Deploying');
 
-    const scoped = await call<SearchResponse>('GET', '/ai/search?q=session&path=src/billing/', { as: 'cursor', env: repo.env });
+    const scoped = await call<SearchResponse>('GET', '/ai/search?q=session&path=src/billing/', {
+      as: 'cursor',
+      env: repo.env,
+    });
     expect(scoped.body.results.every((r) => r.path.startsWith('src/billing/'))).toBe(true);
   });
 
@@ -61,11 +78,22 @@ describe('index pipeline end to end', () => {
 
     // Modify one function of a file: only that chunk is new, the other is served from the cache.
     await commit(repo, {
-      write: { 'src/auth/session.ts': FILES['src/auth/session.ts'].replace("audit('session revoked', sessionId);", "audit('session revoked by admin', sessionId);") },
+      write: {
+        'src/auth/session.ts': FILES['src/auth/session.ts'].replace(
+          "audit('session revoked', sessionId);",
+          "audit('session revoked by admin', sessionId);",
+        ),
+      },
     });
     let status = await reindex(repo);
     expect(status.lastRun).toMatchObject({ outcome: 'succeeded', mode: 'incremental' });
-    expect(status.lastRun!.stats).toMatchObject({ filesPlanned: 1, filesIndexed: 1, chunksChanged: 1, chunksEmbedded: 1, chunksCached: 1 });
+    expect(status.lastRun!.stats).toMatchObject({
+      filesPlanned: 1,
+      filesIndexed: 1,
+      chunksChanged: 1,
+      chunksEmbedded: 1,
+      chunksCached: 1,
+    });
     expect(status.chunks).toBe(chunksBefore);
 
     // Rename without content change: nothing is embedded again, the old path disappears.
@@ -93,24 +121,39 @@ describe('index pipeline end to end', () => {
     await commit(repo, {
       write: {
         'src/extra.ts': 'export function extra() { return 1; }\n',
-        'src/auth/session.ts': FILES['src/auth/session.ts'].replace('sessions.delete(sessionId);', 'sessions.delete(sessionId); // changed'),
+        'src/auth/session.ts': FILES['src/auth/session.ts'].replace(
+          'sessions.delete(sessionId);',
+          'sessions.delete(sessionId); // changed',
+        ),
       },
     });
-    const search = await call<SearchResponse>('GET', '/ai/search?q=revoke%20session%20invoice%20total', { as: 'gpt', env: repo.env });
+    const search = await call<SearchResponse>('GET', '/ai/search?q=revoke%20session%20invoice%20total', {
+      as: 'gpt',
+      env: repo.env,
+    });
     expectStatus(search, 200);
-    expect(search.body.freshness).toMatchObject({ indexedCommit: indexed, headCommit: repo.head, stale: true, running: false });
+    expect(search.body.freshness).toMatchObject({
+      indexedCommit: indexed,
+      headCommit: repo.head,
+      stale: true,
+      running: false,
+    });
     expect(search.body.freshness.indexedAt).toBeTruthy();
     // Per hit: the commit its file was indexed at, and whether that file changed since.
     const paths = search.body.results.map((r) => r.path);
     expect(paths).toContain('src/auth/session.ts');
     expect(paths).toContain('src/billing/invoice.ts');
-    for (const hit of search.body.results) expect(hit).toMatchObject({ indexedCommit: indexed, changedSince: hit.path === 'src/auth/session.ts' });
+    for (const hit of search.body.results)
+      expect(hit).toMatchObject({ indexedCommit: indexed, changedSince: hit.path === 'src/auth/session.ts' });
 
     // The status is one read of the index object: its freshness agrees with the run it reports.
     const status = await reindex(repo);
     expect(status.freshness).toMatchObject({ stale: false, indexedCommit: repo.head, headCommit: repo.head });
     expect(status.lastRun).toMatchObject({ headCommit: repo.head });
-    const after = await call<SearchResponse>('GET', '/ai/search?q=revoke%20session%20invoice%20total', { as: 'gpt', env: repo.env });
+    const after = await call<SearchResponse>('GET', '/ai/search?q=revoke%20session%20invoice%20total', {
+      as: 'gpt',
+      env: repo.env,
+    });
     for (const hit of after.body.results) expect(hit).toMatchObject({ indexedCommit: repo.head, changedSince: false });
   });
 
@@ -132,7 +175,10 @@ describe('index pipeline end to end', () => {
     await commit(repo, { write: { '.hezlepignore': 'src/billing/\n' } });
     status = await reindex(repo);
     expect(status.skipped.sample).toContainEqual({ path: 'src/billing/invoice.ts', reason: 'ignored' });
-    const billing = await call<SearchResponse>('GET', '/ai/search?q=InvoiceCalculator', { as: 'cursor', env: repo.env });
+    const billing = await call<SearchResponse>('GET', '/ai/search?q=InvoiceCalculator', {
+      as: 'cursor',
+      env: repo.env,
+    });
     expect(billing.body.results.map((r) => r.path)).not.toContain('src/billing/invoice.ts');
   });
 

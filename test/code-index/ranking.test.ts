@@ -9,12 +9,21 @@ describe('file ranking', () => {
       ...Array.from({ length: 10 }, (_, i) => ({ id: i + 1, path: 'src/big.ts', score: 5 - i * 0.1 })),
       { id: 100, path: 'src/exact.ts', score: 6 },
     ];
-    const ranked = rankFiles('parse the header', { files: [{ path: 'src/exact.ts', score: 9 }, { path: 'src/big.ts', score: 8 }], lexical, vector: [] });
+    const ranked = rankFiles('parse the header', {
+      files: [
+        { path: 'src/exact.ts', score: 9 },
+        { path: 'src/big.ts', score: 8 },
+      ],
+      lexical,
+      vector: [],
+    });
     expect(ranked.map((file) => file.path)).toEqual(['src/exact.ts', 'src/big.ts']);
     // The bonus for further chunks is bounded: best chunk plus at most `extraChunks` of the rest, scaled by `extra`.
     const big = ranked[1]!;
     expect(big.chunks).toHaveLength(10);
-    expect(big.score).toBeLessThanOrEqual(DEFAULT_WEIGHTS.file + DEFAULT_WEIGHTS.chunk * (1 + DEFAULT_WEIGHTS.extra * DEFAULT_WEIGHTS.extraChunks) + 1e-9);
+    expect(big.score).toBeLessThanOrEqual(
+      DEFAULT_WEIGHTS.file + DEFAULT_WEIGHTS.chunk * (1 + DEFAULT_WEIGHTS.extra * DEFAULT_WEIGHTS.extraChunks) + 1e-9,
+    );
   });
 
   it('puts tests, docs and benchmarks below source unless the question asks for them', () => {
@@ -30,7 +39,17 @@ describe('file ranking', () => {
   });
 
   it('adds the vector signal by its weight, and not at all at weight 0', () => {
-    const input = { files: [{ path: 'a.ts', score: 5 }, { path: 'b.ts', score: 4.9 }], lexical: [], vector: [{ id: 7, path: 'b.ts', score: 0.9 }, { id: 8, path: 'a.ts', score: 0.1 }] };
+    const input = {
+      files: [
+        { path: 'a.ts', score: 5 },
+        { path: 'b.ts', score: 4.9 },
+      ],
+      lexical: [],
+      vector: [
+        { id: 7, path: 'b.ts', score: 0.9 },
+        { id: 8, path: 'a.ts', score: 0.1 },
+      ],
+    };
     expect(rankFiles('q', input)[0]!.path).toBe('b.ts');
     expect(rankFiles('q', input)[0]!.signals).toEqual(['lexical', 'vector']);
     expect(rankFiles('q', input, weightsFor('local-hash-v1-384', { vector: 0 }))[0]!.path).toBe('a.ts');
@@ -39,9 +58,17 @@ describe('file ranking', () => {
 
   it('tells roles from paths', () => {
     const cases: [string, string][] = [
-      ['src/a.ts', 'source'], ['packages/x/__tests__/a.spec.ts', 'test'], ['context_test.go', 'test'], ['test/helpers.js', 'test'],
-      ['packages/pinia/test-dts/store.test-d.ts', 'test'], ['benchmarks/run.ts', 'bench'], ['examples/server.js', 'example'],
-      ['CHANGELOG.md', 'docs'], ['docs/guide/intro.md', 'docs'], ['index.d.ts', 'generated'], ['lib/core/Axios.js', 'source'],
+      ['src/a.ts', 'source'],
+      ['packages/x/__tests__/a.spec.ts', 'test'],
+      ['context_test.go', 'test'],
+      ['test/helpers.js', 'test'],
+      ['packages/pinia/test-dts/store.test-d.ts', 'test'],
+      ['benchmarks/run.ts', 'bench'],
+      ['examples/server.js', 'example'],
+      ['CHANGELOG.md', 'docs'],
+      ['docs/guide/intro.md', 'docs'],
+      ['index.d.ts', 'generated'],
+      ['lib/core/Axios.js', 'source'],
     ];
     for (const [path, role] of cases) expect(pathRole(path), path).toBe(role);
     expect([...askedRoles('flaky spec for the parser')]).toEqual(['test']);
@@ -75,20 +102,33 @@ describe('file summary', () => {
       { name: 'parseHeader', kind: 'function', doc: 'Parses a header.' },
       { name: 'Router', kind: 'class', doc: null },
     ]);
-    expect(summaryText(summary)).toBe('exports: parseHeader, Router, publicHelper\ndeclares: function parseHeader (Parses a header.); class Router\nimports: zod, ../chunking/chunk');
+    expect(summaryText(summary)).toBe(
+      'exports: parseHeader, Router, publicHelper\ndeclares: function parseHeader (Parses a header.); class Router\nimports: zod, ../chunking/chunk',
+    );
   });
 
   it('reads Go and Python, and stays bounded', () => {
-    const go = 'package gin\n\nimport (\n\t"net/http"\n\tjson "encoding/json"\n)\n\n// Context is the request context.\ntype Context struct{}\n\nfunc (c *Context) JSON(code int) {}\nfunc helper() {}\n';
-    const summary = summarizeFile(go, 'go', [{ symbol: 'Context', kind: 'type', text: '// Context is the request context.\ntype Context struct{}' }, { symbol: 'Context.JSON', kind: 'method', text: 'func (c *Context) JSON(code int) {}' }]);
+    const go =
+      'package gin\n\nimport (\n\t"net/http"\n\tjson "encoding/json"\n)\n\n// Context is the request context.\ntype Context struct{}\n\nfunc (c *Context) JSON(code int) {}\nfunc helper() {}\n';
+    const summary = summarizeFile(go, 'go', [
+      { symbol: 'Context', kind: 'type', text: '// Context is the request context.\ntype Context struct{}' },
+      { symbol: 'Context.JSON', kind: 'method', text: 'func (c *Context) JSON(code int) {}' },
+    ]);
     expect(summary).toEqual({
       exports: ['JSON', 'Context'],
-      declarations: [{ name: 'Context', kind: 'type', doc: 'Context is the request context.' }, { name: 'Context.JSON', kind: 'method', doc: null }],
+      declarations: [
+        { name: 'Context', kind: 'type', doc: 'Context is the request context.' },
+        { name: 'Context.JSON', kind: 'method', doc: null },
+      ],
       imports: ['net/http', 'encoding/json'],
     });
-    expect(leadingDoc('def load(path):\n    """Load the file at path. Then more."""\n    pass')).toBe('Load the file at path.');
+    expect(leadingDoc('def load(path):\n    """Load the file at path. Then more."""\n    pass')).toBe(
+      'Load the file at path.',
+    );
     expect(leadingDoc('// eslint-disable-next-line\nconst x = 1;')).toBeNull();
-    const many = Array.from({ length: 400 }, (_, i) => `export const someRatherLongExportedName${i} = ${i};`).join('\n');
+    const many = Array.from({ length: 400 }, (_, i) => `export const someRatherLongExportedName${i} = ${i};`).join(
+      '\n',
+    );
     expect(summaryText(summarizeFile(many, 'typescript', [])).length).toBeLessThanOrEqual(MAX_SUMMARY_CHARS);
   });
 });

@@ -26,19 +26,34 @@ describe('bad questions to /ai/search and /ai/github/recall', () => {
 describe('POST /ai/github/reindex', () => {
   it('starts a run, answers 202 with its id and audits who asked', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': 'export function alpha() {\n  return 1;\n}\n' });
-    const started = await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env, body: { repo: repo.fullName } });
+    const started = await call('POST', '/ai/github/reindex', {
+      as: 'human',
+      env: repo.env,
+      body: { repo: repo.fullName },
+    });
     expectStatus(started, 202);
     expect(started.body).toMatchObject({ started: true, repo: repo.fullName, branch: 'main' });
-    const audit = await call('GET', `/ai/audit?action=index.reindex&target=${encodeURIComponent(`repo:${repo.fullName}@main`)}`, { as: 'human', env: repo.env });
+    const audit = await call(
+      'GET',
+      `/ai/audit?action=index.reindex&target=${encodeURIComponent(`repo:${repo.fullName}@main`)}`,
+      { as: 'human', env: repo.env },
+    );
     expectStatus(audit, 200);
-    expect(audit.body.entries[0]).toMatchObject({ actor: { client: 'human', person: 'alice' }, action: 'index.reindex', detail: { trigger: 'manual' } });
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: { client: 'human', person: 'alice' },
+      action: 'index.reindex',
+      detail: { trigger: 'manual' },
+    });
     await waitForStatus(repo, (s) => s.lastRun?.id === started.body.runId, 'the run finishes');
   });
 
   it('refuses to start when the audit ledger is down, and nothing runs', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': 'export const a = 1;\n' });
     const { env } = await import('cloudflare:test');
-    const result = await call('POST', '/ai/github/reindex', { as: 'human', env: { ...repo.env, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY } });
+    const result = await call('POST', '/ai/github/reindex', {
+      as: 'human',
+      env: { ...repo.env, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY },
+    });
     expectProblem(result, 503, 'ledger_unavailable');
     const status = await call('GET', '/ai/github/index', { as: 'human', env: repo.env });
     expect(status.body.repos[0]).toMatchObject({ running: null, lastRun: null });
@@ -46,8 +61,16 @@ describe('POST /ai/github/reindex', () => {
 
   it('rejects unknown body fields and unconfigured repositories', async () => {
     const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });
-    expectProblem(await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env, body: { force: true } }), 400, 'validation_failed');
-    expectProblem(await call('POST', '/ai/github/reindex', { as: 'cron', env: repo.env, body: { repo: 'acme/other' } }), 403, 'repo_not_allowed');
+    expectProblem(
+      await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env, body: { force: true } }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('POST', '/ai/github/reindex', { as: 'cron', env: repo.env, body: { repo: 'acme/other' } }),
+      403,
+      'repo_not_allowed',
+    );
   });
 });
 
@@ -69,17 +92,31 @@ describe('POST /ai/github/webhook', () => {
     const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });
     const payload = { ref: 'refs/heads/main', repository: { full_name: repo.fullName } };
     expectProblem(await send(repo.env, 'push', payload, 'sha256=' + '0'.repeat(64)), 401, 'unauthenticated');
-    expectProblem(await send(repo.env, 'push', payload, await signGitHubPayload('not-the-secret', JSON.stringify(payload))), 401, 'unauthenticated');
-    const unsigned = await call('POST', '/ai/github/webhook', { rawBody: JSON.stringify(payload), env: repo.env, headers: { 'x-github-event': 'push' } });
+    expectProblem(
+      await send(repo.env, 'push', payload, await signGitHubPayload('not-the-secret', JSON.stringify(payload))),
+      401,
+      'unauthenticated',
+    );
+    const unsigned = await call('POST', '/ai/github/webhook', {
+      rawBody: JSON.stringify(payload),
+      env: repo.env,
+      headers: { 'x-github-event': 'push' },
+    });
     expectProblem(unsigned, 401, 'unauthenticated');
-    expectProblem(await send({ ...repo.env, GITHUB_WEBHOOK_SECRET: '' }, 'push', payload, 'sha256=00'), 501, 'not_configured');
+    expectProblem(
+      await send({ ...repo.env, GITHUB_WEBHOOK_SECRET: '' }, 'push', payload, 'sha256=00'),
+      501,
+      'not_configured',
+    );
   });
 
   it('answers ping, ignores other events and branches, and starts a run on a push to the indexed branch', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': 'export function alpha() {\n  return 1;\n}\n' });
     expect((await send(repo.env, 'ping', { zen: 'hi' })).body).toMatchObject({ action: 'pong' });
     expect((await send(repo.env, 'issues', {})).body).toMatchObject({ action: 'ignored' });
-    expect((await send(repo.env, 'push', { ref: 'refs/heads/other', repository: { full_name: repo.fullName } })).body).toMatchObject({ action: 'ignored' });
+    expect(
+      (await send(repo.env, 'push', { ref: 'refs/heads/other', repository: { full_name: repo.fullName } })).body,
+    ).toMatchObject({ action: 'ignored' });
     const pushed = await send(repo.env, 'push', { ref: 'refs/heads/main', repository: { full_name: repo.fullName } });
     expectStatus(pushed, 202);
     expect(pushed.body).toMatchObject({ action: 'started', repo: repo.fullName });
@@ -91,17 +128,27 @@ describe('POST /ai/github/webhook', () => {
 describe('scheduled indexing', () => {
   it('starts a run for every configured repository on the indexing cron only', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': 'export function alpha() {\n  return 1;\n}\n' });
-    const { env, createScheduledController, createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test');
+    const { env, createScheduledController, createExecutionContext, waitOnExecutionContext } = await import(
+      'cloudflare:test'
+    );
     const worker = (await import('../../src/index')).default;
     const fire = async (cron: string) => {
       const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ cron, scheduledTime: Date.now() }), { ...env, ...repo.env }, ctx);
+      await worker.scheduled(
+        createScheduledController({ cron, scheduledTime: Date.now() }),
+        { ...env, ...repo.env },
+        ctx,
+      );
       await waitOnExecutionContext(ctx);
     };
     await fire('*/5 * * * *');
     expect((await call('GET', '/ai/github/index', { as: 'cron', env: repo.env })).body.repos[0].lastRun).toBeNull();
     await fire('0 3 * * *');
-    const status = await waitForStatus(repo, (s) => s.lastRun !== null && s.running === null, 'the nightly run finishes');
+    const status = await waitForStatus(
+      repo,
+      (s) => s.lastRun !== null && s.running === null,
+      'the nightly run finishes',
+    );
     expect(status.lastRun).toMatchObject({ trigger: 'cron', outcome: 'succeeded', headCommit: repo.head });
   });
 });

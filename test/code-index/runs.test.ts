@@ -1,12 +1,26 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
-import { blobReads, clearFaults, createFixtureRepo, indexStatus, injectBlobFault, reindex, waitForStatus, type FixtureRepo } from '../support/index-fixtures';
+import {
+  blobReads,
+  clearFaults,
+  createFixtureRepo,
+  indexStatus,
+  injectBlobFault,
+  reindex,
+  waitForStatus,
+  type FixtureRepo,
+} from '../support/index-fixtures';
 import type { SearchResponse } from '../../src/routes/search/search';
 
 const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 const AWS_KEY = 'AKIA' + 'IOSFODNN7EXAMPLQ';
-const PRIVATE_KEY = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAzQx7s3cr3tK3yMaterial', 'Zm9vYmFyYmF6cXV4', '-----END RSA PRIVATE KEY-----'].join('\n');
+const PRIVATE_KEY = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEowIBAAKCAQEAzQx7s3cr3tK3yMaterial',
+  'Zm9vYmFyYmF6cXV4',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
 const DB_PASSWORD = 'Xq9#vT2$mL8!pW4z';
 
 function stubFor(repo: FixtureRepo) {
@@ -16,7 +30,9 @@ function stubFor(repo: FixtureRepo) {
 
 function manyFiles(count: number): Record<string, string> {
   const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) files[`src/mod${String(i).padStart(2, '0')}.ts`] = `export function handler${i}(input: string): string {\n  const value = input.trim();\n  return value + '${i}';\n}\n`;
+  for (let i = 0; i < count; i++)
+    files[`src/mod${String(i).padStart(2, '0')}.ts`] =
+      `export function handler${i}(input: string): string {\n  const value = input.trim();\n  return value + '${i}';\n}\n`;
   return files;
 }
 
@@ -37,7 +53,10 @@ describe('secrets never reach the index', () => {
     const secrets = [GITHUB_TOKEN, AWS_KEY, DB_PASSWORD, 'MIIEowIBAAKCAQEAzQx7s3cr3tK3yMaterial'];
     for (const q of ['deploy client github token', GITHUB_TOKEN, 'signing private key', DB_PASSWORD]) {
       for (const as of ['gpt', 'cursor'] as const) {
-        const result = await call<SearchResponse>('GET', `/ai/search?q=${encodeURIComponent(q)}&k=10`, { as, env: repo.env });
+        const result = await call<SearchResponse>('GET', `/ai/search?q=${encodeURIComponent(q)}&k=10`, {
+          as,
+          env: repo.env,
+        });
         expectStatus(result, 200);
         // The question is echoed (a recognisable token in it redacted); the results never hold a secret.
         for (const secret of secrets) expect(JSON.stringify(result.body.results)).not.toContain(secret);
@@ -68,7 +87,11 @@ describe('runs', () => {
     await injectBlobFault(repo, 'src/mod05.ts');
     const started = await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env });
     expectStatus(started, 202);
-    const stuck = await waitForStatus(repo, (s) => (s.running?.attempts ?? 0) >= 2, 'the run retries the failing batch');
+    const stuck = await waitForStatus(
+      repo,
+      (s) => (s.running?.attempts ?? 0) >= 2,
+      'the run retries the failing batch',
+    );
     expect(stuck.running!.lastError).toMatch(/upstream_error/);
     expect(stuck.running!.filesDone).toBe(5); // mod00..mod04 committed, the checkpoint sits before mod05
     await clearFaults();
@@ -111,24 +134,40 @@ describe('runs', () => {
     const hook = await call('POST', '/ai/github/webhook', {
       rawBody: payload,
       env: repo.env,
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': await signGitHubPayload(String(repo.env.GITHUB_WEBHOOK_SECRET), payload) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': await signGitHubPayload(String(repo.env.GITHUB_WEBHOOK_SECRET), payload),
+      },
     });
     expectStatus(hook, 202);
     expect(hook.body).toMatchObject({ action: 'queued', runId: second.body.running.id });
 
     await clearFaults();
     // The first run finishes, then the queued follow-up runs and finds nothing new.
-    const status = await waitForStatus(repo, (s) => s.running === null && s.lastRun?.outcome === 'up_to_date', 'the follow-up run ends');
+    const status = await waitForStatus(
+      repo,
+      (s) => s.running === null && s.lastRun?.outcome === 'up_to_date',
+      'the follow-up run ends',
+    );
     expect(status.files).toBe(4);
   });
 });
 
 describe('snippets', () => {
   it('with GPT_CODE_EXPOSURE=snippet, gives GPT callers bounded snippets only, never a whole long chunk', async () => {
-    const body = Array.from({ length: 100 }, (_, i) => `  const step${i} = compute(${i}); // reconcile ledger balances step ${i}`).join('\n');
-    const repo = await createFixtureRepo({ 'src/reconcile.ts': `export function reconcileLedger() {\n${body}\n  return true;\n}\n` });
+    const body = Array.from(
+      { length: 100 },
+      (_, i) => `  const step${i} = compute(${i}); // reconcile ledger balances step ${i}`,
+    ).join('\n');
+    const repo = await createFixtureRepo({
+      'src/reconcile.ts': `export function reconcileLedger() {\n${body}\n  return true;\n}\n`,
+    });
     await reindex(repo);
-    const gpt = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'gpt', env: { ...repo.env, GPT_CODE_EXPOSURE: 'snippet' } });
+    const gpt = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', {
+      as: 'gpt',
+      env: { ...repo.env, GPT_CODE_EXPOSURE: 'snippet' },
+    });
     expectStatus(gpt, 200);
     for (const hit of gpt.body.results) {
       expect(hit.snippet!.text.split('\n').length).toBeLessThanOrEqual(12);
@@ -137,14 +176,18 @@ describe('snippets', () => {
       expect(hit.snippet!.startLine).toBeGreaterThanOrEqual(hit.startLine);
       expect(hit.snippet!.endLine).toBeLessThanOrEqual(hit.endLine);
     }
-    const cursor = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', { as: 'cursor', env: repo.env });
+    const cursor = await call<SearchResponse>('GET', '/ai/search?q=reconcile%20ledger%20step%2070', {
+      as: 'cursor',
+      env: repo.env,
+    });
     expect(cursor.body.results[0]!.snippet!.text.split('\n').length).toBeGreaterThan(12);
     expect(cursor.body.results[0]!.snippet!.text.length).toBeLessThanOrEqual(4000);
   });
 
   it('by default (summary) the gpt client sees signatures and doc comments, never a body; ranking is the same', async () => {
     const repo = await createFixtureRepo({
-      'src/ledger.ts': '/** Settles the ledger for one account. */\nexport function settleLedger(account: string): number {\n  const marker = "BODY_ONLY_7f3a";\n  return marker.length;\n}\n',
+      'src/ledger.ts':
+        '/** Settles the ledger for one account. */\nexport function settleLedger(account: string): number {\n  const marker = "BODY_ONLY_7f3a";\n  return marker.length;\n}\n',
       'src/other.ts': 'export const settleNote = "ledger settle notes";\n',
     });
     await reindex(repo);
@@ -154,9 +197,14 @@ describe('snippets', () => {
     expectStatus(gpt, 200);
     expect(gpt.text).not.toContain('BODY_ONLY_7f3a');
     expect(human.text).toContain('BODY_ONLY_7f3a');
-    expect(gpt.body.results.map((r) => [r.path, r.startLine])).toEqual(human.body.results.map((r) => [r.path, r.startLine]));
+    expect(gpt.body.results.map((r) => [r.path, r.startLine])).toEqual(
+      human.body.results.map((r) => [r.path, r.startLine]),
+    );
     const settle = gpt.body.results.find((r) => r.path === 'src/ledger.ts')!;
-    expect(settle).toMatchObject({ signature: 'export function settleLedger(account: string): number', doc: 'Settles the ledger for one account.' });
+    expect(settle).toMatchObject({
+      signature: 'export function settleLedger(account: string): number',
+      doc: 'Settles the ledger for one account.',
+    });
     expect(settle.snippet).toBeUndefined();
     const none = await call<SearchResponse>('GET', q, { as: 'gpt', env: { ...repo.env, GPT_CODE_EXPOSURE: 'none' } });
     expect(none.text).not.toContain('BODY_ONLY_7f3a');
@@ -169,8 +217,12 @@ describe('snippets', () => {
 
 describe('recall across repositories', () => {
   it('searches every indexed repository and labels results by repository', async () => {
-    const a = await createFixtureRepo({ 'src/pay.ts': 'export function chargeCard(amount: number) {\n  return gateway.charge(amount);\n}\n' });
-    const b = await createFixtureRepo({ 'lib/mail.py': 'def send_invoice_email(to):\n    """Mail the invoice."""\n    return smtp.send(to)\n' });
+    const a = await createFixtureRepo({
+      'src/pay.ts': 'export function chargeCard(amount: number) {\n  return gateway.charge(amount);\n}\n',
+    });
+    const b = await createFixtureRepo({
+      'lib/mail.py': 'def send_invoice_email(to):\n    """Mail the invoice."""\n    return smtp.send(to)\n',
+    });
     const shared = { ...a.env, INDEX_REPOS: `${a.fullName},${b.fullName}` };
     for (const name of [a.fullName, b.fullName]) {
       expectStatus(await call('POST', '/ai/github/reindex', { as: 'human', env: shared, body: { repo: name } }), 202);
@@ -183,7 +235,11 @@ describe('recall across repositories', () => {
     }
     const result = await call('GET', '/ai/github/recall?q=send%20invoice%20email&k=5', { as: 'gpt', env: shared });
     expectStatus(result, 200);
-    expect(result.body.results[0]).toMatchObject({ repo: b.fullName, path: 'lib/mail.py', symbol: 'send_invoice_email' });
+    expect(result.body.results[0]).toMatchObject({
+      repo: b.fullName,
+      path: 'lib/mail.py',
+      symbol: 'send_invoice_email',
+    });
     expect(result.body.repos.map((r: { repo: string }) => r.repo)).toEqual([a.fullName, b.fullName]);
     const charge = await call('GET', '/ai/github/recall?q=charge%20card', { as: 'cursor', env: shared });
     expect(charge.body.results[0]).toMatchObject({ repo: a.fullName, path: 'src/pay.ts' });
@@ -191,8 +247,16 @@ describe('recall across repositories', () => {
 
   it('refuses a repository that is not configured', async () => {
     const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });
-    expectProblem(await call('GET', '/ai/search?q=a&repo=someone/else', { as: 'cursor', env: repo.env }), 403, 'repo_not_allowed');
-    expectProblem(await call('GET', '/ai/search?q=a', { as: 'cursor', env: { ...repo.env, INDEX_REPOS: '' } }), 501, 'not_configured');
+    expectProblem(
+      await call('GET', '/ai/search?q=a&repo=someone/else', { as: 'cursor', env: repo.env }),
+      403,
+      'repo_not_allowed',
+    );
+    expectProblem(
+      await call('GET', '/ai/search?q=a', { as: 'cursor', env: { ...repo.env, INDEX_REPOS: '' } }),
+      501,
+      'not_configured',
+    );
   });
 
   it('reports an index that has never run honestly', async () => {

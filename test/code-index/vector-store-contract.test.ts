@@ -32,14 +32,21 @@ const embedded: StoreKind = {
   async with(scopes, work) {
     // One repository object per scope, as in production: each scope is its own object.
     const results: VectorStore[] = [];
-    const stubs = scopes.map((scope) => env.REPO_INDEX!.get(env.REPO_INDEX!.idFromName(`contract-${crypto.randomUUID()}-${scope}`)));
+    const stubs = scopes.map((scope) =>
+      env.REPO_INDEX!.get(env.REPO_INDEX!.idFromName(`contract-${crypto.randomUUID()}-${scope}`)),
+    );
     // The stores live inside their objects; calls go through runInDurableObject.
     for (const stub of stubs) {
       results.push({
         kind: 'embedded',
-        upsert: (records) => runInDurableObject(stub, (_i, state) => new EmbeddedVectorStore(state.storage.sql, 'm').upsert(records)),
-        remove: (ids) => runInDurableObject(stub, (_i, state) => new EmbeddedVectorStore(state.storage.sql, 'm').remove(ids)),
-        query: (vector, limit, filters) => runInDurableObject(stub, (_i, state) => new EmbeddedVectorStore(state.storage.sql, 'm').query(vector, limit, filters)),
+        upsert: (records) =>
+          runInDurableObject(stub, (_i, state) => new EmbeddedVectorStore(state.storage.sql, 'm').upsert(records)),
+        remove: (ids) =>
+          runInDurableObject(stub, (_i, state) => new EmbeddedVectorStore(state.storage.sql, 'm').remove(ids)),
+        query: (vector, limit, filters) =>
+          runInDurableObject(stub, (_i, state) =>
+            new EmbeddedVectorStore(state.storage.sql, 'm').query(vector, limit, filters),
+          ),
       });
     }
     return work(results);
@@ -50,8 +57,21 @@ const vectorize: StoreKind = {
   name: 'Vectorize adapter against the local Vectorize API',
   async with(scopes, work) {
     // One shared index, as in production: every project, repository and branch writes into it.
-    const index = new LocalVectorize(env.LOCAL_VECTORIZE!, { name: `contract-${crypto.randomUUID()}`, dimensions: DIMS, metric: 'cosine', metadataIndexes: [...VECTORIZE_METADATA_INDEXES] });
-    const stores = await Promise.all(scopes.map(async (scope) => new VectorizeVectorStore(index as unknown as Vectorize, await vectorScope('proj', { owner: 'acme', name: 'app', branch: scope }))));
+    const index = new LocalVectorize(env.LOCAL_VECTORIZE!, {
+      name: `contract-${crypto.randomUUID()}`,
+      dimensions: DIMS,
+      metric: 'cosine',
+      metadataIndexes: [...VECTORIZE_METADATA_INDEXES],
+    });
+    const stores = await Promise.all(
+      scopes.map(
+        async (scope) =>
+          new VectorizeVectorStore(
+            index as unknown as Vectorize,
+            await vectorScope('proj', { owner: 'acme', name: 'app', branch: scope }),
+          ),
+      ),
+    );
     return work(stores);
   },
 };
@@ -62,7 +82,12 @@ for (const kind of [embedded, vectorize]) {
   describe(`vector store contract: ${kind.name}`, () => {
     it('returns the exact top k by cosine, best first', async () => {
       await kind.with(['main'], async ([store]) => {
-        await store!.upsert([record(1, 'src/a.ts', unit(0)), record(2, 'src/b.ts', unit(0, 0.5)), record(3, 'src/c.ts', unit(1)), record(4, 'src/d.ts', unit(0, 2))]);
+        await store!.upsert([
+          record(1, 'src/a.ts', unit(0)),
+          record(2, 'src/b.ts', unit(0, 0.5)),
+          record(3, 'src/c.ts', unit(1)),
+          record(4, 'src/d.ts', unit(0, 2)),
+        ]);
         const hits = await store!.query(unit(0), 3, {});
         expect(ids(hits)).toEqual([1, 2, 4]);
         expect(hits[0]!.score).toBeCloseTo(1, 4);
@@ -133,14 +158,19 @@ describe('embedded store: the int8 sketch', () => {
       const store = new EmbeddedVectorStore(state.storage.sql, 'm');
       // Deterministic pseudo-random unit vectors (a linear congruential generator).
       let seed = 7;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return (seed / 2 ** 31) * 2 - 1;
+      };
       const dims = 64;
       const vector = () => {
         const v = Float32Array.from({ length: dims }, random);
         const norm = Math.hypot(...v);
         return v.map((x) => x / norm);
       };
-      store.upsertNow(Array.from({ length: 600 }, (_, i) => record(i + 1, `src/${i % 3 === 0 ? 'a' : 'b'}/f${i}.ts`, vector())));
+      store.upsertNow(
+        Array.from({ length: 600 }, (_, i) => record(i + 1, `src/${i % 3 === 0 ? 'a' : 'b'}/f${i}.ts`, vector())),
+      );
       const sketch = VectorSketch.build(state.storage.sql, 'm')!;
       expect(sketch.dimensions).toBe(dims);
       expect(VectorSketch.build(state.storage.sql, 'm', 600 * dims - 1)).toBeNull();
@@ -150,7 +180,7 @@ describe('embedded store: the int8 sketch', () => {
           const exact = store.search(query, 10, filters);
           const sketched = store.search(query, 10, filters, sketch);
           expect(sketched.map((h) => h.id)).toEqual(exact.map((h) => h.id));
-          sketched.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 5));
+          for (const [i, hit] of sketched.entries()) expect(hit.score).toBeCloseTo(exact[i]!.score, 5);
         }
       }
     });

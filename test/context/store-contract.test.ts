@@ -89,6 +89,7 @@ for (const [name, makeStore, available] of adapters) {
   });
 }
 
-if (upstash === null) describe('upstash adapter', () => {
-  it.skip('SKIPPED: no redis-server binary on this machine, so the Upstash adapter was not exercised', () => {});
-});
+if (upstash === null)
+  describe('upstash adapter', () => {
+    it.skip('SKIPPED: no redis-server binary on this machine, so the Upstash adapter was not exercised', () => {});
+  });

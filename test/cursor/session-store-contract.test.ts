@@ -54,7 +54,10 @@ for (const [name, makeStore, available] of adapters) {
       const p = project();
       await store.write(p, 'k', session(1), 0, 60_000);
       await store.write(p, 'k', session(2, { branch: 'two' }), 1, 60_000);
-      expect(await store.write(p, 'k', session(2, { branch: 'late' }), 1, 60_000)).toEqual({ ok: false, currentVersion: 2 });
+      expect(await store.write(p, 'k', session(2, { branch: 'late' }), 1, 60_000)).toEqual({
+        ok: false,
+        currentVersion: 2,
+      });
       expect((await store.read(p, 'k'))?.branch).toBe('two');
     });
 

@@ -79,7 +79,11 @@ export async function callAs(service: LocalService, client: string, method: stri
 }
 
 /** A page signed in with the human key, once the audit card (always present) has rendered. */
-export async function signedInPage(browser: Browser, service: LocalService, viewport?: { width: number; height: number }): Promise<Page> {
+export async function signedInPage(
+  browser: Browser,
+  service: LocalService,
+  viewport?: { width: number; height: number },
+): Promise<Page> {
   const page = await browser.newPage(viewport);
   await page.goto(service.url);
   await page.getByLabel('API key').fill(service.keys.find((k) => k.client === 'human')!.key);

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalService, type LocalService } from '../../src/local/service';
 import { freePort } from '../support/ports';
-import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser, callAs, signedInPage as openSignedIn } from './browser';
+import {
+  CHROMIUM,
+  HAVE_CHROMIUM,
+  launchBrowser,
+  screenshot,
+  type Browser,
+  callAs,
+  signedInPage as openSignedIn,
+} from './browser';
 
 if (!HAVE_CHROMIUM) {
   console.warn(`[e2e] SKIPPING the dashboard browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
@@ -31,7 +39,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
   let stateDir: string;
   const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
 
-  const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
+  const as = (client: string, method: string, path: string, body?: unknown) =>
+    callAs(service, client, method, path, body);
 
   const signedInPage = (viewport?: { width: number; height: number }) => openSignedIn(browser, service, viewport);
 
@@ -39,7 +48,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'hezlep-e2e-'));
     // The local Postgres may run as its own user and must reach its data directory inside.
     chmodSync(stateDir, 0o755);
-    service = await startLocalService({ port: await freePort(), stateDir, log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line) });
+    service = await startLocalService({
+      port: await freePort(),
+      stateDir,
+      log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line),
+    });
     browser = await launchBrowser();
   });
 
@@ -76,7 +89,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-card="audit"]').waitFor(WAIT);
     // Evaluated in the page (strings: this project's TypeScript has no DOM library).
-    const stored = await page.evaluate<{ session: string | null; local: string }>(`({ session: sessionStorage.getItem('hezlep.humanKey'), local: JSON.stringify(localStorage) })`);
+    const stored = await page.evaluate<{ session: string | null; local: string }>(
+      `({ session: sessionStorage.getItem('hezlep.humanKey'), local: JSON.stringify(localStorage) })`,
+    );
     expect(stored.session).toBe(key('human'));
     expect(stored.local).not.toContain(key('human'));
 
@@ -99,7 +114,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
       await locator.waitFor(WAIT);
       // Loaded: neither still loading nor marked missing.
       await expect.poll(() => locator.textContent(), WAIT).not.toMatch(/Loading /);
-      expect(await locator.locator('[data-unavailable="missing"]').count(), `${card} says missing but ${endpoint} exists`).toBe(0);
+      expect(
+        await locator.locator('[data-unavailable="missing"]').count(),
+        `${card} says missing but ${endpoint} exists`,
+      ).toBe(0);
     }
     // wrangler.toml binds the event hub, so the page holds the WebSocket rather than polling.
     await expect.poll(() => page.locator('[data-live-mode]').getAttribute('data-live-mode'), WAIT).toBe('live');
@@ -113,7 +131,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     const phone = await signedInPage({ width: 390, height: 844 });
     await phone.locator('[data-card="context"]').waitFor(WAIT);
     // Nothing overflows sideways on a phone.
-    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await phone.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone, 'dashboard-phone');
     await phone.close();
@@ -174,7 +194,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
 
   it('shows a banner when the service stops answering, and recovers without a reload', async () => {
     const page = await signedInPage();
-    await page.locator('[data-card="context"]').getByText(/live context|Branch/).first().waitFor(WAIT);
+    await page
+      .locator('[data-card="context"]')
+      .getByText(/live context|Branch/)
+      .first()
+      .waitFor(WAIT);
     await page.route('**/ai/**', (route) => route.abort('connectionrefused'));
     // Changing a filter makes the page ask now, rather than at its next poll (30 s when the event stream is live).
     await page.getByLabel('Client').selectOption('human');
@@ -246,16 +270,30 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     await item.getByRole('button', { name: 'Approve' }).click();
     await page.locator('[data-intent-notice]', { hasText: /^Approved: purge-cache staging/ }).waitFor(WAIT);
     await item.waitFor({ state: 'detached', ...WAIT });
-    await expect.poll(async () => (await as('human', 'GET', `/ai/intents/${id}`)).body?.intent?.state, WAIT).toBe('approved');
-    await page.locator('[data-card="audit"]').locator('[data-audit-action^="intent."]', { hasText: 'human:' }).first().waitFor(WAIT);
+    await expect
+      .poll(async () => (await as('human', 'GET', `/ai/intents/${id}`)).body?.intent?.state, WAIT)
+      .toBe('approved');
+    await page
+      .locator('[data-card="audit"]')
+      .locator('[data-audit-action^="intent."]', { hasText: 'human:' })
+      .first()
+      .waitFor(WAIT);
     await screenshot(page, 'intent-approved');
     await page.close();
   });
 
   it("shows the policy's refusal when a human approves their own proposal, and rejects by click with a reason", async () => {
-    const own = await as('human', 'POST', '/ai/intents', { kind: 'restart', target: 'staging', reason: 'own proposal' });
+    const own = await as('human', 'POST', '/ai/intents', {
+      kind: 'restart',
+      target: 'staging',
+      reason: 'own proposal',
+    });
     expect(own.status, own.text).toBeLessThan(300);
-    const gpts = await as('gpt', 'POST', '/ai/intents', { kind: 'purge-cache', target: 'production', reason: 'gpt proposal' });
+    const gpts = await as('gpt', 'POST', '/ai/intents', {
+      kind: 'purge-cache',
+      target: 'production',
+      reason: 'gpt proposal',
+    });
     expect(gpts.status, gpts.text).toBeLessThan(300);
 
     const page = await signedInPage();
@@ -269,7 +307,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     await gptItem.getByLabel('Reason for rejecting').fill('not during business hours');
     await gptItem.getByRole('button', { name: 'Reject' }).click();
     await page.locator('[data-intent-notice]', { hasText: /^Rejected:/ }).waitFor(WAIT);
-    await expect.poll(async () => (await as('human', 'GET', `/ai/intents/${gpts.body.intent.id}`)).body?.intent?.state, WAIT).toBe('rejected');
+    await expect
+      .poll(async () => (await as('human', 'GET', `/ai/intents/${gpts.body.intent.id}`)).body?.intent?.state, WAIT)
+      .toBe('rejected');
     await page.locator('[data-card="audit"]').locator('[data-audit-action^="intent.rej"]').first().waitFor(WAIT);
     await page.close();
   });

@@ -6,12 +6,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startLocalService, type LocalService } from '../../src/local/service';
 import { freePort } from '../support/ports';
-import { CHROMIUM, elementScreenshot, HAVE_CHROMIUM, launchBrowser, screenshot, type Browser, callAs, signedInPage as openSignedIn } from './browser';
+import {
+  CHROMIUM,
+  elementScreenshot,
+  HAVE_CHROMIUM,
+  launchBrowser,
+  screenshot,
+  type Browser,
+  callAs,
+  signedInPage as openSignedIn,
+} from './browser';
 import { startUpstreams, VISIBLE_REPO, type Upstreams } from './upstreams';
 
 const HAVE_GIT = spawnSync('git', ['--version']).status === 0;
-if (!HAVE_CHROMIUM) console.warn(`[e2e] SKIPPING the dashboard-with-real-data browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
-else if (!HAVE_GIT) console.warn('[e2e] SKIPPING the dashboard-with-real-data browser tests: git is not installed (the index fixture is a real git repository).');
+if (!HAVE_CHROMIUM)
+  console.warn(
+    `[e2e] SKIPPING the dashboard-with-real-data browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`,
+  );
+else if (!HAVE_GIT)
+  console.warn(
+    '[e2e] SKIPPING the dashboard-with-real-data browser tests: git is not installed (the index fixture is a real git repository).',
+  );
 
 const WAIT = { timeout: 20_000 };
 const LAPTOP = { width: 1366, height: 900 };
@@ -19,8 +34,10 @@ const PHONE = { width: 390, height: 844 };
 
 const FIXTURE_FILES = {
   'README.md': '# Shop\n\nA small shop used by the dashboard browser tests.\n',
-  'src/cart.ts': 'export function total(prices: number[]): number {\n  return prices.reduce((sum, p) => sum + p, 0);\n}\n',
-  'src/login.ts': 'export function redirectAfterLogin(next: string | null): string {\n  return next && next.startsWith("/") ? next : "/";\n}\n',
+  'src/cart.ts':
+    'export function total(prices: number[]): number {\n  return prices.reduce((sum, p) => sum + p, 0);\n}\n',
+  'src/login.ts':
+    'export function redirectAfterLogin(next: string | null): string {\n  return next && next.startsWith("/") ? next : "/";\n}\n',
 };
 
 /** Text a person should never be shown where words belong. */
@@ -42,7 +59,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
   let browser: Browser;
   let stateDir: string;
 
-  const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
+  const as = (client: string, method: string, path: string, body?: unknown) =>
+    callAs(service, client, method, path, body);
 
   const signedInPage = (viewport = LAPTOP) => openSignedIn(browser, service, viewport);
 
@@ -134,7 +152,10 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
       await expectReadable(banners, 'banners');
       await screenshot(page, 'hosting-degraded-laptop');
       const phone = await signedInPage(PHONE);
-      await phone.locator('[data-banners]').getByText(/^WordPress is/).waitFor(WAIT);
+      await phone
+        .locator('[data-banners]')
+        .getByText(/^WordPress is/)
+        .waitFor(WAIT);
       expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
       await screenshot(phone, 'hosting-degraded-phone');
       await elementScreenshot(phone.locator('[data-banners]'), 'hosting-degraded-phone-banners');
@@ -222,7 +243,13 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
     await expectReadable(audit, 'audit');
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
 
-    for (const [name, card] of Object.entries({ github: 'github', hosting: 'hosting', index: 'index', layers: 'layers', context: 'context' })) {
+    for (const [name, card] of Object.entries({
+      github: 'github',
+      hosting: 'hosting',
+      index: 'index',
+      layers: 'layers',
+      context: 'context',
+    })) {
       await expectReadable(page.locator(`[data-card="${card}"]`), name);
     }
     await screenshot(page, 'data-laptop');
@@ -231,7 +258,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
     await phone.locator('[data-card="github"]').getByText(VISIBLE_REPO).waitFor(WAIT);
     expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
     await screenshot(phone, 'data-phone');
-    for (const card of ['layers', 'queries', 'github', 'cursor', 'index', 'audit']) await elementScreenshot(phone.locator(`[data-card="${card}"]`), `data-phone-${card}`);
+    for (const card of ['layers', 'queries', 'github', 'cursor', 'index', 'audit'])
+      await elementScreenshot(phone.locator(`[data-card="${card}"]`), `data-phone-${card}`);
     await phone.close();
     await page.close();
   });
@@ -242,7 +270,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
   let service: LocalService;
   let browser: Browser;
   let stateDir: string;
-  const as = (client: string, method: string, path: string, body?: unknown) => callAs(service, client, method, path, body);
+  const as = (client: string, method: string, path: string, body?: unknown) =>
+    callAs(service, client, method, path, body);
   const signedInPage = (viewport = LAPTOP) => openSignedIn(browser, service, viewport);
 
   beforeAll(async () => {
@@ -288,13 +317,23 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     const listed = await as('human', 'GET', '/ai/github/commits?limit=8');
     expect(listed.status, listed.text).toBe(200);
     const target: { sha: string } = listed.body.commits[4];
-    const proposed = await as('gpt', 'POST', '/ai/intents', { kind: 'rollback', target: 'develop', parameters: { commit: target.sha }, reason: 'the last four changes broke checkout' });
+    const proposed = await as('gpt', 'POST', '/ai/intents', {
+      kind: 'rollback',
+      target: 'develop',
+      parameters: { commit: target.sha },
+      reason: 'the last four changes broke checkout',
+    });
     expect(proposed.status, proposed.text).toBe(201);
     const id: string = proposed.body.intent.id;
     const changes = await as('gpt', 'GET', `/ai/intents/${id}/changes`);
     expect(changes.status, changes.text).toBe(200);
-    expect(changes.body).toMatchObject({ direction: 'removes', shipping: { commit: target.sha, source: 'parameter' }, running: { source: 'branch-head', ref: 'develop' } });
-    const commits: { shortSha: string; title: string; author: string; checks: { state: string } | null }[] = changes.body.comparison.commits;
+    expect(changes.body).toMatchObject({
+      direction: 'removes',
+      shipping: { commit: target.sha, source: 'parameter' },
+      running: { source: 'branch-head', ref: 'develop' },
+    });
+    const commits: { shortSha: string; title: string; author: string; checks: { state: string } | null }[] =
+      changes.body.comparison.commits;
     const files: { path: string; additions: number; deletions: number }[] = changes.body.comparison.files;
     expect(commits).toHaveLength(4);
     expect(files.length).toBeGreaterThan(0);
@@ -302,15 +341,21 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     const page = await signedInPage();
     const ships = page.locator(`[data-intent="${id}"] [data-what-ships="removes"]`);
     await ships.waitFor(WAIT);
-    expect(await ships.locator('summary').textContent()).toBe(`What ships: ${changes.body.summary.replace(/^[^:]*:\s*/, '')}`);
+    expect(await ships.locator('summary').textContent()).toBe(
+      `What ships: ${changes.body.summary.replace(/^[^:]*:\s*/, '')}`,
+    );
     for (const commit of commits) {
       const row = ships.locator('[data-ships="commits"] li', { hasText: commit.shortSha });
       expect(await row.textContent()).toContain(commit.title);
       expect(await row.textContent()).toContain(commit.author);
-      expect(await row.textContent()).toContain(!commit.checks ? 'not checked' : commit.checks.state === 'none' ? 'no checks' : commit.checks.state);
+      expect(await row.textContent()).toContain(
+        !commit.checks ? 'not checked' : commit.checks.state === 'none' ? 'no checks' : commit.checks.state,
+      );
     }
     for (const file of files) {
-      expect(await ships.locator('[data-ships="files"] li', { hasText: file.path }).textContent()).toMatch(new RegExp(`\\+${file.additions}.*−${file.deletions}`));
+      expect(await ships.locator('[data-ships="files"] li', { hasText: file.path }).textContent()).toMatch(
+        new RegExp(`\\+${file.additions}.*−${file.deletions}`),
+      );
     }
     await expectReadable(ships, 'what ships');
     await screenshot(page, 'what-ships-laptop');
@@ -362,17 +407,23 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     expect(await wordpress.locator('[data-band="ok"]').count()).toBe(2);
     // Focus (as Tab would) shows the state, reason and time of the band.
     await bad.focus();
-    await expect.poll(() => card.locator('[data-uptime-detail]').textContent(), WAIT).toMatch(new RegExp(`^WordPress ${states[1]} from .+ to .+: \\S`));
+    await expect
+      .poll(() => card.locator('[data-uptime-detail]').textContent(), WAIT)
+      .toMatch(new RegExp(`^WordPress ${states[1]} from .+ to .+: \\S`));
 
     const latency = card.locator('[data-chart="latency"]');
     const route = latency.getByLabel('Route');
     await route.waitFor(WAIT);
-    await route.selectOption({ label: await latency.locator('option', { hasText: 'GET /ai/context' }).first().textContent() ?? '' });
+    await route.selectOption({
+      label: (await latency.locator('option', { hasText: 'GET /ai/context' }).first().textContent()) ?? '',
+    });
     expect(await latency.locator('path[data-line="p50"]').getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+/);
     expect(await latency.locator('path[data-line="requests"]').getAttribute('d')).toMatch(/^M/);
 
     const today = new Date().toISOString().slice(5, 10);
-    await expect.poll(() => card.locator(`[data-chart="intents"] [data-bar="${today}"]`).getAttribute('aria-label'), WAIT).toMatch(/\d+ open/);
+    await expect
+      .poll(() => card.locator(`[data-chart="intents"] [data-bar="${today}"]`).getAttribute('aria-label'), WAIT)
+      .toMatch(/\d+ open/);
     await expectReadable(card, 'trends');
     await elementScreenshot(card, 'trends-24h-laptop-card');
     await screenshot(page, 'trends-laptop');
@@ -383,7 +434,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     await page.keyboard.press('Enter');
     await expect.poll(() => week.getAttribute('aria-checked')).toBe('true');
     // One hour of data is one point: a dot, too small to count as "visible", so its path is read instead.
-    await expect.poll(() => latency.locator('path[data-line="p50"]').getAttribute('d'), WAIT).toMatch(/^M[\d.]+ [\d.]+/);
+    await expect
+      .poll(() => latency.locator('path[data-line="p50"]').getAttribute('d'), WAIT)
+      .toMatch(/^M[\d.]+ [\d.]+/);
     await elementScreenshot(card, 'trends-7d-laptop-card');
 
     const phone = await signedInPage(PHONE);
@@ -408,9 +461,13 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     expect((await file.locator('mark').first().textContent())?.toLowerCase()).toBe('redirectafterlogin');
     const hit = file.locator('[data-search-hit]').first();
     expect(await hit.textContent()).toMatch(/lines \d+–\d+/);
-    expect(await hit.getByRole('link').getAttribute('href')).toMatch(new RegExp(`/blob/${upstreams.fixture.head}/src/login\\.ts#L\\d+-L\\d+$`));
+    expect(await hit.getByRole('link').getAttribute('href')).toMatch(
+      new RegExp(`/blob/${upstreams.fixture.head}/src/login\\.ts#L\\d+-L\\d+$`),
+    );
     // Each file appears once, however many of its chunks matched.
-    const files = await card.locator('[data-search-file]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-search-file')));
+    const files = await card
+      .locator('[data-search-file]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-search-file')));
     expect(new Set(files).size).toBe(files.length);
     await expectReadable(card, 'search');
     await elementScreenshot(card, 'search-laptop-card');
@@ -434,4 +491,3 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
     await page.close();
   });
 });
-

@@ -1,8 +1,18 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/local/upstreams/github';
-import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, startCloudwaysServer, type LocalCloudways } from '../../src/local/upstreams/cloudways';
-import { startWordPressServer, WORDPRESS_APP_PASSWORD, WORDPRESS_USER, type LocalWordPress } from '../../src/local/upstreams/wordpress';
+import {
+  CLOUDWAYS_API_KEY,
+  CLOUDWAYS_EMAIL,
+  startCloudwaysServer,
+  type LocalCloudways,
+} from '../../src/local/upstreams/cloudways';
+import {
+  startWordPressServer,
+  WORDPRESS_APP_PASSWORD,
+  WORDPRESS_USER,
+  type LocalWordPress,
+} from '../../src/local/upstreams/wordpress';
 
 /** The repository the GitHub card shows (generated data with check runs and statuses). */
 export const VISIBLE_REPO = 'acme/shop';
@@ -40,7 +50,8 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
     stops.push(() => cloudways.stop());
 
     const created = await fetch(`${github.url}/_fixtures/repos`, { method: 'POST', body: JSON.stringify({ files }) });
-    if (created.status !== 201) throw new Error(`fixture repository not created: ${created.status} ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(`fixture repository not created: ${created.status} ${await created.text()}`);
     const fixture = (await created.json()) as { fullName: string; branch: string; head: string };
     const scenario = { wordpress: 'healthy', cloudways: 'healthy' };
     const run = crypto.randomUUID().slice(0, 8);
@@ -62,7 +73,8 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
         }
         const headers = new Headers();
         for (const [name, value] of Object.entries(req.headers)) {
-          if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+          if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name))
+            continue;
           headers.set(name, Array.isArray(value) ? value.join(', ') : value);
         }
         const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(await readAll(req));
@@ -70,7 +82,8 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
         const payload = Buffer.from(await answer.arrayBuffer());
         const out: Record<string, string> = {};
         answer.headers.forEach((value, name) => {
-          if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) out[name] = value;
+          if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
+            out[name] = value;
         });
         res.writeHead(answer.status, { ...out, 'content-length': String(payload.length) });
         res.end(payload);
@@ -108,8 +121,12 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
       },
       fixture,
       async commit(write, message) {
-        const response = await fetch(`${github.url}/_fixtures/repos/${fixture.fullName}/commits`, { method: 'POST', body: JSON.stringify({ write, message }) });
-        if (response.status !== 201) throw new Error(`fixture commit refused: ${response.status} ${await response.text()}`);
+        const response = await fetch(`${github.url}/_fixtures/repos/${fixture.fullName}/commits`, {
+          method: 'POST',
+          body: JSON.stringify({ write, message }),
+        });
+        if (response.status !== 201)
+          throw new Error(`fixture commit refused: ${response.status} ${await response.text()}`);
         fixture.head = ((await response.json()) as { head: string }).head;
         return fixture.head;
       },

@@ -48,7 +48,12 @@ describe('event hub', () => {
     const listener = await mustOpen('', { as: 'human', env: e });
     expectStatus(await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'audited' } }), 200);
     const [audit, change] = await listener.events(2);
-    expect(audit).toMatchObject({ seq: 1, topic: 'audit', type: 'context.replace', actor: { client: 'cursor', person: 'alice', label: 'cursor:alice' } });
+    expect(audit).toMatchObject({
+      seq: 1,
+      topic: 'audit',
+      type: 'context.replace',
+      actor: { client: 'cursor', person: 'alice', label: 'cursor:alice' },
+    });
     expect(audit!.data).toMatchObject({ target: `context:${e.PROJECT_ID}`, action: 'context.replace' });
     expect(change).toMatchObject({ seq: 2, topic: 'context', type: 'context.updated' });
     listener.close();
@@ -57,7 +62,11 @@ describe('event hub', () => {
   it('publishes nothing for a change the ledger refused', async () => {
     const e = project();
     const listener = await mustOpen('', { as: 'human', env: e });
-    const refused = await call('PUT', '/ai/context', { as: 'cursor', env: { ...e, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY }, body: { branch: 'never' } });
+    const refused = await call('PUT', '/ai/context', {
+      as: 'cursor',
+      env: { ...e, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY },
+      body: { branch: 'never' },
+    });
     expectProblem(refused, 503, 'ledger_unavailable');
     expectStatus(await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'later' } }), 200);
     const events = await listener.events(2);
@@ -216,7 +225,11 @@ describe('event tickets', () => {
     const e = project();
     // Issued at the hub with a lifetime that has already run out, rather than waiting for one to.
     const ticket = `expired-${crypto.randomUUID()}`;
-    await hub(e.PROJECT_ID).issueTicket(toHex(await sha256(ticket)), { client: 'human', label: 'human' }, Date.now() - 1);
+    await hub(e.PROJECT_ID).issueTicket(
+      toHex(await sha256(ticket)),
+      { client: 'human', label: 'human' },
+      Date.now() - 1,
+    );
     const late = await openListener(`?ticket=${ticket}`, { env: e });
     expect(late.status, late.text).toBe(401);
     expect(late.text).toContain('already used or expired');

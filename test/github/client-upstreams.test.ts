@@ -6,14 +6,26 @@ import { GitHubClient, type RepoRef } from '../../src/github/client';
 import { ClientIntentGitHub } from '../../src/intents/github';
 import { parseGitHubConnection } from '../../src/github/config';
 import { call, expectStatus } from '../support/http';
-import { clearFaults, commit, createFixtureRepo, gitHubUrl, injectBlobFault, waitForStatus, indexStatus, type FixtureRepo } from '../support/index-fixtures';
+import {
+  clearFaults,
+  commit,
+  createFixtureRepo,
+  gitHubUrl,
+  injectBlobFault,
+  waitForStatus,
+  indexStatus,
+  type FixtureRepo,
+} from '../support/index-fixtures';
 import { randomSha, scenario } from '../intents/helpers';
 
 const github = inject('github');
 
 /** The client as the indexer builds it: no answer cache, connection from variables alone. */
 function bareClient(apiUrl: string, token?: string, fetchImpl?: typeof fetch): GitHubClient {
-  return new GitHubClient({ settings: parseGitHubConnection({ GITHUB_API_URL: apiUrl, GITHUB_TOKEN: token, GITHUB_TIMEOUT_MS: '5000' }), ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  return new GitHubClient({
+    settings: parseGitHubConnection({ GITHUB_API_URL: apiUrl, GITHUB_TOKEN: token, GITHUB_TIMEOUT_MS: '5000' }),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
 }
 
 function refOf(fullName: string): RepoRef {
@@ -42,9 +54,17 @@ describe('GitHubClient git data (against a real git repository served with GitHu
   });
 
   it('compares two commits: changed files with their status and how the commits relate', async () => {
-    const repo = await createFixtureRepo({ 'a.ts': 'a\n', 'b.ts': 'b\n', 'c.ts': 'export const c = 1;\nexport const d = 2;\n' });
+    const repo = await createFixtureRepo({
+      'a.ts': 'a\n',
+      'b.ts': 'b\n',
+      'c.ts': 'export const c = 1;\nexport const d = 2;\n',
+    });
     const base = repo.head;
-    const head = await commit(repo, { write: { 'a.ts': 'a2\n', 'new.ts': 'n\n' }, delete: ['b.ts'], rename: { 'c.ts': 'moved/c.ts' } });
+    const head = await commit(repo, {
+      write: { 'a.ts': 'a2\n', 'new.ts': 'n\n' },
+      delete: ['b.ts'],
+      rename: { 'c.ts': 'moved/c.ts' },
+    });
     const gh = bareClient(gitHubUrl());
     const ahead = await gh.compare(refOf(repo.fullName), base, head);
     expect(ahead.status).toBe('ahead');
@@ -125,19 +145,36 @@ describe('GitHubClient Actions calls for intents (against the Actions stand-in)'
     const since = new Date();
     expect(await gh.dispatchWorkflow(refOf(s.repo), 'deploy.yml', 'staging', {})).toEqual({});
     expect(await s.dispatches()).toHaveLength(2);
-    const runs = await gh.dispatchedRuns(refOf(s.repo), { workflow: 'deploy.yml', branch: 'staging', headSha: head, since });
+    const runs = await gh.dispatchedRuns(refOf(s.repo), {
+      workflow: 'deploy.yml',
+      branch: 'staging',
+      headSha: head,
+      since,
+    });
     expect(runs.length).toBeGreaterThanOrEqual(1);
     expect(runs.every((run) => run.head_sha === head && run.head_branch === 'staging')).toBe(true);
-    for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i - 1]!.created_at)).toBeGreaterThanOrEqual(Date.parse(runs[i]!.created_at));
-    expect(await gh.dispatchedRuns(refOf(s.repo), { workflow: 'deploy.yml', branch: 'staging', headSha: randomSha(), since })).toEqual([]);
+    for (let i = 1; i < runs.length; i++)
+      expect(Date.parse(runs[i - 1]!.created_at)).toBeGreaterThanOrEqual(Date.parse(runs[i]!.created_at));
+    expect(
+      await gh.dispatchedRuns(refOf(s.repo), {
+        workflow: 'deploy.yml',
+        branch: 'staging',
+        headSha: randomSha(),
+        since,
+      }),
+    ).toEqual([]);
     expect((await gh.workflowRun(refOf(s.repo), runId!)).id).toBe(runId);
   });
 
-  it('intents calls leave the rate limit GitHub reported in the deployment\'s memory, even when refused', async () => {
+  it("intents calls leave the rate limit GitHub reported in the deployment's memory, even when refused", async () => {
     const s = scenario();
     await s.createBranch('staging');
     const project = `rl-${crypto.randomUUID().slice(0, 8)}`;
-    const cached = new GitHubClient({ settings: parseGitHubConnection({ GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token }), cache: new DurableObjectAnswerCache(env.CONTEXT_STORE, project), cacheNamespace: `hezlep:${project}:github` });
+    const cached = new GitHubClient({
+      settings: parseGitHubConnection({ GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token }),
+      cache: new DurableObjectAnswerCache(env.CONTEXT_STORE, project),
+      cacheNamespace: `hezlep:${project}:github`,
+    });
     expect(await cached.rememberedRateLimit()).toBeNull();
     const intents = new ClientIntentGitHub(cached, refOf(s.repo));
     await s.behaviour({ rateLimitNext: 'primary' });
@@ -177,12 +214,16 @@ describe('the repo-index object builds its client from its own env', () => {
     expectStatus(started, 202);
     const ns = env.REPO_INDEX!;
     const stub = ns.get(ns.idFromName(`${repo.env.PROJECT_ID}:${repo.fullName}@${repo.branch}`));
-    const during = await runInDurableObject(stub, (_instance, state) => [...state.storage.sql.exec('SELECT state FROM run_state')].map((row) => JSON.stringify(row)).join('\n'));
+    const during = await runInDurableObject(stub, (_instance, state) =>
+      [...state.storage.sql.exec('SELECT state FROM run_state')].map((row) => JSON.stringify(row)).join('\n'),
+    );
     expect(during).not.toContain(token);
     const status = await waitForStatus(repo, (s) => s.running === null && s.lastRun !== null, 'the run finishes');
     expect(status.lastRun).toMatchObject({ outcome: 'succeeded' });
     const stored = await runInDurableObject(stub, (_instance, state) =>
-      ['meta', 'runs', 'run_state'].flatMap((table) => [...state.storage.sql.exec(`SELECT * FROM ${table}`)].map((row) => JSON.stringify(row))).join('\n'),
+      ['meta', 'runs', 'run_state']
+        .flatMap((table) => [...state.storage.sql.exec(`SELECT * FROM ${table}`)].map((row) => JSON.stringify(row)))
+        .join('\n'),
     );
     expect(stored).toContain(repo.head); // the check reads real rows
     expect(stored).not.toContain(token);

@@ -11,7 +11,12 @@ function serviceFor(repo: string): GitHubService {
   const config = parseGitHubConfig({ GITHUB_TOKEN: github.token, GITHUB_REPO: repo, GITHUB_API_URL: github.url });
   if (!config.configured) throw new Error('expected configured');
   const project = `client-${crypto.randomUUID().slice(0, 8)}`;
-  return new GitHubService(config.settings, new DurableObjectAnswerCache(env.CONTEXT_STORE, project), `hezlep:${project}:github`, new Logger('silent'));
+  return new GitHubService(
+    config.settings,
+    new DurableObjectAnswerCache(env.CONTEXT_STORE, project),
+    `hezlep:${project}:github`,
+    new Logger('silent'),
+  );
 }
 
 describe('GitHubClient', () => {
@@ -23,7 +28,10 @@ describe('GitHubClient', () => {
     expect(main.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(main.protected).toBe(true);
     expect((await gh.branchHead(service.repo(), 'develop')).protected).toBe(false);
-    await expect(gh.branchHead(service.repo(), 'gone')).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(`branch gone in ${repo}`) });
+    await expect(gh.branchHead(service.repo(), 'gone')).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining(`branch gone in ${repo}`),
+    });
   });
 
   it('dispatches a workflow run', async () => {

@@ -10,7 +10,15 @@ import type { GitHubRepoResponse } from '../../src/routes/github/get-repo';
 import type { GitHubSearchResponse } from '../../src/routes/github/search-code';
 import { expectNoToken, freshRepo, github, githubEnv, scenario, serverStats } from './support';
 
-const ROUTES = ['/ai/github/repo', '/ai/github/commits', '/ai/github/runs', '/ai/github/runs/1', '/ai/github/pulls', '/ai/github/search?q=x', '/ai/github/activity'];
+const ROUTES = [
+  '/ai/github/repo',
+  '/ai/github/commits',
+  '/ai/github/runs',
+  '/ai/github/runs/1',
+  '/ai/github/pulls',
+  '/ai/github/search?q=x',
+  '/ai/github/activity',
+];
 
 for (const path of ROUTES) describeAuthCases('GET', path, ['gpt', 'cursor', 'human', 'cron']);
 
@@ -71,10 +79,18 @@ describe('GET /ai/github/repo', () => {
 describe('GET /ai/github/commits', () => {
   it('lists commits with their combined check status', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?limit=4', { as: 'cursor', env: githubEnv(repo) });
+    const result = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?limit=4', {
+      as: 'cursor',
+      env: githubEnv(repo),
+    });
     expectStatus(result, 200);
     const [first, second, third, fourth] = result.body.commits;
-    expect(first).toMatchObject({ title: 'Fix session expiry check in login', author: 'octocat', date: '2026-11-20T18:00:00Z', checks: { state: 'failure', total: 2, failing: ['test'] } });
+    expect(first).toMatchObject({
+      title: 'Fix session expiry check in login',
+      author: 'octocat',
+      date: '2026-11-20T18:00:00Z',
+      checks: { state: 'failure', total: 2, failing: ['test'] },
+    });
     expect(first!.shortSha).toBe(first!.sha.slice(0, 7));
     expect(first!.url).toBe(`https://github.com/${repo}/commit/${first!.sha}`);
     expect(second!.checks).toEqual({ state: 'pending', total: 2, failing: [] });
@@ -91,7 +107,11 @@ describe('GET /ai/github/commits', () => {
     const pages: number[] = [];
     do {
       const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const page: Awaited<ReturnType<typeof call<GitHubCommitsResponse>>> = await call<GitHubCommitsResponse>('GET', `/ai/github/commits?limit=5${query}`, { as: 'gpt', env });
+      const page: Awaited<ReturnType<typeof call<GitHubCommitsResponse>>> = await call<GitHubCommitsResponse>(
+        'GET',
+        `/ai/github/commits?limit=5${query}`,
+        { as: 'gpt', env },
+      );
       expectStatus(page, 200);
       seen.push(...page.body.commits.map((c) => c.sha));
       pages.push(page.body.commits.length);
@@ -108,11 +128,17 @@ describe('GET /ai/github/commits', () => {
 
   it('filters by author and path', async () => {
     const repo = freshRepo();
-    const byAuthor = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?author=hubot', { as: 'gpt', env: githubEnv(repo) });
+    const byAuthor = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?author=hubot', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expectStatus(byAuthor, 200);
     expect(byAuthor.body.commits.length).toBe(4);
     expect(byAuthor.body.commits.every((c) => c.author === 'hubot')).toBe(true);
-    const byPath = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?path=src/auth&limit=50', { as: 'gpt', env: githubEnv(repo) });
+    const byPath = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?path=src/auth&limit=50', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expect(byPath.body.commits.length).toBe(6);
     expect(byPath.body.truncated).toBe(false);
   });
@@ -128,7 +154,11 @@ describe('GET /ai/github/commits', () => {
   it('refuses bad parameters', async () => {
     const env = githubEnv(freshRepo());
     expectProblem(await call('GET', '/ai/github/commits?limit=0', { as: 'gpt', env }), 400, 'validation_failed');
-    expectProblem(await call('GET', '/ai/github/commits?since=yesterday', { as: 'gpt', env }), 400, 'validation_failed');
+    expectProblem(
+      await call('GET', '/ai/github/commits?since=yesterday', { as: 'gpt', env }),
+      400,
+      'validation_failed',
+    );
     expectProblem(await call('GET', '/ai/github/commits?cursor=forged', { as: 'gpt', env }), 400, 'validation_failed');
   });
 });
@@ -136,11 +166,24 @@ describe('GET /ai/github/commits', () => {
 describe('GET /ai/github/runs', () => {
   it('lists runs with status, duration and URL', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubRunsResponse>('GET', '/ai/github/runs?limit=3', { as: 'gpt', env: githubEnv(repo) });
+    const result = await call<GitHubRunsResponse>('GET', '/ai/github/runs?limit=3', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expectStatus(result, 200);
     expect(result.body.totalCount).toBe(12);
     const [failed, running] = result.body.runs;
-    expect(failed).toMatchObject({ id: 30433000, workflow: 'CI', event: 'push', status: 'completed', conclusion: 'failure', branch: 'main', runNumber: 500, durationSeconds: 200, url: `https://github.com/${repo}/actions/runs/30433000` });
+    expect(failed).toMatchObject({
+      id: 30433000,
+      workflow: 'CI',
+      event: 'push',
+      status: 'completed',
+      conclusion: 'failure',
+      branch: 'main',
+      runNumber: 500,
+      durationSeconds: 200,
+      url: `https://github.com/${repo}/actions/runs/30433000`,
+    });
     expect(failed!.headSha).toHaveLength(7);
     expect(running).toMatchObject({ status: 'in_progress', conclusion: null, durationSeconds: null });
     expect(result.body.nextCursor).not.toBeNull();
@@ -149,7 +192,10 @@ describe('GET /ai/github/runs', () => {
     const env = githubEnv(freshRepo());
     const failures = await call<GitHubRunsResponse>('GET', '/ai/github/runs?status=failure', { as: 'gpt', env });
     expect(failures.body.runs.map((r) => r.id)).toEqual([30433000]);
-    const deploys = await call<GitHubRunsResponse>('GET', '/ai/github/runs?workflow=deploy.yml&limit=100', { as: 'gpt', env });
+    const deploys = await call<GitHubRunsResponse>('GET', '/ai/github/runs?workflow=deploy.yml&limit=100', {
+      as: 'gpt',
+      env,
+    });
     expect(deploys.body.runs.length).toBe(4);
     expect(deploys.body.runs.every((r) => r.workflow === 'Deploy')).toBe(true);
     const develop = await call<GitHubRunsResponse>('GET', '/ai/github/runs?branch=develop', { as: 'gpt', env });
@@ -162,7 +208,10 @@ describe('GET /ai/github/runs', () => {
 describe('GET /ai/github/runs/{id}', () => {
   it('explains a failed run: failing step and the log up to the error', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000', { as: 'gpt', env: githubEnv(repo) });
+    const result = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expectStatus(result, 200);
     expectNoToken(result);
     expect(result.body.run).toMatchObject({ id: 30433000, conclusion: 'failure' });
@@ -170,7 +219,11 @@ describe('GET /ai/github/runs/{id}', () => {
     const [build, test] = result.body.jobs;
     expect(build).toMatchObject({ name: 'build', conclusion: 'success' });
     expect(build!.logTail).toBeUndefined();
-    expect(test).toMatchObject({ name: 'test', conclusion: 'failure', failingStep: { number: 3, name: 'Run npm test', conclusion: 'failure' } });
+    expect(test).toMatchObject({
+      name: 'test',
+      conclusion: 'failure',
+      failingStep: { number: 3, name: 'Run npm test', conclusion: 'failure' },
+    });
     // The log came from the blob store, which refuses requests carrying the token.
     const tail = test!.logTail as { lines: string[]; truncated: boolean };
     expect(tail.lines.at(-1)).toBe('##[error]Process completed with exit code 1.');
@@ -181,12 +234,18 @@ describe('GET /ai/github/runs/{id}', () => {
   it('bounds the log tail', async () => {
     const repo = freshRepo();
     await scenario(repo, { logFillerLines: 20_000 });
-    const result = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000?logLines=5', { as: 'gpt', env: githubEnv(repo) });
+    const result = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000?logLines=5', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expectStatus(result, 200);
     const tail = result.body.jobs[1]!.logTail as { lines: string[]; truncated: boolean };
     expect(tail).toMatchObject({ truncated: true });
     expect(tail.lines).toHaveLength(5);
-    const big = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000?logLines=200', { as: 'gpt', env: githubEnv(repo) });
+    const big = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000?logLines=200', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expect((big.body.jobs[1]!.logTail as { lines: string[] }).lines).toHaveLength(200);
     expect(big.text.length).toBeLessThan(100_000);
   });
@@ -209,26 +268,66 @@ describe('GET /ai/github/pulls', () => {
     expectStatus(result, 200);
     expect(result.body.pulls.map((p) => p.number)).toEqual([40, 41]);
     const [p40, p41] = result.body.pulls;
-    expect(p40).toMatchObject({ title: 'Feature 40', author: 'octocat', branch: 'feature/40', base: 'main', review: 'approved', approvals: 2, checks: { state: 'success' }, mergeable: false, mergeableState: 'dirty', draft: false });
-    expect(p41).toMatchObject({ review: 'changes_requested', checks: { state: 'pending' }, mergeable: true, mergeableState: 'clean', draft: true });
+    expect(p40).toMatchObject({
+      title: 'Feature 40',
+      author: 'octocat',
+      branch: 'feature/40',
+      base: 'main',
+      review: 'approved',
+      approvals: 2,
+      checks: { state: 'success' },
+      mergeable: false,
+      mergeableState: 'dirty',
+      draft: false,
+    });
+    expect(p41).toMatchObject({
+      review: 'changes_requested',
+      checks: { state: 'pending' },
+      mergeable: true,
+      mergeableState: 'clean',
+      draft: true,
+    });
   });
   it('state=all includes closed ones', async () => {
-    const result = await call<GitHubPullsResponse>('GET', '/ai/github/pulls?state=all', { as: 'gpt', env: githubEnv(freshRepo()) });
+    const result = await call<GitHubPullsResponse>('GET', '/ai/github/pulls?state=all', {
+      as: 'gpt',
+      env: githubEnv(freshRepo()),
+    });
     expectStatus(result, 200);
     const closed = result.body.pulls.find((p) => p.number === 42);
-    expect(closed).toMatchObject({ state: 'closed', review: 'commented', checks: { state: 'failure', failing: ['test'] }, mergeable: null });
+    expect(closed).toMatchObject({
+      state: 'closed',
+      review: 'commented',
+      checks: { state: 'failure', failing: ['test'] },
+      mergeable: null,
+    });
   });
 });
 
 describe('GET /ai/github/search', () => {
   it("runs GitHub's code search scoped to the repository", async () => {
     const repo = freshRepo();
-    const result = await call<GitHubSearchResponse>('GET', '/ai/github/search?q=isSessionExpired&limit=2', { as: 'cursor', env: githubEnv(repo) });
+    const result = await call<GitHubSearchResponse>('GET', '/ai/github/search?q=isSessionExpired&limit=2', {
+      as: 'cursor',
+      env: githubEnv(repo),
+    });
     expectStatus(result, 200);
-    expect(result.body).toMatchObject({ repo, query: 'isSessionExpired', totalCount: 5, incomplete: false, truncated: true });
-    expect(result.body.hits[0]).toMatchObject({ path: 'src/auth/session.ts', url: expect.stringContaining(`https://github.com/${repo}/blob/`) });
+    expect(result.body).toMatchObject({
+      repo,
+      query: 'isSessionExpired',
+      totalCount: 5,
+      incomplete: false,
+      truncated: true,
+    });
+    expect(result.body.hits[0]).toMatchObject({
+      path: 'src/auth/session.ts',
+      url: expect.stringContaining(`https://github.com/${repo}/blob/`),
+    });
     expect(result.body.hits[0]!.fragments[0]).toContain('export function isSessionExpired(');
-    const none = await call<GitHubSearchResponse>('GET', '/ai/github/search?q=nothingmatches', { as: 'cursor', env: githubEnv(repo) });
+    const none = await call<GitHubSearchResponse>('GET', '/ai/github/search?q=nothingmatches', {
+      as: 'cursor',
+      env: githubEnv(repo),
+    });
     expect(none.body).toMatchObject({ totalCount: 0, hits: [], truncated: false, nextCursor: null });
   });
   it('is live: never served from the answer cache', async () => {
@@ -241,21 +340,37 @@ describe('GET /ai/github/search', () => {
   it('cannot be widened beyond the allow-listed repository with qualifiers', async () => {
     const repo = freshRepo();
     for (const q of ['token repo:evil/private', 'x org:evil', 'x  user:someone', '(x OR repo:evil/y)']) {
-      const result = await call('GET', `/ai/github/search?q=${encodeURIComponent(q)}`, { as: 'gpt', env: githubEnv(repo) });
+      const result = await call('GET', `/ai/github/search?q=${encodeURIComponent(q)}`, {
+        as: 'gpt',
+        env: githubEnv(repo),
+      });
       expectProblem(result, 400, 'validation_failed');
     }
     expect((await serverStats(repo)).requests).toBe(0);
-    expectStatus(await call('GET', `/ai/github/search?q=${encodeURIComponent('path:src handleRepo:')}`, { as: 'gpt', env: githubEnv(repo) }), 200);
+    expectStatus(
+      await call('GET', `/ai/github/search?q=${encodeURIComponent('path:src handleRepo:')}`, {
+        as: 'gpt',
+        env: githubEnv(repo),
+      }),
+      200,
+    );
   });
   it('needs a query', async () => {
-    expectProblem(await call('GET', '/ai/github/search?q=', { as: 'gpt', env: githubEnv(freshRepo()) }), 400, 'validation_failed');
+    expectProblem(
+      await call('GET', '/ai/github/search?q=', { as: 'gpt', env: githubEnv(freshRepo()) }),
+      400,
+      'validation_failed',
+    );
   });
 });
 
 describe('GET /ai/github/activity', () => {
   it('answers "the last five commits and runs" in one call', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubActivityResponse>('GET', '/ai/github/activity', { as: 'gpt', env: githubEnv(repo) });
+    const result = await call<GitHubActivityResponse>('GET', '/ai/github/activity', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
     expectStatus(result, 200);
     expectNoToken(result);
     expect(result.body.commits).toHaveLength(5);
@@ -299,7 +414,9 @@ for (const [backend, backendEnv] of backends) {
       expectStatus(second, 200);
       expect(second.headers.get('x-hezlep-cache')).toBe('hit');
       expect(second.headers.get('x-github-requests')).toBe('0');
-      expect(second.headers.get('x-github-ratelimit-remaining')).toBe(first.headers.get('x-github-ratelimit-remaining'));
+      expect(second.headers.get('x-github-ratelimit-remaining')).toBe(
+        first.headers.get('x-github-ratelimit-remaining'),
+      );
       expect(second.body).toEqual(first.body);
       expect((await serverStats(repo)).requests).toBe(before);
     });
@@ -345,12 +462,18 @@ describe('rate limits and upstream failures', () => {
     expect(result.text).not.toContain('Unicorn');
   });
   it('an unreachable GitHub becomes 503', async () => {
-    const result = await call('GET', '/ai/github/repo', { as: 'gpt', env: { ...githubEnv(freshRepo()), GITHUB_API_URL: github.unreachableUrl } });
+    const result = await call('GET', '/ai/github/repo', {
+      as: 'gpt',
+      env: { ...githubEnv(freshRepo()), GITHUB_API_URL: github.unreachableUrl },
+    });
     expectProblem(result, 503, 'upstream_unavailable');
   });
   it('a refused token is explained without showing it', async () => {
     const secret = `ghp_wrong${crypto.randomUUID().replaceAll('-', '')}`;
-    const result = await call('GET', '/ai/github/repo', { as: 'gpt', env: { ...githubEnv(freshRepo()), GITHUB_TOKEN: secret } });
+    const result = await call('GET', '/ai/github/repo', {
+      as: 'gpt',
+      env: { ...githubEnv(freshRepo()), GITHUB_TOKEN: secret },
+    });
     expectProblem(result, 502, 'upstream_error');
     expect(result.body.detail).toContain('GITHUB_TOKEN');
     expect(result.text).not.toContain(secret);
@@ -372,13 +495,20 @@ describe('repository allow-list', () => {
   });
   it('serves an allow-listed repository', async () => {
     const other = freshRepo('partner');
-    const result = await call<GitHubRunsResponse>('GET', `/ai/github/runs?repo=${other}`, { as: 'gpt', env: githubEnv(freshRepo(), { GITHUB_REPOS: `${other},acme/unused` }) });
+    const result = await call<GitHubRunsResponse>('GET', `/ai/github/runs?repo=${other}`, {
+      as: 'gpt',
+      env: githubEnv(freshRepo(), { GITHUB_REPOS: `${other},acme/unused` }),
+    });
     expectStatus(result, 200);
     expect(result.body.repo).toBe(other);
     expect((await serverStats(other)).requests).toBe(1);
   });
   it('refuses a malformed repo parameter', async () => {
-    expectProblem(await call('GET', '/ai/github/repo?repo=../../etc', { as: 'gpt', env: githubEnv(freshRepo()) }), 400, 'validation_failed');
+    expectProblem(
+      await call('GET', '/ai/github/repo?repo=../../etc', { as: 'gpt', env: githubEnv(freshRepo()) }),
+      400,
+      'validation_failed',
+    );
   });
 });
 
@@ -395,7 +525,13 @@ describe('size bound', () => {
     expectStatus(runs, 200);
     expect(runs.text.length).toBeLessThan(100_000);
     expect(runs.body.truncated).toBe(runs.body.runs.length < 100);
-    for (const path of ['/ai/github/repo', '/ai/github/pulls?limit=30', '/ai/github/search?q=x&limit=30', '/ai/github/activity?limit=20', '/ai/github/runs/30433000?logLines=200']) {
+    for (const path of [
+      '/ai/github/repo',
+      '/ai/github/pulls?limit=30',
+      '/ai/github/search?q=x&limit=30',
+      '/ai/github/activity?limit=20',
+      '/ai/github/runs/30433000?logLines=200',
+    ]) {
       const result = await call('GET', path, { as: 'gpt', env });
       expectStatus(result, 200);
       expect(result.text.length, path).toBeLessThan(100_000);
@@ -407,15 +543,28 @@ describe('the token stays secret', () => {
   it('never appears in a log line, on success or failure', async () => {
     const lines: string[] = [];
     const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-    const spies = [vi.spyOn(console, 'log').mockImplementation(capture), vi.spyOn(console, 'error').mockImplementation(capture), vi.spyOn(console, 'warn').mockImplementation(capture)];
+    const spies = [
+      vi.spyOn(console, 'log').mockImplementation(capture),
+      vi.spyOn(console, 'error').mockImplementation(capture),
+      vi.spyOn(console, 'warn').mockImplementation(capture),
+    ];
     try {
       const repo = freshRepo();
-      await scenario(repo, { failures: [{ path: '/pulls', kind: 'status', status: 500 }, { path: '/actions/runs$', kind: 'primary' }] });
+      await scenario(repo, {
+        failures: [
+          { path: '/pulls', kind: 'status', status: 500 },
+          { path: '/actions/runs$', kind: 'primary' },
+        ],
+      });
       const env = githubEnv(repo, { LOG_LEVEL: 'debug' });
       expectStatus(await call('GET', '/ai/github/commits', { as: 'gpt', env }), 200);
       expectProblem(await call('GET', '/ai/github/pulls', { as: 'gpt', env }), 502, 'upstream_error');
       expectProblem(await call('GET', '/ai/github/runs', { as: 'gpt', env }), 429, 'rate_limited');
-      expectProblem(await call('GET', '/ai/github/repo', { as: 'gpt', env: { ...env, GITHUB_API_URL: github.unreachableUrl } }), 503, 'upstream_unavailable');
+      expectProblem(
+        await call('GET', '/ai/github/repo', { as: 'gpt', env: { ...env, GITHUB_API_URL: github.unreachableUrl } }),
+        503,
+        'upstream_unavailable',
+      );
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
@@ -425,12 +574,25 @@ describe('the token stays secret', () => {
 });
 
 describe('OpenAPI description of the GitHub routes', () => {
-  const VISIBILITY_OPERATIONS = ['getGitHubActivity', 'getGitHubRepo', 'getGitHubRun', 'listGitHubCommits', 'listGitHubPulls', 'listGitHubRuns', 'searchGitHubCode'];
+  const VISIBILITY_OPERATIONS = [
+    'getGitHubActivity',
+    'getGitHubRepo',
+    'getGitHubRun',
+    'listGitHubCommits',
+    'listGitHubPulls',
+    'listGitHubRuns',
+    'searchGitHubCode',
+  ];
 
   it('lists every operation with a short description and its error answers', async () => {
     const result = await call('GET', '/openapi.json');
     expectStatus(result, 200);
-    const operations = Object.entries(result.body.paths as Record<string, Record<string, { operationId: string; description: string; responses: Record<string, unknown> }>>)
+    const operations = Object.entries(
+      result.body.paths as Record<
+        string,
+        Record<string, { operationId: string; description: string; responses: Record<string, unknown> }>
+      >,
+    )
       .filter(([path]) => path.startsWith('/ai/github'))
       .flatMap(([, methods]) => Object.values(methods))
       // The code index also lives under /ai/github (recall, index, reindex, webhook); these are the visibility routes.
@@ -438,7 +600,9 @@ describe('OpenAPI description of the GitHub routes', () => {
     expect(operations.map((o) => o.operationId).sort()).toEqual(VISIBILITY_OPERATIONS);
     for (const operation of operations) {
       expect(operation.description.length, operation.operationId).toBeLessThan(300);
-      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '403', '404', '429', '501', '502', '503']));
+      expect(Object.keys(operation.responses)).toEqual(
+        expect.arrayContaining(['200', '403', '404', '429', '501', '502', '503']),
+      );
     }
   });
 });

@@ -25,7 +25,9 @@ export async function scenario(repo: string, body: RepoScenario): Promise<void> 
   await response.text();
 }
 
-export async function serverStats(repo: string): Promise<{ requests: number; notModified: number; paths: Record<string, number> }> {
+export async function serverStats(
+  repo: string,
+): Promise<{ requests: number; notModified: number; paths: Record<string, number> }> {
   const response = await fetch(`${github.url}/_control/repos/${repo}/stats`);
   return (await response.json()) as { requests: number; notModified: number; paths: Record<string, number> };
 }

@@ -9,8 +9,14 @@ const cloudwaysUrl = inject('cloudwaysUrl');
 
 function account(scenario: string) {
   const base = `${cloudwaysUrl}/${scenario}/${crypto.randomUUID().slice(0, 8)}`;
-  const client = new CloudwaysClient({ apiUrl: `${base}/api/v1`, email: CLOUDWAYS_EMAIL, apiKey: CLOUDWAYS_API_KEY }, { timeoutMs: 2_000, slowMs: 1_000 });
-  return { ops: new CloudwaysHostingOperations(client), stats: async () => (await (await fetch(`${base}/__stats`)).json()) as CloudwaysStats };
+  const client = new CloudwaysClient(
+    { apiUrl: `${base}/api/v1`, email: CLOUDWAYS_EMAIL, apiKey: CLOUDWAYS_API_KEY },
+    { timeoutMs: 2_000, slowMs: 1_000 },
+  );
+  return {
+    ops: new CloudwaysHostingOperations(client),
+    stats: async () => (await (await fetch(`${base}/__stats`)).json()) as CloudwaysStats,
+  };
 }
 
 describe('HostingOperations (for approved intents)', () => {
@@ -35,8 +41,15 @@ describe('HostingOperations (for approved intents)', () => {
 describe('the intents engine over Cloudways', () => {
   function intentHosting(scenario: string) {
     const base = `${cloudwaysUrl}/${scenario}/${crypto.randomUUID().slice(0, 8)}`;
-    const hosting = buildHosting({ CW_EMAIL: CLOUDWAYS_EMAIL, CW_API_KEY: CLOUDWAYS_API_KEY, CLOUDWAYS_API_URL: `${base}/api/v1` });
-    return { port: new CloudwaysIntentHosting(hosting), stats: async () => (await (await fetch(`${base}/__stats`)).json()) as CloudwaysStats };
+    const hosting = buildHosting({
+      CW_EMAIL: CLOUDWAYS_EMAIL,
+      CW_API_KEY: CLOUDWAYS_API_KEY,
+      CLOUDWAYS_API_URL: `${base}/api/v1`,
+    });
+    return {
+      port: new CloudwaysIntentHosting(hosting),
+      stats: async () => (await (await fetch(`${base}/__stats`)).json()) as CloudwaysStats,
+    };
   }
 
   it('performs an approved restart and purge and reports the outcome', async () => {
@@ -56,7 +69,9 @@ describe('the intents engine over Cloudways', () => {
   it('records a Cloudways refusal as a failed outcome, and says when it is not configured', async () => {
     const failed = await intentHosting('failing').port.perform('restart', '101');
     expect(failed.status).toBe('failed');
-    expect(await new CloudwaysIntentHosting(buildHosting({})).perform('restart', '101')).toEqual({ status: 'not_configured' });
+    expect(await new CloudwaysIntentHosting(buildHosting({})).perform('restart', '101')).toEqual({
+      status: 'not_configured',
+    });
     expect(await new CloudwaysIntentHosting(buildHosting({})).health('101')).toBe('not_configured');
   });
 });

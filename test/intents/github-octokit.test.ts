@@ -31,10 +31,18 @@ describe('ClientIntentGitHub (over the shared GitHubClient) against the local Gi
     const gh = adapterFor(s.repo);
     const { runId } = await gh.dispatchWorkflow({ workflow: 'deploy.yml', ref: 'staging', inputs: { commit: head } });
     expect(runId).toEqual(expect.any(Number));
-    expect(await gh.run(runId!)).toMatchObject({ id: runId, headSha: head, headBranch: 'staging', status: 'queued', conclusion: null });
+    expect(await gh.run(runId!)).toMatchObject({
+      id: runId,
+      headSha: head,
+      headBranch: 'staging',
+      status: 'queued',
+      conclusion: null,
+    });
     await s.finishRun(runId!, 'cancelled');
     expect(await gh.run(runId!)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
-    expect(await s.dispatches()).toEqual([expect.objectContaining({ workflow: 'deploy.yml', ref: 'staging', inputs: { commit: head } })]);
+    expect(await s.dispatches()).toEqual([
+      expect.objectContaining({ workflow: 'deploy.yml', ref: 'staging', inputs: { commit: head } }),
+    ]);
   });
 
   it('finds the run a 204 dispatch created, by workflow, branch, commit and time', async () => {
@@ -46,7 +54,9 @@ describe('ClientIntentGitHub (over the shared GitHubClient) against the local Gi
     expect(await gh.dispatchWorkflow({ workflow: 'deploy.yml', ref: 'staging', inputs: {} })).toEqual({});
     const run = await gh.findDispatchedRun({ workflow: 'deploy.yml', branch: 'staging', headSha: head, since });
     expect(run).toMatchObject({ headSha: head, headBranch: 'staging' });
-    expect(await gh.findDispatchedRun({ workflow: 'deploy.yml', branch: 'staging', headSha: randomSha(), since })).toBeUndefined();
+    expect(
+      await gh.findDispatchedRun({ workflow: 'deploy.yml', branch: 'staging', headSha: randomSha(), since }),
+    ).toBeUndefined();
     expect(await gh.findDispatchedRun({ workflow: 'other.yml', branch: 'staging', since })).toBeUndefined();
   });
 
@@ -58,10 +68,12 @@ describe('ClientIntentGitHub (over the shared GitHubClient) against the local Gi
     const since = new Date();
     expect(await gh.dispatchWorkflow({ workflow: 'deploy.yml', ref: 'staging', inputs: { commit: head } })).toEqual({});
     expect(await s.dispatches()).toHaveLength(1);
-    expect(await gh.findDispatchedRun({ workflow: 'deploy.yml', branch: 'staging', headSha: head, since })).toMatchObject({ headSha: head });
+    expect(
+      await gh.findDispatchedRun({ workflow: 'deploy.yml', branch: 'staging', headSha: head, since }),
+    ).toMatchObject({ headSha: head });
   });
 
-  it('explains GitHub\'s refusals without leaking the token', async () => {
+  it("explains GitHub's refusals without leaking the token", async () => {
     const s = scenario();
     await s.createBranch('staging');
     const missing = await refusal(adapterFor(s.repo).branchHead('nope'));
@@ -74,12 +86,16 @@ describe('ClientIntentGitHub (over the shared GitHubClient) against the local Gi
     expect(unauthorised.message).toMatch(/refused the configured token/);
     expect(unauthorised.message).not.toContain(badToken);
 
-    const noRef = await refusal(adapterFor(s.repo).dispatchWorkflow({ workflow: 'deploy.yml', ref: 'ghost', inputs: {} }));
+    const noRef = await refusal(
+      adapterFor(s.repo).dispatchWorkflow({ workflow: 'deploy.yml', ref: 'ghost', inputs: {} }),
+    );
     expect(noRef.code).toBe('upstream_error');
     expect(noRef.message).toMatch(/422.*No ref found for: ghost/);
 
     await s.behaviour({ failNextDispatch: 503 });
-    const serverError = await refusal(adapterFor(s.repo).dispatchWorkflow({ workflow: 'deploy.yml', ref: 'staging', inputs: {} }));
+    const serverError = await refusal(
+      adapterFor(s.repo).dispatchWorkflow({ workflow: 'deploy.yml', ref: 'staging', inputs: {} }),
+    );
     expect(serverError.code).toBe('upstream_error');
     expect(serverError.status).toBe(502);
   });

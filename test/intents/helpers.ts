@@ -11,7 +11,8 @@ import type { ProposeIntentResponse } from '../../src/routes/intents/propose-int
 
 const github = inject('github');
 
-export const randomSha = () => Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
+export const randomSha = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** A fresh project and GitHub repository per test, with the given policy override. */
 export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<string, unknown> = {}) {
@@ -21,7 +22,10 @@ export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<
     GITHUB_API_URL: github.url,
     GITHUB_TOKEN: github.token,
     GITHUB_REPO: repo,
-    INTENT_POLICY: JSON.stringify({ targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' } }, ...policy }),
+    INTENT_POLICY: JSON.stringify({
+      targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' } },
+      ...policy,
+    }),
     ...extraEnv,
   };
   const gh = async (method: string, path: string, body?: unknown) => {
@@ -39,18 +43,29 @@ export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<
     repo,
     call: <T = any>(method: string, path: string, as: TestIdentity, body?: unknown, headers?: Record<string, string>) =>
       call<T>(method, path, { as, body, env: environment, headers }),
-    createBranch: (name: string, sha = randomSha()) => gh('POST', `/repos/${repo}/git/refs`, { ref: `refs/heads/${name}`, sha }).then(() => sha),
-    moveBranch: (name: string, sha = randomSha()) => gh('PATCH', `/repos/${repo}/git/refs/heads/${name}`, { sha, force: true }).then(() => sha),
-    describeCommit: (sha: string, about: { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }) =>
-      gh('POST', `/_control/repos/${repo}/commits/${sha}`, about),
-    setStatus: (sha: string, state: string, context = 'ci') => gh('POST', `/repos/${repo}/statuses/${sha}`, { state, context }),
-    finishRun: (runId: number, conclusion: string, status = 'completed') => gh('POST', `/_control/repos/${repo}/runs/${runId}`, { status, conclusion }),
-    dispatches: (): Promise<{ workflow: string; ref: string; inputs: Record<string, string> }[]> => gh('GET', `/_control/repos/${repo}/dispatches`),
+    createBranch: (name: string, sha = randomSha()) =>
+      gh('POST', `/repos/${repo}/git/refs`, { ref: `refs/heads/${name}`, sha }).then(() => sha),
+    moveBranch: (name: string, sha = randomSha()) =>
+      gh('PATCH', `/repos/${repo}/git/refs/heads/${name}`, { sha, force: true }).then(() => sha),
+    describeCommit: (
+      sha: string,
+      about: { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] },
+    ) => gh('POST', `/_control/repos/${repo}/commits/${sha}`, about),
+    setStatus: (sha: string, state: string, context = 'ci') =>
+      gh('POST', `/repos/${repo}/statuses/${sha}`, { state, context }),
+    finishRun: (runId: number, conclusion: string, status = 'completed') =>
+      gh('POST', `/_control/repos/${repo}/runs/${runId}`, { status, conclusion }),
+    dispatches: (): Promise<{ workflow: string; ref: string; inputs: Record<string, string> }[]> =>
+      gh('GET', `/_control/repos/${repo}/dispatches`),
     behaviour: (change: Record<string, unknown>) => gh('POST', `/_control/repos/${repo}/behaviour`, change),
     /** Run the Worker's real scheduled handler against this scenario's env. */
     async cron() {
       const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), { ...env, ...environment } as never, ctx);
+      await worker.scheduled(
+        createScheduledController({ cron: '*/5 * * * *' }),
+        { ...env, ...environment } as never,
+        ctx,
+      );
       await waitOnExecutionContext(ctx);
     },
     async propose(as: TestIdentity, body: Record<string, unknown>) {
@@ -63,7 +78,10 @@ export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<
 
 /** Change the ledger directly, to stand in for time passing (no timed waits in tests). */
 export async function onLedger<T>(work: (db: Ledger['db']) => Promise<T>): Promise<T> {
-  const ledger = new Ledger({ url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string }, new Logger('silent'));
+  const ledger = new Ledger(
+    { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
+    new Logger('silent'),
+  );
   try {
     return await ledger.use(work);
   } finally {
@@ -72,13 +90,27 @@ export async function onLedger<T>(work: (db: Ledger['db']) => Promise<T>): Promi
 }
 
 export const backdate = {
-  proposal: (id: string) => onLedger((db) => db.update(intents).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(intents.id, id))),
-  approval: (id: string) => onLedger((db) => db.update(intents).set({ approvalExpiresAt: new Date(Date.now() - 1000) }).where(eq(intents.id, id))),
+  proposal: (id: string) =>
+    onLedger((db) =>
+      db
+        .update(intents)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(intents.id, id)),
+    ),
+  approval: (id: string) =>
+    onLedger((db) =>
+      db
+        .update(intents)
+        .set({ approvalExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(intents.id, id)),
+    ),
   executionStart: (id: string, hoursAgo: number) =>
     onLedger((db) =>
       db
         .update(intents)
-        .set({ execution: sql`jsonb_set(${intents.execution}, '{startedAt}', to_jsonb(${new Date(Date.now() - hoursAgo * 3600_000).toISOString()}::text))` })
+        .set({
+          execution: sql`jsonb_set(${intents.execution}, '{startedAt}', to_jsonb(${new Date(Date.now() - hoursAgo * 3600_000).toISOString()}::text))`,
+        })
         .where(eq(intents.id, id)),
     ),
 };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, buildPolicy, decide, matchesPattern, type IntentFacts, type IntentPolicy, type PolicyRequest } from '../../src/intents/policy';
+import {
+  DEFAULT_POLICY,
+  buildPolicy,
+  decide,
+  matchesPattern,
+  type IntentFacts,
+  type IntentPolicy,
+  type PolicyRequest,
+} from '../../src/intents/policy';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const LATER = new Date('2026-01-02T12:00:00.000Z');
@@ -8,7 +16,11 @@ const SHA = 'a'.repeat(40);
 const OTHER_SHA = 'b'.repeat(40);
 
 const policy: IntentPolicy = buildPolicy({
-  targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' }, 'release/1': { workflow: 'deploy.yml' } },
+  targets: {
+    staging: { workflow: 'deploy.yml' },
+    main: { workflow: 'deploy.yml' },
+    'release/1': { workflow: 'deploy.yml' },
+  },
 });
 
 const gpt = { client: 'gpt' as const };
@@ -18,15 +30,37 @@ const bob = { client: 'human' as const, person: 'bob' };
 const cron = { client: 'cron' as const };
 
 function intent(overrides: Partial<IntentFacts> = {}): IntentFacts {
-  return { kind: 'deploy', target: 'staging', proposer: gpt, expiresAt: LATER, approvedCommit: SHA, approvalExpiresAt: LATER, ...overrides };
+  return {
+    kind: 'deploy',
+    target: 'staging',
+    proposer: gpt,
+    expiresAt: LATER,
+    approvedCommit: SHA,
+    approvalExpiresAt: LATER,
+    ...overrides,
+  };
 }
 
-function propose(actor: PolicyRequest['actor'], kind: string, target: string, parameters: Record<string, unknown> = {}, p = policy) {
+function propose(
+  actor: PolicyRequest['actor'],
+  kind: string,
+  target: string,
+  parameters: Record<string, unknown> = {},
+  p = policy,
+) {
   return decide(p, { action: 'propose', actor, kind, target, parameters });
 }
 
 function execute(overrides: Partial<Extract<PolicyRequest, { action: 'execute' }>> = {}, p = policy) {
-  return decide(p, { action: 'execute', actor: alice, intent: intent(), now: NOW, headCommit: SHA, executorConfigured: true, ...overrides });
+  return decide(p, {
+    action: 'execute',
+    actor: alice,
+    intent: intent(),
+    now: NOW,
+    headCommit: SHA,
+    executorConfigured: true,
+    ...overrides,
+  });
 }
 
 describe('decide: propose', () => {
@@ -39,9 +73,15 @@ describe('decide: propose', () => {
     const lax = buildPolicy({ protectedBranches: [], targets: { main: { workflow: 'd.yml' } } });
     expect(propose(gpt, 'deploy', 'main', {}, lax).rule).toBe('gpt-never-deploys-protected');
     // Configured protected patterns add to main.
-    expect(propose(gpt, 'deploy', 'release/1', {}, buildPolicy({ protectedBranches: ['release/*'], targets: { 'release/1': { workflow: 'd.yml' } } })).rule).toBe(
-      'gpt-never-deploys-protected',
-    );
+    expect(
+      propose(
+        gpt,
+        'deploy',
+        'release/1',
+        {},
+        buildPolicy({ protectedBranches: ['release/*'], targets: { 'release/1': { workflow: 'd.yml' } } }),
+      ).rule,
+    ).toBe('gpt-never-deploys-protected');
   });
 
   it('gpt-never-deploys-protected: a target that is an alias for main counts as main', () => {
@@ -56,7 +96,9 @@ describe('decide: propose', () => {
     const spelled = buildPolicy({ targets: { 'refs/heads/main': { workflow: 'd.yml' }, Main: { workflow: 'd.yml' } } });
     expect(propose(gpt, 'deploy', 'refs/heads/main', {}, spelled).rule).toBe('gpt-never-deploys-protected');
     expect(propose(gpt, 'deploy', 'Main', {}, spelled).rule).toBe('gpt-never-deploys-protected');
-    expect(propose(gpt, 'deploy', 'mainline', {}, buildPolicy({ targets: { mainline: { workflow: 'd.yml' } } }))).toMatchObject({ allowed: true });
+    expect(
+      propose(gpt, 'deploy', 'mainline', {}, buildPolicy({ targets: { mainline: { workflow: 'd.yml' } } })),
+    ).toMatchObject({ allowed: true });
   });
 
   it('gpt-never-deploys-protected: allows the GPT elsewhere, and humans and Cursor on main', () => {
@@ -69,17 +111,31 @@ describe('decide: propose', () => {
 
   it('kind-known: refuses unknown kinds, allows configured ones (including new kinds)', () => {
     expect(propose(alice, 'launch-rockets', 'staging')).toMatchObject({ allowed: false, rule: 'kind-known' });
-    const extended = buildPolicy({ kinds: { 'flush-queue': { executor: 'hosting', commitBinding: 'none', proposers: ['human'], approvers: ['cursor'], executors: ['human'], targets: ['*'] } } });
+    const extended = buildPolicy({
+      kinds: {
+        'flush-queue': {
+          executor: 'hosting',
+          commitBinding: 'none',
+          proposers: ['human'],
+          approvers: ['cursor'],
+          executors: ['human'],
+          targets: ['*'],
+        },
+      },
+    });
     expect(propose(alice, 'flush-queue', 'production', {}, extended)).toMatchObject({ allowed: true });
   });
 
   it('proposer-allowed: refuses a client not listed, allows a listed one', () => {
     const humansOnly = buildPolicy({ kinds: { restart: { proposers: ['human'] } } });
-    expect(propose(gpt, 'restart', 'production', {}, humansOnly)).toMatchObject({ allowed: false, rule: 'proposer-allowed' });
+    expect(propose(gpt, 'restart', 'production', {}, humansOnly)).toMatchObject({
+      allowed: false,
+      rule: 'proposer-allowed',
+    });
     expect(propose(alice, 'restart', 'production', {}, humansOnly)).toMatchObject({ allowed: true });
   });
 
-  it('target-allowed: refuses a target outside the kind\'s patterns, allows one inside', () => {
+  it("target-allowed: refuses a target outside the kind's patterns, allows one inside", () => {
     const scoped = buildPolicy({ kinds: { 'purge-cache': { targets: ['prod-*', 'staging'] } } });
     expect(propose(alice, 'purge-cache', 'dev', {}, scoped)).toMatchObject({ allowed: false, rule: 'target-allowed' });
     expect(propose(alice, 'purge-cache', 'prod-eu', {}, scoped)).toMatchObject({ allowed: true });
@@ -89,21 +145,39 @@ describe('decide: propose', () => {
   it('target-configured: a deploy needs a workflow for its target', () => {
     expect(propose(alice, 'deploy', 'feature/x')).toMatchObject({ allowed: false, rule: 'target-configured' });
     expect(propose(alice, 'deploy', 'staging')).toMatchObject({ allowed: true });
-    expect(propose(alice, 'deploy', 'staging', {}, DEFAULT_POLICY)).toMatchObject({ allowed: false, rule: 'target-configured' });
+    expect(propose(alice, 'deploy', 'staging', {}, DEFAULT_POLICY)).toMatchObject({
+      allowed: false,
+      rule: 'target-configured',
+    });
   });
 
   it('commit-parameter: a rollback names a commit, and gets through with one', () => {
     expect(propose(alice, 'rollback', 'staging')).toMatchObject({ allowed: false, rule: 'commit-parameter' });
-    expect(propose(alice, 'rollback', 'staging', { commit: 'not-a-sha' })).toMatchObject({ allowed: false, rule: 'commit-parameter' });
+    expect(propose(alice, 'rollback', 'staging', { commit: 'not-a-sha' })).toMatchObject({
+      allowed: false,
+      rule: 'commit-parameter',
+    });
     expect(propose(alice, 'rollback', 'staging', { commit: SHA.slice(0, 10) })).toMatchObject({ allowed: true });
   });
 
   it('deny rules from configuration: hit by client+kind+target, missed otherwise', () => {
     const frozen = buildPolicy({
       targets: { staging: { workflow: 'deploy.yml' } },
-      deny: [{ rule: 'release-freeze', kinds: ['deploy'], targets: ['staging'], clients: ['cursor'], reason: 'Release freeze until Monday.' }],
+      deny: [
+        {
+          rule: 'release-freeze',
+          kinds: ['deploy'],
+          targets: ['staging'],
+          clients: ['cursor'],
+          reason: 'Release freeze until Monday.',
+        },
+      ],
     });
-    expect(propose(aliceCursor, 'deploy', 'staging', {}, frozen)).toEqual({ allowed: false, rule: 'deny:release-freeze', reason: 'Release freeze until Monday.' });
+    expect(propose(aliceCursor, 'deploy', 'staging', {}, frozen)).toEqual({
+      allowed: false,
+      rule: 'deny:release-freeze',
+      reason: 'Release freeze until Monday.',
+    });
     expect(propose(alice, 'deploy', 'staging', {}, frozen)).toMatchObject({ allowed: true });
     expect(propose(aliceCursor, 'restart', 'staging', {}, frozen)).toMatchObject({ allowed: true });
   });
@@ -111,15 +185,22 @@ describe('decide: propose', () => {
 
 describe('decide: approve', () => {
   const approve = (actor: PolicyRequest['actor'], facts: Partial<IntentFacts> = {}, p = policy, now = NOW) =>
-    decide(p, { action: 'approve', actor, intent: intent({ approvedCommit: null, approvalExpiresAt: null, ...facts }), now });
+    decide(p, {
+      action: 'approve',
+      actor,
+      intent: intent({ approvedCommit: null, approvalExpiresAt: null, ...facts }),
+      now,
+    });
 
-  it('gpt-never-approves: the GPT is refused, even for someone else\'s proposal; humans pass', () => {
+  it("gpt-never-approves: the GPT is refused, even for someone else's proposal; humans pass", () => {
     expect(approve(gpt, { proposer: alice })).toMatchObject({ allowed: false, rule: 'gpt-never-approves' });
     expect(approve(bob, { proposer: alice })).toMatchObject({ allowed: true, rule: 'approval-allowed' });
   });
 
   it('the policy schema refuses to let configuration make the GPT an approver', () => {
-    expect(() => buildPolicy({ kinds: { deploy: { approvers: ['gpt', 'human'] } } })).toThrow(/gpt client can never approve/);
+    expect(() => buildPolicy({ kinds: { deploy: { approvers: ['gpt', 'human'] } } })).toThrow(
+      /gpt client can never approve/,
+    );
   });
 
   it('approver-not-proposer: the same key identity is refused; another person or client passes', () => {
@@ -131,13 +212,23 @@ describe('decide: approve', () => {
 
   it('approver-different-person: when configured, the same person with another key is refused', () => {
     const strict = buildPolicy({ requireDifferentPerson: true });
-    expect(approve(aliceCursor, { proposer: alice }, strict)).toMatchObject({ allowed: false, rule: 'approver-different-person' });
+    expect(approve(aliceCursor, { proposer: alice }, strict)).toMatchObject({
+      allowed: false,
+      rule: 'approver-different-person',
+    });
     expect(approve(bob, { proposer: alice }, strict)).toMatchObject({ allowed: true });
   });
 
   it('proposal-lifetime: an expired proposal cannot be approved (and is to expire); a live one can', () => {
-    expect(approve(bob, { proposer: alice, expiresAt: EARLIER })).toMatchObject({ allowed: false, rule: 'proposal-lifetime', effect: 'expire' });
-    expect(approve(bob, { proposer: alice, expiresAt: NOW })).toMatchObject({ allowed: false, rule: 'proposal-lifetime' });
+    expect(approve(bob, { proposer: alice, expiresAt: EARLIER })).toMatchObject({
+      allowed: false,
+      rule: 'proposal-lifetime',
+      effect: 'expire',
+    });
+    expect(approve(bob, { proposer: alice, expiresAt: NOW })).toMatchObject({
+      allowed: false,
+      rule: 'proposal-lifetime',
+    });
     expect(approve(bob, { proposer: alice, expiresAt: new Date(NOW.getTime() + 1) })).toMatchObject({ allowed: true });
   });
 
@@ -147,7 +238,10 @@ describe('decide: approve', () => {
 
   it('approver-allowed: a client not among the approvers is refused', () => {
     const humansOnly = buildPolicy({ kinds: { deploy: { approvers: ['human'] } } });
-    expect(approve(aliceCursor, { proposer: gpt }, humansOnly)).toMatchObject({ allowed: false, rule: 'approver-allowed' });
+    expect(approve(aliceCursor, { proposer: gpt }, humansOnly)).toMatchObject({
+      allowed: false,
+      rule: 'approver-allowed',
+    });
     expect(approve(cron, { proposer: gpt })).toMatchObject({ allowed: false, rule: 'approver-allowed' });
     expect(approve(alice, { proposer: gpt }, humansOnly)).toMatchObject({ allowed: true });
   });
@@ -155,16 +249,36 @@ describe('decide: approve', () => {
 
 describe('decide: reject and cancel', () => {
   it('rejecter-allowed: only a client that may approve rejects', () => {
-    expect(decide(policy, { action: 'reject', actor: gpt, intent: intent({ proposer: alice }) })).toMatchObject({ allowed: false, rule: 'rejecter-allowed' });
-    expect(decide(policy, { action: 'reject', actor: cron, intent: intent({ proposer: alice }) })).toMatchObject({ allowed: false, rule: 'rejecter-allowed' });
-    expect(decide(policy, { action: 'reject', actor: bob, intent: intent({ proposer: alice }) })).toMatchObject({ allowed: true, rule: 'rejection-allowed' });
+    expect(decide(policy, { action: 'reject', actor: gpt, intent: intent({ proposer: alice }) })).toMatchObject({
+      allowed: false,
+      rule: 'rejecter-allowed',
+    });
+    expect(decide(policy, { action: 'reject', actor: cron, intent: intent({ proposer: alice }) })).toMatchObject({
+      allowed: false,
+      rule: 'rejecter-allowed',
+    });
+    expect(decide(policy, { action: 'reject', actor: bob, intent: intent({ proposer: alice }) })).toMatchObject({
+      allowed: true,
+      rule: 'rejection-allowed',
+    });
   });
 
   it('canceller-allowed: the proposer or an approver-client cancels; anyone else is refused', () => {
-    expect(decide(policy, { action: 'cancel', actor: gpt, intent: intent({ proposer: gpt }) })).toMatchObject({ allowed: true, rule: 'cancellation-allowed' });
-    expect(decide(policy, { action: 'cancel', actor: bob, intent: intent({ proposer: gpt }) })).toMatchObject({ allowed: true });
-    expect(decide(policy, { action: 'cancel', actor: gpt, intent: intent({ proposer: alice }) })).toMatchObject({ allowed: false, rule: 'canceller-allowed' });
-    expect(decide(policy, { action: 'cancel', actor: cron, intent: intent({ proposer: alice }) })).toMatchObject({ allowed: false, rule: 'canceller-allowed' });
+    expect(decide(policy, { action: 'cancel', actor: gpt, intent: intent({ proposer: gpt }) })).toMatchObject({
+      allowed: true,
+      rule: 'cancellation-allowed',
+    });
+    expect(decide(policy, { action: 'cancel', actor: bob, intent: intent({ proposer: gpt }) })).toMatchObject({
+      allowed: true,
+    });
+    expect(decide(policy, { action: 'cancel', actor: gpt, intent: intent({ proposer: alice }) })).toMatchObject({
+      allowed: false,
+      rule: 'canceller-allowed',
+    });
+    expect(decide(policy, { action: 'cancel', actor: cron, intent: intent({ proposer: alice }) })).toMatchObject({
+      allowed: false,
+      rule: 'canceller-allowed',
+    });
   });
 });
 
@@ -175,10 +289,15 @@ describe('decide: execute', () => {
 
   it('gpt-never-deploys-protected: the GPT may not run a deploy to main even once approved; others may', () => {
     const toMain = intent({ target: 'main', proposer: alice });
-    expect(execute({ actor: gpt, intent: toMain })).toMatchObject({ allowed: false, rule: 'gpt-never-deploys-protected' });
+    expect(execute({ actor: gpt, intent: toMain })).toMatchObject({
+      allowed: false,
+      rule: 'gpt-never-deploys-protected',
+    });
     expect(execute({ actor: bob, intent: toMain })).toMatchObject({ allowed: true });
     expect(execute({ actor: gpt, intent: intent({ target: 'staging' }) })).toMatchObject({ allowed: true });
-    expect(execute({ actor: gpt, intent: intent({ kind: 'restart', target: 'main' }) })).toMatchObject({ allowed: true });
+    expect(execute({ actor: gpt, intent: intent({ kind: 'restart', target: 'main' }) })).toMatchObject({
+      allowed: true,
+    });
   });
 
   it('kind-known', () => {
@@ -186,7 +305,10 @@ describe('decide: execute', () => {
   });
 
   it('executor-allowed: a client not among the executors is refused', () => {
-    const humansRun = buildPolicy({ targets: { staging: { workflow: 'd.yml' } }, kinds: { deploy: { executors: ['human'] } } });
+    const humansRun = buildPolicy({
+      targets: { staging: { workflow: 'd.yml' } },
+      kinds: { deploy: { executors: ['human'] } },
+    });
     expect(execute({ actor: gpt }, humansRun)).toMatchObject({ allowed: false, rule: 'executor-allowed' });
     expect(execute({ actor: alice }, humansRun)).toMatchObject({ allowed: true });
   });
@@ -197,10 +319,22 @@ describe('decide: execute', () => {
   });
 
   it('approval-lifetime: a lapsed approval needs approval again (or expires with the proposal)', () => {
-    expect(execute({ intent: intent({ approvalExpiresAt: EARLIER }) })).toMatchObject({ allowed: false, rule: 'approval-lifetime', effect: 'reapprove' });
-    expect(execute({ intent: intent({ approvalExpiresAt: EARLIER, expiresAt: EARLIER }) })).toMatchObject({ rule: 'approval-lifetime', effect: 'expire' });
-    expect(execute({ intent: intent({ approvalExpiresAt: null }) })).toMatchObject({ allowed: false, rule: 'approval-lifetime' });
-    expect(execute({ intent: intent({ approvalExpiresAt: new Date(NOW.getTime() + 1) }) })).toMatchObject({ allowed: true });
+    expect(execute({ intent: intent({ approvalExpiresAt: EARLIER }) })).toMatchObject({
+      allowed: false,
+      rule: 'approval-lifetime',
+      effect: 'reapprove',
+    });
+    expect(execute({ intent: intent({ approvalExpiresAt: EARLIER, expiresAt: EARLIER }) })).toMatchObject({
+      rule: 'approval-lifetime',
+      effect: 'expire',
+    });
+    expect(execute({ intent: intent({ approvalExpiresAt: null }) })).toMatchObject({
+      allowed: false,
+      rule: 'approval-lifetime',
+    });
+    expect(execute({ intent: intent({ approvalExpiresAt: new Date(NOW.getTime() + 1) }) })).toMatchObject({
+      allowed: true,
+    });
   });
 
   it('approval-bound-to-commit: a moved branch head needs approval again; the approved head passes', () => {
@@ -213,7 +347,10 @@ describe('decide: execute', () => {
   });
 
   it('preflight-checks-green: when required, only success passes', () => {
-    const checked = buildPolicy({ targets: { staging: { workflow: 'd.yml' } }, kinds: { deploy: { preflight: { checksGreen: true, hostingHealthy: false } } } });
+    const checked = buildPolicy({
+      targets: { staging: { workflow: 'd.yml' } },
+      kinds: { deploy: { preflight: { checksGreen: true, hostingHealthy: false } } },
+    });
     for (const checks of ['pending', 'failure', 'error', undefined] as const) {
       expect(execute({ checks }, checked)).toMatchObject({ allowed: false, rule: 'preflight-checks-green' });
     }
@@ -222,7 +359,10 @@ describe('decide: execute', () => {
   });
 
   it('preflight-hosting-healthy: when required, only healthy passes', () => {
-    const checked = buildPolicy({ targets: { staging: { workflow: 'd.yml' } }, kinds: { deploy: { preflight: { checksGreen: false, hostingHealthy: true } } } });
+    const checked = buildPolicy({
+      targets: { staging: { workflow: 'd.yml' } },
+      kinds: { deploy: { preflight: { checksGreen: false, hostingHealthy: true } } },
+    });
     for (const hosting of ['unhealthy', 'not_configured', undefined] as const) {
       expect(execute({ hosting }, checked)).toMatchObject({ allowed: false, rule: 'preflight-hosting-healthy' });
     }
@@ -239,7 +379,11 @@ describe('buildPolicy', () => {
   });
 
   it('merges kinds field by field and targets by name', () => {
-    const p = buildPolicy({ proposalTtlSeconds: 600, kinds: { deploy: { approvers: ['human'] } }, targets: { prod: { workflow: 'prod.yml', ref: 'main' } } });
+    const p = buildPolicy({
+      proposalTtlSeconds: 600,
+      kinds: { deploy: { approvers: ['human'] } },
+      targets: { prod: { workflow: 'prod.yml', ref: 'main' } },
+    });
     expect(p.proposalTtlSeconds).toBe(600);
     expect(p.kinds.deploy).toMatchObject({ approvers: ['human'], executor: 'workflow', commitBinding: 'branch-head' });
     expect(p.targets.prod).toEqual({ workflow: 'prod.yml', ref: 'main', inputs: {} });

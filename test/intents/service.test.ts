@@ -49,7 +49,10 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
   const project = `svc-${crypto.randomUUID().slice(0, 12)}`;
   const events = new RecordingPublisher();
   const as = (caller: Caller) => {
-    const ledger = new Ledger({ url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string }, new Logger('silent'));
+    const ledger = new Ledger(
+      { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
+      new Logger('silent'),
+    );
     ledgers.push(ledger);
     return new IntentService({
       project,
@@ -81,13 +84,25 @@ describe('IntentService with a configured hosting adapter', () => {
     const id = await approvedRestart(w);
     const { intent, started } = await w.alice.execute(id);
     expect(started).toBe(true);
-    expect(intent).toMatchObject({ state: 'succeeded', outcome: 'restarted in 4 s', execution: { status: 'finished', attempt: 1 } });
+    expect(intent).toMatchObject({
+      state: 'succeeded',
+      outcome: 'restarted in 4 s',
+      execution: { status: 'finished', attempt: 1 },
+    });
     expect(hosting.calls).toEqual([{ operation: 'restart', target: 'production' }]);
     expect((await w.gpt.execute(id)).started).toBe(false);
     expect(hosting.calls).toHaveLength(1);
     expect(w.published.every((e) => e.topic === 'intents')).toBe(true);
-    expect(w.published.map((e) => e.type)).toEqual(['intent.proposed', 'intent.approved', 'intent.executing', 'intent.succeeded']);
-    expect(w.published[1]).toMatchObject({ actor: { client: 'human', person: 'alice' }, data: { id, state: 'approved', from: 'proposed', rule: 'approval-allowed' } });
+    expect(w.published.map((e) => e.type)).toEqual([
+      'intent.proposed',
+      'intent.approved',
+      'intent.executing',
+      'intent.succeeded',
+    ]);
+    expect(w.published[1]).toMatchObject({
+      actor: { client: 'human', person: 'alice' },
+      data: { id, state: 'approved', from: 'proposed', rule: 'approval-allowed' },
+    });
   });
 
   it('records a failing or throwing hosting operation as failed, never lost', async () => {
@@ -101,15 +116,24 @@ describe('IntentService with a configured hosting adapter', () => {
       }),
     );
     const b = await approvedRestart(throwing);
-    expect((await throwing.alice.execute(b)).intent).toMatchObject({ state: 'failed', outcome: 'Cloudways could not be reached.' });
+    expect((await throwing.alice.execute(b)).intent).toMatchObject({
+      state: 'failed',
+      outcome: 'Cloudways could not be reached.',
+    });
   });
 
   it('publishes refusals too', async () => {
     const w = world(new ScriptedHosting(async () => ({ status: 'done' })));
     const { intent } = await w.gpt.propose({ kind: 'restart', target: 'production', parameters: {} });
     await expect(w.gpt.approve(intent.id)).rejects.toMatchObject({ code: 'policy_denied' });
-    expect(w.published.at(-1)).toMatchObject({ topic: 'intents', type: 'intent.denied', data: { rule: 'gpt-never-approves', action: 'approve.denied' } });
-    await expect(w.gpt.propose({ kind: 'deploy', target: 'main', parameters: {} })).rejects.toMatchObject({ code: 'policy_denied' });
+    expect(w.published.at(-1)).toMatchObject({
+      topic: 'intents',
+      type: 'intent.denied',
+      data: { rule: 'gpt-never-approves', action: 'approve.denied' },
+    });
+    await expect(w.gpt.propose({ kind: 'deploy', target: 'main', parameters: {} })).rejects.toMatchObject({
+      code: 'policy_denied',
+    });
     expect(w.published.at(-1)).toMatchObject({ type: 'intent.denied', data: { rule: 'gpt-never-deploys-protected' } });
   });
 
@@ -117,7 +141,10 @@ describe('IntentService with a configured hosting adapter', () => {
     const hosting = new ScriptedHosting(async () => ({ status: 'done' }), 'unhealthy');
     const w = world(hosting, { kinds: { restart: { preflight: { hostingHealthy: true } } } });
     const id = await approvedRestart(w);
-    await expect(w.alice.execute(id)).rejects.toMatchObject({ code: 'policy_denied', extra: { rule: 'preflight-hosting-healthy' } });
+    await expect(w.alice.execute(id)).rejects.toMatchObject({
+      code: 'policy_denied',
+      extra: { rule: 'preflight-hosting-healthy' },
+    });
     expect(hosting.calls).toEqual([]);
   });
 

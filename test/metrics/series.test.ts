@@ -7,7 +7,14 @@ import type { MetricsObject } from '../../src/objects/metrics';
 import type { MetricsJson } from '../../src/routes/metrics/get-metrics';
 
 const HOUR = 3_600_000;
-const observation = (at: number, durationMs = 20, status = 200) => ({ route: '/ai/x', method: 'GET', client: 'gpt', status, durationMs, at });
+const observation = (at: number, durationMs = 20, status = 200) => ({
+  route: '/ai/x',
+  method: 'GET',
+  client: 'gpt',
+  status,
+  durationMs,
+  at,
+});
 
 describe('metrics time series', () => {
   it('answers per-minute points for 24 h and per-hour points for 7 days on /ai/metrics?format=json&series=', async () => {
@@ -32,7 +39,9 @@ describe('metrics time series', () => {
     expect(week.body.series).toMatchObject({ resolution: 'hour', stepSeconds: 3600 });
     expect(Date.parse(week.body.series!.routes.find((r) => r.route === '/ai/context')!.points[0]!.at) % HOUR).toBe(0);
     // Without series the answer stays as it was.
-    expect((await call<MetricsJson>('GET', '/ai/metrics?format=json', { as: 'human', env: e })).body.series).toBeUndefined();
+    expect(
+      (await call<MetricsJson>('GET', '/ai/metrics?format=json', { as: 'human', env: e })).body.series,
+    ).toBeUndefined();
   });
 
   it('refuses a series outside the JSON answer and an unknown span (400)', async () => {
@@ -43,9 +52,15 @@ describe('metrics time series', () => {
   it('keeps minutes for 24 h and hours for 7 days, dropping older buckets from storage', async () => {
     const stub = env.METRICS!.get(env.METRICS!.idFromName(`series-${crypto.randomUUID()}`));
     const now = Date.UTC(2026, 0, 10, 12, 30);
-    await stub.record([observation(now), observation(now - 2 * 60_000), observation(now - 25 * HOUR), observation(now - 8 * 24 * HOUR)], now);
+    await stub.record(
+      [observation(now), observation(now - 2 * 60_000), observation(now - 25 * HOUR), observation(now - 8 * 24 * HOUR)],
+      now,
+    );
     const minutes = await stub.series('minute', now);
-    expect(minutes.routes[0]!.points.map((p) => p.at)).toEqual([new Date(now - 2 * 60_000).toISOString(), new Date(now).toISOString()]);
+    expect(minutes.routes[0]!.points.map((p) => p.at)).toEqual([
+      new Date(now - 2 * 60_000).toISOString(),
+      new Date(now).toISOString(),
+    ]);
     const hours = await stub.series('hour', now);
     expect(hours.routes[0]!.points.map((p) => [p.at, p.count])).toEqual([
       [new Date(Date.UTC(2026, 0, 9, 11)).toISOString(), 1],
@@ -55,7 +70,9 @@ describe('metrics time series', () => {
     // Eight days on, a new batch leaves only its own two buckets behind.
     const later = now + 8 * 24 * HOUR;
     await stub.record([observation(later)], later);
-    const keys = await runInDurableObject(stub, (object: MetricsObject, state) => [...state.storage.kv.list({ prefix: 'series:' })].map(([key]) => key));
+    const keys = await runInDurableObject(stub, (object: MetricsObject, state) =>
+      [...state.storage.kv.list({ prefix: 'series:' })].map(([key]) => key),
+    );
     expect(keys).toHaveLength(2);
     expect((await stub.series('hour', later)).routes[0]!.total).toBe(1);
   });
@@ -67,6 +84,12 @@ describe('metrics time series', () => {
     expect(quantileMs(buckets, 10, 0.95)).toBe(9.8);
     expect(quantileMs(buckets, 0, 0.5)).toBeNull();
     // Slower than the largest bound: reported as that bound.
-    expect(quantileMs(LATENCY_BUCKETS.map(() => 0), 3, 0.5)).toBe(10_000);
+    expect(
+      quantileMs(
+        LATENCY_BUCKETS.map(() => 0),
+        3,
+        0.5,
+      ),
+    ).toBe(10_000);
   });
 });

@@ -8,7 +8,10 @@ import { Logger } from '../../src/lib/log';
 
 async function context(vars: Record<string, unknown> = {}) {
   const config = await loadConfig({ ...env, ...vars } as never);
-  return { services: buildServices(config, env as never, new Logger('silent'), 'review-test'), caller: { client: 'human' as const, label: 'human' } };
+  return {
+    services: buildServices(config, env as never, new Logger('silent'), 'review-test'),
+    caller: { client: 'human' as const, label: 'human' },
+  };
 }
 
 const section = (name: string, priority: number, size: number, fail = false): ReviewSection<Services> => ({

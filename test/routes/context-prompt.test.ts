@@ -11,12 +11,31 @@ function project() {
 describe('GET /ai/context?view=prompt', () => {
   it('digests context, live sessions and recent events, and the pending intents', async () => {
     const e = project();
-    await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'feature/pay', currentTask: 'Fix the refund rounding bug' } });
-    await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { workspace: 'shop', branch: 'feature/pay', file: 'src/refund.ts', diff: '+a\n+b\n-c\n', timestamp: new Date().toISOString() } });
+    await call('PUT', '/ai/context', {
+      as: 'gpt',
+      env: e,
+      body: { branch: 'feature/pay', currentTask: 'Fix the refund rounding bug' },
+    });
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: {
+        workspace: 'shop',
+        branch: 'feature/pay',
+        file: 'src/refund.ts',
+        diff: '+a\n+b\n-c\n',
+        timestamp: new Date().toISOString(),
+      },
+    });
     const result = await call<PromptDigestResponse>('GET', '/ai/context?view=prompt', { as: 'gpt', env: e });
     expectStatus(result, 200);
     const { text } = result.body;
-    expect(result.body).toMatchObject({ view: 'prompt', truncated: false, budgetChars: PROMPT_BUDGET_CHARS, counts: { sessions: 1, pendingIntents: 0, events: 2 } });
+    expect(result.body).toMatchObject({
+      view: 'prompt',
+      truncated: false,
+      budgetChars: PROMPT_BUDGET_CHARS,
+      counts: { sessions: 1, pendingIntents: 0, events: 2 },
+    });
     expect(text).toContain(`Project ${e.PROJECT_ID}`);
     expect(text).toContain('- currentTask: Fix the refund rounding bug');
     expect(text).toContain('- alice in shop on feature/pay editing src/refund.ts (+2 -1)');
@@ -53,7 +72,12 @@ describe('buildPromptDigest', () => {
     const digest = buildPromptDigest({
       project: 'p',
       context: {
-        fields: { branch: 'main', notes: 'n'.repeat(3_900), currentTask: 't'.repeat(1_500), extra: { big: 'y'.repeat(5_000) } },
+        fields: {
+          branch: 'main',
+          notes: 'n'.repeat(3_900),
+          currentTask: 't'.repeat(1_500),
+          extra: { big: 'y'.repeat(5_000) },
+        },
         updatedBy: { client: 'gpt' },
         updatedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + 600_000).toISOString(),
@@ -61,13 +85,24 @@ describe('buildPromptDigest', () => {
       },
       sessions: Array.from({ length: 200 }, (_, n) => session(n)),
       intents: Array.from({ length: 50 }, (_, n) => ({ id: `int_${n}`, summary: 'deploy staging '.repeat(10) })),
-      events: Array.from({ length: 8 }, (_, n) => ({ seq: n + 1, at: now.toISOString(), topic: 'context' as const, type: 't', summary: 's'.repeat(400) })),
+      events: Array.from({ length: 8 }, (_, n) => ({
+        seq: n + 1,
+        at: now.toISOString(),
+        topic: 'context' as const,
+        type: 't',
+        summary: 's'.repeat(400),
+      })),
       now,
     });
     expect(digest.text.length).toBeLessThanOrEqual(PROMPT_BUDGET_CHARS);
     expect(digest.truncated).toBe(true);
     expect(digest.text).toMatch(/- … \d+ more not shown/);
-    for (const heading of ['## Shared context', '## Live cursor sessions (200)', '## Pending intents (50)', '## Recent events']) {
+    for (const heading of [
+      '## Shared context',
+      '## Live cursor sessions (200)',
+      '## Pending intents (50)',
+      '## Recent events',
+    ]) {
       expect(digest.text).toContain(heading);
     }
     // Newest event first.

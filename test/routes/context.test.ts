@@ -32,7 +32,13 @@ for (const [backend, backendEnv] of backends) {
       const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
         as: 'cursor',
         env: e,
-        body: { branch: 'feature/login', commit: 'abc1234', activeUser: 'alice', currentTask: 'fix login', extra: { ticket: 42 } },
+        body: {
+          branch: 'feature/login',
+          commit: 'abc1234',
+          activeUser: 'alice',
+          currentTask: 'fix login',
+          extra: { ticket: 42 },
+        },
       });
       expectStatus(put, 200);
       expect(put.body.version).toBe(1);
@@ -43,16 +49,28 @@ for (const [backend, backendEnv] of backends) {
 
       const got = await call<GetContextResponse>('GET', '/ai/context', { as: 'gpt', env: e });
       expectStatus(got, 200);
-      expect(got.body).toMatchObject({ live: true, version: 1, context: { branch: 'feature/login', extra: { ticket: 42 } } });
+      expect(got.body).toMatchObject({
+        live: true,
+        version: 1,
+        context: { branch: 'feature/login', extra: { ticket: 42 } },
+      });
 
-      const replaced = await call<ContextWriteResponse>('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'main' } });
+      const replaced = await call<ContextWriteResponse>('PUT', '/ai/context', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'main' },
+      });
       expect(replaced.body.context).toEqual({ branch: 'main' });
       expect(replaced.body.version).toBe(2);
     });
 
     it('PATCH merges: values set, null removes, omitted stay', async () => {
       const e = envFor();
-      await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'dev', notes: 'n1', currentTask: 't1' } });
+      await call('PUT', '/ai/context', {
+        as: 'human',
+        env: e,
+        body: { branch: 'dev', notes: 'n1', currentTask: 't1' },
+      });
       const patched = await call<ContextWriteResponse>('PATCH', '/ai/context', {
         as: 'human',
         env: e,
@@ -63,18 +81,27 @@ for (const [backend, backendEnv] of backends) {
       expect(patched.body.changedFields).toEqual(['commit', 'currentTask', 'notes']);
     });
 
-    it('a write over another client\'s value is reported and audited', async () => {
+    it("a write over another client's value is reported and audited", async () => {
       const e = envFor();
       await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'cursor-branch' } });
-      const over = await call<ContextWriteResponse>('PATCH', '/ai/context', { as: 'gpt', env: e, body: { branch: 'gpt-branch' } });
+      const over = await call<ContextWriteResponse>('PATCH', '/ai/context', {
+        as: 'gpt',
+        env: e,
+        body: { branch: 'gpt-branch' },
+      });
       expectStatus(over, 200);
       expect(over.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice', version: 1 });
 
-      const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, { as: 'human' });
+      const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, {
+        as: 'human',
+      });
       expectStatus(audit, 200);
       const [latest, first] = audit.body.entries;
       expect(latest).toMatchObject({ action: 'context.overwrite', actor: { client: 'gpt' } });
-      expect(latest.detail).toMatchObject({ changedFields: ['branch'], overwrote: { client: 'cursor', person: 'alice', version: 1 } });
+      expect(latest.detail).toMatchObject({
+        changedFields: ['branch'],
+        overwrote: { client: 'cursor', person: 'alice', version: 1 },
+      });
       expect(latest.summary).toContain('overwrote cursor:alice');
       expect(first).toMatchObject({ action: 'context.replace', actor: { client: 'cursor', person: 'alice' } });
       // Values never reach the audit log, only field names.
@@ -84,23 +111,43 @@ for (const [backend, backendEnv] of backends) {
     it('the same identity rewriting its own value is not an overwrite', async () => {
       const e = envFor();
       await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'a' } });
-      const again = await call<ContextWriteResponse>('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'b' } });
+      const again = await call<ContextWriteResponse>('PUT', '/ai/context', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'b' },
+      });
       expect(again.body.overwrote).toBeUndefined();
-      const other = await call<ContextWriteResponse>('PUT', '/ai/context', { as: 'cursorBob', env: e, body: { branch: 'c' } });
+      const other = await call<ContextWriteResponse>('PUT', '/ai/context', {
+        as: 'cursorBob',
+        env: e,
+        body: { branch: 'c' },
+      });
       expect(other.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice' });
     });
 
     it('compare-and-set: a stale version gets 409 and changes nothing', async () => {
       const e = envFor();
-      const first = await call<ContextWriteResponse>('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'one' } });
+      const first = await call<ContextWriteResponse>('PUT', '/ai/context', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'one' },
+      });
       await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'two', version: first.body.version } });
-      const stale = await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'three', version: first.body.version } });
+      const stale = await call('PUT', '/ai/context', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'three', version: first.body.version },
+      });
       expectProblem(stale, 409, 'version_conflict');
       expect(stale.body.currentVersion).toBe(2);
       const got = await call('GET', '/ai/context', { as: 'cursor', env: e });
       expect(got.body.context.branch).toBe('two');
       // version 0 means "only if nothing is live"
-      expectProblem(await call('PATCH', '/ai/context', { as: 'cursor', env: e, body: { branch: 'x', version: 0 } }), 409, 'version_conflict');
+      expectProblem(
+        await call('PATCH', '/ai/context', { as: 'cursor', env: e, body: { branch: 'x', version: 0 } }),
+        409,
+        'version_conflict',
+      );
     });
 
     it('DELETE clears; a later GET says nothing is live; versions keep growing', async () => {
@@ -110,14 +157,25 @@ for (const [backend, backendEnv] of backends) {
       expectStatus(cleared, 200);
       expect(cleared.body).toEqual({ cleared: true, version: 1 });
       expect((await call('GET', '/ai/context', { as: 'human', env: e })).body.live).toBe(false);
-      expect((await call('DELETE', '/ai/context', { as: 'human', env: e })).body).toEqual({ cleared: false, version: null });
-      const next = await call<ContextWriteResponse>('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'c' } });
+      expect((await call('DELETE', '/ai/context', { as: 'human', env: e })).body).toEqual({
+        cleared: false,
+        version: null,
+      });
+      const next = await call<ContextWriteResponse>('PUT', '/ai/context', {
+        as: 'human',
+        env: e,
+        body: { branch: 'c' },
+      });
       expect(next.body.version).toBe(2);
     });
 
     it('expires after the configured lifetime', async () => {
       const e = { ...envFor(), CONTEXT_TTL_SECONDS: '10' };
-      const put = await call<ContextWriteResponse>('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'b' } });
+      const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
+        as: 'human',
+        env: e,
+        body: { branch: 'b' },
+      });
       expect(Date.parse(put.body.expiresAt) - Date.parse(put.body.updatedAt)).toBe(10_000);
     });
   });
@@ -129,18 +187,40 @@ describe('/ai/context input errors', () => {
     const unknown = await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'x', secretField: 1 } });
     expectProblem(unknown, 400, 'validation_failed');
     expect(unknown.body.issues.length).toBeGreaterThan(0);
-    expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { commit: 'not hex!' } }), 400, 'validation_failed');
-    expectProblem(await call('PATCH', '/ai/context', { as: 'gpt', env: e, body: { branch: 7 } }), 400, 'validation_failed');
-    expectProblem(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: { big: 'x'.repeat(9_000) } } }), 400, 'validation_failed');
+    expectProblem(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { commit: 'not hex!' } }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('PATCH', '/ai/context', { as: 'gpt', env: e, body: { branch: 7 } }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { extra: { big: 'x'.repeat(9_000) } } }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('rejects malformed JSON', async () => {
-    const result = await call('PUT', '/ai/context', { as: 'gpt', env: e, rawBody: '{"branch":', headers: { 'content-type': 'application/json' } });
+    const result = await call('PUT', '/ai/context', {
+      as: 'gpt',
+      env: e,
+      rawBody: '{"branch":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(result, 400, 'malformed_json');
   });
 
   it('rejects a body that is not JSON', async () => {
-    const result = await call('PUT', '/ai/context', { as: 'gpt', env: e, rawBody: 'branch=main', headers: { 'content-type': 'text/plain' } });
+    const result = await call('PUT', '/ai/context', {
+      as: 'gpt',
+      env: e,
+      rawBody: 'branch=main',
+      headers: { 'content-type': 'text/plain' },
+    });
     expectProblem(result, 415, 'unsupported_media_type');
   });
 
@@ -181,7 +261,9 @@ describe('/ai/context when the context store is down', () => {
     expectProblem(await call('GET', '/ai/context', { as: 'human', env: e }), 503, 'store_unavailable');
     const put = await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'x' } });
     expectProblem(put, 503, 'store_unavailable');
-    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, { as: 'human' });
+    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, {
+      as: 'human',
+    });
     expect(audit.body.entries).toEqual([]);
   });
 });

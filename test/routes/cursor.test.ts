@@ -17,7 +17,8 @@ const backends: [string, Record<string, unknown> | null][] = [
 ];
 
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
-const DIFF = '--- a/src/app.ts\n+++ b/src/app.ts\n@@ -1,2 +1,3 @@\n const a = 1;\n+const b = 2;\n-const c = 3;\n+const d = 4;\n';
+const DIFF =
+  '--- a/src/app.ts\n+++ b/src/app.ts\n@@ -1,2 +1,3 @@\n const a = 1;\n+const b = 2;\n-const c = 3;\n+const d = 4;\n';
 
 for (const [backend, backendEnv] of backends) {
   describe.skipIf(backendEnv === null)(`/ai/cursor/session on ${backend}`, () => {
@@ -28,10 +29,27 @@ for (const [backend, backendEnv] of backends) {
       const posted = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
         as: 'cursor',
         env: e,
-        body: { workspace: 'hezlep', branch: 'feature/x', head: 'abc1234', file: 'src/app.ts', diff: DIFF, timestamp: at(0), selection: { startLine: 2, endLine: 3 } },
+        body: {
+          workspace: 'hezlep',
+          branch: 'feature/x',
+          head: 'abc1234',
+          file: 'src/app.ts',
+          diff: DIFF,
+          timestamp: at(0),
+          selection: { startLine: 2, endLine: 3 },
+        },
       });
       expectStatus(posted, 200);
-      expect(posted.body).toMatchObject({ applied: true, session: { user: 'alice', workspace: 'hezlep', branch: 'feature/x', version: 1, diffStat: { added: 2, removed: 1 } } });
+      expect(posted.body).toMatchObject({
+        applied: true,
+        session: {
+          user: 'alice',
+          workspace: 'hezlep',
+          branch: 'feature/x',
+          version: 1,
+          diffStat: { added: 2, removed: 1 },
+        },
+      });
       expect(posted.body.session.diff).toBeUndefined();
       const ttl = Date.parse(posted.body.session.expiresAt) - Date.parse(posted.body.session.receivedAt);
       expect(ttl).toBe(900_000);
@@ -39,7 +57,11 @@ for (const [backend, backendEnv] of backends) {
       const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'gpt', env: e });
       expectStatus(listed, 200);
       expect(listed.body.count).toBe(1);
-      expect(listed.body.sessions[0]).toMatchObject({ user: 'alice', file: 'src/app.ts', selection: { startLine: 2, endLine: 3 } });
+      expect(listed.body.sessions[0]).toMatchObject({
+        user: 'alice',
+        file: 'src/app.ts',
+        selection: { startLine: 2, endLine: 3 },
+      });
       expect(listed.body.sessions[0]!.diff).toBeUndefined();
       const withDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', { as: 'gpt', env: e });
       expect(withDiff.body.sessions[0]!.diff).toBe(DIFF);
@@ -47,10 +69,26 @@ for (const [backend, backendEnv] of backends) {
 
     it('keeps one session per user and workspace', async () => {
       const e = envFor();
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { workspace: 'w1', branch: 'a', timestamp: at(0) } });
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { workspace: 'w1', branch: 'b', timestamp: at(1) } });
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { workspace: 'w2', branch: 'c', timestamp: at(2) } });
-      await call('POST', '/ai/cursor/session', { as: 'cursorBob', env: e, body: { workspace: 'w1', branch: 'd', timestamp: at(3) } });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { workspace: 'w1', branch: 'a', timestamp: at(0) },
+      });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { workspace: 'w1', branch: 'b', timestamp: at(1) },
+      });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { workspace: 'w2', branch: 'c', timestamp: at(2) },
+      });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursorBob',
+        env: e,
+        body: { workspace: 'w1', branch: 'd', timestamp: at(3) },
+      });
       const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'human', env: e });
       expect(listed.body.sessions.map((s) => `${s.user}/${s.workspace}/${s.branch}/v${s.version}`).sort()).toEqual([
         'alice/w1/b/v2',
@@ -65,20 +103,35 @@ for (const [backend, backendEnv] of backends) {
       const e = envFor();
       const newer = at(0);
       const older = at(-5_000);
-      expectStatus(await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'newer', timestamp: newer } }), 200);
-      const late = await call<RecordSessionResponse>('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'older', timestamp: older } });
+      expectStatus(
+        await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'newer', timestamp: newer } }),
+        200,
+      );
+      const late = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'older', timestamp: older },
+      });
       expectStatus(late, 200);
       expect(late.body).toMatchObject({ applied: false, reason: 'stale', session: { branch: 'newer', version: 1 } });
       const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'cursor', env: e });
       expect(listed.body.sessions.map((s) => s.branch)).toEqual(['newer']);
       // Equal or newer client time applies: last write by receive time wins.
-      const same = await call<RecordSessionResponse>('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'same-time', timestamp: newer } });
+      const same = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'same-time', timestamp: newer },
+      });
       expect(same.body).toMatchObject({ applied: true, session: { branch: 'same-time', version: 2 } });
     });
 
     it("an overwrite of another identity's session is reported and audited, without the diff", async () => {
       const e = envFor();
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { workspace: 'shared', branch: 'mine', diff: '+secret-ish line', timestamp: at(0) } });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { workspace: 'shared', branch: 'mine', diff: '+secret-ish line', timestamp: at(0) },
+      });
       const over = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
         as: 'human',
         env: e,
@@ -100,12 +153,23 @@ for (const [backend, backendEnv] of backends) {
     it('publishes each applied sync on the cursor topic, and not a stale one', async () => {
       const e = envFor();
       const listener = await mustOpen('?topics=cursor', { as: 'human', env: e });
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'live', file: 'a.ts', diff: DIFF, timestamp: at(0) } });
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'stale', timestamp: at(-60_000) } });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'live', file: 'a.ts', diff: DIFF, timestamp: at(0) },
+      });
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: e,
+        body: { branch: 'stale', timestamp: at(-60_000) },
+      });
       await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'live2', timestamp: at(1) } });
       const events = await listener.events(2);
       expect(events.map((m) => (m.data as { branch: string }).branch)).toEqual(['live', 'live2']);
-      expect(events[0]).toMatchObject({ type: 'cursor.session.updated', data: { file: 'a.ts', diffStat: { added: 2, removed: 1 } } });
+      expect(events[0]).toMatchObject({
+        type: 'cursor.session.updated',
+        data: { file: 'a.ts', diffStat: { added: 2, removed: 1 } },
+      });
       expect(JSON.stringify(events)).not.toContain('const b = 2');
       listener.close();
     });
@@ -124,24 +188,49 @@ describe('/ai/cursor/session validation', () => {
   });
 
   it('refuses a timestamp far in the future (it would pin the session)', async () => {
-    expectProblem(await call('POST', '/ai/cursor/session', { as: 'cursor', env: project(), body: { branch: 'x', timestamp: at(3_600_000) } }), 400, 'validation_failed');
+    expectProblem(
+      await call('POST', '/ai/cursor/session', {
+        as: 'cursor',
+        env: project(),
+        body: { branch: 'x', timestamp: at(3_600_000) },
+      }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('refuses a missing branch, a bad timestamp and unknown fields', async () => {
-    for (const body of [{ timestamp: at(0) }, { branch: 'x', timestamp: 'yesterday' }, { branch: 'x', timestamp: at(0), extra: 1 }]) {
-      expectProblem(await call('POST', '/ai/cursor/session', { as: 'cursor', env: project(), body }), 400, 'validation_failed');
+    for (const body of [
+      { timestamp: at(0) },
+      { branch: 'x', timestamp: 'yesterday' },
+      { branch: 'x', timestamp: at(0), extra: 1 },
+    ]) {
+      expectProblem(
+        await call('POST', '/ai/cursor/session', { as: 'cursor', env: project(), body }),
+        400,
+        'validation_failed',
+      );
     }
   });
 
   it('refuses the sync when the audit ledger is down, and stores nothing', async () => {
     const e = { ...project(), DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
-    expectProblem(await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'x', timestamp: at(0) } }), 503, 'ledger_unavailable');
-    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'cursor', env: { PROJECT_ID: e.PROJECT_ID } });
+    expectProblem(
+      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'x', timestamp: at(0) } }),
+      503,
+      'ledger_unavailable',
+    );
+    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', {
+      as: 'cursor',
+      env: { PROJECT_ID: e.PROJECT_ID },
+    });
     expect(listed.body.count).toBe(0);
   });
 });
 
-describeAuthCases('POST', '/ai/cursor/session', ['cursor', 'human'], { body: { branch: 'x', timestamp: new Date().toISOString() } });
+describeAuthCases('POST', '/ai/cursor/session', ['cursor', 'human'], {
+  body: { branch: 'x', timestamp: new Date().toISOString() },
+});
 describeAuthCases('GET', '/ai/cursor/session', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('OpenAPI for the cursor and events routes', () => {
@@ -151,8 +240,20 @@ describe('OpenAPI for the cursor and events routes', () => {
     const paths = spec.body.paths as Record<string, Record<string, { operationId: string; description: string }>>;
     const gpt = await call('GET', '/openapi.json?profile=gpt');
     expect((gpt.body.paths as Record<string, unknown>)['/ai/events']).toBeUndefined();
-    const operations = [paths['/ai/cursor/session']?.post, paths['/ai/cursor/session']?.get, paths['/ai/events/ticket']?.post, paths['/ai/events']?.get, paths['/ai/context']?.get];
-    expect(operations.map((op) => op?.operationId)).toEqual(['syncCursorSession', 'listCursorSessions', 'createEventTicket', 'openEventStream', 'getContext']);
+    const operations = [
+      paths['/ai/cursor/session']?.post,
+      paths['/ai/cursor/session']?.get,
+      paths['/ai/events/ticket']?.post,
+      paths['/ai/events']?.get,
+      paths['/ai/context']?.get,
+    ];
+    expect(operations.map((op) => op?.operationId)).toEqual([
+      'syncCursorSession',
+      'listCursorSessions',
+      'createEventTicket',
+      'openEventStream',
+      'getContext',
+    ]);
     for (const op of operations) expect(op!.description.length, op!.operationId).toBeLessThanOrEqual(300);
   });
 });

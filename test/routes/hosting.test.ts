@@ -30,7 +30,10 @@ function cloudways(scenario: string, extra: Record<string, string> = {}) {
 
 describe('GET /ai/wordpress/health', () => {
   it('healthy with an application password: REST index, version and Site Health results', async () => {
-    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', { as: 'gpt', env: wordpress('healthy') });
+    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', {
+      as: 'gpt',
+      env: wordpress('healthy'),
+    });
     expectStatus(result, 200);
     expect(result.body.state, result.text).toBe('ok');
     expect(result.body.version).toBe('6.6.2');
@@ -42,7 +45,10 @@ describe('GET /ai/wordpress/health', () => {
   });
 
   it('without credentials: REST answers, Site Health is not checked', async () => {
-    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', { as: 'human', env: wordpress('healthy', false) });
+    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', {
+      as: 'human',
+      env: wordpress('healthy', false),
+    });
     expect(result.body.state, result.text).toBe('ok');
     expect(result.body.siteHealth).toBeNull();
     expect(result.body.reason).toMatch(/no application password/);
@@ -57,7 +63,10 @@ describe('GET /ai/wordpress/health', () => {
   });
 
   it('a critical Site Health test makes it degraded', async () => {
-    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', { as: 'human', env: wordpress('critical') });
+    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', {
+      as: 'human',
+      env: wordpress('critical'),
+    });
     expect(result.body.state, result.text).toBe('degraded');
     expect(result.body.siteHealth!.critical).toBe(1);
     expect(result.body.reason).toContain('1 critical');
@@ -79,16 +88,25 @@ describe('GET /ai/wordpress/health', () => {
   });
 
   it('a failing REST API is down; an unreachable one too', async () => {
-    const failing = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', { as: 'human', env: wordpress('failing') });
+    const failing = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', {
+      as: 'human',
+      env: wordpress('failing'),
+    });
     expect(failing.body.state, failing.text).toBe('down');
     expect(failing.body.reason).toContain('HTTP 500');
-    const gone = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', { as: 'human', env: { WP_REST_ENDPOINT: 'http://127.0.0.1:9/wp-json' } });
+    const gone = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', {
+      as: 'human',
+      env: { WP_REST_ENDPOINT: 'http://127.0.0.1:9/wp-json' },
+    });
     expect(gone.body.state, gone.text).toBe('down');
     expect(gone.body.reason).toMatch(/could not be reached/);
   });
 
   it('a hidden version is null, not a failure', async () => {
-    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', { as: 'human', env: wordpress('nofeed', false) });
+    const result = await call<WordPressHealthResponse>('GET', '/ai/wordpress/health', {
+      as: 'human',
+      env: wordpress('nofeed', false),
+    });
     expect(result.body.state, result.text).toBe('ok');
     expect(result.body.version).toBeNull();
   });
@@ -101,7 +119,10 @@ describe('GET /ai/wordpress/health', () => {
   });
 
   it('a half-configured application password is a loud misconfiguration', async () => {
-    const result = await call('GET', '/ai/wordpress/health', { as: 'human', env: { ...wordpress('healthy', false), WP_USER: 'someone' } });
+    const result = await call('GET', '/ai/wordpress/health', {
+      as: 'human',
+      env: { ...wordpress('healthy', false), WP_USER: 'someone' },
+    });
     expectProblem(result, 503, 'misconfigured');
     expect(result.body.detail).toContain('WP_USER and WP_APP_PASSWORD');
   });
@@ -110,14 +131,27 @@ describe('GET /ai/wordpress/health', () => {
 describe('Cloudways', () => {
   it('lists servers and apps without any credential Cloudways returns', async () => {
     const account = cloudways('healthy');
-    const servers = await call<ListCloudwaysServersResponse>('GET', '/ai/cloudways/servers', { as: 'gpt', env: account.env });
+    const servers = await call<ListCloudwaysServersResponse>('GET', '/ai/cloudways/servers', {
+      as: 'gpt',
+      env: account.env,
+    });
     expectStatus(servers, 200);
     expect(servers.body.total).toBe(2);
-    expect(servers.body.servers[0]).toMatchObject({ id: '101', label: 'production', status: 'running', region: 'lon1', apps: 2 });
+    expect(servers.body.servers[0]).toMatchObject({
+      id: '101',
+      label: 'production',
+      status: 'running',
+      region: 'lon1',
+      apps: 2,
+    });
     const apps = await call<ListCloudwaysAppsResponse>('GET', '/ai/cloudways/apps', { as: 'gpt', env: account.env });
     expectStatus(apps, 200);
     expect(apps.body.apps.map((a) => a.label)).toEqual(['shop', 'blog', 'shop-staging']);
-    expect(apps.body.apps[2]).toMatchObject({ serverId: '102', application: 'wordpress', fqdn: 'shop-staging.cloudwaysapps.test' });
+    expect(apps.body.apps[2]).toMatchObject({
+      serverId: '102',
+      application: 'wordpress',
+      fqdn: 'shop-staging.cloudwaysapps.test',
+    });
     for (const text of [servers.text, apps.text]) {
       expect(text).not.toMatch(/SECRET|password|mysql|master_user|cwtok-/i);
       expect(text).not.toContain(CLOUDWAYS_API_KEY);
@@ -126,14 +160,18 @@ describe('Cloudways', () => {
 
   it('obtains one access token and reuses it until it expires', async () => {
     const account = cloudways('healthy');
-    for (let i = 0; i < 3; i++) expectStatus(await call('GET', '/ai/cloudways/servers', { as: 'human', env: account.env }), 200);
+    for (let i = 0; i < 3; i++)
+      expectStatus(await call('GET', '/ai/cloudways/servers', { as: 'human', env: account.env }), 200);
     expect(await account.stats()).toMatchObject({ tokensIssued: 1, apiCalls: 3, unauthorized: 0 });
   });
 
   it('refreshes the token once when the API answers 401 (token expired early)', async () => {
     const account = cloudways('expiring');
     expectStatus(await call('GET', '/ai/cloudways/servers', { as: 'human', env: account.env }), 200);
-    const second = await call<ListCloudwaysServersResponse>('GET', '/ai/cloudways/servers', { as: 'human', env: account.env });
+    const second = await call<ListCloudwaysServersResponse>('GET', '/ai/cloudways/servers', {
+      as: 'human',
+      env: account.env,
+    });
     expectStatus(second, 200);
     expect(second.body.total).toBe(2);
     expect(await account.stats()).toMatchObject({ tokensIssued: 2, apiCalls: 2, unauthorized: 1 });
@@ -145,15 +183,24 @@ describe('Cloudways', () => {
     expectProblem(result, 502, 'upstream_error');
     expect(result.body.detail).toMatch(/refused the configured credentials/);
     expect(result.text).not.toContain('not-the-right-key-000');
-    const health = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', { as: 'human', env: account.env });
+    const health = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', {
+      as: 'human',
+      env: account.env,
+    });
     expect(health.body.state).toBe('down');
   });
 
   it('health: ok when all servers run, degraded when one is stopped', async () => {
-    const ok = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', { as: 'cursor', env: cloudways('healthy').env });
+    const ok = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', {
+      as: 'cursor',
+      env: cloudways('healthy').env,
+    });
     expectStatus(ok, 200);
     expect(ok.body, ok.text).toMatchObject({ state: 'ok', servers: { total: 2, running: 2 } });
-    const stopped = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', { as: 'cursor', env: cloudways('stopped').env });
+    const stopped = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', {
+      as: 'cursor',
+      env: cloudways('stopped').env,
+    });
     expect(stopped.body.state).toBe('degraded');
     expect(stopped.body.servers!.notRunning).toEqual([{ id: '102', label: 'staging', status: 'stopped' }]);
     expect(stopped.body.reason).toContain('staging (stopped)');
@@ -161,16 +208,26 @@ describe('Cloudways', () => {
 
   it('slow: health is degraded and a list is a 503 within the timeout', async () => {
     const account = cloudways('slow-3000', { HOSTING_TIMEOUT_MS: '150' });
-    const health = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', { as: 'human', env: account.env });
+    const health = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', {
+      as: 'human',
+      env: account.env,
+    });
     expect(health.body.state, health.text).toBe('degraded');
     expect(health.body.reason).toMatch(/did not answer within 150 ms/);
-    expectProblem(await call('GET', '/ai/cloudways/servers', { as: 'human', env: account.env }), 503, 'upstream_unavailable');
+    expectProblem(
+      await call('GET', '/ai/cloudways/servers', { as: 'human', env: account.env }),
+      503,
+      'upstream_unavailable',
+    );
   });
 
   it('failing: 502 for lists, down for health', async () => {
     const account = cloudways('failing');
     expectProblem(await call('GET', '/ai/cloudways/apps', { as: 'human', env: account.env }), 502, 'upstream_error');
-    const health = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', { as: 'human', env: account.env });
+    const health = await call<CloudwaysHealthResponse>('GET', '/ai/cloudways/health', {
+      as: 'human',
+      env: account.env,
+    });
     expect(health.body.state).toBe('down');
     expect(health.body.reason).toContain('HTTP 500');
   });
@@ -191,7 +248,11 @@ describe('Cloudways', () => {
   it('no route changes hosting directly', async () => {
     const account = cloudways('healthy');
     for (const path of ['/ai/cloudways/servers/101/restart', '/ai/cloudways/restart', '/ai/cloudways/cache/purge']) {
-      expectProblem(await call('POST', path, { as: 'human', env: account.env, body: { serverId: '101' } }), 404, 'not_found');
+      expectProblem(
+        await call('POST', path, { as: 'human', env: account.env, body: { serverId: '101' } }),
+        404,
+        'not_found',
+      );
     }
     expect((await account.stats()).restarts).toEqual([]);
   });

@@ -31,18 +31,33 @@ describe('GET /ai/intents/{id}/changes', () => {
     const before = await shipped(s, 'staging');
     const middle = await s.moveBranch('staging');
     const newest = await s.moveBranch('staging');
-    await s.describeCommit(newest, { message: `Rotate the key ${FAKE_TOKEN}\n\nbody`, author: 'monalisa', files: [{ path: 'src/login.ts', additions: 12, deletions: 3 }, { path: 'README.md', additions: 1, deletions: 0 }] });
+    await s.describeCommit(newest, {
+      message: `Rotate the key ${FAKE_TOKEN}\n\nbody`,
+      author: 'monalisa',
+      files: [
+        { path: 'src/login.ts', additions: 12, deletions: 3 },
+        { path: 'README.md', additions: 1, deletions: 0 },
+      ],
+    });
     await s.setStatus(newest, 'failure', 'ci/test');
     const proposal = await s.propose('gpt', { kind: 'deploy', target: 'staging' });
 
     const result = await s.call<IntentChangesResponse>('GET', `/ai/intents/${proposal.id}/changes`, 'gpt');
     expectStatus(result, 200);
     const body = result.body;
-    expect(body.running).toEqual({ commit: before.head, source: 'last-succeeded-intent', intentId: before.id, at: expect.any(String) });
+    expect(body.running).toEqual({
+      commit: before.head,
+      source: 'last-succeeded-intent',
+      intentId: before.id,
+      at: expect.any(String),
+    });
     expect(body.shipping).toEqual({ commit: newest, source: 'branch-head' });
     expect(body.direction).toBe('adds');
     expect(body.comparison.commits.map((c) => c.sha)).toEqual([newest, middle]);
-    expect(body.comparison.commits[0]).toMatchObject({ author: 'monalisa', checks: { state: 'failure', failing: ['ci/test'] } });
+    expect(body.comparison.commits[0]).toMatchObject({
+      author: 'monalisa',
+      checks: { state: 'failure', failing: ['ci/test'] },
+    });
     expect(body.comparison.commits[0]!.title).toBe('Rotate the key [REDACTED:github_token]');
     expect(JSON.stringify(body)).not.toContain(FAKE_TOKEN);
     expect(body.comparison.files).toEqual([
@@ -69,7 +84,11 @@ describe('GET /ai/intents/{id}/changes', () => {
     const proposal = await s.propose('human', { kind: 'rollback', target: 'staging', parameters: { commit: old } });
     const result = await s.call<IntentChangesResponse>('GET', `/ai/intents/${proposal.id}/changes`, 'cursor');
     expectStatus(result, 200);
-    expect(result.body).toMatchObject({ running: { commit: head, source: 'branch-head', ref: 'staging' }, shipping: { commit: old, source: 'parameter' }, direction: 'removes' });
+    expect(result.body).toMatchObject({
+      running: { commit: head, source: 'branch-head', ref: 'staging' },
+      shipping: { commit: old, source: 'parameter' },
+      direction: 'removes',
+    });
     expect(result.body.comparison.commits.map((c) => c.sha)).toEqual([head, second]);
     expect(result.body.summary).toBe('rollback staging: would take back 2 commits, 2 files (+2 −0).');
   });
@@ -95,7 +114,11 @@ describe('GET /ai/intents/{id}/changes', () => {
   it('answers 404 naming the comparison when GitHub does not know the commit', async () => {
     const s = scenario();
     await s.createBranch('staging');
-    const proposal = await s.propose('human', { kind: 'rollback', target: 'staging', parameters: { commit: randomSha() } });
+    const proposal = await s.propose('human', {
+      kind: 'rollback',
+      target: 'staging',
+      parameters: { commit: randomSha() },
+    });
     const result = await s.call('GET', `/ai/intents/${proposal.id}/changes`, 'human');
     expectProblem(result, 404, 'not_found');
     expect(result.body.detail).toMatch(/comparison/);

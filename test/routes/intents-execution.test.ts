@@ -26,7 +26,7 @@ async function auditActions(s: Scenario, id: string) {
 }
 
 describe('POST /ai/intents/{id}/execute: deploys', () => {
-  it('dispatches the target\'s workflow for the approved commit, then the cron follows the run to success', async () => {
+  it("dispatches the target's workflow for the approved commit, then the cron follows the run to success", async () => {
     const s = scenario({ targets: { staging: { workflow: 'deploy.yml', inputs: { environment: 'staging' } } } });
     const { id, head } = await approvedDeploy(s);
     const result = await s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, 'gpt');
@@ -34,9 +34,23 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     expect(result.body.started).toBe(true);
     const execution = result.body.intent.execution!;
     expect(result.body.intent.state).toBe('executing');
-    expect(execution).toMatchObject({ attempt: 1, status: 'running', commit: head, workflow: 'deploy.yml', ref: 'staging', runStatus: 'queued', startedBy: 'gpt' });
+    expect(execution).toMatchObject({
+      attempt: 1,
+      status: 'running',
+      commit: head,
+      workflow: 'deploy.yml',
+      ref: 'staging',
+      runStatus: 'queued',
+      startedBy: 'gpt',
+    });
     expect(execution.runId).toEqual(expect.any(Number));
-    expect(await s.dispatches()).toEqual([expect.objectContaining({ workflow: 'deploy.yml', ref: 'staging', inputs: { environment: 'staging', commit: head, intent: id } })]);
+    expect(await s.dispatches()).toEqual([
+      expect.objectContaining({
+        workflow: 'deploy.yml',
+        ref: 'staging',
+        inputs: { environment: 'staging', commit: head, intent: id },
+      }),
+    ]);
 
     await s.cron(); // still queued: nothing to record
     expect((await read(s, id)).intent.state).toBe('executing');
@@ -44,11 +58,26 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     await s.finishRun(execution.runId!, 'success');
     await s.cron();
     const done = await read(s, id);
-    expect(done.intent).toMatchObject({ state: 'succeeded', outcome: 'workflow run succeeded', execution: { status: 'finished', conclusion: 'success', runStatus: 'completed' } });
+    expect(done.intent).toMatchObject({
+      state: 'succeeded',
+      outcome: 'workflow run succeeded',
+      execution: { status: 'finished', conclusion: 'success', runStatus: 'completed' },
+    });
     expect(done.decisions.map((d) => d.action)).toEqual(['propose', 'approve', 'execute', 'dispatch', 'succeed']);
     const audit = await auditActions(s, id);
-    expect(audit.map((e) => e.action)).toEqual(['intent.propose', 'intent.approve', 'intent.execute', 'intent.dispatch', 'intent.succeed']);
-    expect(audit[2]!.detail).toMatchObject({ rule: 'execution-allowed', commit: head, from: 'approved', to: 'executing' });
+    expect(audit.map((e) => e.action)).toEqual([
+      'intent.propose',
+      'intent.approve',
+      'intent.execute',
+      'intent.dispatch',
+      'intent.succeed',
+    ]);
+    expect(audit[2]!.detail).toMatchObject({
+      rule: 'execution-allowed',
+      commit: head,
+      from: 'approved',
+      to: 'executing',
+    });
 
     // Finished is final: executing again changes nothing and dispatches nothing.
     const again = await s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, 'human');
@@ -78,16 +107,30 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     await s.finishRun(started.body.intent.execution!.runId!, 'failure');
     await s.cron();
     const done = await read(s, id);
-    expect(done.intent).toMatchObject({ state: 'failed', outcome: 'workflow run ended failure', execution: { conclusion: 'failure' } });
-    expect((await auditActions(s, id)).at(-1)).toMatchObject({ action: 'intent.fail', detail: { to: 'failed', conclusion: 'failure' } });
+    expect(done.intent).toMatchObject({
+      state: 'failed',
+      outcome: 'workflow run ended failure',
+      execution: { conclusion: 'failure' },
+    });
+    expect((await auditActions(s, id)).at(-1)).toMatchObject({
+      action: 'intent.fail',
+      detail: { to: 'failed', conclusion: 'failure' },
+    });
   });
 
   it('concurrent execute calls execute at most once', async () => {
     const s = scenario();
     const { id } = await approvedDeploy(s);
-    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, i % 2 ? 'human' : 'cursor')));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, i % 2 ? 'human' : 'cursor'),
+      ),
+    );
     for (const r of results) expectStatus(r, 202);
-    expect(results.filter((r) => r.body.started), JSON.stringify(results.map((r) => r.body))).toHaveLength(1);
+    expect(
+      results.filter((r) => r.body.started),
+      JSON.stringify(results.map((r) => r.body)),
+    ).toHaveLength(1);
     expect(await s.dispatches()).toHaveLength(1);
     const detail = await read(s, id);
     expect(detail.decisions.filter((d) => d.action === 'execute')).toHaveLength(1);
@@ -102,7 +145,10 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     await s.finishRun(first.body.intent.execution!.runId!, 'success');
     const retry = await s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, 'human');
     expectStatus(retry, 202);
-    expect(retry.body).toMatchObject({ started: false, intent: { state: 'succeeded', execution: { runId: first.body.intent.execution!.runId } } });
+    expect(retry.body).toMatchObject({
+      started: false,
+      intent: { state: 'succeeded', execution: { runId: first.body.intent.execution!.runId } },
+    });
     expect(await s.dispatches()).toHaveLength(1);
   });
 
@@ -116,7 +162,13 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     expect(refused.body.detail).toContain(moved.slice(0, 12));
     const after = await read(s, id);
     expect(after.intent).toMatchObject({ state: 'proposed', approval: null });
-    expect(after.decisions.at(-1)).toMatchObject({ action: 'execute.denied', allowed: false, rule: 'approval-bound-to-commit', fromState: 'approved', toState: 'proposed' });
+    expect(after.decisions.at(-1)).toMatchObject({
+      action: 'execute.denied',
+      allowed: false,
+      rule: 'approval-bound-to-commit',
+      fromState: 'approved',
+      toState: 'proposed',
+    });
     expect(await s.dispatches()).toEqual([]);
 
     // Approval again binds the new head, which is what runs.

@@ -13,40 +13,80 @@ const SOME_ID = '00000000-0000-4000-8000-000000000000';
 async function auditFor(s: ReturnType<typeof scenario>, target: string) {
   const result = await s.call('GET', `/ai/audit?target=${encodeURIComponent(target)}&limit=100`, 'human');
   expectStatus(result, 200);
-  return (result.body.entries as { action: string; actor: { client: string; person?: string }; detail: Record<string, unknown> }[]).reverse();
+  return (
+    result.body.entries as {
+      action: string;
+      actor: { client: string; person?: string };
+      detail: Record<string, unknown>;
+    }[]
+  ).reverse();
 }
 
 describe('POST /ai/intents', () => {
   it('records a proposal: 201, state proposed, 24 h expiry, branch head noted, audited with its rule', async () => {
     const s = scenario();
     const head = await s.createBranch('staging');
-    const result = await s.call('POST', '/ai/intents', 'gpt', { kind: 'deploy', target: 'staging', reason: 'ship the login fix' });
+    const result = await s.call('POST', '/ai/intents', 'gpt', {
+      kind: 'deploy',
+      target: 'staging',
+      reason: 'ship the login fix',
+    });
     expectStatus(result, 201);
     const intent = result.body.intent;
     expect(result.body.created).toBe(true);
-    expect(intent).toMatchObject({ kind: 'deploy', target: 'staging', state: 'proposed', proposedBy: { client: 'gpt' }, proposedCommit: head, approval: null, execution: null });
+    expect(intent).toMatchObject({
+      kind: 'deploy',
+      target: 'staging',
+      state: 'proposed',
+      proposedBy: { client: 'gpt' },
+      proposedCommit: head,
+      approval: null,
+      execution: null,
+    });
     expect(Date.parse(intent.expiresAt) - Date.parse(intent.createdAt)).toBe(24 * 3600 * 1000);
     expect(intent.summary).toMatch(/deploy staging: waiting for approval/);
 
     const [entry] = await auditFor(s, `intent:${intent.id}`);
-    expect(entry).toMatchObject({ action: 'intent.propose', actor: { client: 'gpt' }, detail: { allowed: true, rule: 'proposal-allowed', to: 'proposed' } });
+    expect(entry).toMatchObject({
+      action: 'intent.propose',
+      actor: { client: 'gpt' },
+      detail: { allowed: true, rule: 'proposal-allowed', to: 'proposed' },
+    });
 
     const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'cursor');
     expectStatus(got, 200);
-    expect(got.body.decisions).toEqual([expect.objectContaining({ action: 'propose', allowed: true, rule: 'proposal-allowed', toState: 'proposed', actor: { client: 'gpt' } })]);
+    expect(got.body.decisions).toEqual([
+      expect.objectContaining({
+        action: 'propose',
+        allowed: true,
+        rule: 'proposal-allowed',
+        toState: 'proposed',
+        actor: { client: 'gpt' },
+      }),
+    ]);
     expect(got.body.decisionsTruncated).toBe(false);
   });
 
   it('refuses the GPT a deploy to main at proposal, with the rule, audited, and stores nothing', async () => {
     const s = scenario();
     await s.createBranch('main');
-    const refused = await s.call('POST', '/ai/intents', 'gpt', { kind: 'deploy', target: 'main', idempotencyKey: 'gpt-main-1' });
+    const refused = await s.call('POST', '/ai/intents', 'gpt', {
+      kind: 'deploy',
+      target: 'main',
+      idempotencyKey: 'gpt-main-1',
+    });
     expectProblem(refused, 403, 'policy_denied');
     expect(refused.body.rule).toBe('gpt-never-deploys-protected');
     expect(refused.body.detail).toMatch(/main/);
 
     const entries = await auditFor(s, `intents:${s.env.PROJECT_ID}`);
-    expect(entries).toEqual([expect.objectContaining({ action: 'intent.propose.denied', actor: { client: 'gpt' }, detail: expect.objectContaining({ allowed: false, rule: 'gpt-never-deploys-protected', target: 'main' }) })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        action: 'intent.propose.denied',
+        actor: { client: 'gpt' },
+        detail: expect.objectContaining({ allowed: false, rule: 'gpt-never-deploys-protected', target: 'main' }),
+      }),
+    ]);
     const list = await s.call<ListIntentsResponse>('GET', '/ai/intents', 'human');
     expect(list.body.intents).toEqual([]);
 
@@ -56,7 +96,12 @@ describe('POST /ai/intents', () => {
 
   it('is idempotent per proposer and idempotencyKey, including concurrent retries', async () => {
     const s = scenario();
-    const body = { kind: 'purge-cache', target: 'production', parameters: { paths: ['/'] }, idempotencyKey: 'purge-42' };
+    const body = {
+      kind: 'purge-cache',
+      target: 'production',
+      parameters: { paths: ['/'] },
+      idempotencyKey: 'purge-42',
+    };
     const first = await s.call('POST', '/ai/intents', 'gpt', body);
     expectStatus(first, 201);
     const again = await s.call('POST', '/ai/intents', 'gpt', { ...body, parameters: { paths: ['/'] } });
@@ -72,7 +117,9 @@ describe('POST /ai/intents', () => {
     expectStatus(other, 201);
     expect(other.body.intent.id).not.toBe(first.body.intent.id);
 
-    const burst = await Promise.all(Array.from({ length: 4 }, () => s.call('POST', '/ai/intents', 'human', { ...body, idempotencyKey: 'burst' })));
+    const burst = await Promise.all(
+      Array.from({ length: 4 }, () => s.call('POST', '/ai/intents', 'human', { ...body, idempotencyKey: 'burst' })),
+    );
     expect(new Set(burst.map((r) => r.body.intent.id)).size, JSON.stringify(burst.map((r) => r.body))).toBe(1);
     expect(burst.filter((r) => r.status === 201)).toHaveLength(1);
     expect(burst.filter((r) => r.status === 200)).toHaveLength(3);
@@ -81,8 +128,16 @@ describe('POST /ai/intents', () => {
 
   it('validates the body and names the problem', async () => {
     const s = scenario();
-    expectProblem(await s.call('POST', '/ai/intents', 'human', { kind: 'Deploy!', target: 'staging' }), 400, 'validation_failed');
-    expectProblem(await s.call('POST', '/ai/intents', 'human', { kind: 'deploy', target: 'staging', surprise: 1 }), 400, 'validation_failed');
+    expectProblem(
+      await s.call('POST', '/ai/intents', 'human', { kind: 'Deploy!', target: 'staging' }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await s.call('POST', '/ai/intents', 'human', { kind: 'deploy', target: 'staging', surprise: 1 }),
+      400,
+      'validation_failed',
+    );
     const unknown = await s.call('POST', '/ai/intents', 'human', { kind: 'launch', target: 'staging' });
     expectProblem(unknown, 403, 'policy_denied');
     expect(unknown.body.rule).toBe('kind-known');
@@ -91,7 +146,11 @@ describe('POST /ai/intents', () => {
   });
 
   it('refuses a broken INTENT_POLICY loudly, naming the variable', async () => {
-    const result = await call('POST', '/ai/intents', { as: 'human', body: { kind: 'restart', target: 'p' }, env: { INTENT_POLICY: '{"kinds":{"deploy":{"approvers":["gpt"]}}}' } });
+    const result = await call('POST', '/ai/intents', {
+      as: 'human',
+      body: { kind: 'restart', target: 'p' },
+      env: { INTENT_POLICY: '{"kinds":{"deploy":{"approvers":["gpt"]}}}' },
+    });
     expectProblem(result, 503, 'misconfigured');
     expect(result.body.detail).toMatch(/INTENT_POLICY.*gpt client can never approve/);
   });
@@ -102,14 +161,19 @@ describe('approving', () => {
     const s = scenario();
     const head = await s.createBranch('staging');
     const intent = await s.propose('gpt', { kind: 'deploy', target: 'staging' });
-    const approved = await s.call<IntentResultResponse>('POST', `/ai/intents/${intent.id}/approve`, 'human', { commit: head.slice(0, 10) });
+    const approved = await s.call<IntentResultResponse>('POST', `/ai/intents/${intent.id}/approve`, 'human', {
+      commit: head.slice(0, 10),
+    });
     expectStatus(approved, 200);
     expect(approved.body.intent).toMatchObject({ state: 'approved', approval: { by: 'human:alice', commit: head } });
     const approval = approved.body.intent.approval!;
     expect(Date.parse(approval.expiresAt) - Date.parse(approval.at)).toBe(3600 * 1000);
     const entries = await auditFor(s, `intent:${intent.id}`);
     expect(entries.map((e) => e.action)).toEqual(['intent.propose', 'intent.approve']);
-    expect(entries[1]).toMatchObject({ actor: { client: 'human', person: 'alice' }, detail: { rule: 'approval-allowed', commit: head, from: 'proposed', to: 'approved' } });
+    expect(entries[1]).toMatchObject({
+      actor: { client: 'human', person: 'alice' },
+      detail: { rule: 'approval-allowed', commit: head, from: 'proposed', to: 'approved' },
+    });
     // A retry by the same approver answers the same approval.
     const retry = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human');
     expectStatus(retry, 200);
@@ -126,7 +190,7 @@ describe('approving', () => {
   });
 
   describe('the GPT can never approve, by any route', () => {
-    it('approving a human\'s proposal: refused with the rule, the refusal in history and audit', async () => {
+    it("approving a human's proposal: refused with the rule, the refusal in history and audit", async () => {
       const s = scenario();
       const intent = await s.propose('human', { kind: 'restart', target: 'production' });
       const refused = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'gpt');
@@ -134,15 +198,30 @@ describe('approving', () => {
       expect(refused.body.rule).toBe('gpt-never-approves');
       const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
       expect(got.body.intent.state).toBe('proposed');
-      expect(got.body.decisions.at(-1)).toMatchObject({ action: 'approve.denied', allowed: false, rule: 'gpt-never-approves', actor: { client: 'gpt' }, fromState: 'proposed', toState: 'proposed' });
-      expect((await auditFor(s, `intent:${intent.id}`)).at(-1)).toMatchObject({ action: 'intent.approve.denied', actor: { client: 'gpt' }, detail: { allowed: false, rule: 'gpt-never-approves' } });
+      expect(got.body.decisions.at(-1)).toMatchObject({
+        action: 'approve.denied',
+        allowed: false,
+        rule: 'gpt-never-approves',
+        actor: { client: 'gpt' },
+        fromState: 'proposed',
+        toState: 'proposed',
+      });
+      expect((await auditFor(s, `intent:${intent.id}`)).at(-1)).toMatchObject({
+        action: 'intent.approve.denied',
+        actor: { client: 'gpt' },
+        detail: { allowed: false, rule: 'gpt-never-approves' },
+      });
     });
 
     it('its own key with a spoofed x-client-id: refused before anything is decided', async () => {
       const s = scenario();
       const intent = await s.propose('gpt', { kind: 'restart', target: 'production' });
       for (const spoof of ['human', 'cursor']) {
-        expectProblem(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'gpt', {}, { 'x-client-id': spoof }), 403, 'client_mismatch');
+        expectProblem(
+          await s.call('POST', `/ai/intents/${intent.id}/approve`, 'gpt', {}, { 'x-client-id': spoof }),
+          403,
+          'client_mismatch',
+        );
       }
       const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
       expect(got.body.intent.state).toBe('proposed');
@@ -168,7 +247,9 @@ describe('approving', () => {
       // Approved, then the branch moves: execution sends it back to proposed; the GPT still cannot approve it.
       expectStatus(await s.call('POST', `/ai/intents/${second.id}/approve`, 'human'), 200);
       await s.moveBranch('staging');
-      expect((await s.call('POST', `/ai/intents/${second.id}/execute`, 'gpt')).body.rule).toBe('approval-bound-to-commit');
+      expect((await s.call('POST', `/ai/intents/${second.id}/execute`, 'gpt')).body.rule).toBe(
+        'approval-bound-to-commit',
+      );
       const reproposed = await s.call('POST', `/ai/intents/${second.id}/approve`, 'gpt');
       expectProblem(reproposed, 403, 'policy_denied');
       expect(reproposed.body.rule).toBe('gpt-never-approves');
@@ -176,7 +257,7 @@ describe('approving', () => {
     });
   });
 
-  it('the proposer\'s own identity cannot approve; the same person through another client can', async () => {
+  it("the proposer's own identity cannot approve; the same person through another client can", async () => {
     const s = scenario();
     const intent = await s.propose('human', { kind: 'restart', target: 'production' });
     const own = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human');
@@ -188,7 +269,9 @@ describe('approving', () => {
   it('with requireDifferentPerson, the same person through another client is refused too', async () => {
     const s = scenario({ requireDifferentPerson: true });
     const intent = await s.propose('human', { kind: 'restart', target: 'production' });
-    expect((await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursor')).body.rule).toBe('approver-different-person');
+    expect((await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursor')).body.rule).toBe(
+      'approver-different-person',
+    );
     expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursorBob'), 200);
   });
 
@@ -219,7 +302,10 @@ describe('approving', () => {
     expect(refused.body.rule).toBe('proposal-lifetime');
     const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
     expect(got.body.intent.state).toBe('expired');
-    expect((await auditFor(s, `intent:${intent.id}`)).map((e) => e.action)).toEqual(['intent.propose', 'intent.approve.denied']);
+    expect((await auditFor(s, `intent:${intent.id}`)).map((e) => e.action)).toEqual([
+      'intent.propose',
+      'intent.approve.denied',
+    ]);
     expectProblem(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'humanBob'), 403, 'policy_denied');
   });
 
@@ -236,7 +322,10 @@ describe('approving', () => {
     // Reads wrote nothing: the expiry is recorded by the cron.
     expect((await auditFor(s, `intent:${intent.id}`)).map((e) => e.action)).toEqual(['intent.propose']);
     await s.cron();
-    expect((await auditFor(s, `intent:${intent.id}`)).at(-1)).toMatchObject({ action: 'intent.expire', detail: { rule: 'proposal-lifetime', from: 'proposed', to: 'expired' } });
+    expect((await auditFor(s, `intent:${intent.id}`)).at(-1)).toMatchObject({
+      action: 'intent.expire',
+      detail: { rule: 'proposal-lifetime', from: 'proposed', to: 'expired' },
+    });
   });
 });
 
@@ -252,7 +341,12 @@ describe('rejecting and cancelling', () => {
     expectProblem(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human'), 409, 'invalid_state');
     expectProblem(await s.call('POST', `/ai/intents/${intent.id}/execute`, 'human'), 409, 'invalid_state');
     const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
-    expect(got.body.decisions.map((d) => `${d.action}:${d.allowed}`)).toEqual(['propose:true', 'reject.denied:false', 'reject.denied:false', 'reject:true']);
+    expect(got.body.decisions.map((d) => `${d.action}:${d.allowed}`)).toEqual([
+      'propose:true',
+      'reject.denied:false',
+      'reject.denied:false',
+      'reject:true',
+    ]);
   });
 
   it('cancel: the proposer may, another GPT-like caller may not; cancelling twice is harmless', async () => {
@@ -289,9 +383,21 @@ describe('with the ledger down', () => {
     const s = scenario();
     const intent = await s.propose('gpt', { kind: 'restart', target: 'production' });
     const down = { ...s.env, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
-    expectProblem(await call('POST', '/ai/intents', { as: 'gpt', env: down, body: { kind: 'restart', target: 'production' } }), 503, 'ledger_unavailable');
-    expectProblem(await call('POST', `/ai/intents/${intent.id}/approve`, { as: 'human', env: down }), 503, 'ledger_unavailable');
-    expectProblem(await call('POST', `/ai/intents/${intent.id}/approve`, { as: 'gpt', env: down }), 503, 'ledger_unavailable');
+    expectProblem(
+      await call('POST', '/ai/intents', { as: 'gpt', env: down, body: { kind: 'restart', target: 'production' } }),
+      503,
+      'ledger_unavailable',
+    );
+    expectProblem(
+      await call('POST', `/ai/intents/${intent.id}/approve`, { as: 'human', env: down }),
+      503,
+      'ledger_unavailable',
+    );
+    expectProblem(
+      await call('POST', `/ai/intents/${intent.id}/approve`, { as: 'gpt', env: down }),
+      503,
+      'ledger_unavailable',
+    );
     const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
     expect(got.body.intent.state).toBe('proposed');
     expect(got.body.decisions).toHaveLength(1);
@@ -303,14 +409,24 @@ describe('GET /ai/intents', () => {
   it('lists newest first with filters and cursor pagination, never silently cut', async () => {
     const s = scenario();
     const made: string[] = [];
-    for (const [as, kind] of [['gpt', 'restart'], ['human', 'purge-cache'], ['gpt', 'purge-cache'], ['cursor', 'restart'], ['gpt', 'restart']] as const) {
+    for (const [as, kind] of [
+      ['gpt', 'restart'],
+      ['human', 'purge-cache'],
+      ['gpt', 'purge-cache'],
+      ['cursor', 'restart'],
+      ['gpt', 'restart'],
+    ] as const) {
       made.push((await s.propose(as, { kind, target: 'production' })).id);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof s.call<ListIntentsResponse>>> = await s.call<ListIntentsResponse>('GET', `/ai/intents?limit=2${cursor ? `&cursor=${cursor}` : ''}`, 'gpt');
+      const page: Awaited<ReturnType<typeof s.call<ListIntentsResponse>>> = await s.call<ListIntentsResponse>(
+        'GET',
+        `/ai/intents?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        'gpt',
+      );
       expectStatus(page, 200);
       seen.push(...page.body.intents.map((i) => i.id));
       expect(page.body.truncated).toBe(page.body.nextCursor !== null);

@@ -16,8 +16,13 @@ describe('POST /ai/maintenance/{job} for jobs the indexer provides', () => {
       expect(result.body).toMatchObject({ job, ran: true, details: { repos: [] } });
       expect(result.body.summary).toContain('No repository is configured for indexing');
       const audit = await call('GET', `/ai/audit?target=maintenance:${job}&limit=20`, { as: 'human' });
-      const entry = audit.body.entries.find((e: { requestId: string }) => e.requestId === result.headers.get('x-request-id'));
-      expect(entry, audit.text).toMatchObject({ action: `maintenance.${job}`, actor: { client: 'human', person: 'alice' } });
+      const entry = audit.body.entries.find(
+        (e: { requestId: string }) => e.requestId === result.headers.get('x-request-id'),
+      );
+      expect(entry, audit.text).toMatchObject({
+        action: `maintenance.${job}`,
+        actor: { client: 'human', person: 'alice' },
+      });
     });
   }
 
@@ -31,7 +36,8 @@ describe('audit rotation', () => {
   const db = { DATABASE_URL: isolatedDatabaseUrl };
   const write = async (n: number) => {
     const e = { ...db, PROJECT_ID: `rot-${crypto.randomUUID().slice(0, 8)}` };
-    for (let i = 0; i < n; i++) expectStatus(await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: `b${i}` } }), 200);
+    for (let i = 0; i < n; i++)
+      expectStatus(await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: `b${i}` } }), 200);
   };
   const verify = async () => {
     const result = await call<VerifyAuditResponse>('GET', '/ai/audit/verify', { as: 'human', env: db });
@@ -65,7 +71,10 @@ describe('audit rotation', () => {
     for (const key of objects) {
       const object = await env.ARCHIVE!.get(key);
       expect(object, key).not.toBeNull();
-      const lines = (await object!.text()).trim().split('\n').map((line) => JSON.parse(line));
+      const lines = (await object!.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       for (const line of lines) {
         const { hash, ...fields } = line;
         expect(await chainHash({ ...fields, at: new Date(fields.at) })).toBe(hash);
@@ -76,7 +85,10 @@ describe('audit rotation', () => {
     }
 
     const after = await verify();
-    expect(after, JSON.stringify(after)).toMatchObject({ intact: true, archivedThrough: { seq: lastSeq, hash: previousHash } });
+    expect(after, JSON.stringify(after)).toMatchObject({
+      intact: true,
+      archivedThrough: { seq: lastSeq, hash: previousHash },
+    });
     expect(after.firstSeq).toBe(lastSeq + 1);
 
     // Nothing is old enough now: a rerun archives nothing and the chain stays intact.
@@ -98,19 +110,31 @@ describe('audit rotation', () => {
     const original = await env.ARCHIVE!.get(key);
     const saved = { text: await original!.text(), customMetadata: original!.customMetadata };
     await env.ARCHIVE!.delete(key);
-    expect(await verify()).toMatchObject({ intact: false, firstBad: { seq: final.archivedThrough!.seq, reason: expect.stringContaining('is missing') } });
+    expect(await verify()).toMatchObject({
+      intact: false,
+      firstBad: { seq: final.archivedThrough!.seq, reason: expect.stringContaining('is missing') },
+    });
     await env.ARCHIVE!.put(key, saved.text, { customMetadata: { ...saved.customMetadata, lastHash: '0'.repeat(64) } });
-    expect(await verify()).toMatchObject({ intact: false, firstBad: { reason: expect.stringContaining('does not match') } });
+    expect(await verify()).toMatchObject({
+      intact: false,
+      firstBad: { reason: expect.stringContaining('does not match') },
+    });
     await env.ARCHIVE!.put(key, saved.text, { customMetadata: saved.customMetadata });
     expect((await verify()).intact).toBe(true);
 
     const audit = await call('GET', '/ai/audit?action=maintenance.audit-rotation', { as: 'human', env: db });
-    expect(audit.body.entries[0]).toMatchObject({ actor: { client: 'cron' }, detail: { archived: second.details.archived } });
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: { client: 'cron' },
+      detail: { archived: second.details.archived },
+    });
   });
 
   it('refuses without an ARCHIVE bucket, changing nothing', async () => {
     const before = await verify();
-    const result = await call('POST', '/ai/maintenance/audit-rotation', { as: 'human', env: { ...db, ARCHIVE: undefined, AUDIT_RETENTION_DAYS: '0' } });
+    const result = await call('POST', '/ai/maintenance/audit-rotation', {
+      as: 'human',
+      env: { ...db, ARCHIVE: undefined, AUDIT_RETENTION_DAYS: '0' },
+    });
     expectProblem(result, 501, 'not_configured');
     const after = await verify();
     expect(after.firstSeq).toBe(before.firstSeq);

@@ -22,12 +22,48 @@ describe('GET /ai/metrics', () => {
     expect(result.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const families = parsePrometheus(result.text);
     const projectId = e.PROJECT_ID;
-    expect(sampleValue(families, 'hezlep_http_requests_total', { project: projectId, route: '/ai/context', method: 'GET', client: 'gpt', status: '200' })).toBe(2);
-    expect(sampleValue(families, 'hezlep_http_requests_total', { project: projectId, route: '/ai/context', client: 'anonymous', status: '401' })).toBe(1);
-    expect(sampleValue(families, 'hezlep_http_requests_total', { project: projectId, route: '/ai/maintenance/:job', client: 'gpt', status: '403' })).toBe(1);
-    expect(sampleValue(families, 'hezlep_http_errors_total', { project: projectId, route: '/ai/context', code: 'unauthenticated' })).toBe(1);
-    expect(sampleValue(families, 'hezlep_http_errors_total', { project: projectId, route: 'unmatched', code: 'not_found' })).toBe(1);
-    expect(sampleValue(families, 'hezlep_http_request_duration_seconds_count', { project: projectId, route: '/ai/context', method: 'GET' })).toBe(3);
+    expect(
+      sampleValue(families, 'hezlep_http_requests_total', {
+        project: projectId,
+        route: '/ai/context',
+        method: 'GET',
+        client: 'gpt',
+        status: '200',
+      }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'hezlep_http_requests_total', {
+        project: projectId,
+        route: '/ai/context',
+        client: 'anonymous',
+        status: '401',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'hezlep_http_requests_total', {
+        project: projectId,
+        route: '/ai/maintenance/:job',
+        client: 'gpt',
+        status: '403',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'hezlep_http_errors_total', {
+        project: projectId,
+        route: '/ai/context',
+        code: 'unauthenticated',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'hezlep_http_errors_total', { project: projectId, route: 'unmatched', code: 'not_found' }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'hezlep_http_request_duration_seconds_count', {
+        project: projectId,
+        route: '/ai/context',
+        method: 'GET',
+      }),
+    ).toBe(3);
     // The raw path of a templated route never becomes a label value.
     expect(result.text).not.toContain('/ai/maintenance/reindex');
   });
@@ -38,9 +74,19 @@ describe('GET /ai/metrics', () => {
     const byQuery = await call<MetricsJson>('GET', '/ai/metrics?format=json', { as: 'human', env: e });
     expectStatus(byQuery, 200);
     expect(byQuery.body).toMatchObject({ project: e.PROJECT_ID, aggregated: true });
-    expect(byQuery.body.requests).toContainEqual({ route: '/ai/context', method: 'GET', client: 'cursor', status: 200, count: 1 });
+    expect(byQuery.body.requests).toContainEqual({
+      route: '/ai/context',
+      method: 'GET',
+      client: 'cursor',
+      status: 200,
+      count: 1,
+    });
     expect(byQuery.body.bucketsSeconds.length).toBe(byQuery.body.latency[0]!.buckets.length);
-    const byAccept = await call<MetricsJson>('GET', '/ai/metrics', { as: 'cron', env: e, headers: { accept: 'application/json' } });
+    const byAccept = await call<MetricsJson>('GET', '/ai/metrics', {
+      as: 'cron',
+      env: e,
+      headers: { accept: 'application/json' },
+    });
     expect(byAccept.headers.get('content-type')).toContain('application/json');
     // the first /ai/metrics call is counted by now
     expect(byAccept.body.requests.find((r) => r.route === '/ai/metrics')?.count).toBe(1);
@@ -65,7 +111,10 @@ describe('GET /ai/metrics', () => {
   });
 
   it('says it is not aggregating when no METRICS binding exists', async () => {
-    const result = await call<MetricsJson>('GET', '/ai/metrics?format=json', { as: 'human', env: { ...project(), METRICS: undefined } });
+    const result = await call<MetricsJson>('GET', '/ai/metrics?format=json', {
+      as: 'human',
+      env: { ...project(), METRICS: undefined },
+    });
     expectStatus(result, 200);
     expect(result.body).toMatchObject({ aggregated: false, requests: [] });
   });

@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { GPT_OPERATIONS } from '../../src/routes/gpt-profile';
 
-type Operation = { operationId: string; description?: string; 'x-openai-isConsequential'?: boolean; parameters?: { in: string }[] };
+type Operation = {
+  operationId: string;
+  description?: string;
+  'x-openai-isConsequential'?: boolean;
+  parameters?: { in: string }[];
+};
 
 function operations(doc: { paths: Record<string, Record<string, Operation>> }) {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op })),
+  );
 }
 
 describe('GET /openapi.json?profile=gpt', () => {
@@ -22,7 +29,11 @@ describe('GET /openapi.json?profile=gpt', () => {
     expect(ops.find((o) => o.op.operationId === 'replaceContext')!.op['x-openai-isConsequential']).toBe(true);
     expect(ops.map((o) => o.op.operationId)).not.toContain('runMaintenanceJob');
     expect(result.body.servers).toEqual([{ url: 'http://hezlep.test' }]);
-    expect(result.body.components.securitySchemes.ApiKeyAuth).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+    expect(result.body.components.securitySchemes.ApiKeyAuth).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+    });
   });
 
   it('keeps every referenced schema and drops the rest', async () => {
@@ -49,7 +60,8 @@ describe('GET /openapi.json?profile=gpt', () => {
     expect(ops.map((o) => o.op.operationId)).toContain('runMaintenanceJob');
     for (const { op } of ops) expect(op.description?.length ?? 0, op.operationId).toBeLessThanOrEqual(300);
     // Where the full document flags an operation as consequential, it is one that changes state.
-    for (const { method, op } of ops) if (op['x-openai-isConsequential'] === true) expect(method, op.operationId).not.toBe('get');
+    for (const { method, op } of ops)
+      if (op['x-openai-isConsequential'] === true) expect(method, op.operationId).not.toBe('get');
   });
 
   it('an unknown profile is refused', async () => {

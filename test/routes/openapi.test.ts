@@ -18,7 +18,11 @@ describe('GET /openapi.json', () => {
     const { doc } = await operations();
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: 'http://hezlep.test' }]);
-    expect(doc.components.securitySchemes.ApiKeyAuth).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+    expect(doc.components.securitySchemes.ApiKeyAuth).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+    });
     expect(doc.security).toEqual([{ ApiKeyAuth: [] }]);
   });
 
@@ -32,7 +36,9 @@ describe('GET /openapi.json', () => {
       expect(op.operationId, where).toMatch(/^[a-z][A-Za-z0-9]+$/);
       expect(op.summary, where).toBeTruthy();
       expect(op.description, where).toBeTruthy();
-      expect(op.description.length, `${where} description is ${op.description.length} characters`).toBeLessThanOrEqual(300);
+      expect(op.description.length, `${where} description is ${op.description.length} characters`).toBeLessThanOrEqual(
+        300,
+      );
     }
   });
 
@@ -43,7 +49,10 @@ describe('GET /openapi.json', () => {
       for (const status of ['400', '401', '403', '500', '503']) {
         // The MCP transport answers malformed input with a JSON-RPC error, documented as such.
         if (status === '400' && path === '/mcp') continue;
-        expect(op.responses[status]?.content?.['application/problem+json'], `${method} ${path} lacks ${status}`).toBeTruthy();
+        expect(
+          op.responses[status]?.content?.['application/problem+json'],
+          `${method} ${path} lacks ${status}`,
+        ).toBeTruthy();
       }
     }
   });
@@ -51,7 +60,17 @@ describe('GET /openapi.json', () => {
   it('lists every route the app serves (nothing undocumented under /ai)', async () => {
     const { ops } = await operations();
     const documented = new Set(ops.map(({ method, path }) => `${method} ${path}`));
-    for (const expected of ['get /ai/context', 'put /ai/context', 'patch /ai/context', 'delete /ai/context', 'get /ai/audit', 'get /ai/audit/verify', 'get /healthz', 'get /ai/events', 'post /ai/events/ticket']) {
+    for (const expected of [
+      'get /ai/context',
+      'put /ai/context',
+      'patch /ai/context',
+      'delete /ai/context',
+      'get /ai/audit',
+      'get /ai/audit/verify',
+      'get /healthz',
+      'get /ai/events',
+      'post /ai/events/ticket',
+    ]) {
       expect(documented.has(expected), `${expected} missing from ${[...documented]}`).toBe(true);
     }
   });

@@ -26,7 +26,13 @@ for (const [backend, backendEnv] of backends) {
       expectStatus(log, 200);
       expect(log.body.queries, log.text).toHaveLength(2);
       const [audit, context] = log.body.queries;
-      expect(audit).toMatchObject({ method: 'GET', route: '/ai/audit', path: '/ai/audit', params: { action: 'context.*', limit: '5' }, status: 200 });
+      expect(audit).toMatchObject({
+        method: 'GET',
+        route: '/ai/audit',
+        path: '/ai/audit',
+        params: { action: 'context.*', limit: '5' },
+        status: 200,
+      });
       expect(audit!.resultCount).toBeGreaterThanOrEqual(1);
       expect(audit!.latencyMs).toBeGreaterThanOrEqual(0);
       expect(context).toMatchObject({ route: '/ai/context', status: 200, resultCount: 1, params: {} });
@@ -39,7 +45,10 @@ for (const [backend, backendEnv] of backends) {
       await call('GET', '/ai/context', { as: 'cursor', env: e });
       expectProblem(await call('GET', '/ai/queries', { as: 'gpt', env: e }), 403, 'client_not_allowed');
       const log = await call<ListQueriesResponse>('GET', '/ai/queries', { as: 'human', env: e });
-      expect(log.body.queries.map((q) => `${q.route} ${q.status}`), log.text).toEqual(['/ai/queries 403']);
+      expect(
+        log.body.queries.map((q) => `${q.route} ${q.status}`),
+        log.text,
+      ).toEqual(['/ai/queries 403']);
       expect(log.body.queries[0]!.resultCount).toBeNull();
     });
 

@@ -12,13 +12,25 @@ const bytes = (text: string) => new TextEncoder().encode(text).length;
 describe('GET /ai/review', () => {
   it('answers health, live context and recent audit in one call, summary first, within budget', async () => {
     const e = hostingEnv('healthy', 'healthy');
-    await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'feature/review', currentTask: 'ship the review' } });
+    await call('PUT', '/ai/context', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'feature/review', currentTask: 'ship the review' },
+    });
     const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'gpt', env: e });
     expectStatus(result, 200);
     const body = result.body;
     expect(body.summary[0]).toMatch(/^Health ok: /);
     expect(body.summary[1]).toBe('Context v1 by cursor:alice on feature/review: ship the review.');
-    expect(Object.keys(body.sections).sort()).toEqual(['audit', 'context', 'cursor', 'github', 'health', 'index', 'intents']);
+    expect(Object.keys(body.sections).sort()).toEqual([
+      'audit',
+      'context',
+      'cursor',
+      'github',
+      'health',
+      'index',
+      'intents',
+    ]);
     expect(body.sections.index).toEqual({ configured: false });
     expect(body.summary).toContain('No repository is indexed (INDEX_REPOS is not set).');
     expect(body.sections.github).toMatchObject({ configured: false });
@@ -46,7 +58,10 @@ describe('GET /ai/review', () => {
   });
 
   it('a section whose backend is down is reported unavailable; the rest still answers', async () => {
-    const down = { PROJECT_ID: `rv-${crypto.randomUUID().slice(0, 8)}`, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
+    const down = {
+      PROJECT_ID: `rv-${crypto.randomUUID().slice(0, 8)}`,
+      DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY,
+    };
     const result = await call<GetReviewResponse>('GET', '/ai/review', { as: 'human', env: down });
     expectStatus(result, 200);
     const ledgerDown = 'The audit ledger (Postgres) is unavailable; nothing was changed.';

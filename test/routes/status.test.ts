@@ -17,12 +17,26 @@ function layer(body: GetStatusResponse, name: string) {
 describe('GET /ai/status', () => {
   it('every layer ok: verdict ok, with latency, reasons and the service version', async () => {
     const gh = { GITHUB_TOKEN: github.token, GITHUB_REPO: freshRepo(), GITHUB_API_URL: github.url };
-    const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'gpt', env: { ...hostingEnv('healthy', 'healthy'), ...gh } });
+    const result = await call<GetStatusResponse>('GET', '/ai/status', {
+      as: 'gpt',
+      env: { ...hostingEnv('healthy', 'healthy'), ...gh },
+    });
     expectStatus(result, 200);
     expect(result.body.verdict, result.text).toBe('ok');
     expect(result.text).not.toContain(github.token);
-    expect(result.body.layers.map((l) => l.layer)).toEqual(['context', 'ledger', 'wordpress', 'cloudways', 'github', 'event-hub', 'index']);
-    expect(layer(result.body, 'index')).toMatchObject({ state: 'unconfigured', reason: 'INDEX_REPOS is not set; no repository is indexed' });
+    expect(result.body.layers.map((l) => l.layer)).toEqual([
+      'context',
+      'ledger',
+      'wordpress',
+      'cloudways',
+      'github',
+      'event-hub',
+      'index',
+    ]);
+    expect(layer(result.body, 'index')).toMatchObject({
+      state: 'unconfigured',
+      reason: 'INDEX_REPOS is not set; no repository is indexed',
+    });
     for (const l of result.body.layers.filter((l) => l.layer !== 'index')) {
       expect(l.state, JSON.stringify(l)).toBe('ok');
       expect(l.latencyMs).toBeGreaterThanOrEqual(0);
@@ -35,7 +49,10 @@ describe('GET /ai/status', () => {
   });
 
   it('unconfigured hosting does not spoil the verdict, and is named', async () => {
-    const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'human', env: { PROJECT_ID: `st-${crypto.randomUUID().slice(0, 8)}` } });
+    const result = await call<GetStatusResponse>('GET', '/ai/status', {
+      as: 'human',
+      env: { PROJECT_ID: `st-${crypto.randomUUID().slice(0, 8)}` },
+    });
     expect(result.body.verdict, result.text).toBe('ok');
     expect(layer(result.body, 'wordpress').state).toBe('unconfigured');
     expect(layer(result.body, 'cloudways').state).toBe('unconfigured');
@@ -54,7 +71,10 @@ describe('GET /ai/status', () => {
   });
 
   it('a failing non-critical layer is degraded overall; the summary says which and why', async () => {
-    const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'human', env: hostingEnv('healthy', 'failing') });
+    const result = await call<GetStatusResponse>('GET', '/ai/status', {
+      as: 'human',
+      env: hostingEnv('healthy', 'failing'),
+    });
     expect(result.body.verdict, result.text).toBe('degraded');
     expect(layer(result.body, 'cloudways').state).toBe('down');
     expect(result.body.summary).toMatch(/cloudways down \(.*HTTP 500/);
@@ -65,19 +85,32 @@ describe('GET /ai/status', () => {
     const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'human', env: e });
     expectStatus(result, 200);
     expect(result.body.verdict, result.text).toBe('down');
-    expect(layer(result.body, 'ledger')).toMatchObject({ state: 'down', reason: 'Postgres (audit and intents) is unreachable' });
+    expect(layer(result.body, 'ledger')).toMatchObject({
+      state: 'down',
+      reason: 'Postgres (audit and intents) is unreachable',
+    });
     expect(result.text).not.toMatch(/ECONNREFUSED|stack/);
   });
 
   it('the context store down makes the service down', async () => {
-    const e = { PROJECT_ID: `st-${crypto.randomUUID().slice(0, 8)}`, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', UPSTASH_REDIS_REST_TOKEN: 'x' };
+    const e = {
+      PROJECT_ID: `st-${crypto.randomUUID().slice(0, 8)}`,
+      UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
+      UPSTASH_REDIS_REST_TOKEN: 'x',
+    };
     const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'human', env: e });
     expect(result.body.verdict, result.text).toBe('down');
-    expect(layer(result.body, 'context')).toMatchObject({ state: 'down', reason: 'the context store (upstash) is unreachable' });
+    expect(layer(result.body, 'context')).toMatchObject({
+      state: 'down',
+      reason: 'the context store (upstash) is unreachable',
+    });
   });
 
   it('a hosting misconfiguration shows as that layer down, not a failed request', async () => {
-    const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'human', env: { CW_EMAIL: 'x@example.test' } });
+    const result = await call<GetStatusResponse>('GET', '/ai/status', {
+      as: 'human',
+      env: { CW_EMAIL: 'x@example.test' },
+    });
     expectStatus(result, 200);
     expect(layer(result.body, 'cloudways').reason).toContain('CW_EMAIL and CW_API_KEY must be set together');
   });

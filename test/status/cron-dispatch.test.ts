@@ -6,7 +6,11 @@ import type { CronJob } from '../../src/cron/job';
 import type { Services } from '../../src/services';
 import { loadConfig } from '../../src/config';
 
-const job = (name: string, schedule: string, run: CronJob<Services>['run']): CronJob<Services> => ({ name, schedule: () => schedule, run });
+const job = (name: string, schedule: string, run: CronJob<Services>['run']): CronJob<Services> => ({
+  name,
+  schedule: () => schedule,
+  run,
+});
 
 describe('cron dispatch', () => {
   it('runs every job matching the expression that fired, in order; a failure does not stop the rest', async () => {

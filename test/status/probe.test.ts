@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors';
 import { runProbes, verdictOf, type LayerProbe } from '../../src/status/probe';
 
-const probe = (layer: string, critical: boolean, check: LayerProbe['check']): LayerProbe => ({ layer, critical, check });
+const probe = (layer: string, critical: boolean, check: LayerProbe['check']): LayerProbe => ({
+  layer,
+  critical,
+  check,
+});
 
 describe('status aggregation', () => {
   it('runs probes concurrently and bounds each by the timeout', async () => {
@@ -27,11 +31,22 @@ describe('status aggregation', () => {
   });
 
   it('verdict: critical down -> down; any unwell -> degraded; unconfigured ignored', () => {
-    const probes = [probe('ledger', true, async () => ({ state: 'ok', reason: '' })), probe('wp', false, async () => ({ state: 'ok', reason: '' }))];
-    const r = (layer: string, state: 'ok' | 'degraded' | 'down' | 'unconfigured') => ({ layer, state, latencyMs: 1, reason: state });
+    const probes = [
+      probe('ledger', true, async () => ({ state: 'ok', reason: '' })),
+      probe('wp', false, async () => ({ state: 'ok', reason: '' })),
+    ];
+    const r = (layer: string, state: 'ok' | 'degraded' | 'down' | 'unconfigured') => ({
+      layer,
+      state,
+      latencyMs: 1,
+      reason: state,
+    });
     expect(verdictOf([r('ledger', 'ok'), r('wp', 'unconfigured')], probes).verdict).toBe('ok');
     expect(verdictOf([r('ledger', 'ok'), r('wp', 'down')], probes).verdict).toBe('degraded');
     expect(verdictOf([r('ledger', 'degraded'), r('wp', 'ok')], probes).verdict).toBe('degraded');
-    expect(verdictOf([r('ledger', 'down'), r('wp', 'ok')], probes)).toMatchObject({ verdict: 'down', summary: 'Down: ledger down (down)' });
+    expect(verdictOf([r('ledger', 'down'), r('wp', 'ok')], probes)).toMatchObject({
+      verdict: 'down',
+      summary: 'Down: ledger down (down)',
+    });
   });
 });

@@ -13,7 +13,11 @@ import type { GetStatusHistoryResponse } from '../../src/routes/status/get-statu
 
 async function runCron(cron: string, overrides: Record<string, unknown>) {
   const ctx = createExecutionContext();
-  await worker.scheduled!(createScheduledController({ cron, scheduledTime: Date.now() }), { ...env, ...overrides } as never, ctx);
+  await worker.scheduled!(
+    createScheduledController({ cron, scheduledTime: Date.now() }),
+    { ...env, ...overrides } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
 }
 
@@ -48,12 +52,18 @@ describe('uptime cron', () => {
     expect(after.transitions[0]).toMatchObject({ layer: 'wordpress', from: 'ok', to: 'down' });
     expect(after.transitions[0]!.reason).toContain('HTTP 500');
 
-    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`layer:${healthy.PROJECT_ID}:wordpress`)}`, { as: 'human' });
+    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`layer:${healthy.PROJECT_ID}:wordpress`)}`, {
+      as: 'human',
+    });
     expect(audit.body.entries.map((e: { action: string; summary: string }) => e.summary)).toEqual([
       expect.stringMatching(/^wordpress went ok -> down: /),
       expect.stringMatching(/^wordpress first seen ok: /),
     ]);
-    expect(audit.body.entries[0]).toMatchObject({ action: 'health.change', actor: { client: 'cron' }, detail: { from: 'ok', to: 'down' } });
+    expect(audit.body.entries[0]).toMatchObject({
+      action: 'health.change',
+      actor: { client: 'cron' },
+      detail: { from: 'ok', to: 'down' },
+    });
 
     const onlyWordpress = await history(failing, '?layer=wordpress&limit=1');
     expect(onlyWordpress).toMatchObject({ truncated: true, transitions: [{ layer: 'wordpress', to: 'down' }] });
@@ -64,7 +74,12 @@ describe('uptime cron', () => {
   it('publishes a health event for each change of state', async () => {
     const e = hostingEnv('healthy', 'stopped');
     const config = await loadConfig({ ...env, ...e } as never);
-    const services = buildServices(config, { ...env, ...e } as never, new Logger('silent'), `test-${crypto.randomUUID()}`);
+    const services = buildServices(
+      config,
+      { ...env, ...e } as never,
+      new Logger('silent'),
+      `test-${crypto.randomUUID()}`,
+    );
     const published: ProjectEvent[] = [];
     services.events = { publish: async (event) => void published.push(event) };
     try {
@@ -72,7 +87,12 @@ describe('uptime cron', () => {
       expect(transitions).toHaveLength(7);
       expect(published).toHaveLength(7);
       const cloudways = published.find((p) => p.data?.layer === 'cloudways')!;
-      expect(cloudways).toMatchObject({ topic: 'health', type: 'health.changed', actor: { client: 'cron' }, data: { to: 'degraded', from: null } });
+      expect(cloudways).toMatchObject({
+        topic: 'health',
+        type: 'health.changed',
+        actor: { client: 'cron' },
+        data: { to: 'degraded', from: null },
+      });
       expect(cloudways.summary).toContain('cloudways is now degraded');
       published.length = 0;
       expect((await recordUptime(services, CRON_CALLER)).transitions).toEqual([]);

@@ -20,12 +20,20 @@ export function describeAuthCases(
       expectProblem(await call(method, path, request), 401, 'unauthenticated');
     });
     it('refuses an unknown key (401)', async () => {
-      expectProblem(await call(method, path, { ...request, as: { key: 'not-a-real-key-000000000000' } }), 401, 'unauthenticated');
+      expectProblem(
+        await call(method, path, { ...request, as: { key: 'not-a-real-key-000000000000' } }),
+        401,
+        'unauthenticated',
+      );
     });
     it('refuses a spoofed x-client-id (403)', async () => {
       const identity = IDENTITY_OF[allowed[0]!];
       const spoofed = allowed[0] === 'human' ? 'gpt' : 'human';
-      const result = await call(method, path, { ...request, as: identity, headers: { ...request.headers, 'x-client-id': spoofed } });
+      const result = await call(method, path, {
+        ...request,
+        as: identity,
+        headers: { ...request.headers, 'x-client-id': spoofed },
+      });
       expectProblem(result, 403, 'client_mismatch');
     });
     for (const client of (['gpt', 'cursor', 'human', 'cron'] as const).filter((c) => !allowed.includes(c))) {

@@ -84,14 +84,22 @@ export default async function setup(project: TestProject) {
       stops.push(() => upstash.stop());
       project.provide('upstash', { url: upstash.url, token: upstash.token });
     } else {
-      console.warn('[test setup] SKIPPING the Upstash adapter tests: no redis-server binary found (apt-get install redis-server).');
+      console.warn(
+        '[test setup] SKIPPING the Upstash adapter tests: no redis-server binary found (apt-get install redis-server).',
+      );
       project.provide('upstash', null);
     }
     const github = await startGitHubStandIn({ token: `test-github-${crypto.randomUUID()}`, log });
     stops.push(() => github.stop());
-    project.provide('github', { url: github.url, token: github.token, unreachableUrl: `http://127.0.0.1:${await freePort()}` });
+    project.provide('github', {
+      url: github.url,
+      token: github.token,
+      unreachableUrl: `http://127.0.0.1:${await freePort()}`,
+    });
 
-    console.log(`[test setup] ledger: ${pg.kind} on ${pg.port} via bridge ${wsProxy}; upstash: ${redis ? `redis-server on ${redis.port}` : 'skipped'}`);
+    console.log(
+      `[test setup] ledger: ${pg.kind} on ${pg.port} via bridge ${wsProxy}; upstash: ${redis ? `redis-server on ${redis.port}` : 'skipped'}`,
+    );
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;

@@ -5,7 +5,10 @@ import { hostingVars } from '../../src/local/upstreams/hosting';
 export function hostingEnv(wp: string, cw: string): Record<string, string> {
   return {
     PROJECT_ID: `st-${crypto.randomUUID().slice(0, 12)}`,
-    ...hostingVars({ wordpress: inject('wordpressUrl'), cloudways: inject('cloudwaysUrl') }, { wordpress: wp, cloudways: cw }, crypto.randomUUID().slice(0, 8)),
+    ...hostingVars(
+      { wordpress: inject('wordpressUrl'), cloudways: inject('cloudwaysUrl') },
+      { wordpress: wp, cloudways: cw },
+      crypto.randomUUID().slice(0, 8),
+    ),
   };
 }
-

@@ -26,7 +26,8 @@ export interface CallResult<T = any> {
 /** Call the real Worker the way a client would, returning status, headers and parsed body. */
 export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
   const headers = new Headers(options.headers);
-  if (options.as !== undefined) headers.set('x-api-key', typeof options.as === 'string' ? TEST_KEYS[options.as] : options.as.key);
+  if (options.as !== undefined)
+    headers.set('x-api-key', typeof options.as === 'string' ? TEST_KEYS[options.as] : options.as.key);
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);

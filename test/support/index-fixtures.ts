@@ -13,7 +13,10 @@ export interface FixtureRepo {
 }
 
 /** A real git repository with these files, served with GitHub's REST shapes. */
-export async function createFixtureRepo(files: Record<string, string>, extraEnv: Record<string, unknown> = {}): Promise<FixtureRepo> {
+export async function createFixtureRepo(
+  files: Record<string, string>,
+  extraEnv: Record<string, unknown> = {},
+): Promise<FixtureRepo> {
   const response = await fetch(`${gitHubUrl()}/_fixtures/repos`, { method: 'POST', body: JSON.stringify({ files }) });
   expect(response.status, await response.clone().text()).toBe(201);
   const created = (await response.json()) as { fullName: string; branch: string; head: string };
@@ -30,8 +33,14 @@ export async function createFixtureRepo(files: Record<string, string>, extraEnv:
   };
 }
 
-export async function commit(repo: FixtureRepo, change: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string> }): Promise<string> {
-  const response = await fetch(`${gitHubUrl()}/_fixtures/repos/${repo.fullName}/commits`, { method: 'POST', body: JSON.stringify(change) });
+export async function commit(
+  repo: FixtureRepo,
+  change: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string> },
+): Promise<string> {
+  const response = await fetch(`${gitHubUrl()}/_fixtures/repos/${repo.fullName}/commits`, {
+    method: 'POST',
+    body: JSON.stringify(change),
+  });
   expect(response.status, await response.clone().text()).toBe(201);
   const { head } = (await response.json()) as { head: string };
   repo.head = head;
@@ -44,7 +53,10 @@ export async function blobReads(repo: FixtureRepo): Promise<Record<string, numbe
 }
 
 export async function injectBlobFault(repo: FixtureRepo, path: string, times = -1): Promise<void> {
-  const response = await fetch(`${gitHubUrl()}/_fixtures/faults`, { method: 'POST', body: JSON.stringify({ fullName: repo.fullName, path, status: 500, times }) });
+  const response = await fetch(`${gitHubUrl()}/_fixtures/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ fullName: repo.fullName, path, status: 500, times }),
+  });
   expect(response.status).toBe(201);
 }
 
@@ -61,7 +73,11 @@ export async function indexStatus(repo: FixtureRepo): Promise<RepoStatus> {
 }
 
 /** Poll the status until `done` says so (bounded by count, not by time assertions). */
-export async function waitForStatus(repo: FixtureRepo, done: (status: RepoStatus) => boolean, what: string): Promise<RepoStatus> {
+export async function waitForStatus(
+  repo: FixtureRepo,
+  done: (status: RepoStatus) => boolean,
+  what: string,
+): Promise<RepoStatus> {
   let status = await indexStatus(repo);
   for (let i = 0; i < 400 && !done(status); i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -76,5 +92,9 @@ export async function reindex(repo: FixtureRepo): Promise<RepoStatus> {
   const before = (await indexStatus(repo)).lastRun?.id ?? null;
   const started = await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env, body: {} });
   expectStatus(started, 202);
-  return waitForStatus(repo, (s) => s.running === null && s.lastRun !== null && s.lastRun.id !== before, 'the run finishes');
+  return waitForStatus(
+    repo,
+    (s) => s.running === null && s.lastRun !== null && s.lastRun.id !== before,
+    'the run finishes',
+  );
 }

@@ -23,12 +23,16 @@ export async function openListener(
   const headers = new Headers({ upgrade: 'websocket', ...options.headers });
   if (options.as) headers.set('x-api-key', TEST_KEYS[options.as]);
   const request = new Request(`http://hezlep.test/ai/events${query}`, { headers });
-  const response = options.env ? await createApp().fetch(request, { ...env, ...options.env }, createExecutionContext()) : await SELF.fetch(request);
+  const response = options.env
+    ? await createApp().fetch(request, { ...env, ...options.env }, createExecutionContext())
+    : await SELF.fetch(request);
   if (response.status !== 101 || !response.webSocket) return { status: response.status, text: await response.text() };
   const ws = response.webSocket;
   const messages: HubMessage[] = [];
   const waiters: (() => void)[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })),
+  );
   ws.addEventListener('message', (e) => {
     messages.push(JSON.parse(e.data as string) as HubMessage);
     for (const wake of waiters.splice(0)) wake();
@@ -39,7 +43,8 @@ export async function openListener(
     for (;;) {
       const found = check();
       if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(messages).slice(0, 2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(messages).slice(0, 2000)}`);
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
         setTimeout(resolve, 200);

@@ -30,7 +30,8 @@ function parseValue(text: string, line: number): number {
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   if (text === 'NaN') return Number.NaN;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new PrometheusParseError(line, `bad value "${text}"`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+    throw new PrometheusParseError(line, `bad value "${text}"`);
   return Number(text);
 }
 
@@ -89,7 +90,8 @@ export function parsePrometheus(text: string): Map<string, Family> {
       const family = families.get(name) ?? { name, type: 'untyped' as const, samples: [] };
       if (kind === 'TYPE') {
         if (family.samples.length) throw new PrometheusParseError(line, `TYPE for ${name} after its samples`);
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(rest)) throw new PrometheusParseError(line, `bad type "${rest}"`);
+        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(rest))
+          throw new PrometheusParseError(line, `bad type "${rest}"`);
         family.type = rest as Family['type'];
       } else family.help = rest;
       families.set(name, family);
@@ -100,7 +102,8 @@ export function parsePrometheus(text: string): Map<string, Family> {
     const [, name, brace, after] = m as unknown as [string, string, string | undefined, string];
     const { labels, rest } = brace ? parseLabels(after, line) : { labels: {}, rest: after };
     const parts = rest.trim().split(/\s+/);
-    if (parts.length < 1 || parts.length > 2 || !rest.startsWith(' ')) throw new PrometheusParseError(line, 'expected " value [timestamp]"');
+    if (parts.length < 1 || parts.length > 2 || !rest.startsWith(' '))
+      throw new PrometheusParseError(line, 'expected " value [timestamp]"');
     const family = familyOf(name, families);
     if (!family) throw new PrometheusParseError(line, `sample ${name} has no TYPE declared before it`);
     family.samples.push({ name, labels, value: parseValue(parts[0]!, line) });
@@ -125,19 +128,28 @@ function checkHistogram(family: Family): void {
   for (const [key, entry] of series) {
     const sorted = [...entry.buckets].sort((a, b) => a[0] - b[0]);
     sorted.forEach(([, v], i) => {
-      if (i > 0 && v < sorted[i - 1]![1]) throw new PrometheusParseError(0, `${family.name}${key}: buckets are not cumulative`);
+      if (i > 0 && v < sorted[i - 1]![1])
+        throw new PrometheusParseError(0, `${family.name}${key}: buckets are not cumulative`);
     });
     const inf = sorted.at(-1);
-    if (!inf || inf[0] !== Number.POSITIVE_INFINITY) throw new PrometheusParseError(0, `${family.name}${key}: no +Inf bucket`);
-    if (entry.count === undefined || entry.sum === undefined) throw new PrometheusParseError(0, `${family.name}${key}: missing _sum or _count`);
-    if (inf[1] !== entry.count) throw new PrometheusParseError(0, `${family.name}${key}: +Inf bucket differs from _count`);
+    if (!inf || inf[0] !== Number.POSITIVE_INFINITY)
+      throw new PrometheusParseError(0, `${family.name}${key}: no +Inf bucket`);
+    if (entry.count === undefined || entry.sum === undefined)
+      throw new PrometheusParseError(0, `${family.name}${key}: missing _sum or _count`);
+    if (inf[1] !== entry.count)
+      throw new PrometheusParseError(0, `${family.name}${key}: +Inf bucket differs from _count`);
   }
 }
 
 /** The value of the one sample of `name` whose labels include `labels`. */
-export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string>): number | undefined {
+export function sampleValue(
+  families: Map<string, Family>,
+  name: string,
+  labels: Record<string, string>,
+): number | undefined {
   const family = familyOf(name, families);
-  const matches = family?.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)) ?? [];
+  const matches =
+    family?.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)) ?? [];
   if (matches.length > 1) throw new Error(`${matches.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return matches[0]?.value;
 }

@@ -126,7 +126,9 @@ async function waitForPing(port: number, pid: number | undefined, hasExited: () 
         const answeringPid = /process_id:(\d+)/.exec(String(info))?.[1];
         if (pong === 'PONG' && answeringPid === String(pid)) return;
         lastError =
-          pong === 'PONG' ? `port ${port} is answered by another redis (pid ${answeringPid})` : `PING answered ${String(pong)}`;
+          pong === 'PONG'
+            ? `port ${port} is answered by another redis (pid ${answeringPid})`
+            : `PING answered ${String(pong)}`;
       } finally {
         await conn.close();
       }

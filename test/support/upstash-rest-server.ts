@@ -46,9 +46,30 @@ class Refusal extends Error {
 
 // Commands that would change a pooled connection's state or hold it forever.
 const REFUSED_COMMANDS = new Set([
-  'multi', 'exec', 'discard', 'watch', 'unwatch', 'select', 'swapdb', 'quit', 'reset', 'hello', 'auth',
-  'client', 'monitor', 'sync', 'psync', 'replicaof', 'slaveof', 'shutdown',
-  'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe',
+  'multi',
+  'exec',
+  'discard',
+  'watch',
+  'unwatch',
+  'select',
+  'swapdb',
+  'quit',
+  'reset',
+  'hello',
+  'auth',
+  'client',
+  'monitor',
+  'sync',
+  'psync',
+  'replicaof',
+  'slaveof',
+  'shutdown',
+  'subscribe',
+  'psubscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'punsubscribe',
+  'sunsubscribe',
 ]);
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_IDLE_CONNECTIONS = 16;
@@ -80,12 +101,20 @@ export async function startUpstashRestServer(opts: UpstashRestServerOptions): Pr
     if (first === 'pipeline' && rest.length === 0) {
       const commands = parseCommandList(body);
       const entries = await pool.use((conn) => runPipeline(conn, commands));
-      return reply(res, 200, entries.map((e) => encodeEntry(e, base64)));
+      return reply(
+        res,
+        200,
+        entries.map((e) => encodeEntry(e, base64)),
+      );
     }
     if (first === 'multi-exec' && rest.length === 0) {
       const commands = parseCommandList(body);
       const entries = await pool.use((conn) => runTransaction(conn, commands));
-      return reply(res, 200, entries.map((e) => encodeEntry(e, base64)));
+      return reply(
+        res,
+        200,
+        entries.map((e) => encodeEntry(e, base64)),
+      );
     }
     if (first === 'subscribe' || first === 'psubscribe' || first === 'monitor') {
       throw new Refusal(400, `ERR ${first} (server-sent events) is not supported by the local Upstash bridge`);
@@ -150,7 +179,9 @@ function outcomeOf(reply: RespReply): CommandOutcome {
 
 function refusalOf(command: RespArg[]): { error: string } | null {
   const name = String(command[0]).toLowerCase();
-  return REFUSED_COMMANDS.has(name) ? { error: `ERR Command is not available in the local Upstash bridge: '${name}'` } : null;
+  return REFUSED_COMMANDS.has(name)
+    ? { error: `ERR Command is not available in the local Upstash bridge: '${name}'` }
+    : null;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -16,14 +16,24 @@ export const contextGetCommand: Command = {
       io.out(values.json ? JSON.stringify(digest) : digest.text.trimEnd());
       return 0;
     }
-    const body = await client.request<{ live: boolean; context?: Record<string, unknown>; updatedBy?: { client: string; person?: string }; version?: number; expiresAt?: string; message?: string }>('GET', '/ai/context');
+    const body = await client.request<{
+      live: boolean;
+      context?: Record<string, unknown>;
+      updatedBy?: { client: string; person?: string };
+      version?: number;
+      expiresAt?: string;
+      message?: string;
+    }>('GET', '/ai/context');
     if (values.json) {
       io.out(JSON.stringify(body));
     } else if (!body.live) {
       io.out(body.message ?? 'No live context.');
     } else {
-      io.out(`context v${body.version} by ${body.updatedBy?.person ? `${body.updatedBy.client}:${body.updatedBy.person}` : body.updatedBy?.client}, expires ${body.expiresAt}`);
-      for (const [name, value] of Object.entries(body.context ?? {})) io.out(`  ${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      io.out(
+        `context v${body.version} by ${body.updatedBy?.person ? `${body.updatedBy.client}:${body.updatedBy.person}` : body.updatedBy?.client}, expires ${body.expiresAt}`,
+      );
+      for (const [name, value] of Object.entries(body.context ?? {}))
+        io.out(`  ${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
     }
     return 0;
   },
@@ -38,7 +48,8 @@ export const contextSetCommand: Command = {
     'Without --replace the fields are merged into the live context; with it they replace it.',
   options: { replace: { type: 'boolean' }, version: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values, positionals, io, api }: CommandContext): Promise<number> {
-    if (!positionals.length) throw new CliError('Name at least one field=value (e.g. hezlep context set currentTask="fix login").');
+    if (!positionals.length)
+      throw new CliError('Name at least one field=value (e.g. hezlep context set currentTask="fix login").');
     const body: Record<string, unknown> = {};
     for (const pair of positionals) {
       const eq = pair.indexOf('=');
@@ -60,15 +71,19 @@ export const contextSetCommand: Command = {
       }
     }
     if (typeof values.version === 'string') body.version = Number(values.version);
-    const result = await (await api()).request<{ version: number; changedFields: string[]; overwrote?: { client: string; person?: string } }>(
-      values.replace ? 'PUT' : 'PATCH',
-      '/ai/context',
-      body,
-    );
+    const result = await (await api()).request<{
+      version: number;
+      changedFields: string[];
+      overwrote?: { client: string; person?: string };
+    }>(values.replace ? 'PUT' : 'PATCH', '/ai/context', body);
     if (values.json) io.out(JSON.stringify(result));
     else {
-      const over = result.overwrote ? ` (replaced ${result.overwrote.person ? `${result.overwrote.client}:${result.overwrote.person}` : result.overwrote.client}'s value)` : '';
-      io.out(`context v${result.version}: ${result.changedFields.length ? `changed ${result.changedFields.join(', ')}` : 'nothing changed'}${over}`);
+      const over = result.overwrote
+        ? ` (replaced ${result.overwrote.person ? `${result.overwrote.client}:${result.overwrote.person}` : result.overwrote.client}'s value)`
+        : '';
+      io.out(
+        `context v${result.version}: ${result.changedFields.length ? `changed ${result.changedFields.join(', ')}` : 'nothing changed'}${over}`,
+      );
     }
     return 0;
   },

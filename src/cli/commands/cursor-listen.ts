@@ -24,7 +24,7 @@ export const cursorListenCommand: Command = {
   summary: 'Print what other clients do, live (one line per event)',
   usage: 'hezlep cursor listen [--topics context,cursor,...] [--since <seq>] [--json] [--rules]',
   details:
-    'Holds a WebSocket to the project\'s event hub, reconnects with backoff and jitter and resumes after the last event seen.\n' +
+    "Holds a WebSocket to the project's event hub, reconnects with backoff and jitter and resumes after the last event seen.\n" +
     `Topics: ${EVENT_TOPICS.join(', ')} (all but audit by default). --json prints each event as one JSON line.\n` +
     `--rules keeps ${RULES_FILE} in this git workspace updated with the shared context, so Cursor's agent reads it.`,
   options: {
@@ -71,7 +71,10 @@ export const cursorListenCommand: Command = {
 
 function parseTopics(raw: string | undefined): EventTopic[] | undefined {
   if (!raw) return undefined;
-  const topics = raw.split(',').map((t) => t.trim()).filter(Boolean);
+  const topics = raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = topics.filter((t) => !(EVENT_TOPICS as readonly string[]).includes(t));
   if (unknown.length) throw new CliError(`Unknown topic(s): ${unknown.join(', ')}. Known: ${EVENT_TOPICS.join(', ')}`);
   return topics as EventTopic[];

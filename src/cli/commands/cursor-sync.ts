@@ -20,11 +20,23 @@ interface SyncSettings {
 
 interface RecordResponse {
   applied: boolean;
-  session: { user: string; workspace: string; branch: string; file?: string; version: number; diffStat: { added: number; removed: number } };
+  session: {
+    user: string;
+    workspace: string;
+    branch: string;
+    file?: string;
+    version: number;
+    diffStat: { added: number; removed: number };
+  };
   overwrote?: { client: string; person?: string };
 }
 
-async function syncOnce(api: ApiClient, cwd: string, file: string | undefined, settings: SyncSettings): Promise<{ line: string; response: RecordResponse }> {
+async function syncOnce(
+  api: ApiClient,
+  cwd: string,
+  file: string | undefined,
+  settings: SyncSettings,
+): Promise<{ line: string; response: RecordResponse }> {
   const tree = await readWorkingTree(cwd);
   const path = file ? workspacePath(tree, cwd, file) : await mostRecentlyChanged(tree);
   const raw = path ? await fileDiff(tree, path) : '';
@@ -53,7 +65,10 @@ async function syncOnce(api: ApiClient, cwd: string, file: string | undefined, s
 async function mostRecentlyChanged(tree: WorkingTree): Promise<string | undefined> {
   let best: { path: string; mtime: number } | undefined;
   for (const path of await changedFiles(tree)) {
-    const mtime = await stat(join(tree.root, path)).then((s) => (s.isFile() ? s.mtimeMs : -1), () => -1);
+    const mtime = await stat(join(tree.root, path)).then(
+      (s) => (s.isFile() ? s.mtimeMs : -1),
+      () => -1,
+    );
     if (mtime >= 0 && (!best || mtime > best.mtime)) best = { path, mtime };
   }
   return best?.path;
@@ -71,8 +86,9 @@ function parseSelection(raw: string | undefined): SyncSettings['selection'] {
 
 export const cursorSyncCommand: Command = {
   path: ['cursor', 'sync'],
-  summary: 'Publish your branch, head and the active file\'s diff as your live session',
-  usage: 'hezlep cursor sync [file] [--watch] [--debounce <ms>] [--lines <a-b>] [--workspace <name>] [--user <name>] [--max-diff-bytes <n>]',
+  summary: "Publish your branch, head and the active file's diff as your live session",
+  usage:
+    'hezlep cursor sync [file] [--watch] [--debounce <ms>] [--lines <a-b>] [--workspace <name>] [--user <name>] [--max-diff-bytes <n>]',
   details:
     'Reads the git branch, HEAD and the diff of [file] against HEAD from the working tree and posts them.\n' +
     'Without [file], the most recently modified changed file is used. --watch posts again on every save (debounced).',
@@ -88,7 +104,8 @@ export const cursorSyncCommand: Command = {
     const { values, positionals, io } = context;
     if (positionals.length > 1) throw new CliError('cursor sync takes at most one file');
     const maxDiffBytes = Number(stringOption(values, 'max-diff-bytes') ?? DEFAULT_MAX_DIFF);
-    if (!Number.isInteger(maxDiffBytes) || maxDiffBytes < 1) throw new CliError('--max-diff-bytes must be a positive integer');
+    if (!Number.isInteger(maxDiffBytes) || maxDiffBytes < 1)
+      throw new CliError('--max-diff-bytes must be a positive integer');
     const settings: SyncSettings = {
       workspace: stringOption(values, 'workspace'),
       user: stringOption(values, 'user'),
@@ -105,7 +122,13 @@ export const cursorSyncCommand: Command = {
   },
 };
 
-async function watchAndSync(api: ApiClient, io: CommandContext['io'], file: string | undefined, settings: SyncSettings, debounceMs: number): Promise<number> {
+async function watchAndSync(
+  api: ApiClient,
+  io: CommandContext['io'],
+  file: string | undefined,
+  settings: SyncSettings,
+  debounceMs: number,
+): Promise<number> {
   if (!Number.isFinite(debounceMs) || debounceMs < 0) throw new CliError('--debounce must be a number of milliseconds');
   const tree = await readWorkingTree(io.cwd);
   const fixed = file ? workspacePath(tree, io.cwd, file) : undefined;
@@ -119,7 +142,8 @@ async function watchAndSync(api: ApiClient, io: CommandContext['io'], file: stri
       } catch (error) {
         // Keep watching through a refused or failed post; a refused key will not heal, so stop on it.
         io.err(`sync failed: ${(error as Error).message}`);
-        if (error instanceof ApiRefusal && (error.problem.status === 401 || error.problem.status === 403)) controller.abort();
+        if (error instanceof ApiRefusal && (error.problem.status === 401 || error.problem.status === 403))
+          controller.abort();
       }
     });
   };

@@ -8,7 +8,13 @@ interface RepoIndex {
   freshness: { stale: boolean | null; headCommit: string | null };
   files: number;
   chunks: number;
-  running: { phase: string; filesDone: number; filesPlanned: number; etaSeconds?: number | null; lastError: string | null } | null;
+  running: {
+    phase: string;
+    filesDone: number;
+    filesPlanned: number;
+    etaSeconds?: number | null;
+    lastError: string | null;
+  } | null;
   lastRun: { outcome: string; finishedAt: string; durationMs: number } | null;
 }
 
@@ -25,17 +31,27 @@ export function indexLine(repo: RepoIndex): string {
     const eta = etaSeconds == null ? '' : `, about ${etaSeconds} s left`;
     return `${where}  ${phase === 'plan' ? 'planning' : 'indexing'} ${bar} ${filesDone}/${filesPlanned} files${eta}${lastError ? ` (retrying: ${lastError})` : ''}`;
   }
-  const state = repo.indexedCommit === null ? 'never indexed' : repo.freshness.stale === true ? 'stale' : repo.freshness.stale === false ? 'fresh' : 'head unknown';
+  const state =
+    repo.indexedCommit === null
+      ? 'never indexed'
+      : repo.freshness.stale === true
+        ? 'stale'
+        : repo.freshness.stale === false
+          ? 'fresh'
+          : 'head unknown';
   const at = repo.indexedCommit ? ` at ${repo.indexedCommit.slice(0, 7)}` : '';
-  const last = repo.lastRun ? `; last run ${repo.lastRun.outcome} in ${(repo.lastRun.durationMs / 1000).toFixed(1)} s` : '';
+  const last = repo.lastRun
+    ? `; last run ${repo.lastRun.outcome} in ${(repo.lastRun.durationMs / 1000).toFixed(1)} s`
+    : '';
   return `${where}  ${state}${at}, ${repo.files} files, ${repo.chunks} chunks${last}`;
 }
 
 export const indexStatusCommand: Command = {
   path: ['index', 'status'],
-  summary: 'Show the code index of each repository, and a run\'s progress',
+  summary: "Show the code index of each repository, and a run's progress",
   usage: 'hezlep index status [--watch] [--json]',
-  details: 'Calls /ai/github/index. With --watch, prints progress every second while a run goes, until it ends (Ctrl-C stops watching).',
+  details:
+    'Calls /ai/github/index. With --watch, prints progress every second while a run goes, until it ends (Ctrl-C stops watching).',
   options: { watch: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values, io, api }: CommandContext): Promise<number> {
     const client = await api();

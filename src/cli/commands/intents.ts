@@ -19,7 +19,9 @@ async function intentsCall<T>(client: ApiClient, method: string, path: string, b
     return await client.request<T>(method, path, body);
   } catch (error) {
     if (error instanceof ApiRefusal && error.problem.status === 404 && /does not offer/.test(error.message)) {
-      throw new CliError(`This service has no intents endpoints (${method} ${path.split('?')[0]} is not there); it predates the intents engine.`);
+      throw new CliError(
+        `This service has no intents endpoints (${method} ${path.split('?')[0]} is not there); it predates the intents engine.`,
+      );
     }
     throw error;
   }
@@ -38,7 +40,11 @@ export const intentsListCommand: Command = {
   async run({ values, io, api }: CommandContext): Promise<number> {
     const state = stringOption(values, 'state') ?? 'proposed';
     const query = state === 'all' ? '' : `?state=${encodeURIComponent(state)}`;
-    const body = await intentsCall<{ intents: Intent[]; truncated?: boolean }>(await api(), 'GET', `/ai/intents${query}`);
+    const body = await intentsCall<{ intents: Intent[]; truncated?: boolean }>(
+      await api(),
+      'GET',
+      `/ai/intents${query}`,
+    );
     const intents = body.intents ?? [];
     if (values.json) {
       io.out(JSON.stringify(body));
@@ -46,7 +52,9 @@ export const intentsListCommand: Command = {
     }
     if (!intents.length) io.out(state === 'all' ? 'No intents.' : `No ${state} intents.`);
     for (const intent of intents) {
-      io.out(`${intent.id}  ${(intent.state ?? '').padEnd(9)} ${intent.kind ?? ''} ${intent.target ?? ''}  by ${who(intent.proposedBy)}${intent.createdAt ? ` at ${intent.createdAt}` : ''}${intent.summary ? `  ${intent.summary}` : ''}`);
+      io.out(
+        `${intent.id}  ${(intent.state ?? '').padEnd(9)} ${intent.kind ?? ''} ${intent.target ?? ''}  by ${who(intent.proposedBy)}${intent.createdAt ? ` at ${intent.createdAt}` : ''}${intent.summary ? `  ${intent.summary}` : ''}`,
+      );
     }
     return 0;
   },
@@ -56,15 +64,24 @@ function decisionCommand(verb: 'approve' | 'reject'): Command {
   return {
     path: ['intents', verb],
     summary: verb === 'approve' ? 'Approve a proposed intent' : 'Reject a proposed intent',
-    usage: verb === 'approve' ? 'hezlep intents approve <id> [--commit <sha>] [--json]' : 'hezlep intents reject <id> --reason <text> [--json]',
+    usage:
+      verb === 'approve'
+        ? 'hezlep intents approve <id> [--commit <sha>] [--json]'
+        : 'hezlep intents reject <id> --reason <text> [--json]',
     details:
       verb === 'approve'
-        ? 'Approves for the target\'s current commit; --commit names the commit you reviewed, and the approval is refused if the target has moved on.'
-        : 'The reason is recorded in the intent\'s decision history and the audit log.',
-    options: verb === 'approve' ? { commit: { type: 'string' }, json: { type: 'boolean' } } : { reason: { type: 'string' }, json: { type: 'boolean' } },
+        ? "Approves for the target's current commit; --commit names the commit you reviewed, and the approval is refused if the target has moved on."
+        : "The reason is recorded in the intent's decision history and the audit log.",
+    options:
+      verb === 'approve'
+        ? { commit: { type: 'string' }, json: { type: 'boolean' } }
+        : { reason: { type: 'string' }, json: { type: 'boolean' } },
     async run({ values, positionals, io, api }: CommandContext): Promise<number> {
       const [id, ...rest] = positionals;
-      if (!id || rest.length) throw new CliError(`Usage: hezlep intents ${verb} <id> ${verb === 'approve' ? '[--commit <sha>]' : '--reason <text>'}`);
+      if (!id || rest.length)
+        throw new CliError(
+          `Usage: hezlep intents ${verb} <id> ${verb === 'approve' ? '[--commit <sha>]' : '--reason <text>'}`,
+        );
       let body: Record<string, string> = {};
       if (verb === 'reject') {
         const reason = stringOption(values, 'reason');
@@ -74,9 +91,18 @@ function decisionCommand(verb: 'approve' | 'reject'): Command {
         const commit = stringOption(values, 'commit');
         if (commit) body = { commit };
       }
-      const result = await intentsCall<{ intent: Intent }>(await api(), 'POST', `/ai/intents/${encodeURIComponent(id)}/${verb}`, body);
+      const result = await intentsCall<{ intent: Intent }>(
+        await api(),
+        'POST',
+        `/ai/intents/${encodeURIComponent(id)}/${verb}`,
+        body,
+      );
       const intent = result.intent;
-      io.out(values.json ? JSON.stringify(result) : `${intent.id}: ${intent.state}${intent.summary ? ` (${intent.summary})` : ''}`);
+      io.out(
+        values.json
+          ? JSON.stringify(result)
+          : `${intent.id}: ${intent.state}${intent.summary ? ` (${intent.summary})` : ''}`,
+      );
       return 0;
     },
   };

@@ -42,7 +42,12 @@ const DECLARATION_KINDS: Record<string, string> = {
   var_declaration: 'variable',
 };
 
-const IMPORT_NODES = new Set(['import_statement', 'import_from_statement', 'future_import_statement', 'import_declaration']);
+const IMPORT_NODES = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'import_declaration',
+]);
 
 const CONTAINER_BODY: Record<string, string> = {
   class_declaration: 'body',
@@ -56,7 +61,9 @@ const CONTAINER_BODY: Record<string, string> = {
 function lineOf(node: Node, edge: 'start' | 'end'): number {
   if (edge === 'start') return node.startPosition.row + 1;
   // A node ending at column 0 ends on the previous line.
-  return node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row ? node.endPosition.row : node.endPosition.row + 1;
+  return node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row
+    ? node.endPosition.row
+    : node.endPosition.row + 1;
 }
 
 function nameOf(node: Node): string | null {
@@ -90,7 +97,8 @@ function callBlock(statement: Node): { name: string; members: Node[] } | null {
   const args = call.childForFieldName('arguments');
   if (!callee || !args || callee.text.length > 40) return null;
   const last = args.namedChild(args.namedChildCount - 1);
-  if (!last || (last.type !== 'arrow_function' && last.type !== 'function_expression' && last.type !== 'function')) return null;
+  if (!last || (last.type !== 'arrow_function' && last.type !== 'function_expression' && last.type !== 'function'))
+    return null;
   const body = last.childForFieldName('body');
   if (!body || body.type !== 'statement_block') return null;
   const first = args.namedChild(0);
@@ -110,10 +118,13 @@ function describeNode(node: Node, language: ParsedLanguage): Item {
     if (block) return { start, end, name: block.name, kind: 'block', members: block.members };
   }
   const kind = DECLARATION_KINDS[target.type];
-  if (!kind) return { start, end, name: null, kind: IMPORT_NODES.has(target.type) ? 'import' : 'statement', members: null };
+  if (!kind)
+    return { start, end, name: null, kind: IMPORT_NODES.has(target.type) ? 'import' : 'statement', members: null };
   let name = nameOf(target);
   if (target.type === 'method_declaration' && language === 'go') {
-    const receiver = target.childForFieldName('receiver')?.text.match(/\*?\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)$/)?.[1];
+    const receiver = target
+      .childForFieldName('receiver')
+      ?.text.match(/\*?\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)$/)?.[1];
     if (receiver && name) name = `${receiver}.${name}`;
   }
   const bodyField = CONTAINER_BODY[target.type];
@@ -136,7 +147,8 @@ function itemsOf(nodes: Node[], language: ParsedLanguage): Item[] {
     if (node.type === 'comment') {
       const start = lineOf(node, 'start');
       if (commentStart === null || start > commentEnd + 1) {
-        if (commentStart !== null) items.push({ start: commentStart, end: commentEnd, name: null, kind: 'comment', members: null });
+        if (commentStart !== null)
+          items.push({ start: commentStart, end: commentEnd, name: null, kind: 'comment', members: null });
         commentStart = start;
       }
       commentEnd = lineOf(node, 'end');
@@ -150,7 +162,8 @@ function itemsOf(nodes: Node[], language: ParsedLanguage): Item[] {
     }
     items.push(item);
   }
-  if (commentStart !== null) items.push({ start: commentStart, end: commentEnd, name: null, kind: 'comment', members: null });
+  if (commentStart !== null)
+    items.push({ start: commentStart, end: commentEnd, name: null, kind: 'comment', members: null });
   return items;
 }
 
@@ -170,7 +183,15 @@ class ChunkWriter {
       while (a <= b && this.lines[a - 1]!.trim() === '') a++;
       while (b >= a && this.lines[b - 1]!.trim() === '') b--;
       if (a > b) continue;
-      this.chunks.push({ path: this.path, startLine: a, endLine: b, language: this.language, symbol, kind, text: this.lines.slice(a - 1, b).join('\n') });
+      this.chunks.push({
+        path: this.path,
+        startLine: a,
+        endLine: b,
+        language: this.language,
+        symbol,
+        kind,
+        text: this.lines.slice(a - 1, b).join('\n'),
+      });
     }
   }
 
@@ -187,10 +208,13 @@ class ChunkWriter {
       if (!group.length) return;
       const names = group.map((item) => item.name).filter((name): name is string => Boolean(name));
       const label = names.length ? (names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ')) : null;
-      const single = group.length === 1 || (names.length === 1 && group.every((item) => item.name || item.kind === 'comment'));
+      const single =
+        group.length === 1 || (names.length === 1 && group.every((item) => item.name || item.kind === 'comment'));
       // A run of imports is labelled as such: search keeps it lexical-only (it would crowd the vector ranking).
-      const imports = group.every((item) => item.kind === 'import' || item.kind === 'comment') && group.some((item) => item.kind === 'import');
-      const kind = imports ? 'imports' : single ? group.find((item) => item.name)?.kind ?? group[0]!.kind : 'block';
+      const imports =
+        group.every((item) => item.kind === 'import' || item.kind === 'comment') &&
+        group.some((item) => item.kind === 'import');
+      const kind = imports ? 'imports' : single ? (group.find((item) => item.name)?.kind ?? group[0]!.kind) : 'block';
       this.emit(group[0]!.start, group[group.length - 1]!.end, qualify(enclosing, label), kind);
       group = [];
     };
@@ -215,13 +239,22 @@ class ChunkWriter {
 }
 
 /** Structure-aware chunks of a parsed language: one per function, class, method or block, with enclosing names. */
-export async function chunkSyntax(path: string, text: string, language: ParsedLanguage, limits: ChunkLimits): Promise<Chunk[]> {
+export async function chunkSyntax(
+  path: string,
+  text: string,
+  language: ParsedLanguage,
+  limits: ChunkLimits,
+): Promise<Chunk[]> {
   const parser = await parserFor(language);
   const tree = parser.parse(text);
   if (!tree) throw new Error(`tree-sitter returned no tree for ${path}`);
   try {
     const writer = new ChunkWriter(path, language, text.split('\n'), limits);
-    writer.level(tree.rootNode.namedChildren.filter((n): n is Node => n !== null), language, []);
+    writer.level(
+      tree.rootNode.namedChildren.filter((n): n is Node => n !== null),
+      language,
+      [],
+    );
     return writer.chunks;
   } finally {
     tree.delete();

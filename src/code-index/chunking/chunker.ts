@@ -12,7 +12,12 @@ export interface ChunkedFile {
 }
 
 /** Cut a file into chunks: structure-aware where a grammar exists, the text splitter otherwise. */
-export async function chunkFile(path: string, text: string, language: string, limits: ChunkLimits = DEFAULT_CHUNK_LIMITS): Promise<ChunkedFile> {
+export async function chunkFile(
+  path: string,
+  text: string,
+  language: string,
+  limits: ChunkLimits = DEFAULT_CHUNK_LIMITS,
+): Promise<ChunkedFile> {
   let chunks: Chunk[] | null = null;
   let method: ChunkedFile['method'] = 'text';
   if (isParsed(language)) {

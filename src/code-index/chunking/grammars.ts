@@ -24,7 +24,10 @@ const parsers = new Map<ParsedLanguage, Parser>();
 
 function initRuntime(): Promise<void> {
   ready ??= Parser.init({
-    instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+    instantiateWasm(
+      imports: WebAssembly.Imports,
+      done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+    ) {
       void WebAssembly.instantiate(runtimeWasm, imports).then((instance) => done(instance, runtimeWasm));
       return {};
     },

@@ -39,7 +39,15 @@ export function splitText(path: string, text: string, language: string, limits: 
     for (const [from, to] of windows(lines, start, end, limits.maxLines)) {
       const range = trimBlank(lines, from, to);
       if (!range) continue;
-      chunks.push({ path, startLine: range[0], endLine: range[1], language, symbol, kind, text: lines.slice(range[0] - 1, range[1]).join('\n') });
+      chunks.push({
+        path,
+        startLine: range[0],
+        endLine: range[1],
+        language,
+        symbol,
+        kind,
+        text: lines.slice(range[0] - 1, range[1]).join('\n'),
+      });
     }
   };
 

@@ -40,14 +40,28 @@ export class OpenAIEmbedder implements Embedder {
         data = response.data;
       } catch (error) {
         const status = (error as { status?: number }).status;
-        if (status === 429) throw new ApiError('rate_limited', 'The embedding service rate-limited the request.', { extra: { retryAfter: 30 }, internal: error });
-        if (status === undefined) throw new ApiError('upstream_unavailable', 'The embedding service could not be reached.', { internal: error });
+        if (status === 429)
+          throw new ApiError('rate_limited', 'The embedding service rate-limited the request.', {
+            extra: { retryAfter: 30 },
+            internal: error,
+          });
+        if (status === undefined)
+          throw new ApiError('upstream_unavailable', 'The embedding service could not be reached.', {
+            internal: error,
+          });
         throw new ApiError('upstream_error', `The embedding service answered ${status}.`, { internal: error });
       }
-      if (data.length !== batch.length) throw new ApiError('upstream_error', 'The embedding service returned a different number of vectors than inputs.');
+      if (data.length !== batch.length)
+        throw new ApiError(
+          'upstream_error',
+          'The embedding service returned a different number of vectors than inputs.',
+        );
       for (const item of [...data].sort((a, b) => a.index - b.index)) {
         if (item.embedding.length !== this.dimensions) {
-          throw new ApiError('upstream_error', `The embedding model returned ${item.embedding.length} dimensions, expected ${this.dimensions}.`);
+          throw new ApiError(
+            'upstream_error',
+            `The embedding model returned ${item.embedding.length} dimensions, expected ${this.dimensions}.`,
+          );
         }
         out.push(normalise(Float32Array.from(item.embedding)));
       }

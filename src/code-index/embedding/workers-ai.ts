@@ -47,9 +47,14 @@ export class WorkersAiEmbedder implements Embedder {
       }
       const data = result?.data;
       const shapeOk = !result?.shape || (result.shape[0] === batch.length && result.shape[1] === this.dimensions);
-      if (!Array.isArray(data) || data.length !== batch.length || !shapeOk) throw new ApiError('upstream_error', 'Workers AI returned an unexpected embedding shape.');
+      if (!Array.isArray(data) || data.length !== batch.length || !shapeOk)
+        throw new ApiError('upstream_error', 'Workers AI returned an unexpected embedding shape.');
       for (const vector of data) {
-        if (vector.length !== this.dimensions) throw new ApiError('upstream_error', `The embedding model returned ${vector.length} dimensions, expected ${this.dimensions}.`);
+        if (vector.length !== this.dimensions)
+          throw new ApiError(
+            'upstream_error',
+            `The embedding model returned ${vector.length} dimensions, expected ${this.dimensions}.`,
+          );
         out.push(normalise(Float32Array.from(vector)));
       }
     }

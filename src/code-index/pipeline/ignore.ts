@@ -81,7 +81,10 @@ export class IgnoreRules {
   private readonly rules: Rule[];
 
   constructor(source: string) {
-    this.rules = source.split(/\r?\n/).map(parseRule).filter((rule): rule is Rule => rule !== null);
+    this.rules = source
+      .split(/\r?\n/)
+      .map(parseRule)
+      .filter((rule): rule is Rule => rule !== null);
   }
 
   get size(): number {

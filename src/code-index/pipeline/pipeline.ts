@@ -26,7 +26,17 @@ export async function contentHash(text: string): Promise<string> {
 type Prepared =
   | { seq: number; kind: 'delete'; path: string }
   | { seq: number; kind: 'skip'; path: string; sha: string; reason: SkipReason }
-  | { seq: number; kind: 'write'; path: string; sha: string; language: string; chunks: PreparedChunk[]; redactions: Redaction[]; dropped: number; summary: string };
+  | {
+      seq: number;
+      kind: 'write';
+      path: string;
+      sha: string;
+      language: string;
+      chunks: PreparedChunk[];
+      redactions: Redaction[];
+      dropped: number;
+      summary: string;
+    };
 
 export interface PipelinePorts {
   store: RepoIndexStore;
@@ -67,7 +77,9 @@ export class IndexPipeline {
     let ignoreText = store.getMeta('ignore') ?? '';
     if (base && store.getMeta('embedder') === this.ports.embedder.id && sameLayout) {
       const comparison = await source.compare(repo, base, head.commit).catch(() => null);
-      const ignoreChanged = comparison?.files.some((file) => file.path === IGNORE_FILE || file.previousPath === IGNORE_FILE);
+      const ignoreChanged = comparison?.files.some(
+        (file) => file.path === IGNORE_FILE || file.previousPath === IGNORE_FILE,
+      );
       if (comparison && comparison.complete && comparison.linear && !ignoreChanged) {
         state.mode = 'incremental';
         changes = [];
@@ -76,7 +88,8 @@ export class IndexPipeline {
           else if (file.status === 'renamed') {
             if (file.previousPath) changes.push({ op: 'delete', path: file.previousPath, sha: null, size: 0 });
             changes.push({ op: 'upsert', path: file.path, sha: file.sha ?? null, size: 0 });
-          } else if (file.status !== 'unchanged') changes.push({ op: 'upsert', path: file.path, sha: file.sha ?? null, size: 0 });
+          } else if (file.status !== 'unchanged')
+            changes.push({ op: 'upsert', path: file.path, sha: file.sha ?? null, size: 0 });
         }
       }
     }
@@ -98,9 +111,14 @@ export class IndexPipeline {
         const skipNow = skipReasonFor(file.path, file.size, this.filterOptions(state, rules)) !== null;
         // Skips decided from content (binary, generated banner) stand while the blob is the same.
         const skippedBefore = previous?.skipped ?? null;
-        const contentSkip = skippedBefore === 'binary' || skippedBefore === 'generated' || skippedBefore === 'too_large';
+        const contentSkip =
+          skippedBefore === 'binary' || skippedBefore === 'generated' || skippedBefore === 'too_large';
         // Content changed, a new embedder, or the rules now say otherwise than when the file was last seen.
-        const changed = !previous || previous.sha !== file.sha || !sameEmbedder || (!contentSkip && (skippedBefore !== null) !== skipNow);
+        const changed =
+          !previous ||
+          previous.sha !== file.sha ||
+          !sameEmbedder ||
+          (!contentSkip && (skippedBefore !== null) !== skipNow);
         if (changed) changes.push({ op: 'upsert', path: file.path, sha: file.sha, size: file.size });
       }
       for (const path of known.keys()) if (!present.has(path)) changes.push({ op: 'delete', path, sha: null, size: 0 });
@@ -155,18 +173,31 @@ export class IndexPipeline {
 
   private async prepare(state: RunState, item: { seq: number; path: string; sha: string }): Promise<Prepared> {
     const bytes = await this.ports.source.blob(state.spec.repo, item.sha);
-    if (bytes.length > state.spec.limits.maxFileBytes) return { seq: item.seq, kind: 'skip', path: item.path, sha: item.sha, reason: 'too_large' };
+    if (bytes.length > state.spec.limits.maxFileBytes)
+      return { seq: item.seq, kind: 'skip', path: item.path, sha: item.sha, reason: 'too_large' };
     const text = decodeText(bytes);
     if (text === null) return { seq: item.seq, kind: 'skip', path: item.path, sha: item.sha, reason: 'binary' };
-    if (looksGenerated(text)) return { seq: item.seq, kind: 'skip', path: item.path, sha: item.sha, reason: 'generated' };
+    if (looksGenerated(text))
+      return { seq: item.seq, kind: 'skip', path: item.path, sha: item.sha, reason: 'generated' };
     // Secrets go before anything else sees the text: the chunker, the hash, the embedder, the store.
     const redacted = redactSecrets(text);
     const language = languageOf(item.path);
     const chunked = await chunkFile(item.path, redacted.text, language);
     const chunks: PreparedChunk[] = [];
-    for (const chunk of chunked.chunks) chunks.push({ ...chunk, hash: await contentHash(`${chunk.symbol ?? ''}\n${chunk.text}`) });
+    for (const chunk of chunked.chunks)
+      chunks.push({ ...chunk, hash: await contentHash(`${chunk.symbol ?? ''}\n${chunk.text}`) });
     const summary = summaryText(summarizeFile(redacted.text, language, chunked.chunks));
-    return { seq: item.seq, kind: 'write', path: item.path, sha: item.sha, language, chunks, redactions: redacted.redactions, dropped: chunked.dropped, summary };
+    return {
+      seq: item.seq,
+      kind: 'write',
+      path: item.path,
+      sha: item.sha,
+      language,
+      chunks,
+      redactions: redacted.redactions,
+      dropped: chunked.dropped,
+      summary,
+    };
   }
 
   /** Process the next slice of work. Returns true when the queue is empty. */
@@ -201,13 +232,18 @@ export class IndexPipeline {
     // Embed every chunk this slice needs that the content-hash cache does not hold, in one go.
     const writes = prepared.filter((p): p is Extract<Prepared, { kind: 'write' }> => p.kind === 'write');
     const byHash = new Map<string, PreparedChunk>();
-    for (const write of writes) for (const chunk of write.chunks) if (!byHash.has(chunk.hash)) byHash.set(chunk.hash, chunk);
+    for (const write of writes)
+      for (const chunk of write.chunks) if (!byHash.has(chunk.hash)) byHash.set(chunk.hash, chunk);
     const cachedHashes = store.cachedHashes([...byHash.keys()], embedder.id);
     const missing = [...byHash.values()].filter((chunk) => !cachedHashes.has(chunk.hash));
     const fresh = new Map<string, Float32Array>();
     if (missing.length) {
-      const embedded = await embedder.embed(missing.map((chunk) => embeddingInput({ path: '', symbol: chunk.symbol, text: chunk.text })));
-      missing.forEach((chunk, i) => fresh.set(chunk.hash, embedded[i]!));
+      const embedded = await embedder.embed(
+        missing.map((chunk) => embeddingInput({ path: '', symbol: chunk.symbol, text: chunk.text })),
+      );
+      missing.forEach((chunk, i) => {
+        fresh.set(chunk.hash, embedded[i]!);
+      });
     }
 
     // Each file's chunk ids (stable across retries) and vector records; import blocks are not embedded for search.
@@ -218,7 +254,16 @@ export class IndexPipeline {
       const list: VectorRecord[] = [];
       write.chunks.forEach((chunk, i) => {
         const vector = fresh.get(chunk.hash) ?? cached.get(chunk.hash);
-        if (vector && chunk.kind !== 'imports') list.push({ id: ids[i]!, hash: chunk.hash, vector, path: write.path, language: chunk.language, startLine: chunk.startLine, endLine: chunk.endLine });
+        if (vector && chunk.kind !== 'imports')
+          list.push({
+            id: ids[i]!,
+            hash: chunk.hash,
+            vector,
+            path: write.path,
+            language: chunk.language,
+            startLine: chunk.startLine,
+            endLine: chunk.endLine,
+          });
       });
       records.set(write.seq, { ids, vectors: list });
     }
@@ -254,7 +299,16 @@ export class IndexPipeline {
             }
           }
           const planned = records.get(entry.seq)!;
-          const { removed } = store.writeFile(entry.path, entry.sha, entry.language, entry.chunks, entry.redactions, entry.dropped, planned.ids, entry.summary);
+          const { removed } = store.writeFile(
+            entry.path,
+            entry.sha,
+            entry.language,
+            entry.chunks,
+            entry.redactions,
+            entry.dropped,
+            planned.ids,
+            entry.summary,
+          );
           this.dropVectors(removed);
           if (state.headCommit) this.ports.commits.stamp(entry.path, state.headCommit);
           if (writesInTransaction(vectors)) vectors.upsertNow(planned.vectors);

@@ -36,7 +36,18 @@ export interface RunStats {
 }
 
 export function emptyStats(): RunStats {
-  return { filesPlanned: 0, filesIndexed: 0, filesDeleted: 0, filesSkipped: 0, chunksWritten: 0, chunksChanged: 0, chunksEmbedded: 0, chunksCached: 0, redactions: 0, batches: 0 };
+  return {
+    filesPlanned: 0,
+    filesIndexed: 0,
+    filesDeleted: 0,
+    filesSkipped: 0,
+    chunksWritten: 0,
+    chunksChanged: 0,
+    chunksEmbedded: 0,
+    chunksCached: 0,
+    redactions: 0,
+    batches: 0,
+  };
 }
 
 export interface RunState {

@@ -6,11 +6,21 @@ import { errorSummary, runFinishedEvent, runProgressEvent, runStartedEvent } fro
 import { ProgressGate, etaSeconds } from '../progress';
 import { INDEX_LAYOUT } from '../store/file-index';
 import type { IndexPipeline } from './pipeline';
-import { emptyStats, type RunOutcome, type RunProgress, type RunRecord, type RunSpec, type RunState, type RunTrigger } from './run';
+import {
+  emptyStats,
+  type RunOutcome,
+  type RunProgress,
+  type RunRecord,
+  type RunSpec,
+  type RunState,
+  type RunTrigger,
+} from './run';
 
 export type { RunProgress } from './run';
 
-export type StartResult = { started: true; runId: string } | { started: false; running: RunProgress; followUpQueued: boolean };
+export type StartResult =
+  | { started: true; runId: string }
+  | { started: false; running: RunProgress; followUpQueued: boolean };
 
 export interface SchedulerPorts {
   store: RepoIndexStore;
@@ -58,7 +68,13 @@ export class RunScheduler {
    * Start a run unless one is going; a trigger during a run may ask for one more run after it.
    * The start is published on the `index` topic unless the caller publishes it itself (`announced`).
    */
-  async start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false, announced = false): Promise<StartResult> {
+  async start(
+    spec: RunSpec,
+    trigger: RunTrigger,
+    actor: string,
+    queueIfRunning = false,
+    announced = false,
+  ): Promise<StartResult> {
     const { runs, store, alarms } = this.ports;
     const current = runs.runState();
     // A run whose alarm is gone (it should not happen, but a stuck run would block every later one) is re-armed.
@@ -123,7 +139,8 @@ export class RunScheduler {
       if (!this.save(state)) return;
       await alarms.set(Date.now());
       // Progress is told after a batch of files (not after planning), at most once a second.
-      if (batched && this.progressGate.due(Date.now())) await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
+      if (batched && this.progressGate.due(Date.now()))
+        await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.
       // A run that is no longer the stored one (it finished) is not brought back.
@@ -131,7 +148,15 @@ export class RunScheduler {
       if (!saved || saved.id !== state.id) return;
       saved.attempts++;
       saved.lastError = errorSummary(error);
-      console.warn(JSON.stringify({ level: 'warn', msg: 'index batch failed', run: saved.id, attempt: saved.attempts, error: String((error as Error)?.message ?? error).slice(0, 300) }));
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'index batch failed',
+          run: saved.id,
+          attempt: saved.attempts,
+          error: String((error as Error)?.message ?? error).slice(0, 300),
+        }),
+      );
       if (saved.attempts >= saved.spec.limits.maxAttempts) return this.finish(saved, 'failed');
       const delay = Math.min(saved.spec.limits.retryBaseMs * 2 ** (saved.attempts - 1), 10 * 60_000);
       saved.nextAttemptAt = Date.now() + delay;

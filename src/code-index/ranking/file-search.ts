@@ -29,7 +29,9 @@ export function searchFiles(
   const match = ftsQuery(question);
   const files = store.files;
   const paths = files.chunkPaths(vectorHits.map((hit) => hit.id));
-  const vector: ChunkCandidate[] = vectorHits.flatMap((hit) => (paths.has(hit.id) ? [{ id: hit.id, path: paths.get(hit.id)!, score: hit.score }] : []));
+  const vector: ChunkCandidate[] = vectorHits.flatMap((hit) =>
+    paths.has(hit.id) ? [{ id: hit.id, path: paths.get(hit.id)!, score: hit.score }] : [],
+  );
   const ranked = rankFiles(
     question,
     {
@@ -43,13 +45,21 @@ export function searchFiles(
   for (const [position, file] of ranked.entries()) {
     if (hits.length >= options.k) break;
     const first = file.chunks[0];
-    const chosen = file.chunks.filter((chunk) => chunk === first || chunk.score >= 0.5 * first!.score).slice(0, options.perFile);
+    const chosen = file.chunks
+      .filter((chunk) => chunk === first || chunk.score >= 0.5 * first!.score)
+      .slice(0, options.perFile);
     if (!chosen.length) {
       const best = files.bestChunkOf(file.path, question);
       if (best !== null) chosen.push({ id: best, score: 0, signals: file.signals });
     }
     for (const chunk of chosen.slice(0, options.k - hits.length)) {
-      hits.push({ chunkId: chunk.id, path: file.path, fileRank: position + 1, score: file.score, signals: file.signals });
+      hits.push({
+        chunkId: chunk.id,
+        path: file.path,
+        fileRank: position + 1,
+        score: file.score,
+        signals: file.signals,
+      });
     }
   }
   return {

@@ -35,7 +35,15 @@ export interface FileRankWeights {
 }
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
-  file: 1, chunk: 0.35, vector: 0.25, extra: 0.15, extraChunks: 2, priors: true, minmax: false, fileFields: [4, 2.5, 1.5, 1], chunkFields: [1, 3, 1],
+  file: 1,
+  chunk: 0.35,
+  vector: 0.25,
+  extra: 0.15,
+  extraChunks: 2,
+  priors: true,
+  minmax: false,
+  fileFields: [4, 2.5, 1.5, 1],
+  chunkFields: [1, 3, 1],
 };
 
 /**
@@ -44,7 +52,9 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
  * (SEARCH_WEIGHTS) exist for evaluation runs.
  */
 export function weightsFor(embedderId: string, overrides: Partial<FileRankWeights> = {}): FileRankWeights {
-  const base = embedderId.startsWith('local-hash') ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT } : DEFAULT_WEIGHTS;
+  const base = embedderId.startsWith('local-hash')
+    ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT }
+    : DEFAULT_WEIGHTS;
   return { ...base, ...overrides };
 }
 
@@ -77,10 +87,29 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  * within their lists and weighted; then a path prior puts tests, benchmarks, examples, docs and
  * generated files below source unless the question asks for them.
  */
-export function rankFiles(question: string, input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] }, weights: FileRankWeights = DEFAULT_WEIGHTS): RankedFile[] {
-  const entries = new Map<string, { file: number; chunk: number[]; vector: number[]; signals: Set<Signal>; chunks: Map<number, { id: number; score: number; signals: Set<Signal> }> }>();
+export function rankFiles(
+  question: string,
+  input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  weights: FileRankWeights = DEFAULT_WEIGHTS,
+): RankedFile[] {
+  const entries = new Map<
+    string,
+    {
+      file: number;
+      chunk: number[];
+      vector: number[];
+      signals: Set<Signal>;
+      chunks: Map<number, { id: number; score: number; signals: Set<Signal> }>;
+    }
+  >();
   const entry = (path: string) => {
-    const found = entries.get(path) ?? { file: 0, chunk: [], vector: [], signals: new Set<Signal>(), chunks: new Map() };
+    const found = entries.get(path) ?? {
+      file: 0,
+      chunk: [],
+      vector: [],
+      signals: new Set<Signal>(),
+      chunks: new Map(),
+    };
     entries.set(path, found);
     return found;
   };
@@ -89,7 +118,10 @@ export function rankFiles(question: string, input: { files: FileCandidate[]; lex
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
   }
-  for (const [signal, list] of [['lexical', input.lexical], ['vector', input.vector]] as const) {
+  for (const [signal, list] of [
+    ['lexical', input.lexical],
+    ['vector', input.vector],
+  ] as const) {
     const weight = signal === 'lexical' ? weights.chunk : weights.vector;
     if (weight <= 0) continue;
     for (const [candidate, value] of scaled(list, weights.minmax)) {
@@ -115,7 +147,9 @@ export function rankFiles(question: string, input: { files: FileCandidate[]; lex
       path,
       score: weights.priors ? raw * pathPrior(path, asked) : raw,
       signals: [...e.signals].sort(),
-      chunks: [...e.chunks.values()].sort((a, b) => b.score - a.score || a.id - b.id).map((c) => ({ id: c.id, score: c.score, signals: [...c.signals].sort() })),
+      chunks: [...e.chunks.values()]
+        .sort((a, b) => b.score - a.score || a.id - b.id)
+        .map((c) => ({ id: c.id, score: c.score, signals: [...c.signals].sort() })),
     });
   }
   return ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));

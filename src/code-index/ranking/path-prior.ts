@@ -4,11 +4,17 @@ import { codeTokens } from './tokens';
 export type PathRole = 'source' | 'test' | 'bench' | 'example' | 'docs' | 'generated';
 
 const ROLE_PATTERNS: [PathRole, RegExp][] = [
-  ['test', /(^|\/)(__tests__|__test__|__mocks__|tests?|test-dts|specs?|e2e|testdata|fixtures?|__fixtures__)\/|[._-](test|spec)(-d)?\.[a-z0-9]+$|_test\.go$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$/i],
+  [
+    'test',
+    /(^|\/)(__tests__|__test__|__mocks__|tests?|test-dts|specs?|e2e|testdata|fixtures?|__fixtures__)\/|[._-](test|spec)(-d)?\.[a-z0-9]+$|_test\.go$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$/i,
+  ],
   ['bench', /(^|\/)(bench|benches|benchmarks?|perf)\/|[._-](bench|benchmark)\.[a-z0-9]+$|(^|\/)bench_[^/]+$/i],
   ['example', /(^|\/)(examples?|samples?|demos?|playground|sandbox)\//i],
   ['generated', /\.d\.ts$|(^|\/)(gen|autogen)\/|[._-](gen|generated)\.[a-z0-9]+$/i],
-  ['docs', /\.(md|mdx|rst|txt|adoc)$|(^|\/)(docs?|documentation)\/|(^|\/)(changelog|changes|history|license|authors|contributing)(\.[a-z]+)?$/i],
+  [
+    'docs',
+    /\.(md|mdx|rst|txt|adoc)$|(^|\/)(docs?|documentation)\/|(^|\/)(changelog|changes|history|license|authors|contributing)(\.[a-z]+)?$/i,
+  ],
 ];
 
 export function pathRole(path: string): PathRole {
@@ -26,14 +32,22 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
 };
 
 /** How much of its score a file keeps for its role (1 for source, or when the question asks for that role). */
-export const ROLE_FACTORS: Record<PathRole, number> = { source: 1, test: 0.35, bench: 0.4, example: 0.5, generated: 0.6, docs: 0.35 };
+export const ROLE_FACTORS: Record<PathRole, number> = {
+  source: 1,
+  test: 0.35,
+  bench: 0.4,
+  example: 0.5,
+  generated: 0.6,
+  docs: 0.35,
+};
 
 /** The roles a question asks for ("… in the tests", "docs for …"). */
 export function askedRoles(question: string): Set<PathRole> {
   const words = new Set([...question.toLowerCase().matchAll(/[a-z0-9]+/g)].map((m) => m[0]));
   for (const token of codeTokens(question)) words.add(token);
   const out = new Set<PathRole>();
-  for (const [role, asks] of Object.entries(ASKS) as [PathRole, string[]][]) if (asks.some((word) => words.has(word))) out.add(role);
+  for (const [role, asks] of Object.entries(ASKS) as [PathRole, string[]][])
+    if (asks.some((word) => words.has(word))) out.add(role);
   return out;
 }
 

@@ -21,7 +21,11 @@ export interface Snippet {
 }
 
 /** The window of the chunk that best matches the question, cut to the bound. */
-export function boundedSnippet(chunk: { startLine: number; text: string }, question: string, bound: SnippetBound): Snippet {
+export function boundedSnippet(
+  chunk: { startLine: number; text: string },
+  question: string,
+  bound: SnippetBound,
+): Snippet {
   const lines = chunk.text.split('\n');
   const terms = new Set(codeTokens(question, { dropStopwords: true }));
   let start = 0;

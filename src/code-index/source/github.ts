@@ -52,5 +52,7 @@ export class GitHubRepoSource implements RepoSource {
  * from stored state. No answer cache, so no conditional requests.
  */
 export function repoSourceFromEnv(env: Record<string, unknown>, apiUrl: string): GitHubRepoSource {
-  return new GitHubRepoSource(new GitHubClient({ settings: parseGitHubConnection({ ...env, GITHUB_API_URL: apiUrl }) }));
+  return new GitHubRepoSource(
+    new GitHubClient({ settings: parseGitHubConnection({ ...env, GITHUB_API_URL: apiUrl }) }),
+  );
 }

@@ -58,14 +58,27 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Rows for chunks written before this store kept its own (the vectors are in the cache already). */
   static adoptChunks(sql: SqlStorage): void {
     sql.exec(SCHEMA);
-    sql.exec("INSERT OR IGNORE INTO vector_rows (id, hash, path, language) SELECT id, hash, path, language FROM chunks WHERE kind != 'imports'");
+    sql.exec(
+      "INSERT OR IGNORE INTO vector_rows (id, hash, path, language) SELECT id, hash, path, language FROM chunks WHERE kind != 'imports'",
+    );
   }
 
   upsertNow(records: VectorRecord[]): void {
     for (const record of records) {
       const vector = record.vector;
-      this.sql.exec('INSERT OR IGNORE INTO embeddings (hash, model, vector) VALUES (?, ?, ?)', record.hash, this.model, vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
-      this.sql.exec('INSERT OR REPLACE INTO vector_rows (id, hash, path, language) VALUES (?, ?, ?, ?)', record.id, record.hash, record.path, record.language);
+      this.sql.exec(
+        'INSERT OR IGNORE INTO embeddings (hash, model, vector) VALUES (?, ?, ?)',
+        record.hash,
+        this.model,
+        vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength),
+      );
+      this.sql.exec(
+        'INSERT OR REPLACE INTO vector_rows (id, hash, path, language) VALUES (?, ?, ?, ?)',
+        record.id,
+        record.hash,
+        record.path,
+        record.language,
+      );
     }
   }
 
@@ -109,7 +122,9 @@ export class EmbeddedVectorStore implements VectorStore {
     const best = new RunningTopK(limit);
     let after = 0;
     for (;;) {
-      const page = this.sql.exec<{ id: number; vector: ArrayBuffer }>(statement, this.model, after, ...params, VECTOR_PAGE_ROWS).toArray();
+      const page = this.sql
+        .exec<{ id: number; vector: ArrayBuffer }>(statement, this.model, after, ...params, VECTOR_PAGE_ROWS)
+        .toArray();
       for (const row of page) {
         const vector = new Float32Array(row.vector);
         if (vector.length !== query.length) continue;
@@ -129,7 +144,8 @@ export class EmbeddedVectorStore implements VectorStore {
       const slice = ids.slice(i, i + 90);
       for (const row of this.sql.exec<{ id: number; vector: ArrayBuffer }>(
         `SELECT v.id AS id, e.vector AS vector FROM vector_rows v JOIN embeddings e ON e.hash = v.hash AND e.model = ? WHERE v.id IN (${slice.map(() => '?').join(',')})`,
-        this.model, ...slice,
+        this.model,
+        ...slice,
       )) {
         const vector = new Float32Array(row.vector);
         let dot = 0;

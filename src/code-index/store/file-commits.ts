@@ -6,7 +6,8 @@
 export class FileCommits {
   constructor(private readonly sql: SqlStorage) {
     const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('files')").toArray();
-    if (!columns.some((column) => column.name === 'indexed_commit')) sql.exec('ALTER TABLE files ADD COLUMN indexed_commit TEXT');
+    if (!columns.some((column) => column.name === 'indexed_commit'))
+      sql.exec('ALTER TABLE files ADD COLUMN indexed_commit TEXT');
   }
 
   stamp(path: string, commit: string): void {
@@ -25,7 +26,8 @@ export class FileCommits {
       for (const row of this.sql.exec<{ path: string; indexed_commit: string | null }>(
         `SELECT path, indexed_commit FROM files WHERE path IN (${slice.map(() => '?').join(',')})`,
         ...slice,
-      )) out[row.path] = row.indexed_commit;
+      ))
+        out[row.path] = row.indexed_commit;
     }
     return out;
   }

@@ -35,13 +35,26 @@ export class FileIndex {
 
   write(path: string, language: string, chunks: { symbol: string | null; text: string }[], summary: string): void {
     this.remove(path);
-    const symbols = [...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol)))].join(' ');
+    const symbols = [
+      ...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol))),
+    ].join(' ');
     const body = chunks.map((chunk) => chunk.text).join('\n');
     // The entry's id is the FTS row's id (RETURNING does not give a virtual table's rowid).
-    const id = this.sql.exec<{ id: number }>('INSERT INTO file_entries (path, language, summary) VALUES (?, ?, ?) RETURNING id', path, language, summary).one().id;
+    const id = this.sql
+      .exec<{ id: number }>(
+        'INSERT INTO file_entries (path, language, summary) VALUES (?, ?, ?) RETURNING id',
+        path,
+        language,
+        summary,
+      )
+      .one().id;
     this.sql.exec(
       'INSERT INTO file_fts (rowid, path, symbols, summary, body) VALUES (?, ?, ?, ?, ?)',
-      id, pathTerms(path), `${symbols} ${expandIdentifiers(symbols)}`, `${summary}\n${expandIdentifiers(summary)}`, `${body}\n${expandIdentifiers(body)}`,
+      id,
+      pathTerms(path),
+      `${symbols} ${expandIdentifiers(symbols)}`,
+      `${summary}\n${expandIdentifiers(summary)}`,
+      `${body}\n${expandIdentifiers(body)}`,
     );
   }
 
@@ -71,7 +84,9 @@ export class FileIndex {
       .exec<{ path: string; rank: number }>(
         `SELECT s.path AS path, bm25(file_fts, ${weights.map(Number).join(', ')}) AS rank FROM file_fts JOIN file_entries s ON s.id = file_fts.rowid
          WHERE ${['file_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
-        match, ...extra.params, limit,
+        match,
+        ...extra.params,
+        limit,
       )
       .toArray()
       .map((row) => ({ path: row.path, score: -row.rank }));
@@ -84,7 +99,9 @@ export class FileIndex {
       .exec<{ id: number; path: string; rank: number }>(
         `SELECT c.id AS id, c.path AS path, bm25(chunks_fts, ${weights.map(Number).join(', ')}) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
          WHERE ${['chunks_fts MATCH ?', ...extra.where].join(' AND ')} ORDER BY rank LIMIT ?`,
-        match, ...extra.params, limit,
+        match,
+        ...extra.params,
+        limit,
       )
       .toArray()
       .map((row) => ({ id: row.id, path: row.path, score: -row.rank }));
@@ -95,7 +112,11 @@ export class FileIndex {
     const out = new Map<number, string>();
     for (let i = 0; i < ids.length; i += 90) {
       const slice = ids.slice(i, i + 90);
-      for (const row of this.sql.exec<{ id: number; path: string }>(`SELECT id, path FROM chunks WHERE id IN (${slice.map(() => '?').join(',')})`, ...slice)) out.set(row.id, row.path);
+      for (const row of this.sql.exec<{ id: number; path: string }>(
+        `SELECT id, path FROM chunks WHERE id IN (${slice.map(() => '?').join(',')})`,
+        ...slice,
+      ))
+        out.set(row.id, row.path);
     }
     return out;
   }
@@ -105,7 +126,10 @@ export class FileIndex {
     const out = new Map<string, string>();
     for (let i = 0; i < paths.length; i += 90) {
       const slice = paths.slice(i, i + 90);
-      for (const row of this.sql.exec<{ path: string; summary: string }>(`SELECT path, summary FROM file_entries WHERE path IN (${slice.map(() => '?').join(',')})`, ...slice)) {
+      for (const row of this.sql.exec<{ path: string; summary: string }>(
+        `SELECT path, summary FROM file_entries WHERE path IN (${slice.map(() => '?').join(',')})`,
+        ...slice,
+      )) {
         if (row.summary) out.set(row.path, row.summary);
       }
     }

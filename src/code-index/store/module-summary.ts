@@ -4,7 +4,21 @@
  */
 
 /** Directories whose children are the modules (`src/github`), rather than being one module themselves. */
-const CONTAINER_DIRS = ['src', 'lib', 'app', 'apps', 'packages', 'pkg', 'internal', 'cmd', 'test', 'tests', 'crates', 'modules', 'services'];
+const CONTAINER_DIRS = [
+  'src',
+  'lib',
+  'app',
+  'apps',
+  'packages',
+  'pkg',
+  'internal',
+  'cmd',
+  'test',
+  'tests',
+  'crates',
+  'modules',
+  'services',
+];
 
 /** Kinds that are not declarations worth naming in a module summary (a `block` of small declarations is named, after real ones). */
 const UNNAMED_KINDS = ['imports', 'import', 'comment', 'statement', 'section', 'text', 'method', 'part'];
@@ -17,7 +31,6 @@ m AS (SELECT path, language, chunks,
   CASE WHEN head = '' THEN '.'
        WHEN head IN (${CONTAINER_DIRS.map((d) => `'${d}'`).join(', ')}) AND instr(rest, '/') > 0 THEN head || '/' || substr(rest, 1, instr(rest, '/') - 1)
        ELSE head END AS module FROM g)`;
-
 
 /** One top-level directory of the repository, as the index sees it. */
 export interface ModuleSummary {
@@ -39,13 +52,25 @@ export interface ModuleSummary {
  * counts, languages and up to `maxSymbols` prominent top-level declarations; plus how
  * many modules there are in all. Three aggregate queries, whatever the repository's size.
  */
-export function moduleSummaries(sql: SqlStorage, maxModules: number, maxSymbols: number): { total: number; modules: ModuleSummary[] } {
+export function moduleSummaries(
+  sql: SqlStorage,
+  maxModules: number,
+  maxSymbols: number,
+): { total: number; modules: ModuleSummary[] } {
   const total = sql.exec<{ n: number }>(`${FILES_BY_MODULE} SELECT count(DISTINCT module) AS n FROM m`).one().n;
   const top = sql
-    .exec<{ module: string; files: number; chunks: number }>(`${FILES_BY_MODULE} SELECT module, count(*) AS files, sum(chunks) AS chunks FROM m GROUP BY module ORDER BY chunks DESC, module LIMIT ?`, maxModules)
+    .exec<{ module: string; files: number; chunks: number }>(
+      `${FILES_BY_MODULE} SELECT module, count(*) AS files, sum(chunks) AS chunks FROM m GROUP BY module ORDER BY chunks DESC, module LIMIT ?`,
+      maxModules,
+    )
     .toArray();
   if (!top.length) return { total, modules: [] };
-  const modules = new Map<string, ModuleSummary>(top.map((row) => [row.module, { module: row.module, files: row.files, chunks: row.chunks ?? 0, languages: [], symbols: [] }]));
+  const modules = new Map<string, ModuleSummary>(
+    top.map((row) => [
+      row.module,
+      { module: row.module, files: row.files, chunks: row.chunks ?? 0, languages: [], symbols: [] },
+    ]),
+  );
   const names = top.map((row) => row.module);
   const placeholders = names.map(() => '?').join(', ');
   for (const row of sql.exec<{ module: string; language: string; n: number }>(
@@ -55,7 +80,14 @@ export function moduleSummaries(sql: SqlStorage, maxModules: number, maxSymbols:
     modules.get(row.module)!.languages.push({ language: row.language, files: row.n });
   }
   const unnamed = UNNAMED_KINDS.map((k) => `'${k}'`).join(', ');
-  const symbols = sql.exec<{ module: string; name: string; kind: string; chunks: number; lines: number; exported: number }>(
+  const symbols = sql.exec<{
+    module: string;
+    name: string;
+    kind: string;
+    chunks: number;
+    lines: number;
+    exported: number;
+  }>(
     `${FILES_BY_MODULE},
     s AS (SELECT m.module, substr(c.symbol, 1, instr(c.symbol || '.', '.') - 1) AS name,
                  max(CASE WHEN instr(c.symbol, '.') = 0 THEN c.kind END) AS kind,
@@ -71,7 +103,13 @@ export function moduleSummaries(sql: SqlStorage, maxModules: number, maxSymbols:
     maxSymbols,
   );
   for (const row of symbols) {
-    modules.get(row.module)!.symbols.push({ name: row.name, kind: row.kind, chunks: row.chunks, lines: row.lines, exported: row.exported === 1 });
+    modules.get(row.module)!.symbols.push({
+      name: row.name,
+      kind: row.kind,
+      chunks: row.chunks,
+      lines: row.lines,
+      exported: row.exported === 1,
+    });
   }
   return { total, modules: [...modules.values()] };
 }

@@ -32,18 +32,29 @@ export class RunStore {
   }
 
   saveRunState(state: RunState | null): void {
-    if (state) this.sql.exec('INSERT INTO run_state (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state', JSON.stringify(state));
+    if (state)
+      this.sql.exec(
+        'INSERT INTO run_state (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state',
+        JSON.stringify(state),
+      );
     else this.sql.exec('DELETE FROM run_state');
   }
 
   recordRun(record: RunRecord): void {
-    this.sql.exec('INSERT OR REPLACE INTO runs (id, finished_at, record) VALUES (?, ?, ?)', record.id, Date.parse(record.finishedAt), JSON.stringify(record));
+    this.sql.exec(
+      'INSERT OR REPLACE INTO runs (id, finished_at, record) VALUES (?, ?, ?)',
+      record.id,
+      Date.parse(record.finishedAt),
+      JSON.stringify(record),
+    );
     // Keep the last 50 runs.
     this.sql.exec('DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY finished_at DESC LIMIT 50)');
   }
 
   lastRun(): RunRecord | null {
-    const row = this.sql.exec<{ record: string }>('SELECT record FROM runs ORDER BY finished_at DESC LIMIT 1').toArray()[0];
+    const row = this.sql
+      .exec<{ record: string }>('SELECT record FROM runs ORDER BY finished_at DESC LIMIT 1')
+      .toArray()[0];
     return row ? (JSON.parse(row.record) as RunRecord) : null;
   }
 
@@ -57,7 +68,12 @@ export class RunStore {
   }
 
   nextWork(after: number, limit: number): WorkItem[] {
-    return this.sql.exec<{ seq: number; op: string; path: string; sha: string | null }>('SELECT seq, op, path, sha FROM work WHERE seq > ? ORDER BY seq LIMIT ?', after, limit)
+    return this.sql
+      .exec<{ seq: number; op: string; path: string; sha: string | null }>(
+        'SELECT seq, op, path, sha FROM work WHERE seq > ? ORDER BY seq LIMIT ?',
+        after,
+        limit,
+      )
       .toArray()
       .map((row) => ({ seq: row.seq, op: row.op as WorkItem['op'], path: row.path, sha: row.sha }));
   }
@@ -78,11 +94,17 @@ export class RunStore {
    * a later chunk.
    */
   chunkIdsFor(seq: number, count: number): number[] {
-    const held = this.sql.exec<{ first_id: number; count: number }>('SELECT first_id, count FROM chunk_ids WHERE seq = ?', seq).toArray()[0];
+    const held = this.sql
+      .exec<{ first_id: number; count: number }>('SELECT first_id, count FROM chunk_ids WHERE seq = ?', seq)
+      .toArray()[0];
     if (held && held.count === count) return Array.from({ length: count }, (_, i) => held.first_id + i);
     const counter = this.sql.exec<{ next: number }>('SELECT next FROM id_counter WHERE id = 1').toArray()[0];
-    const first = counter?.next ?? this.sql.exec<{ n: number }>('SELECT coalesce(max(id), 0) + 1 AS n FROM chunks').one().n;
-    this.sql.exec('INSERT INTO id_counter (id, next) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET next = excluded.next', first + count);
+    const first =
+      counter?.next ?? this.sql.exec<{ n: number }>('SELECT coalesce(max(id), 0) + 1 AS n FROM chunks').one().n;
+    this.sql.exec(
+      'INSERT INTO id_counter (id, next) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET next = excluded.next',
+      first + count,
+    );
     this.sql.exec('INSERT OR REPLACE INTO chunk_ids (seq, first_id, count) VALUES (?, ?, ?)', seq, first, count);
     return Array.from({ length: count }, (_, i) => first + i);
   }
@@ -93,7 +115,10 @@ export class RunStore {
   }
 
   owedRemovals(limit: number): number[] {
-    return this.sql.exec<{ id: number }>('SELECT id FROM vector_removals ORDER BY id LIMIT ?', limit).toArray().map((row) => row.id);
+    return this.sql
+      .exec<{ id: number }>('SELECT id FROM vector_removals ORDER BY id LIMIT ?', limit)
+      .toArray()
+      .map((row) => row.id);
   }
 
   settleRemovals(ids: number[]): void {

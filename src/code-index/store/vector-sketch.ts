@@ -22,7 +22,10 @@ export class VectorSketch {
   /** Build from the store's rows, a page at a time; null when the copies would not fit the budget. */
   static build(sql: SqlStorage, model: string, budget = SKETCH_BUDGET_BYTES): VectorSketch | null {
     const stats = sql
-      .exec<{ n: number; bytes: number | null }>('SELECT count(*) AS n, max(length(e.vector)) AS bytes FROM vector_rows v JOIN embeddings e ON e.hash = v.hash AND e.model = ?', model)
+      .exec<{ n: number; bytes: number | null }>(
+        'SELECT count(*) AS n, max(length(e.vector)) AS bytes FROM vector_rows v JOIN embeddings e ON e.hash = v.hash AND e.model = ?',
+        model,
+      )
       .one();
     const dimensions = (stats.bytes ?? 0) / 4;
     if (!stats.n || !dimensions || stats.n * dimensions > budget) return null;
@@ -37,7 +40,9 @@ export class VectorSketch {
       const page = sql
         .exec<{ id: number; path: string; language: string; vector: ArrayBuffer }>(
           'SELECT v.id AS id, v.path AS path, v.language AS language, e.vector AS vector FROM vector_rows v JOIN embeddings e ON e.hash = v.hash AND e.model = ? WHERE v.id > ? ORDER BY v.id LIMIT ?',
-          model, after, BUILD_PAGE_ROWS,
+          model,
+          after,
+          BUILD_PAGE_ROWS,
         )
         .toArray();
       for (const r of page) {
@@ -57,7 +62,14 @@ export class VectorSketch {
       if (page.length < BUILD_PAGE_ROWS) break;
       after = page[page.length - 1]!.id;
     }
-    return new VectorSketch(dimensions, ids.subarray(0, row), scales.subarray(0, row), values.subarray(0, row * dimensions), paths, languages);
+    return new VectorSketch(
+      dimensions,
+      ids.subarray(0, row),
+      scales.subarray(0, row),
+      values.subarray(0, row * dimensions),
+      paths,
+      languages,
+    );
   }
 
   /** The ids of the `count` rows nearest the query by their int8 copies, under the filters. */
@@ -81,6 +93,9 @@ export class VectorSketch {
         floor = best[count - 1]!.score;
       }
     }
-    return best.sort((a, b) => b.score - a.score).slice(0, count).map((hit) => hit.id);
+    return best
+      .sort((a, b) => b.score - a.score)
+      .slice(0, count)
+      .map((hit) => hit.id);
   }
 }

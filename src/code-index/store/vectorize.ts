@@ -22,7 +22,9 @@ export const VECTORIZE_METADATA_INDEXES: readonly { property: string; type: 'str
 /** A short, filter-safe key for a path or directory: 16 characters of its SHA-256, base64url. */
 export async function pathKey(path: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(path)));
-  return btoa(String.fromCharCode(...digest.subarray(0, 12))).replace(/\+/g, '-').replace(/\//g, '_');
+  return btoa(String.fromCharCode(...digest.subarray(0, 12)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 }
 
 /**
@@ -30,14 +32,18 @@ export async function pathKey(path: string): Promise<string> {
  * index: its namespace, and the prefix of its vector ids. Vectorize ids are unique per
  * index, not per namespace, so the ids carry the scope too.
  */
-export async function vectorScope(project: string, repo: { owner: string; name: string; branch: string }): Promise<string> {
+export async function vectorScope(
+  project: string,
+  repo: { owner: string; name: string; branch: string },
+): Promise<string> {
   return pathKey(`${project}\n${repo.owner}/${repo.name}\n${repo.branch}`);
 }
 
 async function pathMetadata(path: string): Promise<Record<string, string>> {
   const dirs = path.split('/').slice(0, -1);
   const out: Record<string, string> = { file: await pathKey(path) };
-  for (let depth = 1; depth <= Math.min(dirs.length, DIR_DEPTHS); depth++) out[`d${depth}`] = await pathKey(dirs.slice(0, depth).join('/'));
+  for (let depth = 1; depth <= Math.min(dirs.length, DIR_DEPTHS); depth++)
+    out[`d${depth}`] = await pathKey(dirs.slice(0, depth).join('/'));
   return out;
 }
 
@@ -79,7 +85,13 @@ export class VectorizeVectorStore implements VectorStore {
           id: this.vectorId(record.id),
           values: Array.from(record.vector),
           namespace: this.scope,
-          metadata: { path: record.path, language: record.language, startLine: record.startLine, endLine: record.endLine, ...(await pathMetadata(record.path)) },
+          metadata: {
+            path: record.path,
+            language: record.language,
+            startLine: record.startLine,
+            endLine: record.endLine,
+            ...(await pathMetadata(record.path)),
+          },
         })),
       );
       await this.guard(() => this.index.upsert(batch));
@@ -87,12 +99,16 @@ export class VectorizeVectorStore implements VectorStore {
   }
 
   async remove(ids: number[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += WRITE_BATCH) await this.guard(() => this.index.deleteByIds(ids.slice(i, i + WRITE_BATCH).map((id) => this.vectorId(id))));
+    for (let i = 0; i < ids.length; i += WRITE_BATCH)
+      await this.guard(() => this.index.deleteByIds(ids.slice(i, i + WRITE_BATCH).map((id) => this.vectorId(id))));
   }
 
   async query(vector: Float32Array, limit: number, filters: SearchFilters): Promise<RankedHit[]> {
     const byPath = filters.path ? await pathFilter(filters.path) : { filter: {}, exact: true };
-    const filter: VectorizeVectorMetadataFilter = { ...byPath.filter, ...(filters.language ? { language: filters.language } : {}) };
+    const filter: VectorizeVectorMetadataFilter = {
+      ...byPath.filter,
+      ...(filters.language ? { language: filters.language } : {}),
+    };
     // An inexact path filter is finished here on the full metadata (path is not indexed), which caps topK at 50.
     const result = await this.guard(() =>
       this.index.query(Array.from(vector), {

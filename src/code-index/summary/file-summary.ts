@@ -18,7 +18,16 @@ const MAX_DOC = 160;
 /** The summary text is bounded whatever the file's size. */
 export const MAX_SUMMARY_CHARS = 1500;
 
-const DECLARATION_KINDS = new Set(['function', 'class', 'interface', 'type', 'enum', 'namespace', 'variable', 'method']);
+const DECLARATION_KINDS = new Set([
+  'function',
+  'class',
+  'interface',
+  'type',
+  'enum',
+  'namespace',
+  'variable',
+  'method',
+]);
 
 function push(list: string[], value: string | undefined, max = MAX_NAMES): void {
   const name = value?.trim();
@@ -34,9 +43,19 @@ function exportsOf(text: string, language: string): string[] {
   } else if (language === 'python') {
     for (const m of text.matchAll(/^(?:async\s+)?(?:def|class)\s+([A-Za-z]\w*)/gm)) push(out, m[1]);
   } else {
-    for (const m of text.matchAll(/^export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/gm)) push(out, m[1]);
+    for (const m of text.matchAll(
+      /^export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|var|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)/gm,
+    ))
+      push(out, m[1]);
     for (const m of text.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
-      for (const part of m[1]!.split(',')) push(out, part.split(/\s+as\s+/).pop()?.replace(/^type\s+/, ''));
+      for (const part of m[1]!.split(','))
+        push(
+          out,
+          part
+            .split(/\s+as\s+/)
+            .pop()
+            ?.replace(/^type\s+/, ''),
+        );
     }
     for (const m of text.matchAll(/^(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=/gm)) push(out, m[1]);
     if (/^export\s+default\b/m.test(text) || /^module\.exports\s*=/m.test(text)) push(out, 'default');
@@ -69,7 +88,10 @@ export function leadingDoc(text: string): string | null {
   for (const raw of lines) {
     const line = raw.trim();
     if (!/^(\/\*\*?|\*|\/\/|#(?!!)|\*\/)/.test(line)) break;
-    const words = line.replace(/^(\/\*\*?|\*\/|\*|\/\/+|#+)\s?/, '').replace(/\*\/$/, '').trim();
+    const words = line
+      .replace(/^(\/\*\*?|\*\/|\*|\/\/+|#+)\s?/, '')
+      .replace(/\*\/$/, '')
+      .trim();
     if (words.startsWith('@')) break;
     if (words) prose.push(words);
   }
@@ -83,7 +105,11 @@ export function leadingDoc(text: string): string | null {
   return sentence.length > MAX_DOC ? `${sentence.slice(0, MAX_DOC - 1)}…` : sentence;
 }
 
-export function summarizeFile(text: string, language: string, chunks: Pick<Chunk, 'symbol' | 'kind' | 'text'>[]): FileSummary {
+export function summarizeFile(
+  text: string,
+  language: string,
+  chunks: Pick<Chunk, 'symbol' | 'kind' | 'text'>[],
+): FileSummary {
   const declarations: FileSummary['declarations'] = [];
   const seen = new Set<string>();
   for (const chunk of chunks) {
@@ -102,7 +128,9 @@ export function summaryText(summary: FileSummary): string {
   const parts: string[] = [];
   if (summary.exports.length) parts.push(`exports: ${summary.exports.join(', ')}`);
   if (summary.declarations.length) {
-    parts.push(`declares: ${summary.declarations.map((d) => `${d.kind} ${d.name}${d.doc ? ` (${d.doc})` : ''}`).join('; ')}`);
+    parts.push(
+      `declares: ${summary.declarations.map((d) => `${d.kind} ${d.name}${d.doc ? ` (${d.doc})` : ''}`).join('; ')}`,
+    );
   }
   if (summary.imports.length) parts.push(`imports: ${summary.imports.join(', ')}`);
   const text = parts.join('\n');

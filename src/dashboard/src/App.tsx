@@ -73,13 +73,31 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
   );
 }
 
-function Banners({ reachable, status }: { reachable: boolean; status: ReturnType<typeof useResource<StatusAnswer>>[0] }) {
+function Banners({
+  reachable,
+  status,
+}: {
+  reachable: boolean;
+  status: ReturnType<typeof useResource<StatusAnswer>>[0];
+}) {
   const banners: { tone: 'bad' | 'warn'; text: string }[] = [];
-  if (!reachable) banners.push({ tone: 'bad', text: 'The service is not answering. The page keeps retrying and will catch up by itself.' });
+  if (!reachable)
+    banners.push({
+      tone: 'bad',
+      text: 'The service is not answering. The page keeps retrying and will catch up by itself.',
+    });
   if (status.status === 'ok') {
     for (const layer of status.data.layers) {
-      if (layer.state === 'down') banners.push({ tone: 'bad', text: `${layerName(layer.layer)} is down${layer.reason ? `: ${readableReason(layer.reason)}` : ''}` });
-      else if (layer.state === 'degraded') banners.push({ tone: 'warn', text: `${layerName(layer.layer)} is degraded${layer.reason ? `: ${readableReason(layer.reason)}` : ''}` });
+      if (layer.state === 'down')
+        banners.push({
+          tone: 'bad',
+          text: `${layerName(layer.layer)} is down${layer.reason ? `: ${readableReason(layer.reason)}` : ''}`,
+        });
+      else if (layer.state === 'degraded')
+        banners.push({
+          tone: 'warn',
+          text: `${layerName(layer.layer)} is degraded${layer.reason ? `: ${readableReason(layer.reason)}` : ''}`,
+        });
     }
   } else if (status.status === 'error' && status.httpStatus >= 500) {
     banners.push({ tone: 'bad', text: `Service status failed: ${status.problem.detail ?? status.httpStatus}` });

@@ -26,7 +26,9 @@ export function SignIn({ onSignedIn }: { onSignedIn(key: string): void }) {
       <form onSubmit={submit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Hezlep Ops dashboard</h1>
-          <p className="mt-1 text-sm text-slate-700">Sign in with your human API key. It is kept only in this browser tab and forgotten when you close it.</p>
+          <p className="mt-1 text-sm text-slate-700">
+            Sign in with your human API key. It is kept only in this browser tab and forgotten when you close it.
+          </p>
         </div>
         <label className="block text-sm font-medium text-slate-800" htmlFor="api-key">
           API key

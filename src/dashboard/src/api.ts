@@ -26,7 +26,11 @@ export type ApiResult<T> =
   | { ok: false; status: 0; problem: Problem; unreachable: true };
 
 /** Every call carries the key in x-api-key; answers are parsed, failures returned (never thrown). */
-export async function api<T>(key: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+export async function api<T>(
+  key: string,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { 'x-api-key': key, accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
@@ -41,13 +45,14 @@ export async function api<T>(key: string, path: string, init: { method?: string;
     return { ok: false, status: 0, unreachable: true, problem: { detail: 'The service did not answer.' } };
   }
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     body = undefined;
   }
   if (response.ok) return { ok: true, status: response.status, body: body as T };
-  const problem: Problem = body && typeof body === 'object' ? (body as Problem) : { detail: text.slice(0, 200) || response.statusText };
+  const problem: Problem =
+    body && typeof body === 'object' ? (body as Problem) : { detail: text.slice(0, 200) || response.statusText };
   return { ok: false, status: response.status, problem };
 }

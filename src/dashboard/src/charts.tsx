@@ -11,13 +11,37 @@ export interface Band {
   label: string;
 }
 
-const BAND_FILL: Record<string, string> = { ok: '#059669', degraded: '#d97706', down: '#b91c1c', unconfigured: '#cbd5e1', unknown: '#e2e8f0' };
+const BAND_FILL: Record<string, string> = {
+  ok: '#059669',
+  degraded: '#d97706',
+  down: '#b91c1c',
+  unconfigured: '#cbd5e1',
+  unknown: '#e2e8f0',
+};
 
 /** One row of coloured bands across [from, to]; focus or hover a band to read its state, reason and time. */
-export function BandRow({ name, bands, from, to, onShow }: { name: string; bands: Band[]; from: number; to: number; onShow(text: string | null): void }) {
+export function BandRow({
+  name,
+  bands,
+  from,
+  to,
+  onShow,
+}: {
+  name: string;
+  bands: Band[];
+  from: number;
+  to: number;
+  onShow(text: string | null): void;
+}) {
   const x = (t: number) => ((Math.min(Math.max(t, from), to) - from) / (to - from)) * W;
   return (
-    <svg viewBox={`0 0 ${W} 14`} preserveAspectRatio="none" className="h-4 w-full" role="group" aria-label={`${name} over time`}>
+    <svg
+      viewBox={`0 0 ${W} 14`}
+      preserveAspectRatio="none"
+      className="h-4 w-full"
+      role="group"
+      aria-label={`${name} over time`}
+    >
       {bands.map((band) => {
         const left = x(band.start);
         const width = Math.max(1, x(band.end) - left);
@@ -54,7 +78,19 @@ export interface Line {
 }
 
 /** Lines over time with a y axis from 0 to the largest value; gaps where a value is null. */
-export function LineChart({ lines, from, to, unit, label }: { lines: Line[]; from: number; to: number; unit: string; label: string }) {
+export function LineChart({
+  lines,
+  from,
+  to,
+  unit,
+  label,
+}: {
+  lines: Line[];
+  from: number;
+  to: number;
+  unit: string;
+  label: string;
+}) {
   const H = 160;
   const max = Math.max(1, ...lines.flatMap((line) => line.points.map((p) => p.v ?? 0)));
   const x = (t: number) => ((t - from) / (to - from)) * W;
@@ -69,7 +105,17 @@ export function LineChart({ lines, from, to, unit, label }: { lines: Line[]; fro
           {formatValue(max, unit)}
         </text>
         {lines.map((line) => (
-          <path key={line.name} d={pathOf(line.points, x, y)} fill="none" stroke={line.colour} strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" vectorEffect="non-scaling-stroke" data-line={line.name} />
+          <path
+            key={line.name}
+            d={pathOf(line.points, x, y)}
+            fill="none"
+            stroke={line.colour}
+            strokeWidth={2}
+            strokeLinecap="round"
+            strokeLinejoin="round"
+            vectorEffect="non-scaling-stroke"
+            data-line={line.name}
+          />
         ))}
         {lines.map((line) =>
           line.points.length <= 60
@@ -84,7 +130,14 @@ export function LineChart({ lines, from, to, unit, label }: { lines: Line[]; fro
         )}
       </svg>
       <p className="flex justify-between text-[10px] text-slate-600" aria-hidden="true">
-        <span>{new Date(from).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</span>
+        <span>
+          {new Date(from).toLocaleString(undefined, {
+            month: 'short',
+            day: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+          })}
+        </span>
         <span>now</span>
       </p>
       <figcaption className="flex flex-wrap gap-3 text-xs text-slate-700">
@@ -100,9 +153,15 @@ export function LineChart({ lines, from, to, unit, label }: { lines: Line[]; fro
               onBlur={() => setFocused(null)}
               aria-label={`${line.name}: latest ${latest === undefined ? 'none' : formatValue(latest, unit)}, highest ${values.length ? formatValue(Math.max(...values), unit) : 'none'}`}
             >
-              <span className="inline-block h-2 w-3 rounded-sm" style={{ background: line.colour }} aria-hidden="true" />
+              <span
+                className="inline-block h-2 w-3 rounded-sm"
+                style={{ background: line.colour }}
+                aria-hidden="true"
+              />
               {line.name}
-              {focused === line.name && latest !== undefined && <span className="text-slate-600"> (latest {formatValue(latest, unit)})</span>}
+              {focused === line.name && latest !== undefined && (
+                <span className="text-slate-600"> (latest {formatValue(latest, unit)})</span>
+              )}
             </button>
           );
         })}
@@ -144,14 +203,37 @@ export function StackedBars({ bars, label }: { bars: StackedBar[]; label: string
       {bars.map((bar, i) => {
         let top = H;
         const total = bar.parts.reduce((sum, part) => sum + part.value, 0);
-        const text = `${bar.label}: ${total === 0 ? 'none' : bar.parts.filter((p) => p.value > 0).map((p) => `${p.value} ${p.name}`).join(', ')}`;
+        const text = `${bar.label}: ${
+          total === 0
+            ? 'none'
+            : bar.parts
+                .filter((p) => p.value > 0)
+                .map((p) => `${p.value} ${p.name}`)
+                .join(', ')
+        }`;
         return (
-          <g key={bar.label} tabIndex={0} role="img" aria-label={text} data-bar={bar.label} className="outline-none focus:opacity-80">
+          <g
+            key={bar.label}
+            tabIndex={0}
+            role="img"
+            aria-label={text}
+            data-bar={bar.label}
+            className="outline-none focus:opacity-80"
+          >
             <title>{text}</title>
             {bar.parts.map((part) => {
               const height = (part.value / max) * (H - 6);
               top -= height;
-              return part.value > 0 ? <rect key={part.name} x={i * slot + slot * 0.15} y={top} width={slot * 0.7} height={height} fill={part.colour} /> : null;
+              return part.value > 0 ? (
+                <rect
+                  key={part.name}
+                  x={i * slot + slot * 0.15}
+                  y={top}
+                  width={slot * 0.7}
+                  height={height}
+                  fill={part.colour}
+                />
+              ) : null;
             })}
             <text x={i * slot + slot / 2} y={H + 12} fontSize={10} textAnchor="middle" fill="#475569">
               {bar.label}

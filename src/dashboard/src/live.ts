@@ -157,7 +157,8 @@ export class LiveFeed {
   private scheduleAck(): void {
     this.ackTimer ??= setTimeout(() => {
       this.ackTimer = undefined;
-      if (this.lastSeq !== null && this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'ack', seq: this.lastSeq }));
+      if (this.lastSeq !== null && this.socket?.readyState === WebSocket.OPEN)
+        this.socket.send(JSON.stringify({ type: 'ack', seq: this.lastSeq }));
     }, 1_000);
   }
 

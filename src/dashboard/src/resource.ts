@@ -53,12 +53,21 @@ export function useResource<T>(path: string | null, topics: readonly string[] = 
     // No answer at all: keep showing what we had; the page's banner says the service is down.
     if (result.status === 0 && stateRef.current.status === 'ok') return;
     if (result.ok) setState({ status: 'ok', data: result.body, fetchedAt: Date.now() });
-    else if (result.status === 404 && (result.problem.code === 'not_found' || result.problem.code === undefined) && /No route/i.test(result.problem.detail ?? 'No route'))
+    else if (
+      result.status === 404 &&
+      (result.problem.code === 'not_found' || result.problem.code === undefined) &&
+      /No route/i.test(result.problem.detail ?? 'No route')
+    )
       setState({ status: 'missing' });
     else if (result.status === 501) setState({ status: 'unconfigured', problem: result.problem });
     else {
       const previous = stateRef.current;
-      setState({ status: 'error', problem: result.problem, httpStatus: result.status, data: previous.status === 'ok' ? previous.data : undefined });
+      setState({
+        status: 'error',
+        problem: result.problem,
+        httpStatus: result.status,
+        data: previous.status === 'ok' ? previous.data : undefined,
+      });
     }
   }, [path, session.key, session.reportReachable]);
 
@@ -85,7 +94,11 @@ export function useResource<T>(path: string | null, topics: readonly string[] = 
   }, [load, session.feed, topicKey]);
 
   const pollMs =
-    state.status === 'missing' && session.reachable ? POLL_MS.missing : session.mode === 'live' && session.reachable ? POLL_MS.live : POLL_MS.polling;
+    state.status === 'missing' && session.reachable
+      ? POLL_MS.missing
+      : session.mode === 'live' && session.reachable
+        ? POLL_MS.live
+        : POLL_MS.polling;
   useEffect(() => {
     const timer = setInterval(() => void load(), pollMs);
     return () => clearInterval(timer);

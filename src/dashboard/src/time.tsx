@@ -44,7 +44,11 @@ export function Time({ iso, className }: { iso: string | null | undefined; class
   if (Number.isNaN(ms)) return <span className={className}>{iso}</span>;
   const exact = `${new Date(ms).toLocaleString()} (${new Date(ms).toISOString()})`;
   return (
-    <time dateTime={new Date(ms).toISOString()} title={exact} className={`cursor-help underline decoration-dotted decoration-slate-400 underline-offset-2 ${className ?? ''}`}>
+    <time
+      dateTime={new Date(ms).toISOString()}
+      title={exact}
+      className={`cursor-help underline decoration-dotted decoration-slate-400 underline-offset-2 ${className ?? ''}`}
+    >
       {relative(ms, now)}
     </time>
   );

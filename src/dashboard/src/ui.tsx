@@ -1,7 +1,19 @@
 import type { ReactNode } from 'react';
 import type { ResourceState } from './resource';
 
-export function Card({ title, id, span, actions, children }: { title: string; id: string; span?: 'wide' | 'full'; actions?: ReactNode; children: ReactNode }) {
+export function Card({
+  title,
+  id,
+  span,
+  actions,
+  children,
+}: {
+  title: string;
+  id: string;
+  span?: 'wide' | 'full';
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <section
       aria-labelledby={`${id}-title`}
@@ -30,7 +42,10 @@ export type Tone = keyof typeof TONES;
 
 export function Badge({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }) {
   return (
-    <span title={title} className={`inline-flex shrink-0 items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>
+    <span
+      title={title}
+      className={`inline-flex shrink-0 items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
       {children}
     </span>
   );
@@ -64,7 +79,15 @@ export function StateBadge({ state }: { state: string | undefined | null }) {
 }
 
 /** What a card shows while its data is not there: loading, endpoint absent, not configured, or failing. */
-export function Unavailable<T>({ state, what, endpoint }: { state: ResourceState<T>; what: string; endpoint?: string }) {
+export function Unavailable<T>({
+  state,
+  what,
+  endpoint,
+}: {
+  state: ResourceState<T>;
+  what: string;
+  endpoint?: string;
+}) {
   switch (state.status) {
     case 'loading':
       return <p className="text-slate-600">Loading {what}…</p>;
@@ -84,7 +107,8 @@ export function Unavailable<T>({ state, what, endpoint }: { state: ResourceState
     case 'error':
       return (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800" data-unavailable="error">
-          Could not load {what} ({state.httpStatus || 'no answer'}): {state.problem.detail ?? state.problem.title ?? 'unknown error'}
+          Could not load {what} ({state.httpStatus || 'no answer'}):{' '}
+          {state.problem.detail ?? state.problem.title ?? 'unknown error'}
         </p>
       );
     default:

@@ -1,7 +1,16 @@
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { instant } from '../columns';
 
-export const INTENT_STATES = ['proposed', 'approved', 'rejected', 'expired', 'cancelled', 'executing', 'succeeded', 'failed'] as const;
+export const INTENT_STATES = [
+  'proposed',
+  'approved',
+  'rejected',
+  'expired',
+  'cancelled',
+  'executing',
+  'succeeded',
+  'failed',
+] as const;
 export type IntentState = (typeof INTENT_STATES)[number];
 
 /** What execution has done so far: the dispatched workflow run, or the hosting call's result. */

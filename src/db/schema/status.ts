@@ -29,7 +29,10 @@ export const layerTransition = pgTable(
     latencyMs: real('latency_ms').notNull(),
     at: instant('at').notNull(),
   },
-  (t) => [index('layer_transition_project_idx').on(t.project, t.id), index('layer_transition_layer_idx').on(t.project, t.layer, t.id)],
+  (t) => [
+    index('layer_transition_project_idx').on(t.project, t.id),
+    index('layer_transition_layer_idx').on(t.project, t.layer, t.id),
+  ],
 );
 
 /**

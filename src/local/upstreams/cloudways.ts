@@ -62,7 +62,10 @@ export async function startCloudwaysServer(): Promise<LocalCloudways> {
 
     if (req.method === 'POST' && path === '/api/v1/oauth/access_token') {
       if (form.get('email') !== CLOUDWAYS_EMAIL || form.get('api_key') !== CLOUDWAYS_API_KEY) {
-        return json(res, 401, { error: 'invalid_credentials', error_description: 'The user credentials were incorrect.' });
+        return json(res, 401, {
+          error: 'invalid_credentials',
+          error_description: 'The user credentials were incorrect.',
+        });
       }
       const token = `cwtok-${crypto.randomUUID()}`;
       state.tokensIssued++;
@@ -84,7 +87,8 @@ export async function startCloudwaysServer(): Promise<LocalCloudways> {
       return json(res, 429, { status: false, message: 'Too many requests' });
     }
 
-    if (req.method === 'GET' && path === '/api/v1/server') return json(res, 200, { status: true, servers: servers(scenario) });
+    if (req.method === 'GET' && path === '/api/v1/server')
+      return json(res, 200, { status: true, servers: servers(scenario) });
     if (req.method === 'POST' && path === '/api/v1/server/restart') {
       state.restarts.push(form.get('server_id') ?? '');
       return json(res, 200, { status: true, operation_id: 4242 });

@@ -24,16 +24,24 @@ export async function startOpenAIEmbeddingsServer(options: { apiKey: string }): 
       calls.length = 0;
       return reply(200, {});
     }
-    if (req.method !== 'POST' || req.url !== '/v1/embeddings') return reply(404, { error: { message: 'not found', type: 'invalid_request_error' } });
+    if (req.method !== 'POST' || req.url !== '/v1/embeddings')
+      return reply(404, { error: { message: 'not found', type: 'invalid_request_error' } });
     if (req.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return reply(401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return reply(401, {
+        error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      });
     }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string; input: string | string[]; dimensions?: number };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        model: string;
+        input: string | string[];
+        dimensions?: number;
+      };
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
-      if (inputs.length > 2048) return reply(400, { error: { message: 'too many inputs', type: 'invalid_request_error' } });
+      if (inputs.length > 2048)
+        return reply(400, { error: { message: 'too many inputs', type: 'invalid_request_error' } });
       calls.push({ model: body.model, inputs: inputs.length });
       const dimensions = body.dimensions ?? 1536;
       const data = inputs.map((text, index) => {
@@ -41,7 +49,12 @@ export async function startOpenAIEmbeddingsServer(options: { apiKey: string }): 
         const embedding = Array.from({ length: dimensions }, (_, i) => ((seed[i % 32]! ^ (i * 31)) % 200) / 100 - 1);
         return { object: 'embedding', index, embedding };
       });
-      reply(200, { object: 'list', data, model: body.model, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
+      reply(200, {
+        object: 'list',
+        data,
+        model: body.model,
+        usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

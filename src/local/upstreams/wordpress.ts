@@ -42,10 +42,19 @@ export async function startWordPressServer(): Promise<LocalWordPress> {
 
     if (path === '/' && parsed.searchParams.get('feed') === 'rss2') {
       const generator = scenario === 'nofeed' ? '' : '<generator>https://wordpress.org/?v=6.6.2</generator>';
-      return send(res, 200, `<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>${generator}</channel></rss>`, 'application/rss+xml');
+      return send(
+        res,
+        200,
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>${generator}</channel></rss>`,
+        'application/rss+xml',
+      );
     }
     if (scenario === 'failing' && path.startsWith('/wp-json')) {
-      return json(res, 500, { code: 'internal_server_error', message: 'There has been a critical error on this website.', data: { status: 500 } });
+      return json(res, 500, {
+        code: 'internal_server_error',
+        message: 'There has been a critical error on this website.',
+        data: { status: 500 },
+      });
     }
     if (path === '/wp-json' || path === '/wp-json/') {
       return json(res, 200, {
@@ -56,14 +65,20 @@ export async function startWordPressServer(): Promise<LocalWordPress> {
         gmt_offset: '0',
         timezone_string: 'UTC',
         namespaces: ['oembed/1.0', 'wp/v2', 'wp-site-health/v1', 'wp-block-editor/v1'],
-        authentication: { 'application-passwords': { endpoints: { authorization: `${home}/wp-admin/authorize-application.php` } } },
+        authentication: {
+          'application-passwords': { endpoints: { authorization: `${home}/wp-admin/authorize-application.php` } },
+        },
         routes: { '/': { namespace: '', methods: ['GET'] } },
       });
     }
     const test = /^\/wp-json\/wp-site-health\/v1\/tests\/([a-z-]+)$/.exec(path)?.[1];
     if (test) {
       if (!authorised(req)) {
-        return json(res, 401, { code: 'rest_forbidden', message: 'Sorry, you are not allowed to do that.', data: { status: 401 } });
+        return json(res, 401, {
+          code: 'rest_forbidden',
+          message: 'Sorry, you are not allowed to do that.',
+          data: { status: 401 },
+        });
       }
       const critical = scenario === 'critical' && test === 'https-status';
       return json(res, 200, {
@@ -75,7 +90,11 @@ export async function startWordPressServer(): Promise<LocalWordPress> {
         test: test.replaceAll('-', '_'),
       });
     }
-    return json(res, 404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
+    return json(res, 404, {
+      code: 'rest_no_route',
+      message: 'No route was found matching the URL and request method.',
+      data: { status: 404 },
+    });
   }
 
   return {
@@ -93,7 +112,9 @@ function authorised(req: IncomingMessage): boolean {
   if (!header.startsWith('Basic ')) return false;
   const [user, ...password] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
   // WordPress strips the spaces from application passwords before comparing.
-  return user === WORDPRESS_USER && password.join(':').replaceAll(' ', '') === WORDPRESS_APP_PASSWORD.replaceAll(' ', '');
+  return (
+    user === WORDPRESS_USER && password.join(':').replaceAll(' ', '') === WORDPRESS_APP_PASSWORD.replaceAll(' ', '')
+  );
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -41,8 +41,12 @@ export const listAuditRoute = createRoute({
     query: z.object({
       actor: z.enum(CLIENTS).optional().openapi({ description: 'Only entries by this client.' }),
       person: identifier({ max: 64 }).optional().openapi({ description: 'Only entries by this named person.' }),
-      action: identifier({ max: 100 }).optional().openapi({ description: 'Exact action, or a prefix ending in * (e.g. context.*).' }),
-      target: identifier({ max: 200 }).optional().openapi({ description: 'Exact target, e.g. context:default or intent:42.' }),
+      action: identifier({ max: 100 })
+        .optional()
+        .openapi({ description: 'Exact action, or a prefix ending in * (e.g. context.*).' }),
+      target: identifier({ max: 200 })
+        .optional()
+        .openapi({ description: 'Exact target, e.g. context:default or intent:42.' }),
       since: queryTime('Entries at or after this time.'),
       until: queryTime('Entries at or before this time.'),
       cursor: CursorQuery,
@@ -70,6 +74,10 @@ export const listAudit: RouteHandler<typeof listAuditRoute, AppEnv> = async (c) 
     limit: q.limit,
   });
   const last = entries.at(-1);
-  const body: ListAuditResponse = { entries, truncated: hasMore, nextCursor: hasMore && last ? encodeCursor('audit', [last.seq]) : null };
+  const body: ListAuditResponse = {
+    entries,
+    truncated: hasMore,
+    nextCursor: hasMore && last ? encodeCursor('audit', [last.seq]) : null,
+  };
   return c.json(body, 200);
 };

@@ -15,10 +15,9 @@ const VerifySchema = z
       .object({ seq: z.number().int(), reason: z.string() })
       .optional()
       .openapi({ description: 'The first entry that breaks the chain, when it is not intact.' }),
-    archivedThrough: z
-      .object({ seq: z.number().int(), hash: z.string(), archiveKey: z.string() })
-      .optional()
-      .openapi({ description: 'After rotation: entries up to seq were archived to R2; the chain is checked from this hash.' }),
+    archivedThrough: z.object({ seq: z.number().int(), hash: z.string(), archiveKey: z.string() }).optional().openapi({
+      description: 'After rotation: entries up to seq were archived to R2; the chain is checked from this hash.',
+    }),
   })
   .openapi('AuditVerification');
 
@@ -27,7 +26,8 @@ export const verifyAuditRoute = createRoute({
   path: '/verify',
   operationId: 'verifyAudit',
   summary: 'Check the audit chain is untampered',
-  description: 'Recomputes every entry hash and link of the audit chain. Returns intact:true, or intact:false with the first entry that was altered, removed or inserted.',
+  description:
+    'Recomputes every entry hash and link of the audit chain. Returns intact:true, or intact:false with the first entry that was altered, removed or inserted.',
   middleware: guard({ clients: ['human', 'cron', 'cursor', 'gpt'] }),
   responses: {
     200: { description: 'The verification report.', content: { 'application/json': { schema: VerifySchema } } },
@@ -41,7 +41,8 @@ export const verifyAudit: RouteHandler<typeof verifyAuditRoute, AppEnv> = async 
   const report: VerifyAuditResponse = await c.var.services.audit(c.var.caller).verify();
   if (report.archivedThrough) {
     const mismatch = await checkArchiveCheckpoint(c.var.services.archive, report.archivedThrough);
-    if (mismatch) return c.json({ ...report, intact: false, firstBad: { seq: report.archivedThrough.seq, reason: mismatch } }, 200);
+    if (mismatch)
+      return c.json({ ...report, intact: false, firstBad: { seq: report.archivedThrough.seq, reason: mismatch } }, 200);
   }
   return c.json(report, 200);
 };

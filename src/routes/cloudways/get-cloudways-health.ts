@@ -26,10 +26,14 @@ export const getCloudwaysHealthRoute = createRoute({
   path: '/health',
   operationId: 'getCloudwaysHealth',
   summary: 'Check the Cloudways hosting',
-  description: 'Returns state (ok, degraded, down, unconfigured) of the Cloudways account: whether its API answers, how fast, and which servers are not running.',
+  description:
+    'Returns state (ok, degraded, down, unconfigured) of the Cloudways account: whether its API answers, how fast, and which servers are not running.',
   middleware: guard({ clients: ALL_CLIENTS }),
   responses: {
-    200: { description: 'The hosting health report.', content: { 'application/json': { schema: CloudwaysHealthSchema } } },
+    200: {
+      description: 'The hosting health report.',
+      content: { 'application/json': { schema: CloudwaysHealthSchema } },
+    },
     ...errorResponses,
   },
 });

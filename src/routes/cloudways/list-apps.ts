@@ -5,14 +5,17 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CloudwaysAppSchema, requireCloudways } from './schemas';
 
-const AppListSchema = z.object({ apps: z.array(CloudwaysAppSchema), total: z.number().int() }).openapi('CloudwaysAppList');
+const AppListSchema = z
+  .object({ apps: z.array(CloudwaysAppSchema), total: z.number().int() })
+  .openapi('CloudwaysAppList');
 
 export const listCloudwaysAppsRoute = createRoute({
   method: 'get',
   path: '/apps',
   operationId: 'listCloudwaysApps',
   summary: 'List the Cloudways applications',
-  description: 'Returns every application on the Cloudways servers: id, server id, label, application type and version, domain and CNAME. Passwords and database credentials are never included.',
+  description:
+    'Returns every application on the Cloudways servers: id, server id, label, application type and version, domain and CNAME. Passwords and database credentials are never included.',
   middleware: guard({ clients: ALL_CLIENTS }),
   responses: {
     200: { description: 'The applications.', content: { 'application/json': { schema: AppListSchema } } },

@@ -17,15 +17,23 @@ export const deleteContextRoute = createRoute({
   path: '/',
   operationId: 'clearContext',
   summary: 'Clear the shared working context',
-  description: 'Removes the live shared context for everyone. Pass ?version= to clear only if nobody wrote since you read it. Returns whether anything was cleared.',
+  description:
+    'Removes the live shared context for everyone. Pass ?version= to clear only if nobody wrote since you read it. Returns whether anything was cleared.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      version: queryInt({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Clear only if the live version is this one.' }),
+      version: queryInt({
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        description: 'Clear only if the live version is this one.',
+      }),
     }),
   },
   responses: {
-    200: { description: 'Cleared, or nothing to clear.', content: { 'application/json': { schema: ClearResponseSchema } } },
+    200: {
+      description: 'Cleared, or nothing to clear.',
+      content: { 'application/json': { schema: ClearResponseSchema } },
+    },
     ...errorResponses,
     ...conflictResponse,
   },

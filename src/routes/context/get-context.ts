@@ -17,13 +17,21 @@ const DIGEST_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit' && topic 
 const PromptDigestSchema = z
   .object({
     view: z.literal('prompt'),
-    text: z.string().openapi({ description: `Plain-text digest of the live state, at most ${PROMPT_BUDGET_CHARS} characters.` }),
-    truncated: z.boolean().openapi({ description: 'True when some lines were cut to fit the budget ("… N more" marks where).' }),
+    text: z
+      .string()
+      .openapi({ description: `Plain-text digest of the live state, at most ${PROMPT_BUDGET_CHARS} characters.` }),
+    truncated: z
+      .boolean()
+      .openapi({ description: 'True when some lines were cut to fit the budget ("… N more" marks where).' }),
     budgetChars: z.number().int(),
     generatedAt: z.string(),
     counts: z.object({
       sessions: z.number().int(),
-      pendingIntents: z.number().int().nullable().openapi({ description: 'null when the intents engine did not answer.' }),
+      pendingIntents: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: 'null when the intents engine did not answer.' }),
       events: z.number().int().nullable().openapi({ description: 'null when no event hub is bound.' }),
     }),
   })
@@ -39,7 +47,10 @@ export const getContextRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      view: z.enum(['full', 'prompt']).default('full').openapi({ description: 'prompt: a compact digest to read before each command.' }),
+      view: z
+        .enum(['full', 'prompt'])
+        .default('full')
+        .openapi({ description: 'prompt: a compact digest to read before each command.' }),
     }),
   },
   responses: {
@@ -67,7 +78,9 @@ async function promptDigest(services: Services, caller: Caller): Promise<PromptD
     try {
       return await read();
     } catch (error) {
-      services.log.warn(`prompt digest: ${what} unavailable`, { error: error instanceof Error ? error.message : String(error) });
+      services.log.warn(`prompt digest: ${what} unavailable`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
       return null;
     }
   };
@@ -76,7 +89,9 @@ async function promptDigest(services: Services, caller: Caller): Promise<PromptD
     services.context(caller).read(),
     services.cursorSessions(caller).list(),
     quietly(() => services.pendingIntents(caller).listPending(PENDING_INTENTS), 'pending intents'),
-    services.eventHub ? quietly(() => services.eventHub!.recent(RECENT_EVENTS, DIGEST_TOPICS), 'recent events') : Promise.resolve(null),
+    services.eventHub
+      ? quietly(() => services.eventHub!.recent(RECENT_EVENTS, DIGEST_TOPICS), 'recent events')
+      : Promise.resolve(null),
   ]);
   const now = new Date();
   const digest = buildPromptDigest({ project: services.config.projectId, context, sessions, intents, events, now });

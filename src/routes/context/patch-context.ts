@@ -7,7 +7,9 @@ import { ContextPatchFieldsSchema } from '../../context/snapshot';
 import { ContextWriteResponseSchema, VersionField } from './schemas';
 import { writeResponse } from './put-context';
 
-export const PatchContextBodySchema = ContextPatchFieldsSchema.extend({ version: VersionField }).strict().openapi('ContextMerge');
+export const PatchContextBodySchema = ContextPatchFieldsSchema.extend({ version: VersionField })
+  .strict()
+  .openapi('ContextMerge');
 
 export const patchContextRoute = createRoute({
   method: 'patch',
@@ -19,7 +21,10 @@ export const patchContextRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 16 * 1024 }),
   request: { body: { required: true, content: { 'application/json': { schema: PatchContextBodySchema } } } },
   responses: {
-    200: { description: 'The context as written.', content: { 'application/json': { schema: ContextWriteResponseSchema } } },
+    200: {
+      description: 'The context as written.',
+      content: { 'application/json': { schema: ContextWriteResponseSchema } },
+    },
     ...errorResponses,
     ...conflictResponse,
   },

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { conflictResponse, errorResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
@@ -7,7 +7,9 @@ import { ContextFieldsSchema } from '../../context/snapshot';
 import { ContextWriteResponseSchema, VersionField, liveContext } from './schemas';
 import type { ContextWriteResult } from '../../context/service';
 
-export const PutContextBodySchema = ContextFieldsSchema.extend({ version: VersionField }).strict().openapi('ContextReplace');
+export const PutContextBodySchema = ContextFieldsSchema.extend({ version: VersionField })
+  .strict()
+  .openapi('ContextReplace');
 
 export const putContextRoute = createRoute({
   method: 'put',
@@ -19,7 +21,10 @@ export const putContextRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 16 * 1024 }),
   request: { body: { required: true, content: { 'application/json': { schema: PutContextBodySchema } } } },
   responses: {
-    200: { description: 'The context as written.', content: { 'application/json': { schema: ContextWriteResponseSchema } } },
+    200: {
+      description: 'The context as written.',
+      content: { 'application/json': { schema: ContextWriteResponseSchema } },
+    },
     ...errorResponses,
     ...conflictResponse,
   },
@@ -28,7 +33,11 @@ export const putContextRoute = createRoute({
 export type ContextWriteResponse = z.infer<typeof ContextWriteResponseSchema>;
 
 export function writeResponse(result: ContextWriteResult): ContextWriteResponse {
-  return { ...liveContext(result.context), changedFields: result.changed, ...(result.overwrote ? { overwrote: result.overwrote } : {}) };
+  return {
+    ...liveContext(result.context),
+    changedFields: result.changed,
+    ...(result.overwrote ? { overwrote: result.overwrote } : {}),
+  };
 }
 
 export const putContext: RouteHandler<typeof putContextRoute, AppEnv> = async (c) => {

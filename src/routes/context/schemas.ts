@@ -10,7 +10,10 @@ export const LiveContextSchema = z
     updatedBy: AuthorSchema,
     updatedAt: z.string().openapi({ description: 'ISO time of the last write.' }),
     expiresAt: z.string().openapi({ description: 'ISO time the context lapses unless written again.' }),
-    version: z.number().int().openapi({ description: 'Send it back as `version` to write only if nobody wrote since.' }),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: 'Send it back as `version` to write only if nobody wrote since.' }),
   })
   .openapi('LiveContext');
 
@@ -31,7 +34,8 @@ export const ContextWriteResponseSchema = LiveContextSchema.extend({
 }).openapi('ContextWriteResult');
 
 export const VersionField = z.number().int().min(0).optional().openapi({
-  description: 'Optional compare-and-set: the version you read (0 = expect no live context). A newer value gives 409 instead of being overwritten.',
+  description:
+    'Optional compare-and-set: the version you read (0 = expect no live context). A newer value gives 409 instead of being overwritten.',
 });
 
 export function liveContext(stored: StoredContext) {

@@ -29,7 +29,7 @@ export const listSessionsRoute = createRoute({
         .enum(['true', 'false'])
         .optional()
         .transform((value) => value === 'true')
-        .openapi({ description: 'Include each session\'s diff (can be large).' }),
+        .openapi({ description: "Include each session's diff (can be large)." }),
     }),
   },
   responses: {

@@ -12,7 +12,10 @@ export const CursorSessionSchema = z
     file: z.string().optional(),
     selection: SelectionSchema.optional(),
     diffStat: z.object({ added: z.number().int(), removed: z.number().int(), bytes: z.number().int() }),
-    diff: z.string().optional().openapi({ description: 'The working-tree diff of the file; in lists only with ?diff=true.' }),
+    diff: z
+      .string()
+      .optional()
+      .openapi({ description: 'The working-tree diff of the file; in lists only with ?diff=true.' }),
     diffTruncated: z.boolean().optional(),
     clientTimestamp: z.string(),
     receivedAt: z.string(),

@@ -18,7 +18,8 @@ export const createTicketRoute = createRoute({
   path: '/ticket',
   operationId: 'createEventTicket',
   summary: 'Get a one-time ticket for the event WebSocket',
-  description: 'For browsers, which cannot set headers on a WebSocket: returns a ticket that opens GET /ai/events once, as you, within a few seconds.',
+  description:
+    'For browsers, which cannot set headers on a WebSocket: returns a ticket that opens GET /ai/events once, as you, within a few seconds.',
   middleware: guard({ clients: ALL_CLIENTS }),
   responses: {
     200: { description: 'A single-use ticket.', content: { 'application/json': { schema: TicketSchema } } },
@@ -33,6 +34,10 @@ export const createTicket: RouteHandler<typeof createTicketRoute, AppEnv> = asyn
   const hub = requireHub(c.var.services.eventHub);
   const { client, person, label } = c.var.caller;
   const { ticket, expiresAt } = await hub.issueTicket({ client, person, label });
-  const body: EventTicketResponse = { ticket, expiresAt: new Date(expiresAt).toISOString(), url: `/ai/events?ticket=${ticket}` };
+  const body: EventTicketResponse = {
+    ticket,
+    expiresAt: new Date(expiresAt).toISOString(),
+    url: `/ai/events?ticket=${ticket}`,
+  };
   return c.json(body, 200);
 };

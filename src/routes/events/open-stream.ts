@@ -26,7 +26,11 @@ const authenticateListener: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!query.success) throw validationError(query.error, 'query');
     requireUpgrade(c.req.header('upgrade'));
     const identity = /^[A-Za-z0-9_-]{20,100}$/.test(ticket) ? await hub.redeemTicket(ticket) : null;
-    if (!identity) throw new ApiError('unauthenticated', 'The ticket is unknown, already used or expired; get a new one from POST /ai/events/ticket.');
+    if (!identity)
+      throw new ApiError(
+        'unauthenticated',
+        'The ticket is unknown, already used or expired; get a new one from POST /ai/events/ticket.',
+      );
     c.set('caller', { client: identity.client as Client, person: identity.person, label: identity.label });
     return next();
   }
@@ -40,7 +44,9 @@ const authenticateListener: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 function requireUpgrade(upgrade: string | undefined): void {
   if (upgrade?.toLowerCase() !== 'websocket') {
-    throw new ApiError('upgrade_required', 'Open this URL as a WebSocket (Upgrade: websocket).', { headers: { upgrade: 'websocket' } });
+    throw new ApiError('upgrade_required', 'Open this URL as a WebSocket (Upgrade: websocket).', {
+      headers: { upgrade: 'websocket' },
+    });
   }
 }
 
@@ -49,20 +55,41 @@ const TopicsParam = z
   .optional()
   .transform((raw, ctx) => {
     if (!raw) return undefined;
-    const topics = [...new Set(raw.split(',').map((t) => t.trim()).filter(Boolean))];
+    const topics = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+    ];
     const unknown = topics.filter((t) => !(EVENT_TOPICS as readonly string[]).includes(t));
     if (unknown.length) {
-      ctx.addIssue({ code: 'custom', message: `unknown topic(s) ${unknown.join(', ')}; known: ${EVENT_TOPICS.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown topic(s) ${unknown.join(', ')}; known: ${EVENT_TOPICS.join(', ')}`,
+      });
       return z.NEVER;
     }
     return topics as (typeof EVENT_TOPICS)[number][];
   })
-  .openapi({ type: 'string', description: `Comma-separated topics to receive (${EVENT_TOPICS.join(', ')}); all when omitted.` });
+  .openapi({
+    type: 'string',
+    description: `Comma-separated topics to receive (${EVENT_TOPICS.join(', ')}); all when omitted.`,
+  });
 
 const StreamQuerySchema = z.object({
   topics: TopicsParam,
-  since: queryInt({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'The last sequence number you saw; replay starts after it.' }),
-  ticket: z.string().max(100).optional().openapi({ description: 'A one-time ticket from POST /ai/events/ticket, instead of the x-api-key header.' }),
+  since: queryInt({
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description: 'The last sequence number you saw; replay starts after it.',
+  }),
+  ticket: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: 'A one-time ticket from POST /ai/events/ticket, instead of the x-api-key header.' }),
 });
 
 export const openStreamRoute = createRoute({
@@ -80,7 +107,10 @@ export const openStreamRoute = createRoute({
     101: { description: 'Switching protocols: the event stream.' },
     ...errorResponses,
     ...notConfiguredResponse,
-    426: { description: 'Not a WebSocket upgrade request (`upgrade_required`).', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    426: {
+      description: 'Not a WebSocket upgrade request (`upgrade_required`).',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
 
@@ -91,5 +121,9 @@ export const openStream: RouteHandler<typeof openStreamRoute, AppEnv> = async (c
   const { client, person, label } = c.var.caller;
   const upstream = await hub.connect({ client, person, label }, { topics, since });
   // A fresh response so the request middleware can still add its headers.
-  return new Response(null, { status: upstream.status, webSocket: upstream.webSocket, headers: { 'x-request-id': c.var.requestId } }) as never;
+  return new Response(null, {
+    status: upstream.status,
+    webSocket: upstream.webSocket,
+    headers: { 'x-request-id': c.var.requestId },
+  }) as never;
 };

@@ -3,7 +3,17 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CommitSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import {
+  CommitSchema,
+  RepoParam,
+  RunSchema,
+  TruncatedField,
+  jsonResponse,
+  limitParam,
+  notConfiguredResponse,
+  setGitHubHeaders,
+  githubFor,
+} from './schemas';
 
 const ActivitySchema = z
   .object({
@@ -19,7 +29,8 @@ export const getGitHubActivityRoute = createRoute({
   path: '/activity',
   operationId: 'getGitHubActivity',
   summary: 'Latest commits and workflow runs together',
-  description: 'Returns the last commits on the default branch (with check status) and the last workflow runs in one call: the answer to "show the last five commits and runs".',
+  description:
+    'Returns the last commits on the default branch (with check status) and the last workflow runs in one call: the answer to "show the last five commits and runs".',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: { query: z.object({ repo: RepoParam, limit: limitParam(5, 20) }) },
   responses: {

@@ -33,8 +33,16 @@ const RepoIndexSchema = z
     chunks: z.number().int(),
     embedded: z.number().int().openapi({ description: 'Chunks that have a vector.' }),
     cachedVectors: z.number().int().openapi({ description: 'Vectors held in the content-hash cache.' }),
-    skipped: z.object({ total: z.number().int(), byReason: CountMap, sample: z.array(z.object({ path: z.string(), reason: z.string() })) }),
-    redacted: z.object({ total: z.number().int(), byKind: CountMap, sample: z.array(z.object({ path: z.string(), line: z.number().int(), kind: z.string() })) }),
+    skipped: z.object({
+      total: z.number().int(),
+      byReason: CountMap,
+      sample: z.array(z.object({ path: z.string(), reason: z.string() })),
+    }),
+    redacted: z.object({
+      total: z.number().int(),
+      byKind: CountMap,
+      sample: z.array(z.object({ path: z.string(), line: z.number().int(), kind: z.string() })),
+    }),
     languages: CountMap,
     running: z
       .object({
@@ -49,7 +57,11 @@ const RepoIndexSchema = z
         attempts: z.number().int(),
         lastError: z.string().nullable(),
         nextAttemptAt: z.string().nullable(),
-        etaSeconds: z.number().int().nullable().openapi({ description: 'Seconds left at the pace so far; null before the first file is done.' }),
+        etaSeconds: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: 'Seconds left at the pace so far; null before the first file is done.' }),
       })
       .nullable(),
     lastRun: z
@@ -82,7 +94,10 @@ export const indexStatusRoute = createRoute({
     'Per indexed repository: files, chunks, embedded and cached vectors, skipped files and redactions (counts, reasons, paths), the indexed commit vs branch head, any run in progress and the last run.',
   middleware: guard({ clients: ALL_CLIENTS }),
   responses: {
-    200: { description: 'Index status for every configured repository.', content: { 'application/json': { schema: IndexStatusResponseSchema } } },
+    200: {
+      description: 'Index status for every configured repository.',
+      content: { 'application/json': { schema: IndexStatusResponseSchema } },
+    },
     ...errorResponses,
     ...notConfiguredResponse,
   },

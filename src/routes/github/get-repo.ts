@@ -21,7 +21,9 @@ const RepoOverviewSchema = z
     topics: z.array(z.string()),
     protectedBranches: z.array(z.string()),
     protectedBranchesTruncated: z.boolean(),
-    latestRelease: z.object({ tag: z.string(), name: z.string().nullable(), publishedAt: z.string().nullable(), url: z.string() }).nullable(),
+    latestRelease: z
+      .object({ tag: z.string(), name: z.string().nullable(), publishedAt: z.string().nullable(), url: z.string() })
+      .nullable(),
     url: z.string(),
     truncated: TruncatedField,
   })

@@ -4,7 +4,16 @@ import { errorResponses, notFoundResponse, upstreamResponses } from '../../error
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { pathInt, queryIntOr } from '../../lib/input';
-import { JobSchema, RepoParam, RunSchema, TruncatedField, jsonResponse, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import {
+  JobSchema,
+  RepoParam,
+  RunSchema,
+  TruncatedField,
+  jsonResponse,
+  notConfiguredResponse,
+  setGitHubHeaders,
+  githubFor,
+} from './schemas';
 
 const RunDetailSchema = z
   .object({
@@ -21,13 +30,21 @@ export const getGitHubRunRoute = createRoute({
   path: '/runs/{id}',
   operationId: 'getGitHubRun',
   summary: 'One workflow run: jobs and why it failed',
-  description: 'Returns a workflow run with its jobs; for failed jobs, the failing step and the last lines of the job log up to the error (bounded). Use it to answer "why did CI fail".',
+  description:
+    'Returns a workflow run with its jobs; for failed jobs, the failing step and the last lines of the job log up to the error (bounded). Use it to answer "why did CI fail".',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
-    params: z.object({ id: pathInt({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'Workflow run id (from listGitHubRuns).' }) }),
+    params: z.object({
+      id: pathInt({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'Workflow run id (from listGitHubRuns).' }),
+    }),
     query: z.object({
       repo: RepoParam,
-      logLines: queryIntOr({ min: 5, max: 200, default: 40, description: 'Log lines per failed job (5-200, default 40).' }),
+      logLines: queryIntOr({
+        min: 5,
+        max: 200,
+        default: 40,
+        description: 'Log lines per failed job (5-200, default 40).',
+      }),
     }),
   },
   responses: {

@@ -3,7 +3,18 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CommitSchema, CursorParam, NextCursorField, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import {
+  CommitSchema,
+  CursorParam,
+  NextCursorField,
+  RepoParam,
+  TruncatedField,
+  jsonResponse,
+  limitParam,
+  notConfiguredResponse,
+  setGitHubHeaders,
+  githubFor,
+} from './schemas';
 import { identifier, queryTime } from '../../lib/input';
 
 const CommitsSchema = z
@@ -16,19 +27,23 @@ const CommitsSchema = z
   })
   .openapi('GitHubCommitList');
 
-
 export const listGitHubCommitsRoute = createRoute({
   method: 'get',
   path: '/commits',
   operationId: 'listGitHubCommits',
   summary: 'Recent commits with check status',
-  description: 'Returns commits newest first (short sha, title line, author, date, URL) with the combined check status of each. Filter by branch, path, since/until (ISO time) and author.',
+  description:
+    'Returns commits newest first (short sha, title line, author, date, URL) with the combined check status of each. Filter by branch, path, since/until (ISO time) and author.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
       repo: RepoParam,
-      branch: identifier({ max: 255 }).optional().openapi({ description: 'Branch, tag or sha; default branch when omitted.' }),
-      path: identifier({ max: 1024 }).optional().openapi({ description: 'Only commits touching this file or directory.' }),
+      branch: identifier({ max: 255 })
+        .optional()
+        .openapi({ description: 'Branch, tag or sha; default branch when omitted.' }),
+      path: identifier({ max: 1024 })
+        .optional()
+        .openapi({ description: 'Only commits touching this file or directory.' }),
       since: queryTime('Only commits after this time.'),
       until: queryTime('Only commits before this time.'),
       author: identifier({ max: 255 }).optional().openapi({ description: 'GitHub login or email address.' }),

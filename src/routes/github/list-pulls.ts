@@ -3,7 +3,18 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CursorParam, NextCursorField, PullSchema, RepoParam, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import {
+  CursorParam,
+  NextCursorField,
+  PullSchema,
+  RepoParam,
+  TruncatedField,
+  jsonResponse,
+  limitParam,
+  notConfiguredResponse,
+  setGitHubHeaders,
+  githubFor,
+} from './schemas';
 
 const PullsSchema = z
   .object({
@@ -20,7 +31,8 @@ export const listGitHubPullsRoute = createRoute({
   path: '/pulls',
   operationId: 'listGitHubPulls',
   summary: 'Pull requests with review and check status',
-  description: 'Returns pull requests, most recently updated first: number, title, author, branch, review state, check status and whether it can be merged.',
+  description:
+    'Returns pull requests, most recently updated first: number, title, author, branch, review state, check status and whether it can be merged.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({

@@ -3,7 +3,18 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CursorParam, NextCursorField, RepoParam, RunSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import {
+  CursorParam,
+  NextCursorField,
+  RepoParam,
+  RunSchema,
+  TruncatedField,
+  jsonResponse,
+  limitParam,
+  notConfiguredResponse,
+  setGitHubHeaders,
+  githubFor,
+} from './schemas';
 import { identifier } from '../../lib/input';
 
 const RunsSchema = z
@@ -17,8 +28,20 @@ const RunsSchema = z
   .openapi('GitHubWorkflowRunList');
 
 const RUN_STATUSES = [
-  'completed', 'action_required', 'cancelled', 'failure', 'neutral', 'skipped', 'stale', 'success', 'timed_out',
-  'in_progress', 'queued', 'requested', 'waiting', 'pending',
+  'completed',
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'skipped',
+  'stale',
+  'success',
+  'timed_out',
+  'in_progress',
+  'queued',
+  'requested',
+  'waiting',
+  'pending',
 ] as const;
 
 export const listGitHubRunsRoute = createRoute({
@@ -26,13 +49,17 @@ export const listGitHubRunsRoute = createRoute({
   path: '/runs',
   operationId: 'listGitHubRuns',
   summary: 'Recent workflow runs',
-  description: 'Returns GitHub Actions runs newest first: workflow, event, status, conclusion, branch, head sha, start, duration and URL. Filter by branch, status (e.g. failure) and workflow file name or id.',
+  description:
+    'Returns GitHub Actions runs newest first: workflow, event, status, conclusion, branch, head sha, start, duration and URL. Filter by branch, status (e.g. failure) and workflow file name or id.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
       repo: RepoParam,
       branch: identifier({ max: 255 }).optional(),
-      status: z.enum(RUN_STATUSES).optional().openapi({ description: 'A run status or conclusion, e.g. failure, in_progress, success.' }),
+      status: z
+        .enum(RUN_STATUSES)
+        .optional()
+        .openapi({ description: 'A run status or conclusion, e.g. failure, in_progress, success.' }),
       workflow: z
         .string()
         .regex(/^([A-Za-z0-9._-]+\.ya?ml|\d+)$/, 'workflow must be a file name like ci.yml or a numeric id')

@@ -27,7 +27,10 @@ export const recallRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: { query: SearchQuerySchema },
   responses: {
-    200: { description: 'Ranked results across repositories.', content: { 'application/json': { schema: RecallResponseSchema } } },
+    200: {
+      description: 'Ranked results across repositories.',
+      content: { 'application/json': { schema: RecallResponseSchema } },
+    },
     ...errorResponses,
     ...notConfiguredResponse,
     ...upstreamResponses,
@@ -49,11 +52,18 @@ export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
   );
   // File scores are scaled within each repository's candidate lists (0..~1.7 before priors), so the lists merge by score;
   // a file's chunks share its score and stay together (the sort is stable). fileRank stays the rank within its repository.
-  const results = perRepo.flatMap((entry) => entry.results).sort((a, b) => b.score - a.score).slice(0, k);
+  const results = perRepo
+    .flatMap((entry) => entry.results)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k);
   const body: RecallResponse = {
     query: publicQuery(q),
     count: results.length,
-    repos: perRepo.map((entry) => ({ repo: repoKey(entry.repo), branch: entry.repo.branch, freshness: entry.freshness })),
+    repos: perRepo.map((entry) => ({
+      repo: repoKey(entry.repo),
+      branch: entry.repo.branch,
+      freshness: entry.freshness,
+    })),
     results: results.map((hit) => exposeHit(hit, c.var.caller, exposure)),
   };
   return c.json(body, 200);

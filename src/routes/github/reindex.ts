@@ -6,7 +6,13 @@ import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 
 const ReindexBodySchema = z
-  .object({ repo: z.string().max(200).optional().openapi({ description: 'owner/name of an indexed repository (default: the first).' }) })
+  .object({
+    repo: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: 'owner/name of an indexed repository (default: the first).' }),
+  })
   .strict()
   .openapi('ReindexRequest');
 
@@ -24,7 +30,10 @@ export const reindexRoute = createRoute({
   middleware: guard({ clients: ['human', 'cron'], maxBodyBytes: 1024 }),
   request: { body: { required: false, content: { 'application/json': { schema: ReindexBodySchema } } } },
   responses: {
-    202: { description: 'The run started; watch GET /ai/github/index.', content: { 'application/json': { schema: ReindexResponseSchema } } },
+    202: {
+      description: 'The run started; watch GET /ai/github/index.',
+      content: { 'application/json': { schema: ReindexResponseSchema } },
+    },
     ...errorResponses,
     ...notConfiguredResponse,
     ...conflictResponse,
@@ -41,15 +50,30 @@ export const reindex: RouteHandler<typeof reindexRoute, AppEnv> = async (c) => {
   const repo = index.resolve(body.repo);
   const target = `repo:${repoKey(repo)}@${repo.branch}`;
   // The audit entry comes first: if the ledger is down, nothing starts.
-  await services.audit(c.var.caller).record({ action: 'index.reindex', target, summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested`, detail: { trigger: 'manual' } });
+  await services.audit(c.var.caller).record({
+    action: 'index.reindex',
+    target,
+    summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested`,
+    detail: { trigger: 'manual' },
+  });
   // announced: this route publishes the start itself, with the caller as the actor.
   const result = await index.start(repo, 'manual', c.var.caller, false, true);
   if (!result.started) {
-    throw new ApiError('invalid_state', `A run is already in progress for ${repoKey(repo)} (run ${result.running.id}, started ${result.running.startedAt}); runs never overlap.`, {
-      extra: { running: result.running },
-    });
+    throw new ApiError(
+      'invalid_state',
+      `A run is already in progress for ${repoKey(repo)} (run ${result.running.id}, started ${result.running.startedAt}); runs never overlap.`,
+      {
+        extra: { running: result.running },
+      },
+    );
   }
-  await services.events.publish({ topic: 'index', type: 'index.run_started', summary: `Re-index of ${repoKey(repo)} started`, actor: c.var.caller, data: { runId: result.runId, repo: repoKey(repo), branch: repo.branch, trigger: 'manual' } });
+  await services.events.publish({
+    topic: 'index',
+    type: 'index.run_started',
+    summary: `Re-index of ${repoKey(repo)} started`,
+    actor: c.var.caller,
+    data: { runId: result.runId, repo: repoKey(repo), branch: repo.branch, trigger: 'manual' },
+  });
   const response: ReindexResponse = { started: true, runId: result.runId, repo: repoKey(repo), branch: repo.branch };
   return c.json(response, 202);
 };

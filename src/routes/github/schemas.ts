@@ -8,9 +8,10 @@ import type { Answered, GitHubService } from '../../github/service';
 /** Every route here needs GitHub (or the index) configured: the shared 501 answer. */
 export { notConfiguredResponse } from '../../errors';
 
-export const RepoParam = identifier({ max: 141 })
-  .optional()
-  .openapi({ description: 'owner/name. Defaults to the configured repository; any other must be in the allow-list.', example: 'octocat/Hello-World' });
+export const RepoParam = identifier({ max: 141 }).optional().openapi({
+  description: 'owner/name. Defaults to the configured repository; any other must be in the allow-list.',
+  example: 'octocat/Hello-World',
+});
 
 export { CursorQuery as CursorParam } from '../../lib/cursor';
 
@@ -95,8 +96,13 @@ export const SearchHitSchema = z
   .object({ path: z.string(), url: z.string(), fragments: z.array(z.string()) })
   .openapi('GitHubCodeSearchHit');
 
-export const TruncatedField = z.boolean().openapi({ description: 'True when more exists than is shown (see nextCursor) or items were cut to fit.' });
-export const NextCursorField = z.string().nullable().openapi({ description: 'Pass as cursor to read the next slice; null on the last.' });
+export const TruncatedField = z
+  .boolean()
+  .openapi({ description: 'True when more exists than is shown (see nextCursor) or items were cut to fit.' });
+export const NextCursorField = z
+  .string()
+  .nullable()
+  .openapi({ description: 'Pass as cursor to read the next slice; null on the last.' });
 
 export function jsonResponse<T extends z.ZodTypeAny>(description: string, schema: T) {
   return { description, content: { 'application/json': { schema } } };

@@ -3,7 +3,18 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
-import { CursorParam, NextCursorField, RepoParam, SearchHitSchema, TruncatedField, jsonResponse, limitParam, notConfiguredResponse, setGitHubHeaders, githubFor } from './schemas';
+import {
+  CursorParam,
+  NextCursorField,
+  RepoParam,
+  SearchHitSchema,
+  TruncatedField,
+  jsonResponse,
+  limitParam,
+  notConfiguredResponse,
+  setGitHubHeaders,
+  githubFor,
+} from './schemas';
 import { text } from '../../lib/input';
 
 const SearchSchema = z
@@ -23,11 +34,15 @@ export const searchGitHubCodeRoute = createRoute({
   path: '/search',
   operationId: 'searchGitHubCode',
   summary: 'Live GitHub code search',
-  description: "Runs GitHub's own code search in the repository for an exact identifier or string; returns file paths, URLs and the matching lines in context. Live, not from the index.",
+  description:
+    "Runs GitHub's own code search in the repository for an exact identifier or string; returns file paths, URLs and the matching lines in context. Live, not from the index.",
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      q: text({ max: 256 }).trim().min(1).openapi({ description: 'Identifier or string; GitHub qualifiers like path: or language: work.' }),
+      q: text({ max: 256 })
+        .trim()
+        .min(1)
+        .openapi({ description: 'Identifier or string; GitHub qualifiers like path: or language: work.' }),
       repo: RepoParam,
       limit: limitParam(10, 30),
       cursor: CursorParam,

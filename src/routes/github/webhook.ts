@@ -39,7 +39,12 @@ const WebhookPayloadSchema = {
     action: { type: 'string', example: 'completed' },
     workflow_run: {
       type: 'object',
-      properties: { id: { type: 'integer' }, status: { type: 'string' }, conclusion: { type: 'string', description: 'null until the run completes' }, head_branch: { type: 'string' } },
+      properties: {
+        id: { type: 'integer' },
+        status: { type: 'string' },
+        conclusion: { type: 'string', description: 'null until the run completes' },
+        head_branch: { type: 'string' },
+      },
     },
   },
 } as const;
@@ -55,8 +60,14 @@ export const webhookRoute = createRoute({
     'For GitHub only: verifies X-Hub-Signature-256 with GITHUB_WEBHOOK_SECRET. A push to an indexed branch starts a re-index (or queues one); a workflow_run records the run on the executing intent that dispatched it. Returns what it did.',
   request: {
     headers: z.object({
-      'x-hub-signature-256': z.string().optional().openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.' }),
-      'x-github-event': z.string().optional().openapi({ description: 'push triggers indexing; workflow_run records a deploy run on its intent; ping answers pong; others are ignored.' }),
+      'x-hub-signature-256': z
+        .string()
+        .optional()
+        .openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.' }),
+      'x-github-event': z.string().optional().openapi({
+        description:
+          'push triggers indexing; workflow_run records a deploy run on its intent; ping answers pong; others are ignored.',
+      }),
     }),
     body: {
       required: true,
@@ -86,7 +97,8 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
   const event = c.req.header('x-github-event') ?? 'unknown';
   const reply = (body: WebhookResponse) => c.json(body, 202);
   if (event === 'ping') return reply({ accepted: true, event, action: 'pong' });
-  if (event !== 'push' && event !== 'workflow_run') return reply({ accepted: true, event, action: 'ignored', reason: 'only push and workflow_run events are handled' });
+  if (event !== 'push' && event !== 'workflow_run')
+    return reply({ accepted: true, event, action: 'ignored', reason: 'only push and workflow_run events are handled' });
 
   let payload: { ref?: string; repository?: { full_name?: string } };
   try {
@@ -97,17 +109,42 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
   }
   if (event === 'workflow_run') {
     const reported = readWorkflowRunEvent(payload);
-    if (!reported) throw new ApiError('validation_failed', 'The workflow_run payload has no workflow_run with an id and status.');
+    if (!reported)
+      throw new ApiError('validation_failed', 'The workflow_run payload has no workflow_run with an id and status.');
     const github = intentsConfig(services.config.vars).github;
     if (github.kind !== 'configured' || github.repo.full.toLowerCase() !== reported.repo.toLowerCase()) {
-      return reply({ accepted: true, event, action: 'ignored', repo: reported.repo, reason: 'not the repository intents deploy' });
+      return reply({
+        accepted: true,
+        event,
+        action: 'ignored',
+        repo: reported.repo,
+        reason: 'not the repository intents deploy',
+      });
     }
     const intent = await services.intents(WEBHOOK_CALLER).reportWorkflowRun(reported.run);
-    if (!intent) return reply({ accepted: true, event, action: 'ignored', repo: reported.repo, runId: String(reported.run.id), reason: 'no executing intent is waiting for this run' });
-    return reply({ accepted: true, event, action: 'recorded', repo: reported.repo, runId: String(reported.run.id), intentId: intent.id, intentState: intent.state });
+    if (!intent)
+      return reply({
+        accepted: true,
+        event,
+        action: 'ignored',
+        repo: reported.repo,
+        runId: String(reported.run.id),
+        reason: 'no executing intent is waiting for this run',
+      });
+    return reply({
+      accepted: true,
+      event,
+      action: 'recorded',
+      repo: reported.repo,
+      runId: String(reported.run.id),
+      intentId: intent.id,
+      intentState: intent.state,
+    });
   }
   const fullName = payload.repository?.full_name ?? '';
-  const repo = index.repos.find((r) => repoKey(r).toLowerCase() === fullName.toLowerCase() && payload.ref === `refs/heads/${r.branch}`);
+  const repo = index.repos.find(
+    (r) => repoKey(r).toLowerCase() === fullName.toLowerCase() && payload.ref === `refs/heads/${r.branch}`,
+  );
   if (!repo) return reply({ accepted: true, event, action: 'ignored', reason: 'not an indexed repository and branch' });
 
   await services.audit(WEBHOOK_CALLER).record({
@@ -117,7 +154,13 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
     detail: { trigger: 'webhook', delivery: (c.req.header('x-github-delivery') ?? '').slice(0, 64) },
   });
   const result = await index.start(repo, 'webhook', WEBHOOK_CALLER, true);
-  if (!result.started) return reply({ accepted: true, event, action: 'queued', repo: repoKey(repo), runId: result.running.id });
-  await services.events.publish({ topic: 'index', type: 'index.run_started', summary: `Re-index of ${repoKey(repo)} started by a push`, data: { runId: result.runId, repo: repoKey(repo) } });
+  if (!result.started)
+    return reply({ accepted: true, event, action: 'queued', repo: repoKey(repo), runId: result.running.id });
+  await services.events.publish({
+    topic: 'index',
+    type: 'index.run_started',
+    summary: `Re-index of ${repoKey(repo)} started by a push`,
+    data: { runId: result.runId, repo: repoKey(repo) },
+  });
   return reply({ accepted: true, event, action: 'started', repo: repoKey(repo), runId: result.runId });
 };

@@ -25,7 +25,10 @@ export const approveIntentRoute = createRoute({
     'Approves a proposed intent, binding it to the target branch head commit for a limited time. The GPT can never approve, nor can the identity that proposed it. Returns the approved intent.',
   ...CONSEQUENTIAL,
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 1024 }),
-  request: { params: IntentIdParam, body: { required: false, content: { 'application/json': { schema: ApproveBodySchema } } } },
+  request: {
+    params: IntentIdParam,
+    body: { required: false, content: { 'application/json': { schema: ApproveBodySchema } } },
+  },
   responses: {
     200: { description: 'The approved intent.', content: { 'application/json': { schema: IntentResultSchema } } },
     ...errorResponses,

@@ -12,10 +12,14 @@ export const cancelIntentRoute = createRoute({
   path: '/{id}/cancel',
   operationId: 'cancelIntent',
   summary: 'Cancel an intent before it runs',
-  description: 'Cancels a proposed or approved intent; the proposer or a client that may approve it can cancel. Returns the cancelled intent.',
+  description:
+    'Cancels a proposed or approved intent; the proposer or a client that may approve it can cancel. Returns the cancelled intent.',
   ...CONSEQUENTIAL,
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 2048 }),
-  request: { params: IntentIdParam, body: { required: false, content: { 'application/json': { schema: NoteBodySchema } } } },
+  request: {
+    params: IntentIdParam,
+    body: { required: false, content: { 'application/json': { schema: NoteBodySchema } } },
+  },
   responses: {
     200: { description: 'The cancelled intent.', content: { 'application/json': { schema: IntentResultSchema } } },
     ...errorResponses,

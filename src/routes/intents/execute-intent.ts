@@ -8,7 +8,9 @@ import { CONSEQUENTIAL, IntentIdParam, IntentSchema, policyResponses } from './s
 const ExecuteResultSchema = z
   .object({
     intent: IntentSchema,
-    started: z.boolean().openapi({ description: 'False when this call found the intent already executing or finished (a retry).' }),
+    started: z
+      .boolean()
+      .openapi({ description: 'False when this call found the intent already executing or finished (a retry).' }),
   })
   .openapi('IntentExecutionResult');
 
@@ -23,7 +25,10 @@ export const executeIntentRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 1024 }),
   request: { params: IntentIdParam },
   responses: {
-    202: { description: 'Execution started or already under way; poll getIntent for the outcome.', content: { 'application/json': { schema: ExecuteResultSchema } } },
+    202: {
+      description: 'Execution started or already under way; poll getIntent for the outcome.',
+      content: { 'application/json': { schema: ExecuteResultSchema } },
+    },
     ...errorResponses,
     ...policyResponses,
     ...notFoundResponse,

@@ -40,7 +40,9 @@ const IntentChangesSchema = z
       })
       .openapi({ description: 'What the target runs now: the last succeeded deploy/rollback, else its branch head.' }),
     shipping: z.object({ commit: z.string(), source: z.enum(['approval', 'parameter', 'branch-head']) }),
-    direction: z.enum(['adds', 'removes', 'diverged', 'none']).openapi({ description: 'removes: the commits listed would be taken back (a rollback).' }),
+    direction: z
+      .enum(['adds', 'removes', 'diverged', 'none'])
+      .openapi({ description: 'removes: the commits listed would be taken back (a rollback).' }),
     comparison: z.object({
       status: z.string(),
       aheadBy: z.number().int(),
@@ -65,7 +67,10 @@ export const getIntentChangesRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: { params: IntentIdParam },
   responses: {
-    200: { description: 'The comparison, newest commits first.', content: { 'application/json': { schema: IntentChangesSchema } } },
+    200: {
+      description: 'The comparison, newest commits first.',
+      content: { 'application/json': { schema: IntentChangesSchema } },
+    },
     ...errorResponses,
     ...notFoundResponse,
     ...upstreamResponses,
@@ -79,7 +84,8 @@ export const getIntentChanges: RouteHandler<typeof getIntentChangesRoute, AppEnv
   const { id } = c.req.valid('param');
   const services = c.var.services;
   const area = intentsConfig(services.config.vars);
-  if (area.github.kind !== 'configured') throw new ApiError('not_configured', 'GitHub is not configured (set GITHUB_TOKEN and GITHUB_REPO).');
+  if (area.github.kind !== 'configured')
+    throw new ApiError('not_configured', 'GitHub is not configured (set GITHUB_TOKEN and GITHUB_REPO).');
   const answered = await intentChanges(
     { intents: services.intents(c.var.caller), github: githubFor(c), repo: area.github.repo, policy: area.policy },
     id,

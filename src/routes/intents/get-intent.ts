@@ -9,7 +9,9 @@ const IntentDetailSchema = z
   .object({
     intent: IntentSchema,
     decisions: z.array(DecisionSchema).openapi({ description: 'Every decision, allowed or denied, oldest first.' }),
-    decisionsTruncated: z.boolean().openapi({ description: 'True when the history is longer than the 200 decisions shown; the audit log has them all.' }),
+    decisionsTruncated: z.boolean().openapi({
+      description: 'True when the history is longer than the 200 decisions shown; the audit log has them all.',
+    }),
   })
   .openapi('IntentDetail');
 
@@ -18,11 +20,15 @@ export const getIntentRoute = createRoute({
   path: '/{id}',
   operationId: 'getIntent',
   summary: 'Read one intent and its decision history',
-  description: 'Returns the intent (state, approval with its commit, execution with the workflow run and outcome) and its decision history: who did what, when, and the policy rule and reason.',
+  description:
+    'Returns the intent (state, approval with its commit, execution with the workflow run and outcome) and its decision history: who did what, when, and the policy rule and reason.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: { params: IntentIdParam },
   responses: {
-    200: { description: 'The intent and its decisions.', content: { 'application/json': { schema: IntentDetailSchema } } },
+    200: {
+      description: 'The intent and its decisions.',
+      content: { 'application/json': { schema: IntentDetailSchema } },
+    },
     ...errorResponses,
     ...notFoundResponse,
   },

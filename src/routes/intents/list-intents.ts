@@ -21,14 +21,17 @@ export const listIntentsRoute = createRoute({
   path: '/',
   operationId: 'listIntents',
   summary: 'List intents, newest first',
-  description: 'Returns proposed and past operations newest first, each with a one-line summary, state, approval and execution. Filter by state, kind, target or proposer; page with cursor.',
+  description:
+    'Returns proposed and past operations newest first, each with a one-line summary, state, approval and execution. Filter by state, kind, target or proposer; page with cursor.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
       state: z.enum(INTENT_STATES).optional(),
       kind: identifier({ max: 40 }).optional(),
       target: identifier({ max: 200 }).optional(),
-      proposer: identifier({ max: 100 }).optional().openapi({ description: 'client or client:person, e.g. gpt or human:alice.' }),
+      proposer: identifier({ max: 100 })
+        .optional()
+        .openapi({ description: 'client or client:person, e.g. gpt or human:alice.' }),
       cursor: CursorQuery,
       limit: queryIntOr({ min: 1, max: 100, default: 20 }),
     }),
@@ -63,6 +66,10 @@ export const listIntents: RouteHandler<typeof listIntentsRoute, AppEnv> = async 
     limit: q.limit,
   });
   const last = intents.at(-1);
-  const body: ListIntentsResponse = { intents, truncated: hasMore, nextCursor: hasMore && last ? intentCursor(last.createdAt, last.id) : null };
+  const body: ListIntentsResponse = {
+    intents,
+    truncated: hasMore,
+    nextCursor: hasMore && last ? intentCursor(last.createdAt, last.id) : null,
+  };
   return c.json(body, 200);
 };

@@ -9,10 +9,27 @@ import { redactCounted } from '../../redaction/redact';
 
 export const ProposeBodySchema = z
   .object({
-    kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).openapi({ description: 'deploy, rollback, purge-cache, restart, or another kind the policy defines.', example: 'deploy' }),
-    target: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/).openapi({ description: 'A branch (deploy, rollback) or an environment (hosting operations).', example: 'staging' }),
-    parameters: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'Kind-specific; a rollback needs parameters.commit.' }),
-    reason: text({ max: 500, multiline: true }).optional().openapi({ description: 'Why this should happen, for the approver.' }),
+    kind: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,39}$/)
+      .openapi({
+        description: 'deploy, rollback, purge-cache, restart, or another kind the policy defines.',
+        example: 'deploy',
+      }),
+    target: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,200}$/)
+      .openapi({
+        description: 'A branch (deploy, rollback) or an environment (hosting operations).',
+        example: 'staging',
+      }),
+    parameters: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .openapi({ description: 'Kind-specific; a rollback needs parameters.commit.' }),
+    reason: text({ max: 500, multiline: true })
+      .optional()
+      .openapi({ description: 'Why this should happen, for the approver.' }),
     idempotencyKey: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,100}$/)
@@ -35,8 +52,14 @@ export const proposeIntentRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 8 * 1024 }),
   request: { body: { required: true, content: { 'application/json': { schema: ProposeBodySchema } } } },
   responses: {
-    200: { description: 'A retry with an idempotencyKey already used: the existing intent.', content: { 'application/json': { schema: ProposeResultSchema } } },
-    201: { description: 'The new intent, waiting for approval.', content: { 'application/json': { schema: ProposeResultSchema } } },
+    200: {
+      description: 'A retry with an idempotencyKey already used: the existing intent.',
+      content: { 'application/json': { schema: ProposeResultSchema } },
+    },
+    201: {
+      description: 'The new intent, waiting for approval.',
+      content: { 'application/json': { schema: ProposeResultSchema } },
+    },
     ...errorResponses,
     ...policyResponses,
     ...conflictResponse,

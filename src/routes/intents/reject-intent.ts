@@ -12,10 +12,14 @@ export const rejectIntentRoute = createRoute({
   path: '/{id}/reject',
   operationId: 'rejectIntent',
   summary: 'Reject a proposed or approved intent',
-  description: 'Rejects the intent so it can never run; only a client that may approve it can reject it (the proposer cancels instead). Returns the rejected intent.',
+  description:
+    'Rejects the intent so it can never run; only a client that may approve it can reject it (the proposer cancels instead). Returns the rejected intent.',
   ...CONSEQUENTIAL,
   middleware: guard({ clients: ALL_CLIENTS, maxBodyBytes: 2048 }),
-  request: { params: IntentIdParam, body: { required: false, content: { 'application/json': { schema: NoteBodySchema } } } },
+  request: {
+    params: IntentIdParam,
+    body: { required: false, content: { 'application/json': { schema: NoteBodySchema } } },
+  },
   responses: {
     200: { description: 'The rejected intent.', content: { 'application/json': { schema: IntentResultSchema } } },
     ...errorResponses,

@@ -73,18 +73,25 @@ export const DecisionSchema = z
 export const IntentResultSchema = z.object({ intent: IntentSchema }).openapi('IntentResult');
 
 export const NoteBodySchema = z
-  .object({ reason: text({ max: 500, multiline: true }).optional().openapi({ description: 'Why, for the decision history.' }) })
+  .object({
+    reason: text({ max: 500, multiline: true }).optional().openapi({ description: 'Why, for the decision history.' }),
+  })
   .strict()
   .openapi('IntentNote');
 
 /** GPT Actions ask the user to confirm operations marked consequential. */
 export const CONSEQUENTIAL = { 'x-openai-isConsequential': true } as const;
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 /** Intent routes refuse mostly by policy: the 403 says so, with the deciding rule. */
 export const policyResponses = {
-  403: problem('Refused: by the policy (`policy_denied`, with `rule` naming the deciding rule, e.g. gpt-never-approves), or by key (`client_mismatch`).'),
+  403: problem(
+    'Refused: by the policy (`policy_denied`, with `rule` naming the deciding rule, e.g. gpt-never-approves), or by key (`client_mismatch`).',
+  ),
 } as const;
 
 export { notConfiguredResponse } from '../../errors';

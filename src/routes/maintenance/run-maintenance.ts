@@ -20,7 +20,8 @@ export const runMaintenanceRoute = createRoute({
   path: '/{job}',
   operationId: 'runMaintenanceJob',
   summary: 'Run a maintenance job now',
-  description: 'Runs audit-rotation, vector-pruning or reindex immediately (they also run on their crons). Idempotent; the audit log records what was done. Returns what the job did.',
+  description:
+    'Runs audit-rotation, vector-pruning or reindex immediately (they also run on their crons). Idempotent; the audit log records what was done. Returns what the job did.',
   middleware: guard({ clients: ['human', 'cron'], maxBodyBytes: 1024 }),
   request: { params: z.object({ job: z.enum(MAINTENANCE_JOBS).openapi({ param: { name: 'job', in: 'path' } }) }) },
   responses: {

@@ -18,7 +18,13 @@ const SeriesSchema = z
         method: z.string(),
         total: z.number().int(),
         points: z.array(
-          z.object({ at: z.string(), count: z.number().int(), errors: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() }),
+          z.object({
+            at: z.string(),
+            count: z.number().int(),
+            errors: z.number().int(),
+            p50Ms: z.number().nullable(),
+            p95Ms: z.number().nullable(),
+          }),
         ),
       }),
     ),
@@ -29,16 +35,36 @@ const SeriesSchema = z
 const MetricsJsonSchema = z
   .object({
     project: z.string(),
-    aggregated: z.boolean().openapi({ description: 'False when no METRICS Durable Object is bound (nothing is counted).' }),
+    aggregated: z
+      .boolean()
+      .openapi({ description: 'False when no METRICS Durable Object is bound (nothing is counted).' }),
     since: z.string(),
-    requests: z.array(z.object({ route: z.string(), method: z.string(), client: z.string(), status: z.number().int(), count: z.number().int() })),
+    requests: z.array(
+      z.object({
+        route: z.string(),
+        method: z.string(),
+        client: z.string(),
+        status: z.number().int(),
+        count: z.number().int(),
+      }),
+    ),
     latency: z.array(
-      z.object({ route: z.string(), method: z.string(), buckets: z.array(z.number().int()), sum: z.number(), count: z.number().int() }),
+      z.object({
+        route: z.string(),
+        method: z.string(),
+        buckets: z.array(z.number().int()),
+        sum: z.number(),
+        count: z.number().int(),
+      }),
     ),
     bucketsSeconds: z.array(z.number()),
     errors: z.array(z.object({ route: z.string(), code: z.string(), count: z.number().int() })),
-    redactions: z.array(z.object({ kind: z.string(), count: z.number().int() })).openapi({ description: 'Secrets replaced, by kind.' }),
-    series: SeriesSchema.optional().openapi({ description: 'With ?series=24h (per minute) or 7d (per hour): requests, errors, p50/p95 per route over time.' }),
+    redactions: z
+      .array(z.object({ kind: z.string(), count: z.number().int() }))
+      .openapi({ description: 'Secrets replaced, by kind.' }),
+    series: SeriesSchema.optional().openapi({
+      description: 'With ?series=24h (per minute) or 7d (per hour): requests, errors, p50/p95 per route over time.',
+    }),
   })
   .openapi('Metrics');
 
@@ -53,7 +79,10 @@ export const getMetricsRoute = createRoute({
   request: {
     query: z.object({
       format: z.enum(['prometheus', 'json']).optional(),
-      series: z.enum(['24h', '7d']).optional().openapi({ description: 'Add a time series to the JSON answer: 24h per minute, 7d per hour.' }),
+      series: z
+        .enum(['24h', '7d'])
+        .optional()
+        .openapi({ description: 'Add a time series to the JSON answer: 24h per minute, 7d per hour.' }),
     }),
   },
   responses: {
@@ -96,5 +125,7 @@ export const getMetrics: RouteHandler<typeof getMetricsRoute, AppEnv> = async (c
     };
     return c.json(body, 200);
   }
-  return c.text(renderPrometheus(snapshot, config.projectId), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  return c.text(renderPrometheus(snapshot, config.projectId), 200, {
+    'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+  });
 };

@@ -12,9 +12,15 @@ const RecordedQuerySchema = z
     method: z.string(),
     route: z.string().openapi({ description: 'The route pattern, e.g. /ai/intents/:id.' }),
     path: z.string(),
-    params: z.record(z.string(), z.string()).openapi({ description: 'Query-string parameters, clipped; secret-looking ones withheld.' }),
+    params: z
+      .record(z.string(), z.string())
+      .openapi({ description: 'Query-string parameters, clipped; secret-looking ones withheld.' }),
     status: z.number().int(),
-    resultCount: z.number().int().nullable().openapi({ description: 'How many items the answer listed, when it listed any.' }),
+    resultCount: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'How many items the answer listed, when it listed any.' }),
     latencyMs: z.number(),
     requestId: z.string(),
   })
@@ -32,7 +38,8 @@ export const listQueriesRoute = createRoute({
   path: '/',
   operationId: 'listGptQueries',
   summary: "List the GPT's recent queries",
-  description: 'Returns what the gpt client asked recently, newest first: method, route, parameters, status, result count and latency. For the dashboard; humans only.',
+  description:
+    'Returns what the gpt client asked recently, newest first: method, route, parameters, status, result count and latency. For the dashboard; humans only.',
   middleware: guard({ clients: ['human'] }),
   request: {
     query: z.object({ limit: queryIntOr({ min: 1, max: QUERY_LOG_CAPACITY, default: 50 }) }),

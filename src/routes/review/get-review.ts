@@ -9,10 +9,16 @@ const ReviewSchema = z
   .object({
     project: z.string(),
     generatedAt: z.string(),
-    summary: z.array(z.string()).openapi({ description: 'One line per section, most important first: read this first.' }),
-    sections: z.record(z.string(), z.record(z.string(), z.unknown())).openapi({ description: 'Section name -> its content (health, context, audit, …).' }),
+    summary: z
+      .array(z.string())
+      .openapi({ description: 'One line per section, most important first: read this first.' }),
+    sections: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .openapi({ description: 'Section name -> its content (health, context, audit, …).' }),
     unavailable: z.array(z.object({ section: z.string(), reason: z.string() })),
-    truncated: z.boolean().openapi({ description: 'True when sections were left out to stay within the size budget; see omitted.' }),
+    truncated: z
+      .boolean()
+      .openapi({ description: 'True when sections were left out to stay within the size budget; see omitted.' }),
     omitted: z.array(z.string()),
     budget: z.object({ bytes: z.number().int(), used: z.number().int() }),
     tookMs: z.number().int(),

@@ -4,9 +4,18 @@ import { text } from '../../lib/input';
 
 export const FreshnessSchema = z
   .object({
-    indexedCommit: z.string().nullable().openapi({ description: 'The commit the index reflects (null before the first run).' }),
-    headCommit: z.string().nullable().openapi({ description: "The branch head on GitHub now (null if GitHub could not be read)." }),
-    stale: z.boolean().nullable().openapi({ description: 'True when the branch moved past the indexed commit; null when unknown.' }),
+    indexedCommit: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The commit the index reflects (null before the first run).' }),
+    headCommit: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The branch head on GitHub now (null if GitHub could not be read).' }),
+    stale: z
+      .boolean()
+      .nullable()
+      .openapi({ description: 'True when the branch moved past the indexed commit; null when unknown.' }),
     indexedAt: z.string().nullable(),
     running: z.boolean().openapi({ description: 'A run is in progress.' }),
   })
@@ -16,23 +25,44 @@ export const SearchHitSchema = z
   .object({
     repo: z.string(),
     path: z.string(),
-    fileRank: z.number().int().openapi({ description: 'Rank of this file; results are grouped by file, at most two chunks each.' }),
+    fileRank: z
+      .number()
+      .int()
+      .openapi({ description: 'Rank of this file; results are grouped by file, at most two chunks each.' }),
     startLine: z.number().int(),
     endLine: z.number().int(),
     symbol: z.string().nullable(),
     kind: z.string(),
     language: z.string(),
-    score: z.number().openapi({ description: "The file's score (field-weighted BM25, best chunks, vector similarity, path prior); higher is better." }),
+    score: z.number().openapi({
+      description:
+        "The file's score (field-weighted BM25, best chunks, vector similarity, path prior); higher is better.",
+    }),
     signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this file.' }),
-    summary: z.string().nullable().openapi({ description: "The file's summary: exports, declarations with their doc comments, imports." }),
+    summary: z
+      .string()
+      .nullable()
+      .openapi({ description: "The file's summary: exports, declarations with their doc comments, imports." }),
     snippet: z
       .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })
       .optional()
-      .openapi({ description: 'A bounded excerpt of the code. The gpt client gets it only when GPT_CODE_EXPOSURE=snippet.' }),
-    signature: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the declaration up to its body.' }),
-    doc: z.string().nullable().optional().openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the doc comment of the declaration.' }),
+      .openapi({
+        description: 'A bounded excerpt of the code. The gpt client gets it only when GPT_CODE_EXPOSURE=snippet.',
+      }),
+    signature: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the declaration up to its body.' }),
+    doc: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'gpt client (GPT_CODE_EXPOSURE=summary): the doc comment of the declaration.' }),
     indexedCommit: z.string().nullable().openapi({ description: "The commit this hit's file was indexed at." }),
-    changedSince: z.boolean().nullable().openapi({ description: 'True when the file changed between indexedCommit and the branch head; null when unknown.' }),
+    changedSince: z.boolean().nullable().openapi({
+      description: 'True when the file changed between indexedCommit and the branch head; null when unknown.',
+    }),
   })
   .openapi('SearchHit');
 

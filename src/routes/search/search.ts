@@ -30,13 +30,22 @@ export const searchRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: SearchQuerySchema.extend({
-      path: identifier({ max: 300 }).optional().openapi({ description: 'Only files under this path prefix, e.g. src/auth/.' }),
-      lang: identifier({ max: 32 }).optional().openapi({ description: 'Only this language, e.g. typescript, python, markdown.' }),
-      repo: identifier({ max: 200 }).optional().openapi({ description: 'owner/name of an indexed repository (default: the first).' }),
+      path: identifier({ max: 300 })
+        .optional()
+        .openapi({ description: 'Only files under this path prefix, e.g. src/auth/.' }),
+      lang: identifier({ max: 32 })
+        .optional()
+        .openapi({ description: 'Only this language, e.g. typescript, python, markdown.' }),
+      repo: identifier({ max: 200 })
+        .optional()
+        .openapi({ description: 'owner/name of an indexed repository (default: the first).' }),
     }),
   },
   responses: {
-    200: { description: 'Ranked results and index freshness.', content: { 'application/json': { schema: SearchResponseSchema } } },
+    200: {
+      description: 'Ranked results and index freshness.',
+      content: { 'application/json': { schema: SearchResponseSchema } },
+    },
     ...errorResponses,
     ...notConfiguredResponse,
     ...upstreamResponses,
@@ -49,9 +58,21 @@ export const search: RouteHandler<typeof searchRoute, AppEnv> = async (c) => {
   const query = c.req.valid('query');
   const index = c.var.services.indexing();
   const repo = index.resolve(query.repo);
-  const { results, freshness } = await index.searchWithFreshness(repo, query.q, { k: query.k, path: query.path, language: query.lang }, c.var.caller);
+  const { results, freshness } = await index.searchWithFreshness(
+    repo,
+    query.q,
+    { k: query.k, path: query.path, language: query.lang },
+    c.var.caller,
+  );
   const exposure = codeExposureFrom(c.var.services.config.vars);
   const shown = results.map((hit) => exposeHit(hit, c.var.caller, exposure));
-  const body: SearchResponse = { repo: repoKey(repo), branch: repo.branch, query: publicQuery(query.q), count: shown.length, freshness, results: shown };
+  const body: SearchResponse = {
+    repo: repoKey(repo),
+    branch: repo.branch,
+    query: publicQuery(query.q),
+    count: shown.length,
+    freshness,
+    results: shown,
+  };
   return c.json(body, 200);
 };

@@ -33,11 +33,16 @@ export const getStatusHistoryRoute = createRoute({
   path: '/history',
   operationId: 'getStatusHistory',
   summary: 'When layers changed state',
-  description: 'Returns the recorded changes of layer state from the uptime checks, newest first: layer, from, to, reason, latency and time. Filter by layer; page with cursor.',
+  description:
+    'Returns the recorded changes of layer state from the uptime checks, newest first: layer, from, to, reason, latency and time. Filter by layer; page with cursor.',
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      layer: z.string().regex(/^[a-z0-9-]{1,40}$/).optional().openapi({ description: 'Only this layer, e.g. wordpress.' }),
+      layer: z
+        .string()
+        .regex(/^[a-z0-9-]{1,40}$/)
+        .optional()
+        .openapi({ description: 'Only this layer, e.g. wordpress.' }),
       cursor: CursorQuery,
       limit: queryIntOr({ min: 1, max: 200, default: 50 }),
     }),
@@ -58,6 +63,10 @@ export const getStatusHistory: RouteHandler<typeof getStatusHistoryRoute, AppEnv
     limit: q.limit,
   });
   const last = transitions.at(-1);
-  const body: GetStatusHistoryResponse = { transitions, truncated: hasMore, nextCursor: hasMore && last ? encodeCursor('status', [last.id]) : null };
+  const body: GetStatusHistoryResponse = {
+    transitions,
+    truncated: hasMore,
+    nextCursor: hasMore && last ? encodeCursor('status', [last.id]) : null,
+  };
   return c.json(body, 200);
 };

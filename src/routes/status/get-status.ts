@@ -25,7 +25,10 @@ export const getStatusRoute = createRoute({
     'Checks every layer concurrently (context store, ledger, WordPress, Cloudways, …) and returns each as ok, degraded, down or unconfigured with latency and a one-line reason, plus an overall verdict and the service version.',
   middleware: guard({ clients: ALL_CLIENTS }),
   responses: {
-    200: { description: 'The status of every layer.', content: { 'application/json': { schema: ServiceStatusSchema } } },
+    200: {
+      description: 'The status of every layer.',
+      content: { 'application/json': { schema: ServiceStatusSchema } },
+    },
     ...errorResponses,
   },
 });

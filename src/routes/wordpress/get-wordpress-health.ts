@@ -12,14 +12,25 @@ const WordPressHealthSchema = z
     latencyMs: z.number(),
     reason: z.string(),
     endpoint: z.string().nullable(),
-    site: z.object({ name: z.string().nullable(), url: z.string().nullable(), namespaces: z.number().int() }).nullable(),
-    version: z.string().nullable().openapi({ description: 'WordPress version from the feed generator; null when the site hides it.' }),
+    site: z
+      .object({ name: z.string().nullable(), url: z.string().nullable(), namespaces: z.number().int() })
+      .nullable(),
+    version: z
+      .string()
+      .nullable()
+      .openapi({ description: 'WordPress version from the feed generator; null when the site hides it.' }),
     siteHealth: z
       .object({
         authenticated: z.boolean(),
         critical: z.number().int(),
         recommended: z.number().int(),
-        tests: z.array(z.object({ test: z.string(), status: z.enum(['good', 'recommended', 'critical', 'unavailable']), label: z.string() })),
+        tests: z.array(
+          z.object({
+            test: z.string(),
+            status: z.enum(['good', 'recommended', 'critical', 'unavailable']),
+            label: z.string(),
+          }),
+        ),
       })
       .nullable()
       .openapi({ description: 'Site Health test results; null without an application password.' }),

@@ -40,7 +40,9 @@ function generateRepo(files: number, functions: number): string {
     writeFileSync(join(sub, `mod${i}.ts`), generatedFile(i, functions));
   }
   execFileSync('git', ['-C', dir, 'add', '-A']);
-  execFileSync('git', [...GIT, '-C', dir, 'commit', '-qm', `generated: ${files} files`], { maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('git', [...GIT, '-C', dir, 'commit', '-qm', `generated: ${files} files`], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return dir;
 }
 
@@ -64,33 +66,56 @@ async function runGenerated(): Promise<void> {
   const dimensions = argument('dimensions') ?? '384';
   const t0 = performance.now();
   const dir = generateRepo(files, functions);
-  console.log(`generated ${files} files x ${functions} function(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s; local embedder at ${dimensions} dimensions`);
-  const harness = await startCodeIndexHarness({ repoDir: dir, batchFiles: Number(argument('batch') ?? 40), vars: { INDEX_LOCAL_DIMENSIONS: dimensions } });
+  console.log(
+    `generated ${files} files x ${functions} function(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s; local embedder at ${dimensions} dimensions`,
+  );
+  const harness = await startCodeIndexHarness({
+    repoDir: dir,
+    batchFiles: Number(argument('batch') ?? 40),
+    vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
+  });
   try {
     let lastPrinted = 0;
     harness.onPoll = (status) => {
       const running = status.running;
       if (!running || performance.now() - lastPrinted < 15_000) return;
       lastPrinted = performance.now();
-      console.log(`  progress: ${running.phase} ${running.filesDone}/${running.filesPlanned} files, workerd RSS ${MiB(harness.workerdRssBytes())}`);
+      console.log(
+        `  progress: ${running.phase} ${running.filesDone}/${running.filesPlanned} files, workerd RSS ${MiB(harness.workerdRssBytes())}`,
+      );
     };
     const t1 = performance.now();
     const full = await harness.reindex();
     const ms = performance.now() - t1;
-    console.log(`full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome})`);
+    console.log(
+      `full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome})`,
+    );
     console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(harness.workerdPeakBytes())}`);
-    const queries = ['reconcile ledger entry balance', 'negative entry error', 'over limit total', 'account label', 'round total'];
+    const queries = [
+      'reconcile ledger entry balance',
+      'negative entry error',
+      'over limit total',
+      'account label',
+      'round total',
+    ];
     const rssBefore = harness.workerdRssBytes();
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
-      const result = await harness.request('GET', `/ai/search?q=${encodeURIComponent(queries[i % queries.length]!)}&k=8`);
+      const result = await harness.request(
+        'GET',
+        `/ai/search?q=${encodeURIComponent(queries[i % queries.length]!)}&k=8`,
+      );
       times.push(performance.now() - t);
       if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
     }
     const rssAfter = harness.workerdRssBytes();
-    console.log(`search x20 over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`);
-    console.log(`  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(harness.workerdPeakBytes())}`);
+    console.log(
+      `search x20 over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`,
+    );
+    console.log(
+      `  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(harness.workerdPeakBytes())}`,
+    );
   } finally {
     await harness.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -115,21 +140,34 @@ export async function run(): Promise<void> {
     const full = await harness.reindex();
     const fullMs = performance.now() - t0;
     const stats = full.lastRun.stats;
-    console.log(`full index: ${full.files} files (${stats.filesSkipped} skipped), ${full.chunks} chunks in ${(fullMs / 1000).toFixed(2)} s`);
-    console.log(`  ${(full.files / (fullMs / 1000)).toFixed(1)} files/s, ${(full.chunks / (fullMs / 1000)).toFixed(1)} chunks/s, run-reported ${full.lastRun.durationMs} ms`);
-    console.log(`  chunks embedded ${stats.chunksEmbedded}, served from the content-hash cache ${stats.chunksCached}, batches ${stats.batches}`);
+    console.log(
+      `full index: ${full.files} files (${stats.filesSkipped} skipped), ${full.chunks} chunks in ${(fullMs / 1000).toFixed(2)} s`,
+    );
+    console.log(
+      `  ${(full.files / (fullMs / 1000)).toFixed(1)} files/s, ${(full.chunks / (fullMs / 1000)).toFixed(1)} chunks/s, run-reported ${full.lastRun.durationMs} ms`,
+    );
+    console.log(
+      `  chunks embedded ${stats.chunksEmbedded}, served from the content-hash cache ${stats.chunksCached}, batches ${stats.batches}`,
+    );
     console.log(`  peak workerd memory (VmHWM): ${(harness.workerdPeakBytes() / 1024 / 1024).toFixed(1)} MiB`);
 
     // The file to change: the largest TypeScript source file in the repository.
-    const files = execFileSync('git', ['-C', clone, 'ls-files', '*.ts'], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    const files = execFileSync('git', ['-C', clone, 'ls-files', '*.ts'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
     if (!files.length) throw new Error('bench:index changes a TypeScript file, and this repository has none');
-    const target = files.map((f) => ({ f, size: readFileSync(join(clone, f)).length })).sort((a, b) => b.size - a.size)[0]!.f;
+    const target = files
+      .map((f) => ({ f, size: readFileSync(join(clone, f)).length }))
+      .sort((a, b) => b.size - a.size)[0]!.f;
     const times: number[] = [];
     const runTimes: number[] = [];
     let allEqual = true;
     for (let round = 0; round < rounds; round++) {
       const path = join(clone, target);
-      writeFileSync(path, `${readFileSync(path, 'utf8')}\nexport function benchAdded${round}(value: number): number {\n  const doubled = value * 2;\n  return doubled + ${round};\n}\n`);
+      writeFileSync(
+        path,
+        `${readFileSync(path, 'utf8')}\nexport function benchAdded${round}(value: number): number {\n  const doubled = value * 2;\n  return doubled + ${round};\n}\n`,
+      );
       execFileSync('git', [...GIT, '-C', clone, 'commit', '-qam', `bench change ${round}`]);
       const t = performance.now();
       const after = await harness.reindex();
@@ -139,10 +177,16 @@ export async function run(): Promise<void> {
       const equal = s.chunksEmbedded === s.chunksChanged;
       allEqual &&= equal;
       runTimes.push(after.lastRun.durationMs);
-      console.log(`change ${round + 1}: ${target} → mode ${after.lastRun.mode}, files ${s.filesIndexed}, chunks changed ${s.chunksChanged}, embedded ${s.chunksEmbedded}, cached ${s.chunksCached}, ${ms.toFixed(0)} ms (run-reported ${after.lastRun.durationMs} ms)${equal ? '' : '  <-- MISMATCH'}`);
+      console.log(
+        `change ${round + 1}: ${target} → mode ${after.lastRun.mode}, files ${s.filesIndexed}, chunks changed ${s.chunksChanged}, embedded ${s.chunksEmbedded}, cached ${s.chunksCached}, ${ms.toFixed(0)} ms (run-reported ${after.lastRun.durationMs} ms)${equal ? '' : '  <-- MISMATCH'}`,
+      );
     }
-    console.log(`incremental (one file): median ${median(times).toFixed(0)} ms wall (ratio to full ${(median(times) / fullMs).toFixed(3)}), median ${median(runTimes).toFixed(0)} ms run-reported (ratio ${(median(runTimes) / full.lastRun.durationMs).toFixed(3)}); chunks embedded == chunks changed: ${allEqual}`);
-    console.log('  wall = from POST /ai/github/reindex to the status poll (100 ms) seeing the run end; run-reported = the run\'s own start-to-finish.');
+    console.log(
+      `incremental (one file): median ${median(times).toFixed(0)} ms wall (ratio to full ${(median(times) / fullMs).toFixed(3)}), median ${median(runTimes).toFixed(0)} ms run-reported (ratio ${(median(runTimes) / full.lastRun.durationMs).toFixed(3)}); chunks embedded == chunks changed: ${allEqual}`,
+    );
+    console.log(
+      "  wall = from POST /ai/github/reindex to the status poll (100 ms) seeing the run end; run-reported = the run's own start-to-finish.",
+    );
   } finally {
     await harness.stop();
     rmSync(clone, { recursive: true, force: true });

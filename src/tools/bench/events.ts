@@ -34,7 +34,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function openListener(url: string, receipts: Receipt[]): Promise<WebSocket> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ai/events?topics=context`, { headers: { 'x-api-key': LISTENER_KEY } });
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ai/events?topics=context`, {
+    headers: { 'x-api-key': LISTENER_KEY },
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('message', () => resolve()); // the hello
     ws.once('error', reject);
@@ -42,8 +44,13 @@ async function openListener(url: string, receipts: Receipt[]): Promise<WebSocket
   });
   ws.on('message', (data) => {
     const receivedAt = Date.now();
-    const message = JSON.parse(data.toString()) as { kind: string; at: string; data?: { context?: { notes?: string } } };
-    if (message.kind === 'event') receipts.push({ notes: message.data?.context?.notes ?? '', at: Date.parse(message.at), receivedAt });
+    const message = JSON.parse(data.toString()) as {
+      kind: string;
+      at: string;
+      data?: { context?: { notes?: string } };
+    };
+    if (message.kind === 'event')
+      receipts.push({ notes: message.data?.context?.notes ?? '', at: Date.parse(message.at), receivedAt });
   });
   return ws;
 }

@@ -33,11 +33,19 @@ const median = (values: number[]) => percentile(values, 50);
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function startWorker(vars: Record<string, string>) {
-  const bindings = Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]));
+  const bindings = Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]),
+  );
   const worker = await unstable_startWorker({
     config: `${ROOT}wrangler.toml`,
     bindings,
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'none' },
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      persist: false,
+      watch: false,
+      logLevel: 'none',
+    },
   } as Parameters<typeof unstable_startWorker>[0]);
   await worker.ready;
   return worker;
@@ -45,11 +53,17 @@ async function startWorker(vars: Record<string, string>) {
 
 async function measure(worker: Awaited<ReturnType<typeof startWorker>>, key: string, repo: string): Promise<Sample> {
   const started = performance.now();
-  const response = await worker.fetch(`http://bench.local/ai/github/activity?limit=5&repo=${repo}`, { headers: { 'x-api-key': key } });
+  const response = await worker.fetch(`http://bench.local/ai/github/activity?limit=5&repo=${repo}`, {
+    headers: { 'x-api-key': key },
+  });
   const text = await response.text();
   const ms = performance.now() - started;
   if (response.status !== 200) throw new Error(`activity answered ${response.status}: ${text.slice(0, 300)}`);
-  return { ms, upstream: Number(response.headers.get('x-github-requests')), notModified: Number(response.headers.get('x-github-not-modified')) };
+  return {
+    ms,
+    upstream: Number(response.headers.get('x-github-requests')),
+    notModified: Number(response.headers.get('x-github-not-modified')),
+  };
 }
 
 function report(label: string, samples: Sample[], github: { before: number; after: number }): void {
@@ -77,7 +91,9 @@ async function benchBackend(name: string, github: GitHubStandIn, backendVars: Re
     PROJECT_ID: `bench-${crypto.randomUUID().slice(0, 8)}`,
     ...backendVars,
   };
-  console.log(`\n/ai/github/activity?limit=5 — cache backend: ${name} (${ROUNDS} calls per state, after ${WARMUP} warm-up)`);
+  console.log(
+    `\n/ai/github/activity?limit=5 — cache backend: ${name} (${ROUNDS} calls per state, after ${WARMUP} warm-up)`,
+  );
 
   // Worker A: answer cache off, so the second call per repository is all conditional requests.
   const etagRepos = repos('etag');
@@ -120,7 +136,9 @@ async function benchBackend(name: string, github: GitHubStandIn, backendVars: Re
     await b.dispose();
   }
   const c = median(cold.map((s) => s.ms));
-  console.log(`  ratio cold/ETag ${(c / median(etag.map((s) => s.ms))).toFixed(1)}x, cold/answer-hit ${(c / median(hits.map((s) => s.ms))).toFixed(1)}x`);
+  console.log(
+    `  ratio cold/ETag ${(c / median(etag.map((s) => s.ms))).toFixed(1)}x, cold/answer-hit ${(c / median(hits.map((s) => s.ms))).toFixed(1)}x`,
+  );
 }
 
 export async function run(): Promise<void> {
@@ -135,7 +153,10 @@ export async function run(): Promise<void> {
       stops.push(() => redis.stop());
       const upstash = await startUpstashRestServer({ redis, token: `bench-${crypto.randomUUID()}` });
       stops.push(() => upstash.stop());
-      await benchBackend('upstash (local REST bridge over redis-server)', github, { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token });
+      await benchBackend('upstash (local REST bridge over redis-server)', github, {
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: upstash.token,
+      });
     } else {
       console.log('\nSKIPPED the Upstash backend: no redis-server binary.');
     }

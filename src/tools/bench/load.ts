@@ -46,7 +46,8 @@ export function printTable(title: string, rows: LoadResult[]): void {
   console.log(`\n${title}`);
   console.log('| case | requests | req/s | p50 ms | p99 ms | errors | non-2xx |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.requests} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.requests} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
 }
 
 export interface Timing {
@@ -66,7 +67,10 @@ export function percentile(sorted: number[], p: number): number {
  * `concurrency` workers call `op` back to back until `total` calls were made; each call's latency
  * is recorded. A call that throws counts as failed (its latency is not sampled).
  */
-export async function measure(op: () => Promise<unknown>, options: { total: number; concurrency: number }): Promise<Timing> {
+export async function measure(
+  op: () => Promise<unknown>,
+  options: { total: number; concurrency: number },
+): Promise<Timing> {
   const samples: number[] = [];
   let next = 0;
   let failed = 0;
@@ -86,20 +90,37 @@ export async function measure(op: () => Promise<unknown>, options: { total: numb
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const wall = performance.now() - started;
   samples.sort((a, b) => a - b);
-  return { count: samples.length, failed, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: Math.round((samples.length / wall) * 1000) };
+  return {
+    count: samples.length,
+    failed,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    perSecond: Math.round((samples.length / wall) * 1000),
+  };
 }
 
 /** Sequential writes next to sequential reads (the ratio), then write throughput at 1, 8 and 32 concurrent writers. */
-export async function writeReadReport(title: string, ops: { write: () => Promise<unknown>; read: () => Promise<unknown> }, total = 200): Promise<number> {
+export async function writeReadReport(
+  title: string,
+  ops: { write: () => Promise<unknown>; read: () => Promise<unknown> },
+  total = 200,
+): Promise<number> {
   const write = await measure(ops.write, { total, concurrency: 1 });
   const read = await measure(ops.read, { total, concurrency: 1 });
   const rows = [];
-  for (const concurrency of [1, 8, 32]) rows.push({ concurrency, ...(await measure(ops.write, { total: Math.max(total, concurrency * 25), concurrency })) });
+  for (const concurrency of [1, 8, 32])
+    rows.push({
+      concurrency,
+      ...(await measure(ops.write, { total: Math.max(total, concurrency * 25), concurrency })),
+    });
   const ms = (v: number) => v.toFixed(1);
   console.log(`\n${title}`);
-  console.log(`sequential: write p50 ${ms(write.p50)} ms p99 ${ms(write.p99)} ms | read p50 ${ms(read.p50)} ms p99 ${ms(read.p99)} ms | write/read p50 ratio ${(write.p50 / read.p50).toFixed(2)}x`);
+  console.log(
+    `sequential: write p50 ${ms(write.p50)} ms p99 ${ms(write.p99)} ms | read p50 ${ms(read.p50)} ms p99 ${ms(read.p99)} ms | write/read p50 ratio ${(write.p50 / read.p50).toFixed(2)}x`,
+  );
   console.log('| concurrent writers | writes | failed | writes/s | p50 ms | p99 ms |');
   console.log('|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.concurrency} | ${r.count} | ${r.failed} | ${r.perSecond} | ${ms(r.p50)} | ${ms(r.p99)} |`);
+  for (const r of rows)
+    console.log(`| ${r.concurrency} | ${r.count} | ${r.failed} | ${r.perSecond} | ${ms(r.p50)} | ${ms(r.p99)} |`);
   return write.count + rows.reduce((sum, r) => sum + r.count, 0);
 }

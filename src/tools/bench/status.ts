@@ -32,12 +32,20 @@ export async function run(): Promise<void> {
       stateDir,
       vars: {
         LOG_LEVEL: 'warn',
-        ...hostingVars({ wordpress: wordpress.url, cloudways: cloudways.url }, { wordpress: 'healthy', cloudways: 'healthy' }, 'bench'),
+        ...hostingVars(
+          { wordpress: wordpress.url, cloudways: cloudways.url },
+          { wordpress: 'healthy', cloudways: 'healthy' },
+          'bench',
+        ),
       },
     });
     try {
       const headers = { 'x-api-key': keyFor(service.keys, 'human'), 'content-type': 'application/json' };
-      await fetch(`${service.url}/ai/context`, { method: 'PUT', headers, body: JSON.stringify({ branch: 'main', currentTask: 'bench the review' }) });
+      await fetch(`${service.url}/ai/context`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ branch: 'main', currentTask: 'bench the review' }),
+      });
       console.log(`One request at a time, ${SEQUENTIAL_ROUNDS} rounds after 5 warm-up requests:`);
       for (const path of ['/ai/review', '/ai/status', '/ai/metrics']) {
         for (let i = 0; i < 5; i++) await (await fetch(`${service.url}${path}`, { headers })).text();
@@ -52,7 +60,9 @@ export async function run(): Promise<void> {
           bytes = text.length;
         }
         times.sort((a, b) => a - b);
-        console.log(`  ${path.padEnd(12)} p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1)!.toFixed(1)} ms  body ${bytes} B`);
+        console.log(
+          `  ${path.padEnd(12)} p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1)!.toFixed(1)} ms  body ${bytes} B`,
+        );
       }
       rows.push(await runLoad({ name: 'GET /ai/review', url: `${service.url}/ai/review`, headers }));
       rows.push(await runLoad({ name: 'GET /ai/status', url: `${service.url}/ai/status`, headers }));

@@ -52,6 +52,9 @@ export class FileBm25 {
       }
       if (score > 0) scored.push({ path: doc.path, score });
     }
-    return scored.sort((x, y) => y.score - x.score || (x.path < y.path ? -1 : 1)).slice(0, limit).map((hit) => hit.path);
+    return scored
+      .sort((x, y) => y.score - x.score || (x.path < y.path ? -1 : 1))
+      .slice(0, limit)
+      .map((hit) => hit.path);
   }
 }

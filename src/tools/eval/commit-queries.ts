@@ -13,11 +13,35 @@ export interface QueryCase {
 const SUBJECT = /^(fix|feat|perf)(?:\(([^)]*)\))?!?:\s*(.+)$/i;
 
 const SOURCE_EXTENSIONS = new Set([
-  'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'vue', 'svelte', 'py', 'go', 'rs', 'java', 'kt', 'rb', 'php',
-  'cs', 'c', 'h', 'cc', 'cpp', 'hpp', 'swift', 'scala',
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'vue',
+  'svelte',
+  'py',
+  'go',
+  'rs',
+  'java',
+  'kt',
+  'rb',
+  'php',
+  'cs',
+  'c',
+  'h',
+  'cc',
+  'cpp',
+  'hpp',
+  'swift',
+  'scala',
 ]);
 
-const TEST_PATH = /(^|\/)(__tests__|__test__|__mocks__|tests?|test-dts|specs?|e2e|testdata|fixtures?|__fixtures__|benchmarks?|examples?|docs?|playground)\/|\.(test|spec|bench)(-d)?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$/i;
+const TEST_PATH =
+  /(^|\/)(__tests__|__test__|__mocks__|tests?|test-dts|specs?|e2e|testdata|fixtures?|__fixtures__|benchmarks?|examples?|docs?|playground)\/|\.(test|spec|bench)(-d)?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$/i;
 
 /** A file a query may name as relevant: source code, not a test, bench, fixture, example or docs. */
 export function isEvaluableSource(path: string): boolean {
@@ -26,7 +50,10 @@ export function isEvaluableSource(path: string): boolean {
 }
 
 function git(dir: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'core.quotePath=false', '-C', dir, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync('git', ['-c', 'core.quotePath=false', '-C', dir, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export interface DeriveOptions {

@@ -9,9 +9,16 @@ import { redactSecrets } from '../../redaction/secrets';
  * repository. Blobs absent from the object store (large files left out of a snapshot) are
  * skipped, as the GitHub stand-in leaves them out of the tree it serves.
  */
-export function indexedFiles(repoDir: string, commit: string, maxFileBytes = 256 * 1024): { path: string; text: string }[] {
+export function indexedFiles(
+  repoDir: string,
+  commit: string,
+  maxFileBytes = 256 * 1024,
+): { path: string; text: string }[] {
   const entries: { path: string; sha: string; size: number }[] = [];
-  for (const line of execFileSync('git', ['-c', 'core.quotePath=false', '-C', repoDir, 'ls-tree', '-r', '-l', commit], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).split('\n')) {
+  for (const line of execFileSync('git', ['-c', 'core.quotePath=false', '-C', repoDir, 'ls-tree', '-r', '-l', commit], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  }).split('\n')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const [, type, sha, size] = line.slice(0, tab).trim().split(/\s+/);
@@ -19,9 +26,14 @@ export function indexedFiles(repoDir: string, commit: string, maxFileBytes = 256
   }
   const ignoreEntry = entries.find((entry) => entry.path === '.hezlepignore');
   const blobs = readBlobs(repoDir, ignoreEntry ? [ignoreEntry.sha] : []);
-  const ignore = new IgnoreRules(ignoreEntry && blobs.get(ignoreEntry.sha) ? blobs.get(ignoreEntry.sha)!.toString('utf8') : '');
+  const ignore = new IgnoreRules(
+    ignoreEntry && blobs.get(ignoreEntry.sha) ? blobs.get(ignoreEntry.sha)!.toString('utf8') : '',
+  );
   const wanted = entries.filter((entry) => skipReasonFor(entry.path, entry.size, { maxFileBytes, ignore }) === null);
-  const contents = readBlobs(repoDir, wanted.map((entry) => entry.sha));
+  const contents = readBlobs(
+    repoDir,
+    wanted.map((entry) => entry.sha),
+  );
   const out: { path: string; text: string }[] = [];
   for (const entry of wanted) {
     const bytes = contents.get(entry.sha);

@@ -18,7 +18,13 @@ export function firstRelevantRank(paths: string[], relevant: string[]): number {
 export function figures(ranks: number[]): RetrievalFigures {
   const n = Math.max(1, ranks.length);
   const within = (k: number) => ranks.filter((rank) => rank >= 1 && rank <= k).length / n;
-  return { queries: ranks.length, recall1: within(1), recall5: within(5), recall10: within(10), mrr: ranks.reduce((sum, rank) => sum + (rank ? 1 / rank : 0), 0) / n };
+  return {
+    queries: ranks.length,
+    recall1: within(1),
+    recall5: within(5),
+    recall10: within(10),
+    mrr: ranks.reduce((sum, rank) => sum + (rank ? 1 / rank : 0), 0) / n,
+  };
 }
 
 export function percentile(values: number[], q: number): number {

@@ -17,7 +17,12 @@ export function AuditCard() {
   const [state] = useResource<{ entries: AuditEntry[]; truncated: boolean }>(`/ai/audit?${query}`, ALL_TOPICS);
   const filters = (
     // biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark; <search> is too new for older screen readers.
-    <form className="flex flex-wrap items-center gap-2" role="search" aria-label="Filter the audit timeline" onSubmit={(e) => e.preventDefault()}>
+    <form
+      className="flex flex-wrap items-center gap-2"
+      role="search"
+      aria-label="Filter the audit timeline"
+      onSubmit={(e) => e.preventDefault()}
+    >
       <label className="sr-only" htmlFor="audit-actor">
         Client
       </label>
@@ -54,22 +59,31 @@ export function AuditCard() {
       ) : (
         <ol className="divide-y divide-slate-100" aria-label="Audit entries, newest first">
           {state.data.entries.map((e) => (
-            <li key={e.seq} className="flex flex-col gap-1 py-2 sm:flex-row sm:items-start sm:gap-3" data-audit-action={e.action}>
+            <li
+              key={e.seq}
+              className="flex flex-col gap-1 py-2 sm:flex-row sm:items-start sm:gap-3"
+              data-audit-action={e.action}
+            >
               <div className="flex shrink-0 items-center gap-2 sm:w-44">
-                <Badge tone={CLIENT_TONE[e.actor.client] ?? 'muted'}>{e.actor.person ? `${e.actor.client}:${e.actor.person}` : e.actor.client}</Badge>
+                <Badge tone={CLIENT_TONE[e.actor.client] ?? 'muted'}>
+                  {e.actor.person ? `${e.actor.client}:${e.actor.person}` : e.actor.client}
+                </Badge>
                 <Time iso={e.at} className="text-xs text-slate-600" />
               </div>
               <div className="min-w-0">
                 <p className="break-words text-slate-900">{e.summary}</p>
                 <p className="text-xs text-slate-600">
-                  <span className="font-mono">{e.action}</span> · <span className="font-mono break-all">{e.target}</span> · #{e.seq}
+                  <span className="font-mono">{e.action}</span> ·{' '}
+                  <span className="font-mono break-all">{e.target}</span> · #{e.seq}
                 </p>
               </div>
             </li>
           ))}
         </ol>
       )}
-      {state.status === 'ok' && state.data.truncated && <p className="mt-2 text-xs text-slate-600">Showing the newest 30.</p>}
+      {state.status === 'ok' && state.data.truncated && (
+        <p className="mt-2 text-xs text-slate-600">Showing the newest 30.</p>
+      )}
     </Card>
   );
 }

@@ -34,18 +34,24 @@ export function ContextCard() {
             {FIELD_LABELS.filter(([name]) => state.data.context?.[name] !== undefined).map(([name, label]) => (
               <div key={name} className="contents">
                 <dt className="text-slate-600">{label}</dt>
-                <dd data-field={name} className={`min-w-0 break-words text-slate-900 ${name === 'commit' || name === 'branch' ? 'font-mono' : ''}`}>
+                <dd
+                  data-field={name}
+                  className={`min-w-0 break-words text-slate-900 ${name === 'commit' || name === 'branch' ? 'font-mono' : ''}`}
+                >
                   {String(state.data.context?.[name])}
                 </dd>
               </div>
             ))}
           </dl>
           {state.data.context?.extra !== undefined && (
-            <pre className="max-h-32 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs text-slate-800">{JSON.stringify(state.data.context.extra, null, 2)}</pre>
+            <pre className="max-h-32 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs text-slate-800">
+              {JSON.stringify(state.data.context.extra, null, 2)}
+            </pre>
           )}
           <p className="text-xs text-slate-600">
             v{state.data.version} by {state.data.updatedBy?.client}
-            {state.data.updatedBy?.person ? `:${state.data.updatedBy.person}` : ''}, <Time iso={state.data.updatedAt} />; lapses <Time iso={state.data.expiresAt} />
+            {state.data.updatedBy?.person ? `:${state.data.updatedBy.person}` : ''}, <Time iso={state.data.updatedAt} />
+            ; lapses <Time iso={state.data.expiresAt} />
           </p>
         </div>
       )}

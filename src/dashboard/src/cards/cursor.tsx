@@ -31,14 +31,16 @@ export function CursorCard() {
                 <span className="font-mono">{s.branch}</span>
                 {s.file && (
                   <>
-                    {' '}· <span className="font-mono break-all">{s.file}</span>
+                    {' '}
+                    · <span className="font-mono break-all">{s.file}</span>
                   </>
                 )}
               </p>
               <p className="text-xs text-slate-600">
                 {s.diffStat ? (
                   <>
-                    <span className="text-emerald-800">+{s.diffStat.added}</span> <span className="text-red-800">−{s.diffStat.removed}</span> ·{' '}
+                    <span className="text-emerald-800">+{s.diffStat.added}</span>{' '}
+                    <span className="text-red-800">−{s.diffStat.removed}</span> ·{' '}
                   </>
                 ) : null}
                 synced <Time iso={s.receivedAt} />

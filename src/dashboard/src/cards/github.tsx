@@ -40,7 +40,12 @@ export function GitHubCard() {
         <div className="space-y-2">
           {repo.status === 'ok' && (
             <p className="text-slate-700">
-              <a className="font-medium text-sky-800 underline-offset-2 hover:underline" href={repo.data.url} target="_blank" rel="noreferrer">
+              <a
+                className="font-medium text-sky-800 underline-offset-2 hover:underline"
+                href={repo.data.url}
+                target="_blank"
+                rel="noreferrer"
+              >
                 {repo.data.fullName}
               </a>{' '}
               · branch <span className="font-mono">{commits.data.branch ?? repo.data.defaultBranch}</span>
@@ -57,14 +62,22 @@ export function GitHubCard() {
                     {checkLabel(c.checks?.state)}
                   </Badge>
                   <div className="min-w-0">
-                    <a href={c.url} target="_blank" rel="noreferrer" className="block truncate text-slate-900 hover:underline" title={c.title}>
+                    <a
+                      href={c.url}
+                      target="_blank"
+                      rel="noreferrer"
+                      className="block truncate text-slate-900 hover:underline"
+                      title={c.title}
+                    >
                       {c.title}
                     </a>
                     <p className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs text-slate-600">
                       <span>
                         <span className="font-mono">{c.shortSha}</span> · {c.author} · <Time iso={c.date} />
                       </span>
-                      {c.checks?.failing.length ? <Badge tone="bad">failing: {c.checks.failing.join(', ')}</Badge> : null}
+                      {c.checks?.failing.length ? (
+                        <Badge tone="bad">failing: {c.checks.failing.join(', ')}</Badge>
+                      ) : null}
                     </p>
                   </div>
                 </li>

@@ -8,7 +8,12 @@ import { WhatShips } from './what-ships';
 
 /** Deploys and rollbacks bind a commit: those show what they would ship. */
 function shipsCommits(intent: Intent): boolean {
-  return intent.kind === 'deploy' || intent.kind === 'rollback' || intent.proposedCommit !== null || typeof intent.parameters.commit === 'string';
+  return (
+    intent.kind === 'deploy' ||
+    intent.kind === 'rollback' ||
+    intent.proposedCommit !== null ||
+    typeof intent.parameters.commit === 'string'
+  );
 }
 
 function who(actor: { client: string; person?: string }): string {
@@ -26,7 +31,10 @@ function DecisionList({ title, decisions }: { title: string; decisions: Decision
           <li key={`${d.at}-${i}`} className="flex items-start gap-2 text-xs">
             <Badge tone={d.allowed ? 'good' : 'bad'}>{d.allowed ? 'allowed' : 'denied'}</Badge>
             <span className="min-w-0 break-words text-slate-800">
-              <span className="font-mono">{d.rule}</span>: {d.reason} <span className="text-slate-600">({d.action} by {who(d.actor)}, <Time iso={d.at} />)</span>
+              <span className="font-mono">{d.rule}</span>: {d.reason}{' '}
+              <span className="text-slate-600">
+                ({d.action} by {who(d.actor)}, <Time iso={d.at} />)
+              </span>
             </span>
           </li>
         ))}
@@ -38,7 +46,9 @@ function DecisionList({ title, decisions }: { title: string; decisions: Decision
 function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: string): void }) {
   const session = useSession();
   const [detail, reloadDetail] = useResource<{ decisions: Decision[] }>(`/ai/intents/${intent.id}`, ['intents']);
-  const [changes] = useResource<IntentChanges>(shipsCommits(intent) ? `/ai/intents/${intent.id}/changes` : null, ['intents']);
+  const [changes] = useResource<IntentChanges>(shipsCommits(intent) ? `/ai/intents/${intent.id}/changes` : null, [
+    'intents',
+  ]);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [rejectReason, setRejectReason] = useState('');
@@ -49,7 +59,10 @@ function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: s
     // Approve what was shown: the server refuses if the target moved on since the comparison was read.
     const reviewed = changes.status === 'ok' ? { commit: changes.data.shipping.commit } : {};
     const body = verb === 'reject' ? (rejectReason.trim() ? { reason: rejectReason.trim() } : {}) : reviewed;
-    const result = await api<{ intent: Intent }>(session.key, `/ai/intents/${intent.id}/${verb}`, { method: 'POST', body });
+    const result = await api<{ intent: Intent }>(session.key, `/ai/intents/${intent.id}/${verb}`, {
+      method: 'POST',
+      body,
+    });
     setBusy(false);
     // The decided intent leaves the pending list, so the card (not this item) tells what happened.
     if (result.ok) onDecided(`${verb === 'approve' ? 'Approved' : 'Rejected'}: ${result.body.intent.summary}`);
@@ -69,13 +82,20 @@ function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: s
         <Badge tone="warn">{intent.state}</Badge>
         <span className="font-medium text-slate-900">{intent.kind}</span>
         <span className="font-mono text-slate-800">→ {intent.target}</span>
-        {intent.proposedCommit && <span className="font-mono text-xs text-slate-600">@ {intent.proposedCommit.slice(0, 7)}</span>}
+        {intent.proposedCommit && (
+          <span className="font-mono text-xs text-slate-600">@ {intent.proposedCommit.slice(0, 7)}</span>
+        )}
       </div>
       <p className="text-slate-800">{intent.summary}</p>
       {intent.reason && <p className="text-slate-700">Why: {intent.reason}</p>}
       <p className="text-xs text-slate-600">
         proposed by {who(intent.proposedBy)} <Time iso={intent.createdAt} /> · expires <Time iso={intent.expiresAt} />
-        {Object.keys(intent.parameters).length > 0 && <> · <span className="break-all font-mono">{JSON.stringify(intent.parameters)}</span></>}
+        {Object.keys(intent.parameters).length > 0 && (
+          <>
+            {' '}
+            · <span className="break-all font-mono">{JSON.stringify(intent.parameters)}</span>
+          </>
+        )}
       </p>
       {shipsCommits(intent) && <WhatShips id={intent.id} state={changes} />}
       <DecisionList title="Policy" decisions={policy} />
@@ -109,12 +129,19 @@ function IntentItem({ intent, onDecided }: { intent: Intent; onDecided(notice: s
 }
 
 export function IntentsCard() {
-  const [state, reload] = useResource<{ intents: Intent[]; truncated: boolean }>('/ai/intents?state=proposed&limit=20', ['intents']);
+  const [state, reload] = useResource<{ intents: Intent[]; truncated: boolean }>(
+    '/ai/intents?state=proposed&limit=20',
+    ['intents'],
+  );
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <Card title="Pending intents" id="intents" span="wide">
       {notice && (
-        <p role="status" data-intent-notice className="mb-2 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        <p
+          role="status"
+          data-intent-notice
+          className="mb-2 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+        >
           {notice}
         </p>
       )}

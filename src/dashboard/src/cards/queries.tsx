@@ -14,7 +14,9 @@ export function QueriesCard() {
       ) : (
         <ol className="divide-y divide-slate-100">
           {state.data.queries.map((q) => {
-            const params = Object.entries(q.params).map(([k, v]) => `${k}=${v}`).join(' ');
+            const params = Object.entries(q.params)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ');
             return (
               <li key={q.requestId + q.at} className="flex flex-col gap-0.5 py-1.5">
                 <div className="flex min-w-0 items-center gap-2">
@@ -27,7 +29,9 @@ export function QueriesCard() {
                 </div>
                 <div className="flex flex-wrap gap-x-3 text-xs text-slate-600">
                   {params && <span className="font-mono break-all">{params}</span>}
-                  <span>{q.resultCount === null ? 'no list' : `${q.resultCount} result${q.resultCount === 1 ? '' : 's'}`}</span>
+                  <span>
+                    {q.resultCount === null ? 'no list' : `${q.resultCount} result${q.resultCount === 1 ? '' : 's'}`}
+                  </span>
                   <span>{q.latencyMs} ms</span>
                   <Time iso={q.at} />
                 </div>

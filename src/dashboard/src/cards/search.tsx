@@ -44,7 +44,12 @@ export function groupByFile(results: Hit[], freshness: Map<string, Freshness>): 
   const groups = new Map<string, FileGroup>();
   for (const hit of results) {
     const key = `${hit.repo}\u0000${hit.path}`;
-    const group = groups.get(key) ?? { repo: hit.repo, path: hit.path, hits: [], freshness: freshness.get(hit.repo) ?? null };
+    const group = groups.get(key) ?? {
+      repo: hit.repo,
+      path: hit.path,
+      hits: [],
+      freshness: freshness.get(hit.repo) ?? null,
+    };
     group.hits.push(hit);
     groups.set(key, group);
   }
@@ -53,13 +58,29 @@ export function groupByFile(results: Hit[], freshness: Map<string, Freshness>): 
 
 /** Words of the query (identifiers split on case and punctuation) to mark in a snippet. */
 export function termsOf(query: string): string[] {
-  return [...new Set(query.split(/[^A-Za-z0-9_]+/).filter((t) => t.length >= 2).map((t) => t.toLowerCase()))];
+  return [
+    ...new Set(
+      query
+        .split(/[^A-Za-z0-9_]+/)
+        .filter((t) => t.length >= 2)
+        .map((t) => t.toLowerCase()),
+    ),
+  ];
 }
 
 function Highlighted({ text, terms }: { text: string; terms: string[] }) {
   if (terms.length === 0) return <>{text}</>;
   const pattern = new RegExp(`(${terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
-  const parts: ReactNode[] = text.split(pattern).map((part, i) => (i % 2 === 1 ? <mark key={i} className="rounded-sm bg-amber-200 text-slate-950">{part}</mark> : part));
+  const parts: ReactNode[] = text.split(pattern).map((part, i) =>
+    i % 2 === 1 ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one split string never reorder
+      <mark key={i} className="rounded-sm bg-amber-200 text-slate-950">
+        {part}
+      </mark>
+    ) : (
+      part
+    ),
+  );
   return <>{parts}</>;
 }
 
@@ -97,7 +118,11 @@ export function SearchCard() {
       setProblem(`${result.problem.title ?? 'Search failed'}: ${result.problem.detail ?? result.status}`);
       return;
     }
-    const freshness = new Map<string, Freshness>(chosen === ALL ? result.body.repos.map((r) => [r.repo, r.freshness]) : [[result.body.repo, result.body.freshness]]);
+    const freshness = new Map<string, Freshness>(
+      chosen === ALL
+        ? result.body.repos.map((r) => [r.repo, r.freshness])
+        : [[result.body.repo, result.body.freshness]],
+    );
     setAnswer({ query: q, groups: groupByFile(result.body.results, freshness) });
   };
 
@@ -143,12 +168,20 @@ export function SearchCard() {
         )}
         {answer && answer.groups.length === 0 && <Empty>Nothing in the index matches “{answer.query}”.</Empty>}
         {answer?.groups.map((group) => (
-          <article key={`${group.repo}/${group.path}`} className="rounded-md border border-slate-200" data-search-file={group.path} data-stale={group.freshness?.stale ? 'true' : 'false'}>
+          <article
+            key={`${group.repo}/${group.path}`}
+            className="rounded-md border border-slate-200"
+            data-search-file={group.path}
+            data-stale={group.freshness?.stale ? 'true' : 'false'}
+          >
             <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50 px-3 py-1.5">
               <span className="min-w-0 break-all font-mono text-xs font-medium text-slate-900">{group.path}</span>
               <span className="text-xs text-slate-600">{group.repo}</span>
               {group.freshness?.stale && (
-                <Badge tone="warn" title={`Indexed at ${group.freshness.indexedCommit?.slice(0, 7)}; the branch is at ${group.freshness.headCommit?.slice(0, 7)}`}>
+                <Badge
+                  tone="warn"
+                  title={`Indexed at ${group.freshness.indexedCommit?.slice(0, 7)}; the branch is at ${group.freshness.headCommit?.slice(0, 7)}`}
+                >
                   stale: indexed at {group.freshness.indexedCommit?.slice(0, 7)}
                 </Badge>
               )}
@@ -165,7 +198,12 @@ export function SearchCard() {
                         lines {hit.startLine}–{hit.endLine}
                       </span>
                       {url && (
-                        <a className="text-sky-800 underline-offset-2 hover:underline" href={url} target="_blank" rel="noreferrer">
+                        <a
+                          className="text-sky-800 underline-offset-2 hover:underline"
+                          href={url}
+                          target="_blank"
+                          rel="noreferrer"
+                        >
                           open at {group.freshness?.indexedCommit?.slice(0, 7)}
                         </a>
                       )}

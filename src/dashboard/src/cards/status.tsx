@@ -38,7 +38,9 @@ const ISO_TIME = /\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z\b/g;
 /** Server reasons may carry machine timestamps ("…until 2026-11-25T04:00:41.000Z"): show them as a person writes them. */
 export function readableReason(reason: string, now = new Date()): string {
   const today = now.toISOString().slice(0, 10);
-  return reason.replace(ISO_TIME, (_, day: string, time: string) => (day === today ? `${time} UTC` : `${day} ${time} UTC`));
+  return reason.replace(ISO_TIME, (_, day: string, time: string) =>
+    day === today ? `${time} UTC` : `${day} ${time} UTC`,
+  );
 }
 
 function LayerRow({ layer }: { layer: LayerReport }) {
@@ -48,7 +50,9 @@ function LayerRow({ layer }: { layer: LayerReport }) {
       <div className="min-w-0">
         <p className="font-medium text-slate-900">
           {layerName(layer.layer)}
-          {layer.latencyMs !== undefined && layer.state !== 'unconfigured' && <span className="font-normal text-slate-600"> · {Math.round(layer.latencyMs)} ms</span>}
+          {layer.latencyMs !== undefined && layer.state !== 'unconfigured' && (
+            <span className="font-normal text-slate-600"> · {Math.round(layer.latencyMs)} ms</span>
+          )}
         </p>
         {layer.reason && <p className="break-words text-xs text-slate-700">{readableReason(layer.reason)}</p>}
       </div>
@@ -56,7 +60,15 @@ function LayerRow({ layer }: { layer: LayerReport }) {
   );
 }
 
-function Layers({ status, names, what }: { status: ResourceState<StatusAnswer>; names: string[] | null; what: string }) {
+function Layers({
+  status,
+  names,
+  what,
+}: {
+  status: ResourceState<StatusAnswer>;
+  names: string[] | null;
+  what: string;
+}) {
   if (status.status !== 'ok') return <Unavailable state={status} what={what} endpoint="GET /ai/status" />;
   const layers = names ? status.data.layers.filter((l) => names.includes(l.layer)) : status.data.layers;
   if (layers.length === 0) return <Empty>This server reports no {what}.</Empty>;
@@ -96,12 +108,31 @@ interface RepoIndex {
   branch: string;
   indexedCommit: string | null;
   indexedAt: string | null;
-  freshness: { indexedCommit: string | null; headCommit: string | null; stale: boolean | null; indexedAt: string | null; running: boolean };
+  freshness: {
+    indexedCommit: string | null;
+    headCommit: string | null;
+    stale: boolean | null;
+    indexedAt: string | null;
+    running: boolean;
+  };
   files: number;
   chunks: number;
   embedded: number;
-  running: { phase: string; filesDone: number; filesPlanned: number; lastError: string | null; etaSeconds?: number | null } | null;
-  lastRun: { trigger: string; actor: string; finishedAt: string; durationMs: number; outcome: string; error: string | null } | null;
+  running: {
+    phase: string;
+    filesDone: number;
+    filesPlanned: number;
+    lastError: string | null;
+    etaSeconds?: number | null;
+  } | null;
+  lastRun: {
+    trigger: string;
+    actor: string;
+    finishedAt: string;
+    durationMs: number;
+    outcome: string;
+    error: string | null;
+  } | null;
 }
 
 const RUNNING_POLL_MS = 2_000;
@@ -162,7 +193,9 @@ function RepoIndexRow({ repo }: { repo: RepoIndex }) {
           <p className="text-xs text-slate-700">
             Running: {repo.running.phase}, {repo.running.filesDone} of {repo.running.filesPlanned} files
             {repo.running.etaSeconds != null && <>, about {etaText(repo.running.etaSeconds)} left</>}
-            {repo.running.lastError && <span className="text-red-800"> (retrying after: {repo.running.lastError})</span>}
+            {repo.running.lastError && (
+              <span className="text-red-800"> (retrying after: {repo.running.lastError})</span>
+            )}
           </p>
         </div>
       )}
@@ -171,8 +204,9 @@ function RepoIndexRow({ repo }: { repo: RepoIndex }) {
       </p>
       {repo.lastRun && (
         <p className="text-xs text-slate-600">
-          Last run {OUTCOMES[repo.lastRun.outcome] ?? repo.lastRun.outcome} <Time iso={repo.lastRun.finishedAt} /> ({repo.lastRun.trigger} by {repo.lastRun.actor},{' '}
-          {(repo.lastRun.durationMs / 1000).toFixed(1)} s){repo.lastRun.error && <span className="block text-red-800">{repo.lastRun.error}</span>}
+          Last run {OUTCOMES[repo.lastRun.outcome] ?? repo.lastRun.outcome} <Time iso={repo.lastRun.finishedAt} /> (
+          {repo.lastRun.trigger} by {repo.lastRun.actor}, {(repo.lastRun.durationMs / 1000).toFixed(1)} s)
+          {repo.lastRun.error && <span className="block text-red-800">{repo.lastRun.error}</span>}
         </p>
       )}
     </li>
@@ -207,7 +241,11 @@ export function IndexCard() {
 
 export function LayersCard({ status }: { status: ResourceState<StatusAnswer> }) {
   return (
-    <Card title="Service layers" id="layers" actions={status.status === 'ok' ? <StateBadge state={status.data.verdict} /> : undefined}>
+    <Card
+      title="Service layers"
+      id="layers"
+      actions={status.status === 'ok' ? <StateBadge state={status.data.verdict} /> : undefined}
+    >
       <Layers status={status} names={null} what="layer status" />
     </Card>
   );

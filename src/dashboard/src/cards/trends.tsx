@@ -18,13 +18,23 @@ export function bandsOf(transitions: Transition[], from: number, to: number): Ma
     const first = list[0]!;
     if (Date.parse(first.at) > from) {
       const state = first.from ?? 'unknown';
-      bands.push({ start: from, end: Date.parse(first.at), state, label: `${layerName(layer)} ${state === 'unknown' ? 'not checked yet' : state} until ${when(first.at)}` });
+      bands.push({
+        start: from,
+        end: Date.parse(first.at),
+        state,
+        label: `${layerName(layer)} ${state === 'unknown' ? 'not checked yet' : state} until ${when(first.at)}`,
+      });
     }
     list.forEach((t, i) => {
       const next = list[i + 1];
       const end = next ? Date.parse(next.at) : to;
       if (end <= from) return;
-      bands.push({ start: Math.max(from, Date.parse(t.at)), end, state: t.to, label: `${layerName(layer)} ${t.to} from ${when(t.at)}${next ? ` to ${when(next.at)}` : ' until now'}: ${readableReason(t.reason)}` });
+      bands.push({
+        start: Math.max(from, Date.parse(t.at)),
+        end,
+        state: t.to,
+        label: `${layerName(layer)} ${t.to} from ${when(t.at)}${next ? ` to ${when(next.at)}` : ' until now'}: ${readableReason(t.reason)}`,
+      });
     });
     result.set(layer, bands);
   }
@@ -32,7 +42,12 @@ export function bandsOf(transitions: Transition[], from: number, to: number): Ma
 }
 
 function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 function SpanPicker({ span, onChange }: { span: Span; onChange(span: Span): void }) {
@@ -55,12 +70,19 @@ function SpanPicker({ span, onChange }: { span: Span; onChange(span: Span): void
 }
 
 function Uptime({ span }: { span: Span }) {
-  const [history] = useResource<{ transitions: Transition[]; truncated: boolean }>('/ai/status/history?limit=200', ['health']);
+  const [history] = useResource<{ transitions: Transition[]; truncated: boolean }>('/ai/status/history?limit=200', [
+    'health',
+  ]);
   const [shown, setShown] = useState<string | null>(null);
   const to = Date.now();
   const from = to - SPAN_MS[span];
-  const bands = useMemo(() => (history.status === 'ok' ? bandsOf(history.data.transitions, from, to) : new Map<string, Band[]>()), [history, span]);
-  if (history.status !== 'ok') return <Unavailable state={history} what="the uptime history" endpoint="GET /ai/status/history" />;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the window moves when the history or the span changes, not on every render
+  const bands = useMemo(
+    () => (history.status === 'ok' ? bandsOf(history.data.transitions, from, to) : new Map<string, Band[]>()),
+    [history, span],
+  );
+  if (history.status !== 'ok')
+    return <Unavailable state={history} what="the uptime history" endpoint="GET /ai/status/history" />;
   if (bands.size === 0) return <Empty>No layer has been checked yet.</Empty>;
   return (
     <div className="space-y-1.5" data-chart="uptime">
@@ -87,7 +109,8 @@ function Latency({ span }: { span: Span }) {
   const route = series.routes.find((r) => key(r) === choice) ?? series.routes[0]!;
   const from = Date.parse(series.from);
   const to = Date.parse(series.to);
-  const points = (pick: (p: MetricsSeries['routes'][number]['points'][number]) => number | null) => route.points.map((p) => ({ t: Date.parse(p.at), v: pick(p) }));
+  const points = (pick: (p: MetricsSeries['routes'][number]['points'][number]) => number | null) =>
+    route.points.map((p) => ({ t: Date.parse(p.at), v: pick(p) }));
   const perMinute = series.stepSeconds / 60;
   return (
     <div className="space-y-2" data-chart="latency">
@@ -138,12 +161,23 @@ const OUTCOMES: { name: string; states: string[]; colour: string }[] = [
 ];
 
 /** The last 100 intents by the day they were proposed and how they ended (days in UTC). */
-export function intentsPerDay(intents: Pick<IntentView, 'createdAt' | 'state'>[], days: number, now = Date.now()): StackedBar[] {
+export function intentsPerDay(
+  intents: Pick<IntentView, 'createdAt' | 'state'>[],
+  days: number,
+  now = Date.now(),
+): StackedBar[] {
   const bars: StackedBar[] = [];
   for (let i = days - 1; i >= 0; i--) {
     const day = new Date(now - i * 86_400_000).toISOString().slice(0, 10);
     const ofDay = intents.filter((intent) => intent.createdAt.slice(0, 10) === day);
-    bars.push({ label: day.slice(5), parts: OUTCOMES.map((o) => ({ name: o.name, colour: o.colour, value: ofDay.filter((intent) => o.states.includes(intent.state)).length })) });
+    bars.push({
+      label: day.slice(5),
+      parts: OUTCOMES.map((o) => ({
+        name: o.name,
+        colour: o.colour,
+        value: ofDay.filter((intent) => o.states.includes(intent.state)).length,
+      })),
+    });
   }
   return bars;
 }

@@ -73,7 +73,10 @@ interface Repo {
   runs: Run[];
   dispatches: { workflow: string; ref: string; inputs: Record<string, unknown>; at: string }[];
   history: string[];
-  commits: Map<string, { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }>;
+  commits: Map<
+    string,
+    { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }
+  >;
   failNextDispatch?: number;
   legacyDispatch?: boolean;
   rateLimitNext?: 'primary' | 'secondary';
@@ -99,7 +102,8 @@ let nextId = 9_000_000;
 
 export function actionsRepos(context: StandInContext, hooks: ActionsHooks): ActionsRepos {
   const repos = new Map<string, Repo>();
-  const branchOf = (repo: Repo, branch: string) => repo.branches.get(branch) ?? hooks.branchHead(`${repo.owner}/${repo.name}`, branch) ?? undefined;
+  const branchOf = (repo: Repo, branch: string) =>
+    repo.branches.get(branch) ?? hooks.branchHead(`${repo.owner}/${repo.name}`, branch) ?? undefined;
   const applyBehaviour = (repo: Repo, body: Record<string, any>) => {
     if ('failNextDispatch' in body) repo.failNextDispatch = body.failNextDispatch;
     if ('legacyDispatch' in body) repo.legacyDispatch = Boolean(body.legacyDispatch);
@@ -121,7 +125,16 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     const key = `${owner}/${name}`.toLowerCase();
     let repo = repos.get(key);
     if (!repo) {
-      repo = { owner, name, branches: new Map(), statuses: new Map(), runs: [], dispatches: [], history: [], commits: new Map() };
+      repo = {
+        owner,
+        name,
+        branches: new Map(),
+        statuses: new Map(),
+        runs: [],
+        dispatches: [],
+        history: [],
+        commits: new Map(),
+      };
       repos.set(key, repo);
     }
     return repo;
@@ -165,7 +178,13 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     object: { type: 'commit', sha, url: `${api(repo)}/git/commits/${sha}` },
   });
 
-  async function route(method: string, path: string, query: URLSearchParams, body: Record<string, any>, authorized: boolean): Promise<{ status: number; json?: unknown }> {
+  async function route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: Record<string, any>,
+    authorized: boolean,
+  ): Promise<{ status: number; json?: unknown }> {
     let m: RegExpMatchArray | null;
 
     if ((m = path.match(/^\/_control\/repos\/([^/]+)\/([^/]+)\/(.+)$/))) {
@@ -203,7 +222,9 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
       const kind = repo.rateLimitNext;
       repo.rateLimitNext = undefined;
       throw kind === 'primary'
-        ? new HttpError(403, 'API rate limit exceeded for installation.', { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 120) } })
+        ? new HttpError(403, 'API rate limit exceeded for installation.', {
+            headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 120) },
+          })
         : new HttpError(429, 'You have exceeded a secondary rate limit.', { headers: { 'retry-after': '30' } });
     }
 
@@ -215,7 +236,14 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         status: 200,
         json: {
           name: branch,
-          commit: { sha, node_id: `C_${sha}`, url: `${api(repo)}/commits/${sha}`, html_url: `${html(repo)}/commit/${sha}`, commit: { message: 'commit', tree: { sha } }, parents: [] },
+          commit: {
+            sha,
+            node_id: `C_${sha}`,
+            url: `${api(repo)}/commits/${sha}`,
+            html_url: `${html(repo)}/commit/${sha}`,
+            commit: { message: 'commit', tree: { sha } },
+            parents: [],
+          },
           _links: { self: `${api(repo)}/branches/${branch}`, html: `${html(repo)}/tree/${branch}` },
           protected: branch === 'main',
           protection_url: `${api(repo)}/branches/${branch}/protection`,
@@ -242,7 +270,12 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         status: 200,
         json: {
           state,
-          statuses: statuses.map((s) => ({ ...s, url: `${api(repo)}/statuses/${sha}`, avatar_url: null, node_id: `S_${s.id}` })),
+          statuses: statuses.map((s) => ({
+            ...s,
+            url: `${api(repo)}/statuses/${sha}`,
+            avatar_url: null,
+            node_id: `S_${s.id}`,
+          })),
           sha,
           total_count: statuses.length,
           repository: { id: 1, name: repo.name, full_name: `${repo.owner}/${repo.name}` },
@@ -253,7 +286,8 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     }
 
     if (method === 'POST' && (m = rest.match(/^\/statuses\/([0-9a-f]{40})$/))) {
-      if (!['error', 'failure', 'pending', 'success'].includes(body.state)) throw new HttpError(422, 'Validation Failed');
+      if (!['error', 'failure', 'pending', 'success'].includes(body.state))
+        throw new HttpError(422, 'Validation Failed');
       const now = new Date().toISOString();
       const status: CommitStatus = {
         id: nextId++,
@@ -270,7 +304,8 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
 
     if (method === 'POST' && rest === '/git/refs') {
       const ref = String(body.ref ?? '');
-      if (!ref.startsWith('refs/heads/') || !/^[0-9a-f]{40}$/.test(String(body.sha))) throw new HttpError(422, 'Validation Failed');
+      if (!ref.startsWith('refs/heads/') || !/^[0-9a-f]{40}$/.test(String(body.sha)))
+        throw new HttpError(422, 'Validation Failed');
       const branch = ref.slice('refs/heads/'.length);
       if (repo.branches.has(branch)) throw new HttpError(422, 'Reference already exists');
       repo.branches.set(branch, body.sha);
@@ -295,7 +330,8 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         throw new HttpError(status, status >= 500 ? 'Server Error' : 'Unexpected inputs provided');
       }
       if (workflow.startsWith('missing')) throw new HttpError(404, 'Not Found');
-      if (repo.olderServer && 'return_run_details' in body) throw new HttpError(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
+      if (repo.olderServer && 'return_run_details' in body)
+        throw new HttpError(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
       const ref = String(body.ref ?? '').replace(/^refs\/heads\//, '');
       const sha = branchOf(repo, ref);
       if (!sha) throw new HttpError(422, `No ref found for: ${body.ref}`);
@@ -321,7 +357,14 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
       }
       repo.dispatches.push({ workflow, ref, inputs: body.inputs ?? {}, at: now });
       if (body.return_run_details === true && !repo.legacyDispatch) {
-        return { status: 200, json: { workflow_run_id: run.id, run_url: `${api(repo)}/actions/runs/${run.id}`, html_url: `${html(repo)}/actions/runs/${run.id}` } };
+        return {
+          status: 200,
+          json: {
+            workflow_run_id: run.id,
+            run_url: `${api(repo)}/actions/runs/${run.id}`,
+            html_url: `${html(repo)}/actions/runs/${run.id}`,
+          },
+        };
       }
       return { status: 204 };
     }
@@ -339,7 +382,10 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         .sort((a, b) => b.id - a.id);
       for (const run of runs) advance(repo, run);
       const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
-      return { status: 200, json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) } };
+      return {
+        status: 200,
+        json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) },
+      };
     }
 
     if (method === 'GET' && rest.match(/^\/commits\/[^/]+\/check-runs$/)) {
@@ -359,12 +405,18 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
           node_id: `C_${sha}`,
           url: `${api(repo)}/commits/${sha}`,
           html_url: `${html(repo)}/commit/${sha}`,
-          commit: { message: about.message ?? `Change ${sha.slice(0, 7)}`, author: { name: author, email: `${author}@example.com`, date: new Date(0).toISOString() } },
+          commit: {
+            message: about.message ?? `Change ${sha.slice(0, 7)}`,
+            author: { name: author, email: `${author}@example.com`, date: new Date(0).toISOString() },
+          },
           author: { login: author },
           parents: [],
         };
       };
-      const files = between.flatMap((sha) => repo.commits.get(sha)?.files ?? [{ path: `changes/${sha.slice(0, 7)}.txt`, additions: 1, deletions: 0 }]);
+      const files = between.flatMap(
+        (sha) =>
+          repo.commits.get(sha)?.files ?? [{ path: `changes/${sha.slice(0, 7)}.txt`, additions: 1, deletions: 0 }],
+      );
       return {
         status: 200,
         json: {
@@ -377,7 +429,14 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
           base_commit: commitJson(repo.history[base]!),
           merge_base_commit: commitJson(repo.history[Math.min(base, head)]!),
           commits: between.map(commitJson),
-          files: files.map((file) => ({ filename: file.path, status: 'modified', additions: file.additions, deletions: file.deletions, changes: file.additions + file.deletions, sha: null })),
+          files: files.map((file) => ({
+            filename: file.path,
+            status: 'modified',
+            additions: file.additions,
+            deletions: file.deletions,
+            changes: file.additions + file.deletions,
+            sha: null,
+          })),
         },
       };
     }
@@ -387,19 +446,39 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         .filter((r) => !query.get('branch') || r.headBranch === query.get('branch'))
         .sort((a, b) => b.id - a.id);
       for (const run of runs) advance(repo, run);
-      const wanted = runs.filter((r) => !query.get('status') || r.status === query.get('status') || r.conclusion === query.get('status'));
+      const wanted = runs.filter(
+        (r) => !query.get('status') || r.status === query.get('status') || r.conclusion === query.get('status'),
+      );
       const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
-      return { status: 200, json: { total_count: wanted.length, workflow_runs: wanted.slice(0, perPage).map((r) => runJson(repo, r)) } };
+      return {
+        status: 200,
+        json: { total_count: wanted.length, workflow_runs: wanted.slice(0, perPage).map((r) => runJson(repo, r)) },
+      };
     }
 
     if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)\/jobs$/))) {
       const run = repo.runs.find((r) => r.id === Number(m![1]));
       if (!run) throw new HttpError(404, 'Not Found');
       const job = {
-        id: run.id + 2, run_id: run.id, name: run.name, status: run.status, conclusion: run.conclusion, head_sha: run.headSha,
-        started_at: run.createdAt, completed_at: run.status === 'completed' ? run.updatedAt : null,
+        id: run.id + 2,
+        run_id: run.id,
+        name: run.name,
+        status: run.status,
+        conclusion: run.conclusion,
+        head_sha: run.headSha,
+        started_at: run.createdAt,
+        completed_at: run.status === 'completed' ? run.updatedAt : null,
         html_url: `${html(repo)}/actions/runs/${run.id}/job/${run.id + 2}`,
-        steps: [{ name: run.name, status: run.status, conclusion: run.conclusion, number: 1, started_at: run.createdAt, completed_at: run.status === 'completed' ? run.updatedAt : null }],
+        steps: [
+          {
+            name: run.name,
+            status: run.status,
+            conclusion: run.conclusion,
+            number: 1,
+            started_at: run.createdAt,
+            completed_at: run.status === 'completed' ? run.updatedAt : null,
+          },
+        ],
       };
       return { status: 200, json: { total_count: 1, jobs: [job] } };
     }
@@ -441,8 +520,11 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : 'Server Error';
-      const extraHeaders = error instanceof HttpError ? ((error.extra.headers as Record<string, string> | undefined) ?? {}) : {};
-      res.writeHead(status, { ...headers, ...extraHeaders }).end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
+      const extraHeaders =
+        error instanceof HttpError ? ((error.extra.headers as Record<string, string> | undefined) ?? {}) : {};
+      res
+        .writeHead(status, { ...headers, ...extraHeaders })
+        .end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: String(status) }));
     }
   };
 

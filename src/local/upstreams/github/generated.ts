@@ -87,7 +87,8 @@ function fill(value: unknown, vars: Vars): unknown {
     return value.replace(/\{\{([a-zA-Z]+)\}\}/g, (_, key: string) => String(vars[key] ?? ''));
   }
   if (Array.isArray(value)) return value.map((item) => fill(item, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));
   return value;
 }
 
@@ -110,7 +111,15 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     let state = repos.get(key);
     if (!state) {
       state = {
-        scenario: { commits: 12, runs: 12, pulls: 3, hugeMessages: false, noRelease: false, logFillerLines: 0, failures: [] },
+        scenario: {
+          commits: 12,
+          runs: 12,
+          pulls: 3,
+          hugeMessages: false,
+          noRelease: false,
+          logFillerLines: 0,
+          failures: [],
+        },
         stats: { requests: 0, notModified: 0, paths: {} },
       };
       repos.set(key, state);
@@ -152,8 +161,12 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     const blob = /^\/_blobs\/job-logs\/([^/]+)\/([^/]+)\/(\d+)$/.exec(path);
     if (blob) {
       const state = stateOf(`${blob[1]}/${blob[2]}`);
-      if (req.headers.authorization) return send(res, 400, { message: 'blob storage must not receive the GitHub token' });
-      const filler = Array.from({ length: state.scenario.logFillerLines }, (_, i) => `2026-11-20T18:31:50.0000000Z   ✓ test ${i + 1} passed`).join('\n');
+      if (req.headers.authorization)
+        return send(res, 400, { message: 'blob storage must not receive the GitHub token' });
+      const filler = Array.from(
+        { length: state.scenario.logFillerLines },
+        (_, i) => `2026-11-20T18:31:50.0000000Z   ✓ test ${i + 1} passed`,
+      ).join('\n');
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(String(fill(JOB_LOG, { owner: blob[1], repo: blob[2], filler })));
       return;
@@ -172,7 +185,11 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     totals.total++;
     if (state) {
       state.stats.requests++;
-      const routeKey = path.replace(/\/repos\/[^/]+\/[^/]+/, '').replace(/[0-9a-f]{40}/g, '{sha}').replace(/\/\d+/g, '/{n}') || '/';
+      const routeKey =
+        path
+          .replace(/\/repos\/[^/]+\/[^/]+/, '')
+          .replace(/[0-9a-f]{40}/g, '{sha}')
+          .replace(/\/\d+/g, '/{n}') || '/';
       state.stats.paths[routeKey] = (state.stats.paths[routeKey] ?? 0) + 1;
     }
 
@@ -182,25 +199,61 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       if (failure.times !== undefined) failure.times--;
       const reset = Math.floor(Date.now() / 1000) + 120;
       if (failure.kind === 'primary') {
-        return send(res, failure.status ?? 403, { message: 'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api` }, {
-          ...rateHeaders(), 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(LIMIT), 'x-ratelimit-reset': String(reset),
-        });
+        return send(
+          res,
+          failure.status ?? 403,
+          {
+            message:
+              'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.',
+            documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+          },
+          {
+            ...rateHeaders(),
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-used': String(LIMIT),
+            'x-ratelimit-reset': String(reset),
+          },
+        );
       }
       if (failure.kind === 'secondary' || failure.kind === 'secondary-no-retry') {
-        return send(res, failure.status ?? 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits` }, {
-          ...rateHeaders(), ...(failure.kind === 'secondary' ? { 'retry-after': '30' } : {}),
-        });
+        return send(
+          res,
+          failure.status ?? 403,
+          {
+            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+          },
+          {
+            ...rateHeaders(),
+            ...(failure.kind === 'secondary' ? { 'retry-after': '30' } : {}),
+          },
+        );
       }
       const status = failure.status ?? 500;
-      if (status >= 500) { res.writeHead(status, { 'content-type': 'text/html' }); res.end('<html><body>Unicorn!</body></html>'); return; }
-      return send(res, status, { message: status === 404 ? 'Not Found' : 'Scripted failure', documentation_url: DOCS }, rateHeaders());
+      if (status >= 500) {
+        res.writeHead(status, { 'content-type': 'text/html' });
+        res.end('<html><body>Unicorn!</body></html>');
+        return;
+      }
+      return send(
+        res,
+        status,
+        { message: status === 404 ? 'Not Found' : 'Scripted failure', documentation_url: DOCS },
+        rateHeaders(),
+      );
     }
 
-    if (owner?.toLowerCase() === 'missing') return send(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' }, rateHeaders());
+    if (owner?.toLowerCase() === 'missing')
+      return send(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' }, rateHeaders());
 
     const posted = req.method === 'POST' ? await readJson(req) : {};
     if (req.method === 'POST' && typeof posted.ref !== 'string') {
-      return send(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DOCS, status: '422' }, rateHeaders());
+      return send(
+        res,
+        422,
+        { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DOCS, status: '422' },
+        rateHeaders(),
+      );
     }
     const answer = route(req, url, owner, name, state);
     if (answer.status === 302) {
@@ -214,7 +267,12 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       return send(res, answer.status, answer.body, rateHeaders());
     }
     const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`;
-    const headers: Record<string, string> = { ...rateHeaders(answer.resource), etag, 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization, Cookie, X-GitHub-OTP' };
+    const headers: Record<string, string> = {
+      ...rateHeaders(answer.resource),
+      etag,
+      'cache-control': 'private, max-age=60, s-maxage=60',
+      vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
+    };
     if (answer.link) headers.link = answer.link;
     if (req.headers['if-none-match'] === etag) {
       totals.notModified++;
@@ -229,7 +287,13 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     send(res, 200, answer.body, headers);
   }
 
-  interface Answer { status: number; body?: unknown; link?: string; location?: string; resource?: string }
+  interface Answer {
+    status: number;
+    body?: unknown;
+    link?: string;
+    location?: string;
+    resource?: string;
+  }
 
   function notFound(): Answer {
     return { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } };
@@ -254,7 +318,13 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     return { status: 200, body: wrap ? wrap(items) : items, ...(rels.length ? { link: rels.join(', ') } : {}) };
   }
 
-  function route(req: IncomingMessage, url: URL, owner: string | undefined, name: string | undefined, state: RepoState | null): Answer {
+  function route(
+    req: IncomingMessage,
+    url: URL,
+    owner: string | undefined,
+    name: string | undefined,
+    state: RepoState | null,
+  ): Answer {
     if (req.method !== 'GET' && !(req.method === 'POST' && /\/dispatches$/.test(url.pathname))) return notFound();
     const path = url.pathname;
     if (path === '/search/code') return searchCode(url, owner, name);
@@ -264,26 +334,47 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     const data = generate(owner, name, state);
 
     if (rest === '/') return { status: 200, body: fill(TEMPLATES.repository, v) };
-    if (rest === '/languages') return { status: 200, body: { TypeScript: 81920, JavaScript: 12288, Shell: 4096, Dockerfile: 1024 } };
-    if (rest === '/releases/latest') return state.scenario.noRelease ? notFound() : { status: 200, body: fill(TEMPLATES.release, v) };
+    if (rest === '/languages')
+      return { status: 200, body: { TypeScript: 81920, JavaScript: 12288, Shell: 4096, Dockerfile: 1024 } };
+    if (rest === '/releases/latest')
+      return state.scenario.noRelease ? notFound() : { status: 200, body: fill(TEMPLATES.release, v) };
     if (rest === '/branches') {
       const branches = [
         { name: 'main', protected: true },
         { name: 'release', protected: true },
         { name: 'develop', protected: false },
       ].filter((b) => url.searchParams.get('protected') !== 'true' || b.protected);
-      return paged(url, branches.map((b) => fill(TEMPLATES.branch, { ...v, ...b, sha: data.commits[0]!.sha })));
+      return paged(
+        url,
+        branches.map((b) => fill(TEMPLATES.branch, { ...v, ...b, sha: data.commits[0]!.sha })),
+      );
     }
     const branch = /^\/branches\/([^/]+)$/.exec(rest);
     if (branch) {
-      if (!['main', 'release', 'develop'].includes(branch[1]!)) return { status: 404, body: { message: 'Branch not found', documentation_url: DOCS, status: '404' } };
+      if (!['main', 'release', 'develop'].includes(branch[1]!))
+        return { status: 404, body: { message: 'Branch not found', documentation_url: DOCS, status: '404' } };
       // GET one branch answers with the full commit object (tree included), unlike the list's short form.
-      return { status: 200, body: { ...(fill(TEMPLATES.branch, { ...v, name: branch[1], protected: branch[1] !== 'develop', sha: data.commits[0]!.sha }) as object), commit: data.commits[0]!.json, protection: { enabled: branch[1] !== 'develop' } } };
+      return {
+        status: 200,
+        body: {
+          ...(fill(TEMPLATES.branch, {
+            ...v,
+            name: branch[1],
+            protected: branch[1] !== 'develop',
+            sha: data.commits[0]!.sha,
+          }) as object),
+          commit: data.commits[0]!.json,
+          protection: { enabled: branch[1] !== 'develop' },
+        },
+      };
     }
     if (rest === '/commits') {
       const ref = url.searchParams.get('sha');
       if (ref && !['main', 'release', 'develop'].includes(ref) && !data.commits.some((c) => c.sha.startsWith(ref))) {
-        return { status: 404, body: { message: `No commit found for SHA: ${ref}`, documentation_url: DOCS, status: '404' } };
+        return {
+          status: 404,
+          body: { message: `No commit found for SHA: ${ref}`, documentation_url: DOCS, status: '404' },
+        };
       }
       let list = data.commits;
       const author = url.searchParams.get('author');
@@ -293,13 +384,20 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       if (author) list = list.filter((c) => c.author === author || `${c.author}@example.com` === author);
       if (since) list = list.filter((c) => Date.parse(c.date) >= Date.parse(since));
       if (until) list = list.filter((c) => Date.parse(c.date) <= Date.parse(until));
-      if (filePath) list = list.filter((c) => c.files.some((f) => f === filePath || f.startsWith(`${filePath.replace(/\/$/, '')}/`)));
-      return paged(url, list.map((c) => c.json));
+      if (filePath)
+        list = list.filter((c) =>
+          c.files.some((f) => f === filePath || f.startsWith(`${filePath.replace(/\/$/, '')}/`)),
+        );
+      return paged(
+        url,
+        list.map((c) => c.json),
+      );
     }
     const compare = /^\/compare\/([^.]+)\.\.\.([^.]+)$/.exec(rest);
     if (compare) {
       // The generated history is linear, newest first: head is ahead of base when it sits before it.
-      const at = (ref: string) => (['main', 'release', 'develop'].includes(ref) ? 0 : data.commits.findIndex((c) => c.sha.startsWith(ref)));
+      const at = (ref: string) =>
+        ['main', 'release', 'develop'].includes(ref) ? 0 : data.commits.findIndex((c) => c.sha.startsWith(ref));
       const [baseAt, headAt] = [at(compare[1]!), at(compare[2]!)];
       if (baseAt < 0 || headAt < 0) return notFound();
       const between = headAt < baseAt ? data.commits.slice(headAt, baseAt).reverse() : [];
@@ -322,29 +420,66 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
           base_commit: data.commits[baseAt]!.json,
           merge_base_commit: data.commits[Math.max(baseAt, headAt)]!.json,
           commits: between.map((c) => c.json),
-          files: [...files].map(([filename, counts]) => ({ sha: sha(filename), filename, status: 'modified', ...counts, changes: counts.additions + counts.deletions })),
+          files: [...files].map(([filename, counts]) => ({
+            sha: sha(filename),
+            filename,
+            status: 'modified',
+            ...counts,
+            changes: counts.additions + counts.deletions,
+          })),
         },
       };
     }
     const status = /^\/commits\/([^/]+)\/status$/.exec(rest);
     if (status) {
       const commit = data.commits.find((c) => c.sha === status[1]) ?? data.pullHeads.get(status[1]!);
-      if (!commit) return { status: 404, body: { message: `No commit found for SHA: ${status[1]}`, documentation_url: DOCS, status: '404' } };
-      const statuses = commit.index === 1 ? [fill(TEMPLATES.status, { ...v, sha: commit.sha, state: 'pending', context: 'deploy/preview', date: commit.date })] : [];
-      return { status: 200, body: { ...(fill(TEMPLATES.combinedStatus, { ...v, sha: commit.sha, state: 'pending' }) as object), statuses, total_count: statuses.length } };
+      if (!commit)
+        return {
+          status: 404,
+          body: { message: `No commit found for SHA: ${status[1]}`, documentation_url: DOCS, status: '404' },
+        };
+      const statuses =
+        commit.index === 1
+          ? [
+              fill(TEMPLATES.status, {
+                ...v,
+                sha: commit.sha,
+                state: 'pending',
+                context: 'deploy/preview',
+                date: commit.date,
+              }),
+            ]
+          : [];
+      return {
+        status: 200,
+        body: {
+          ...(fill(TEMPLATES.combinedStatus, { ...v, sha: commit.sha, state: 'pending' }) as object),
+          statuses,
+          total_count: statuses.length,
+        },
+      };
     }
     const checks = /^\/commits\/([^/]+)\/check-runs$/.exec(rest);
     if (checks) {
       const commit = data.commits.find((c) => c.sha === checks[1]) ?? data.pullHeads.get(checks[1]!);
-      if (!commit) return { status: 404, body: { message: `No commit found for SHA: ${checks[1]}`, documentation_url: DOCS, status: '404' } };
-      const runs = commit.checks.map((c) => fill(TEMPLATES.checkRun, { ...v, sha: checks[1], date: commit.date, ...c }));
+      if (!commit)
+        return {
+          status: 404,
+          body: { message: `No commit found for SHA: ${checks[1]}`, documentation_url: DOCS, status: '404' },
+        };
+      const runs = commit.checks.map((c) =>
+        fill(TEMPLATES.checkRun, { ...v, sha: checks[1], date: commit.date, ...c }),
+      );
       return paged(url, runs, (items) => ({ total_count: runs.length, check_runs: items }));
     }
     if (rest === '/actions/runs' || /^\/actions\/workflows\/[^/]+\/runs$/.test(rest)) {
       let runs = data.runs;
       const workflow = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest)?.[1];
       if (workflow) {
-        const known = { 'ci.yml': 'CI', '161335': 'CI', 'deploy.yml': 'Deploy', '161336': 'Deploy' } as Record<string, string>;
+        const known = { 'ci.yml': 'CI', '161335': 'CI', 'deploy.yml': 'Deploy', '161336': 'Deploy' } as Record<
+          string,
+          string
+        >;
         if (!known[workflow]) return notFound();
         runs = runs.filter((r) => r.workflowName === known[workflow]);
       }
@@ -352,7 +487,11 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       const statusFilter = url.searchParams.get('status');
       if (branchFilter) runs = runs.filter((r) => r.branch === branchFilter);
       if (statusFilter) runs = runs.filter((r) => r.status === statusFilter || r.conclusion === statusFilter);
-      return paged(url, runs.map((r) => r.json), (items) => ({ total_count: runs.length, workflow_runs: items }));
+      return paged(
+        url,
+        runs.map((r) => r.json),
+        (items) => ({ total_count: runs.length, workflow_runs: items }),
+      );
     }
     const run = /^\/actions\/runs\/(\d+)$/.exec(rest);
     if (run) {
@@ -368,13 +507,18 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
     const logs = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest);
     if (logs) {
       const exists = data.runs.some((r) => r.jobs.some((j) => (j as { id: number }).id === Number(logs[1])));
-      return exists ? { status: 302, location: `${context.origin()}/_blobs/job-logs/${owner}/${name}/${logs[1]}` } : notFound();
+      return exists
+        ? { status: 302, location: `${context.origin()}/_blobs/job-logs/${owner}/${name}/${logs[1]}` }
+        : notFound();
     }
     if (/^\/actions\/workflows\/[^/]+\/dispatches$/.test(rest)) return { status: 204 };
     if (rest === '/pulls') {
       const wanted = url.searchParams.get('state') ?? 'open';
       const pulls = data.pulls.filter((p) => wanted === 'all' || p.state === wanted);
-      return paged(url, pulls.map((p) => p.json));
+      return paged(
+        url,
+        pulls.map((p) => p.json),
+      );
     }
     const pull = /^\/pulls\/(\d+)$/.exec(rest);
     if (pull) {
@@ -382,7 +526,21 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       if (!found) return notFound();
       return {
         status: 200,
-        body: { ...found.json, merged: false, mergeable: found.number % 2 === 1 ? true : false, rebaseable: true, mergeable_state: found.number % 2 === 1 ? 'clean' : 'dirty', merged_by: null, comments: 2, review_comments: 1, maintainer_can_modify: true, commits: 3, additions: 100, deletions: 3, changed_files: 5 },
+        body: {
+          ...found.json,
+          merged: false,
+          mergeable: found.number % 2 === 1 ? true : false,
+          rebaseable: true,
+          mergeable_state: found.number % 2 === 1 ? 'clean' : 'dirty',
+          merged_by: null,
+          comments: 2,
+          review_comments: 1,
+          maintainer_can_modify: true,
+          commits: 3,
+          additions: 100,
+          deletions: 3,
+          changed_files: 5,
+        },
       };
     }
     const reviews = /^\/pulls\/(\d+)\/reviews$/.exec(rest);
@@ -397,21 +555,94 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
   function searchCode(url: URL, owner: string | undefined, name: string | undefined): Answer {
     const q = url.searchParams.get('q') ?? '';
     const terms = q.replace(/\b(repo|path|language|in):\S+/g, '').trim();
-    if (!terms) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Search', field: 'q', code: 'missing' }], documentation_url: DOCS, status: '422' } };
-    if (!owner || !name) return { status: 422, body: { message: 'Validation Failed', errors: [{ message: 'Must include at least one user, organization, or repository', resource: 'Search', field: 'q', code: 'invalid' }], documentation_url: DOCS, status: '422' } };
-    const files = terms.includes('nothingmatches') ? [] : ['src/auth/session.ts', 'src/routes/login.ts', 'test/routes/login.test.ts', 'src/lib/clock.ts', 'README.md'];
-    const items = files.map((path, i) => {
-      return fill(TEMPLATES.searchItem, { api: context.origin(), owner, repo: name, path, name: path.split('/').pop(), sha: sha(path) , id: i }) as Record<string, unknown>;
-    }).map((item, i) => {
-      const fragment = `export function ${terms}(session: Session) {\n  return session.expiresAt > clock.now();\n}`;
-      return { ...item, score: 1 - i / 10, text_matches: [{ object_url: item.url, object_type: 'FileContent', property: 'content', fragment, matches: [{ text: terms, indices: [16, 16 + terms.length] }] }] };
-    });
-    return { ...paged(url, items, (page) => ({ total_count: items.length, incomplete_results: false, items: page })), resource: 'code_search' };
+    if (!terms)
+      return {
+        status: 422,
+        body: {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Search', field: 'q', code: 'missing' }],
+          documentation_url: DOCS,
+          status: '422',
+        },
+      };
+    if (!owner || !name)
+      return {
+        status: 422,
+        body: {
+          message: 'Validation Failed',
+          errors: [
+            {
+              message: 'Must include at least one user, organization, or repository',
+              resource: 'Search',
+              field: 'q',
+              code: 'invalid',
+            },
+          ],
+          documentation_url: DOCS,
+          status: '422',
+        },
+      };
+    const files = terms.includes('nothingmatches')
+      ? []
+      : ['src/auth/session.ts', 'src/routes/login.ts', 'test/routes/login.test.ts', 'src/lib/clock.ts', 'README.md'];
+    const items = files
+      .map((path, i) => {
+        return fill(TEMPLATES.searchItem, {
+          api: context.origin(),
+          owner,
+          repo: name,
+          path,
+          name: path.split('/').pop(),
+          sha: sha(path),
+          id: i,
+        }) as Record<string, unknown>;
+      })
+      .map((item, i) => {
+        const fragment = `export function ${terms}(session: Session) {\n  return session.expiresAt > clock.now();\n}`;
+        return {
+          ...item,
+          score: 1 - i / 10,
+          text_matches: [
+            {
+              object_url: item.url,
+              object_type: 'FileContent',
+              property: 'content',
+              fragment,
+              matches: [{ text: terms, indices: [16, 16 + terms.length] }],
+            },
+          ],
+        };
+      });
+    return {
+      ...paged(url, items, (page) => ({ total_count: items.length, incomplete_results: false, items: page })),
+      resource: 'code_search',
+    };
   }
 
-  interface CommitData { sha: string; index: number; date: string; author: string; files: string[]; checks: Vars[]; json: unknown }
-  interface RunData { id: number; branch: string; status: string; conclusion: string | null; workflowName: string; jobs: unknown[]; json: unknown }
-  interface PullData { number: number; state: string; json: Record<string, unknown>; reviews: unknown[] }
+  interface CommitData {
+    sha: string;
+    index: number;
+    date: string;
+    author: string;
+    files: string[];
+    checks: Vars[];
+    json: unknown;
+  }
+  interface RunData {
+    id: number;
+    branch: string;
+    status: string;
+    conclusion: string | null;
+    workflowName: string;
+    jobs: unknown[];
+    json: unknown;
+  }
+  interface PullData {
+    number: number;
+    state: string;
+    json: Record<string, unknown>;
+    reviews: unknown[];
+  }
 
   /** Deterministic data per repository: commit 0 fails CI, run 0 failed in its test step. */
   function generate(owner: string, name: string, state: RepoState) {
@@ -422,16 +653,39 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       const author = AUTHORS[i % AUTHORS.length]!;
       const date = iso(BASE_TIME - i * 3_600_000);
       const title = i === 0 ? 'Fix session expiry check in login' : `Change number ${s.commits - i}`;
-      const message = s.hugeMessages ? `${title} ${'x'.repeat(5000)}\n\n${'body '.repeat(1000)}` : `${title}\n\nLonger explanation of change ${i}.`;
+      const message = s.hugeMessages
+        ? `${title} ${'x'.repeat(5000)}\n\n${'body '.repeat(1000)}`
+        : `${title}\n\nLonger explanation of change ${i}.`;
       const checks: Vars[] =
         i === 0
-          ? [{ name: 'build', status: 'completed', conclusion: 'success' }, { name: 'test', status: 'completed', conclusion: 'failure' }]
+          ? [
+              { name: 'build', status: 'completed', conclusion: 'success' },
+              { name: 'test', status: 'completed', conclusion: 'failure' },
+            ]
           : i === 1
             ? [{ name: 'build', status: 'completed', conclusion: 'success' }]
-            : i === 2 ? [] : [{ name: 'build', status: 'completed', conclusion: 'success' }, { name: 'test', status: 'completed', conclusion: 'success' }];
+            : i === 2
+              ? []
+              : [
+                  { name: 'build', status: 'completed', conclusion: 'success' },
+                  { name: 'test', status: 'completed', conclusion: 'success' },
+                ];
       return {
-        sha: commitSha, index: i, date, author, files: i % 2 === 0 ? ['src/auth/session.ts'] : ['README.md'], checks,
-        json: fill(TEMPLATES.commit, { ...v, sha: commitSha, parent: sha(owner, name, 'commit', i + 1), date, login: author, authorName: author, message }),
+        sha: commitSha,
+        index: i,
+        date,
+        author,
+        files: i % 2 === 0 ? ['src/auth/session.ts'] : ['README.md'],
+        checks,
+        json: fill(TEMPLATES.commit, {
+          ...v,
+          sha: commitSha,
+          parent: sha(owner, name, 'commit', i + 1),
+          date,
+          login: author,
+          authorName: author,
+          message,
+        }),
       };
     });
     const runs: RunData[] = Array.from({ length: s.runs }, (_, i) => {
@@ -446,27 +700,125 @@ export function generatedRepos(context: StandInContext): GeneratedRepos {
       const conclusion = inProgress ? null : failed ? 'failure' : 'success';
       const commit = commits[i % Math.max(1, commits.length)];
       const headSha = commit?.sha ?? sha('run', i);
-      const jobVars = { ...v, runId: id, sha: headSha, workflowName, branch, startedAt: createdAt, completedAt: updatedAt };
-      const step = (number: number, stepName: string, conclusion: string) => ({ name: stepName, status: 'completed', conclusion, number, started_at: createdAt, completed_at: updatedAt });
+      const jobVars = {
+        ...v,
+        runId: id,
+        sha: headSha,
+        workflowName,
+        branch,
+        startedAt: createdAt,
+        completedAt: updatedAt,
+      };
+      const step = (number: number, stepName: string, conclusion: string) => ({
+        name: stepName,
+        status: 'completed',
+        conclusion,
+        number,
+        started_at: createdAt,
+        completed_at: updatedAt,
+      });
       const jobs = [
-        { ...(fill(TEMPLATES.job, { ...jobVars, id: id * 10 + 1, name: 'build', conclusion: 'success' }) as object), steps: [step(1, 'Set up job', 'success'), step(2, 'Run actions/checkout@v4', 'success'), step(3, 'Run npm ci', 'success'), step(4, 'Complete job', 'success')] },
         {
-          ...(fill(TEMPLATES.job, { ...jobVars, id: id * 10 + 2, name: 'test', conclusion: failed ? 'failure' : 'success' }) as object),
-          steps: [step(1, 'Set up job', 'success'), step(2, 'Run npm ci', 'success'), step(3, 'Run npm test', failed ? 'failure' : 'success'), step(4, 'Post Run actions/checkout@v4', 'success'), step(5, 'Complete job', 'success')],
+          ...(fill(TEMPLATES.job, { ...jobVars, id: id * 10 + 1, name: 'build', conclusion: 'success' }) as object),
+          steps: [
+            step(1, 'Set up job', 'success'),
+            step(2, 'Run actions/checkout@v4', 'success'),
+            step(3, 'Run npm ci', 'success'),
+            step(4, 'Complete job', 'success'),
+          ],
+        },
+        {
+          ...(fill(TEMPLATES.job, {
+            ...jobVars,
+            id: id * 10 + 2,
+            name: 'test',
+            conclusion: failed ? 'failure' : 'success',
+          }) as object),
+          steps: [
+            step(1, 'Set up job', 'success'),
+            step(2, 'Run npm ci', 'success'),
+            step(3, 'Run npm test', failed ? 'failure' : 'success'),
+            step(4, 'Post Run actions/checkout@v4', 'success'),
+            step(5, 'Complete job', 'success'),
+          ],
         },
       ];
-      const json = fill(TEMPLATES.run, { ...v, id, workflowName, workflowFile: workflowName === 'CI' ? 'ci.yml' : 'deploy.yml', workflowId: workflowName === 'CI' ? 161335 : 161336, branch, sha: headSha, runNumber: 500 - i, event: i % 5 === 4 ? 'pull_request' : 'push', title: commit ? String((commit.json as { commit: { message: string } }).commit.message).split('\n')[0] : 'run', status, conclusion, createdAt, updatedAt, login: AUTHORS[i % 3] });
+      const json = fill(TEMPLATES.run, {
+        ...v,
+        id,
+        workflowName,
+        workflowFile: workflowName === 'CI' ? 'ci.yml' : 'deploy.yml',
+        workflowId: workflowName === 'CI' ? 161335 : 161336,
+        branch,
+        sha: headSha,
+        runNumber: 500 - i,
+        event: i % 5 === 4 ? 'pull_request' : 'push',
+        title: commit ? String((commit.json as { commit: { message: string } }).commit.message).split('\n')[0] : 'run',
+        status,
+        conclusion,
+        createdAt,
+        updatedAt,
+        login: AUTHORS[i % 3],
+      });
       return { id, branch, status, conclusion, workflowName, jobs, json };
     });
     const pullHeads = new Map<string, CommitData>();
     const pulls: PullData[] = Array.from({ length: s.pulls }, (_, i) => {
       const number = 40 + i;
       const headSha = sha(owner, name, 'pull', number);
-      const checks: Vars[] = i === 0 ? [{ name: 'test', status: 'completed', conclusion: 'success' }] : i === 1 ? [{ name: 'test', status: 'in_progress', conclusion: null }] : [{ name: 'test', status: 'completed', conclusion: 'failure' }];
-      pullHeads.set(headSha, { sha: headSha, index: -1, date: iso(BASE_TIME), author: 'hubot', files: [], checks, json: null });
-      const reviewStates = i === 0 ? [['hubot', 'CHANGES_REQUESTED'], ['hubot', 'APPROVED'], ['monalisa', 'APPROVED']] : i === 1 ? [['octocat', 'CHANGES_REQUESTED'], ['monalisa', 'APPROVED']] : [['octocat', 'COMMENTED']];
-      const reviews = reviewStates.map(([login, reviewState], r) => fill(TEMPLATES.review, { ...v, id: number * 100 + r, login, state: reviewState, number, sha: headSha, date: iso(BASE_TIME - (10 - r) * 60_000) }));
-      const json = fill(TEMPLATES.pull, { ...v, id: 1_000 + number, number, state: i === s.pulls - 1 && s.pulls > 2 ? 'closed' : 'open', title: `Feature ${number}`, login: AUTHORS[i % 3], branch: `feature/${number}`, headSha, baseSha: commits[0]?.sha ?? '', createdAt: iso(BASE_TIME - i * 86_400_000), updatedAt: iso(BASE_TIME - i * 3_600_000), draft: i === 1 }) as Record<string, unknown>;
+      const checks: Vars[] =
+        i === 0
+          ? [{ name: 'test', status: 'completed', conclusion: 'success' }]
+          : i === 1
+            ? [{ name: 'test', status: 'in_progress', conclusion: null }]
+            : [{ name: 'test', status: 'completed', conclusion: 'failure' }];
+      pullHeads.set(headSha, {
+        sha: headSha,
+        index: -1,
+        date: iso(BASE_TIME),
+        author: 'hubot',
+        files: [],
+        checks,
+        json: null,
+      });
+      const reviewStates =
+        i === 0
+          ? [
+              ['hubot', 'CHANGES_REQUESTED'],
+              ['hubot', 'APPROVED'],
+              ['monalisa', 'APPROVED'],
+            ]
+          : i === 1
+            ? [
+                ['octocat', 'CHANGES_REQUESTED'],
+                ['monalisa', 'APPROVED'],
+              ]
+            : [['octocat', 'COMMENTED']];
+      const reviews = reviewStates.map(([login, reviewState], r) =>
+        fill(TEMPLATES.review, {
+          ...v,
+          id: number * 100 + r,
+          login,
+          state: reviewState,
+          number,
+          sha: headSha,
+          date: iso(BASE_TIME - (10 - r) * 60_000),
+        }),
+      );
+      const json = fill(TEMPLATES.pull, {
+        ...v,
+        id: 1_000 + number,
+        number,
+        state: i === s.pulls - 1 && s.pulls > 2 ? 'closed' : 'open',
+        title: `Feature ${number}`,
+        login: AUTHORS[i % 3],
+        branch: `feature/${number}`,
+        headSha,
+        baseSha: commits[0]?.sha ?? '',
+        createdAt: iso(BASE_TIME - i * 86_400_000),
+        updatedAt: iso(BASE_TIME - i * 3_600_000),
+        draft: i === 1,
+      }) as Record<string, unknown>;
       return { number, state: String(json.state), json, reviews };
     });
     return { commits, pullHeads, runs, pulls };

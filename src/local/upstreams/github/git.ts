@@ -34,10 +34,25 @@ interface Fault {
   remaining: number;
 }
 
-const GIT_IDENTITY = ['-c', 'user.name=Fixture Bot', '-c', 'user.email=fixtures@hezlep.test', '-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', '-c', 'core.quotePath=false'];
+const GIT_IDENTITY = [
+  '-c',
+  'user.name=Fixture Bot',
+  '-c',
+  'user.email=fixtures@hezlep.test',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'core.autocrlf=false',
+  '-c',
+  'core.quotePath=false',
+];
 
 function git(dir: string, args: string[], input?: string): string {
-  return execFileSync('git', [...GIT_IDENTITY, '-C', dir, ...args], { encoding: 'utf8', input, maxBuffer: 512 * 1024 * 1024 });
+  return execFileSync('git', [...GIT_IDENTITY, '-C', dir, ...args], {
+    encoding: 'utf8',
+    input,
+    maxBuffer: 512 * 1024 * 1024,
+  });
 }
 
 function gitBuffer(dir: string, args: string[]): Buffer {
@@ -67,11 +82,26 @@ function commitObject(api: string, fullName: string, dir: string, sha: string) {
       tree: { sha: tree, url: `${api}/repos/${fullName}/git/trees/${tree}` },
       url: `${api}/repos/${fullName}/git/commits/${sha}`,
     },
-    parents: (parents ?? '').split(' ').filter(Boolean).map((p) => ({ sha: p, url: `${api}/repos/${fullName}/commits/${p}` })),
+    parents: (parents ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((p) => ({ sha: p, url: `${api}/repos/${fullName}/commits/${p}` })),
   };
 }
 
-const LANGUAGES: Record<string, string> = { ts: 'TypeScript', tsx: 'TypeScript', js: 'JavaScript', mjs: 'JavaScript', cjs: 'JavaScript', css: 'CSS', html: 'HTML', sh: 'Shell', py: 'Python', go: 'Go', sql: 'SQL' };
+const LANGUAGES: Record<string, string> = {
+  ts: 'TypeScript',
+  tsx: 'TypeScript',
+  js: 'JavaScript',
+  mjs: 'JavaScript',
+  cjs: 'JavaScript',
+  css: 'CSS',
+  html: 'HTML',
+  sh: 'Shell',
+  py: 'Python',
+  go: 'Go',
+  sql: 'SQL',
+};
 
 /** Bytes per language at a ref, by file extension, as GitHub's languages route reports them. */
 function languagesOf(dir: string, ref = 'HEAD'): Record<string, number> {
@@ -85,10 +115,20 @@ function languagesOf(dir: string, ref = 'HEAD'): Record<string, number> {
 }
 
 function sizeOf(dir: string, ref: string): number {
-  return git(dir, ['ls-tree', '-r', '-l', ref]).split('\n').filter(Boolean).reduce((sum, line) => sum + (Number(line.split(/\s+/)[3]) || 0), 0);
+  return git(dir, ['ls-tree', '-r', '-l', ref])
+    .split('\n')
+    .filter(Boolean)
+    .reduce((sum, line) => sum + (Number(line.split(/\s+/)[3]) || 0), 0);
 }
 
-const STATUS: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed', C: 'copied', T: 'changed' };
+const STATUS: Record<string, string> = {
+  A: 'added',
+  M: 'modified',
+  D: 'removed',
+  R: 'renamed',
+  C: 'copied',
+  T: 'changed',
+};
 
 /** The branch name a detached HEAD is served under. */
 export const DETACHED = 'detached';
@@ -101,10 +141,15 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-ratelimit-remaining': '4999',
+      ...headers,
+    });
     res.end(text);
   };
-  const notFound = (res: ServerResponse) => send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  const notFound = (res: ServerResponse) =>
+    send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   const readBody = async (req: IncomingMessage): Promise<any> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -119,7 +164,10 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     }
   };
 
-  function applyChanges(dir: string, body: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string>; message?: string }): string {
+  function applyChanges(
+    dir: string,
+    body: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string>; message?: string },
+  ): string {
     for (const [from, to] of Object.entries(body.rename ?? {})) {
       mkdirSync(dirname(join(dir, to)), { recursive: true });
       renameSync(join(dir, from), join(dir, to));
@@ -189,7 +237,8 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     const api = context.origin();
     // Fixture repositories are public: no token is fine, a wrong one is refused as GitHub does.
     const auth = req.headers.authorization;
-    if (auth !== undefined && auth !== `token ${context.token}` && auth !== `Bearer ${context.token}`) return send(res, 401, { message: 'Bad credentials' });
+    if (auth !== undefined && auth !== `token ${context.token}` && auth !== `Bearer ${context.token}`)
+      return send(res, 401, { message: 'Bad credentials' });
     const m = /^\/repos\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(url.pathname);
     if (!m || req.method !== 'GET') return notFound(res);
     const fullName = `${m[1]}/${m[2]}`;
@@ -200,15 +249,27 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       const branch = headBranch(dir);
       const pushedAt = git(dir, ['log', '-1', '--format=%cI', branch === DETACHED ? 'HEAD' : branch]).trim();
       return send(res, 200, {
-        id: 1, name: m[2], full_name: fullName, private: true, visibility: 'private', default_branch: branch, owner: { login: m[1] },
-        html_url: `${api}/${fullName}`, size: Math.round(sizeOf(dir, branch === DETACHED ? 'HEAD' : branch) / 1024), open_issues_count: 0, topics: [], pushed_at: pushedAt,
+        id: 1,
+        name: m[2],
+        full_name: fullName,
+        private: true,
+        visibility: 'private',
+        default_branch: branch,
+        owner: { login: m[1] },
+        html_url: `${api}/${fullName}`,
+        size: Math.round(sizeOf(dir, branch === DETACHED ? 'HEAD' : branch) / 1024),
+        open_issues_count: 0,
+        topics: [],
+        pushed_at: pushedAt,
       });
     }
     if (rest === 'languages') return send(res, 200, languagesOf(dir));
     if (rest === 'releases/latest') return send(res, 404, { message: 'Not Found' });
     if (rest === 'pulls') return send(res, 200, []);
     if (rest === 'branches') {
-      const heads = git(dir, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']).split('\n').filter(Boolean);
+      const heads = git(dir, ['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads'])
+        .split('\n')
+        .filter(Boolean);
       const listed = heads.map((line) => {
         const [name, sha] = line.split(' ');
         return { name, commit: { sha, url: `${api}/repos/${fullName}/commits/${sha}` }, protected: name === 'main' };
@@ -222,12 +283,24 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       const sha = resolve(dir, r[1]!);
       if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
       const at = commitObject(api, fullName, dir, sha).commit.committer.date;
-      const check = { id: parseInt(sha.slice(0, 8), 16), head_sha: sha, name: 'test', status: 'completed', conclusion: 'success', started_at: at, completed_at: at, html_url: `${api}/${fullName}/runs/${sha.slice(0, 8)}`, app: { slug: 'github-actions' } };
+      const check = {
+        id: parseInt(sha.slice(0, 8), 16),
+        head_sha: sha,
+        name: 'test',
+        status: 'completed',
+        conclusion: 'success',
+        started_at: at,
+        completed_at: at,
+        html_url: `${api}/${fullName}/runs/${sha.slice(0, 8)}`,
+        app: { slug: 'github-actions' },
+      };
       return send(res, 200, { total_count: 1, check_runs: [check] });
     }
     if ((r = /^branches\/(.+)$/.exec(rest))) {
       // A detached checkout (a tag or commit) is served as the branch `detached`.
-      const sha = resolve(dir, `refs/heads/${r[1]}`) ?? (r[1] === DETACHED && headBranch(dir) === DETACHED ? resolve(dir, 'HEAD') : null);
+      const sha =
+        resolve(dir, `refs/heads/${r[1]}`) ??
+        (r[1] === DETACHED && headBranch(dir) === DETACHED ? resolve(dir, 'HEAD') : null);
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
     }
@@ -258,7 +331,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
           const code = fields[0]!.charAt(0);
           const path = code === 'R' || code === 'C' ? fields[2]! : fields[1]!;
           return {
-            sha: code === 'D' ? null : headBlobs.get(path) ?? null,
+            sha: code === 'D' ? null : (headBlobs.get(path) ?? null),
             filename: path,
             status: STATUS[code] ?? 'modified',
             ...(code === 'R' || code === 'C' ? { previous_filename: fields[1] } : {}),
@@ -267,11 +340,16 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
             changes: 0,
           };
         });
-      const commits = git(dir, ['rev-list', '--reverse', `${base}..${head}`]).split('\n').filter(Boolean);
+      const commits = git(dir, ['rev-list', '--reverse', `${base}..${head}`])
+        .split('\n')
+        .filter(Boolean);
       return send(res, 200, {
         status,
         ahead_by: commits.length,
-        behind_by: git(dir, ['rev-list', '--count', `${head}..${base}`]).trim() === '0' ? 0 : Number(git(dir, ['rev-list', '--count', `${head}..${base}`]).trim()),
+        behind_by:
+          git(dir, ['rev-list', '--count', `${head}..${base}`]).trim() === '0'
+            ? 0
+            : Number(git(dir, ['rev-list', '--count', `${head}..${base}`]).trim()),
         total_commits: commits.length,
         base_commit: commitObject(api, fullName, dir, base),
         merge_base_commit: commitObject(api, fullName, dir, base),
@@ -289,13 +367,23 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       }
       const lines = listing.split('\n').filter(Boolean);
       // A snapshot may lack some large blobs: list only what can be served, as GitHub would.
-      const missing = missingObjects(dir, lines.map((line) => line.split(/\s+/)[2]!));
+      const missing = missingObjects(
+        dir,
+        lines.map((line) => line.split(/\s+/)[2]!),
+      );
       const tree = lines
         .filter((line) => !missing.has(line.split(/\s+/)[2]!))
         .map((line) => {
           const [meta, path] = line.split('\t');
           const [mode, type, sha, size] = meta!.split(/\s+/);
-          return { path, mode, type, sha, ...(type === 'blob' ? { size: Number(size) } : {}), url: `${api}/repos/${fullName}/git/${type}s/${sha}` };
+          return {
+            path,
+            mode,
+            type,
+            sha,
+            ...(type === 'blob' ? { size: Number(size) } : {}),
+            url: `${api}/repos/${fullName}/git/${type}s/${sha}`,
+          };
         });
       return send(res, 200, { sha: r[1], url: `${api}/repos/${fullName}/git/trees/${r[1]}`, tree, truncated: false });
     }
@@ -316,12 +404,24 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
         return send(res, 404, { message: 'Not Found' });
       }
       const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
-      return send(res, 200, { sha, node_id: `B_${sha.slice(0, 12)}`, size: content.length, url: `${api}/repos/${fullName}/git/blobs/${sha}`, content: base64, encoding: 'base64' });
+      return send(res, 200, {
+        sha,
+        node_id: `B_${sha.slice(0, 12)}`,
+        size: content.length,
+        url: `${api}/repos/${fullName}/git/blobs/${sha}`,
+        content: base64,
+        encoding: 'base64',
+      });
     }
     if ((r = /^tarball(?:\/(.+))?$/.exec(rest))) {
       const sha = resolve(dir, r[1] ?? 'HEAD');
       if (!sha) return notFound(res);
-      const archive = gitBuffer(dir, ['archive', '--format=tar.gz', `--prefix=${m[1]}-${m[2]}-${sha.slice(0, 7)}/`, sha]);
+      const archive = gitBuffer(dir, [
+        'archive',
+        '--format=tar.gz',
+        `--prefix=${m[1]}-${m[2]}-${sha.slice(0, 7)}/`,
+        sha,
+      ]);
       res.writeHead(200, { 'content-type': 'application/x-gzip', 'content-length': String(archive.length) });
       res.end(archive);
       return;
@@ -331,7 +431,10 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
 
   function listCommits(res: ServerResponse, url: URL, api: string, fullName: string, dir: string): void {
     const ref = url.searchParams.get('sha') ?? 'HEAD';
-    if (!resolve(dir, ref)) return send(res, 404, { message: 'Not Found' });
+    if (!resolve(dir, ref)) {
+      send(res, 404, { message: 'Not Found' });
+      return;
+    }
     const filters = [ref];
     const since = url.searchParams.get('since');
     const until = url.searchParams.get('until');
@@ -344,7 +447,15 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30)));
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
     const total = Number(git(dir, ['rev-list', '--count', ...filters, ...paths]).trim());
-    const shas = git(dir, ['rev-list', `--skip=${(page - 1) * perPage}`, `--max-count=${perPage}`, ...filters, ...paths]).split('\n').filter(Boolean);
+    const shas = git(dir, [
+      'rev-list',
+      `--skip=${(page - 1) * perPage}`,
+      `--max-count=${perPage}`,
+      ...filters,
+      ...paths,
+    ])
+      .split('\n')
+      .filter(Boolean);
     const last = Math.max(1, Math.ceil(total / perPage));
     const at = (p: number) => {
       const link = new URL(`${api}${url.pathname}${url.search}`);
@@ -353,7 +464,12 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       return link.toString();
     };
     const rels = page < last ? [`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`] : [];
-    send(res, 200, shas.map((sha) => commitObject(api, fullName, dir, sha)), rels.length ? { link: rels.join(', ') } : {});
+    send(
+      res,
+      200,
+      shas.map((sha) => commitObject(api, fullName, dir, sha)),
+      rels.length ? { link: rels.join(', ') } : {},
+    );
   }
 
   function missingObjects(dir: string, shas: string[]): Set<string> {
@@ -363,7 +479,12 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       maxBuffer: 256 * 1024 * 1024,
       env: { ...process.env, GIT_NO_LAZY_FETCH: '1' },
     });
-    return new Set(out.split('\n').filter((line) => line.endsWith(' missing')).map((line) => line.split(' ')[0]!));
+    return new Set(
+      out
+        .split('\n')
+        .filter((line) => line.endsWith(' missing'))
+        .map((line) => line.split(' ')[0]!),
+    );
   }
 
   function headBranch(dir: string): string {

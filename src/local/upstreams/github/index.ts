@@ -57,7 +57,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   const partFor = (path: string) => {
     if (path.startsWith('/_fixtures/')) return git;
-    const control = /^\/_control\/repos\/[^/]+\/[^/]+\/(dispatches|behaviour|runs\/\d+|commits\/[0-9a-f]{40})$/.exec(path);
+    const control = /^\/_control\/repos\/[^/]+\/[^/]+\/(dispatches|behaviour|runs\/\d+|commits\/[0-9a-f]{40})$/.exec(
+      path,
+    );
     if (control) return actions;
     const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(path);
     if (!repo) return generated;
