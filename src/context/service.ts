@@ -3,7 +3,7 @@ import type { Caller } from '../auth/keys';
 import type { EventPublisher } from '../events/publisher';
 import { publishAuditEntry } from '../audit/log';
 import { redactValue, type RedactionTally } from '../redaction/redact';
-import type { ContextStore, ContextRead } from './store';
+import { storeCall, type ContextStore, type ContextRead } from './store';
 import type { ContextFields, ContextPatch, StoredContext } from './snapshot';
 import { describeChanged, type ContextWriter, type ContextWriteResult, type WriteMode } from './writes';
 
@@ -76,19 +76,8 @@ export class ContextService {
     return this.storeCall(() => this.deps.store.read(this.deps.project));
   }
 
-  private async storeCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError(
-        'store_unavailable',
-        `The context store (${this.deps.store.kind}) is unavailable; nothing was changed.`,
-        {
-          internal: error,
-        },
-      );
-    }
+  private storeCall<T>(call: () => Promise<T>): Promise<T> {
+    return storeCall(`context store (${this.deps.store.kind})`, 'nothing was changed', call);
   }
 
   private async publish(type: string, summary: string, data: Record<string, unknown>): Promise<void> {

@@ -1,3 +1,4 @@
+import { ApiError } from '../errors';
 import type { StoredContext } from './snapshot';
 
 export interface ContextRead {
@@ -18,4 +19,17 @@ export interface ContextStore {
   read(project: string): Promise<ContextRead>;
   write(project: string, next: StoredContext, expectedVersion: number, ttlMs: number): Promise<WriteOutcome>;
   clear(project: string, expectedVersion: number): Promise<WriteOutcome>;
+}
+
+/**
+ * Run a call to a store (context or Cursor sessions) so that its failure reaches the caller as
+ * 503 `store_unavailable` saying what was not changed; the cause goes to the log only.
+ */
+export async function storeCall<T>(store: string, unchanged: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError('store_unavailable', `The ${store} is unavailable; ${unchanged}.`, { internal: error });
+  }
 }

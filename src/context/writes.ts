@@ -4,7 +4,7 @@ import type { AuditEntry, AuditInput, AuditActor } from '../audit/log';
 import type { AppendHooks } from '../ledger/writer';
 import type { Logger } from '../lib/log';
 import type { RedactionCounts } from '../redaction/redact';
-import type { ContextRead, ContextStore, WriteOutcome } from './store';
+import { storeCall, type ContextRead, type ContextStore, type WriteOutcome } from './store';
 import {
   authorLabel,
   changedFields,
@@ -303,17 +303,8 @@ export class ContextWrites implements ContextWriter {
     await lane.loading;
   }
 
-  private async storeCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError(
-        'store_unavailable',
-        `The context store (${this.deps.store.kind}) is unavailable; the context was not changed.`,
-        { internal: error },
-      );
-    }
+  private storeCall<T>(call: () => Promise<T>): Promise<T> {
+    return storeCall(`context store (${this.deps.store.kind})`, 'the context was not changed', call);
   }
 
   private now(): Date {

@@ -5,6 +5,7 @@ import type { EventPublisher } from '../events/publisher';
 import { redactValue, type RedactionTally } from '../redaction/redact';
 import { authorLabel } from '../context/snapshot';
 import type { CursorSessionStore } from './store';
+import { storeCall } from '../context/store';
 import { describeSession, diffStat, sessionKey, type StoredCursorSession } from './session';
 
 /** What a client sends: the session's own fields, its clock as `timestamp`, and optionally who it is editing as. */
@@ -146,16 +147,7 @@ export class CursorSessionService {
     return this.storeCall(() => this.deps.store.list(this.deps.project));
   }
 
-  private async storeCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError(
-        'store_unavailable',
-        `The session store (${this.deps.store.kind}) is unavailable; nothing was changed.`,
-        { internal: error },
-      );
-    }
+  private storeCall<T>(call: () => Promise<T>): Promise<T> {
+    return storeCall(`session store (${this.deps.store.kind})`, 'nothing was changed', call);
   }
 }
