@@ -1,6 +1,6 @@
 import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
-import type { SearchFilters } from './repo-index-store';
+import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
 CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(path, symbols, summary, body, tokenize = 'porter unicode61');

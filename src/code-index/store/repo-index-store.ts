@@ -17,11 +17,7 @@ export interface PreparedChunk extends Chunk {
   hash: string;
 }
 
-export interface SearchFilters {
-  /** Only paths starting with this prefix. */
-  path?: string;
-  language?: string;
-}
+export type { SearchFilters } from './search-filters';
 
 export interface RankedHit {
   id: number;
