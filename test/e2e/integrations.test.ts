@@ -53,6 +53,23 @@ async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
+/**
+ * Start a re-index through the API and wait until the run has finished. The service is another
+ * process with no event the test can await here, so this polls, bounded by count, not by time.
+ */
+async function reindexAndWait(service: LocalService): Promise<any> {
+  const index = async () => (await callAs(service, 'human', 'GET', '/ai/github/index')).body.repos[0];
+  const before = (await index())?.lastRun?.id ?? null;
+  const started = await callAs(service, 'human', 'POST', '/ai/github/reindex', {});
+  expect(started.status, started.text).toBe(202);
+  for (let i = 0; i < 300; i++) {
+    const repo = await index();
+    if (!repo.running && repo.lastRun && repo.lastRun.id !== before) return repo;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the index run did not finish after 300 polls');
+}
+
 describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream configured (local stand-ins)', () => {
   let upstreams: Upstreams;
   let service: LocalService;
@@ -63,19 +80,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
     callAs(service, client, method, path, body);
 
   const signedInPage = (viewport = LAPTOP) => openSignedIn(browser, service, viewport);
-
-  /** Start a re-index through the API and wait (bounded by count) until the run has finished. */
-  async function reindex(): Promise<any> {
-    const before = (await as('human', 'GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
-    const started = await as('human', 'POST', '/ai/github/reindex', {});
-    expect(started.status, started.text).toBe(202);
-    for (let i = 0; i < 300; i++) {
-      const repo = (await as('human', 'GET', '/ai/github/index')).body.repos[0];
-      if (!repo.running && repo.lastRun && repo.lastRun.id !== before) return repo;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the index run did not finish after 300 polls');
-  }
 
   beforeAll(async () => {
     upstreams = await startUpstreams(FIXTURE_FILES);
@@ -96,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
       ledger = status?.body?.layers?.find((l: { layer: string }) => l.layer === 'ledger')?.state ?? '';
     }
     expect(ledger, 'the local ledger never reported ok').toBe('ok');
-    const repo = await reindex();
+    const repo = await reindexAndWait(service);
     expect(repo.lastRun.outcome, JSON.stringify(repo.lastRun)).toBe('succeeded');
   });
 
@@ -195,7 +199,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
     await phone.close();
 
     // A re-index publishes on the index topic: the card follows without a click.
-    await reindex();
+    await reindexAndWait(service);
     await expect.poll(() => row.getAttribute('data-freshness'), WAIT).toBe('fresh');
     expect(await row.textContent()).toContain(head.slice(0, 7));
     await page.close();
@@ -292,18 +296,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
   async function uptimeCheck(): Promise<void> {
     const response = await fetch(`${service.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
     expect(response.status, await response.text()).toBe(200);
-  }
-
-  /** Re-index the fixture repository and wait (bounded by count) until the run has finished. */
-  async function reindexed(): Promise<void> {
-    const before = (await as('human', 'GET', '/ai/github/index')).body.repos[0]?.lastRun?.id ?? null;
-    expect((await as('human', 'POST', '/ai/github/reindex', {})).status).toBe(202);
-    for (let i = 0; i < 300; i++) {
-      const repo = (await as('human', 'GET', '/ai/github/index')).body.repos[0];
-      if (!repo.running && repo.lastRun && repo.lastRun.id !== before) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the index run did not finish after 300 polls');
   }
 
   afterAll(async () => {
@@ -450,7 +442,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard insights with the local 
   });
 
   it('searches the index from the page: hits grouped by file, terms highlighted, linked at the indexed commit, stale hits marked', async () => {
-    await reindexed();
+    await reindexAndWait(service);
     const page = await signedInPage();
     const card = page.locator('[data-card="search"]');
     await card.getByLabel('Search code').fill('redirectAfterLogin');
