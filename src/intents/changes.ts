@@ -1,6 +1,7 @@
 import { ApiError } from '../errors';
 import type { RepoRef } from '../github/client';
-import type { Answered, ComparisonAnswer, GitHubService } from '../github/service';
+import type { ComparisonAnswer } from '../github/answers';
+import type { Answered, GitHubService } from '../github/service';
 import { redactSecrets } from '../redaction/secrets';
 import { targetRef, type IntentPolicy } from './policy';
 import type { IntentService } from './service';
