@@ -10,7 +10,7 @@ import type { RankedHit, SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedding/embedders';
 import type { Embedder } from './embedding/embedder';
-import { boundedSnippet, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
+import { boundedSnippet, SNIPPET_BOUNDS } from './ranking/rank';
 import { weightsFor } from './ranking/files';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
