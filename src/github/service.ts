@@ -53,6 +53,14 @@ const MAX_LOGGED_JOBS = 3;
 const FAN_OUT = 6;
 const SCOPE_QUALIFIER = /(^|[\s(])-?(repo|org|user|owner|enterprise):/i;
 
+/** A code search query that names its own scope (repo:, org:, ...), which could reach past the allow-list. */
+export class ScopedSearchQuery extends Error {
+  constructor() {
+    super('q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.');
+    this.name = 'ScopedSearchQuery';
+  }
+}
+
 /**
  * The GitHub visibility domain: composes client calls into short answers, caches whole
  * answers briefly, and keeps each answer under the size bound.
@@ -216,10 +224,7 @@ export class GitHubService {
   search(repo: RepoRef, query: string, limit: number, cursor?: string): Promise<Answered<SearchAnswer>> {
     // GitHub ORs repeated scope qualifiers: `x repo:other/y` would search outside the allow-list.
     if (SCOPE_QUALIFIER.test(query)) {
-      throw new ApiError(
-        'validation_failed',
-        'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.',
-      );
+      throw new ScopedSearchQuery();
     }
     const position = positionFor(limit, cursor);
     return this.answer(
