@@ -131,7 +131,14 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       await this.scheduler.step();
     } finally {
       this.sketch = null;
+      // The run is over: build the vector sketch now, so the first search after it does not wait for it.
+      if (!this.runs.runState()) this.warmSketch();
     }
+  }
+
+  private warmSketch(): void {
+    const model = this.store.getMeta('embedder');
+    if (model) this.sketch = { model, value: VectorSketch.build(this.ctx.storage.sql, model) };
   }
 
   /** Monthly vector pruning; skipped while a run is going, since its work may still need the cache. */
