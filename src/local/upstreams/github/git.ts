@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { readHeadBranch, readRef } from './refs';
+import { branchSha, DETACHED } from './refs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -131,8 +131,7 @@ const STATUS: Record<string, string> = {
   T: 'changed',
 };
 
-/** The branch name a detached HEAD is served under. */
-export const DETACHED = 'detached';
+export { DETACHED };
 
 export function gitRepos(context: StandInContext, initial: Record<string, string> = {}): GitRepos {
   const repos = new Map<string, string>(Object.entries(initial));
@@ -299,7 +298,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     }
     if ((r = /^branches\/(.+)$/.exec(rest))) {
       // A detached checkout (a tag or commit) is served as the branch `detached`.
-      const sha = branchSha(dir, r[1]!);
+      const sha = branchSha(dir, r[1]!, { resolve, headBranch });
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
     }
@@ -484,20 +483,6 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
         .filter((line) => line.endsWith(' missing'))
         .map((line) => line.split(' ')[0]!),
     );
-  }
-
-  /** A branch's commit: from the ref files when they can be read (no git process), else from git. */
-  function branchSha(dir: string, branch: string): string | null {
-    const read = readRef(dir, `refs/heads/${branch}`);
-    if (read) return read;
-    if (read === null && branch !== DETACHED) return null;
-    if (read === undefined) {
-      const sha = resolve(dir, `refs/heads/${branch}`);
-      if (sha || branch !== DETACHED) return sha;
-    }
-    const head = readHeadBranch(dir);
-    if (head === undefined) return headBranch(dir) === DETACHED ? resolve(dir, 'HEAD') : null;
-    return head === null ? (readRef(dir, 'HEAD') ?? resolve(dir, 'HEAD')) : null;
   }
 
   function headBranch(dir: string): string {

@@ -1,6 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The branch name a detached HEAD is served under. */
+export const DETACHED = 'detached';
+
 /**
  * Branch heads read from a repository's files instead of a `git` process: the stand-in answers
  * a branch lookup on every search (the freshness check), and each synchronous `git` it spawns
@@ -29,6 +32,27 @@ export function readRef(dir: string, ref: string): string | null | undefined {
     return null;
   }
   return undefined;
+}
+
+/**
+ * A branch's commit, from the ref files when they can be read (no git process), else from git;
+ * `DETACHED` names a detached HEAD (a checkout of a tag or commit) unless a real branch has that name.
+ */
+export function branchSha(
+  dir: string,
+  branch: string,
+  git: { resolve(dir: string, ref: string): string | null; headBranch(dir: string): string },
+): string | null {
+  const read = readRef(dir, `refs/heads/${branch}`);
+  if (read) return read;
+  if (read === null && branch !== DETACHED) return null;
+  if (read === undefined) {
+    const sha = git.resolve(dir, `refs/heads/${branch}`);
+    if (sha || branch !== DETACHED) return sha;
+  }
+  const head = readHeadBranch(dir);
+  if (head === undefined) return git.headBranch(dir) === DETACHED ? git.resolve(dir, 'HEAD') : null;
+  return head === null ? (readRef(dir, 'HEAD') ?? git.resolve(dir, 'HEAD')) : null;
 }
 
 /** The branch HEAD points at, or null when it is detached; `undefined`: ask git. */
