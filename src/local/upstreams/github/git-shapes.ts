@@ -1,4 +1,5 @@
-import { git, gitOk, missingObjects } from './git-cli';
+import { git, gitOk, missingObjects, resolveRef } from './git-cli';
+import { GitObjectReader, parseCommit } from './git-objects';
 
 /**
  * GitHub's REST shapes built from a git repository on disk. Anything keyed by an object id
@@ -7,11 +8,15 @@ import { git, gitOk, missingObjects } from './git-cli';
  */
 export class GitShapes {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Blob and commit reads, through one `cat-file --batch` process. */
+  readonly objects: GitObjectReader;
 
   constructor(
     readonly dir: string,
     readonly fullName: string,
-  ) {}
+  ) {
+    this.objects = new GitObjectReader(dir);
+  }
 
   private once<T>(key: string, compute: () => Promise<T>): Promise<T> {
     let found = this.memo.get(key) as Promise<T> | undefined;
@@ -23,14 +28,16 @@ export class GitShapes {
     return found;
   }
 
-  private fieldsOf(sha: string): Promise<string[]> {
-    return this.once(`commit:${sha}`, async () =>
-      (await git(this.dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%B', sha])).split('\n'),
-    );
+  private fieldsOf(sha: string) {
+    return this.once(`commit:${sha}`, async () => {
+      const object = await this.objects.read(sha);
+      if (object?.type !== 'commit') throw new Error(`${sha} is not a commit of ${this.fullName}`);
+      return parseCommit(object.content);
+    });
   }
 
   async commit(api: string, sha: string) {
-    const [tree, parents, author, email, date, ...message] = await this.fieldsOf(sha);
+    const { tree, parents, author, message } = await this.fieldsOf(sha);
     const fullName = this.fullName;
     return {
       sha,
@@ -38,17 +45,20 @@ export class GitShapes {
       url: `${api}/repos/${fullName}/commits/${sha}`,
       html_url: `${api}/${fullName}/commit/${sha}`,
       commit: {
-        author: { name: author, email, date },
-        committer: { name: author, email, date },
-        message: message.join('\n').trimEnd(),
+        author,
+        committer: author,
+        message,
         tree: { sha: tree, url: `${api}/repos/${fullName}/git/trees/${tree}` },
         url: `${api}/repos/${fullName}/git/commits/${sha}`,
       },
-      parents: (parents ?? '')
-        .split(' ')
-        .filter(Boolean)
-        .map((p) => ({ sha: p, url: `${api}/repos/${fullName}/commits/${p}` })),
+      parents: parents.map((p) => ({ sha: p, url: `${api}/repos/${fullName}/commits/${p}` })),
     };
+  }
+
+  /** The commit `ref` names: an id already read needs no git process; anything else is resolved. */
+  async commitId(ref: string): Promise<string | null> {
+    if (/^[0-9a-f]{40}$/.test(ref) && this.memo.has(`commit:${ref}`)) return ref;
+    return resolveRef(this.dir, ref);
   }
 
   commits(api: string, shas: string[]) {

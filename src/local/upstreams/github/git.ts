@@ -36,7 +36,10 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
   const shapes = new Map<string, GitShapes>();
   const shapesOf = (fullName: string, dir: string) => {
     let found = shapes.get(fullName);
-    if (!found || found.dir !== dir) shapes.set(fullName, (found = new GitShapes(dir, fullName)));
+    if (!found || found.dir !== dir) {
+      found?.objects.close();
+      shapes.set(fullName, (found = new GitShapes(dir, fullName)));
+    }
     return found;
   };
 
@@ -104,7 +107,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     let r: RegExpExecArray | null;
     if ((r = /^commits\/([^/]+)\/check-runs$/.exec(rest))) {
       // Every commit of a served repository passed its one check: what `npm test` says of a pushed commit.
-      const sha = await resolveRef(dir, r[1]!);
+      const sha = await repo.commitId(r[1]!);
       if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
       const at = (await repo.commit(api, sha)).commit.committer.date;
       const check = {
@@ -129,7 +132,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       return send(res, 200, { name: r[1], commit: await repo.commit(api, sha), protected: false });
     }
     if ((r = /^commits\/(.+)$/.exec(rest))) {
-      const sha = await resolveRef(dir, r[1]!);
+      const sha = await repo.commitId(r[1]!);
       if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
       return send(res, 200, await repo.commit(api, sha));
     }
@@ -171,12 +174,9 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       if (fault.remaining > 0) fault.remaining--;
       return send(res, fault.status, { message: 'Injected fault' });
     }
-    let content: Buffer;
-    try {
-      content = await gitBytes(dir, ['cat-file', 'blob', sha]);
-    } catch {
-      return send(res, 404, { message: 'Not Found' });
-    }
+    const object = await shapesOf(fullName, dir).objects.read(sha);
+    if (object?.type !== 'blob') return send(res, 404, { message: 'Not Found' });
+    const content = object.content;
     send(res, 200, {
       sha,
       node_id: `B_${sha.slice(0, 12)}`,
@@ -236,6 +236,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     },
     blobReads: (fullName) => state.reads.get(fullName) ?? new Map(),
     dispose: () => {
+      for (const repo of shapes.values()) repo.objects.close();
       for (const dir of state.owned.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
