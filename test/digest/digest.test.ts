@@ -19,7 +19,7 @@ async function morning(environment: Record<string, unknown>) {
   await waitOnExecutionContext(ctx);
 }
 
-const SECRET = 'ghp_' + 'Zx9'.repeat(12);
+const SECRET = `ghp_${'Zx9'.repeat(12)}`;
 
 describe('daily digest', () => {
   it('is a 404 naming the schedule until the first digest is built', async () => {
