@@ -107,6 +107,20 @@ export function resolveRefSync(dir: string, ref: string): string | null {
   }
 }
 
+/** The checked-out branch, or `detached` (the fallback of refs.ts when the ref files cannot be read). */
+export function headBranchSync(dir: string): string {
+  try {
+    return (
+      execFileSync('git', ['-C', dir, 'symbolic-ref', '--quiet', '--short', 'HEAD'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || 'detached'
+    );
+  } catch {
+    return 'detached';
+  }
+}
+
 /** Which of these objects the repository lacks (a partial snapshot may miss large blobs). */
 export async function missingObjects(dir: string, shas: string[]): Promise<Set<string>> {
   const out = await gitBytes(dir, ['cat-file', '--batch-check'], {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rmSync } from 'node:fs';
 import type { GitHubRoutes, StandInContext } from './routes';
-import { git, gitBytes, headBranch, resolveRef, resolveRefSync } from './git-cli';
+import { git, gitBytes, headBranch, headBranchSync, resolveRef, resolveRefSync } from './git-cli';
 import { GitShapes } from './git-shapes';
 import { fixtureControl, type GitState } from './git-fixtures';
+import { branchSha, DETACHED, readRef } from './refs';
 
 /**
  * The GitHub stand-in's git-backed repositories: GitHub's REST shapes (repo, branches, commits and
@@ -26,8 +27,7 @@ export interface GitRepos extends GitHubRoutes {
   dispose(): void;
 }
 
-/** The branch name a detached HEAD is served under. */
-export const DETACHED = 'detached';
+export { DETACHED };
 
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
@@ -124,10 +124,8 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       return send(res, 200, { total_count: 1, check_runs: [check] });
     }
     if ((r = /^branches\/(.+)$/.exec(rest))) {
-      // A detached checkout (a tag or commit) is served as the branch `detached`.
-      const sha =
-        (await resolveRef(dir, `refs/heads/${r[1]}`)) ??
-        (r[1] === DETACHED && (await headBranch(dir, DETACHED)) === DETACHED ? await resolveRef(dir, 'HEAD') : null);
+      // A detached checkout (a tag or commit) is served as the branch `detached`; read from the ref files when possible.
+      const sha = branchSha(dir, r[1]!, { resolve: resolveRefSync, headBranch: headBranchSync });
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: await repo.commit(api, sha), protected: false });
     }
@@ -232,7 +230,9 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     has: (fullName) => state.repos.has(fullName),
     branchHead: (fullName, branch) => {
       const dir = state.repos.get(fullName);
-      return dir ? resolveRefSync(dir, `refs/heads/${branch}`) : null;
+      if (!dir) return null;
+      const read = readRef(dir, `refs/heads/${branch}`);
+      return read === undefined ? resolveRefSync(dir, `refs/heads/${branch}`) : read;
     },
     blobReads: (fullName) => state.reads.get(fullName) ?? new Map(),
     dispose: () => {
