@@ -7,6 +7,8 @@ import { hostingVars } from './hosting/config';
 import { statusVars } from './status/config';
 import { maintenanceVars } from './maintenance/config';
 import { reviewVars } from './review/config';
+import { digestVars } from './digest/config';
+import { warmupVars } from './warmup/config';
 import { eventsVars } from './events/config';
 import { cursorVars } from './cursor/config';
 import { exposureVars } from './redaction/exposure';
@@ -26,7 +28,9 @@ export const CONFIG_SECTIONS = [
   hostingVars,
   statusVars,
   maintenanceVars,
+  warmupVars,
   reviewVars,
+  digestVars,
   eventsVars,
   cursorVars,
   exposureVars,

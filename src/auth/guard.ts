@@ -3,12 +3,17 @@ import { ApiError } from '../errors';
 import type { AppEnv } from '../app-env';
 import { CLIENTS, identify, type Caller, type Client } from './keys';
 import { acceptBody } from '../lib/body';
+import { internalCallOf } from './internal';
 
 export const ALL_CLIENTS: readonly Client[] = CLIENTS;
 
 /** Resolve the caller from `x-api-key` alone; `x-client-id`, if sent, must agree. */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set('caller', await identifyCaller(c, c.req.header('x-api-key'), 'the x-api-key header'));
+  const internal = internalCallOf(c.req.raw);
+  c.set(
+    'caller',
+    internal ? internal.caller : await identifyCaller(c, c.req.header('x-api-key'), 'the x-api-key header'),
+  );
   await next();
 };
 

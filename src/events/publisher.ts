@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/keys';
 
-export const EVENT_TOPICS = ['context', 'cursor', 'intents', 'audit', 'index', 'health', 'queries'] as const;
+export const EVENT_TOPICS = ['context', 'cursor', 'intents', 'audit', 'index', 'health', 'queries', 'digest'] as const;
 export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 /** Something that happened, as told to live listeners (Cursor, the dashboard). */

@@ -62,6 +62,8 @@ async function main(): Promise<void> {
     port,
     stateDir,
     vars: { ...demo?.vars, ...(values.vectorize ? PRODUCTION_INDEX_VARS : {}) },
+    // Cron jobs on demand: GET /__scheduled?cron=<expression> runs the real scheduled handler (docs/walkthrough.md).
+    testScheduled: true,
     // The Postgres server's own log is noise unless asked for.
     log: (line) => (values.verbose || !line.startsWith('postgres:')) && console.log(`dev: ${line}`),
     verbose: !values.quiet,
