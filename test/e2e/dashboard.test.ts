@@ -342,7 +342,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
       await page.locator('[data-card="audit"]').waitFor(WAIT);
       expect(await page.getByLabel('API key').count()).toBe(0);
       await page.locator('[data-signed-in="access"]').waitFor(WAIT);
-      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
       await screenshot(page, 'sign-in-access');
       await page.locator(`[data-intent="${id}"]`).getByRole('button', { name: 'Approve' }).click();
       await page.locator('[data-intent-notice]', { hasText: /^Approved: purge-cache staging/ }).waitFor(WAIT);
