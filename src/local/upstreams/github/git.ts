@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lineCounts } from './numstat';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -322,6 +323,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
         const [meta, path] = line.split('\t');
         headBlobs.set(path!, meta!.split(' ')[2]!);
       }
+      const lines = lineCounts(git(dir, ['diff', '--numstat', '-z', '-M', base, head]));
       const files = git(dir, ['diff', '--name-status', '-M', base, head])
         .split('\n')
         .filter(Boolean)
@@ -335,9 +337,9 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
             filename: path,
             status: STATUS[code] ?? 'modified',
             ...(code === 'R' || code === 'C' ? { previous_filename: fields[1] } : {}),
-            additions: 0,
-            deletions: 0,
-            changes: 0,
+            additions: lines.get(path)?.additions ?? 0,
+            deletions: lines.get(path)?.deletions ?? 0,
+            changes: (lines.get(path)?.additions ?? 0) + (lines.get(path)?.deletions ?? 0),
           };
         });
       const commits = git(dir, ['rev-list', '--reverse', `${base}..${head}`])
