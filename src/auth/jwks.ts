@@ -111,7 +111,13 @@ export async function verifyToken(token: string, rules: TokenRules, deps: TokenD
   const key = await keyFor(header.kid, rules, deps);
   if (!key) throw bad('it was signed by a key the team does not publish');
   const signed = new TextEncoder().encode(`${head}.${body}`);
-  if (!(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, decodeSegment(signature), signed)))
+  let signatureBytes: Uint8Array<ArrayBuffer>;
+  try {
+    signatureBytes = decodeSegment(signature);
+  } catch {
+    throw bad('its signature is not base64url');
+  }
+  if (!(await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes, signed)))
     throw bad('its signature does not match');
   const claims = decodeJson(body, 'payload');
   const now = deps.nowMs / 1000;

@@ -78,7 +78,12 @@ describe('Cloudflare Access sign-in', () => {
     });
     expectProblem(forged, 401, 'unauthenticated');
     expect(forged.body.detail).toMatch(/signature/);
-    for (const junk of ['not-a-jwt', 'a.b.c', `${genuine.split('.').slice(0, 2).join('.')}.`]) {
+    for (const junk of [
+      'not-a-jwt',
+      'a.b.c',
+      `${genuine.split('.').slice(0, 2).join('.')}.`,
+      `${genuine.split('.').slice(0, 2).join('.')}.A`,
+    ]) {
       expectProblem(
         await call('GET', '/ai/queries?limit=1', { env: t.env, headers: asAccess(junk) }),
         401,
