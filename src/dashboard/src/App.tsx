@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ACCESS_LOGOUT, ACCESS_SESSION, api, forgetKey, storeKey, storedKey, type Problem } from './api';
 import { LiveFeed, type LiveMode } from './live';
 import { POLL_MS, SessionContext, useResource, type Session } from './resource';
@@ -70,8 +70,17 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
   const [feed, setFeed] = useState<LiveFeed | null>(null);
   const [mode, setMode] = useState<LiveMode>('connecting');
   const [reachable, setReachable] = useState(true);
+  // When the latest question that got no answer was asked: only an answer to a later question clears the banner
+  // (a slow answer to an earlier one, arriving after the service went away, must not).
+  const lastUnanswered = useRef(Number.NEGATIVE_INFINITY);
+  const reportReachable = useCallback((ok: boolean, askedAt: number) => {
+    if (!ok) {
+      lastUnanswered.current = Math.max(lastUnanswered.current, askedAt);
+      setReachable(false);
+    } else if (askedAt >= lastUnanswered.current) setReachable(true);
+  }, []);
   useEffect(() => {
-    const next = new LiveFeed(apiKey, setReachable);
+    const next = new LiveFeed(apiKey, reportReachable);
     const off = next.onMode(setMode);
     setFeed(next);
     next.start();
@@ -79,8 +88,7 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
       off();
       next.stop();
     };
-  }, [apiKey]);
-  const reportReachable = useCallback((ok: boolean) => setReachable(ok), []);
+  }, [apiKey, reportReachable]);
   const session: Session | null = useMemo(
     () => (feed ? { key: apiKey, who: 'human', feed, mode, reachable, reportReachable, signOut: onSignOut } : null),
     [apiKey, feed, mode, reachable, reportReachable, onSignOut],
