@@ -1,4 +1,5 @@
 import { CoreVarsSchema } from './config';
+import { accessVars } from './auth/access';
 import { githubVars } from './github/config';
 import { indexVars } from './code-index/config';
 import { intentsVars } from './intents/config';
@@ -21,6 +22,7 @@ import { exposureVars } from './redaction/exposure';
  */
 export const CONFIG_SECTIONS = [
   { area: 'Service', schema: CoreVarsSchema },
+  accessVars,
   githubVars,
   indexVars,
   intentsVars,

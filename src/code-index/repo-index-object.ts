@@ -66,6 +66,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   private readonly scheduler: RunScheduler;
   /** Int8 copies of the vectors for fast queries (null: over budget, scan instead); dropped whenever vectors change. */
   private sketch: { model: string; value: VectorSketch | null } | null = null;
+  /** Spaces the run's progress events (at most one a second); a test replaces it through runInDurableObject. */
+  progressClock: () => number = () => Date.now();
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -90,6 +92,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       announce: async (spec, event) => {
         await indexEventPublisher(this.env, spec.project)?.publish({ topic: 'index', ...event });
       },
+      progressClock: () => this.progressClock(),
     });
   }
 

@@ -32,6 +32,8 @@ export interface SchedulerPorts {
   embedderId(spec: RunSpec): string;
   /** Tell the project's listeners (a no-op without an event hub). */
   announce(spec: RunSpec, event: Omit<ProjectEvent, 'topic'>): Promise<void>;
+  /** The clock that spaces progress events (read once per batch of files; tests drive it). */
+  progressClock(): number;
 }
 
 /**
@@ -139,7 +141,7 @@ export class RunScheduler {
       if (!this.save(state)) return;
       await alarms.set(Date.now());
       // Progress is told after a batch of files (not after planning), at most once a second.
-      if (batched && this.progressGate.due(Date.now()))
+      if (batched && this.progressGate.due(this.ports.progressClock()))
         await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.

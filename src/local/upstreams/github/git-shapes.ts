@@ -1,4 +1,5 @@
 import { git, gitOk, missingObjects, resolveRef } from './git-cli';
+import { lineCounts } from './numstat';
 import { GitObjectReader, parseCommit } from './git-objects';
 
 /**
@@ -124,13 +125,15 @@ export class GitShapes {
     if (base === head) status = 'identical';
     else if (await gitOk(this.dir, ['merge-base', '--is-ancestor', base, head])) status = 'ahead';
     else if (await gitOk(this.dir, ['merge-base', '--is-ancestor', head, base])) status = 'behind';
-    const [headFiles, diff, ahead, behind] = await Promise.all([
+    const [headFiles, diff, numstat, ahead, behind] = await Promise.all([
       this.files(head),
       git(this.dir, ['diff', '--name-status', '-M', base, head]),
+      git(this.dir, ['diff', '--numstat', '-z', '-M', base, head]),
       git(this.dir, ['rev-list', '--reverse', `${base}..${head}`]),
       git(this.dir, ['rev-list', '--count', `${head}..${base}`]),
     ]);
     const headBlobs = new Map(headFiles.map((file) => [file.path, file.sha]));
+    const lines = lineCounts(numstat);
     const files = diff
       .split('\n')
       .filter(Boolean)
@@ -144,9 +147,9 @@ export class GitShapes {
           filename: path,
           status: STATUS[code] ?? 'modified',
           ...(code === 'R' || code === 'C' ? { previous_filename: fields[1] } : {}),
-          additions: 0,
-          deletions: 0,
-          changes: 0,
+          additions: lines.get(path)?.additions ?? 0,
+          deletions: lines.get(path)?.deletions ?? 0,
+          changes: (lines.get(path)?.additions ?? 0) + (lines.get(path)?.deletions ?? 0),
         };
       });
     const commits = ahead.split('\n').filter(Boolean);
