@@ -1,6 +1,7 @@
 import { CoreVarsSchema } from './config';
 import { githubVars } from './github/config';
 import { indexVars } from './code-index/config';
+import { summaryVars } from './code-index/summary/config';
 import { intentsVars } from './intents/config';
 import { followVars } from './intents/cron';
 import { hostingVars } from './hosting/config';
@@ -21,6 +22,7 @@ export const CONFIG_SECTIONS = [
   { area: 'Service', schema: CoreVarsSchema },
   githubVars,
   indexVars,
+  summaryVars,
   intentsVars,
   followVars,
   hostingVars,
