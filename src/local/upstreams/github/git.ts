@@ -4,6 +4,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, renameSync, unlinkSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { GitHubRoutes, StandInContext } from './routes';
+import { cutTree, GITHUB_TREE_LIMITS, type TreeLimits } from './git-tree';
+import { BlobReader } from './git-blobs';
 
 /**
  * The GitHub stand-in's git-backed repositories: GitHub's REST shapes (repo, branches, commits and
@@ -137,6 +139,13 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
   const repos = new Map<string, string>(Object.entries(initial));
   const faults: Fault[] = [];
   const reads = new Map<string, Map<string, number>>();
+  const treeLimits = new Map<string, TreeLimits>();
+  const blobReaders = new Map<string, BlobReader>();
+  const blobReader = (dir: string) => {
+    let reader = blobReaders.get(dir);
+    if (!reader) blobReaders.set(dir, (reader = new BlobReader(dir)));
+    return reader;
+  };
   const owned: string[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -183,7 +192,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
-    // POST /_fixtures/repos  {files, branch?}
+    // POST /_fixtures/repos  {files, branch?, treeLimits?: {entries?, bytes?}}
     if (req.method === 'POST' && parts.length === 2 && parts[1] === 'repos') {
       const body = await readBody(req);
       const dir = mkdtempSync(join(tmpdir(), 'hezlep-fixture-'));
@@ -193,6 +202,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       const head = applyChanges(dir, { write: body.files ?? {}, message: 'initial fixture' });
       const fullName = `fixtures/${body.name ?? `repo-${Math.random().toString(36).slice(2, 10)}`}`;
       repos.set(fullName, dir);
+      if (body.treeLimits) treeLimits.set(fullName, { ...GITHUB_TREE_LIMITS, ...body.treeLimits });
       return send(res, 201, { fullName, owner: 'fixtures', name: fullName.split('/')[1], branch, head });
     }
     // POST /_fixtures/repos/:owner/:name/commits  {write, delete, rename, message}
@@ -385,7 +395,11 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
             url: `${api}/repos/${fullName}/git/${type}s/${sha}`,
           };
         });
-      return send(res, 200, { sha: r[1], url: `${api}/repos/${fullName}/git/trees/${r[1]}`, tree, truncated: false });
+      // Only a recursive listing is cut; a single level always fits.
+      const listed = recursive
+        ? cutTree(tree, treeLimits.get(fullName) ?? GITHUB_TREE_LIMITS)
+        : { tree, truncated: false };
+      return send(res, 200, { sha: r[1], url: `${api}/repos/${fullName}/git/trees/${r[1]}`, ...listed });
     }
     if ((r = /^git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
       const sha = r[1]!;
@@ -397,12 +411,8 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
         if (fault.remaining > 0) fault.remaining--;
         return send(res, fault.status, { message: 'Injected fault' });
       }
-      let content: Buffer;
-      try {
-        content = gitBuffer(dir, ['cat-file', 'blob', sha]);
-      } catch {
-        return send(res, 404, { message: 'Not Found' });
-      }
+      const content = await blobReader(dir).read(sha);
+      if (!content) return send(res, 404, { message: 'Not Found' });
       const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
       return send(res, 200, {
         sha,
@@ -523,6 +533,8 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     },
     blobReads: (fullName) => reads.get(fullName) ?? new Map(),
     dispose: () => {
+      for (const reader of blobReaders.values()) reader.close();
+      blobReaders.clear();
       for (const dir of owned.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
