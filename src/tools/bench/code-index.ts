@@ -127,7 +127,12 @@ async function runGenerated(): Promise<void> {
     );
   } finally {
     await harness?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    // A git process the stand-in started may still be letting go of the directory: never hide the real error.
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    } catch (error) {
+      console.warn(`could not remove ${dir}: ${error}`);
+    }
   }
 }
 
