@@ -48,6 +48,13 @@ export interface FreshnessFacts {
   lastRun: { outcome: RunOutcome; finishedAt: string; error: string | null } | null;
 }
 
+/** A search inside the object, with what the answer reports beside its hits. */
+export interface IndexSearchResult extends FileSearchResult {
+  freshness: FreshnessFacts;
+  /** The commit each hit's file was indexed at. */
+  fileCommits: Record<string, string | null>;
+}
+
 /**
  * One repository's index: chunks, the FTS5 lexical index, vectors (embedded mode) and
  * the run checkpoint, in this object's SQLite storage. Runs advance one batch per alarm
@@ -132,7 +139,14 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       await this.scheduler.step();
     } finally {
       this.sketch = null;
+      // The run is over: build the vector sketch now, so the first search after it does not wait for it.
+      if (!this.runs.runState()) this.warmSketch();
     }
+  }
+
+  private warmSketch(): void {
+    const model = this.store.getMeta('embedder');
+    if (model) this.sketch = { model, value: VectorSketch.build(this.ctx.storage.sql, model) };
   }
 
   /** Monthly vector pruning; skipped while a run is going, since its work may still need the cache. */
@@ -180,7 +194,12 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     return store.search(query, limit, filters, this.sketch.value);
   }
 
-  /** Files for a question (see searchFiles); vector hits are found here from `query`, or handed in by an external store. */
+  /**
+   * Files for a question (see searchFiles); vector hits are found here from `query`, or handed in
+   * by an external store. One call brings everything a search answer needs from the object: the
+   * hits, the index's freshness and the commit each hit's file was indexed at (all read at once,
+   * so they agree).
+   */
   searchFiles(
     question: string,
     filters: SearchFilters,
@@ -188,21 +207,21 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     k: number,
     perFile: number,
     weights: FileRankWeights,
-  ): FileSearchResult {
+  ): IndexSearchResult {
     const hits =
       vector && 'query' in vector
         ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector)
         : (vector?.hits ?? []);
-    return searchFiles(this.store, question, filters, hits, { k, perFile, weights });
+    const found = searchFiles(this.store, question, filters, hits, { k, perFile, weights });
+    return {
+      ...found,
+      freshness: this.freshness(),
+      fileCommits: this.commits.of(found.hits.map((hit) => hit.path)),
+    };
   }
 
   chunks(ids: number[]): StoredChunk[] {
     return this.store.chunksByIds(ids);
-  }
-
-  /** The commit each of these files was indexed at (absent: not indexed). */
-  fileCommits(paths: string[]): Record<string, string | null> {
-    return this.commits.of(paths);
   }
 
   /** The top-level modules: file and chunk counts, languages and prominent symbols (bounded). */

@@ -3,8 +3,7 @@ import type { Caller } from '../auth/keys';
 import { repoSourceFromEnv } from './source/github';
 import { VectorizeVectorStore, vectorScope } from './store/vectorize';
 import { vectorizeBinding } from './bindings';
-import type { FreshnessFacts, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
-import type { FileSearchResult } from './ranking/file-search';
+import type { FreshnessFacts, IndexSearchResult, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
 import type { ModuleSummary } from './store/repo-index-store';
 import type { RankedHit, SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
@@ -213,11 +212,6 @@ export class IndexService {
     }
   }
 
-  async freshness(repo: RepoRef): Promise<Freshness> {
-    const { lastRun: _lastRun, ...freshness } = await this.freshnessReport(repo);
-    return freshness;
-  }
-
   /** Freshness and the last run's outcome: one object call and one GitHub request (the branch head). */
   async freshnessReport(repo: RepoRef): Promise<FreshnessReport> {
     const stub = this.stub(repo);
@@ -232,12 +226,13 @@ export class IndexService {
     };
   }
 
-  async search(
+  /** Hits with their snippets, plus the index's freshness facts and the commit each hit's file was indexed at. */
+  private async search(
     repo: RepoRef,
     rawQuestion: string,
     options: SearchOptions,
     caller: Pick<Caller, 'client'>,
-  ): Promise<SearchHit[]> {
+  ): Promise<{ hits: SearchHit[]; facts: FreshnessFacts; fileCommits: Record<string, string | null> }> {
     // A secret pasted into a question is neither sent to an embedding service nor echoed back.
     const question = publicQuery(rawQuestion);
     const stub = this.stub(repo);
@@ -262,7 +257,7 @@ export class IndexService {
       options.k,
       CHUNKS_PER_FILE,
       weights,
-    )) as FileSearchResult;
+    )) as IndexSearchResult;
     const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));
     const bound = caller.client === 'gpt' ? SNIPPET_BOUNDS.gpt : SNIPPET_BOUNDS.default;
     const hits: SearchHit[] = [];
@@ -288,7 +283,7 @@ export class IndexService {
         changedSince: null,
       });
     }
-    return hits;
+    return { hits, facts: found.freshness, fileCommits: found.fileCommits };
   }
 
   /** Search, with the index's freshness and, per hit, the commit its file was indexed at and whether it changed since. */
@@ -298,16 +293,25 @@ export class IndexService {
     options: SearchOptions,
     caller: Pick<Caller, 'client'>,
   ): Promise<{ results: SearchHit[]; freshness: Freshness }> {
-    const [results, freshness] = await Promise.all([
-      this.search(repo, question, options, caller),
-      this.freshness(repo),
-    ]);
-    return { results: await this.hitFreshness(repo, results, freshness.headCommit), freshness };
+    // One object call (hits, freshness facts, file commits) beside one GitHub request (the head).
+    const [found, head] = await Promise.all([this.search(repo, question, options, caller), this.headCommit(repo)]);
+    const freshness: Freshness = {
+      indexedCommit: found.facts.commit,
+      headCommit: head,
+      stale: head === null ? null : found.facts.commit !== head,
+      indexedAt: found.facts.indexedAt,
+      running: found.facts.running,
+    };
+    return { results: await this.hitFreshness(repo, found.hits, found.fileCommits, head), freshness };
   }
 
-  private async hitFreshness(repo: RepoRef, hits: SearchHit[], head: string | null): Promise<SearchHit[]> {
+  private async hitFreshness(
+    repo: RepoRef,
+    hits: SearchHit[],
+    commits: Record<string, string | null>,
+    head: string | null,
+  ): Promise<SearchHit[]> {
     if (!hits.length) return hits;
-    const commits = (await this.stub(repo).fileCommits(hits.map((hit) => hit.path))) as Record<string, string | null>;
     const older = [...new Set(Object.values(commits).filter((c): c is string => !!c && c !== head))].slice(
       0,
       MAX_COMPARES,

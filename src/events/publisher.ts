@@ -14,7 +14,8 @@ export interface ProjectEvent {
 
 /** The port through which every change is pushed to listeners. */
 export interface EventPublisher {
-  publish(event: ProjectEvent): Promise<void>;
+  /** Several events are told in order, in one call to the hub (one sequence number each). */
+  publish(...events: ProjectEvent[]): Promise<void>;
 }
 
 /** Used where no event hub is bound: changes still happen, nobody is told live. */

@@ -55,7 +55,9 @@ function ledgerProbe(services: Services): LayerProbe {
     async check() {
       try {
         await services.ledger.use((db) => db.execute(sql`select 1`));
-        return { state: 'ok', reason: 'Postgres answered' };
+        // What the project's ledger object has committed since it started: entries per transaction shows the group commit.
+        const writer = await services.ledgerWriter.stats().catch(() => undefined);
+        return { state: 'ok', reason: 'Postgres answered', ...(writer ? { details: { writer } } : {}) };
       } catch {
         return { state: 'down', reason: 'Postgres (audit and intents) is unreachable' };
       }

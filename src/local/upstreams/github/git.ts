@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execFileSync } from 'node:child_process';
+import { branchSha, DETACHED } from './refs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -132,8 +133,7 @@ const STATUS: Record<string, string> = {
   T: 'changed',
 };
 
-/** The branch name a detached HEAD is served under. */
-export const DETACHED = 'detached';
+export { DETACHED };
 
 export function gitRepos(context: StandInContext, initial: Record<string, string> = {}): GitRepos {
   const repos = new Map<string, string>(Object.entries(initial));
@@ -308,9 +308,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     }
     if ((r = /^branches\/(.+)$/.exec(rest))) {
       // A detached checkout (a tag or commit) is served as the branch `detached`.
-      const sha =
-        resolve(dir, `refs/heads/${r[1]}`) ??
-        (r[1] === DETACHED && headBranch(dir) === DETACHED ? resolve(dir, 'HEAD') : null);
+      const sha = branchSha(dir, r[1]!, { resolve, headBranch });
       if (!sha) return send(res, 404, { message: 'Branch not found' });
       return send(res, 200, { name: r[1], commit: commitObject(api, fullName, dir, sha), protected: false });
     }
