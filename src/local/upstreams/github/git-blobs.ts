@@ -61,3 +61,19 @@ export class BlobReader {
     this.proc.kill();
   }
 }
+
+/** One reader per repository directory, started on first use. */
+export class BlobReaders {
+  private readonly readers = new Map<string, BlobReader>();
+
+  for(dir: string): BlobReader {
+    let reader = this.readers.get(dir);
+    if (!reader) this.readers.set(dir, (reader = new BlobReader(dir)));
+    return reader;
+  }
+
+  closeAll(): void {
+    for (const reader of this.readers.values()) reader.close();
+    this.readers.clear();
+  }
+}

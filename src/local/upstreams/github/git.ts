@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { GitHubRoutes, StandInContext } from './routes';
 import { cutTree, GITHUB_TREE_LIMITS, type TreeLimits } from './git-tree';
-import { BlobReader } from './git-blobs';
+import { BlobReaders } from './git-blobs';
 
 /**
  * The GitHub stand-in's git-backed repositories: GitHub's REST shapes (repo, branches, commits and
@@ -140,12 +140,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
   const faults: Fault[] = [];
   const reads = new Map<string, Map<string, number>>();
   const treeLimits = new Map<string, TreeLimits>();
-  const blobReaders = new Map<string, BlobReader>();
-  const blobReader = (dir: string) => {
-    let reader = blobReaders.get(dir);
-    if (!reader) blobReaders.set(dir, (reader = new BlobReader(dir)));
-    return reader;
-  };
+  const blobReaders = new BlobReaders();
   const owned: string[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -409,7 +404,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
         if (fault.remaining > 0) fault.remaining--;
         return send(res, fault.status, { message: 'Injected fault' });
       }
-      const content = await blobReader(dir).read(sha);
+      const content = await blobReaders.for(dir).read(sha);
       if (!content) return send(res, 404, { message: 'Not Found' });
       const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
       return send(res, 200, {
@@ -531,8 +526,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     },
     blobReads: (fullName) => reads.get(fullName) ?? new Map(),
     dispose: () => {
-      for (const reader of blobReaders.values()) reader.close();
-      blobReaders.clear();
+      blobReaders.closeAll();
       for (const dir of owned.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
