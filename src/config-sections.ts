@@ -2,6 +2,7 @@ import { CoreVarsSchema } from './config';
 import { accessVars } from './auth/access';
 import { githubVars } from './github/config';
 import { indexVars } from './code-index/config';
+import { summaryVars } from './code-index/summary/config';
 import { intentsVars } from './intents/config';
 import { followVars } from './intents/cron';
 import { hostingVars } from './hosting/config';
@@ -25,6 +26,7 @@ export const CONFIG_SECTIONS = [
   accessVars,
   githubVars,
   indexVars,
+  summaryVars,
   intentsVars,
   followVars,
   hostingVars,

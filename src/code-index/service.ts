@@ -44,6 +44,8 @@ export interface SearchHit {
   signals: Signal[];
   /** The file's deterministic summary (exports, declarations with their doc comments, imports). */
   summary: string | null;
+  /** A model-written paragraph about the file (INDEX_MODEL_SUMMARIES), or null. */
+  modelSummary: string | null;
   snippet: Snippet;
   /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
   declaration: Declaration;
@@ -136,6 +138,7 @@ export class IndexService {
       vectorizeIndex,
       scope: await vectorScope(this.projectId, repo),
       limits,
+      summaries: this.config.summaries,
       project: this.projectId,
     };
   }
@@ -273,6 +276,7 @@ export class IndexService {
         score: Math.round(hit.score * 1e4) / 1e4,
         signals: hit.signals,
         summary: found.summaries[chunk.path] ?? null,
+        modelSummary: found.modelSummaries?.[chunk.path] ?? null,
         snippet: boundedSnippet(chunk, question, bound),
         declaration: declarationOf(chunk.text),
         indexedCommit: null,

@@ -6,6 +6,8 @@ import { errorSummary, runFinishedEvent, runProgressEvent, runStartedEvent } fro
 import { ProgressGate, etaSeconds } from '../progress';
 import { INDEX_LAYOUT } from '../store/file-index';
 import type { IndexPipeline } from './pipeline';
+import { emptySummaryStats } from './model-summaries';
+import { summarizerId } from '../summary/model-summary';
 import {
   emptyStats,
   type RunOutcome,
@@ -63,6 +65,7 @@ export class RunScheduler {
       lastError: state.lastError,
       nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt).toISOString() : null,
       etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
+      summaries: state.spec.summaries ? (state.stats.summaries ?? emptySummaryStats()) : null,
     };
   }
 
@@ -191,6 +194,7 @@ export class RunScheduler {
         store.setMeta('indexed_at', new Date(finishedAt).toISOString());
         store.setMeta('embedder', this.ports.embedderId(state.spec));
         store.setMeta('layout', INDEX_LAYOUT);
+        store.setMeta('summarizer', summarizerId(state.spec.summaries));
         commits.stampAll(state.headCommit);
         runs.clearWork();
       }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, unlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { git } from './git-cli';
+import { GITHUB_TREE_LIMITS, type TreeLimits } from './git-tree';
 
 /** A scripted failure of blob reads, scoped to one repository. */
 export interface Fault {
@@ -19,6 +20,8 @@ export interface GitState {
   faults: Fault[];
   reads: Map<string, Map<string, number>>;
   owned: string[];
+  /** Lower tree-listing limits a fixture asked for (GitHub's own otherwise). */
+  treeLimits: Map<string, TreeLimits>;
 }
 
 export type Send = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => void;
@@ -70,7 +73,7 @@ export function fixtureControl(state: GitState, send: Send) {
   const notFound = (res: ServerResponse) => send(res, 404, { message: 'Not Found' });
 
   return async function control(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
-    // POST /_fixtures/repos  {files, branch?, name?}
+    // POST /_fixtures/repos  {files, branch?, name?, treeLimits?: {entries?, bytes?}}
     if (req.method === 'POST' && parts.length === 2 && parts[1] === 'repos') {
       const body = await readJson(req);
       const dir = mkdtempSync(join(tmpdir(), 'hezlep-fixture-'));
@@ -82,6 +85,7 @@ export function fixtureControl(state: GitState, send: Send) {
       );
       const fullName = `fixtures/${body.name ?? `repo-${Math.random().toString(36).slice(2, 10)}`}`;
       state.repos.set(fullName, dir);
+      if (body.treeLimits) state.treeLimits.set(fullName, { ...GITHUB_TREE_LIMITS, ...body.treeLimits });
       return send(res, 201, { fullName, owner: 'fixtures', name: fullName.split('/')[1], branch, head });
     }
     // POST /_fixtures/repos/:owner/:name/commits  {write, delete, rename, message}

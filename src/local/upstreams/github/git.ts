@@ -4,6 +4,7 @@ import type { GitHubRoutes, StandInContext } from './routes';
 import { git, gitBytes, headBranch, headBranchSync, resolveRef, resolveRefSync } from './git-cli';
 import { GitShapes } from './git-shapes';
 import { fixtureControl, type GitState } from './git-fixtures';
+import { cutTree, GITHUB_TREE_LIMITS } from './git-tree';
 import { branchSha, DETACHED, readRef } from './refs';
 
 /**
@@ -32,7 +33,13 @@ export { DETACHED };
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 export function gitRepos(context: StandInContext, initial: Record<string, string> = {}): GitRepos {
-  const state: GitState = { repos: new Map(Object.entries(initial)), faults: [], reads: new Map(), owned: [] };
+  const state: GitState = {
+    repos: new Map(Object.entries(initial)),
+    faults: [],
+    reads: new Map(),
+    owned: [],
+    treeLimits: new Map(),
+  };
   const shapes = new Map<string, GitShapes>();
   const shapesOf = (fullName: string, dir: string) => {
     let found = shapes.get(fullName);
@@ -144,8 +151,11 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       const id = OBJECT_ID.test(r[1]!) ? r[1]! : await resolveRef(dir, r[1]!);
       try {
         if (!id) throw new Error('unknown ref');
-        const tree = await repo.tree(api, id, url.searchParams.has('recursive'));
-        return send(res, 200, { ...tree, sha: r[1], url: `${api}/repos/${fullName}/git/trees/${r[1]}` });
+        const recursive = url.searchParams.has('recursive');
+        const tree = await repo.tree(api, id, recursive);
+        // Only a recursive listing is cut, as GitHub cuts it; a single level always fits.
+        const listed = recursive ? cutTree(tree.tree, state.treeLimits.get(fullName) ?? GITHUB_TREE_LIMITS) : tree;
+        return send(res, 200, { ...tree, ...listed, sha: r[1], url: `${api}/repos/${fullName}/git/trees/${r[1]}` });
       } catch {
         return send(res, 404, { message: 'Not Found' });
       }
