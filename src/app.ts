@@ -21,12 +21,14 @@ import { statusRouter } from './routes/status';
 import { maintenanceRouter } from './routes/maintenance';
 import { metricsRouter } from './routes/metrics';
 import { reviewRouter } from './routes/review';
+import { digestRouter } from './routes/digest';
 import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
 import { mcpRouter } from './routes/mcp';
 import { redactForModel } from './redaction/boundary';
+import { internalCallOf } from './auth/internal';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -93,7 +95,8 @@ export function createApp() {
   const provideServices: MiddlewareHandler<AppEnv> = async (c, next) => {
     const config = await configFor(c.env);
     const log = new Logger(config.logLevel, { requestId: c.var.requestId });
-    const services = buildServices(config, c.env, log, c.var.requestId);
+    const refreshCache = internalCallOf(c.req.raw)?.refreshCache ?? false;
+    const services = buildServices(config, c.env, log, c.var.requestId, { refreshCache });
     c.set('services', services);
     try {
       await next();
@@ -121,6 +124,7 @@ export function createApp() {
   app.route('/ai/maintenance', maintenanceRouter());
   app.route('/ai/metrics', metricsRouter());
   app.route('/ai/review', reviewRouter());
+  app.route('/ai/digest', digestRouter());
   app.route('/ai/intents', intentsRouter());
   app.route('/ai/search', searchRouter());
   app.route('/mcp', mcpRouter(app));

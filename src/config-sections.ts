@@ -1,12 +1,16 @@
 import { CoreVarsSchema } from './config';
+import { accessVars } from './auth/access';
 import { githubVars } from './github/config';
 import { indexVars } from './code-index/config';
+import { summaryVars } from './code-index/summary/config';
 import { intentsVars } from './intents/config';
 import { followVars } from './intents/cron';
 import { hostingVars } from './hosting/config';
 import { statusVars } from './status/config';
 import { maintenanceVars } from './maintenance/config';
 import { reviewVars } from './review/config';
+import { digestVars } from './digest/config';
+import { warmupVars } from './warmup/config';
 import { eventsVars } from './events/config';
 import { cursorVars } from './cursor/config';
 import { exposureVars } from './redaction/exposure';
@@ -19,14 +23,18 @@ import { exposureVars } from './redaction/exposure';
  */
 export const CONFIG_SECTIONS = [
   { area: 'Service', schema: CoreVarsSchema },
+  accessVars,
   githubVars,
   indexVars,
+  summaryVars,
   intentsVars,
   followVars,
   hostingVars,
   statusVars,
   maintenanceVars,
+  warmupVars,
   reviewVars,
+  digestVars,
   eventsVars,
   cursorVars,
   exposureVars,

@@ -138,7 +138,7 @@ function problemContent(description: string) {
 /** Spread into every route's `responses` so the spec and the code agree on errors. */
 export const errorResponses = {
   400: problemContent('The request was malformed or failed validation (`validation_failed`, `malformed_json`).'),
-  401: problemContent('No API key, or an unknown one (`unauthenticated`).'),
+  401: problemContent('No API key, an unknown one, or an invalid Cloudflare Access sign-in (`unauthenticated`).'),
   403: problemContent('The key may not do this (`client_mismatch`, `client_not_allowed`, `forbidden`).'),
   413: problemContent('The body is larger than this operation accepts (`payload_too_large`).'),
   415: problemContent('The body is not `application/json` (`unsupported_media_type`).'),

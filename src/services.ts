@@ -24,6 +24,7 @@ import type { PendingIntentsSource } from './context/prompt-digest';
 import type { AnswerCache } from './cache/answer-cache';
 import { UpstashAnswerCache } from './adapters/cache-upstash';
 import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
+import { refreshing } from './cache/refreshing';
 import { githubServiceFor, type GitHubService } from './github';
 import { buildHosting, type Hosting } from './hosting/service';
 import { DurableObjectMetricsSink, NoMetricsSink, type MetricsSink } from './metrics/sink';
@@ -112,7 +113,13 @@ export function answerCacheFor(config: Config, env: Env): AnswerCache {
   }
 }
 
-export function buildServices(config: Config, env: Env, log: Logger, requestId: string): Services {
+export function buildServices(
+  config: Config,
+  env: Env,
+  log: Logger,
+  requestId: string,
+  options: { refreshCache?: boolean } = {},
+): Services {
   const ledger = new Ledger(config.database, log);
   const ledgerWriter = new LedgerClient(env.LEDGER, config);
   const contextStore = contextStoreFor(config, env);
@@ -128,7 +135,8 @@ export function buildServices(config: Config, env: Env, log: Logger, requestId: 
       : new SilentEventPublisher(),
     redactions,
   );
-  const answerCache = answerCacheFor(config, env);
+  const stored = answerCacheFor(config, env);
+  const answerCache = options.refreshCache ? refreshing(stored) : stored;
   let github: GitHubService | undefined;
   let hosting: Hosting | undefined;
   let indexing: IndexService | undefined;

@@ -20,6 +20,11 @@ export default defineConfig({
           DATABASE_WS_PROXY: inject('databaseWsProxy'),
           TEST_DEAD_DATABASE_WS_PROXY: inject('deadDatabaseWsProxy'),
           TEST_UPSTASH: JSON.stringify(inject('upstash')),
+          // The local OpenAI stand-in, for model-written file summaries (off unless a test turns them on);
+          // the embedder stays the offline one unless a test asks for another.
+          OPENAI_API_KEY: inject('openaiEmbeddings').apiKey,
+          OPENAI_BASE_URL: inject('openaiEmbeddings').url,
+          INDEX_EMBEDDER: 'local',
           LOG_LEVEL: 'warn',
         },
       },

@@ -3,7 +3,7 @@ import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
 import type { Executor, Ledger, Transaction } from '../db/client';
 import type { Caller } from '../auth/keys';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
-import type { EventPublisher } from '../events/publisher';
+import type { EventPublisher, ProjectEvent } from '../events/publisher';
 
 /** Where single entries go when a ledger object is bound: the project's group-committing writer. */
 export interface EntryWriter {
@@ -72,22 +72,25 @@ export function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
+/** A committed entry as told on the `audit` topic. */
+export function auditEvent(entry: AuditEntry): ProjectEvent {
+  const { client, person } = entry.actor;
+  return {
+    topic: 'audit',
+    type: entry.action,
+    summary: entry.summary,
+    actor: {
+      client: client as AuditActor['caller']['client'],
+      person,
+      label: person ? `${client}:${person}` : client,
+    },
+    data: { seq: entry.seq, target: entry.target, action: entry.action },
+  };
+}
+
 /** Tell listeners on the `audit` topic about a committed entry (never one that was rolled back). */
 export async function publishAuditEntry(events: EventPublisher, entry: AuditEntry): Promise<void> {
-  const { client, person } = entry.actor;
-  await events
-    .publish({
-      topic: 'audit',
-      type: entry.action,
-      summary: entry.summary,
-      actor: {
-        client: client as AuditActor['caller']['client'],
-        person,
-        label: person ? `${client}:${person}` : client,
-      },
-      data: { seq: entry.seq, target: entry.target, action: entry.action },
-    })
-    .catch(() => undefined);
+  await events.publish(auditEvent(entry)).catch(() => undefined);
 }
 
 /** Append-only, hash-chained audit timeline in the Postgres ledger. */
@@ -114,7 +117,7 @@ export class AuditLog {
       }),
     );
     // Only after commit: listeners must never see an entry that was rolled back.
-    if (this.events) for (const entry of appended) await this.publish(entry);
+    if (this.events && appended.length) await this.events.publish(...appended.map(auditEvent)).catch(() => undefined);
     return result;
   }
 

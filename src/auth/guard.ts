@@ -3,12 +3,32 @@ import { ApiError } from '../errors';
 import type { AppEnv } from '../app-env';
 import { CLIENTS, identify, type Caller, type Client } from './keys';
 import { acceptBody } from '../lib/body';
+import { internalCallOf } from './internal';
+import { accessCaller, accessTokenOf, accessVars } from './access';
 
 export const ALL_CLIENTS: readonly Client[] = CLIENTS;
 
-/** Resolve the caller from `x-api-key` alone; `x-client-id`, if sent, must agree. */
+/**
+ * Resolve the caller from `x-api-key`; without a key, and when Cloudflare Access is configured,
+ * from the Access token (header or cookie), which names a human by email. `x-client-id`, if sent, must agree.
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set('caller', await identifyCaller(c, c.req.header('x-api-key'), 'the x-api-key header'));
+  const internal = internalCallOf(c.req.raw);
+  const key = c.req.header('x-api-key');
+  const access = internal || key ? undefined : accessVars.parse(c.var.services.config.vars);
+  const token = access && accessTokenOf(c.req.raw.headers);
+  c.set(
+    'caller',
+    internal
+      ? internal.caller
+      : access && token
+        ? checkClaimedClient(c, await accessCaller(token, access))
+        : await identifyCaller(
+            c,
+            key,
+            access ? 'the x-api-key header, or sign in through Cloudflare Access' : 'the x-api-key header',
+          ),
+  );
   await next();
 };
 
@@ -17,6 +37,10 @@ export async function identifyCaller(c: Context<AppEnv>, key: string | undefined
   if (!key) throw new ApiError('unauthenticated', `Send your API key in ${where}.`);
   const caller = await identify(key, c.var.services.config.keys);
   if (!caller) throw new ApiError('unauthenticated', 'The API key is not recognised.');
+  return checkClaimedClient(c, caller);
+}
+
+function checkClaimedClient(c: Context<AppEnv>, caller: Caller): Caller {
   const claimed = c.req.header('x-client-id');
   if (claimed !== undefined && claimed !== caller.client) {
     throw new ApiError(

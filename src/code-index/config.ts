@@ -3,6 +3,8 @@ import { ApiError } from '../errors';
 import { intVar, optionalVar, varsSection } from '../lib/vars';
 import type { RepoRef } from './source/repo-source';
 import type { FileRankWeights } from './ranking/files';
+import type { ModelSummarySpec } from './summary/model-summary';
+import { summaryVars } from './summary/config';
 
 /** Which embedder a run uses; secrets (API keys) are never part of it, they come from the env where it runs. */
 export type EmbedderSpec =
@@ -40,6 +42,8 @@ export interface IndexConfig {
   webhookSecret?: string;
   /** Whether the token and key the DO needs are present (checked here, read again there). */
   hasGithubToken: boolean;
+  /** Model-written file summaries (INDEX_MODEL_SUMMARIES with OPENAI_API_KEY), or null when off. */
+  summaries: ModelSummarySpec | null;
   /** Overrides of the file-ranking weights (SEARCH_WEIGHTS, JSON), for evaluation runs; unset means the measured defaults. */
   searchWeights: Partial<FileRankWeights>;
 }
@@ -84,7 +88,9 @@ const IndexVarsSchema = z.object({
   DATABASE_WS_PROXY: optionalVar.describe(
     'Set only in local development (the ledger bridge): the index is then not a deployed service.',
   ),
-  OPENAI_API_KEY: optionalVar.describe('OpenAI or compatible API key (secret), for embeddings.'),
+  OPENAI_API_KEY: optionalVar.describe(
+    'OpenAI or compatible API key (secret), for embeddings and model-written file summaries.',
+  ),
   OPENAI_BASE_URL: z.string().url('OPENAI_BASE_URL must be a URL').optional().describe('OpenAI-compatible API root.'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small').describe('Embedding model name.'),
   OPENAI_EMBEDDING_DIMENSIONS: z.coerce
@@ -193,6 +199,12 @@ export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): I
       `Service configuration is invalid: INDEX_VECTOR_STORE=vectorize needs the ${bindings === 'local' ? 'LOCAL_VECTORIZE' : 'VECTORIZE'} binding`,
     );
   }
+  const summaries = summaryVars.parse(vars);
+  if (summaries.enabled && !v.OPENAI_API_KEY)
+    throw new ApiError(
+      'misconfigured',
+      'Service configuration is invalid: INDEX_MODEL_SUMMARIES=true needs OPENAI_API_KEY',
+    );
   return {
     repos: parseRepoList(v.INDEX_REPOS),
     github: { apiUrl: v.GITHUB_API_URL },
@@ -209,6 +221,7 @@ export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): I
     },
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
+    summaries: summaries.enabled ? { ...summaries.spec, baseUrl: v.OPENAI_BASE_URL } : null,
     searchWeights: parseSearchWeights(v.SEARCH_WEIGHTS),
   };
 });

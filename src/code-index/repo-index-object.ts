@@ -12,6 +12,8 @@ import type { VectorStore } from './store/vector-store';
 import { RepoIndexStore, type RankedHit, type SearchFilters, type StoredChunk } from './store/repo-index-store';
 import { RunStore } from './store/run-store';
 import { FileCommits } from './store/file-commits';
+import { SummaryCache } from './store/summary-cache';
+import { summarizerFor } from './summary/summarizers';
 import { moduleSummaries, type ModuleSummary } from './store/module-summary';
 import { indexEventPublisher } from './events';
 import type { Client } from '../auth/keys';
@@ -63,15 +65,19 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   private readonly store: RepoIndexStore;
   private readonly runs: RunStore;
   private readonly commits: FileCommits;
+  private readonly summaryCache: SummaryCache;
   private readonly scheduler: RunScheduler;
   /** Int8 copies of the vectors for fast queries (null: over budget, scan instead); dropped whenever vectors change. */
   private sketch: { model: string; value: VectorSketch | null } | null = null;
+  /** Spaces the run's progress events (at most one a second); a test replaces it through runInDurableObject. */
+  progressClock: () => number = () => Date.now();
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
     this.store = new RepoIndexStore(ctx.storage.sql);
     this.runs = new RunStore(ctx.storage.sql);
     this.commits = new FileCommits(ctx.storage.sql);
+    this.summaryCache = new SummaryCache(ctx.storage.sql);
     // Objects indexed before vector rows existed: every embedded chunk gets its row once.
     if (this.store.getMeta('vector_rows') === null) {
       ctx.storage.transactionSync(() => {
@@ -90,6 +96,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       announce: async (spec, event) => {
         await indexEventPublisher(this.env, spec.project)?.publish({ topic: 'index', ...event });
       },
+      progressClock: () => this.progressClock(),
     });
   }
 
@@ -121,6 +128,10 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       source: repoSourceFromEnv(this.env, spec.apiUrl),
       embedder,
       vectors: this.vectorStore(spec, embedder.id, embedder.dimensions),
+      summaryCache: this.summaryCache,
+      summaries: spec.summaries
+        ? { cache: this.summaryCache, spec: spec.summaries, summarizer: summarizerFor(spec.summaries, this.env) }
+        : null,
       transaction: (work) => this.ctx.storage.transactionSync(work),
     });
   }
@@ -145,7 +156,9 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   pruneVectors(): { pruned: number; skipped: boolean } {
     if (this.runs.runState()) return { pruned: 0, skipped: true };
     this.sketch = null;
-    return { pruned: this.store.pruneVectors(this.store.getMeta('embedder')), skipped: false };
+    const pruned = this.store.pruneVectors(this.store.getMeta('embedder'));
+    this.summaryCache.prune();
+    return { pruned, skipped: false };
   }
 
   status(): IndexStatus {

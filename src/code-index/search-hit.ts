@@ -30,6 +30,8 @@ export interface SearchHit {
   signals: Signal[];
   /** The file's deterministic summary (exports, declarations with their doc comments, imports). */
   summary: string | null;
+  /** A model-written paragraph about the file (INDEX_MODEL_SUMMARIES), or null. */
+  modelSummary: string | null;
   snippet: Snippet;
   /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
   declaration: Declaration;

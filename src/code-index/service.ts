@@ -105,6 +105,7 @@ export class IndexService {
       vectorizeIndex,
       scope: await vectorScope(this.projectId, repo),
       limits,
+      summaries: this.config.summaries,
       project: this.projectId,
     };
   }
@@ -242,6 +243,7 @@ export class IndexService {
         score: Math.round(hit.score * 1e4) / 1e4,
         signals: hit.signals,
         summary: found.summaries[chunk.path] ?? null,
+        modelSummary: found.modelSummaries?.[chunk.path] ?? null,
         snippet: boundedSnippet(chunk, question, bound),
         declaration: declarationOf(chunk.text),
         indexedCommit: null,

@@ -1,7 +1,6 @@
-import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
-import type { EventPublisher } from '../events/publisher';
-import { publishAuditEntry } from '../audit/log';
+import type { EventPublisher, ProjectEvent } from '../events/publisher';
+import { auditEvent } from '../audit/log';
 import { redactValue, type RedactionTally } from '../redaction/redact';
 import { storeCall, type ContextStore, type ContextRead } from './store';
 import type { ContextFields, ContextPatch, StoredContext } from './snapshot';
@@ -50,15 +49,18 @@ export class ContextService {
       expectedVersion,
       redactions,
     });
-    await publishAuditEntry(this.deps.events, result.audit);
+    // The audit entry and the change it audits go to the hub in one call, in that order.
     await this.publish(
-      'context.updated',
-      `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context: ${describeChanged(result.changed)}`,
-      {
-        version: result.context.version,
-        changedFields: result.changed,
-        context: result.context.fields,
-      },
+      auditEvent(result.audit),
+      this.event(
+        'context.updated',
+        `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context: ${describeChanged(result.changed)}`,
+        {
+          version: result.context.version,
+          changedFields: result.changed,
+          context: result.context.fields,
+        },
+      ),
     );
     return result;
   }
@@ -66,9 +68,10 @@ export class ContextService {
   async clear(expectedVersion?: number): Promise<{ cleared: boolean; version: number | null }> {
     const { caller, project } = this.deps;
     const result = await this.deps.writer.clear({ project, caller, requestId: this.deps.requestId, expectedVersion });
-    if (result.audit) await publishAuditEntry(this.deps.events, result.audit);
+    const events: ProjectEvent[] = result.audit ? [auditEvent(result.audit)] : [];
     if (result.cleared)
-      await this.publish('context.cleared', `${caller.label} cleared the context`, { version: result.version });
+      events.push(this.event('context.cleared', `${caller.label} cleared the context`, { version: result.version }));
+    await this.publish(...events);
     return { cleared: result.cleared, version: result.version };
   }
 
@@ -80,16 +83,19 @@ export class ContextService {
     return storeCall(`context store (${this.deps.store.kind})`, 'nothing was changed', call);
   }
 
-  private async publish(type: string, summary: string, data: Record<string, unknown>): Promise<void> {
+  private event(type: string, summary: string, data: Record<string, unknown>): ProjectEvent {
     const { caller } = this.deps;
-    await this.deps.events
-      .publish({
-        topic: 'context',
-        type,
-        summary,
-        actor: { client: caller.client, person: caller.person, label: caller.label },
-        data,
-      })
-      .catch(() => undefined);
+    return {
+      topic: 'context',
+      type,
+      summary,
+      actor: { client: caller.client, person: caller.person, label: caller.label },
+      data,
+    };
+  }
+
+  /** Events are told after the change is committed: a hub failure never fails the change. */
+  private async publish(...events: ProjectEvent[]): Promise<void> {
+    if (events.length) await this.deps.events.publish(...events).catch(() => undefined);
   }
 }

@@ -22,6 +22,7 @@ export async function dispatchCron(
   cron: string,
   env: Env,
   jobs: readonly CronJob<Services>[] = CRON_JOBS,
+  api?: (request: Request) => Promise<Response>,
 ): Promise<CronRun[]> {
   const runId = `cron-${crypto.randomUUID()}`;
   const config = await loadConfig(env);
@@ -34,7 +35,7 @@ export async function dispatchCron(
     for (const job of matched) {
       const started = Date.now();
       try {
-        const outcome = await job.run({ services, caller: CRON_CALLER });
+        const outcome = await job.run({ services, caller: CRON_CALLER, api });
         log.info('cron job done', { job: job.name, outcome, durationMs: Date.now() - started });
         runs.push({ job: job.name, ok: true, outcome });
       } catch (error) {

@@ -5,6 +5,8 @@ import type { Config } from '../config';
 export interface CronContext<S> {
   services: S;
   caller: Caller;
+  /** The Worker's own app, for a job that replays API reads (the cache warm-up); absent in bare dispatches. */
+  api?: (request: Request) => Promise<Response>;
 }
 
 /**

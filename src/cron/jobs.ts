@@ -7,6 +7,8 @@ import { recordUptime } from '../status/uptime';
 import { parseMaintenanceConfig } from '../maintenance/config';
 import { runMaintenance, type MaintenanceJob } from '../maintenance/jobs';
 import { followIntentsJob } from '../intents/cron';
+import { digestJob } from '../digest/digest';
+import { cacheWarmupJob } from '../warmup/job';
 
 export type { CronContext, CronJob } from './job';
 
@@ -42,9 +44,12 @@ export const CRON_JOBS: readonly CronJob<Services>[] = [
     },
   },
   maintenanceCron('reindex', 'reindex'),
+  // after the re-index, on the same trigger: jobs of one trigger run in this order
+  cacheWarmupJob,
   maintenanceCron('audit-rotation', 'auditRotation'),
   maintenanceCron('vector-pruning', 'vectorPruning'),
   followIntentsJob,
+  digestJob,
 ];
 
 export function jobsFor<S>(cron: string, config: Config, jobs: readonly CronJob<S>[]): CronJob<S>[] {

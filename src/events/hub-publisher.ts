@@ -16,13 +16,14 @@ export class HubEventPublisher implements EventPublisher {
     private readonly log: Logger,
   ) {}
 
-  async publish(event: ProjectEvent): Promise<void> {
+  async publish(...events: ProjectEvent[]): Promise<void> {
+    if (!events.length) return;
     try {
-      await hubStub(this.namespace, this.project).publish(event, this.retention);
+      await hubStub(this.namespace, this.project).publishAll(events, this.retention);
     } catch (error) {
       this.log.warn('event not published', {
-        topic: event.topic,
-        type: event.type,
+        topics: events.map((event) => event.topic).join(','),
+        types: events.map((event) => event.type).join(','),
         error: error instanceof Error ? error.message : String(error),
       });
     }

@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/keys';
 
-export const EVENT_TOPICS = ['context', 'cursor', 'intents', 'audit', 'index', 'health', 'queries'] as const;
+export const EVENT_TOPICS = ['context', 'cursor', 'intents', 'audit', 'index', 'health', 'queries', 'digest'] as const;
 export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 /** Something that happened, as told to live listeners (Cursor, the dashboard). */
@@ -14,7 +14,8 @@ export interface ProjectEvent {
 
 /** The port through which every change is pushed to listeners. */
 export interface EventPublisher {
-  publish(event: ProjectEvent): Promise<void>;
+  /** Several events are told in order, in one call to the hub (one sequence number each). */
+  publish(...events: ProjectEvent[]): Promise<void>;
 }
 
 /** Used where no event hub is bound: changes still happen, nobody is told live. */

@@ -8,9 +8,13 @@ export class RedactingEventPublisher implements EventPublisher {
     private readonly tally: RedactionTally,
   ) {}
 
-  publish(event: ProjectEvent): Promise<void> {
-    const { value, counts } = redactValue({ summary: event.summary, data: event.data });
-    this.tally.add(counts);
-    return this.inner.publish({ ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) });
+  publish(...events: ProjectEvent[]): Promise<void> {
+    return this.inner.publish(
+      ...events.map((event) => {
+        const { value, counts } = redactValue({ summary: event.summary, data: event.data });
+        this.tally.add(counts);
+        return { ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) };
+      }),
+    );
   }
 }

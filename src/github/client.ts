@@ -127,11 +127,12 @@ export class GitHubClient {
   }
 
   /** A git tree, recursively; `truncated` says GitHub cut the listing. */
-  gitTree(repo: RepoRef, treeSha: string): Promise<RawGitTree> {
+  /** A tree listing, recursive by default (GitHub cuts a recursive one at 100,000 entries or 7 MB: `truncated`). */
+  gitTree(repo: RepoRef, treeSha: string, recursive = true): Promise<RawGitTree> {
     return this.transport
       .get<RawGitTree>(
         '/repos/{owner}/{repo}/git/trees/{tree_sha}',
-        { ...repoPath(repo), tree_sha: treeSha, recursive: '1' },
+        { ...repoPath(repo), tree_sha: treeSha, ...(recursive ? { recursive: '1' } : {}) },
         `tree ${treeSha.slice(0, 12)} in ${repo.full}`,
       )
       .then((r) => r.data);

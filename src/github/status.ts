@@ -41,16 +41,21 @@ export function githubProbe(services: GitHubAccess): LayerProbe {
   };
 }
 
-/** The review's GitHub part: the last commits (with checks) and workflow runs. */
-export async function githubReviewSection({ services }: ReviewContext<GitHubAccess>): Promise<SectionContent> {
-  let github: GitHubService;
+/** The GitHub service, or the section content saying it is not configured (a fact, not a section failure). */
+export function githubOrUnconfigured(services: GitHubAccess): GitHubService | SectionContent {
   try {
-    github = services.github();
+    return services.github();
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not_configured')
       return { headline: error.message, data: { configured: false } };
     throw error;
   }
+}
+
+/** The review's GitHub part: the last commits (with checks) and workflow runs. */
+export async function githubReviewSection({ services }: ReviewContext<GitHubAccess>): Promise<SectionContent> {
+  const github = githubOrUnconfigured(services);
+  if ('headline' in github) return github;
   const { body } = await github.activity(github.repo(), 5);
   const failing = body.runs.filter((run) => run.conclusion === 'failure');
   const head = body.commits[0];

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
+import type { RedactionCounts } from '../redaction/redact';
 import type { Ledger } from '../db/client';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
@@ -253,22 +254,28 @@ export class IntentService {
     return toView(updated);
   }
 
-  reject(id: string, why?: string): Promise<IntentView> {
-    return this.close(id, 'reject', 'rejected', why);
+  reject(id: string, why?: string, redactions?: RedactionCounts): Promise<IntentView> {
+    return this.close(id, 'reject', 'rejected', why, redactions);
   }
 
-  cancel(id: string, why?: string): Promise<IntentView> {
-    return this.close(id, 'cancel', 'cancelled', why);
+  cancel(id: string, why?: string, redactions?: RedactionCounts): Promise<IntentView> {
+    return this.close(id, 'cancel', 'cancelled', why, redactions);
   }
 
-  private async close(id: string, action: 'reject' | 'cancel', to: IntentState, why?: string): Promise<IntentView> {
+  private async close(
+    id: string,
+    action: 'reject' | 'cancel',
+    to: IntentState,
+    why?: string,
+    redactions?: RedactionCounts,
+  ): Promise<IntentView> {
     const { policy } = this.deps;
     const row = await this.records.read((db) => this.records.find(db, id));
     const decision = decide(policy, { action, actor: this.actor, intent: facts(row) });
     if (!decision.allowed) return this.refuse(row.id, action, decision);
     if (row.state === to) return toView(row);
     this.expectState(row, ['proposed', 'approved'], action);
-    const updated = await this.changes.run('close', { id, action, to, why, decision });
+    const updated = await this.changes.run('close', { id, action, to, why, redactions, decision });
     return toView(updated);
   }
 

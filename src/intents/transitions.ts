@@ -1,6 +1,7 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { AuditScope } from '../audit/log';
+import type { RedactionCounts } from '../redaction/redact';
 import { canonicalJson } from '../audit/chain';
 import { intents, type IntentExecution, type IntentRow, type IntentState } from '../db/schema';
 import {
@@ -26,6 +27,8 @@ export interface ProposalInput {
   parameters: Record<string, unknown>;
   reason?: string;
   idempotencyKey?: string;
+  /** What the redaction boundary replaced in the reason and parameters (counts per kind, for the audit entry). */
+  redactions?: RedactionCounts;
 }
 
 /** The facts of an execution request gathered upstream (GitHub, hosting) before the transaction. */
@@ -86,6 +89,7 @@ const OPERATIONS = {
         target: input.target,
         expiresAt: row.expiresAt.toISOString(),
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        ...(input.redactions ? { redactions: input.redactions } : {}),
       },
     });
     return { row, created: true };
@@ -117,7 +121,14 @@ const OPERATIONS = {
 
   async close(
     { records, scope, events, now }: Scope,
-    a: { id: string; action: 'reject' | 'cancel'; to: IntentState; why?: string; decision: Decision },
+    a: {
+      id: string;
+      action: 'reject' | 'cancel';
+      to: IntentState;
+      why?: string;
+      redactions?: RedactionCounts;
+      decision: Decision;
+    },
   ) {
     const locked = await records.lock(scope, a.id);
     expectState(locked, ['proposed', 'approved'], a.action, now);
@@ -126,7 +137,10 @@ const OPERATIONS = {
       decision: a.decision,
       to: a.to,
       summary: `${records.caller.label} ${a.to} ${locked.kind} to ${locked.target}${a.why ? `: ${a.why.slice(0, 120)}` : ''}`,
-      detail: a.why ? { why: a.why.slice(0, 500) } : {},
+      detail: {
+        ...(a.why ? { why: a.why.slice(0, 500) } : {}),
+        ...(a.redactions ? { redactions: a.redactions } : {}),
+      },
     });
   },
 

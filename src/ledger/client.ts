@@ -13,6 +13,7 @@ import type { IntentOperationContext, IntentOperationOutcome, IntentTransactions
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
 import { unwrap, type Outcome } from './outcome';
 import type { LedgerTarget } from './project';
+import type { WriterStats } from './writer';
 
 /**
  * The Worker's side of the project's ledger object. The object is named by project and database,
@@ -52,6 +53,14 @@ export class LedgerClient implements ContextWriter, IntentTransactions {
     );
   }
 
+  /** What the object's writer has committed since it started (entries, transactions, largest batch). */
+  stats(): Promise<WriterStats> {
+    return this.call(async (stub) => {
+      const { batches, entries, largestBatch, foreignHeads } = (await stub.stats()) as WriterStats;
+      return { batches, entries, largestBatch, foreignHeads };
+    });
+  }
+
   /** An intent change, run in the object in one transaction with its audit entry. */
   async run<N extends IntentOperation>(
     name: N,
@@ -86,10 +95,24 @@ export class LedgerClient implements ContextWriter, IntentTransactions {
   }
 }
 
+/** Names already worked out in this isolate (plain strings, safe to share across requests; bounded). */
+const objectNames = new Map<string, string>();
+
 /** One object per project and database: the database part is a digest, so no credential is in the name. */
 export async function ledgerObjectName(config: Pick<Config, 'projectId' | 'database'>): Promise<string> {
-  const key = `${config.database.url}|${config.database.wsProxy ?? ''}`;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  const database = `${config.database.url}|${config.database.wsProxy ?? ''}`;
+  const key = `${config.projectId}|${database}`;
+  let name = objectNames.get(key);
+  if (!name) {
+    name = await digestName(config.projectId, database);
+    if (objectNames.size >= 1_000) objectNames.clear();
+    objectNames.set(key, name);
+  }
+  return name;
+}
+
+async function digestName(projectId: string, database: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(database));
   const hex = Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `ledger:${config.projectId}:${hex}`;
+  return `ledger:${projectId}:${hex}`;
 }

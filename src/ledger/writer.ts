@@ -150,6 +150,7 @@ export class ChainWriter {
     }
     let broken = false;
     try {
+      if (this.#head && (await this.commitOnHead(client, this.#head, live))) return;
       const rows = await this.link(await this.begin(client), live);
       try {
         await drizzle({ client }).insert(auditLog).values(rows);
@@ -171,6 +172,34 @@ export class ChainWriter {
       // A connection that failed outside SQL is dropped; the next batch connects afresh.
       client.release(broken ? true : undefined);
     }
+  }
+
+  /**
+   * The batch in one round trip, on the head this writer committed last: one statement takes the chain
+   * lock, checks that head is still there and inserts, and commits on its own. False (nothing written)
+   * when the head moved: another writer's entry holds the next seq (the primary key refuses ours).
+   */
+  private async commitOnHead(client: PoolClient, head: ChainHead, live: Pending[]): Promise<boolean> {
+    const rows = await this.link(head, live);
+    let inserted: number;
+    try {
+      inserted = (await client.query(insertOnHeadSql(rows.length), insertOnHeadParams(head, rows))).rowCount ?? 0;
+    } catch (error) {
+      if (isEntryError(error)) {
+        await this.commitEach(client, live);
+        return true;
+      }
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      inserted = 0;
+    }
+    if (inserted !== rows.length) {
+      this.#head = undefined;
+      this.stats.foreignHeads++;
+      this.log.warn('ledger: another writer moved the chain head', { expected: head.seq });
+      return false;
+    }
+    this.settle(live.map((p, i) => [p, rows[i]!]));
+    return true;
   }
 
   /** After a batch failed on its data: each entry in its own savepoint, so one bad entry fails alone. */
@@ -241,6 +270,45 @@ export class ChainWriter {
     );
     return false;
   }
+}
+
+const UNIQUE_VIOLATION = '23505';
+const COLUMNS = 'seq, at, actor_client, actor_person, action, target, summary, detail, request_id, prev_hash, hash';
+const TYPES = ['bigint', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'text', 'text'];
+
+/**
+ * Autocommit insert of `count` rows after the head ($1, $2). The lock is a CTE every inserted row
+ * joins, so no row is written before it is held; the head check is a one-time filter.
+ */
+function insertOnHeadSql(count: number): string {
+  const tuples = Array.from(
+    { length: count },
+    (_, row) => `(${TYPES.map((type, col) => `$${3 + row * TYPES.length + col}::${type}`).join(', ')})`,
+  );
+  return (
+    `with chain_lock as (select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})) ` +
+    `insert into audit_log (${COLUMNS}) select v.* from chain_lock, (values ${tuples.join(', ')}) as v ` +
+    'where exists (select 1 from audit_log where seq = $1::bigint and hash = $2::text)'
+  );
+}
+
+function insertOnHeadParams(head: ChainHead, rows: Row[]): unknown[] {
+  const params: unknown[] = [head.seq, head.hash];
+  for (const row of rows)
+    params.push(
+      row.seq,
+      row.at.toISOString(),
+      row.actorClient,
+      row.actorPerson,
+      row.action,
+      row.target,
+      row.summary,
+      JSON.stringify(row.detail),
+      row.requestId,
+      row.prevHash,
+      row.hash,
+    );
+  return params;
 }
 
 function fail(p: Pending, error: unknown): void {

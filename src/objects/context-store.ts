@@ -34,7 +34,8 @@ export class ContextStoreObject extends DurableObject {
     const expiresAt = Date.now() + ttlMs;
     this.ctx.storage.kv.put('doc', { ...next, expiresAt: new Date(expiresAt).toISOString() });
     this.ctx.storage.kv.put('lastVersion', next.version);
-    await this.ctx.storage.setAlarm(expiresAt);
+    // Writes only extend the expiry: an alarm already due earlier re-arms itself when it fires.
+    if (this.#alarmAt === undefined || this.#alarmAt > expiresAt) await this.armAlarm(expiresAt);
     return { ok: true };
   }
 
@@ -63,7 +64,17 @@ export class ContextStoreObject extends DurableObject {
   }
 
   override async alarm(): Promise<void> {
-    this.live();
+    this.#alarmAt = undefined;
+    const doc = this.live();
+    if (doc) await this.armAlarm(Date.parse(doc.expiresAt));
+  }
+
+  /** When the alarm is due, as this instance set it (unknown after a restart: the next write sets it). */
+  #alarmAt?: number;
+
+  private async armAlarm(at: number): Promise<void> {
+    await this.ctx.storage.setAlarm(at);
+    this.#alarmAt = at;
   }
 
   // Short-lived cached answers (see src/adapters/cache-durable-object.ts), used on a

@@ -37,6 +37,8 @@ export class EventHubObject extends DurableObject {
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, topic TEXT NOT NULL, body TEXT NOT NULL)`,
     );
+    // Age pruning runs on every publish: without this index it scans every kept event.
+    ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS events_at ON events (at)');
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, caller TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
     );
@@ -44,33 +46,47 @@ export class EventHubObject extends DurableObject {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
   }
 
+  /** The highest sequence number assigned; kept in memory once read (this object is its only writer). */
+  #head?: number;
+
   private get head(): number {
-    return this.ctx.storage.kv.get<number>('head') ?? 0;
+    this.#head ??= this.ctx.storage.kv.get<number>('head') ?? 0;
+    return this.#head;
   }
 
   /** Assign the next sequence number, keep the event for replay and send it to every matching listener. */
   publish(event: ProjectEvent, retention: EventRetention): PublishedEvent {
-    const seq = this.head + 1;
+    return this.publishAll([event], retention)[0]!;
+  }
+
+  /** Several events in order (consecutive sequence numbers), stored in one transaction, then fanned out. */
+  publishAll(events: ProjectEvent[], retention: EventRetention): PublishedEvent[] {
+    const first = this.head + 1;
     const now = Date.now();
-    const published = bounded({ ...event, seq, at: new Date(now).toISOString() });
-    const body = JSON.stringify(published);
+    const at = new Date(now).toISOString();
+    const published = events.map((event, i) => bounded({ ...event, seq: first + i, at }));
+    const bodies = published.map((event) => JSON.stringify(event));
+    const last = first + events.length - 1;
     this.ctx.storage.transactionSync(() => {
-      this.ctx.storage.kv.put('head', seq);
-      this.ctx.storage.sql.exec(
-        'INSERT INTO events (seq, at, topic, body) VALUES (?, ?, ?, ?)',
-        seq,
-        now,
-        event.topic,
-        body,
-      );
-      this.ctx.storage.sql.exec(
-        'DELETE FROM events WHERE seq <= ? OR at < ?',
-        seq - retention.maxCount,
-        now - retention.maxAgeSeconds * 1000,
-      );
+      this.ctx.storage.kv.put('head', last);
+      for (const [i, event] of published.entries())
+        this.ctx.storage.sql.exec(
+          'INSERT INTO events (seq, at, topic, body) VALUES (?, ?, ?, ?)',
+          event.seq,
+          now,
+          event.topic,
+          bodies[i],
+        );
+      // Two statements, each on its own index (an OR of both would scan the table).
+      this.ctx.storage.sql.exec('DELETE FROM events WHERE seq <= ?', last - retention.maxCount);
+      this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', now - retention.maxAgeSeconds * 1000);
     });
-    const frame = `{"kind":"event",${body.slice(1)}`;
-    for (const ws of this.ctx.getWebSockets()) this.deliver(ws, seq, event.topic, frame);
+    this.#head = last;
+    const sockets = this.ctx.getWebSockets();
+    for (const [i, event] of published.entries()) {
+      const frame = `{"kind":"event",${bodies[i]!.slice(1)}`;
+      for (const ws of sockets) this.deliver(ws, event.seq, event.topic, frame);
+    }
     return published;
   }
 

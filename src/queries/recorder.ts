@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
+import { internalCallOf } from '../auth/internal';
 import { QUERY_LOG_CAPACITY, clipParams, resultCountOf, type RecordedQuery } from './log';
 
 /** Answers larger than this are not parsed just to count their results. */
@@ -15,7 +16,8 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const caller = c.get('caller');
   const services = c.get('services');
-  if (caller?.client !== 'gpt' || !services) return;
+  // The warm-up's replays act as the gpt but are not the GPT's queries: they must not count themselves.
+  if (caller?.client !== 'gpt' || !services || internalCallOf(c.req.raw)) return;
   const latencyMs = Math.round((performance.now() - started) * 10) / 10;
   const url = new URL(c.req.url);
   const response = c.res;

@@ -74,9 +74,12 @@ export function redactValue<T>(input: T): Redacted<T> {
   return { value, counts: tally.counts, total: tally.total };
 }
 
-/** Redact a value and count what was replaced in the request's tally. */
-export function redactCounted<T>(input: T, tally: RedactionTally): T {
-  const { value, counts } = redactValue(input);
+/**
+ * Redact a value and count what was replaced in the request's tally; the counts come back too,
+ * so the audit entry of the change can say what was redacted (never the values).
+ */
+export function redactCounted<T>(input: T, tally: RedactionTally): { value: T; redactions?: RedactionCounts } {
+  const { value, counts, total } = redactValue(input);
   tally.add(counts);
-  return value;
+  return total ? { value, redactions: counts } : { value };
 }

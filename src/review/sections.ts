@@ -23,7 +23,7 @@ export const REVIEW_SECTIONS: readonly ReviewSection<Services>[] = [
   { name: 'audit', priority: 5, build: auditSection },
 ];
 
-async function healthSection({ services }: ReviewContext<Services>): Promise<SectionContent> {
+export async function healthSection({ services }: ReviewContext<Services>): Promise<SectionContent> {
   const status = await checkStatus(services);
   return {
     headline: `Health ${status.verdict}: ${status.summary}`,

@@ -7,6 +7,7 @@
 export const GPT_OPERATIONS: readonly string[] = [
   // review and health
   'getReview',
+  'getDailyDigest',
   'getStatus',
   'getWordPressHealth',
   'getCloudwaysHealth',
@@ -19,7 +20,6 @@ export const GPT_OPERATIONS: readonly string[] = [
   'clearContext',
   // audit timeline
   'listAudit',
-  'verifyAudit',
   // GitHub visibility
   'getGitHubActivity',
   'getGitHubRepo',

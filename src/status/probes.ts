@@ -5,6 +5,7 @@ import { indexProbe, type IndexAccess } from '../code-index/status';
 import { sql } from 'drizzle-orm';
 import type { ContextStore } from '../context/store';
 import type { Ledger } from '../db/client';
+import type { LedgerClient } from '../ledger/client';
 import type { Hosting } from '../hosting/service';
 import type { LayerProbe } from './probe';
 
@@ -21,6 +22,7 @@ interface ContextStoreAccess {
 }
 interface LedgerAccess {
   ledger: Ledger;
+  ledgerWriter: Pick<LedgerClient, 'stats'>;
 }
 interface HostingAccess {
   /** Read when the probe runs: building the hosting adapters may fail, and only these probes should say so. */
@@ -69,14 +71,16 @@ function contextStoreProbe({ contextStore: store, config }: ContextStoreAccess):
   };
 }
 
-function ledgerProbe({ ledger }: LedgerAccess): LayerProbe {
+function ledgerProbe({ ledger, ledgerWriter }: LedgerAccess): LayerProbe {
   return {
     layer: 'ledger',
     critical: true,
     async check() {
       try {
         await ledger.use((db) => db.execute(sql`select 1`));
-        return { state: 'ok', reason: 'Postgres answered' };
+        // What the project's ledger object has committed since it started: entries per transaction shows the group commit.
+        const writer = await ledgerWriter.stats().catch(() => undefined);
+        return { state: 'ok', reason: 'Postgres answered', ...(writer ? { details: { writer } } : {}) };
       } catch {
         return { state: 'down', reason: 'Postgres (audit and intents) is unreachable' };
       }

@@ -4,6 +4,7 @@ import { PROJECT_ROOT, startLocalService } from '../local/service';
 import { watchDashboard } from '../dashboard/build';
 import { realServicesIn, startDemo, type Demo } from '../local/demo';
 import { keyFor } from '../local/dev-keys';
+import { statusVars } from '../status/config';
 
 /** The production index path (Workers AI + Vectorize) against the local implementations of both bindings. */
 export const PRODUCTION_INDEX_VARS = {
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     port,
     stateDir,
     vars: { ...demo?.vars, ...(values.vectorize ? PRODUCTION_INDEX_VARS : {}) },
+    // Cron jobs on demand: GET /__scheduled?cron=<expression> runs the real scheduled handler (docs/walkthrough.md).
+    testScheduled: true,
     // The Postgres server's own log is noise unless asked for.
     log: (line) => (values.verbose || !line.startsWith('postgres:')) && console.log(`dev: ${line}`),
     verbose: !values.quiet,
@@ -90,10 +93,22 @@ async function main(): Promise<void> {
     log('demo walkthrough (GPT proposes a staging deploy, a human approves, it runs): docs/walkthrough.md\n');
   }
 
+  // wrangler dev fires no cron triggers: run the uptime check now and every five minutes (through its
+  // /__scheduled route), so the status history and the dashboard's uptime timeline have data.
+  const uptimeCron = statusVars.parse({}).uptimeCron;
+  const uptimeCheck = () =>
+    fetch(`${service.url}/__scheduled?cron=${encodeURIComponent(uptimeCron)}`)
+      .then((response) => response.ok || log(`uptime check: wrangler answered ${response.status}`))
+      .catch((error: unknown) => log(`uptime check failed: ${error}`));
+  await uptimeCheck();
+  const uptimeTimer = setInterval(uptimeCheck, 5 * 60_000);
+  log(`uptime check (${uptimeCron}) ran; it runs every five minutes while dev is up`);
+
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(uptimeTimer);
     console.log('dev: stopping…');
     await service.stop();
     await demo?.stop();

@@ -108,6 +108,21 @@ describe('runs', () => {
     }
   });
 
+  it('indexes every file when GitHub truncates the recursive tree listing (one sub-tree at a time)', async () => {
+    const files: Record<string, string> = {};
+    for (const dir of ['api', 'core/deep', 'web'])
+      for (let i = 0; i < 4; i++)
+        files[`src/${dir}/mod${i}.ts`] = `export const ${dir.replace('/', '_')}${i} = ${i};\n`;
+    files['README.md'] = '# Readme\n';
+    // The recursive listing of the root (and of src/) is cut after 5 entries, as GitHub cuts at 100,000 or 7 MB.
+    const repo = await createFixtureRepo(files, {}, { entries: 5 });
+    const status = await reindex(repo);
+    expect(status.lastRun).toMatchObject({ outcome: 'succeeded', mode: 'full' });
+    expect(status.lastRun!.stats.filesPlanned).toBe(13);
+    expect(status.files).toBe(13);
+    expect(status.running).toBeNull();
+  });
+
   it('marks the run failed after the last attempt and keeps what it committed', async () => {
     const repo = await createFixtureRepo(manyFiles(4), { INDEX_BATCH_FILES: '1', INDEX_MAX_ATTEMPTS: '2' });
     await injectBlobFault(repo, 'src/mod02.ts', 5);

@@ -5,6 +5,7 @@ import { cloudflareCronProblem } from '../../src/cron/expression';
 import { CRON_JOBS, jobsFor } from '../../src/cron/jobs';
 import { loadConfig } from '../../src/config';
 import { parseMaintenanceConfig } from '../../src/maintenance/config';
+import { parseDigestConfig } from '../../src/digest/config';
 
 interface Environment {
   crons?: string[];
@@ -50,6 +51,7 @@ describe('Cloudflare cron grammar', () => {
     '0 4 * * 1',
     '0 4 * * 7',
     '30 8 * * MON-FRI',
+    '30 6 * * 2-6',
     '0 9 * * 2,4,6',
     '0 0 L * *',
     '0 0 15W * *',
@@ -84,6 +86,10 @@ describe('Cloudflare cron grammar', () => {
       /AUDIT_ROTATION_CRON is not a cron expression Cloudflare accepts/,
     );
     expect(parseMaintenanceConfig({}).crons.auditRotation).toBe('0 4 * * SUN');
+    expect(() => parseDigestConfig({ DIGEST_CRON: '30 6 * * 0-4' })).toThrow(
+      /DIGEST_CRON is not a cron expression Cloudflare accepts/,
+    );
+    expect(parseDigestConfig({}).cron).toBe('30 6 * * MON-FRI');
   });
 });
 

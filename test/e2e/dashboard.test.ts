@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalService, type LocalService } from '../../src/local/service';
+import { startAccessServer, type LocalAccess } from '../../src/local/upstreams/access';
 import { freePort } from '../support/ports';
 import {
   CHROMIUM,
@@ -37,6 +38,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
   let service: LocalService;
   let browser: Browser;
   let stateDir: string;
+  /** Cloudflare Access in front of the service (a local key server): key sign-in keeps working beside it. */
+  let access: LocalAccess;
+  const accessAud = `aud-${crypto.randomUUID()}`;
   const key = (client: string) => service.keys.find((k) => k.client === client)!.key;
 
   const as = (client: string, method: string, path: string, body?: unknown) =>
@@ -48,9 +52,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'hezlep-e2e-'));
     // The local Postgres may run as its own user and must reach its data directory inside.
     chmodSync(stateDir, 0o755);
+    access = await startAccessServer();
     service = await startLocalService({
       port: await freePort(),
       stateDir,
+      vars: { ACCESS_TEAM_DOMAIN: `${access.url}/e2e`, ACCESS_AUD: accessAud },
       log: (line) => process.env.HEZLEP_TEST_VERBOSE && console.log(line),
     });
     browser = await launchBrowser();
@@ -59,6 +65,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
+    await access?.stop();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -312,5 +319,38 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
       .toBe('rejected');
     await page.locator('[data-card="audit"]').locator('[data-audit-action^="intent.rej"]').first().waitFor(WAIT);
     await page.close();
+  });
+
+  it('signs in through Cloudflare Access without a key, and approvals name the email', async () => {
+    const signed = await fetch(`${access.url}/e2e/_sign`, {
+      method: 'POST',
+      body: JSON.stringify({ email: 'ana@example.com', aud: accessAud }),
+    });
+    const { token } = (await signed.json()) as { token: string };
+    const proposed = await as('gpt', 'POST', '/ai/intents', {
+      kind: 'purge-cache',
+      target: 'staging',
+      reason: `access ${crypto.randomUUID().slice(0, 8)}`,
+    });
+    expect(proposed.status, proposed.text).toBeLessThan(300);
+    const id: string = proposed.body.intent.id;
+    // Access sets this cookie on the browser; the page sends no key at all.
+    await browser.context.addCookies([{ name: 'CF_Authorization', value: token, url: service.url }]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(service.url);
+      await page.locator('[data-card="audit"]').waitFor(WAIT);
+      expect(await page.getByLabel('API key').count()).toBe(0);
+      await page.locator('[data-signed-in="access"]').waitFor(WAIT);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+      await screenshot(page, 'sign-in-access');
+      await page.locator(`[data-intent="${id}"]`).getByRole('button', { name: 'Approve' }).click();
+      await page.locator('[data-intent-notice]', { hasText: /^Approved: purge-cache staging/ }).waitFor(WAIT);
+      const intent = (await as('human', 'GET', `/ai/intents/${id}`)).body.intent;
+      expect(intent.approval.by).toBe('human:ana@example.com');
+      await page.close();
+    } finally {
+      await browser.context.clearCookies();
+    }
   });
 });

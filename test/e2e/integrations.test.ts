@@ -205,6 +205,56 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
     await page.close();
   });
 
+  it('shows a progress bar with files done of planned while an index run goes', async () => {
+    const github = upstreams.vars.GITHUB_API_URL;
+    const write: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) write[`src/progress/part${i}.ts`] = `export const PART_${i} = ${i};\n`;
+    await upstreams.commit(write, 'Add six parts');
+    // The fourth file fails until the fault is cleared: the run holds after the three before it, retrying
+    // (a batch keeps the files it finished before a failure).
+    const fault = await fetch(`${github}/_fixtures/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        fullName: upstreams.fixture.fullName,
+        path: 'src/progress/part3.ts',
+        status: 500,
+        times: -1,
+      }),
+    });
+    expect(fault.status).toBe(201);
+    try {
+      const started = await as('human', 'POST', '/ai/github/reindex', {});
+      expect(started.status, started.text).toBe(202);
+      const page = await signedInPage();
+      const card = page.locator('[data-card="index"]');
+      const bar = card.locator('[data-index-progress] progress');
+      await bar.waitFor(WAIT);
+      await expect
+        .poll(async () => [await bar.getAttribute('value'), await bar.getAttribute('max')], WAIT)
+        .toEqual(['3', '6']);
+      expect(await card.locator('[data-index-progress]').textContent()).toMatch(/3 of 6 files/);
+      await card
+        .getByRole('progressbar')
+        .focus()
+        .catch(() => undefined);
+      await screenshot(page, 'index-progress-laptop');
+      const phone = await signedInPage(PHONE);
+      await phone.locator('[data-card="index"] [data-index-progress] progress').waitFor(WAIT);
+      expect(await sidewaysOverflow(phone)).toBeLessThanOrEqual(0);
+      await elementScreenshot(phone.locator('[data-card="index"]'), 'index-progress-phone-card');
+      await phone.close();
+
+      await fetch(`${github}/_fixtures/faults`, { method: 'DELETE' });
+      // The run resumes at its next retry and finishes; the bar goes away without a reload.
+      await bar.waitFor({ state: 'detached', timeout: 60_000 });
+      const row = card.locator(`[data-index-repo="${upstreams.fixture.fullName}"]`);
+      await expect.poll(() => row.getAttribute('data-freshness'), WAIT).toBe('fresh');
+      await page.close();
+    } finally {
+      await fetch(`${github}/_fixtures/faults`, { method: 'DELETE' });
+    }
+  });
+
   it("shows Cursor sessions, the GPT's recent queries and the audit timeline updating live", async () => {
     const page = await signedInPage();
     await page.evaluate('window.__sameDocument = true');

@@ -112,6 +112,9 @@ export async function startUpstreams(files: Record<string, string>): Promise<Ups
         INTENT_POLICY: JSON.stringify({ targets: { develop: { workflow: 'deploy.yml' } } }),
         INDEX_REPOS: `${fixture.fullName}@${fixture.branch}`,
         INDEX_RETRY_BASE_MS: '50',
+        // Small batches and patient retries, so a run held up by a fault is seen in progress (files done of planned).
+        INDEX_BATCH_FILES: '2',
+        INDEX_MAX_ATTEMPTS: '30',
         WP_REST_ENDPOINT: `${front}/wp/wp-json`,
         WP_USER: WORDPRESS_USER,
         WP_APP_PASSWORD: WORDPRESS_APP_PASSWORD,

@@ -93,6 +93,10 @@ describe('ledger object (real Postgres)', () => {
     const [first, , last] = outcomes.map((o) => (o.ok ? o.value : undefined));
     expect(last!.seq).toBeGreaterThan(first!.seq);
     expect((await stored(tag)).map((r) => r.summary).sort()).toEqual([`${tag} first`, `${tag} last`]);
+    // Now the object knows the head, so the batch takes the one-statement path first: the same holds there.
+    const again = await append(stub, [entry(`${tag} again`), entry(`${tag} bad \u0000 again`), entry(`${tag} end`)]);
+    expect(again.map((o) => o.ok)).toEqual([true, false, true]);
+    expect((await stored(tag)).length).toBe(4);
     // A value the chain cannot hash never reaches a batch either.
     const [nan] = await append(stub, [entry(`${tag} nan`, { ratio: Number.NaN })]);
     expect(nan).toMatchObject({ ok: false, error: { code: 'validation_failed' } });

@@ -52,6 +52,10 @@ describe('one redaction step for everything that leaves toward a model', () => {
       reason: `token ${GITHUB_TOKEN}`,
     });
     expect(proposed.status).toBeLessThan(300);
+    const rejected = await s.call('POST', `/ai/intents/${proposed.body.intent.id}/reject`, 'human', {
+      reason: `not with ${AWS_KEY}`,
+    });
+    expectStatus(rejected, 200);
 
     for (const path of [
       '/ai/context',
@@ -81,6 +85,10 @@ describe('one redaction step for everything that leaves toward a model', () => {
         entry.action.startsWith('cursor.session') && entry.target.startsWith(`cursor:${e.PROJECT_ID}:`),
     );
     expect(cursorEntry.detail.redactions).toEqual({ aws_access_key: 1, github_token: 1, private_key: 1 });
+    const intentEntry = (action: string) =>
+      audit.body.entries.find((entry: { action: string }) => entry.action === action) ?? audit.text;
+    expect(intentEntry('intent.propose').detail.redactions).toEqual({ github_token: 1 });
+    expect(intentEntry('intent.reject').detail.redactions).toEqual({ aws_access_key: 1 });
 
     const metrics = await call<MetricsJson>('GET', '/ai/metrics?format=json', { as: 'human', env: e });
     expectStatus(metrics, 200);

@@ -36,13 +36,14 @@ describe('cron dispatch', () => {
     ]);
   });
 
-  it('the built-in schedule: uptime every five minutes, reindex nightly, rotation weekly, pruning monthly', async () => {
+  it('the built-in schedule: uptime every five minutes, reindex then cache warm-up nightly, rotation weekly, pruning monthly, digest on weekday mornings', async () => {
     const config = await loadConfig(env);
     const names = (cron: string) => jobsFor(cron, config, CRON_JOBS).map((j) => j.name);
     expect(names('*/5 * * * *')).toEqual(['uptime', 'intents-follow']);
-    expect(names('0 3 * * *')).toEqual(['reindex']);
+    expect(names('0 3 * * *')).toEqual(['reindex', 'cache-warmup']);
     expect(names('0 4 * * SUN')).toEqual(['audit-rotation']);
     expect(names('0 5 1 * *')).toEqual(['vector-pruning']);
+    expect(names('30 6 * * MON-FRI')).toEqual(['digest']);
     expect(names('1 2 3 4 5')).toEqual([]);
   });
 });

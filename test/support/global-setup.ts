@@ -9,6 +9,7 @@ import { startGitHubStandIn } from '../../src/local/upstreams/github';
 import { startWordPressServer } from '../../src/local/upstreams/wordpress';
 import { startCloudwaysServer } from '../../src/local/upstreams/cloudways';
 import { startOpenAIEmbeddingsServer } from '../../src/local/upstreams/openai-embeddings';
+import { startAccessServer } from '../../src/local/upstreams/access';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,6 +35,8 @@ declare module 'vitest' {
     isolatedDatabaseUrl: string;
     /** OpenAI-compatible embeddings (base URL ending in /v1, and the key it accepts). */
     openaiEmbeddings: { url: string; apiKey: string };
+    /** A local Cloudflare Access key server; a team lives under `${accessUrl}/${team}` (its ACCESS_TEAM_DOMAIN). */
+    accessUrl: string;
   }
 }
 
@@ -76,6 +79,10 @@ export default async function setup(project: TestProject) {
     const openai = await startOpenAIEmbeddingsServer({ apiKey: `test-openai-${crypto.randomUUID()}` });
     stops.push(() => openai.stop());
     project.provide('openaiEmbeddings', { url: openai.url, apiKey: openai.apiKey });
+
+    const access = await startAccessServer();
+    stops.push(() => access.stop());
+    project.provide('accessUrl', access.url);
 
     const redis = await startRedisServer({ log });
     if (redis) {

@@ -16,8 +16,13 @@ export interface FixtureRepo {
 export async function createFixtureRepo(
   files: Record<string, string>,
   extraEnv: Record<string, unknown> = {},
+  /** Cut recursive tree listings sooner than GitHub's 100,000 entries / 7 MB. */
+  treeLimits?: { entries?: number; bytes?: number },
 ): Promise<FixtureRepo> {
-  const response = await fetch(`${gitHubUrl()}/_fixtures/repos`, { method: 'POST', body: JSON.stringify({ files }) });
+  const response = await fetch(`${gitHubUrl()}/_fixtures/repos`, {
+    method: 'POST',
+    body: JSON.stringify({ files, treeLimits }),
+  });
   expect(response.status, await response.clone().text()).toBe(201);
   const created = (await response.json()) as { fullName: string; branch: string; head: string };
   return {

@@ -12,6 +12,9 @@ import { redactSecrets, type Redaction } from '../../redaction/secrets';
 import { writesInTransaction, type VectorRecord, type VectorStore } from '../store/vector-store';
 import type { RunStore } from '../store/run-store';
 import type { FileCommits } from '../store/file-commits';
+import { summarizerId, wantsModelSummary } from '../summary/model-summary';
+import type { SummaryCache } from '../store/summary-cache';
+import { modelSummariesFor, type ModelSummaryPorts, type SummaryOutcome } from './model-summaries';
 
 export const IGNORE_FILE = '.hezlepignore';
 
@@ -36,6 +39,8 @@ type Prepared =
       redactions: Redaction[];
       dropped: number;
       summary: string;
+      /** The redacted text, kept only for a file that wants a model-written summary. */
+      summaryInput: string | null;
     };
 
 export interface PipelinePorts {
@@ -45,9 +50,16 @@ export interface PipelinePorts {
   source: RepoSource;
   embedder: Embedder;
   vectors: VectorStore;
+  /** The blob-hash cache and owed list of model-written summaries. */
+  summaryCache: SummaryCache;
+  /** Model-written summaries, when the run's spec turns them on. */
+  summaries: ModelSummaryPorts | null;
   /** Run `work` as one SQLite transaction. */
   transaction<T>(work: () => T): T;
 }
+
+/** Files owed a model summary that one run takes up again, at most. */
+const OWED_PER_RUN = 5_000;
 
 /** Vector deletions settled with a remote store per call. */
 const REMOVALS_PER_CALL = 500;
@@ -70,8 +82,14 @@ export class IndexPipeline {
     state.baseCommit = base;
     state.headCommit = head.commit;
     // An index written under another layout (fields, summaries) is rebuilt file by file, like a new embedder.
-    const sameLayout = store.getMeta('layout') === INDEX_LAYOUT;
-    if (base === head.commit && store.getMeta('embedder') === this.ports.embedder.id && sameLayout) return 'up_to_date';
+    // So does turning model-written summaries on or off, or changing their model (cached summaries are reused).
+    const sameLayout =
+      store.getMeta('layout') === INDEX_LAYOUT &&
+      (store.getMeta('summarizer') ?? 'none') === summarizerId(state.spec.summaries);
+    const owed = this.ports.summaries ? this.ports.summaryCache.owed(OWED_PER_RUN) : [];
+    if (!this.ports.summaries) this.ports.summaryCache.clearOwed();
+    if (base === head.commit && store.getMeta('embedder') === this.ports.embedder.id && sameLayout && !owed.length)
+      return 'up_to_date';
 
     let changes: { op: 'upsert' | 'delete'; path: string; sha: string | null; size: number }[] | null = null;
     let ignoreText = store.getMeta('ignore') ?? '';
@@ -123,6 +141,15 @@ export class IndexPipeline {
       }
       for (const path of known.keys()) if (!present.has(path)) changes.push({ op: 'delete', path, sha: null, size: 0 });
       if (tree.truncated) state.lastError = 'GitHub truncated the tree listing; files beyond it were not seen.';
+    }
+
+    // Files still owed a model summary (a failed or over-budget call) are read again, unless they changed anyway.
+    if (owed.length) {
+      const planned = new Set(changes.map((change) => change.path));
+      for (const path of owed) {
+        const file = known.get(path);
+        if (!planned.has(path) && file && !file.skipped) changes.push({ op: 'upsert', path, sha: file.sha, size: 0 });
+      }
     }
 
     const ignore = new IgnoreRules(ignoreText);
@@ -187,6 +214,8 @@ export class IndexPipeline {
     for (const chunk of chunked.chunks)
       chunks.push({ ...chunk, hash: await contentHash(`${chunk.symbol ?? ''}\n${chunk.text}`) });
     const summary = summaryText(summarizeFile(redacted.text, language, chunked.chunks));
+    const spec = this.ports.summaries?.spec;
+    const summaryInput = spec && wantsModelSummary(spec, language, redacted.text) ? redacted.text : null;
     return {
       seq: item.seq,
       kind: 'write',
@@ -197,6 +226,7 @@ export class IndexPipeline {
       redactions: redacted.redactions,
       dropped: chunked.dropped,
       summary,
+      summaryInput,
     };
   }
 
@@ -246,6 +276,19 @@ export class IndexPipeline {
       });
     }
 
+    // Model-written summaries: cached by blob id, else asked for (a failure leaves the deterministic one).
+    const modelSummaries: Map<number, SummaryOutcome> = this.ports.summaries
+      ? await modelSummariesFor(
+          this.ports.summaries,
+          state,
+          writes.flatMap((w) =>
+            w.summaryInput === null
+              ? []
+              : [{ seq: w.seq, path: w.path, sha: w.sha, language: w.language, text: w.summaryInput }],
+          ),
+        )
+      : new Map();
+
     // Each file's chunk ids (stable across retries) and vector records; import blocks are not embedded for search.
     const cached = store.embeddingsFor([...cachedHashes], embedder.id);
     const records = new Map<number, { ids: number[]; vectors: VectorRecord[] }>();
@@ -276,6 +319,9 @@ export class IndexPipeline {
     const stored = new Set<string>();
     for (const entry of prepared) {
       this.ports.transaction(() => {
+        const outcome = entry.kind === 'write' ? modelSummaries.get(entry.seq) : undefined;
+        if (outcome === 'owed') this.ports.summaryCache.owe(entry.path);
+        else this.ports.summaryCache.settle(entry.path);
         if (entry.kind === 'delete') {
           this.dropVectors(store.deleteFile(entry.path));
           state.stats.filesDeleted++;
@@ -308,6 +354,7 @@ export class IndexPipeline {
             entry.dropped,
             planned.ids,
             entry.summary,
+            outcome && outcome !== 'owed' ? outcome.summary : null,
           );
           this.dropVectors(removed);
           if (state.headCommit) this.ports.commits.stamp(entry.path, state.headCommit);

@@ -1,5 +1,6 @@
 import type { BindingSource, EmbedderSpec, IndexLimits, VectorBackend } from '../config';
 import type { RepoRef } from '../source/repo-source';
+import type { ModelSummarySpec } from '../summary/model-summary';
 
 export type RunTrigger = 'cron' | 'manual' | 'webhook';
 
@@ -15,6 +16,8 @@ export interface RunSpec {
   /** This index object's namespace and id prefix in a shared Vectorize index (see vectorScope). */
   scope?: string;
   limits: IndexLimits;
+  /** Model-written file summaries (absent or null: off). */
+  summaries?: ModelSummarySpec | null;
   /** The project the run was started for: its event hub hears about the run. Absent in runs saved before it existed. */
   project?: string;
 }
@@ -33,6 +36,21 @@ export interface RunStats {
   chunksCached: number;
   redactions: number;
   batches: number;
+  /** Model-written summaries, when they are on (absent in runs without them). */
+  summaries?: SummaryStats;
+}
+
+export interface SummaryStats {
+  /** Written by the model in this run. */
+  written: number;
+  /** Reused from the blob-hash cache (unchanged content). */
+  cached: number;
+  /** Calls that failed (429, 5xx, timeout): the deterministic summary stays, the file is owed to the next run. */
+  failed: number;
+  /** Left for the next run by the per-run budget or after a rate limit. */
+  deferred: number;
+  /** What the last failure was (no file content, no secrets). */
+  lastError: string | null;
 }
 
 export function emptyStats(): RunStats {
@@ -103,4 +121,6 @@ export interface RunProgress {
   nextAttemptAt: string | null;
   /** Seconds left at the pace so far; null before the first file is done. */
   etaSeconds: number | null;
+  /** Model-written summaries so far, or null when they are off. */
+  summaries: SummaryStats | null;
 }

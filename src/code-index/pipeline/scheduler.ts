@@ -6,6 +6,8 @@ import { errorSummary, runFinishedEvent, runProgressEvent, runStartedEvent } fro
 import { ProgressGate, etaSeconds } from '../progress';
 import { INDEX_LAYOUT } from '../store/file-index';
 import type { IndexPipeline } from './pipeline';
+import { emptySummaryStats } from './model-summaries';
+import { summarizerId } from '../summary/model-summary';
 import {
   emptyStats,
   type RunOutcome,
@@ -32,6 +34,8 @@ export interface SchedulerPorts {
   embedderId(spec: RunSpec): string;
   /** Tell the project's listeners (a no-op without an event hub). */
   announce(spec: RunSpec, event: Omit<ProjectEvent, 'topic'>): Promise<void>;
+  /** The clock that spaces progress events (read once per batch of files; tests drive it). */
+  progressClock(): number;
 }
 
 /**
@@ -61,6 +65,7 @@ export class RunScheduler {
       lastError: state.lastError,
       nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt).toISOString() : null,
       etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
+      summaries: state.spec.summaries ? (state.stats.summaries ?? emptySummaryStats()) : null,
     };
   }
 
@@ -139,7 +144,7 @@ export class RunScheduler {
       if (!this.save(state)) return;
       await alarms.set(Date.now());
       // Progress is told after a batch of files (not after planning), at most once a second.
-      if (batched && this.progressGate.due(Date.now()))
+      if (batched && this.progressGate.due(this.ports.progressClock()))
         await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.
@@ -189,6 +194,7 @@ export class RunScheduler {
         store.setMeta('indexed_at', new Date(finishedAt).toISOString());
         store.setMeta('embedder', this.ports.embedderId(state.spec));
         store.setMeta('layout', INDEX_LAYOUT);
+        store.setMeta('summarizer', summarizerId(state.spec.summaries));
         commits.stampAll(state.headCommit);
         runs.clearWork();
       }

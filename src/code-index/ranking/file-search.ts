@@ -12,6 +12,8 @@ export interface FileSearchResult {
   chunks: StoredChunk[];
   /** Deterministic summaries of the files in `hits`, by path. */
   summaries: Record<string, string>;
+  /** Model-written summaries of those files that have one, by path. */
+  modelSummaries: Record<string, string>;
 }
 
 /**
@@ -62,9 +64,11 @@ export function searchFiles(
       });
     }
   }
+  const hitPaths = [...new Set(hits.map((hit) => hit.path))];
   return {
     hits,
     chunks: store.chunksByIds(hits.map((hit) => hit.chunkId)),
-    summaries: Object.fromEntries(files.summaries([...new Set(hits.map((hit) => hit.path))])),
+    summaries: Object.fromEntries(files.summaries(hitPaths)),
+    modelSummaries: Object.fromEntries(files.modelSummaries(hitPaths)),
   };
 }

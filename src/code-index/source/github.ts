@@ -3,6 +3,18 @@ import { parseGitHubConnection } from '../../github/config';
 import type { BranchHead, ChangedFile, Comparison, RepoRef, RepoSource, TreeFile } from './repo-source';
 
 const COMPARE_FILE_LIMIT = 300;
+/** Tree requests one listing may make when GitHub truncates (one per directory walked; well under rate limits). */
+const MAX_TREE_REQUESTS = 2_000;
+
+function pushBlob(
+  out: TreeFile[],
+  prefix: string,
+  entry: { type?: string; path?: string; sha?: string; mode?: string; size?: number },
+): void {
+  // Symbolic links (mode 120000) point elsewhere; sub-modules (commit) are other repositories.
+  if (entry.type === 'blob' && entry.path && entry.sha && entry.mode !== '120000')
+    out.push({ path: `${prefix}${entry.path}`, sha: entry.sha, size: entry.size ?? 0 });
+}
 
 function githubRepo(repo: RepoRef): GitHubRepo {
   return { owner: repo.owner, name: repo.name, full: `${repo.owner}/${repo.name}` };
@@ -21,12 +33,42 @@ export class GitHubRepoSource implements RepoSource {
     return { commit: head.sha, tree: head.tree };
   }
 
+  /**
+   * Every blob under a tree. GitHub cuts a recursive listing at 100,000 entries or 7 MB (a
+   * repository of 50,000 files passes 7 MB); then, as GitHub advises, this tree is listed without
+   * recursion and each sub-tree is fetched on its own, recursively, and split again if it too is cut.
+   */
   async tree(repo: RepoRef, treeSha: string): Promise<{ files: TreeFile[]; truncated: boolean }> {
-    const data = await this.client.gitTree(githubRepo(repo), treeSha);
-    const files = data.tree
-      .filter((entry) => entry.type === 'blob' && entry.path && entry.sha && entry.mode !== '120000')
-      .map((entry) => ({ path: entry.path!, sha: entry.sha!, size: entry.size ?? 0 }));
-    return { files, truncated: data.truncated };
+    const files: TreeFile[] = [];
+    const truncated = await this.collect(repo, treeSha, '', files, { requests: 0 });
+    return { files, truncated };
+  }
+
+  /** Appends the blobs under `treeSha` (at `prefix`) to `out`; true if some could not be listed. */
+  private async collect(
+    repo: RepoRef,
+    treeSha: string,
+    prefix: string,
+    out: TreeFile[],
+    budget: { requests: number },
+  ): Promise<boolean> {
+    const whole = await this.client.gitTree(githubRepo(repo), treeSha);
+    budget.requests++;
+    if (!whole.truncated) {
+      for (const entry of whole.tree) pushBlob(out, prefix, entry);
+      return false;
+    }
+    if (budget.requests >= MAX_TREE_REQUESTS) return true;
+    const top = await this.client.gitTree(githubRepo(repo), treeSha, false);
+    budget.requests++;
+    let truncated = top.truncated;
+    for (const entry of top.tree) {
+      if (entry.type === 'tree' && entry.path && entry.sha) {
+        if (budget.requests >= MAX_TREE_REQUESTS) return true;
+        truncated = (await this.collect(repo, entry.sha, `${prefix}${entry.path}/`, out, budget)) || truncated;
+      } else pushBlob(out, prefix, entry);
+    }
+    return truncated;
   }
 
   async compare(repo: RepoRef, base: string, head: string): Promise<Comparison> {

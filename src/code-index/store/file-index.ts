@@ -5,6 +5,7 @@ import type { SearchFilters } from './search-filters';
 const SCHEMA = `
 CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(path, symbols, summary, body, tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS file_entries (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, language TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_model_summaries (path TEXT PRIMARY KEY, summary TEXT NOT NULL);
 `;
 
 /**
@@ -61,8 +62,18 @@ export class FileIndex {
     sql.exec(SCHEMA);
   }
 
-  write(path: string, language: string, chunks: { symbol: string | null; text: string }[], summary: string): void {
+  /** The model-written summary, when there is one, is searched in the summary field beside the deterministic one. */
+  write(
+    path: string,
+    language: string,
+    chunks: { symbol: string | null; text: string }[],
+    summary: string,
+    modelSummary: string | null = null,
+  ): void {
     this.remove(path);
+    if (modelSummary)
+      this.sql.exec('INSERT INTO file_model_summaries (path, summary) VALUES (?, ?)', path, modelSummary);
+    const summaryField = modelSummary ? `${summary}\n${modelSummary}` : summary;
     const symbols = [
       ...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol))),
     ].join(' ');
@@ -81,7 +92,7 @@ export class FileIndex {
       id,
       pathTerms(path),
       `${symbols} ${expandIdentifiers(symbols)}`,
-      `${summary}\n${expandIdentifiers(summary)}`,
+      `${summaryField}\n${expandIdentifiers(summaryField)}`,
       `${body}\n${expandIdentifiers(body)}`,
     );
   }
@@ -89,6 +100,7 @@ export class FileIndex {
   remove(path: string): void {
     this.sql.exec('DELETE FROM file_fts WHERE rowid IN (SELECT id FROM file_entries WHERE path = ?)', path);
     this.sql.exec('DELETE FROM file_entries WHERE path = ?', path);
+    this.sql.exec('DELETE FROM file_model_summaries WHERE path = ?', path);
   }
 
   private filters(filters: SearchFilters, alias: string): { where: string[]; params: unknown[] } {
@@ -153,6 +165,20 @@ export class FileIndex {
       )) {
         if (row.summary) out.set(row.path, row.summary);
       }
+    }
+    return out;
+  }
+
+  /** The model-written summaries of these files (only files that have one). */
+  modelSummaries(paths: string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < paths.length; i += 90) {
+      const slice = paths.slice(i, i + 90);
+      for (const row of this.sql.exec<{ path: string; summary: string }>(
+        `SELECT path, summary FROM file_model_summaries WHERE path IN (${slice.map(() => '?').join(',')})`,
+        ...slice,
+      ))
+        out.set(row.path, row.summary);
     }
     return out;
   }

@@ -132,9 +132,10 @@ export class RepoIndexStore {
     dropped: number,
     chunkIds: number[],
     summary = '',
+    modelSummary: string | null = null,
   ): { written: number[]; removed: number[] } {
     const removed = this.deleteFile(path);
-    this.files.write(path, language, chunks, summary);
+    this.files.write(path, language, chunks, summary, modelSummary);
     this.sql.exec(
       'INSERT INTO files (path, sha, language, chunks, redactions, dropped) VALUES (?, ?, ?, ?, ?, ?)',
       path,

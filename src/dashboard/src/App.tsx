@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { forgetKey, storeKey, storedKey } from './api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ACCESS_LOGOUT, ACCESS_SESSION, api, forgetKey, storeKey, storedKey, type Problem } from './api';
 import { LiveFeed, type LiveMode } from './live';
 import { POLL_MS, SessionContext, useResource, type Session } from './resource';
 import { SignIn } from './SignIn';
@@ -14,11 +14,30 @@ import { SearchCard } from './cards/search';
 import { HostingCard, IndexCard, LayersCard, layerName, readableReason, type StatusAnswer } from './cards/status';
 import { buttonClass } from './ui';
 
+/** The human key, or ACCESS_SESSION when Cloudflare Access signed this browser in; undefined while that is being asked. */
+type SignedIn = string | null | undefined;
+
 export function App() {
-  const [key, setKey] = useState<string | null>(() => storedKey());
-  if (!key) {
+  const [key, setKey] = useState<SignedIn>(() => storedKey() ?? undefined);
+  const [accessProblem, setAccessProblem] = useState<Problem | null>(null);
+  useEffect(() => {
+    if (key !== undefined) return;
+    let current = true;
+    // Behind Cloudflare Access the browser carries its CF_Authorization cookie: a call without a key says who it is.
+    void api(ACCESS_SESSION, '/ai/queries?limit=1').then((result) => {
+      if (!current) return;
+      if (!result.ok && result.status >= 500) setAccessProblem(result.problem);
+      setKey(result.ok ? ACCESS_SESSION : null);
+    });
+    return () => {
+      current = false;
+    };
+  }, [key]);
+  if (key === undefined) return <p className="p-6 text-sm text-slate-700">Checking sign-in…</p>;
+  if (key === null) {
     return (
       <SignIn
+        notice={accessProblem?.detail}
         onSignedIn={(k) => {
           storeKey(k);
           setKey(k);
@@ -32,7 +51,8 @@ export function App() {
       apiKey={key}
       onSignOut={() => {
         forgetKey();
-        setKey(null);
+        if (key === ACCESS_SESSION) window.location.assign(ACCESS_LOGOUT);
+        else setKey(null);
       }}
     />
   );
@@ -50,8 +70,17 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
   const [feed, setFeed] = useState<LiveFeed | null>(null);
   const [mode, setMode] = useState<LiveMode>('connecting');
   const [reachable, setReachable] = useState(true);
+  // When the latest question that got no answer was asked: only an answer to a later question clears the banner
+  // (a slow answer to an earlier one, arriving after the service went away, must not).
+  const lastUnanswered = useRef(Number.NEGATIVE_INFINITY);
+  const reportReachable = useCallback((ok: boolean, askedAt: number) => {
+    if (!ok) {
+      lastUnanswered.current = Math.max(lastUnanswered.current, askedAt);
+      setReachable(false);
+    } else if (askedAt >= lastUnanswered.current) setReachable(true);
+  }, []);
   useEffect(() => {
-    const next = new LiveFeed(apiKey, setReachable);
+    const next = new LiveFeed(apiKey, reportReachable);
     const off = next.onMode(setMode);
     setFeed(next);
     next.start();
@@ -59,8 +88,7 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
       off();
       next.stop();
     };
-  }, [apiKey]);
-  const reportReachable = useCallback((ok: boolean) => setReachable(ok), []);
+  }, [apiKey, reportReachable]);
   const session: Session | null = useMemo(
     () => (feed ? { key: apiKey, who: 'human', feed, mode, reachable, reportReachable, signOut: onSignOut } : null),
     [apiKey, feed, mode, reachable, reportReachable, onSignOut],
@@ -68,7 +96,7 @@ function Dashboard({ apiKey, onSignOut }: { apiKey: string; onSignOut(): void })
   if (!session) return null;
   return (
     <SessionContext.Provider value={session}>
-      <Page reachable={reachable} mode={mode} onSignOut={onSignOut} />
+      <Page reachable={reachable} mode={mode} viaAccess={apiKey === ACCESS_SESSION} onSignOut={onSignOut} />
     </SessionContext.Provider>
   );
 }
@@ -118,7 +146,17 @@ function Banners({
   );
 }
 
-function Page({ reachable, mode, onSignOut }: { reachable: boolean; mode: LiveMode; onSignOut(): void }) {
+function Page({
+  reachable,
+  mode,
+  viaAccess,
+  onSignOut,
+}: {
+  reachable: boolean;
+  mode: LiveMode;
+  viaAccess: boolean;
+  onSignOut(): void;
+}) {
   const [status, reloadStatus] = useResource<StatusAnswer>('/ai/status', ['health', 'index']);
   const live = MODE_TEXT[mode];
   return (
@@ -139,6 +177,11 @@ function Page({ reachable, mode, onSignOut }: { reachable: boolean; mode: LiveMo
               {live.text}
               {mode === 'polling' && <span className="hidden sm:inline">(no live stream on this server)</span>}
             </span>
+            {viaAccess && (
+              <span className="text-sm text-slate-600" data-signed-in="access">
+                via Cloudflare Access
+              </span>
+            )}
             <button type="button" className={`${buttonClass.quiet} whitespace-nowrap`} onClick={onSignOut}>
               Sign out
             </button>

@@ -3,7 +3,7 @@ import { api } from './api';
 import { buttonClass } from './ui';
 
 /** Checks the key against a human-only endpoint before keeping it (in sessionStorage only). */
-export function SignIn({ onSignedIn }: { onSignedIn(key: string): void }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn(key: string): void; notice?: string }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,6 +30,11 @@ export function SignIn({ onSignedIn }: { onSignedIn(key: string): void }) {
             Sign in with your human API key. It is kept only in this browser tab and forgotten when you close it.
           </p>
         </div>
+        {notice && (
+          <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950">
+            Cloudflare Access sign-in could not be checked: {notice}
+          </p>
+        )}
         <label className="block text-sm font-medium text-slate-800" htmlFor="api-key">
           API key
         </label>

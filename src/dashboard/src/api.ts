@@ -11,6 +11,11 @@ export function forgetKey(): void {
   sessionStorage.removeItem(KEY_STORAGE);
 }
 
+/** The "key" of a browser Cloudflare Access signed in: no x-api-key, the Access cookie says who it is. */
+export const ACCESS_SESSION = '';
+/** Where Cloudflare Access ends its session (served by Access in front of the Worker). */
+export const ACCESS_LOGOUT = '/cdn-cgi/access/logout';
+
 export interface Problem {
   code?: string;
   title?: string;
@@ -25,13 +30,14 @@ export type ApiResult<T> =
   /** The service did not answer at all (network error). */
   | { ok: false; status: 0; problem: Problem; unreachable: true };
 
-/** Every call carries the key in x-api-key; answers are parsed, failures returned (never thrown). */
+/** Every call carries the key in x-api-key (none under Access); answers are parsed, failures returned (never thrown). */
 export async function api<T>(
   key: string,
   path: string,
   init: { method?: string; body?: unknown } = {},
 ): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { 'x-api-key': key, accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (key !== ACCESS_SESSION) headers['x-api-key'] = key;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {

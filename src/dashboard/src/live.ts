@@ -47,7 +47,7 @@ export class LiveFeed {
   /** `report(false)` when the service did not answer at all, for the page's banner. */
   constructor(
     private readonly key: string,
-    private readonly report: (reachable: boolean) => void = () => undefined,
+    private readonly report: (reachable: boolean, askedAt: number) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -86,9 +86,10 @@ export class LiveFeed {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    const askedAt = performance.now();
     const ticket = await api<{ ticket: string }>(this.key, '/ai/events/ticket', { method: 'POST' });
     if (this.stopped) return;
-    this.report(ticket.status !== 0);
+    this.report(ticket.status !== 0, askedAt);
     if (!ticket.ok) {
       // No event hub on this server (404) or none configured (501): the cards poll instead.
       if (ticket.status === 404 || ticket.status === 501) {

@@ -9,8 +9,11 @@ export interface Session {
   mode: LiveMode;
   /** False while the service does not answer: cards then poll fast to notice its return. */
   reachable: boolean;
-  /** Cards report whether the service answered, for the "service down" banner. */
-  reportReachable(reachable: boolean): void;
+  /**
+   * Cards report whether the service answered, for the "service down" banner, with when they asked
+   * (`performance.now()`): an answer to an older question never clears a newer failure.
+   */
+  reportReachable(reachable: boolean, askedAt: number): void;
   signOut(): void;
 }
 
@@ -47,9 +50,10 @@ export function useResource<T>(path: string | null, topics: readonly string[] = 
   const load = useCallback(async () => {
     if (!path) return;
     const mine = ++generation.current;
+    const askedAt = performance.now();
     const result: ApiResult<T> = await api<T>(session.key, path);
     if (mine !== generation.current) return;
-    session.reportReachable(result.status !== 0);
+    session.reportReachable(result.status !== 0, askedAt);
     // No answer at all: keep showing what we had; the page's banner says the service is down.
     if (result.status === 0 && stateRef.current.status === 'ok') return;
     if (result.ok) setState({ status: 'ok', data: result.body, fetchedAt: Date.now() });

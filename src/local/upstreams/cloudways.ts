@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveLocally } from './serve';
 
 export const CLOUDWAYS_EMAIL = 'ops@example.test';
 export const CLOUDWAYS_API_KEY = 'cw-test-key-1234567890abcdef';
@@ -33,14 +33,7 @@ export interface CloudwaysStats {
  */
 export async function startCloudwaysServer(): Promise<LocalCloudways> {
   const runs = new Map<string, CloudwaysStats & { live: Map<string, number> }>();
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let url = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = new URL(req.url ?? '/', url);
@@ -101,14 +94,9 @@ export async function startCloudwaysServer(): Promise<LocalCloudways> {
     return json(res, 404, { status: false, message: 'Not found' });
   }
 
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const served = await serveLocally(handle);
+  url = served.url;
+  return served;
 }
 
 function servers(scenario: string) {

@@ -1,10 +1,13 @@
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
+import { chatCompletions, type ChatBehaviour } from './openai-chat';
 
 /**
- * A local server speaking OpenAI's `POST /v1/embeddings` shape: bearer auth, `input` as a
- * string or a list, optional `dimensions`, `data[].index`/`embedding`, `usage`. Vectors are
- * deterministic (derived from a hash of the text). `GET /_stats` reports the calls it saw.
+ * A local server speaking OpenAI's shapes: `POST /v1/embeddings` (bearer auth, `input` as a
+ * string or a list, optional `dimensions`, `data[].index`/`embedding`, `usage`; vectors derived
+ * from a hash of the text) and `POST /v1/chat/completions` (./openai-chat.ts). `GET /_stats`
+ * reports the embedding calls it saw; `PUT|GET /_chat/:model` sets a chat model's behaviour and
+ * lists the calls made with it.
  */
 export interface OpenAIEmbeddingsServer {
   url: string;
@@ -14,19 +17,24 @@ export interface OpenAIEmbeddingsServer {
 
 export async function startOpenAIEmbeddingsServer(options: { apiKey: string }): Promise<OpenAIEmbeddingsServer> {
   const calls: { model: string; inputs: number }[] = [];
+  const chat = chatCompletions();
   const server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && req.url === '/_stats') return reply(200, { calls });
-    if (req.method === 'DELETE' && req.url === '/_stats') {
+    const url = req.url ?? '/';
+    if (req.method === 'GET' && url === '/_stats') return reply(200, { calls });
+    if (req.method === 'DELETE' && url === '/_stats') {
       calls.length = 0;
       return reply(200, {});
     }
-    if (req.method !== 'POST' || req.url !== '/v1/embeddings')
+    const control = /^\/_chat\/([^/?]+)$/.exec(url);
+    if (control && req.method === 'GET') return reply(200, { calls: chat.callsFor(decodeURIComponent(control[1]!)) });
+    const known = url === '/v1/embeddings' || url === '/v1/chat/completions';
+    if (!(control && req.method === 'PUT') && (req.method !== 'POST' || !known))
       return reply(404, { error: { message: 'not found', type: 'invalid_request_error' } });
-    if (req.headers.authorization !== `Bearer ${options.apiKey}`) {
+    if (!control && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       return reply(401, {
         error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
       });
@@ -34,11 +42,18 @@ export async function startOpenAIEmbeddingsServer(options: { apiKey: string }): 
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        model: string;
-        input: string | string[];
-        dimensions?: number;
-      };
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return reply(400, { error: { message: 'We could not parse the JSON body.', type: 'invalid_request_error' } });
+      }
+      if (control) {
+        chat.behave(decodeURIComponent(control[1]!), parsed as ChatBehaviour);
+        return reply(200, {});
+      }
+      if (url === '/v1/chat/completions') return chat.complete(parsed, reply);
+      const body = parsed as { model: string; input: string | string[]; dimensions?: number };
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
       if (inputs.length > 2048)
         return reply(400, { error: { message: 'too many inputs', type: 'invalid_request_error' } });
@@ -63,6 +78,11 @@ export async function startOpenAIEmbeddingsServer(options: { apiKey: string }): 
   return {
     url: `http://127.0.0.1:${port}/v1`,
     apiKey: options.apiKey,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // A hanging chat call holds its socket: close every connection so the server can stop.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveLocally } from './serve';
 
 /** The application password the fake site accepts (WordPress shows them in groups of four). */
 export const WORDPRESS_USER = 'ops-bot';
@@ -23,14 +23,7 @@ export interface LocalWordPress {
  *   nofeed       the version is hidden (no generator)
  */
 export async function startWordPressServer(): Promise<LocalWordPress> {
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let url = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = new URL(req.url ?? '/', url);
@@ -97,14 +90,9 @@ export async function startWordPressServer(): Promise<LocalWordPress> {
     });
   }
 
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const served = await serveLocally(handle);
+  url = served.url;
+  return served;
 }
 
 function authorised(req: IncomingMessage): boolean {

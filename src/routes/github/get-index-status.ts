@@ -8,6 +8,19 @@ import { FreshnessSchema } from '../search/schemas';
 
 const CountMap = z.record(z.string(), z.number().int());
 
+const SummaryStatsSchema = z
+  .object({
+    written: z.number().int().openapi({ description: 'Model-written summaries made in this run.' }),
+    cached: z.number().int().openapi({ description: 'Reused from the blob-hash cache (content unchanged).' }),
+    failed: z
+      .number()
+      .int()
+      .openapi({ description: 'Calls that failed (429, 5xx, timeout): the file keeps its deterministic summary.' }),
+    deferred: z.number().int().openapi({ description: 'Left for the next run (per-run budget, rate limit).' }),
+    lastError: z.string().nullable(),
+  })
+  .openapi('FileSummaryStats');
+
 const RunStatsSchema = z.object({
   filesPlanned: z.number().int(),
   filesIndexed: z.number().int(),
@@ -19,6 +32,7 @@ const RunStatsSchema = z.object({
   chunksCached: z.number().int(),
   redactions: z.number().int(),
   batches: z.number().int(),
+  summaries: SummaryStatsSchema.optional(),
 });
 
 const RepoIndexSchema = z
@@ -62,6 +76,9 @@ const RepoIndexSchema = z
           .int()
           .nullable()
           .openapi({ description: 'Seconds left at the pace so far; null before the first file is done.' }),
+        summaries: SummaryStatsSchema.nullable().openapi({
+          description: 'Model-written file summaries so far (null when off); failures never fail the run.',
+        }),
       })
       .nullable(),
     lastRun: z

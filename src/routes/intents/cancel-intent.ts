@@ -31,7 +31,7 @@ export const cancelIntentRoute = createRoute({
 
 export const cancelIntent: RouteHandler<typeof cancelIntentRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const { reason } = redactCounted(c.req.valid('json'), c.var.services.redactions);
-  const intent = await c.var.services.intents(c.var.caller).cancel(id, reason);
+  const { value, redactions } = redactCounted(c.req.valid('json'), c.var.services.redactions);
+  const intent = await c.var.services.intents(c.var.caller).cancel(id, value.reason, redactions);
   return c.json({ intent } satisfies IntentResultResponse, 200);
 };

@@ -71,8 +71,8 @@ export type ProposeIntentResponse = z.infer<typeof ProposeResultSchema>;
 
 export const proposeIntent: RouteHandler<typeof proposeIntentRoute, AppEnv> = async (c) => {
   // The reason and parameters are free text: secrets in them are replaced before the ledger sees them.
-  const body = redactCounted(c.req.valid('json'), c.var.services.redactions);
-  const { intent, created } = await c.var.services.intents(c.var.caller).propose(body);
+  const { value: body, redactions } = redactCounted(c.req.valid('json'), c.var.services.redactions);
+  const { intent, created } = await c.var.services.intents(c.var.caller).propose({ ...body, redactions });
   const result: ProposeIntentResponse = { intent, created };
   return created ? c.json(result, 201) : c.json(result, 200);
 };

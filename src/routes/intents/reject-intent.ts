@@ -31,7 +31,7 @@ export const rejectIntentRoute = createRoute({
 
 export const rejectIntent: RouteHandler<typeof rejectIntentRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const { reason } = redactCounted(c.req.valid('json'), c.var.services.redactions);
-  const intent = await c.var.services.intents(c.var.caller).reject(id, reason);
+  const { value, redactions } = redactCounted(c.req.valid('json'), c.var.services.redactions);
+  const intent = await c.var.services.intents(c.var.caller).reject(id, value.reason, redactions);
   return c.json({ intent } satisfies IntentResultResponse, 200);
 };

@@ -43,6 +43,9 @@ export const SearchHitSchema = z
       .string()
       .nullable()
       .openapi({ description: "The file's summary: exports, declarations with their doc comments, imports." }),
+    modelSummary: z.string().nullable().openapi({
+      description: 'A model-written paragraph about what the file does (when enabled for the index), or null.',
+    }),
     snippet: z
       .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })
       .optional()

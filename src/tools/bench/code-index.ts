@@ -56,41 +56,53 @@ function percentile(values: number[], p: number): number {
 /**
  * `npm run bench:index -- --chunks 20000 [--dimensions 1536]`: a generated repository of about that
  * many chunks, indexed whole, then searched: workerd's resident memory before and after the searches
- * and its peak, and search latency. `--files 50000` generates that many one-function files instead and
- * prints the run's progress as it goes (resumable batches; INDEX_BATCH_FILES with --batch).
+ * and its peak, and search latency. `--files 50000` generates that many one-function files instead (in
+ * the system's temporary directory, never in the project) and prints, every `--every` seconds (15), the
+ * run's progress as `GET /ai/github/index` reports it, the rate since the last line, the batches so far
+ * (INDEX_BATCH_FILES with --batch), workerd's memory and how long the status request took; `--minutes`
+ * bounds the wait (default 30).
  */
 async function runGenerated(): Promise<void> {
   const chunks = argument('chunks');
   const files = Number(argument('files') ?? Math.ceil(Number(chunks) / 10));
   const functions = argument('files') ? 1 : 10;
   const dimensions = argument('dimensions') ?? '384';
+  const batch = Number(argument('batch') ?? 40);
+  const every = Number(argument('every') ?? 15) * 1000;
   const t0 = performance.now();
   const dir = generateRepo(files, functions);
   console.log(
-    `generated ${files} files x ${functions} function(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s; local embedder at ${dimensions} dimensions`,
+    `generated ${files} files x ${functions} function(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${dir}; local embedder at ${dimensions} dimensions`,
   );
-  const harness = await startCodeIndexHarness({
-    repoDir: dir,
-    batchFiles: Number(argument('batch') ?? 40),
-    vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
-  });
+  let harness: Awaited<ReturnType<typeof startCodeIndexHarness>> | null = null;
   try {
-    let lastPrinted = 0;
-    harness.onPoll = (status) => {
+    harness = await startCodeIndexHarness({
+      repoDir: dir,
+      batchFiles: batch,
+      vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
+    });
+    const h = harness;
+    let last = { at: performance.now(), done: 0 };
+    let statusMs: number[] = [];
+    h.onPoll = (status, requestMs) => {
+      statusMs.push(requestMs);
       const running = status.running;
-      if (!running || performance.now() - lastPrinted < 15_000) return;
-      lastPrinted = performance.now();
+      const now = performance.now();
+      if (!running || now - last.at < every) return;
+      const rate = (running.filesDone - last.done) / ((now - last.at) / 1000);
       console.log(
-        `  progress: ${running.phase} ${running.filesDone}/${running.filesPlanned} files, workerd RSS ${MiB(harness.workerdRssBytes())}`,
+        `  ${((now - t1) / 1000).toFixed(0)} s: ${running.phase} ${running.filesDone}/${running.filesPlanned} files (${rate.toFixed(1)} files/s now, eta ${running.etaSeconds ?? '?'} s), ~${Math.ceil(running.filesDone / batch)} batches, attempts ${running.attempts}${running.lastError ? ` lastError ${running.lastError}` : ''}; workerd RSS ${MiB(h.workerdRssBytes())}, peak ${MiB(h.workerdPeakBytes())}; status request p50 ${percentile(statusMs, 50).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms`,
       );
+      last = { at: now, done: running.filesDone };
+      statusMs = [];
     };
     const t1 = performance.now();
-    const full = await harness.reindex();
+    const full = await h.reindex(Number(argument('minutes') ?? 30));
     const ms = performance.now() - t1;
     console.log(
-      `full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome})`,
+      `full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s = ${(full.files / (ms / 1000)).toFixed(1)} files/s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome}${full.lastRun.error ? `, error ${full.lastRun.error}` : ''})`,
     );
-    console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(harness.workerdPeakBytes())}`);
+    console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}`);
     const queries = [
       'reconcile ledger entry balance',
       'negative entry error',
@@ -98,27 +110,29 @@ async function runGenerated(): Promise<void> {
       'account label',
       'round total',
     ];
-    const rssBefore = harness.workerdRssBytes();
+    const rssBefore = h.workerdRssBytes();
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
-      const result = await harness.request(
-        'GET',
-        `/ai/search?q=${encodeURIComponent(queries[i % queries.length]!)}&k=8`,
-      );
+      const result = await h.request('GET', `/ai/search?q=${encodeURIComponent(queries[i % queries.length]!)}&k=8`);
       times.push(performance.now() - t);
       if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
     }
-    const rssAfter = harness.workerdRssBytes();
+    const rssAfter = h.workerdRssBytes();
     console.log(
       `search x20 over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`,
     );
     console.log(
-      `  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(harness.workerdPeakBytes())}`,
+      `  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(h.workerdPeakBytes())}`,
     );
   } finally {
-    await harness.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await harness?.stop();
+    // A git process the stand-in started may still be letting go of the directory: never hide the real error.
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    } catch (error) {
+      console.warn(`could not remove ${dir}: ${error}`);
+    }
   }
 }
 

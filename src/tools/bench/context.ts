@@ -71,6 +71,17 @@ export async function run(): Promise<void> {
         console.log(
           `audit: chain intact ${verify.intact} (${verify.checked} entries); ${entries} context entries for ${acknowledged} acknowledged writes`,
         );
+        const status = (await (await fetch(`${service.url}/ai/status`, { headers })).json()) as {
+          layers: {
+            layer: string;
+            details?: { writer?: { entries: number; batches: number; largestBatch: number } };
+          }[];
+        };
+        const writer = status.layers.find((layer) => layer.layer === 'ledger')?.details?.writer;
+        if (writer)
+          console.log(
+            `ledger object: ${writer.entries} entries in ${writer.batches} transactions (${(writer.entries / writer.batches).toFixed(2)} per transaction, largest ${writer.largestBatch})`,
+          );
       } finally {
         await service.stop();
         rmSync(stateDir, { recursive: true, force: true });

@@ -30,6 +30,8 @@ export const OPTIONAL_SECRETS = [
   'WP_APP_PASSWORD',
   'CW_EMAIL',
   'CW_API_KEY',
+  'ACCESS_TEAM_DOMAIN',
+  'ACCESS_AUD',
 ] as const;
 
 /** Without these a deployed Worker runs, but GitHub visibility, intents and the index do not. */

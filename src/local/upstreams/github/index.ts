@@ -66,7 +66,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const [, fullName, rest = ''] = repo;
     if (ACTIONS_ONLY.test(rest)) return actions;
     if (git.has(fullName!)) {
-      if (rest === '/branches' || /^\/branches\/.+$/.test(rest)) return git;
+      // Branches are the repository's own; every served commit has passed its `test` check (git.ts).
+      if (rest === '/branches' || /^\/branches\/.+$/.test(rest) || /^\/commits\/[^/]+\/check-runs$/.test(rest))
+        return git;
       return ACTIONS_SHARED.test(rest) ? actions : git;
     }
     // A repository whose commits were pushed through the Actions controls compares (and checks) over that history.
