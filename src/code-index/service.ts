@@ -9,50 +9,17 @@ import type { RankedHit, SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedding/embedders';
 import type { Embedder } from './embedding/embedder';
-import { boundedSnippet, SNIPPET_BOUNDS, type Signal, type Snippet } from './ranking/rank';
+import { boundedSnippet, SNIPPET_BOUNDS } from './ranking/rank';
 import { weightsFor } from './ranking/files';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunSpec, RunTrigger } from './pipeline/run';
 import { redactSecrets } from '../redaction/secrets';
-import { declarationOf, type Declaration } from '../redaction/exposure';
-
-export interface Freshness {
-  indexedCommit: string | null;
-  headCommit: string | null;
-  /** True when the branch moved past the indexed commit; null when the head could not be read. */
-  stale: boolean | null;
-  indexedAt: string | null;
-  running: boolean;
-}
+import { declarationOf } from '../redaction/exposure';
+import type { Freshness, SearchHit } from './search-hit';
 
 export interface FreshnessReport extends Freshness {
   /** How the last finished run ended, or null before the first one. */
   lastRun: FreshnessFacts['lastRun'];
-}
-
-export interface SearchHit {
-  repo: string;
-  path: string;
-  /** Rank of the hit's file (hits are grouped by file; a file brings at most two chunks). */
-  fileRank: number;
-  startLine: number;
-  endLine: number;
-  symbol: string | null;
-  kind: string;
-  language: string;
-  score: number;
-  signals: Signal[];
-  /** The file's deterministic summary (exports, declarations with their doc comments, imports). */
-  summary: string | null;
-  /** A model-written paragraph about the file (INDEX_MODEL_SUMMARIES), or null. */
-  modelSummary: string | null;
-  snippet: Snippet;
-  /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
-  declaration: Declaration;
-  /** The commit this hit's file was indexed at. */
-  indexedCommit: string | null;
-  /** Whether the file changed between that commit and the branch head; null when that is unknown. */
-  changedSince: boolean | null;
 }
 
 /** Which backends the index uses, for /ai/status. */

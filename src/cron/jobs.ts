@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Services } from '../services';
 import type { CronJob } from './job';
 import { parseStatusConfig } from '../status/config';
+import { checkStatus } from '../status/check';
 import { recordUptime } from '../status/uptime';
 import { parseMaintenanceConfig } from '../maintenance/config';
 import { runMaintenance, type MaintenanceJob } from '../maintenance/jobs';
@@ -27,8 +28,18 @@ export const CRON_JOBS: readonly CronJob<Services>[] = [
   {
     name: 'uptime',
     schedule: (config) => parseStatusConfig(config.vars).uptimeCron,
-    run: async (context) => {
-      const { status, transitions } = await recordUptime(context.services, context.caller);
+    run: async ({ services, caller }) => {
+      const status = await checkStatus(services);
+      const transitions = await recordUptime(
+        {
+          project: services.config.projectId,
+          audit: services.audit(caller),
+          events: services.events,
+          log: services.log,
+        },
+        caller,
+        status,
+      );
       return `verdict ${status.verdict}; ${transitions.length} state change(s)`;
     },
   },

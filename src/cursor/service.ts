@@ -1,4 +1,3 @@
-import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
 import type { EventPublisher } from '../events/publisher';
@@ -39,6 +38,19 @@ export interface CursorSessionServiceDeps {
   now?: () => Date;
 }
 
+/** The snapshot's timestamp is further ahead of the service clock than the allowed skew. */
+export class ClientClockAhead extends Error {
+  override name = 'ClientClockAhead';
+}
+
+/** Another write reached the session between this write's read and its store write (nothing was kept). */
+export class SessionChanged extends Error {
+  override name = 'SessionChanged';
+  constructor(readonly currentVersion: number) {
+    super('The session changed during this write; send it again.');
+  }
+}
+
 /**
  * Live editor sessions: one per user and workspace, applied in the order they
  * arrive, except that a snapshot older (by the client's clock) than the live one never replaces it.
@@ -54,8 +66,7 @@ export class CursorSessionService {
     const now = this.deps.now?.() ?? new Date();
     const clientTime = Date.parse(input.timestamp);
     if (clientTime > now.getTime() + this.deps.maxClockSkewMs) {
-      throw new ApiError(
-        'validation_failed',
+      throw new ClientClockAhead(
         `timestamp ${input.timestamp} is more than ${this.deps.maxClockSkewMs / 60_000} minutes ahead of the service clock (${now.toISOString()}); check the client's clock.`,
       );
     }
@@ -109,10 +120,7 @@ export class CursorSessionService {
       const outcome = await this.storeCall(() =>
         store.write(project, key, next, current?.version ?? 0, this.deps.ttlSeconds * 1000),
       );
-      if (!outcome.ok)
-        throw new ApiError('version_conflict', 'The session changed during this write; send it again.', {
-          extra: { currentVersion: outcome.currentVersion },
-        });
+      if (!outcome.ok) throw new SessionChanged(outcome.currentVersion);
       return overwrote ? { applied: true, session: next, overwrote } : { applied: true, session: next };
     });
 

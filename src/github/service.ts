@@ -18,14 +18,20 @@ import {
   shapeRun,
   shapeSearchHit,
   summarizeChecks,
-  type CommitSummary,
   type ComparisonSummary,
-  type JobSummary,
-  type PullSummary,
-  type RepoOverview,
-  type RunSummary,
-  type SearchHit,
 } from './shape';
+import type {
+  ActivityAnswer,
+  CommitFilters,
+  CommitsAnswer,
+  ComparisonAnswer,
+  PullsAnswer,
+  RepoAnswer,
+  RunDetailAnswer,
+  RunsAnswer,
+  SearchAnswer,
+} from './answers';
+import { mapLimit } from '../lib/map-limit';
 
 /** An answer plus how it was obtained (for response headers and benchmarks). */
 export interface Answered<T> {
@@ -38,71 +44,6 @@ export interface Answered<T> {
   rateLimit: RateLimit | null;
 }
 
-export interface CommitFilters {
-  branch?: string;
-  path?: string;
-  since?: string;
-  until?: string;
-  author?: string;
-}
-
-export interface CommitsAnswer {
-  repo: string;
-  branch: string | null;
-  commits: CommitSummary[];
-  nextCursor: string | null;
-  truncated: boolean;
-}
-
-export interface RunsAnswer {
-  repo: string;
-  totalCount: number;
-  runs: RunSummary[];
-  nextCursor: string | null;
-  truncated: boolean;
-}
-
-export interface RunDetailAnswer {
-  repo: string;
-  run: RunSummary;
-  jobs: JobSummary[];
-  failedJobs: number;
-  truncated: boolean;
-}
-
-export interface PullsAnswer {
-  repo: string;
-  state: string;
-  pulls: PullSummary[];
-  nextCursor: string | null;
-  truncated: boolean;
-}
-
-export interface SearchAnswer {
-  repo: string;
-  query: string;
-  totalCount: number;
-  /** GitHub's own flag: its search timed out and the counts may be partial. */
-  incomplete: boolean;
-  hits: SearchHit[];
-  nextCursor: string | null;
-  truncated: boolean;
-}
-
-export interface ActivityAnswer {
-  repo: string;
-  commits: CommitSummary[];
-  runs: RunSummary[];
-  truncated: boolean;
-}
-
-export type RepoAnswer = RepoOverview & { repo: string; truncated: boolean };
-
-/** A comparison with the check state of its newest commits (read fresh: checks change, the pair does not). */
-export type ComparisonAnswer = Omit<ComparisonSummary, 'commits'> & {
-  commits: (ComparisonSummary['commits'][number] & { checks: CommitSummary['checks'] | null })[];
-};
-
 /** A pair of full shas names one immutable comparison: remember it for a day. */
 const COMPARISON_TTL_MS = 86_400_000;
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -111,6 +52,14 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
 const MAX_LOGGED_JOBS = 3;
 const FAN_OUT = 6;
 const SCOPE_QUALIFIER = /(^|[\s(])-?(repo|org|user|owner|enterprise):/i;
+
+/** A code search query that names its own scope (repo:, org:, ...), which could reach past the allow-list. */
+export class ScopedSearchQuery extends Error {
+  constructor() {
+    super('q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.');
+    this.name = 'ScopedSearchQuery';
+  }
+}
 
 /**
  * The GitHub visibility domain: composes client calls into short answers, caches whole
@@ -275,10 +224,7 @@ export class GitHubService {
   search(repo: RepoRef, query: string, limit: number, cursor?: string): Promise<Answered<SearchAnswer>> {
     // GitHub ORs repeated scope qualifiers: `x repo:other/y` would search outside the allow-list.
     if (SCOPE_QUALIFIER.test(query)) {
-      throw new ApiError(
-        'validation_failed',
-        'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.',
-      );
+      throw new ScopedSearchQuery();
     }
     const position = positionFor(limit, cursor);
     return this.answer(
@@ -418,22 +364,4 @@ function stableKey(params: Record<string, unknown>): string {
     .filter((k) => params[k] !== undefined)
     .map((k) => `${k}=${encodeURIComponent(String(params[k]))}`)
     .join('&');
-}
-
-/** Run `work` over `items` with at most `limit` in flight, keeping order. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }

@@ -1,6 +1,6 @@
-import { ApiError } from '../errors';
 import type { RepoRef } from '../github/client';
-import type { Answered, ComparisonAnswer, GitHubService } from '../github/service';
+import type { ComparisonAnswer } from '../github/answers';
+import type { Answered, GitHubService } from '../github/service';
 import { redactSecrets } from '../redaction/secrets';
 import { targetRef, type IntentPolicy } from './policy';
 import type { IntentService } from './service';
@@ -26,6 +26,17 @@ export interface IntentChanges {
   truncated: boolean;
 }
 
+/** The intent names no commit to compare: its kind ships none, or its parameters lack one. The message says which. */
+export class NothingToCompare extends Error {
+  constructor(
+    readonly intentId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NothingToCompare';
+  }
+}
+
 export interface IntentChangesDeps {
   intents: Pick<IntentService, 'get' | 'lastShipped'>;
   github: Pick<GitHubService, 'comparison' | 'client'>;
@@ -42,8 +53,8 @@ export async function intentChanges(deps: IntentChangesDeps, id: string): Promis
   const { intent } = await deps.intents.get(id);
   const binding = deps.policy.kinds[intent.kind]?.commitBinding ?? 'none';
   if (binding === 'none') {
-    throw new ApiError(
-      'bad_request',
+    throw new NothingToCompare(
+      id,
       `Intent ${id} is a ${intent.kind}: it ships no commits, so there is nothing to compare.`,
     );
   }
@@ -87,7 +98,7 @@ async function shippingCommit(
   if (binding === 'parameter') {
     const commit = intent.parameters.commit;
     if (typeof commit !== 'string' || !/^[0-9a-f]{7,40}$/i.test(commit)) {
-      throw new ApiError('bad_request', `Intent ${intent.id} names no commit in parameters.commit.`);
+      throw new NothingToCompare(intent.id, `Intent ${intent.id} names no commit in parameters.commit.`);
     }
     return { commit: commit.toLowerCase(), source: 'parameter' };
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { intVar, optionalVar, varsSection } from '../lib/vars';
-import { buildPolicy, type IntentPolicy } from './policy';
+import { buildPolicy, type IntentPolicy } from './policy-schema';
 import type { RepoRef } from '../github/client';
 
 export interface IntentsConfig {

@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, type SQL } from 'drizzle-orm';
-import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
 import type { RedactionCounts } from '../redaction/redact';
@@ -50,6 +49,20 @@ export interface ListQuery {
   proposer?: string;
   cursor?: { createdAt: Date; id: string };
   limit: number;
+}
+
+/** The approver reviewed one commit, but the target has moved on to another: approving now would ship unreviewed code. */
+export class ReviewedCommitMoved extends Error {
+  constructor(
+    readonly reviewed: string,
+    readonly target: string,
+    readonly currentCommit: string,
+  ) {
+    super(
+      `You reviewed ${reviewed.slice(0, 12)} but ${target} is at ${currentCommit.slice(0, 12)}; review the new commit and approve again.`,
+    );
+    this.name = 'ReviewedCommitMoved';
+  }
 }
 
 /**
@@ -335,13 +348,7 @@ export class IntentService {
         ? String(row.parameters.commit).toLowerCase()
         : await this.deps.github.branchHead(targetRef(policy, row.target));
     if (reviewed && !commit.startsWith(reviewed.toLowerCase())) {
-      throw new ApiError(
-        'conflict',
-        `You reviewed ${reviewed.slice(0, 12)} but ${row.target} is at ${commit.slice(0, 12)}; review the new commit and approve again.`,
-        {
-          extra: { currentCommit: commit },
-        },
-      );
+      throw new ReviewedCommitMoved(reviewed, row.target, commit);
     }
     return commit;
   }

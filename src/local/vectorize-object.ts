@@ -1,4 +1,17 @@
 import { DurableObject } from 'cloudflare:workers';
+import {
+  INDEXED_STRING_BYTES,
+  MAX_ID_BYTES,
+  MAX_METADATA_BYTES,
+  MAX_METADATA_INDEXES,
+  MAX_NAMESPACE_BYTES,
+  bytes,
+  fail,
+  matchesField,
+  truncateUtf8,
+  validateFilter,
+  type Scalar,
+} from './vectorize-rules';
 
 /** How the local index was created (`wrangler vectorize create --dimensions --metric`). */
 export interface LocalIndexConfig {
@@ -7,7 +20,6 @@ export interface LocalIndexConfig {
 }
 
 export type MetadataIndexType = 'string' | 'number' | 'boolean';
-type Scalar = string | number | boolean;
 type Metadata = Record<string, unknown>;
 
 export interface LocalVector {
@@ -44,13 +56,6 @@ export interface LocalMatch {
   metadata?: Metadata;
 }
 
-/** Vectorize's documented limits that the binding enforces. */
-const MAX_ID_BYTES = 64;
-const MAX_NAMESPACE_BYTES = 64;
-const MAX_METADATA_BYTES = 10 * 1024;
-const MAX_METADATA_INDEXES = 10;
-/** A string metadata index covers this many bytes of the value (cut on a UTF-8 character boundary). */
-export const INDEXED_STRING_BYTES = 64;
 /** Vectors scored per page, so a query holds a bounded slice of the index at once. */
 const PAGE = 512;
 
@@ -62,83 +67,6 @@ CREATE TABLE IF NOT EXISTS vectors (
 CREATE INDEX IF NOT EXISTS vectors_by_namespace ON vectors(namespace, seq);
 CREATE TABLE IF NOT EXISTS mutations (n INTEGER PRIMARY KEY CHECK (n = 1), count INTEGER NOT NULL, at INTEGER NOT NULL);
 `;
-
-const bytes = (text: string) => new TextEncoder().encode(text).length;
-
-/** The longest prefix of `text` that fits `limit` UTF-8 bytes without splitting a character. */
-export function truncateUtf8(text: string, limit: number): string {
-  let used = 0;
-  let out = '';
-  for (const ch of text) {
-    const size = bytes(ch);
-    if (used + size > limit) break;
-    used += size;
-    out += ch;
-  }
-  return out;
-}
-
-function fail(operation: string, message: string): never {
-  // The binding's errors name the operation and why, like `VECTOR_UPSERT_ERROR (code = 40006): ...`.
-  throw new Error(`VECTOR_${operation}_ERROR: ${message}`);
-}
-
-/** Compare an indexed value with a filter operand; string operands are cut as the index cut the values. */
-function compare(a: Scalar, b: Scalar): number {
-  if (typeof a !== typeof b) return Number.NaN;
-  if (typeof b === 'string') b = truncateUtf8(b, INDEXED_STRING_BYTES);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Whether one indexed value satisfies one field's filter (implicit $eq, or operators). */
-function matchesField(value: Scalar | undefined, condition: unknown): boolean {
-  if (condition === null || typeof condition !== 'object')
-    return value !== undefined && compare(value, condition as Scalar) === 0;
-  for (const [op, operand] of Object.entries(condition as Record<string, unknown>)) {
-    if (op === '$in' || op === '$nin') {
-      const list = operand as Scalar[];
-      const found = value !== undefined && list.some((item) => compare(value, item) === 0);
-      if ((op === '$in') !== found) return false;
-      continue;
-    }
-    if (op === '$ne') {
-      if (value !== undefined && compare(value, operand as Scalar) === 0) return false;
-      continue;
-    }
-    if (value === undefined) return false;
-    const c = compare(value, operand as Scalar);
-    if (Number.isNaN(c)) return false;
-    const ok =
-      op === '$eq'
-        ? c === 0
-        : op === '$lt'
-          ? c < 0
-          : op === '$lte'
-            ? c <= 0
-            : op === '$gt'
-              ? c > 0
-              : op === '$gte'
-                ? c >= 0
-                : false;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function validateFilter(filter: Record<string, unknown>): void {
-  const ops = new Set(['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$in', '$nin']);
-  for (const [field, condition] of Object.entries(filter)) {
-    if (!field || field.startsWith('$') || field.includes('"') || field.includes('.'))
-      fail('QUERY', `invalid filter field "${field}"`);
-    if (condition !== null && typeof condition === 'object') {
-      for (const [op, operand] of Object.entries(condition)) {
-        if (!ops.has(op)) fail('QUERY', `unsupported filter operator ${op}`);
-        if ((op === '$in' || op === '$nin') !== Array.isArray(operand))
-          fail('QUERY', `${op} takes ${op.endsWith('in') ? 'a list' : 'a single value'}`);
-      }
-    }
-  }
-}
 
 /**
  * One Vectorize index on this machine, with the binding's documented behaviour: a fixed

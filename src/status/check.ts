@@ -1,7 +1,6 @@
-import type { Services } from '../services';
 import { parseStatusConfig } from './config';
 import { runProbes, verdictOf, type StatusReport } from './probe';
-import { layerProbes } from './probes';
+import { layerProbes, type ProbeAccess } from './probes';
 
 export interface ServiceStatus extends StatusReport {
   service: { version: string; project: string };
@@ -9,7 +8,9 @@ export interface ServiceStatus extends StatusReport {
 }
 
 /** Every layer checked concurrently, each within the probe timeout, and the overall verdict. */
-export async function checkStatus(services: Services): Promise<ServiceStatus> {
+export async function checkStatus(
+  services: ProbeAccess & { config: { vars: Record<string, unknown>; version: string; projectId: string } },
+): Promise<ServiceStatus> {
   const { probeTimeoutMs } = parseStatusConfig(services.config.vars);
   const probes = layerProbes(services);
   const reports = await runProbes(probes, probeTimeoutMs);

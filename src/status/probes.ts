@@ -1,16 +1,40 @@
-import { githubProbe } from '../github/status';
+import { githubProbe, type GitHubAccess } from '../github/status';
 import { eventHubProbe } from '../events/status';
-import { indexProbe } from '../code-index/status';
+import type { EventHubClient } from '../events/hub-client';
+import { indexProbe, type IndexAccess } from '../code-index/status';
 import { sql } from 'drizzle-orm';
-import type { Services } from '../services';
+import type { ContextStore } from '../context/store';
+import type { Ledger } from '../db/client';
+import type { LedgerClient } from '../ledger/client';
+import type { Hosting } from '../hosting/service';
 import type { LayerProbe } from './probe';
+
+/** Everything the layer probes use together (each probe takes only its part). */
+export type ProbeAccess = ContextStoreAccess &
+  LedgerAccess &
+  HostingAccess &
+  GitHubAccess &
+  IndexAccess & { eventHub: EventHubClient | null };
+
+interface ContextStoreAccess {
+  contextStore: ContextStore;
+  config: { projectId: string };
+}
+interface LedgerAccess {
+  ledger: Ledger;
+  ledgerWriter: Pick<LedgerClient, 'stats'>;
+}
+interface HostingAccess {
+  /** Read when the probe runs: building the hosting adapters may fail, and only these probes should say so. */
+  readonly hosting: Hosting;
+}
 
 /**
  * Every layer `/ai/status`, the uptime cron and the review report on. Another
  * area plugs its layer in by adding one factory here (GitHub: rate limit
  * remaining; index: freshness; event hub: listeners).
  */
-export const LAYER_PROBES: readonly ((services: Services) => LayerProbe)[] = [
+export const LAYER_PROBES: readonly ((services: ProbeAccess) => LayerProbe)[] = [
   contextStoreProbe,
   ledgerProbe,
   wordpressProbe,
@@ -20,18 +44,17 @@ export const LAYER_PROBES: readonly ((services: Services) => LayerProbe)[] = [
   indexProbe,
 ];
 
-export function layerProbes(services: Services): LayerProbe[] {
+export function layerProbes(services: ProbeAccess): LayerProbe[] {
   return LAYER_PROBES.map((factory) => factory(services));
 }
 
-function contextStoreProbe(services: Services): LayerProbe {
-  const store = services.contextStore;
+function contextStoreProbe({ contextStore: store, config }: ContextStoreAccess): LayerProbe {
   return {
     layer: 'context',
     critical: true,
     async check() {
       try {
-        const { current } = await store.read(services.config.projectId);
+        const { current } = await store.read(config.projectId);
         return {
           state: 'ok',
           reason: `${store.kind} answered; ${current ? `live context v${current.version}` : 'no live context'}`,
@@ -48,15 +71,15 @@ function contextStoreProbe(services: Services): LayerProbe {
   };
 }
 
-function ledgerProbe(services: Services): LayerProbe {
+function ledgerProbe({ ledger, ledgerWriter }: LedgerAccess): LayerProbe {
   return {
     layer: 'ledger',
     critical: true,
     async check() {
       try {
-        await services.ledger.use((db) => db.execute(sql`select 1`));
+        await ledger.use((db) => db.execute(sql`select 1`));
         // What the project's ledger object has committed since it started: entries per transaction shows the group commit.
-        const writer = await services.ledgerWriter.stats().catch(() => undefined);
+        const writer = await ledgerWriter.stats().catch(() => undefined);
         return { state: 'ok', reason: 'Postgres answered', ...(writer ? { details: { writer } } : {}) };
       } catch {
         return { state: 'down', reason: 'Postgres (audit and intents) is unreachable' };
@@ -65,7 +88,7 @@ function ledgerProbe(services: Services): LayerProbe {
   };
 }
 
-function wordpressProbe(services: Services): LayerProbe {
+function wordpressProbe(services: HostingAccess): LayerProbe {
   return {
     layer: 'wordpress',
     critical: false,
@@ -83,7 +106,7 @@ function wordpressProbe(services: Services): LayerProbe {
   };
 }
 
-function cloudwaysProbe(services: Services): LayerProbe {
+function cloudwaysProbe(services: HostingAccess): LayerProbe {
   return {
     layer: 'cloudways',
     critical: false,

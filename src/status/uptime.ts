@@ -1,8 +1,11 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Caller } from '../auth/keys';
-import type { Services } from '../services';
+import type { AuditLog } from '../audit/log';
+import type { Ledger } from '../db/client';
+import type { EventPublisher } from '../events/publisher';
+import type { Logger } from '../lib/log';
 import { layerState, layerTransition, type LayerTransitionRow } from '../db/schema';
-import { checkStatus, type ServiceStatus } from './check';
+import type { ServiceStatus } from './check';
 import type { LayerState } from './layer';
 import type { Transition } from './transition';
 
@@ -20,19 +23,26 @@ export function toTransition(row: LayerTransitionRow): Transition {
   };
 }
 
+/** What recording an uptime check uses: the project, its audit log acting for the caller, the live events. */
+export interface UptimeRecording {
+  project: string;
+  audit: AuditLog;
+  events: EventPublisher;
+  log: Logger;
+}
+
 /**
- * One uptime check: probe every layer, record each layer's state, and for each
- * change of state write a transition and an audit entry in one transaction,
- * then tell live listeners (topic `health`).
+ * Record one uptime check (every layer probed: `checkStatus`): each layer's state, and for each
+ * change of state a transition and an audit entry in one transaction, then tell live listeners
+ * (topic `health`). Returns the changes.
  */
 export async function recordUptime(
-  services: Services,
+  { project, audit, events, log }: UptimeRecording,
   caller: Caller,
-): Promise<{ status: ServiceStatus; transitions: Transition[] }> {
-  const status = await checkStatus(services);
-  const project = services.config.projectId;
+  status: ServiceStatus,
+): Promise<Transition[]> {
   const now = new Date();
-  const transitions = await services.audit(caller).transact(async (scope) => {
+  const transitions = await audit.transact(async (scope) => {
     const tx = scope.tx;
     const previous = new Map(
       (await tx.select().from(layerState).where(eq(layerState.project, project))).map((row) => [row.layer, row]),
@@ -93,7 +103,7 @@ export async function recordUptime(
     return changed;
   });
   for (const t of transitions) {
-    await services.events
+    await events
       .publish({
         topic: 'health',
         type: 'health.changed',
@@ -101,17 +111,18 @@ export async function recordUptime(
         actor: { client: caller.client, person: caller.person, label: caller.label },
         data: { ...t },
       })
-      .catch((error) => services.log.warn('health event not delivered', { error: String(error) }));
+      .catch((error) => log.warn('health event not delivered', { error: String(error) }));
   }
-  return { status, transitions };
+  return transitions;
 }
 
+/** A project's layer transitions, newest first (`before`: an id, for the next page). */
 export async function listTransitions(
-  services: Services,
+  { ledger, project }: { ledger: Ledger; project: string },
   query: { layer?: string; before?: number; limit: number },
 ): Promise<{ transitions: Transition[]; hasMore: boolean }> {
-  return services.ledger.use(async (db) => {
-    const where: SQL[] = [eq(layerTransition.project, services.config.projectId)];
+  return ledger.use(async (db) => {
+    const where: SQL[] = [eq(layerTransition.project, project)];
     if (query.layer) where.push(eq(layerTransition.layer, query.layer));
     if (query.before !== undefined) where.push(lt(layerTransition.id, query.before));
     const rows = await db

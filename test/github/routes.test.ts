@@ -345,6 +345,9 @@ describe('GET /ai/github/search', () => {
         env: githubEnv(repo),
       });
       expectProblem(result, 400, 'validation_failed');
+      expect(result.body.detail).toBe(
+        'q may not contain repo:, org:, user: or owner: qualifiers; choose the repository with the repo parameter.',
+      );
     }
     expect((await serverStats(repo)).requests).toBe(0);
     expectStatus(

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLICY,
-  buildPolicy,
-  decide,
-  matchesPattern,
-  type IntentFacts,
-  type IntentPolicy,
-  type PolicyRequest,
-} from '../../src/intents/policy';
+import { decide, matchesPattern, type IntentFacts, type PolicyRequest } from '../../src/intents/policy';
+import { DEFAULT_POLICY, buildPolicy, type IntentPolicy } from '../../src/intents/policy-schema';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const LATER = new Date('2026-01-02T12:00:00.000Z');

@@ -8,7 +8,7 @@ import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
 import { ConnectionIntentTransactions } from '../../src/intents/ledger-port';
-import { buildPolicy } from '../../src/intents/policy';
+import { buildPolicy } from '../../src/intents/policy-schema';
 import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';
 import { backdate } from './helpers';

@@ -188,15 +188,13 @@ describe('/ai/cursor/session validation', () => {
   });
 
   it('refuses a timestamp far in the future (it would pin the session)', async () => {
-    expectProblem(
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: project(),
-        body: { branch: 'x', timestamp: at(3_600_000) },
-      }),
-      400,
-      'validation_failed',
-    );
+    const refused = await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: project(),
+      body: { branch: 'x', timestamp: at(3_600_000) },
+    });
+    expectProblem(refused, 400, 'validation_failed');
+    expect(refused.body.detail).toMatch(/ minutes ahead of the service clock \(.+\); check the client's clock\.$/);
   });
 
   it('refuses a missing branch, a bad timestamp and unknown fields', async () => {

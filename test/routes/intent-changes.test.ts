@@ -106,7 +106,11 @@ describe('GET /ai/intents/{id}/changes', () => {
   it('refuses an intent that ships no commits (400), an unknown intent (404) and a malformed id (400)', async () => {
     const s = scenario();
     const restart = await s.propose('gpt', { kind: 'restart', target: 'production' });
-    expectProblem(await s.call('GET', `/ai/intents/${restart.id}/changes`, 'human'), 400, 'bad_request');
+    const nothing = await s.call('GET', `/ai/intents/${restart.id}/changes`, 'human');
+    expectProblem(nothing, 400, 'bad_request');
+    expect(nothing.body.detail).toBe(
+      `Intent ${restart.id} is a restart: it ships no commits, so there is nothing to compare.`,
+    );
     expectProblem(await s.call('GET', `/ai/intents/${SOME_ID}/changes`, 'human'), 404, 'not_found');
     expectProblem(await s.call('GET', '/ai/intents/not-an-id/changes', 'human'), 400, 'validation_failed');
   });

@@ -186,6 +186,10 @@ describe('approving', () => {
     const intent = await s.propose('cursor', { kind: 'deploy', target: 'staging' });
     const stale = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human', { commit: randomSha() });
     expectProblem(stale, 409, 'conflict');
+    expect(stale.body.detail).toMatch(
+      /^You reviewed [0-9a-f]{12} but staging is at [0-9a-f]{12}; review the new commit and approve again\.$/,
+    );
+    expect(stale.body.currentCommit).toMatch(/^[0-9a-f]{40}$/);
     expect((await s.call('GET', `/ai/intents/${intent.id}`, 'human')).body.intent.state).toBe('proposed');
   });
 

@@ -1,10 +1,11 @@
 import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { loadConfig } from '../../src/config';
-import { buildServices } from '../../src/services';
+import { AuditLog } from '../../src/audit/log';
+import { Ledger } from '../../src/db/client';
 import { Logger } from '../../src/lib/log';
-import { recordUptime } from '../../src/status/uptime';
+import { listTransitions, recordUptime } from '../../src/status/uptime';
+import type { ServiceStatus } from '../../src/status/check';
 import { CRON_CALLER } from '../../src/cron/dispatch';
 import type { ProjectEvent } from '../../src/events/publisher';
 import { call, expectStatus } from '../support/http';
@@ -72,20 +73,32 @@ describe('uptime cron', () => {
   });
 
   it('publishes a health event for each change of state', async () => {
-    const e = hostingEnv('healthy', 'stopped');
-    const config = await loadConfig({ ...env, ...e } as never);
-    const services = buildServices(
-      config,
-      { ...env, ...e } as never,
+    const project = `uptime-${crypto.randomUUID()}`;
+    const ledger = new Ledger(
+      { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
       new Logger('silent'),
-      `test-${crypto.randomUUID()}`,
     );
     const published: ProjectEvent[] = [];
-    services.events = { publish: async (event) => void published.push(event) };
+    const recording = {
+      project,
+      audit: new AuditLog(ledger, { caller: CRON_CALLER, requestId: `test-${crypto.randomUUID()}` }),
+      events: { publish: async (event: ProjectEvent) => void published.push(event) },
+      log: new Logger('silent'),
+    };
+    const status: ServiceStatus = {
+      verdict: 'degraded',
+      summary: 'Degraded: cloudways degraded (1 of 2 servers stopped)',
+      layers: [
+        { layer: 'ledger', state: 'ok', reason: 'Postgres answered', latencyMs: 2 },
+        { layer: 'cloudways', state: 'degraded', reason: '1 of 2 servers stopped', latencyMs: 5 },
+      ],
+      service: { version: 'test', project },
+      checkedAt: new Date().toISOString(),
+    };
     try {
-      const { transitions } = await recordUptime(services, CRON_CALLER);
-      expect(transitions).toHaveLength(7);
-      expect(published).toHaveLength(7);
+      const transitions = await recordUptime(recording, CRON_CALLER, status);
+      expect(transitions).toHaveLength(2);
+      expect(published).toHaveLength(2);
       const cloudways = published.find((p) => p.data?.layer === 'cloudways')!;
       expect(cloudways).toMatchObject({
         topic: 'health',
@@ -95,10 +108,15 @@ describe('uptime cron', () => {
       });
       expect(cloudways.summary).toContain('cloudways is now degraded');
       published.length = 0;
-      expect((await recordUptime(services, CRON_CALLER)).transitions).toEqual([]);
+      expect(await recordUptime(recording, CRON_CALLER, status)).toEqual([]);
       expect(published).toEqual([]);
+      const history = await listTransitions({ ledger, project }, { limit: 10 });
+      expect(history.transitions.map((t) => [t.layer, t.to]).sort()).toEqual([
+        ['cloudways', 'degraded'],
+        ['ledger', 'ok'],
+      ]);
     } finally {
-      await services.ledger.close();
+      await ledger.close();
     }
   });
 

@@ -8,3 +8,4 @@ export type { RecordedQuery } from '../../queries/log';
 export type { AuditEntry } from '../../audit/log';
 export type { Transition } from '../../status/transition';
 export type { MetricsSeries } from '../../metrics/series';
+export type { CodeRecallAnswer, CodeSearchAnswer, Freshness, ShownHit } from '../../code-index/search-hit';

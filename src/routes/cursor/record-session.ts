@@ -3,6 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { ApiError, errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
+import { ClientClockAhead, SessionChanged } from '../../cursor/service';
 import { SelectionSchema } from '../../cursor/session';
 import { CursorSessionSchema, sessionView } from './schemas';
 import { CommitSha, identifier, text } from '../../lib/input';
@@ -88,7 +89,15 @@ export const recordSession: RouteHandler<typeof recordSessionRoute, AppEnv> = as
       },
     );
   }
-  const result = await c.var.services.cursorSessions(c.var.caller).record(input);
+  const result = await c.var.services
+    .cursorSessions(c.var.caller)
+    .record(input)
+    .catch((error: unknown) => {
+      if (error instanceof ClientClockAhead) throw new ApiError('validation_failed', error.message);
+      if (error instanceof SessionChanged)
+        throw new ApiError('version_conflict', error.message, { extra: { currentVersion: error.currentVersion } });
+      throw error;
+    });
   const body: RecordSessionResponse = result.applied
     ? {
         applied: true,

@@ -5,6 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
 import { publicQuery } from '../../code-index/service';
+import type { CodeRecallAnswer } from '../../code-index/search-hit';
 import { codeExposureFrom, exposeHit } from '../../redaction/exposure';
 import { FreshnessSchema, SearchHitSchema, SearchQuerySchema } from '../search/schemas';
 
@@ -38,6 +39,8 @@ export const recallRoute = createRoute({
 });
 
 export type RecallResponse = z.infer<typeof RecallResponseSchema>;
+// The dashboard reads CodeRecallAnswer (a type it can import): tsc fails here once it is no answer this schema allows.
+type _DashboardReads<T extends RecallResponse = CodeRecallAnswer> = T;
 
 export const recall: RouteHandler<typeof recallRoute, AppEnv> = async (c) => {
   const { q, k } = c.req.valid('query');

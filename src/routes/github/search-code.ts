@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
+import { ApiError, errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
+import { ScopedSearchQuery } from '../../github/service';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import {
@@ -62,7 +63,13 @@ export type GitHubSearchResponse = z.infer<typeof SearchSchema>;
 export const searchGitHubCode: RouteHandler<typeof searchGitHubCodeRoute, AppEnv> = async (c) => {
   const { q, repo, limit, cursor } = c.req.valid('query');
   const github = githubFor(c);
-  const answered = await github.search(github.repo(repo), q, limit, cursor);
+  let answered: Awaited<ReturnType<typeof github.search>>;
+  try {
+    answered = await github.search(github.repo(repo), q, limit, cursor);
+  } catch (error) {
+    if (error instanceof ScopedSearchQuery) throw new ApiError('validation_failed', error.message);
+    throw error;
+  }
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies GitHubSearchResponse, 200);
 };

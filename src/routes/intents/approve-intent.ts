@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { conflictResponse, errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
+import { ApiError, conflictResponse, errorResponses, notFoundResponse, upstreamResponses } from '../../errors';
+import { ReviewedCommitMoved } from '../../intents/service';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CONSEQUENTIAL, IntentIdParam, IntentResultSchema, policyResponses, notConfiguredResponse } from './schemas';
@@ -45,6 +46,13 @@ export type IntentResultResponse = z.infer<typeof IntentResultSchema>;
 export const approveIntent: RouteHandler<typeof approveIntentRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { commit } = c.req.valid('json');
-  const intent = await c.var.services.intents(c.var.caller).approve(id, commit);
+  const intent = await c.var.services
+    .intents(c.var.caller)
+    .approve(id, commit)
+    .catch((error: unknown) => {
+      if (error instanceof ReviewedCommitMoved)
+        throw new ApiError('conflict', error.message, { extra: { currentCommit: error.currentCommit } });
+      throw error;
+    });
   return c.json({ intent } satisfies IntentResultResponse, 200);
 };

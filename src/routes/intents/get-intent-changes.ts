@@ -4,7 +4,7 @@ import { ApiError, errorResponses, notFoundResponse, upstreamResponses } from '.
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { intentsConfig } from '../../intents/config';
-import { intentChanges } from '../../intents/changes';
+import { NothingToCompare, intentChanges } from '../../intents/changes';
 import { CheckSummarySchema, githubFor, setGitHubHeaders } from '../github/schemas';
 import { IntentIdParam, notConfiguredResponse } from './schemas';
 
@@ -89,7 +89,10 @@ export const getIntentChanges: RouteHandler<typeof getIntentChangesRoute, AppEnv
   const answered = await intentChanges(
     { intents: services.intents(c.var.caller), github: githubFor(c), repo: area.github.repo, policy: area.policy },
     id,
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof NothingToCompare) throw new ApiError('bad_request', error.message);
+    throw error;
+  });
   setGitHubHeaders(c, answered);
   return c.json(answered.body satisfies IntentChangesResponse, 200);
 };

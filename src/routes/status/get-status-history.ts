@@ -57,11 +57,15 @@ export type GetStatusHistoryResponse = z.infer<typeof HistorySchema>;
 
 export const getStatusHistory: RouteHandler<typeof getStatusHistoryRoute, AppEnv> = async (c) => {
   const q = c.req.valid('query');
-  const { transitions, hasMore } = await listTransitions(c.var.services, {
-    layer: q.layer,
-    before: q.cursor === undefined ? undefined : decodeIntCursor(q.cursor, 'status'),
-    limit: q.limit,
-  });
+  const { ledger, config } = c.var.services;
+  const { transitions, hasMore } = await listTransitions(
+    { ledger, project: config.projectId },
+    {
+      layer: q.layer,
+      before: q.cursor === undefined ? undefined : decodeIntCursor(q.cursor, 'status'),
+      limit: q.limit,
+    },
+  );
   const last = transitions.at(-1);
   const body: GetStatusHistoryResponse = {
     transitions,

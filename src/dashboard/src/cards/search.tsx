@@ -1,46 +1,20 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api';
+import type { CodeRecallAnswer, CodeSearchAnswer, Freshness, ShownHit } from '../server-types';
 import { useResource, useSession } from '../resource';
 import { Badge, Card, Empty, buttonClass } from '../ui';
-
-// The code index's answer shapes (its types live beside code that does not build for the browser).
-interface Freshness {
-  indexedCommit: string | null;
-  headCommit: string | null;
-  stale: boolean | null;
-  running: boolean;
-}
-interface Hit {
-  repo: string;
-  path: string;
-  startLine: number;
-  endLine: number;
-  symbol: string | null;
-  kind: string;
-  score: number;
-  snippet: { startLine: number; endLine: number; text: string; truncated: boolean };
-}
-interface SearchAnswer {
-  repo: string;
-  freshness: Freshness;
-  results: Hit[];
-}
-interface RecallAnswer {
-  repos: { repo: string; freshness: Freshness }[];
-  results: Hit[];
-}
 
 const ALL = '*';
 
 export interface FileGroup {
   repo: string;
   path: string;
-  hits: Hit[];
+  hits: ShownHit[];
   freshness: Freshness | null;
 }
 
 /** Hits grouped by file, in the order of each file's best hit. */
-export function groupByFile(results: Hit[], freshness: Map<string, Freshness>): FileGroup[] {
+export function groupByFile(results: ShownHit[], freshness: Map<string, Freshness>): FileGroup[] {
   const groups = new Map<string, FileGroup>();
   for (const hit of results) {
     const key = `${hit.repo}\u0000${hit.path}`;
@@ -85,7 +59,7 @@ function Highlighted({ text, terms }: { text: string; terms: string[] }) {
 }
 
 /** The file on GitHub at the commit the index holds, at the hit's lines. */
-function fileUrl(group: FileGroup, hit: Hit): string | null {
+function fileUrl(group: FileGroup, hit: ShownHit): string | null {
   const commit = group.freshness?.indexedCommit;
   if (!commit) return null;
   return `https://github.com/${group.repo}/blob/${commit}/${group.path.split('/').map(encodeURIComponent).join('/')}#L${hit.startLine}-L${hit.endLine}`;
@@ -111,7 +85,7 @@ export function SearchCard() {
     const params = new URLSearchParams({ q, k: '12' });
     if (chosen !== ALL && chosen) params.set('repo', chosen);
     const path = chosen === ALL ? `/ai/github/recall?${params}` : `/ai/search?${params}`;
-    const result = await api<SearchAnswer & RecallAnswer>(session.key, path);
+    const result = await api<CodeSearchAnswer & CodeRecallAnswer>(session.key, path);
     setBusy(false);
     if (!result.ok) {
       setAnswer(null);

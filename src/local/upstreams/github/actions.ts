@@ -1,4 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  HttpError,
+  apiUrl,
+  htmlUrl,
+  nextId,
+  runJson,
+  type ActionsRepo as Repo,
+  type CommitStatus,
+  type RouteResult,
+} from './actions-repo';
+import { routeRuns, type RunsAccess } from './actions-runs';
 import type { GitHubRoutes, StandInContext } from './routes';
 
 /**
@@ -42,64 +53,6 @@ export interface ActionsHooks {
   onRunCompleted?(fullName: string, run: Record<string, unknown>): void;
 }
 
-interface Run {
-  id: number;
-  name: string;
-  workflowFile: string;
-  headBranch: string;
-  headSha: string;
-  status: string;
-  conclusion: string | null;
-  createdAt: string;
-  updatedAt: string;
-  runNumber: number;
-}
-
-interface CommitStatus {
-  id: number;
-  state: string;
-  context: string;
-  description: string | null;
-  target_url: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface Repo {
-  owner: string;
-  name: string;
-  branches: Map<string, string>;
-  statuses: Map<string, CommitStatus[]>;
-  runs: Run[];
-  dispatches: { workflow: string; ref: string; inputs: Record<string, unknown>; at: string }[];
-  history: string[];
-  commits: Map<
-    string,
-    { message?: string; author?: string; files?: { path: string; additions: number; deletions: number }[] }
-  >;
-  failNextDispatch?: number;
-  legacyDispatch?: boolean;
-  rateLimitNext?: 'primary' | 'secondary';
-  /** Behave like a GitHub Enterprise Server that predates return_run_details and refuses unknown keys. */
-  olderServer?: boolean;
-  /** Runs move on at each read and end with this conclusion (a workflow that "runs" by itself). */
-  finishRuns?: 'success' | 'failure';
-  /** With finishRuns, also end each run this long after its dispatch (`npm run dev`'s demo; tests read instead). */
-  finishAfterMs?: number;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-let nextId = 9_000_000;
-
 export function actionsRepos(context: StandInContext, hooks: ActionsHooks): ActionsRepos {
   const repos = new Map<string, Repo>();
   const branchOf = (repo: Repo, branch: string) =>
@@ -112,15 +65,6 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     if ('finishRuns' in body) repo.finishRuns = body.finishRuns;
     if ('finishAfterMs' in body) repo.finishAfterMs = body.finishAfterMs;
   };
-  /** A read of a run under `finishRuns` moves it one step on. */
-  const advance = (repo: Repo, run: Run) => {
-    if (!repo.finishRuns || run.status === 'completed') return;
-    run.status = run.status === 'queued' ? 'in_progress' : 'completed';
-    if (run.status === 'completed') run.conclusion = repo.finishRuns;
-    run.updatedAt = new Date().toISOString();
-    if (run.status === 'completed') hooks.onRunCompleted?.(`${repo.owner}/${repo.name}`, runJson(repo, run));
-  };
-
   const repoOf = (owner: string, name: string): Repo => {
     const key = `${owner}/${name}`.toLowerCase();
     let repo = repos.get(key);
@@ -140,36 +84,9 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     return repo;
   };
 
-  const api = (repo: Repo) => `${context.origin()}/repos/${repo.owner}/${repo.name}`;
-  const html = (repo: Repo) => `https://github.example/${repo.owner}/${repo.name}`;
-
-  const runJson = (repo: Repo, run: Run) => ({
-    id: run.id,
-    name: run.name,
-    node_id: `WFR_${run.id}`,
-    head_branch: run.headBranch,
-    head_sha: run.headSha,
-    path: `.github/workflows/${run.workflowFile}`,
-    display_title: run.name,
-    run_number: run.runNumber,
-    event: 'workflow_dispatch',
-    status: run.status,
-    conclusion: run.conclusion,
-    workflow_id: workflowId(run.workflowFile),
-    check_suite_id: run.id + 1,
-    url: `${api(repo)}/actions/runs/${run.id}`,
-    html_url: `${html(repo)}/actions/runs/${run.id}`,
-    pull_requests: [],
-    created_at: run.createdAt,
-    updated_at: run.updatedAt,
-    run_attempt: 1,
-    run_started_at: run.createdAt,
-    jobs_url: `${api(repo)}/actions/runs/${run.id}/jobs`,
-    logs_url: `${api(repo)}/actions/runs/${run.id}/logs`,
-    workflow_url: `${api(repo)}/actions/workflows/${workflowId(run.workflowFile)}`,
-    head_commit: { id: run.headSha, tree_id: run.headSha, message: 'commit', timestamp: run.createdAt },
-    repository: { id: 1, name: repo.name, full_name: `${repo.owner}/${repo.name}` },
-  });
+  const api = (repo: Repo) => apiUrl(context.origin(), repo);
+  const html = htmlUrl;
+  const runs = (): RunsAccess => ({ origin: context.origin(), branchOf, onRunCompleted: hooks.onRunCompleted });
 
   const refJson = (repo: Repo, branch: string, sha: string) => ({
     ref: `refs/heads/${branch}`,
@@ -184,7 +101,7 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
     query: URLSearchParams,
     body: Record<string, any>,
     authorized: boolean,
-  ): Promise<{ status: number; json?: unknown }> {
+  ): Promise<RouteResult> {
     let m: RegExpMatchArray | null;
 
     if ((m = path.match(/^\/_control\/repos\/([^/]+)\/([^/]+)\/(.+)$/))) {
@@ -207,7 +124,7 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         found.status = String(body.status ?? found.status);
         found.conclusion = body.conclusion === undefined ? found.conclusion : body.conclusion;
         found.updatedAt = new Date().toISOString();
-        return { status: 200, json: runJson(repo, found) };
+        return { status: 200, json: runJson(context.origin(), repo, found) };
       }
       throw new HttpError(404, 'Not Found');
     }
@@ -290,7 +207,7 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
         throw new HttpError(422, 'Validation Failed');
       const now = new Date().toISOString();
       const status: CommitStatus = {
-        id: nextId++,
+        id: nextId(),
         state: body.state,
         context: body.context ?? 'default',
         description: body.description ?? null,
@@ -320,72 +237,6 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
       repo.branches.set(branch, body.sha);
       if (!repo.history.includes(body.sha)) repo.history.push(body.sha);
       return { status: 200, json: refJson(repo, branch, body.sha) };
-    }
-
-    if (method === 'POST' && (m = rest.match(/^\/actions\/workflows\/([^/]+)\/dispatches$/))) {
-      const workflow = decodeURIComponent(m[1]!);
-      if (repo.failNextDispatch) {
-        const status = repo.failNextDispatch;
-        repo.failNextDispatch = undefined;
-        throw new HttpError(status, status >= 500 ? 'Server Error' : 'Unexpected inputs provided');
-      }
-      if (workflow.startsWith('missing')) throw new HttpError(404, 'Not Found');
-      if (repo.olderServer && 'return_run_details' in body)
-        throw new HttpError(422, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
-      const ref = String(body.ref ?? '').replace(/^refs\/heads\//, '');
-      const sha = branchOf(repo, ref);
-      if (!sha) throw new HttpError(422, `No ref found for: ${body.ref}`);
-      const now = new Date().toISOString();
-      const run: Run = {
-        id: nextId++,
-        name: workflow.replace(/\.ya?ml$/, ''),
-        workflowFile: workflow,
-        headBranch: ref,
-        headSha: sha,
-        status: 'queued',
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        runNumber: repo.runs.length + 1,
-      };
-      repo.runs.push(run);
-      if (repo.finishRuns && repo.finishAfterMs !== undefined) {
-        setTimeout(() => {
-          advance(repo, run);
-          advance(repo, run);
-        }, repo.finishAfterMs).unref();
-      }
-      repo.dispatches.push({ workflow, ref, inputs: body.inputs ?? {}, at: now });
-      if (body.return_run_details === true && !repo.legacyDispatch) {
-        return {
-          status: 200,
-          json: {
-            workflow_run_id: run.id,
-            run_url: `${api(repo)}/actions/runs/${run.id}`,
-            html_url: `${html(repo)}/actions/runs/${run.id}`,
-          },
-        };
-      }
-      return { status: 204 };
-    }
-
-    if (method === 'GET' && (m = rest.match(/^\/actions\/workflows\/([^/]+)\/runs$/))) {
-      const workflow = decodeURIComponent(m[1]!);
-      const created = query.get('created');
-      const since = created?.startsWith('>=') ? Date.parse(created.slice(2)) : undefined;
-      const runs = repo.runs
-        .filter((r) => r.workflowFile === workflow || String(workflowId(r.workflowFile)) === workflow)
-        .filter((r) => !query.get('branch') || r.headBranch === query.get('branch'))
-        .filter((r) => !query.get('event') || query.get('event') === 'workflow_dispatch')
-        .filter((r) => !query.get('head_sha') || r.headSha === query.get('head_sha'))
-        .filter((r) => since === undefined || Date.parse(r.createdAt) >= since)
-        .sort((a, b) => b.id - a.id);
-      for (const run of runs) advance(repo, run);
-      const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
-      return {
-        status: 200,
-        json: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => runJson(repo, r)) },
-      };
     }
 
     if (method === 'GET' && rest.match(/^\/commits\/[^/]+\/check-runs$/)) {
@@ -441,55 +292,8 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
       };
     }
 
-    if (method === 'GET' && rest === '/actions/runs') {
-      const runs = repo.runs
-        .filter((r) => !query.get('branch') || r.headBranch === query.get('branch'))
-        .sort((a, b) => b.id - a.id);
-      for (const run of runs) advance(repo, run);
-      const wanted = runs.filter(
-        (r) => !query.get('status') || r.status === query.get('status') || r.conclusion === query.get('status'),
-      );
-      const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
-      return {
-        status: 200,
-        json: { total_count: wanted.length, workflow_runs: wanted.slice(0, perPage).map((r) => runJson(repo, r)) },
-      };
-    }
-
-    if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)\/jobs$/))) {
-      const run = repo.runs.find((r) => r.id === Number(m![1]));
-      if (!run) throw new HttpError(404, 'Not Found');
-      const job = {
-        id: run.id + 2,
-        run_id: run.id,
-        name: run.name,
-        status: run.status,
-        conclusion: run.conclusion,
-        head_sha: run.headSha,
-        started_at: run.createdAt,
-        completed_at: run.status === 'completed' ? run.updatedAt : null,
-        html_url: `${html(repo)}/actions/runs/${run.id}/job/${run.id + 2}`,
-        steps: [
-          {
-            name: run.name,
-            status: run.status,
-            conclusion: run.conclusion,
-            number: 1,
-            started_at: run.createdAt,
-            completed_at: run.status === 'completed' ? run.updatedAt : null,
-          },
-        ],
-      };
-      return { status: 200, json: { total_count: 1, jobs: [job] } };
-    }
-
-    if (method === 'GET' && (m = rest.match(/^\/actions\/runs\/(\d+)$/))) {
-      const run = repo.runs.find((r) => r.id === Number(m![1]));
-      if (!run) throw new HttpError(404, 'Not Found');
-      advance(repo, run);
-      return { status: 200, json: runJson(repo, run) };
-    }
-
+    const workflows = routeRuns(runs(), repo, method, rest, query, body);
+    if (workflows) return workflows;
     throw new HttpError(404, 'Not Found');
   }
 
@@ -536,10 +340,4 @@ export function actionsRepos(context: StandInContext, hooks: ActionsHooks): Acti
       applyBehaviour(repoOf(owner!, name!), behaviour);
     },
   };
-}
-
-function workflowId(file: string): number {
-  let hash = 0;
-  for (const ch of file) hash = (hash * 31 + ch.charCodeAt(0)) % 1_000_000;
-  return 100_000 + hash;
 }
