@@ -1,6 +1,6 @@
 import type { Services } from '../services';
 import type { ReviewContext, ReviewSection, SectionContent } from '../review/section';
-import { githubOrUnconfigured, type GitHubAccess } from '../github/status';
+import { commitBrief, githubOrUnconfigured, runBrief, type GitHubAccess } from '../github/status';
 import { healthSection } from '../review/sections';
 import { indexReviewSection } from '../code-index/status';
 
@@ -23,22 +23,9 @@ function changesSection(since: Date) {
       headline: `${repo.full}: ${commits.body.commits.length}${commits.body.truncated ? '+' : ''} commit(s) and ${newRuns.length} workflow run(s) since ${since.toISOString()}, ${failed.length} failed.`,
       data: {
         repo: repo.full,
-        commits: commits.body.commits.map(({ shortSha, title, author, date, checks }) => ({
-          shortSha,
-          title,
-          author,
-          date,
-          checks: checks.state,
-        })),
+        commits: commits.body.commits.map(commitBrief),
         commitsTruncated: commits.body.truncated,
-        runs: newRuns.map(({ id, workflow, branch, status, conclusion, startedAt }) => ({
-          id,
-          workflow,
-          branch,
-          status,
-          conclusion,
-          startedAt,
-        })),
+        runs: newRuns.map(runBrief),
       },
     };
   };

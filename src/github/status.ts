@@ -2,6 +2,7 @@ import { ApiError } from '../errors';
 import type { LayerProbe } from '../status/probe';
 import type { ReviewContext, SectionContent } from '../review/section';
 import type { GitHubService } from './service';
+import type { CommitSummary, RunSummary } from './shape';
 
 /** What GitHub's status and review parts use: the visibility service (throws 501 when unconfigured). */
 export interface GitHubAccess {
@@ -41,6 +42,25 @@ export function githubProbe(services: GitHubAccess): LayerProbe {
   };
 }
 
+/** A commit as the review and the digest list it: who, what, when, and its checks' state. */
+export const commitBrief = ({ shortSha, title, author, date, checks }: CommitSummary) => ({
+  shortSha,
+  title,
+  author,
+  date,
+  checks: checks.state,
+});
+
+/** A workflow run as the review and the digest list it. */
+export const runBrief = ({ id, workflow, branch, status, conclusion, startedAt }: RunSummary) => ({
+  id,
+  workflow,
+  branch,
+  status,
+  conclusion,
+  startedAt,
+});
+
 /** The GitHub service, or the section content saying it is not configured (a fact, not a section failure). */
 export function githubOrUnconfigured(services: GitHubAccess): GitHubService | SectionContent {
   try {
@@ -63,21 +83,8 @@ export async function githubReviewSection({ services }: ReviewContext<GitHubAcce
     headline: `${body.repo}: last commit ${head ? `${head.shortSha} "${head.title}" (checks ${head.checks.state})` : 'none'}; ${failing.length} of the last ${body.runs.length} runs failed.`,
     data: {
       repo: body.repo,
-      commits: body.commits.map(({ shortSha, title, author, date, checks }) => ({
-        shortSha,
-        title,
-        author,
-        date,
-        checks: checks.state,
-      })),
-      runs: body.runs.map(({ id, workflow, branch, status, conclusion, startedAt }) => ({
-        id,
-        workflow,
-        branch,
-        status,
-        conclusion,
-        startedAt,
-      })),
+      commits: body.commits.map(commitBrief),
+      runs: body.runs.map(runBrief),
     },
   };
 }
