@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { PROJECT_ROOT, type LocalService } from '../../src/local/service';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -76,6 +77,38 @@ export async function callAs(service: LocalService, client: string, method: stri
   });
   const text = await response.text();
   return { status: response.status, text, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * Hold the service's event stream as `client` (topics optional); `next` resolves with the first message
+ * received that matches, waiting for it. Open it before the action whose event it awaits, so nothing is missed.
+ */
+export async function listenAs(service: LocalService, client: string, topics?: string[]) {
+  const key = service.keys.find((k) => k.client === client)!.key;
+  const url = new URL(`${service.url.replace(/^http/, 'ws')}/ai/events`);
+  if (topics) url.searchParams.set('topics', topics.join(','));
+  const ws = new WebSocket(url, { headers: { 'x-api-key': key } });
+  const seen: any[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data) => {
+    seen.push(JSON.parse(String(data)));
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const failed = new Promise<never>((_, reject) => {
+    ws.on('error', reject);
+    ws.on('close', (code) => reject(new Error(`the event stream closed (${code}); got ${JSON.stringify(seen)}`)));
+  });
+  failed.catch(() => {});
+  // The hub greets each listener first: after that, every event published reaches this one.
+  const next = async (match: (message: any) => boolean): Promise<any> => {
+    for (;;) {
+      const found = seen.find(match);
+      if (found) return found;
+      await Promise.race([new Promise<void>((wake) => waiters.push(wake)), failed]);
+    }
+  };
+  await next((message) => message.kind === 'hello');
+  return { next, close: () => ws.close(1000, 'done') };
 }
 
 /** A page signed in with the human key, once the audit card (always present) has rendered. */

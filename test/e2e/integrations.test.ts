@@ -14,6 +14,7 @@ import {
   screenshot,
   type Browser,
   callAs,
+  listenAs,
   signedInPage as openSignedIn,
 } from './browser';
 import { startUpstreams, VISIBLE_REPO, type Upstreams } from './upstreams';
@@ -53,21 +54,22 @@ async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
-/**
- * Start a re-index through the API and wait until the run has finished. The service is another
- * process with no event the test can await here, so this polls, bounded by count, not by time.
- */
+/** Start a re-index through the API and wait for its run's closing event; then the index as the API reports it. */
 async function reindexAndWait(service: LocalService): Promise<any> {
-  const index = async () => (await callAs(service, 'human', 'GET', '/ai/github/index')).body.repos[0];
-  const before = (await index())?.lastRun?.id ?? null;
-  const started = await callAs(service, 'human', 'POST', '/ai/github/reindex', {});
-  expect(started.status, started.text).toBe(202);
-  for (let i = 0; i < 300; i++) {
-    const repo = await index();
-    if (!repo.running && repo.lastRun && repo.lastRun.id !== before) return repo;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const events = await listenAs(service, 'human', ['index']);
+  try {
+    const started = await callAs(service, 'human', 'POST', '/ai/github/reindex', {});
+    expect(started.status, started.text).toBe(202);
+    await events.next(
+      (m) =>
+        m.kind === 'event' &&
+        (m.type === 'index.run_succeeded' || m.type === 'index.run_failed') &&
+        m.data?.runId === started.body.runId,
+    );
+  } finally {
+    events.close();
   }
-  throw new Error('the index run did not finish after 300 polls');
+  return (await callAs(service, 'human', 'GET', '/ai/github/index')).body.repos[0];
 }
 
 describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream configured (local stand-ins)', () => {
