@@ -9,7 +9,10 @@ function routeTemplate(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
   return handler?.path ?? 'unmatched';
 }
 
-/** Records every `/ai/*` request (route, method, client, status, latency, problem code) and flushes after the response. */
+/**
+ * Records every `/ai/*` request (route, method, client, status, latency, problem code) and sends it after the
+ * response, together with whatever other requests of this isolate recorded meanwhile.
+ */
 export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
   const startedAt = Date.now();
   const started = performance.now();
@@ -36,6 +39,6 @@ export const collectMetrics: MiddlewareHandler<AppEnv> = async (c, next) => {
     ...(services.redactions.total ? { redactions: { ...services.redactions.counts } } : {}),
   });
   c.executionCtx.waitUntil(
-    services.metrics.flush().catch((e) => services.log.warn('metrics flush failed', { error: String(e) })),
+    services.metrics.drain().catch((e) => services.log.warn('metrics flush failed', { error: String(e) })),
   );
 };

@@ -7,6 +7,11 @@ export interface MetricsSink {
   record(observation: Observation): void;
   /** Send what this isolate holds for the project to the aggregate. */
   flush(): Promise<void>;
+  /**
+   * The after-response send: like `flush`, but when another request of this isolate is already
+   * sending, returns at once and leaves these observations to it (one call carries many requests).
+   */
+  drain(): Promise<void>;
   /** The aggregate across every isolate. */
   snapshot(): Promise<MetricsSnapshot>;
   /** Requests per route over time, from the aggregate. */
@@ -24,6 +29,16 @@ export interface MetricsSink {
  */
 const pending = new Map<string, Observation[]>();
 const MAX_PENDING = 10_000;
+/**
+ * Under load a flush per request means a call and a storage write per request. Instead one request's
+ * `waitUntil` sends, in rounds, whatever builds up while its call is in flight; requests that end meanwhile
+ * only add to the buffer. Plain data shared across requests: a token and when the sender last sent.
+ */
+const senders = new Map<string, { token: object; at: number }>();
+/** A sender silent this long is presumed gone (its request was cut off) and another takes over. */
+const SENDER_STALE_MS = 10_000;
+/** Rounds one request sends before leaving the rest to the next request's `waitUntil`. */
+const MAX_ROUNDS = 64;
 
 export class DurableObjectMetricsSink implements MetricsSink {
   readonly aggregated = true;
@@ -57,6 +72,21 @@ export class DurableObjectMetricsSink implements MetricsSink {
     }
   }
 
+  async drain(): Promise<void> {
+    const sender = senders.get(this.project);
+    if (sender && Date.now() - sender.at < SENDER_STALE_MS) return;
+    const mine = { token: {}, at: Date.now() };
+    senders.set(this.project, mine);
+    try {
+      for (let round = 0; round < MAX_ROUNDS && pending.get(this.project)?.length; round++) {
+        mine.at = Date.now();
+        await this.flush();
+      }
+    } finally {
+      if (senders.get(this.project)?.token === mine.token) senders.delete(this.project);
+    }
+  }
+
   async snapshot(): Promise<MetricsSnapshot> {
     return (await this.stub().snapshot()) as MetricsSnapshot;
   }
@@ -71,6 +101,7 @@ export class NoMetricsSink implements MetricsSink {
   readonly aggregated = false;
   record(): void {}
   async flush(): Promise<void> {}
+  async drain(): Promise<void> {}
   async snapshot(): Promise<MetricsSnapshot> {
     return emptySnapshot();
   }

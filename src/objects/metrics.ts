@@ -29,11 +29,22 @@ export class MetricsObject extends DurableObject {
     this.#state = aggregate(this.state(), batch);
     kv.put('snapshot', this.#state);
     for (const [key, bucket] of foldIntoSeries((key) => kv.get<SeriesBucket>(key), batch, nowMs)) kv.put(key, bucket);
+    this.prune(nowMs);
+    return batch.length;
+  }
+
+  /** When buckets past their keep were last removed (in memory: a restarted object prunes on its first batch). */
+  #prunedAt = Number.NEGATIVE_INFINITY;
+
+  /** Drop buckets older than their resolution keeps; at most once a minute, the smallest step kept. */
+  private prune(nowMs: number): void {
+    if (nowMs - this.#prunedAt < RESOLUTIONS.minute.stepMs) return;
+    this.#prunedAt = nowMs;
+    const kv = this.ctx.storage.kv;
     for (const resolution of Object.keys(RESOLUTIONS) as Resolution[]) {
       const { prefix, keepMs } = RESOLUTIONS[resolution];
       for (const [key] of kv.list({ prefix, end: bucketKey(resolution, nowMs - keepMs) })) kv.delete(key);
     }
-    return batch.length;
   }
 
   snapshot(): MetricsSnapshot {

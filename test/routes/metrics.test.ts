@@ -5,6 +5,8 @@ import { describeAuthCases } from '../support/auth-cases';
 import { parsePrometheus, sampleValue } from '../support/prometheus-parser';
 import { DurableObjectMetricsSink } from '../../src/metrics/sink';
 import type { MetricsJson } from '../../src/routes/metrics/get-metrics';
+import type { Observation } from '../../src/metrics/model';
+import type { MetricsObject } from '../../src/objects/metrics';
 
 const project = () => ({ PROJECT_ID: `met-${crypto.randomUUID().slice(0, 12)}` });
 
@@ -108,6 +110,44 @@ describe('GET /ai/metrics', () => {
       { route: '/x', method: 'GET', client: 'human', status: 200, count: 1 },
     ]);
     expect(snapshot.latency[0]!.count).toBe(3);
+  });
+
+  it('sends what requests record while a send is in flight in the next call of that sender, not one call each', async () => {
+    const name = `drain-${crypto.randomUUID().slice(0, 8)}`;
+    const batches: number[] = [];
+    // The real object behind a stub that counts the record calls reaching it.
+    const counting = {
+      idFromName: (id: string) => env.METRICS!.idFromName(id),
+      get: (id: DurableObjectId) => {
+        const stub = env.METRICS!.get(id);
+        return {
+          record: (batch: Observation[]) => {
+            batches.push(batch.length);
+            return stub.record(batch);
+          },
+          snapshot: () => stub.snapshot(),
+        };
+      },
+    } as unknown as DurableObjectNamespace<MetricsObject>;
+    const seen: Observation = { route: '/x', method: 'PATCH', client: 'cursor', status: 200, durationMs: 3 };
+    const first = new DurableObjectMetricsSink(counting, name);
+    first.record(seen);
+    const sending = first.drain(); // its record call is in flight from here
+    for (let i = 0; i < 5; i++) {
+      const later = new DurableObjectMetricsSink(counting, name);
+      later.record(seen);
+      await later.drain(); // returns at once: the first sender carries it
+    }
+    expect(batches).toEqual([1]);
+    await sending;
+    expect(batches).toEqual([1, 5]);
+    expect((await first.snapshot()).latency[0]!.count).toBe(6);
+    // Nothing is left behind once the sender is done, and the next request sends for itself again.
+    await first.drain();
+    expect(batches).toEqual([1, 5]);
+    first.record(seen);
+    await first.drain();
+    expect(batches).toEqual([1, 5, 1]);
   });
 
   it('says it is not aggregating when no METRICS binding exists', async () => {
