@@ -12,28 +12,52 @@ import { CursorSessionTable } from './cursor-sessions';
  * Expiry is enforced on read and an alarm removes the value itself.
  */
 export class ContextStoreObject extends DurableObject {
+  /**
+   * The context and the last version given out, as stored: read from storage once, then kept, since
+   * this object is the only writer of both keys (each write below updates storage and the copy together).
+   */
+  #doc?: StoredContext | null;
+  #lastVersion?: number;
+
+  private stored(): StoredContext | null {
+    this.#doc ??= this.ctx.storage.kv.get<StoredContext>('doc') ?? null;
+    return this.#doc;
+  }
+
+  private lastVersion(): number {
+    this.#lastVersion ??= this.ctx.storage.kv.get<number>('lastVersion') ?? 0;
+    return this.#lastVersion;
+  }
+
   private live(): StoredContext | null {
-    const doc = this.ctx.storage.kv.get<StoredContext>('doc');
+    const doc = this.stored();
     if (!doc) return null;
     if (Date.parse(doc.expiresAt) <= Date.now()) {
-      this.ctx.storage.kv.delete('doc');
+      this.deleteDoc();
       return null;
     }
     return doc;
   }
 
+  private deleteDoc(): void {
+    this.ctx.storage.kv.delete('doc');
+    this.#doc = null;
+  }
+
   read(): ContextRead {
-    return { current: this.live(), lastVersion: this.ctx.storage.kv.get<number>('lastVersion') ?? 0 };
+    return { current: this.live(), lastVersion: this.lastVersion() };
   }
 
   async write(next: StoredContext, expectedVersion: number, ttlMs: number): Promise<WriteOutcome> {
     const liveVersion = this.live()?.version ?? 0;
-    const lastVersion = this.ctx.storage.kv.get<number>('lastVersion') ?? 0;
-    if (liveVersion !== expectedVersion || next.version <= lastVersion)
+    if (liveVersion !== expectedVersion || next.version <= this.lastVersion())
       return { ok: false, currentVersion: liveVersion };
     const expiresAt = Date.now() + ttlMs;
-    this.ctx.storage.kv.put('doc', { ...next, expiresAt: new Date(expiresAt).toISOString() });
+    const doc = { ...next, expiresAt: new Date(expiresAt).toISOString() };
+    this.ctx.storage.kv.put('doc', doc);
     this.ctx.storage.kv.put('lastVersion', next.version);
+    this.#doc = doc;
+    this.#lastVersion = next.version;
     // Writes only extend the expiry: an alarm already due earlier re-arms itself when it fires.
     if (this.#alarmAt === undefined || this.#alarmAt > expiresAt) await this.armAlarm(expiresAt);
     return { ok: true };
@@ -42,7 +66,7 @@ export class ContextStoreObject extends DurableObject {
   clear(expectedVersion: number): WriteOutcome {
     const liveVersion = this.live()?.version ?? 0;
     if (liveVersion !== expectedVersion) return { ok: false, currentVersion: liveVersion };
-    this.ctx.storage.kv.delete('doc');
+    this.deleteDoc();
     return { ok: true };
   }
 
