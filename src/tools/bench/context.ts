@@ -6,7 +6,7 @@ import { keyFor } from '../../local/dev-keys';
 import { startRedisServer } from '../../../test/support/redis-server';
 import { startUpstashRestServer } from '../../../test/support/upstash-rest-server';
 import { freePort } from '../../../test/support/ports';
-import { writeReadReport } from './load';
+import { keepAliveClient, writeReadReport } from './load';
 
 /**
  * PATCH /ai/context (an audited write) next to GET /ai/context on the local service, per context adapter:
@@ -33,20 +33,19 @@ export async function run(): Promise<void> {
       });
       try {
         const headers = { 'x-api-key': keyFor(service.keys, 'cursor'), 'content-type': 'application/json' };
+        const client = keepAliveClient(service.url, headers);
         let n = 0;
         const write = async () => {
-          const response = await fetch(`${service.url}/ai/context`, {
-            method: 'PATCH',
-            headers,
-            body: JSON.stringify({ currentTask: `bench write ${n++}` }),
-          });
-          await response.arrayBuffer();
-          if (!response.ok) throw new Error(`PATCH ${response.status}`);
+          const { status } = await client.request(
+            'PATCH',
+            '/ai/context',
+            JSON.stringify({ currentTask: `bench write ${n++}` }),
+          );
+          if (status !== 200) throw new Error(`PATCH ${status}`);
         };
         const read = async () => {
-          const response = await fetch(`${service.url}/ai/context`, { headers });
-          await response.arrayBuffer();
-          if (!response.ok) throw new Error(`GET ${response.status}`);
+          const { status } = await client.request('GET', '/ai/context');
+          if (status !== 200) throw new Error(`GET ${status}`);
         };
         // Warm up: first requests pay for isolate start-up and the first ledger connection.
         for (let i = 0; i < 5; i++) await write().then(read);
@@ -82,6 +81,7 @@ export async function run(): Promise<void> {
           console.log(
             `ledger object: ${writer.entries} entries in ${writer.batches} transactions (${(writer.entries / writer.batches).toFixed(2)} per transaction, largest ${writer.largestBatch})`,
           );
+        client.close();
       } finally {
         await service.stop();
         rmSync(stateDir, { recursive: true, force: true });
