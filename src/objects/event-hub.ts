@@ -56,16 +56,28 @@ export class EventHubObject extends DurableObject {
 
   /** Assign the next sequence number, keep the event for replay and send it to every matching listener. */
   publish(event: ProjectEvent, retention: EventRetention): PublishedEvent {
-    return this.publishAll([event], retention)[0]!;
+    return this.keepAndSend([event], retention)[0]!;
   }
 
-  /** Several events in order (consecutive sequence numbers), stored in one transaction, then fanned out. */
-  publishAll(events: ProjectEvent[], retention: EventRetention): PublishedEvent[] {
+  /**
+   * Several events in order (consecutive sequence numbers), stored in one transaction, then fanned out.
+   * Answers only their sequence numbers: the caller has the events.
+   */
+  publishAll(events: ProjectEvent[], retention: EventRetention): number[] {
+    return this.keepAndSend(events, retention).map((event) => event.seq);
+  }
+
+  private keepAndSend(events: ProjectEvent[], retention: EventRetention): PublishedEvent[] {
     const first = this.head + 1;
     const now = Date.now();
     const at = new Date(now).toISOString();
-    const published = events.map((event, i) => bounded({ ...event, seq: first + i, at }));
-    const bodies = published.map((event) => JSON.stringify(event));
+    const published: PublishedEvent[] = [];
+    const bodies: string[] = [];
+    for (const [i, event] of events.entries()) {
+      const [kept, body] = bounded({ ...event, seq: first + i, at });
+      published.push(kept);
+      bodies.push(body);
+    }
     const last = first + events.length - 1;
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.kv.put('head', last);
@@ -296,8 +308,13 @@ export function parseTopics(raw: string | null | undefined): EventTopic[] | null
   return known.length ? [...new Set(known)] : null;
 }
 
-function bounded(event: PublishedEvent): PublishedEvent {
-  if (!event.data) return event;
+/** The event as kept (`data` over MAX_EVENT_BYTES replaced by a note) and its JSON, stringified once. */
+function bounded(event: PublishedEvent): [PublishedEvent, string] {
+  const body = JSON.stringify(event);
+  // A UTF-8 byte is at least a UTF-16 unit and at most three: short bodies need no encoding to be measured.
+  if (!event.data || body.length * 3 <= MAX_EVENT_BYTES) return [event, body];
   const bytes = new TextEncoder().encode(JSON.stringify(event.data)).length;
-  return bytes <= MAX_EVENT_BYTES ? event : { ...event, data: { truncated: true, bytes } };
+  if (bytes <= MAX_EVENT_BYTES) return [event, body];
+  const kept = { ...event, data: { truncated: true, bytes } };
+  return [kept, JSON.stringify(kept)];
 }
