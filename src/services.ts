@@ -158,7 +158,7 @@ export function buildServices(
         ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
         writer: ledgerWriter,
-        events,
+        events: eventsConfig.hub.kind === 'durable-object' ? eventsConfig.retention : undefined,
         caller,
         requestId,
         redactions,

@@ -1,6 +1,8 @@
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
-import type { AuditEntry, AuditInput, AuditActor } from '../audit/log';
+import { auditEvent, type AuditEntry, type AuditInput, type AuditActor } from '../audit/log';
+import type { EventPublisher, ProjectEvent } from '../events/publisher';
+import type { EventRetention } from '../events/wire';
 import type { AppendHooks } from '../ledger/writer';
 import type { Logger } from '../lib/log';
 import type { RedactionCounts } from '../redaction/redact';
@@ -26,6 +28,8 @@ export interface ContextWriteRequest {
   expectedVersion?: number;
   /** Secrets the service replaced in `input` before it got here, counted per kind (never the values). */
   redactions?: RedactionCounts;
+  /** How the project's event hub keeps events; absent when no hub is bound (nobody is told). */
+  events?: EventRetention;
 }
 
 export interface ContextClearRequest {
@@ -33,6 +37,7 @@ export interface ContextClearRequest {
   caller: Caller;
   requestId: string;
   expectedVersion?: number;
+  events?: EventRetention;
 }
 
 export interface ContextWriteResult {
@@ -59,6 +64,8 @@ export interface ContextWriter {
 export interface ContextWritesDeps {
   store: ContextStore;
   append(actor: AuditActor, input: AuditInput, hooks: AppendHooks): Promise<AuditEntry>;
+  /** The project's hub, for writes that name one. */
+  publisher(project: string, retention: EventRetention): EventPublisher;
   log: Logger;
   now?: () => Date;
 }
@@ -66,6 +73,9 @@ export interface ContextWritesDeps {
 /** A store write waiting for its turn; only the newest of those waiting is sent (last write wins). */
 interface StoreRequest {
   generation: number;
+  /** Told to listeners once the store has the write: its audit entry, then the change. */
+  events: ProjectEvent[];
+  retention?: EventRetention;
   write(expectedLive: number): Promise<WriteOutcome>;
   /** What is live in the store once it is written (nothing, for a clear). */
   liveAfter(): { version: number; until: number } | undefined;
@@ -84,6 +94,8 @@ class Lane {
   pending: StoreRequest[] = [];
   flushing: Promise<void> = Promise.resolve();
   busy = false;
+  /** The last hub call; each group's events are sent after the previous group's, so listeners see version order. */
+  telling: Promise<void> = Promise.resolve();
 
   invalidator(generation: number): () => void {
     return () => {
@@ -103,8 +115,9 @@ class Lane {
  * decided against the state the previous write left (read from the store once, then kept), its audit
  * entry joins the next group commit, and the store is written after that entry is committed, in
  * version order; writes that queue up behind a store write are sent as one (the newest: each later
- * version was built on the earlier ones). A failure of either step fails that write and every write built on it, and is
- * reported to its caller; an audited write the store then refused gets a `context.write.failed` entry.
+ * version was built on the earlier ones), and their events go to the hub in one call once the store has them.
+ * A failure of either step fails that write and every write built on it, and is reported to its caller (no event
+ * is told for it); an audited write the store then refused gets a `context.write.failed` entry.
  */
 export class ContextWrites implements ContextWriter {
   #lanes = new Map<string, Lane>();
@@ -151,10 +164,25 @@ export class ContextWrites implements ContextWriter {
     };
     lane.state = { current: next, lastVersion: next.version };
     const ttlMs = request.ttlSeconds * 1000;
-    const audit = await this.commit(lane, request, entry, next.version, {
-      write: (expectedLive) => this.deps.store.write(project, next, expectedLive, ttlMs),
-      liveAfter: () => ({ version: next.version, until: Date.now() + ttlMs }),
-    });
+    const audit = await this.commit(
+      lane,
+      request,
+      entry,
+      next.version,
+      {
+        write: (expectedLive) => this.deps.store.write(project, next, expectedLive, ttlMs),
+        liveAfter: () => ({ version: next.version, until: Date.now() + ttlMs }),
+      },
+      (committed) => [
+        auditEvent(committed),
+        contextEvent(
+          caller,
+          'context.updated',
+          `${caller.label} ${mode === 'replace' ? 'replaced' : 'updated'} the context: ${describeChanged(changed)}`,
+          { version: next.version, changedFields: changed, context: next.fields },
+        ),
+      ],
+    );
     return { context: next, changed, overwrote, audit };
   }
 
@@ -173,20 +201,31 @@ export class ContextWrites implements ContextWriter {
       detail: { version: current.version, previousAuthor: current.updatedBy },
     };
     lane.state = { current: null, lastVersion: state.lastVersion };
-    const audit = await this.commit(lane, request, entry, current.version, {
-      write: (expectedLive) => this.deps.store.clear(project, expectedLive),
-      liveAfter: () => undefined,
-    });
+    const audit = await this.commit(
+      lane,
+      request,
+      entry,
+      current.version,
+      { write: (expectedLive) => this.deps.store.clear(project, expectedLive), liveAfter: () => undefined },
+      (committed) => [
+        auditEvent(committed),
+        contextEvent(caller, 'context.cleared', `${caller.label} cleared the context`, { version: current.version }),
+      ],
+    );
     return { cleared: true, version: current.version, audit };
   }
 
-  /** Audit entry first (group-committed), then the store, after every earlier write of this project. */
+  /**
+   * Audit entry first (group-committed), then the store, after every earlier write of this project; then the
+   * events `tell` builds from the committed entry, before this write is answered.
+   */
   private async commit(
     lane: Lane,
-    request: { caller: Caller; requestId: string; project: string },
+    request: { caller: Caller; requestId: string; project: string; events?: EventRetention },
     entry: AuditInput,
     version: number,
     store: Pick<StoreRequest, 'write' | 'liveAfter'>,
+    tell: (committed: AuditEntry) => ProjectEvent[],
   ): Promise<AuditEntry> {
     const generation = lane.generation;
     const invalidate = lane.invalidator(generation);
@@ -199,8 +238,9 @@ export class ContextWrites implements ContextWriter {
     try {
       const committed = await audited;
       await new Promise<void>((resolve, reject) => {
-        lane.pending.push({ ...store, generation, resolve, reject });
-        if (!lane.busy) lane.flushing = this.flush(lane);
+        const events = request.events ? tell(committed) : [];
+        lane.pending.push({ ...store, generation, events, retention: request.events, resolve, reject });
+        if (!lane.busy) lane.flushing = this.flush(lane, request.project);
       });
       return committed;
     } catch (error) {
@@ -211,8 +251,11 @@ export class ContextWrites implements ContextWriter {
     }
   }
 
-  /** Send queued store writes, newest first and alone; the older ones it carries succeed or fail with it. */
-  private async flush(lane: Lane): Promise<void> {
+  /**
+   * Send queued store writes, newest first and alone; the older ones it carries succeed or fail with it. Once
+   * the store has them, their events go to the hub in one call (in turn with earlier groups), then they are answered.
+   */
+  private async flush(lane: Lane, project: string): Promise<void> {
     lane.busy = true;
     try {
       while (lane.pending.length) {
@@ -232,14 +275,27 @@ export class ContextWrites implements ContextWriter {
         try {
           checkOutcome(await this.storeCall(() => newest.write(lane.expectedLive())));
           lane.live = newest.liveAfter();
-          for (const r of current) r.resolve();
         } catch (error) {
           for (const r of current) r.reject(error);
+          continue;
         }
+        lane.telling = lane.telling
+          .then(() => this.tell(project, current))
+          .catch((error: unknown) => this.deps.log.warn('context events not told', { error: String(error) }))
+          .then(() => {
+            for (const r of current) r.resolve();
+          });
       }
     } finally {
       lane.busy = false;
     }
+  }
+
+  /** One hub call for a group's events; the publisher logs and swallows a hub failure (the change stands). */
+  private async tell(project: string, group: StoreRequest[]): Promise<void> {
+    const retention = group.find((r) => r.retention)?.retention;
+    const events = group.flatMap((r) => r.events);
+    if (retention && events.length) await this.deps.publisher(project, retention).publish(...events);
   }
 
   /** The audit log already says this write happened; say that the store did not take it. */
@@ -338,6 +394,17 @@ function checkOutcome(outcome: WriteOutcome): void {
       extra: { currentVersion: outcome.currentVersion },
     });
   }
+}
+
+/** A change to the shared context, as listeners on the `context` topic see it. */
+function contextEvent(caller: Caller, type: string, summary: string, data: Record<string, unknown>): ProjectEvent {
+  return {
+    topic: 'context',
+    type,
+    summary,
+    actor: { client: caller.client, person: caller.person, label: caller.label },
+    data,
+  };
 }
 
 export function describeChanged(changed: string[]): string {

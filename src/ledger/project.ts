@@ -6,6 +6,11 @@ import { UpstashContextStore } from '../adapters/context-upstash';
 import { DurableObjectContextStore } from '../adapters/context-durable-object';
 import type { ContextStoreObject } from '../objects/context-store';
 import type { Logger } from '../lib/log';
+import type { EventHubObject } from '../objects/event-hub';
+import { HubEventPublisher } from '../events/hub-publisher';
+import { SilentEventPublisher } from '../events/publisher';
+import { RedactingEventPublisher } from '../events/redacting-publisher';
+import { RedactionTally } from '../redaction/redact';
 import { ChainWriter } from './writer';
 
 /** What a request tells its ledger object about where things live (validated config; bindings stay with the object). */
@@ -24,6 +29,7 @@ export class ProjectLedger {
     target: LedgerTarget,
     private readonly contextNamespace: DurableObjectNamespace<ContextStoreObject>,
     private readonly log: Logger,
+    private readonly hubNamespace?: DurableObjectNamespace<EventHubObject>,
   ) {
     this.ledger = new Ledger({ ...target.database, keepAlive: true }, log);
     this.writer = new ChainWriter(this.ledger, log);
@@ -41,6 +47,14 @@ export class ProjectLedger {
       writes = new ContextWrites({
         store,
         append: (actor, input, hooks) => this.writer.append(actor, input, hooks),
+        // Every event passes the secret scanner here too; the request's own tally already counted its input.
+        publisher: (project, retention) =>
+          new RedactingEventPublisher(
+            this.hubNamespace
+              ? new HubEventPublisher(this.hubNamespace, project, retention, this.log)
+              : new SilentEventPublisher(),
+            new RedactionTally(),
+          ),
         log: this.log,
       });
       this.#contexts.set(key, writes);

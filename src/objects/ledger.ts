@@ -27,7 +27,7 @@ export class LedgerObject extends DurableObject<Env> {
   readonly #log = new Logger((this.env.LOG_LEVEL as LogLevel | undefined) ?? 'info', { component: 'ledger' });
 
   private project(target: LedgerTarget): ProjectLedger {
-    this.#project ??= new ProjectLedger(target, this.env.CONTEXT_STORE, this.#log);
+    this.#project ??= new ProjectLedger(target, this.env.CONTEXT_STORE, this.#log, this.env.EVENT_HUB);
     return this.#project;
   }
 

@@ -6,7 +6,7 @@ import { mustOpen, openListener } from '../support/listener';
 import { hubStub } from '../../src/events/config';
 import type { ProjectEvent } from '../../src/events/publisher';
 import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
-import { CLOSE_TOO_FAR_BEHIND } from '../../src/events/wire';
+import { CLOSE_TOO_FAR_BEHIND, type PublishedEvent } from '../../src/events/wire';
 import { MAX_UNACKED } from '../../src/objects/event-hub';
 import { sha256, toHex } from '../../src/auth/keys';
 
@@ -56,6 +56,32 @@ describe('event hub', () => {
     });
     expect(audit!.data).toMatchObject({ target: `context:${e.PROJECT_ID}`, action: 'context.replace' });
     expect(change).toMatchObject({ seq: 2, topic: 'context', type: 'context.updated' });
+    listener.close();
+  });
+
+  it('tells concurrent writes in version order, each audit entry just before the change it audits', async () => {
+    const e = project();
+    const listener = await mustOpen('', { as: 'human', env: e });
+    const writes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call<{ version: number }>('PATCH', '/ai/context', {
+          as: 'cursor',
+          env: e,
+          body: { currentTask: `task ${i}` },
+        }),
+      ),
+    );
+    for (const write of writes) expectStatus(write, 200);
+    const events = await listener.events(16);
+    expect(events.map((m) => m.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    const pairs = Array.from({ length: 8 }, (_, i) => [events[2 * i]!, events[2 * i + 1]!] as const);
+    for (const [i, [audit, change]] of pairs.entries()) {
+      expect(audit).toMatchObject({ topic: 'audit', type: 'context.merge' });
+      expect(change).toMatchObject({ topic: 'context', type: 'context.updated', data: { version: i + 1 } });
+      expect(audit.summary).toContain(`(v${i + 1})`);
+    }
+    // Every answered write was told, once.
+    expect(writes.map((w) => w.body.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     listener.close();
   });
 
@@ -136,6 +162,27 @@ describe('event hub', () => {
     listener.close();
   });
 
+  it('keeps an event whose data fits 32 KiB of UTF-8 whole, and replaces larger data by a note of its size', async () => {
+    const stub = hub(project().PROJECT_ID);
+    // 12,000 two-byte characters: 24,000 bytes, under the cap although three bytes a character would not be.
+    const accented = {
+      topic: 'context' as const,
+      type: 'test.fits',
+      summary: 'fits',
+      data: { text: 'é'.repeat(12_000) },
+    };
+    const large = {
+      topic: 'context' as const,
+      type: 'test.large',
+      summary: 'large',
+      data: { text: 'x'.repeat(40_000) },
+    };
+    expect(await stub.publishAll([accented, large], retention)).toEqual([1, 2]);
+    const [kept, cut] = (await stub.recent(2)) as PublishedEvent[];
+    expect(kept!.data).toEqual(accented.data);
+    expect(cut!.data).toEqual({ truncated: true, bytes: 40_011 });
+  });
+
   it('tells a listener from before a hub reset to resync', async () => {
     const e = project();
     const listener = await mustOpen('?since=42', { as: 'cursor', env: e });
@@ -191,6 +238,8 @@ describe('event hub', () => {
     const e = { ...project(), EVENT_HUB: undefined };
     expectProblem(await call('POST', '/ai/events/ticket', { as: 'human', env: e }), 501, 'not_configured');
     expectStatus(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'quiet' } }), 200);
+    // The ledger object, which does have the binding, follows the request's configuration: nothing was told.
+    expect(await hub(e.PROJECT_ID).recent(10)).toEqual([]);
   });
 });
 
