@@ -67,43 +67,6 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * `concurrency` workers call `op` back to back until `total` calls were made; each call's latency
- * is recorded. A call that throws counts as failed (its latency is not sampled).
- */
-export async function measure(
-  op: () => Promise<unknown>,
-  options: { total: number; concurrency: number },
-): Promise<Timing> {
-  const samples: number[] = [];
-  let next = 0;
-  let failed = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < options.total) {
-      next++;
-      const t = performance.now();
-      try {
-        await op();
-        samples.push(performance.now() - t);
-      } catch {
-        failed++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const wall = performance.now() - started;
-  samples.sort((a, b) => a - b);
-  return {
-    count: samples.length,
-    succeeded: samples.length,
-    failed,
-    p50: percentile(samples, 50),
-    p99: percentile(samples, 99),
-    perSecond: Math.round((samples.length / wall) * 1000),
-  };
-}
-
-/**
  * Sustained throughput: `concurrency` workers call `op` back to back for `warmupSeconds` (JIT, pools and
  * batches settle; not sampled), then for `seconds`, when calls that start and end inside the window are sampled.
  */
