@@ -20,7 +20,8 @@ export class ContextStoreObject extends DurableObject {
   #lastVersion?: number;
 
   private stored(): StoredContext | null {
-    this.#doc ??= this.ctx.storage.kv.get<StoredContext>('doc') ?? null;
+    // null means "read, and there is none": only undefined sends us to storage.
+    if (this.#doc === undefined) this.#doc = this.ctx.storage.kv.get<StoredContext>('doc') ?? null;
     return this.#doc;
   }
 
