@@ -93,14 +93,18 @@ export async function sustain(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return timing(samples, { succeeded, failed, seconds: options.seconds });
+}
+
+function timing(samples: number[], run: { succeeded: number; failed: number; seconds: number }): Timing {
   samples.sort((a, b) => a - b);
   return {
     count: samples.length,
-    succeeded,
-    failed,
+    succeeded: run.succeeded,
+    failed: run.failed,
     p50: percentile(samples, 50),
     p99: percentile(samples, 99),
-    perSecond: Math.round(samples.length / options.seconds),
+    perSecond: Math.round(samples.length / run.seconds),
   };
 }
 
@@ -126,19 +130,11 @@ async function alternate(
     await timed(ops.write, writes).catch(() => failedWrites++);
     await timed(ops.read, reads).catch(() => failedReads++);
   }
-  const wall = performance.now() - started;
-  const timing = (samples: number[], failed: number): Timing => {
-    samples.sort((a, b) => a - b);
-    return {
-      count: samples.length,
-      succeeded: samples.length,
-      failed,
-      p50: percentile(samples, 50),
-      p99: percentile(samples, 99),
-      perSecond: Math.round((samples.length / wall) * 1000),
-    };
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    write: timing(writes, { succeeded: writes.length, failed: failedWrites, seconds }),
+    read: timing(reads, { succeeded: reads.length, failed: failedReads, seconds }),
   };
-  return { write: timing(writes, failedWrites), read: timing(reads, failedReads) };
 }
 
 /**
