@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -31,6 +32,28 @@ export interface RepoEvaluation {
   variants: Record<string, RetrievalFigures>;
 }
 
+/**
+ * The time split: one second before the committer date of the oldest query commit, so no query's
+ * own commit (nor any later one) is in the history field it is measured with. Null without commits.
+ */
+export function historyCutoff(
+  repoDir: string,
+  queries: QueryCase[],
+): { until: string; oldest: string; commits: number } | null {
+  const shas = [...new Set(queries.flatMap((item) => (item.commit ? [item.commit] : [])))];
+  if (!shas.length) return null;
+  const times = execFileSync('git', ['-C', repoDir, 'show', '-s', '--format=%ct', ...shas], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
+  const oldest = Math.min(...times);
+  return {
+    until: new Date((oldest - 1) * 1000).toISOString(),
+    oldest: new Date(oldest * 1000).toISOString(),
+    commits: shas.length,
+  };
+}
+
 /** `--repo a [--queries qa.json] --repo b …` in order; no --repo means this repository and its hand-written set. */
 function targets(argv: string[]): Target[] {
   const out: Target[] = [];
@@ -59,7 +82,14 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
     dir: mkdtempSync(join(tmpdir(), 'hezlep-eval-state-')),
     projectId: `eval-${Date.now().toString(36)}`,
   };
-  const harness = await startCodeIndexHarness({ repoDir, state });
+  // The questions first: the index may read only history older than the oldest of them (a time split).
+  const head = execFileSync('git', ['-C', repoDir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  const all: QueryCase[] = target.queries
+    ? (JSON.parse(readFileSync(target.queries, 'utf8')) as { queries: QueryCase[] }).queries
+    : deriveCommitQueries(repoDir, { commit: head });
+  const split = historyCutoff(repoDir, all);
+  const vars = { INDEX_HISTORY_PER_RUN: '100000', ...(split ? { INDEX_HISTORY_UNTIL: split.until } : {}) };
+  const harness = await startCodeIndexHarness({ repoDir, state, vars });
   try {
     const started = performance.now();
     const status = await harness.reindex();
@@ -77,9 +107,11 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
     const bm25 = new FileBm25();
     for (const file of files) bm25.add(file.path, file.text);
 
-    const all: QueryCase[] = target.queries
-      ? (JSON.parse(readFileSync(target.queries, 'utf8')) as { queries: QueryCase[] }).queries
-      : deriveCommitQueries(repoDir, { commit: harness.commit });
+    console.log(
+      split
+        ? `  temporal split: the history field reads only commits before ${split.until} (the oldest of ${split.commits} query commits, ${split.oldest}); ${status.history.commits} commits read`
+        : `  temporal split: none needed (no query names its commit); ${status.history.commits} commits read`,
+    );
     const queries = all
       .map((item) => ({ ...item, relevant: item.relevant.filter((path) => held.has(path)) }))
       .filter((item) => item.relevant.length);
@@ -135,7 +167,7 @@ async function evaluate(target: Target, showMisses: boolean, variants: Variant[]
     await harness.stop();
     // Ablations: the same index, the Worker restarted with other ranking weights.
     for (const variant of variants) {
-      const again = await startCodeIndexHarness({ repoDir, state, vars: { SEARCH_WEIGHTS: variant.weights } });
+      const again = await startCodeIndexHarness({ repoDir, state, vars: { ...vars, SEARCH_WEIGHTS: variant.weights } });
       try {
         await again.reindex();
         const f = figures((await ask(again)).ranks);

@@ -7,6 +7,7 @@ import { ProgressGate, etaSeconds } from '../progress';
 import { INDEX_LAYOUT } from '../store/file-index';
 import type { IndexPipeline } from './pipeline';
 import { emptySummaryStats } from './model-summaries';
+import { emptyHistoryStats } from './history';
 import { summarizerId } from '../summary/model-summary';
 import {
   emptyStats,
@@ -66,6 +67,7 @@ export class RunScheduler {
       nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt).toISOString() : null,
       etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
       summaries: state.spec.summaries ? (state.stats.summaries ?? emptySummaryStats()) : null,
+      history: state.spec.history?.maxCommits ? (state.stats.history ?? emptyHistoryStats()) : null,
     };
   }
 
@@ -132,12 +134,21 @@ export class RunScheduler {
     try {
       const pipeline = this.ports.pipeline(state.spec);
       const batched = state.phase === 'files';
+      // Files first, then the history walk; an unchanged branch whose history is read asks nothing.
       if (state.phase === 'plan') {
         const planned = await pipeline.plan(state);
-        if (planned === 'up_to_date') return await this.finish(state, 'up_to_date');
-      } else {
+        if (planned === 'up_to_date') {
+          if (!pipeline.historyPending(state)) return await this.finish(state, 'up_to_date');
+          state.phase = 'history';
+        } else state.phase = 'files';
+      } else if (state.phase === 'files') {
         const done = await pipeline.batch(state);
-        if (done) return await this.finish(state, 'succeeded');
+        if (done) {
+          if (!pipeline.historyPending(state)) return await this.finish(state, 'succeeded');
+          state.phase = 'history';
+        }
+      } else if (await pipeline.history(state)) {
+        return await this.finish(state, state.mode === null ? 'up_to_date' : 'succeeded');
       }
       state.attempts = 0;
       state.nextAttemptAt = null;

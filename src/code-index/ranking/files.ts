@@ -17,6 +17,8 @@ export interface FileCandidate {
 export interface FileRankWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
+  /** BM25 over the file's history field (subjects of the commits that changed it). */
+  history: number;
   /** Best lexical chunk of the file. */
   chunk: number;
   /** Best vector chunk of the file: set by the embedder's measured contribution. */
@@ -36,6 +38,7 @@ export interface FileRankWeights {
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
+  history: 0.5,
   chunk: 0.35,
   vector: 0.25,
   extra: 0.15,
@@ -89,13 +92,14 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  */
 export function rankFiles(
   question: string,
-  input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
 ): RankedFile[] {
   const entries = new Map<
     string,
     {
       file: number;
+      history: number;
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
@@ -105,6 +109,7 @@ export function rankFiles(
   const entry = (path: string) => {
     const found = entries.get(path) ?? {
       file: 0,
+      history: 0,
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
@@ -117,6 +122,11 @@ export function rankFiles(
     const e = entry(candidate.path);
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
+  }
+  for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
+    const e = entry(candidate.path);
+    e.history = Math.max(e.history, value);
+    e.signals.add('history');
   }
   for (const [signal, list] of [
     ['lexical', input.lexical],
@@ -142,7 +152,11 @@ export function rankFiles(
   };
   const ranked: RankedFile[] = [];
   for (const [path, e] of entries) {
-    const raw = weights.file * e.file + weights.chunk * aggregate(e.chunk) + weights.vector * aggregate(e.vector);
+    const raw =
+      weights.file * e.file +
+      weights.history * e.history +
+      weights.chunk * aggregate(e.chunk) +
+      weights.vector * aggregate(e.vector);
     ranked.push({
       path,
       score: weights.priors ? raw * pathPrior(path, asked) : raw,

@@ -56,6 +56,49 @@ export class GitShapes {
     };
   }
 
+  /**
+   * GET /repos/{o}/{r}/commits/{sha}: the commit with the files it changed against its first parent
+   * (GitHub's answer for a merge too), at most 300 of them (GitHub's first page), and their stats.
+   */
+  async commitWithFiles(api: string, sha: string) {
+    const [commit, files] = await Promise.all([this.commit(api, sha), this.changedFiles(sha)]);
+    const additions = files.reduce((sum, file) => sum + file.additions, 0);
+    const deletions = files.reduce((sum, file) => sum + file.deletions, 0);
+    return { ...commit, stats: { total: additions + deletions, additions, deletions }, files };
+  }
+
+  private changedFiles(sha: string) {
+    return this.once(`files:${sha}`, async () => {
+      const { parents } = await this.fieldsOf(sha);
+      const range = parents.length ? [parents[0]!, sha] : ['--root', sha];
+      const [raw, numstat] = await Promise.all([
+        git(this.dir, ['diff-tree', '-r', '-M', '--no-commit-id', '--raw', ...range]),
+        git(this.dir, ['diff-tree', '-r', '-M', '--no-commit-id', '--numstat', '-z', ...range]),
+      ]);
+      const lines = lineCounts(numstat);
+      return raw
+        .split('\n')
+        .filter((line) => line.startsWith(':'))
+        .slice(0, 300)
+        .map((line) => {
+          const [meta, ...paths] = line.split('\t');
+          const fields = meta!.split(' ');
+          const code = fields[4]!.charAt(0);
+          const path = paths[paths.length - 1]!;
+          const counts = lines.get(path) ?? { additions: 0, deletions: 0 };
+          return {
+            sha: code === 'D' ? null : fields[3]!,
+            filename: path,
+            status: STATUS[code] ?? 'modified',
+            ...(paths.length > 1 ? { previous_filename: paths[0] } : {}),
+            additions: counts.additions,
+            deletions: counts.deletions,
+            changes: counts.additions + counts.deletions,
+          };
+        });
+    });
+  }
+
   /** The commit `ref` names: an id already read needs no git process; anything else is resolved. */
   async commitId(ref: string): Promise<string | null> {
     if (/^[0-9a-f]{40}$/.test(ref) && this.memo.has(`commit:${ref}`)) return ref;
