@@ -13,8 +13,9 @@ export interface HistorySpec {
 }
 
 /** Per-commit requests per alarm step (in flight FETCH_CONCURRENCY at a time). */
-const COMMITS_PER_STEP = 60;
-const FETCH_CONCURRENCY = 5;
+const COMMITS_PER_STEP = 120;
+/** Requests in flight at once (a Worker keeps at most six connections open). */
+const FETCH_CONCURRENCY = 6;
 const PAGE_SIZE = 100;
 /** Requests left in GitHub's hourly window below which the walk stops until the next run. */
 export const RATE_RESERVE = 500;
@@ -105,7 +106,10 @@ export async function historyStep(
       for (const commit of wanted) {
         const files = found.get(commit.sha) ?? [];
         const subject = files.length > MAX_FILES_PER_COMMIT ? null : historySubject(commit);
-        for (const path of history.record(commit, subject, files, !backfill)) touched.add(path);
+        // Newest first by date; commits of the same second keep the listing's order.
+        const position = (walk.page - 1) * PAGE_SIZE + page.commits.indexOf(commit);
+        const at = `${commit.date}#${String(999_999 - position).padStart(6, '0')}`;
+        for (const path of history.record({ sha: commit.sha, date: at }, subject, files, !backfill)) touched.add(path);
         stats.commits++;
       }
       history.refresh(touched);

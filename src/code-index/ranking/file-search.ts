@@ -27,7 +27,7 @@ export function searchFiles(
   question: string,
   filters: SearchFilters,
   vectorHits: RankedHit[],
-  options: { k: number; perFile: number; weights: FileRankWeights; history?: Pick<FileHistory, 'files'> },
+  options: { k: number; perFile: number; weights: FileRankWeights; history?: Pick<FileHistory, 'files' | 'docsLean'> },
 ): FileSearchResult {
   const match = ftsQuery(question);
   const files = store.files;
@@ -47,6 +47,7 @@ export function searchFiles(
       vector,
     },
     options.weights,
+    options.history && options.weights.learnedDocs ? options.history.docsLean(question) : null,
   );
   const hits: FileSearchResult['hits'] = [];
   for (const [position, file] of ranked.entries()) {

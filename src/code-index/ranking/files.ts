@@ -28,6 +28,8 @@ export interface FileRankWeights {
   extraChunks: number;
   /** Apply path priors (tests, docs, … below source). */
   priors: boolean;
+  /** Whether a question asks for docs is learned from the history (else a word list says). */
+  learnedDocs: boolean;
   /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
   minmax: boolean;
   /** BM25 column weights of the file-level index: path, symbols, summary, body. */
@@ -44,6 +46,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   extra: 0.15,
   extraChunks: 2,
   priors: true,
+  learnedDocs: true,
   minmax: false,
   fileFields: [4, 2.5, 1.5, 1],
   chunkFields: [1, 3, 1],
@@ -94,6 +97,8 @@ export function rankFiles(
   question: string,
   input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
+  /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
+  docsLean: number | null = null,
 ): RankedFile[] {
   const entries = new Map<
     string,
@@ -144,7 +149,7 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
-  const asked = askedRoles(question);
+  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);

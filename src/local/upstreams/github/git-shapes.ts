@@ -71,31 +71,18 @@ export class GitShapes {
     return this.once(`files:${sha}`, async () => {
       const { parents } = await this.fieldsOf(sha);
       const range = parents.length ? [parents[0]!, sha] : ['--root', sha];
-      const [raw, numstat] = await Promise.all([
-        git(this.dir, ['diff-tree', '-r', '-M', '--no-commit-id', '--raw', ...range]),
-        git(this.dir, ['diff-tree', '-r', '-M', '--no-commit-id', '--numstat', '-z', ...range]),
+      // One git process for both the statuses and the line counts (a history walk asks thousands).
+      const out = await git(this.dir, [
+        'diff-tree',
+        '-r',
+        '-M',
+        '--no-commit-id',
+        '--raw',
+        '--numstat',
+        '-z',
+        ...range,
       ]);
-      const lines = lineCounts(numstat);
-      return raw
-        .split('\n')
-        .filter((line) => line.startsWith(':'))
-        .slice(0, 300)
-        .map((line) => {
-          const [meta, ...paths] = line.split('\t');
-          const fields = meta!.split(' ');
-          const code = fields[4]!.charAt(0);
-          const path = paths[paths.length - 1]!;
-          const counts = lines.get(path) ?? { additions: 0, deletions: 0 };
-          return {
-            sha: code === 'D' ? null : fields[3]!,
-            filename: path,
-            status: STATUS[code] ?? 'modified',
-            ...(paths.length > 1 ? { previous_filename: paths[0] } : {}),
-            additions: counts.additions,
-            deletions: counts.deletions,
-            changes: counts.additions + counts.deletions,
-          };
-        });
+      return changedFilesOf(out).slice(0, 300);
     });
   }
 
@@ -208,6 +195,38 @@ export class GitShapes {
       files,
     };
   }
+}
+
+/** `diff-tree --raw --numstat -z` output as GitHub's per-commit `files`: raw records first, then line counts. */
+function changedFilesOf(out: string) {
+  const fields = out.split('\0');
+  const files: { sha: string | null; filename: string; status: string; previous_filename?: string }[] = [];
+  const lines = new Map<string, { additions: number; deletions: number }>();
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (field.startsWith(':')) {
+      const meta = field.split(' ');
+      const code = meta[4]!.charAt(0);
+      const renamed = code === 'R' || code === 'C';
+      const previous = renamed ? fields[++i]! : undefined;
+      const path = fields[++i]!;
+      files.push({
+        sha: code === 'D' ? null : meta[3]!,
+        filename: path,
+        status: STATUS[code] ?? 'modified',
+        ...(previous !== undefined ? { previous_filename: previous } : {}),
+      });
+      continue;
+    }
+    const counts = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(field);
+    if (!counts) continue;
+    const path = counts[3] ? counts[3] : fields[(i += 2)]!;
+    lines.set(path, { additions: Number(counts[1]) || 0, deletions: Number(counts[2]) || 0 });
+  }
+  return files.map((file) => {
+    const counts = lines.get(file.filename) ?? { additions: 0, deletions: 0 };
+    return { ...file, ...counts, changes: counts.additions + counts.deletions };
+  });
 }
 
 const LANGUAGES: Record<string, string> = {
