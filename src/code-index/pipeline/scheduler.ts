@@ -155,7 +155,7 @@ export class RunScheduler {
       if (!this.save(state)) return;
       await alarms.set(Date.now());
       // Progress is told after a batch of files (not after planning), at most once a second.
-      if (batched && this.progressGate.due(this.ports.progressClock()))
+      if (batched && state.phase === 'files' && this.progressGate.due(this.ports.progressClock()))
         await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.
