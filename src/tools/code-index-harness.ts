@@ -2,10 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
 import { startGitHubStandIn } from '../local/upstreams/github';
 import { DETACHED } from '../local/upstreams/github/git';
+import { IsolateHeap } from './bench/isolate-heap';
 
 /**
  * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
@@ -25,6 +27,8 @@ export interface CodeIndexHarness {
   workerdRssBytes(): number;
   /** Called with the repository's status at every poll of a run, and how long that status request took. */
   onPoll?: (status: any, requestMs: number) => void;
+  /** The Worker isolate's V8 heap, through the inspector (only with `inspect: true`). */
+  heap(): Promise<IsolateHeap>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +75,16 @@ export interface HarnessOptions {
   state?: { dir: string; projectId: string };
   /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
   vars?: Record<string, string>;
+  /** Open the inspector on a free port, for `heap()`. */
+  inspect?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export async function startCodeIndexHarness(options: HarnessOptions): Promise<CodeIndexHarness> {
@@ -100,8 +114,10 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     // at a GitHub stand-in that is gone) must not wake up in this one.
     const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
     if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
+    const inspectorPort = options.inspect ? await freePort() : undefined;
     const worker = await unstable_dev('src/index.ts', {
       config: 'wrangler.toml',
+      ...(inspectorPort ? { inspectorPort } : {}),
       local: true,
       persistTo: state,
       logLevel: 'warn',
@@ -135,6 +151,7 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     };
 
+    let inspector: IsolateHeap | null = null;
     let peak = 0;
     const sample = () => {
       for (const pid of workerdPids()) {
@@ -188,6 +205,15 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         return peak;
       },
       workerdRssBytes: rss,
+      async heap() {
+        if (!inspectorPort) throw new Error('the harness was started without inspect: true');
+        if (!inspector) {
+          const opened = await IsolateHeap.connect(inspectorPort);
+          inspector = opened;
+          stops.unshift(async () => opened.close());
+        }
+        return inspector;
+      },
       async stop() {
         // Idempotent: each part stops once.
         for (const stop of stops.reverse().splice(0)) await stop().catch((error) => log(`[harness] stop: ${error}`));
