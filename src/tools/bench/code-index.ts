@@ -127,7 +127,7 @@ async function runGenerated(): Promise<void> {
     const h = harness;
     const heap = await h.heap();
     sampler = new HeapSampler(heap);
-    console.log(`  isolate heap before indexing: ${MiB((await heap.usageAfterGc()).usedBytes)} after a full GC`);
+    console.log(`  isolate heap before indexing: ${MiB((await heap.usage()).usedBytes)}`);
     let last = { at: performance.now(), done: 0 };
     let statusMs: number[] = [];
     h.onPoll = (status, requestMs) => {

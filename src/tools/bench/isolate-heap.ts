@@ -42,10 +42,16 @@ export class IsolateHeap {
     return new IsolateHeap(socket);
   }
 
-  private call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  /** One DevTools call; refused after `timeoutMs` (before the Worker's first request, a collection never answers). */
+  private call(method: string, params: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(id, (result) => {
+        clearTimeout(timer);
         if (result && typeof result === 'object' && 'error' in result)
           reject(new Error(`${method}: ${JSON.stringify(result.error)}`));
         else resolve(result);
