@@ -65,9 +65,20 @@ export class IsolateHeap {
     return { usedBytes: result.usedSize, totalBytes: result.totalSize };
   }
 
-  /** A full garbage collection, then the usage: what stays live between requests. */
-  async usageAfterGc(): Promise<HeapUsage> {
-    await this.call('HeapProfiler.collectGarbage');
+  /**
+   * A full garbage collection, then the usage: what stays live between requests. workerd runs the
+   * collection only when the isolate has work, so `wake` (a cheap request to the Worker) is sent
+   * every half second until it is done.
+   */
+  async usageAfterGc(wake: () => Promise<unknown>): Promise<HeapUsage> {
+    let done = false;
+    const collected = this.call('HeapProfiler.collectGarbage', {}, 60_000).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await Promise.race([collected, Promise.all([wake(), new Promise((r) => setTimeout(r, 500))])]);
+    }
+    await collected;
     return this.usage();
   }
 
