@@ -7,7 +7,7 @@ import { createFixtureRepo } from '../support/index-fixtures';
 import { TEST_KEYS } from '../support/keys';
 import { createApp } from '../../src/app';
 import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
-import { decodeCursor, encodeCursor } from '../../src/lib/cursor';
+import { decodeCursor, encodeCursor } from '../../src/lib/page-cursor';
 import { MAX_JSON_DEPTH } from '../../src/lib/body';
 import { escapeInvisible, parseIsoTime } from '../../src/lib/input';
 import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
