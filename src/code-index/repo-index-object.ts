@@ -100,14 +100,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     });
   }
 
-  start(
-    spec: RunSpec,
-    trigger: RunTrigger,
-    actor: string,
-    queueIfRunning = false,
-    announced = false,
-  ): Promise<StartResult> {
-    return this.scheduler.start(spec, trigger, actor, queueIfRunning, announced);
+  start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false): Promise<StartResult> {
+    return this.scheduler.start(spec, trigger, actor, queueIfRunning);
   }
 
   private vectorStore(spec: RunSpec, model: string, dimensions: number): VectorStore {
