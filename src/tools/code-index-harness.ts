@@ -115,7 +115,8 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
     if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
     const inspectorPort = options.inspect ? await freePort() : undefined;
-    const worker = await unstable_dev('src/index.ts', {
+    // wrangler.toml's top-level entry: the shipped Worker plus the local stand-ins' classes.
+    const worker = await unstable_dev('src/local/dev-entry.ts', {
       config: 'wrangler.toml',
       ...(inspectorPort ? { inspectorPort } : {}),
       local: true,
