@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
@@ -142,15 +143,36 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     });
     stops.push(() => worker.stop());
 
-    const request = async (method: string, path: string, body?: unknown, key = CURSOR_KEY) => {
-      const response = await worker.fetch(`http://localhost${path}`, {
-        method,
-        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+    // node:http, one connection per request: no keep-alive socket sits idle while this process
+    // computes (the local server closes one idle for 5 s), and no 300 s header timeout on a
+    // request queued behind a long batch (fetch's default).
+    const request = (method: string, path: string, body?: unknown, key = CURSOR_KEY) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const outgoing = httpRequest(
+          {
+            host: worker.address,
+            port: worker.port,
+            path,
+            method,
+            agent: false,
+            headers: { 'x-api-key': key, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+          },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (piece: string) => {
+              text += piece;
+            });
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
+            );
+            response.on('error', reject);
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end(payload);
       });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
 
     let inspector: IsolateHeap | null = null;
     let peak = 0;
