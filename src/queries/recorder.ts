@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { internalCallOf } from '../auth/internal';
+import { redactValue } from '../redaction/redact';
 import { QUERY_LOG_CAPACITY, clipParams, resultCountOf, type RecordedQuery } from './log';
 
 /** Answers larger than this are not parsed just to count their results. */
@@ -32,7 +33,7 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
           .catch(() => null),
       );
     }
-    const entry: RecordedQuery = {
+    const recorded: RecordedQuery = {
       at: new Date().toISOString(),
       method: c.req.method,
       route: c.req.routePath,
@@ -43,6 +44,8 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
       latencyMs,
       requestId: c.var.requestId,
     };
+    // A secret the model put in a query or a path stays out of the query log.
+    const { value: entry } = redactValue(recorded);
     await services.queryLog.append(services.config.projectId, entry, QUERY_LOG_CAPACITY);
     await services.events.publish({
       topic: 'queries',
