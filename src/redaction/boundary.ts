@@ -59,7 +59,10 @@ async function redactResponse(c: Context<AppEnv>): Promise<void> {
  */
 export const redactForModel: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  if (c.var.caller?.client !== 'gpt') return;
+  // Unknown callers too (a refusal before the key was read, an unknown route echoing its path): only the
+  // answers of cursor, human and cron keys are left as they are.
+  const client = c.var.caller?.client;
+  if (client && client !== 'gpt') return;
   await redactResponse(c);
 };
 

@@ -40,8 +40,8 @@ const BLOCK_BEGIN = /-{2,10}\s{0,10}BEGIN[A-Z0-9_\s-]{0,80}?PRIVATE\s{0,10}KEY(?
 const BLOCK_END = /-{2,10}\s{0,10}END[A-Z0-9_\s-]{0,80}?PRIVATE\s{0,10}KEY(?:\s{0,10}BLOCK)?\s{0,10}-{2,10}/gi;
 
 const AWS_KEY_ID = /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/;
-/** A bare AWS secret access key: exactly 40 base64 characters. */
-const AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+/** A bare AWS secret access key: 40 base64 characters (a run of up to 200, in case text is glued to it). */
+const AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40,200}(?![A-Za-z0-9/+=])/g;
 
 /**
  * `name = value`, `name: value`, `"name": "value"`, `name => value`: the value is checked only when the
