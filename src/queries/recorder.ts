@@ -4,6 +4,15 @@ import { internalCallOf } from '../auth/internal';
 import { redactValue } from '../redaction/redact';
 import { QUERY_LOG_CAPACITY, clipParams, resultCountOf, type RecordedQuery } from './log';
 
+/** The path as the route read it (decoded), so the scanner sees what a percent-encoded secret says. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Answers larger than this are not parsed just to count their results. */
 const MAX_COUNTED_BYTES = 256 * 1024;
 
@@ -37,7 +46,7 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
       at: new Date().toISOString(),
       method: c.req.method,
       route: c.req.routePath,
-      path: url.pathname.slice(0, 300),
+      path: decodedPath(url.pathname).slice(0, 300),
       params: clipParams(url.searchParams),
       status: response.status,
       resultCount,
