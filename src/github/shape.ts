@@ -243,7 +243,8 @@ export function shapePull(
   };
 }
 
-export interface SearchHit {
+/** One hit of GitHub's own code search (`/ai/github/search`); the code index's hit is `SearchHit` in src/code-index/search-hit.ts. */
+export interface CodeSearchHit {
   path: string;
   url: string;
   /** The identifiers and strings GitHub matched in the file (no code around them). */
@@ -252,7 +253,7 @@ export interface SearchHit {
   fragments?: string[];
 }
 
-export function shapeSearchHit(item: RawCodeSearchItem): SearchHit {
+export function shapeCodeSearchHit(item: RawCodeSearchItem): CodeSearchHit {
   const contentMatches = (item.text_matches ?? []).filter((m) => m.property === undefined || m.property === 'content');
   const fragments = contentMatches
     .map((m) => clip(redactText(m.fragment ?? '').value, 600))
@@ -267,7 +268,7 @@ export function shapeSearchHit(item: RawCodeSearchItem): SearchHit {
 }
 
 /** A hit without its fragments: what the gpt client gets unless GPT_CODE_EXPOSURE=snippet. */
-export function withoutFragments({ fragments: _fragments, ...hit }: SearchHit): SearchHit {
+export function withoutFragments({ fragments: _fragments, ...hit }: CodeSearchHit): CodeSearchHit {
   return hit;
 }
 
