@@ -3,7 +3,8 @@ import type { Caller } from '../auth/keys';
 import { varsSection } from '../lib/vars';
 
 /**
- * How much code the gpt client may see in search answers (GPT_CODE_EXPOSURE):
+ * How much code the gpt client may see (GPT_CODE_EXPOSURE), in search answers and likewise in GitHub code
+ * search (identifiers vs fragments) and Cursor sessions (diff summary vs diff):
  * - `summary` (default): path, symbol, line range, the declaration's signature and doc comment, no bodies;
  * - `snippet`: the bounded excerpts other clients get;
  * - `none`: path, symbol and line range only.
@@ -19,7 +20,7 @@ export const exposureVars = varsSection(
       .enum(CODE_EXPOSURES)
       .default('summary')
       .describe(
-        'What the gpt client sees of code in /ai/search and /ai/github/recall: summary (signatures, doc comments), snippet, or none.',
+        'What the gpt client sees of code (search, recall, GitHub code search, Cursor diffs): summary (signatures, matched identifiers, diff summaries), snippet, or none.',
       ),
   }),
   (v): CodeExposure => v.GPT_CODE_EXPOSURE,
