@@ -28,7 +28,7 @@ export interface Redacted<T> {
   total: number;
 }
 
-const WHOLE_PLACEHOLDER = /^\[REDACTED:[a-z_]+\](?:#\d+)?$/;
+const WHOLE_PLACEHOLDER = /^\[(?:REDACTED:[a-z_]+|withheld)\](?:#\d+)?$/;
 /** A string this long is scanned as text only, never parsed as an embedded JSON document. */
 const MAX_EMBEDDED_JSON = 1_000_000;
 
