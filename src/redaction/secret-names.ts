@@ -33,7 +33,7 @@ const SECRET_WORDS = new Set([
 ]);
 
 /** These words make a secret-like name only as its last word: `github_token`, `auth`, not `tokenCount`. */
-const SECRET_LAST_WORDS = new Set(['token', 'auth', 'pat', 'otp']);
+const SECRET_LAST_WORDS = new Set(['token', 'auth']);
 
 /** `key` is secret-like after one of these: `api_key`, `x-api-key`, `aws_secret_access_key`, `signing_key`. */
 const KEY_QUALIFIERS = new Set([
@@ -201,6 +201,4 @@ export const NAME_KEYWORDS = [
   'cookie',
   'bearer',
   'dsn',
-  'pat',
-  'otp',
 ];
