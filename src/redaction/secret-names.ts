@@ -189,16 +189,4 @@ export function isSecretName(name: string): boolean {
 }
 
 /** Lower-case substrings one of which every secret-like name contains: a cheap pre-check for text. */
-export const NAME_KEYWORDS = [
-  'pass',
-  'pwd',
-  'pw',
-  'secret',
-  'cred',
-  'key',
-  'token',
-  'auth',
-  'cookie',
-  'bearer',
-  'dsn',
-];
+export const NAME_KEYWORDS = ['pass', 'pwd', 'pw', 'secret', 'cred', 'key', 'token', 'auth', 'cookie', 'bearer', 'dsn'];
