@@ -14,6 +14,7 @@ import {
   type PolicyRequest,
 } from './policy';
 import type { IntentRecords, PendingEvents } from './records';
+import { clip } from '../lib/clip';
 
 /**
  * Every change to an intent, as one named operation with plain-data arguments: each runs in one
@@ -83,7 +84,7 @@ const OPERATIONS = {
       decision: a.decision,
       to: 'proposed',
       commit: a.proposedCommit,
-      summary: `${caller.label} proposed ${input.kind} to ${input.target}${input.reason ? `: ${input.reason.slice(0, 120)}` : ''}`,
+      summary: `${caller.label} proposed ${input.kind} to ${input.target}${input.reason ? `: ${clip(input.reason, 120, '…')}` : ''}`,
       detail: {
         kind: input.kind,
         target: input.target,
@@ -136,9 +137,9 @@ const OPERATIONS = {
       action: a.action,
       decision: a.decision,
       to: a.to,
-      summary: `${records.caller.label} ${a.to} ${locked.kind} to ${locked.target}${a.why ? `: ${a.why.slice(0, 120)}` : ''}`,
+      summary: `${records.caller.label} ${a.to} ${locked.kind} to ${locked.target}${a.why ? `: ${clip(a.why, 120, '…')}` : ''}`,
       detail: {
-        ...(a.why ? { why: a.why.slice(0, 500) } : {}),
+        ...(a.why ? { why: clip(a.why, 500) } : {}),
         ...(a.redactions ? { redactions: a.redactions } : {}),
       },
     });
@@ -283,9 +284,9 @@ const OPERATIONS = {
       decision: { allowed: true, rule: 'execution-outcome', reason: a.outcome },
       to: a.to,
       commit: locked.approvedCommit,
-      patch: { execution, outcome: a.outcome.slice(0, 300) },
-      summary: `${locked.kind} to ${locked.target} ${a.to}: ${a.outcome}`.slice(0, 300),
-      detail: { outcome: a.outcome.slice(0, 300), runId: execution.runId, conclusion: execution.conclusion },
+      patch: { execution, outcome: clip(a.outcome, 300) },
+      summary: clip(`${locked.kind} to ${locked.target} ${a.to}: ${a.outcome}`, 300, '…'),
+      detail: { outcome: clip(a.outcome, 300), runId: execution.runId, conclusion: execution.conclusion },
     });
   },
 };
