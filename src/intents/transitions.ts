@@ -6,6 +6,8 @@ import { canonicalJson } from '../audit/chain';
 import { intents, type IntentExecution, type IntentRow, type IntentState } from '../db/schema';
 import {
   decide,
+  kindPolicy,
+  targetConfig,
   targetRef,
   type Decision,
   type IntentFacts,
@@ -153,8 +155,8 @@ const OPERATIONS = {
     expectState(locked, ['approved'], 'execute', now);
     const decision = decide(policy, executeRequest(records, locked, now, a.facts));
     if (!decision.allowed) throw denied(decision);
-    const kind = policy.kinds[locked.kind]!;
-    const target = policy.targets[locked.target];
+    const kind = kindPolicy(policy, locked.kind)!;
+    const target = targetConfig(policy, locked.target);
     const execution: IntentExecution = {
       attempt: (locked.execution?.attempt ?? 0) + 1,
       status: 'dispatching',

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { ApiError } from '../errors';
 import { isWellFormed } from './input';
+import { clip } from './clip';
 
 /** Deepest nesting of arrays and objects a JSON body may have. */
 export const MAX_JSON_DEPTH = 32;
@@ -86,6 +87,21 @@ export function jsonProblem(value: unknown, depth = 0): string | null {
   return null;
 }
 
+/**
+ * Why a JSON number does not survive the trip into a double, or null: `1e400` parses to Infinity (which
+ * nothing downstream can store or hash), and a whole number written beyond 2^53 silently becomes
+ * another one. `source` is the number as written, where the runtime gives it (JSON.parse source text).
+ */
+export function roundTripProblem(value: number, source: string | undefined): string | null {
+  if (!Number.isFinite(value)) return `a number is out of range (${clipSource(source) ?? 'not finite'})`;
+  if (source !== undefined && /^-?\d+$/.test(source) && !Number.isSafeInteger(value)) {
+    return `the whole number ${clipSource(source)} is beyond 2^53 and would lose precision; send it as a string`;
+  }
+  return null;
+}
+
+const clipSource = (source: string | undefined) => (source === undefined ? undefined : clip(source, 40, '…'));
+
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
 /**
@@ -95,6 +111,10 @@ const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 export async function acceptBody(c: Context, maxBytes: number): Promise<void> {
   if (!c.req.raw.body) return;
   const bytes = await readBodyBytes(c.req.raw, maxBytes);
+  // Hono caches body promises here (typed as values). Whatever reads the body next (the validator, its media
+  // type gate, a handler) reads these bytes: the raw stream is spent, and reading it again throws (a 500).
+  const cache = c.req.bodyCache as Record<string, unknown>;
+  cache.arrayBuffer = Promise.resolve(bytes.buffer);
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
   if (!JSON_MEDIA.test(mediaType)) {
     if (bytes.byteLength > 0) throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
@@ -102,13 +122,17 @@ export async function acceptBody(c: Context, maxBytes: number): Promise<void> {
   }
   const text = decodeUtf8(bytes);
   let parsed: unknown;
+  let numberProblem: string | null = null;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => {
+      if (typeof value === 'number') numberProblem ??= roundTripProblem(value, context?.source);
+      return value;
+    });
   } catch {
     throw new ApiError('malformed_json', 'The request body is not valid JSON.');
   }
-  const problem = jsonProblem(parsed);
+  const problem = numberProblem ?? jsonProblem(parsed);
   if (problem) throw new ApiError('malformed_json', `The request body is refused: ${problem}.`);
-  // Hono caches body promises here (typed as values); c.req.json() then parses this text, not the spent stream.
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+  // c.req.json() then parses this text, not the spent stream.
+  cache.text = Promise.resolve(text);
 }
