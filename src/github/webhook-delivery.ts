@@ -23,7 +23,10 @@ export interface DeliveryIdentity {
 }
 
 /** The identity of a delivery whose signature was verified over `bytes`. */
-export async function deliveryIdentity(header: string | undefined, bytes: Uint8Array): Promise<DeliveryIdentity> {
+export async function deliveryIdentity(
+  header: string | undefined,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<DeliveryIdentity> {
   if (header !== undefined && !GUID.test(header)) {
     throw new ApiError('validation_failed', 'X-GitHub-Delivery must be the GUID GitHub sends with every delivery.');
   }
