@@ -251,7 +251,7 @@ const OPERATIONS = {
     if (locked.state !== 'executing' || locked.execution?.attempt !== a.attempt) return locked;
     // Decided under the row lock: concurrent followers (retried executes, the cron, the webhook) that all
     // found the run record it once, and a status already recorded is not recorded again.
-    const known = locked.execution;
+    const known = locked.execution!;
     if (a.action === 'dispatch' ? known.runId !== undefined : known.runStatus === a.change.runStatus) return locked;
     const execution: IntentExecution = { ...known, ...a.change, lastCheckedAt: now.toISOString() };
     return records.transition(scope, events, locked, {
