@@ -230,7 +230,7 @@ export class IndexService {
         modelSummary: found.modelSummaries?.[chunk.path] ?? null,
         history: found.history?.[chunk.path] ?? [],
         snippet: boundedSnippet(chunk, question, bound),
-        declaration: declarationOf(chunk.text),
+        declaration: declarationOf(chunk.text, chunk.symbol),
         indexedCommit: null,
         changedSince: null,
       });
