@@ -2,6 +2,7 @@ import { and, desc, eq, gte, like, lt, lte, asc, gt, sql, type SQL } from 'drizz
 import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
 import type { Executor, Ledger, Transaction } from '../db/client';
 import type { Caller } from '../auth/keys';
+import type { Connection } from '../auth/connection';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
 import type { EventPublisher, ProjectEvent } from '../events/publisher';
 
@@ -21,7 +22,7 @@ export interface AuditInput {
 }
 
 export interface AuditActor {
-  caller: Pick<Caller, 'client' | 'person'>;
+  caller: Pick<Caller, 'client' | 'person' | 'connection'>;
   requestId: string;
 }
 
@@ -251,11 +252,20 @@ export async function linkEntry(
     action: input.action,
     target: input.target,
     summary: input.summary.slice(0, 500),
-    detail: input.detail ?? {},
+    detail: withConnection(input.detail ?? {}, actor.caller.connection),
     requestId: actor.requestId,
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...fields, hash: await chainHash(fields) };
+}
+
+/** An entry made through an OAuth connection names the app beside the person (the actor columns). */
+function withConnection(detail: Record<string, unknown>, connection: Connection | undefined): Record<string, unknown> {
+  if (!connection) return detail;
+  return {
+    ...detail,
+    connection: { id: connection.id, clientId: connection.clientId, clientName: connection.clientName },
+  };
 }
 
 function escapeLike(text: string): string {

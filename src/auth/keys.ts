@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import type { Connection } from './connection';
 
 export const CLIENTS = ['gpt', 'cursor', 'human', 'cron'] as const;
 export type Client = (typeof CLIENTS)[number];
 
-/** Who is calling: decided by the API key alone. */
+/** Who is calling: decided by the API key alone, or by the grant behind an OAuth token. */
 export interface Caller {
   client: Client;
   /** The named person the key belongs to, when the key is personal. */
   person?: string;
   /** A stable, non-secret label for logs and audit: `client` or `client:person`. */
   label: string;
+  /** Set when the caller came through an OAuth connection instead of a key: the app and what was granted. */
+  connection?: Connection;
 }
 
 export interface KeyEntry {
