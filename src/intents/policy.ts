@@ -29,6 +29,11 @@ export interface Identity {
 
 export const identityLabel = (who: Identity) => (who.person ? `${who.client}:${who.person}` : who.client);
 
+/** Whether two identities are known to be one person, whichever clients they used (unknown is never the same). */
+export function samePerson(a: Identity, b: Identity): boolean {
+  return a.person !== undefined && b.person !== undefined && a.person.toLowerCase() === b.person.toLowerCase();
+}
+
 /** What the policy needs to know about an existing intent. */
 export interface IntentFacts {
   kind: string;
@@ -171,10 +176,10 @@ function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
       `${identityLabel(r.actor)} proposed this intent and cannot also approve it; another identity must.`,
     );
   }
-  if (policy.requireDifferentPerson && r.actor.person !== undefined && r.actor.person === r.intent.proposer.person) {
+  if (policy.requireDifferentPerson && samePerson(r.actor, r.intent.proposer)) {
     return deny(
       'approver-different-person',
-      `${r.actor.person} proposed this intent (with another key) and policy requires a different person to approve it.`,
+      `${r.actor.person} proposed this intent (as ${identityLabel(r.intent.proposer)}) and cannot approve it through another client; a different person must.`,
     );
   }
   if (r.now.getTime() >= r.intent.expiresAt.getTime()) {

@@ -133,7 +133,13 @@ export class IntentService {
       else if (query.state) where.push(eq(intents.state, query.state));
       if (query.kind) where.push(eq(intents.kind, query.kind));
       if (query.target) where.push(eq(intents.target, query.target));
-      if (query.proposer) where.push(eq(intents.proposerLabel, query.proposer));
+      // `gpt` names a client (whoever used it); `human:alice` one person's key.
+      if (query.proposer)
+        where.push(
+          query.proposer.includes(':')
+            ? eq(intents.proposerLabel, query.proposer)
+            : eq(intents.proposerClient, query.proposer),
+        );
       if (query.cursor) {
         const { createdAt, id } = query.cursor;
         where.push(or(lt(intents.createdAt, createdAt), and(eq(intents.createdAt, createdAt), lt(intents.id, id)))!);

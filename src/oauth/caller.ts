@@ -1,4 +1,4 @@
-import { callerLabel, type Caller } from '../auth/keys';
+import { callerOf, type Caller } from '../auth/keys';
 import { CONNECTION_ROLES, type ConnectionRole } from './consent-page';
 import { authorizationServer, oauthEnv, resourceUrl, type Resource } from './server';
 
@@ -32,9 +32,7 @@ export async function connectionCaller(
   // Tokens are `person:grantId:secret`; the grant id names the connection in the list and the audit log.
   const grantId = token.split(':').at(-2)!;
   return {
-    client: role,
-    person,
-    label: callerLabel(role, person),
+    ...callerOf(role, person),
     connection: { id: grantId, clientId: valid.clientId, clientName, scopes: valid.scope },
   };
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AuthorizationError, CimdFetchError } from '@cloudflare/workers-oauth-provider';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
-import { callerLabel } from '../../auth/keys';
+import { callerOf } from '../../auth/keys';
 import { ApiError } from '../../errors';
 import type { GrantProps } from '../../oauth/caller';
 import { CONNECTION_ROLES, consentPage, escapeHtml, type ConnectionRole } from '../../oauth/consent-page';
@@ -126,7 +126,7 @@ export async function decideConsent(c: Context<AppEnv>): Promise<Response> {
       scope: approved.request.scope,
       props,
     });
-    await c.var.services.audit({ client: 'human', person, label: callerLabel('human', person) }).record({
+    await c.var.services.audit(callerOf('human', person)).record({
       action: 'connection.approved',
       target: `oauth-client:${approved.request.clientId.slice(0, 200)}`,
       summary: `${person} connected ${clientName} as ${role} (${approved.request.scope.join(' ') || 'no scopes'})`,
