@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { appFetch } from './mcp';
 import { TEST_KEYS } from './keys';
 
@@ -143,4 +145,29 @@ export async function connect(options: ConnectOptions = {}) {
   const tokens = await tokenRequest(fetcher, exchange);
   if (tokens.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(tokens.body)}`);
   return { fetcher, app, tokens: tokens.body, exchange, verifier };
+}
+
+/** The official SDK client on /mcp with an OAuth access token (what ChatGPT or Claude holds after consent). */
+export async function oauthMcpClient(token: string, env?: Record<string, unknown>, origin = ORIGIN) {
+  const transport = new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+    fetch: appFetch({ env }),
+  });
+  const client = new Client({ name: 'hezlep-oauth-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+/** A raw POST /mcp with a bearer token, for the refusals no SDK client would report in detail. */
+export async function postMcpWithToken(token: string | undefined, env?: Record<string, unknown>, origin = ORIGIN) {
+  const response = await appFetch({ env })(`${origin}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text() };
 }
