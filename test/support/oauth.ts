@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { App } from '../../src/app';
 import { appFetch } from './mcp';
 import { TEST_KEYS } from './keys';
 
@@ -148,10 +149,10 @@ export async function connect(options: ConnectOptions = {}) {
 }
 
 /** The official SDK client on /mcp with an OAuth access token (what ChatGPT or Claude holds after consent). */
-export async function oauthMcpClient(token: string, env?: Record<string, unknown>, origin = ORIGIN) {
-  const transport = new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
+export async function oauthMcpClient(token: string, env?: Record<string, unknown>, app?: App) {
+  const transport = new StreamableHTTPClientTransport(new URL(`${ORIGIN}/mcp`), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
-    fetch: appFetch({ env }),
+    fetch: appFetch({ env, app }),
   });
   const client = new Client({ name: 'hezlep-oauth-test', version: '1.0.0' });
   await client.connect(transport);

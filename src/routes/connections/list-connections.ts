@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { errorResponses } from '../../errors';
+import { errorResponses, notConfiguredResponse } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { listConnections } from '../../oauth/connections';
@@ -19,6 +19,7 @@ export const listConnectionsRoute = createRoute({
   responses: {
     200: { description: 'Live connections.', content: { 'application/json': { schema: ConnectionListSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
   },
 });
 

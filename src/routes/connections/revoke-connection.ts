@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
-import { ApiError, errorResponses, notFoundResponse } from '../../errors';
+import { ApiError, errorResponses, notConfiguredResponse, notFoundResponse } from '../../errors';
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { revokeConnection } from '../../oauth/connections';
@@ -20,6 +20,7 @@ export const revokeConnectionRoute = createRoute({
   responses: {
     200: { description: 'The revoked connection.', content: { 'application/json': { schema: RevokedSchema } } },
     ...errorResponses,
+    ...notConfiguredResponse,
     ...notFoundResponse,
   },
 });
