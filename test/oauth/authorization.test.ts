@@ -53,7 +53,10 @@ describe('OAuth discovery', () => {
   });
 
   it('a key keeps working on /mcp beside OAuth, as x-api-key and as Bearer', async () => {
-    for (const headers of [{ 'x-api-key': TEST_KEYS.cursor }, { authorization: `Bearer ${TEST_KEYS.cursor}` }]) {
+    for (const headers of [
+      { 'x-api-key': TEST_KEYS.cursor },
+      { authorization: `Bearer ${TEST_KEYS.cursor}` },
+    ] as Record<string, string>[]) {
       const response = await appFetch()(`${ORIGIN}/mcp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
