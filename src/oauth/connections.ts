@@ -1,18 +1,8 @@
 import type { OAuthHelpers } from '@cloudflare/workers-oauth-provider';
+import type { ConnectionView } from './connection-view';
 import type { OAuthEnv } from './server';
 
-/** One OAuth connection (a grant), as a human sees it in the list. */
-export interface ConnectionView {
-  id: string;
-  person: string;
-  role: string;
-  clientId: string;
-  clientName: string;
-  scopes: string[];
-  createdAt: string;
-  /** When the grant lapses unless refreshed again; null when it does not. */
-  expiresAt: string | null;
-}
+export type { ConnectionView } from './connection-view';
 
 /** At most this many connections are listed (a team's, not a public service's). */
 export const MAX_CONNECTIONS = 200;

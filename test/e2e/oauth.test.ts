@@ -13,7 +13,7 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalService, type LocalService } from '../../src/local/service';
 import { freePort } from '../support/ports';
-import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, screenshot, callAs, type Browser } from './browser';
+import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, screenshot, callAs, signedInPage, type Browser } from './browser';
 
 if (!HAVE_CHROMIUM)
   console.warn(`[e2e] SKIPPING the OAuth browser test: ${CHROMIUM} is not installed (apt-get install chromium).`);
@@ -170,6 +170,32 @@ describe.skipIf(!HAVE_CHROMIUM)('an MCP client connects over OAuth from nothing'
           }),
         ]),
       );
+
+      // A human revokes it on the dashboard; the app's next request is refused with the challenge.
+      const dashboard = await signedInPage(browser, service);
+      const card = dashboard.locator('[data-card="connections"]');
+      const item = card.locator('li', { hasText: 'SDK e2e client' });
+      await item.waitFor({ timeout: 20_000 });
+      await screenshot(dashboard, 'oauth-connections-card');
+      await item.getByRole('button', { name: 'Revoke' }).click();
+      await card
+        .getByRole('status')
+        .filter({ hasText: /Revoked dev's SDK e2e client connection/ })
+        .waitFor();
+      await dashboard.close();
+      const after = await fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${provider.saved!.access_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(after.status).toBe(401);
+      expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      const audit = await callAs(service, 'human', 'GET', '/ai/audit?action=connection.revoked');
+      expect(audit.body.entries[0]).toMatchObject({ actor: { client: 'human', person: 'dev' } });
     } finally {
       await callback.close();
     }
