@@ -233,3 +233,67 @@ describe('an OAuth connection', () => {
     expect(location.searchParams.get('iss')).toBe(ORIGIN);
   });
 });
+
+describe('a client identified by its metadata document (CIMD)', () => {
+  const DOCUMENT_URL = 'https://app.example/oauth/client.json';
+  const REDIRECT = 'https://app.example/oauth/callback';
+
+  /**
+   * The document must be fetched over https from a public host, which no local stand-in can be: this one test answers
+   * that single URL from a spy on fetch, and every other request goes out as usual.
+   */
+  function serveDocument(document: Record<string, unknown>) {
+    const real = globalThis.fetch;
+    return vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url !== DOCUMENT_URL) return real(input, init);
+      return Promise.resolve(
+        new Response(JSON.stringify(document), {
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        }),
+      );
+    });
+  }
+
+  it('is named by its document on the consent page and completes the flow without registering', async () => {
+    const spy = serveDocument({
+      client_id: DOCUMENT_URL,
+      client_name: 'Metadata App',
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'none',
+    });
+    try {
+      const { tokens } = await connect({ app: { clientId: DOCUMENT_URL, redirectUri: REDIRECT }, role: 'cursor' });
+      expect((await postMcpWithToken(tokens.access_token)).status).toBe(200);
+      const consent = await openConsent(
+        appFetch(),
+        { clientId: DOCUMENT_URL, redirectUri: REDIRECT },
+        { code_challenge: (await pkce()).challenge, code_challenge_method: 'S256', resource: MCP_RESOURCE },
+      );
+      expect(consent.html).toContain('Published by <strong>app.example</strong>');
+      expect(consent.html).toContain(`<dt>Metadata URL</dt><dd>${DOCUMENT_URL}</dd>`);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a document that names another client id, or another redirect URI, is refused on the page', async () => {
+    const spy = serveDocument({
+      client_id: 'https://elsewhere.example/c.json',
+      client_name: 'X',
+      redirect_uris: [REDIRECT],
+    });
+    try {
+      const { challenge } = await pkce();
+      const consent = await openConsent(
+        appFetch(),
+        { clientId: DOCUMENT_URL, redirectUri: REDIRECT },
+        { code_challenge: challenge, code_challenge_method: 'S256' },
+      );
+      expect(consent.response.status).toBe(400);
+      expect(consent.response.headers.get('location')).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
