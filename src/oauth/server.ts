@@ -58,11 +58,11 @@ export function authorizationServer(origin: string): OAuthAuthorizationServer<OA
         refreshTokenIdleTTL: GRANT_IDLE_SECONDS,
         clientIdMetadataDocumentEnabled: true,
       });
-    } catch (error) {
+    } catch {
+      // The library refuses any issuer but https (or http on loopback): a deployment fact, not a fault to log.
       throw new ApiError(
         'not_configured',
         'OAuth is served only over https (or plain http on this machine, for development).',
-        { internal: error },
       );
     }
     servers.set(origin, server);

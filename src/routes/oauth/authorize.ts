@@ -3,7 +3,7 @@ import { AuthorizationError, CimdFetchError } from '@cloudflare/workers-oauth-pr
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { callerOf } from '../../auth/keys';
-import { ApiError } from '../../errors';
+import { ApiError, notConfiguredResponse } from '../../errors';
 import type { GrantProps } from '../../oauth/caller';
 import { CONNECTION_ROLES, consentPage, escapeHtml, type ConnectionRole } from '../../oauth/consent-page';
 import { signedInPerson } from '../../oauth/person';
@@ -18,6 +18,7 @@ const pageResponses = {
     content: html,
   },
   401: { description: 'The key (or Access sign-in) was not accepted; go back and try again.', content: html },
+  ...notConfiguredResponse,
 } as const;
 
 export const authorizePageRoute = createRoute({

@@ -1,3 +1,4 @@
+import { notConfiguredResponse } from '../../errors';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
@@ -26,6 +27,7 @@ const tokenRoute = createRoute({
     'Form-encoded. authorization_code (with the PKCE code_verifier) or refresh_token (rotates it) gives a 10-minute access token for one resource; token=… revokes (RFC 7009).',
   security: [],
   responses: {
+    ...notConfiguredResponse,
     200: oauthJson('Tokens, or an empty answer to a revocation.'),
     400: oauthJson('An OAuth error.'),
     401: oauthJson('invalid_client.'),
@@ -41,6 +43,7 @@ const registerRoute = createRoute({
     'Dynamic client registration for MCP clients without a client metadata document: redirect_uris (https, or http on loopback), client_name. Answers the client_id.',
   security: [],
   responses: {
+    ...notConfiguredResponse,
     201: oauthJson('The registered client.'),
     400: oauthJson('invalid_client_metadata or invalid_redirect_uri.'),
   },

@@ -1,3 +1,4 @@
+import { notConfiguredResponse } from '../../errors';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
@@ -64,6 +65,7 @@ export const serverMetadataRoute = createRoute({
   security: [],
   responses: {
     200: { description: 'RFC 8414 metadata.', content: { 'application/json': { schema: z.object({}).passthrough() } } },
+    ...notConfiguredResponse,
   },
 });
 
