@@ -29,6 +29,8 @@ import { searchRouter } from './routes/search';
 import { mcpRouter } from './routes/mcp';
 import { redactForModel, redactMcp } from './redaction/boundary';
 import { internalCallOf } from './auth/internal';
+import { oauthRouter, wellKnownRouter } from './routes/oauth';
+import { connectionsRouter } from './routes/connections';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -106,6 +108,7 @@ export function createApp() {
   };
   app.use('/ai/*', provideServices);
   app.use('/mcp', provideServices);
+  app.use('/oauth/*', provideServices);
 
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
@@ -129,6 +132,10 @@ export function createApp() {
   app.route('/ai/intents', intentsRouter());
   app.route('/ai/search', searchRouter());
   app.route('/mcp', mcpRouter(app));
+  // OAuth 2.1 for /mcp and the REST API (src/oauth): consent, token, registration, metadata; connections list.
+  app.route('/oauth', oauthRouter());
+  app.route('/.well-known', wellKnownRouter());
+  app.route('/ai/connections', connectionsRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {

@@ -30,6 +30,7 @@ const CARDS: [card: string, endpoint: string][] = [
   ['hosting', '/ai/status'],
   ['index', '/ai/status'],
   ['audit', '/ai/audit'],
+  ['connections', '/ai/connections'],
 ];
 
 const WAIT = { timeout: 20_000 };

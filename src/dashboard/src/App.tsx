@@ -4,6 +4,7 @@ import { LiveFeed, type LiveMode } from './live';
 import { POLL_MS, SessionContext, useResource, type Session } from './resource';
 import { SignIn } from './SignIn';
 import { AuditCard } from './cards/audit';
+import { ConnectionsCard } from './cards/connections';
 import { ContextCard } from './cards/context';
 import { CursorCard } from './cards/cursor';
 import { GitHubCard } from './cards/github';
@@ -202,6 +203,7 @@ function Page({
           <HostingCard status={status} onRefresh={reloadStatus} />
           <IndexCard />
           <AuditCard />
+          <ConnectionsCard />
         </div>
       </main>
     </div>
