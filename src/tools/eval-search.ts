@@ -36,6 +36,28 @@ export interface RepoEvaluation {
   variants: Record<string, RetrievalFigures>;
 }
 
+/**
+ * The time split: one second before the committer date of the oldest query commit, so no query's
+ * own commit (nor any later one) is in the history field it is measured with. Null without commits.
+ */
+export function historyCutoff(
+  repoDir: string,
+  queries: QueryCase[],
+): { until: string; oldest: string; commits: number } | null {
+  const shas = [...new Set(queries.flatMap((item) => (item.commit ? [item.commit] : [])))];
+  if (!shas.length) return null;
+  const times = execFileSync('git', ['-C', repoDir, 'show', '-s', '--format=%ct', ...shas], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
+  const oldest = Math.min(...times);
+  return {
+    until: new Date((oldest - 1) * 1000).toISOString(),
+    oldest: new Date(oldest * 1000).toISOString(),
+    commits: shas.length,
+  };
+}
+
 /** `--repo a [--queries qa.json] --repo b …` in order; no --repo means this repository and its hand-written set. */
 function targets(argv: string[]): Target[] {
   const out: Target[] = [];
@@ -137,7 +159,10 @@ async function evaluate(
     dir: mkdtempSync(join(tmpdir(), 'hezlep-eval-state-')),
     projectId: `eval-${Date.now().toString(36)}`,
   };
-  const harness = await startCodeIndexHarness({ repoDir, state });
+  // A time split: the history field may read only commits older than the oldest question's.
+  const split = historyCutoff(repoDir, queries);
+  const vars = { INDEX_HISTORY_PER_RUN: '100000', ...(split ? { INDEX_HISTORY_UNTIL: split.until } : {}) };
+  const harness = await startCodeIndexHarness({ repoDir, state, vars });
   try {
     if (harness.commit !== commit) throw new Error(`${repoDir} moved from ${commit} to ${harness.commit}`);
     const started = performance.now();
@@ -150,6 +175,11 @@ async function evaluate(
     );
     if (files !== status.files)
       console.log(`  note: the baselines read ${files} files, the index holds ${status.files}`);
+    console.log(
+      split
+        ? `  temporal split: the history field reads only commits before ${split.until} (the oldest of ${split.commits} query commits is ${split.oldest}); ${status.history.commits} commits read`
+        : `  temporal split: none needed (no question names its commit); ${status.history.commits} commits read`,
+    );
 
     const ask = async (h: CodeIndexHarness) => {
       const ranks: number[] = [];
@@ -200,7 +230,7 @@ async function evaluate(
     await harness.stop();
     // Ablations: the same index, the Worker restarted with other ranking weights.
     for (const variant of variants) {
-      const again = await startCodeIndexHarness({ repoDir, state, vars: { SEARCH_WEIGHTS: variant.weights } });
+      const again = await startCodeIndexHarness({ repoDir, state, vars: { ...vars, SEARCH_WEIGHTS: variant.weights } });
       try {
         await again.reindex(minutes);
         const f = figures((await ask(again)).ranks);
