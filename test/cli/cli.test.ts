@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerService, type WorkerService } from '../../src/local/worker-service';
+import { startGitHubStandIn, type GitHubStandIn } from '../../src/local/upstreams/github';
 import { TEST_KEYS, TEST_KEY_TABLE } from '../support/keys';
 import { COMMANDS } from '../../src/cli/main';
 import { RULES_FILE } from '../../src/cli/commands/cursor-listen';
@@ -12,18 +14,33 @@ import { freePort } from '../support/ports';
 import { gitRepo, runBin, runCli, waitForFile } from './support';
 
 let service: WorkerService;
+let github: GitHubStandIn;
 let home: string;
+/** The repository deploy intents dispatch their workflow in (the local GitHub's Actions). */
+const DEPLOY_REPO = 'acme/cli-shop';
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'hezlep-cli-home-'));
+  github = await startGitHubStandIn({ token: `cli-github-${crypto.randomUUID()}` });
   service = await startWorkerService({
-    vars: { HEZLEP_API_KEYS: JSON.stringify(TEST_KEY_TABLE), LOG_LEVEL: 'warn', PROJECT_ID: 'cli-test' },
+    vars: {
+      HEZLEP_API_KEYS: JSON.stringify(TEST_KEY_TABLE),
+      LOG_LEVEL: 'warn',
+      PROJECT_ID: 'cli-test',
+      GITHUB_API_URL: github.url,
+      GITHUB_TOKEN: github.token,
+      GITHUB_REPO: DEPLOY_REPO,
+      INTENT_POLICY: JSON.stringify({
+        targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' } },
+      }),
+    },
     persistDir: join(home, 'state'),
   });
 });
 
 afterAll(async () => {
   await service?.stop();
+  await github?.stop();
 });
 
 /** Environment for the CLI: no inherited HEZLEP_* and a private config path. */
@@ -72,7 +89,7 @@ describe('hezlep CLI: help and errors', () => {
   it('says what to do when nothing is configured', async () => {
     const { HEZLEP_URL: _u, HEZLEP_API_KEY: _k, ...env } = cliEnv();
     const result = runCli(['status'], { env: { ...env, HEZLEP_CONFIG: join(home, 'none.json') }, cwd: home });
-    expect(await result.code).toBe(1);
+    expect(await result.code).toBe(2);
     expect(result.err.join('\n')).toContain('Run `hezlep login`, or set HEZLEP_URL and HEZLEP_API_KEY');
   });
 
@@ -210,6 +227,59 @@ describe('hezlep CLI against the local service', () => {
     await listen.stop();
   });
 
+  it('listen --rules and sync --watch in one working tree: the session names the edited file, never the rules file', async () => {
+    const repo = await gitRepo('together-ws');
+    const listen = runCli(['cursor', 'listen', '--rules'], { env: cliEnv('cursor'), cwd: repo });
+    await listen.waitForLine(/connected to/, 'err');
+    await waitForFile(join(repo, RULES_FILE), (text) => text.includes('alwaysApply'));
+    const watch = runCli(['cursor', 'sync', '--watch', '--debounce', '100'], { env: cliEnv('cursor'), cwd: repo });
+    await watch.waitForLine(/^synced together-ws on feature\/refunds/);
+
+    await writeFile(join(repo, 'src', 'refund.ts'), 'export const a = 2;\n');
+    await watch.waitForLine(/^synced together-ws on feature\/refunds, src\/refund\.ts \(\+1 -2\)/);
+    // The listener rewrites the rules file for that sync (the digest lists the session) ...
+    await waitForFile(join(repo, RULES_FILE), (text) => text.includes('src/refund.ts'));
+    // ... and a later save still posts in order, so a post the rewrite had caused would be printed before this one.
+    await writeFile(join(repo, 'src', 'later.ts'), 'export const later = true;\n');
+    await watch.waitForLine(/src\/later\.ts \(\+1 -0\)/);
+    expect(watch.out.filter((line) => /hezlep-context|\.cursor/.test(line))).toEqual([]);
+    expect(await watch.stop()).toBe(0);
+    await listen.stop();
+
+    const sessions = await fetch(`${service.url}/ai/cursor/session?workspace=together-ws`, {
+      headers: { 'x-api-key': TEST_KEYS.gpt },
+    }).then((r) => r.json() as Promise<{ sessions: { file?: string }[] }>);
+    expect(sessions.sessions[0]!.file).toBe('src/later.ts');
+    // git ignores the rules file, and a one-off sync picks the newest edited source file, not it.
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).not.toContain('.cursor');
+    const once = runCli(['cursor', 'sync'], { env: cliEnv('cursor'), cwd: repo });
+    expect(await once.code, once.err.join('\n')).toBe(0);
+    expect(once.out[0]).toMatch(/src\/(later|refund)\.ts/);
+  });
+
+  it('sync refuses a path that is not a file in the working tree, as a usage error', async () => {
+    const repo = await gitRepo('missing-ws');
+    for (const path of ['nope.txt', 'src']) {
+      const result = runCli(['cursor', 'sync', path], { env: cliEnv('cursor'), cwd: repo });
+      expect(await result.code, path).toBe(2);
+      expect(result.err.join('\n')).toContain(`hezlep: ${path} is not a file in the working tree`);
+    }
+  });
+
+  it('an empty context names the CLI command that sets one', async () => {
+    const cleared = await fetch(`${service.url}/ai/context`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': TEST_KEYS.human },
+    });
+    expect(cleared.status).toBeLessThan(300);
+    const get = runCli(['context', 'get'], { env: cliEnv('cursor'), cwd: home });
+    expect(await get.code).toBe(0);
+    expect(get.out.join('\n')).toBe('No live shared context. Set one with `hezlep context set currentTask="…"`.');
+    const prompt = runCli(['context', 'get', '--prompt'], { env: cliEnv('cursor'), cwd: home });
+    expect(await prompt.code).toBe(0);
+    expect(prompt.out.join('\n')).toContain('hezlep context set');
+  });
+
   it('listen survives a service restart and resumes after the last event it saw', async () => {
     const repo = await gitRepo('restart-ws');
     const listen = runCli(['cursor', 'listen', '--topics', 'context'], { env: cliEnv('human'), cwd: repo });
@@ -279,7 +349,7 @@ describe('hezlep intents', () => {
     expect(await approved.code, approved.err.join('\n')).toBe(0);
     expect(approved.out[0]).toMatch(new RegExp(`^${first}: approved`));
     const noReason = runCli(['intents', 'reject', second], { env, cwd: home });
-    expect(await noReason.code).toBe(1);
+    expect(await noReason.code).toBe(2);
     const rejected = runCli(['intents', 'reject', second, '--reason', 'not today'], { env, cwd: home });
     expect(await rejected.code, rejected.err.join('\n')).toBe(0);
     expect(rejected.out[0]).toMatch(new RegExp(`^${second}: rejected`));
@@ -288,6 +358,59 @@ describe('hezlep intents', () => {
     const third = await propose(`${target}-c`);
     const asGpt = runCli(['intents', 'approve', third], { env: cliEnv('gpt'), cwd: home });
     expect(await asGpt.code).toBe(1);
-    expect(asGpt.err.join('\n')).toMatch(/^hezlep: Refused by policy: The GPT/m);
+    expect(asGpt.err.join('\n')).toMatch(
+      /^hezlep: Refused by the intents policy \(rule gpt-never-approves\): The GPT/m,
+    );
+  });
+
+  it('propose deploy staging and execute it: the GPT proposes and runs what a human approved, and is refused the rest', async () => {
+    const sha = 'c0ffee'.padEnd(40, '0');
+    const ref = await fetch(`${github.url}/repos/${DEPLOY_REPO}/git/refs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${github.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ref: 'refs/heads/staging', sha }),
+    });
+    expect([201, 422]).toContain(ref.status);
+    const gpt = cliEnv('gpt');
+
+    const proposed = runCli(['intents', 'propose', 'deploy', 'staging', '--reason', 'ship the refund fix'], {
+      env: gpt,
+      cwd: home,
+    });
+    expect(await proposed.code, proposed.err.join('\n')).toBe(0);
+    const [, id] =
+      /^([0-9a-f-]{36}): proposed \(deploy staging: waiting for approval/.exec(proposed.out[0] ?? '') ?? [];
+    expect(id, proposed.out.join('\n')).toBeTruthy();
+    expect(proposed.err.join('\n')).toContain(`hezlep intents approve ${id}`);
+
+    const tooSoon = runCli(['intents', 'execute', id!], { env: gpt, cwd: home });
+    expect(await tooSoon.code).toBe(1);
+    expect(tooSoon.err.join('\n')).toMatch(/^hezlep: 409 invalid_state: Cannot execute .*approved/im);
+    const selfApproval = runCli(['intents', 'approve', id!], { env: gpt, cwd: home });
+    expect(await selfApproval.code).toBe(1);
+    expect(selfApproval.err.join('\n')).toContain('(rule gpt-never-approves)');
+    const toMain = runCli(['intents', 'propose', 'deploy', 'main'], { env: gpt, cwd: home });
+    expect(await toMain.code).toBe(1);
+    expect(toMain.err.join('\n')).toMatch(
+      /^hezlep: Refused by the intents policy \(rule gpt-never-deploys-protected\): /m,
+    );
+
+    const approved = runCli(['intents', 'approve', id!], { env: cliEnv('human'), cwd: home });
+    expect(await approved.code, approved.err.join('\n')).toBe(0);
+    const executed = runCli(['intents', 'execute', id!], { env: gpt, cwd: home });
+    expect(await executed.code, executed.err.join('\n')).toBe(0);
+    expect(executed.out[0]).toMatch(new RegExp(`^${id}: started, executing \\(deploy staging @ ${sha.slice(0, 12)}`));
+    const again = runCli(['intents', 'execute', id!], { env: gpt, cwd: home });
+    expect(await again.code).toBe(0);
+    expect(again.out[0]).toMatch(new RegExp(`^${id}: already started`));
+
+    for (const usage of [
+      ['intents', 'propose', 'deploy'],
+      ['intents', 'execute'],
+      ['intents', 'propose', 'deploy', 'a b'],
+    ]) {
+      const wrong = runCli(usage, { env: gpt, cwd: home });
+      expect(await wrong.code, usage.join(' ')).toBe(2);
+    }
   });
 });
