@@ -143,7 +143,9 @@ export const errorResponses = {
   413: problemContent('The body is larger than this operation accepts (`payload_too_large`).'),
   415: problemContent('The body is not `application/json` (`unsupported_media_type`).'),
   500: problemContent('Unexpected error; the detail is in the service log under the request id.'),
-  503: problemContent('A backend (ledger, context store, upstream) is unavailable; nothing was changed.'),
+  503: problemContent(
+    'A backend (ledger, context store, upstream) is unavailable. Any other code here changed nothing; `ledger_unavailable` on a change means it may or may not have been recorded: read it back before retrying.',
+  ),
 } as const;
 
 export const notFoundResponse = { 404: problemContent('The named resource does not exist (`not_found`).') } as const;

@@ -7,7 +7,6 @@ export { ContextStoreObject } from './objects/context-store';
 export { EventHubObject } from './objects/event-hub';
 export { MetricsObject } from './objects/metrics';
 export { RepoIndexObject } from './code-index/repo-index-object';
-export { LocalVectorizeObject } from './local/vectorize-object';
 export { LedgerObject } from './objects/ledger';
 
 const app = createApp();

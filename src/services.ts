@@ -1,29 +1,27 @@
 import type { Caller } from './auth/keys';
 import type { Config, Env } from './config';
-import { Ledger } from './db/client';
+import type { Ledger } from './db/client';
+import type { EventPublisher } from './events/publisher';
+import {
+  answerCacheFor,
+  contextStoreFor,
+  cursorSessionStoreFor,
+  eventPublisherFor,
+  ledgerFor,
+  queryLogFor,
+} from './wiring';
 import { AuditLog } from './audit/log';
 import { LedgerClient } from './ledger/client';
 import { ContextService } from './context/service';
 import type { ContextStore } from './context/store';
-import { UpstashContextStore } from './adapters/context-upstash';
-import { DurableObjectContextStore } from './adapters/context-durable-object';
 import type { QueryLogStore } from './queries/log';
-import { UpstashQueryLogStore } from './adapters/query-log-upstash';
-import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
-import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import { loadEventsConfig } from './events/config';
-import { HubEventPublisher } from './events/hub-publisher';
 import { EventHubClient } from './events/hub-client';
 import type { Logger } from './lib/log';
-import type { CursorSessionStore } from './cursor/store';
 import { CursorSessionService } from './cursor/service';
 import { loadCursorConfig, type CursorConfig } from './cursor/config';
-import { UpstashCursorSessionStore } from './adapters/cursor-sessions-upstash';
-import { DurableObjectCursorSessionStore } from './adapters/cursor-sessions-durable-object';
 import type { PendingIntentsSource } from './context/prompt-digest';
 import type { AnswerCache } from './cache/answer-cache';
-import { UpstashAnswerCache } from './adapters/cache-upstash';
-import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
 import { refreshing } from './cache/refreshing';
 import { githubServiceFor, type GitHubService } from './github';
 import { buildHosting, type Hosting } from './hosting/service';
@@ -36,7 +34,6 @@ import { pendingIntentsSource } from './intents/review';
 import { IndexService } from './code-index/service';
 import { loadIndexConfig } from './code-index/config';
 import { RedactionTally } from './redaction/redact';
-import { RedactingEventPublisher } from './events/redacting-publisher';
 
 /** Everything a request may need, built once per request from validated config. */
 export interface Services {
@@ -79,40 +76,6 @@ export interface Services {
   redactions: RedactionTally;
 }
 
-export function contextStoreFor(config: Config, env: Env): ContextStore {
-  switch (config.context.kind) {
-    case 'upstash':
-      return new UpstashContextStore(config.context);
-    case 'durable-object':
-      return new DurableObjectContextStore(env.CONTEXT_STORE);
-  }
-}
-
-export function queryLogFor(config: Config, env: Env): QueryLogStore {
-  return config.context.kind === 'upstash'
-    ? new UpstashQueryLogStore(config.context)
-    : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
-}
-
-/** Cursor sessions follow the context store's adapter choice. */
-export function cursorSessionStoreFor(config: Config, env: Env): CursorSessionStore {
-  switch (config.context.kind) {
-    case 'upstash':
-      return new UpstashCursorSessionStore(config.context);
-    case 'durable-object':
-      return new DurableObjectCursorSessionStore(env.CONTEXT_STORE);
-  }
-}
-
-export function answerCacheFor(config: Config, env: Env): AnswerCache {
-  switch (config.context.kind) {
-    case 'upstash':
-      return new UpstashAnswerCache(config.context);
-    case 'durable-object':
-      return new DurableObjectAnswerCache(env.CONTEXT_STORE, config.projectId);
-  }
-}
-
 export function buildServices(
   config: Config,
   env: Env,
@@ -120,19 +83,20 @@ export function buildServices(
   requestId: string,
   options: { refreshCache?: boolean } = {},
 ): Services {
-  const ledger = new Ledger(config.database, log);
+  const ledger = ledgerFor(config.database, log);
   const ledgerWriter = new LedgerClient(env.LEDGER, config);
-  const contextStore = contextStoreFor(config, env);
+  const contextStore = contextStoreFor(config.context, env.CONTEXT_STORE);
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
     eventsConfig.hub.kind === 'durable-object'
       ? new EventHubClient(eventsConfig.hub.namespace, config.projectId, eventsConfig)
       : null;
   const redactions = new RedactionTally();
-  const events: EventPublisher = new RedactingEventPublisher(
-    eventsConfig.hub.kind === 'durable-object'
-      ? new HubEventPublisher(eventsConfig.hub.namespace, config.projectId, eventsConfig.retention, log)
-      : new SilentEventPublisher(),
+  const events: EventPublisher = eventPublisherFor(
+    eventsConfig.hub.kind === 'durable-object' ? eventsConfig.hub.namespace : undefined,
+    config.projectId,
+    eventsConfig.retention,
+    log,
     redactions,
   );
   const stored = answerCacheFor(config, env);

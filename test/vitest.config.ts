@@ -14,6 +14,8 @@ export default defineConfig({
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // The local Vectorize stand-in, exported by the dev entry (wrangler.toml's top-level main); not in wrangler.toml.
+        durableObjects: { LOCAL_VECTORIZE: 'LocalVectorizeObject' },
         bindings: {
           HEZLEP_API_KEYS: JSON.stringify(TEST_KEY_TABLE),
           DATABASE_URL: inject('databaseUrl'),

@@ -1,12 +1,14 @@
 import { loadEventsConfig } from '../events/config';
-import { HubEventPublisher } from '../events/hub-publisher';
 import type { EventPublisher } from '../events/publisher';
 import type { EventHubObject } from '../objects/event-hub';
 import { Logger, type LogLevel } from '../lib/log';
+import { RedactionTally } from '../redaction/redact';
+import { eventPublisherFor } from '../wiring';
 
 /**
  * The event publisher of a repository's index object: the project's hub, from the object's
- * own env (the EVENT_HUB binding and retention vars) and the project the run was started for.
+ * own env (the EVENT_HUB binding and retention vars) and the project the run was started for,
+ * behind the secret scanner like every publisher (a commit message or path may hold a secret).
  * Null — runs go on untold — without a binding, without a project (runs saved before runs
  * named one), or with malformed retention vars (the Worker's own requests report those).
  */
@@ -15,11 +17,12 @@ export function indexEventPublisher(env: Record<string, unknown>, project: strin
   try {
     const { retention } = loadEventsConfig(env);
     const level = (typeof env.LOG_LEVEL === 'string' ? env.LOG_LEVEL : 'info') as LogLevel;
-    return new HubEventPublisher(
+    return eventPublisherFor(
       env.EVENT_HUB as DurableObjectNamespace<EventHubObject>,
       project,
       retention,
       new Logger(level, { object: 'repo-index' }),
+      new RedactionTally(),
     );
   } catch {
     return null;

@@ -9,7 +9,7 @@ import { IndexPipeline } from './pipeline/pipeline';
 import type { RunOutcome, RunRecord, RunSpec, RunTrigger } from './pipeline/run';
 import { RunScheduler, type RunProgress, type StartResult } from './pipeline/scheduler';
 import type { VectorStore } from './store/vector-store';
-import { RepoIndexStore, type RankedHit, type SearchFilters, type StoredChunk } from './store/repo-index-store';
+import { RepoIndexStore, type RankedHit, type SearchFilters } from './store/repo-index-store';
 import { RunStore } from './store/run-store';
 import { FileCommits } from './store/file-commits';
 import { SummaryCache } from './store/summary-cache';
@@ -100,14 +100,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     });
   }
 
-  start(
-    spec: RunSpec,
-    trigger: RunTrigger,
-    actor: string,
-    queueIfRunning = false,
-    announced = false,
-  ): Promise<StartResult> {
-    return this.scheduler.start(spec, trigger, actor, queueIfRunning, announced);
+  start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false): Promise<StartResult> {
+    return this.scheduler.start(spec, trigger, actor, queueIfRunning);
   }
 
   private vectorStore(spec: RunSpec, model: string, dimensions: number): VectorStore {
@@ -221,10 +215,6 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       freshness: this.freshness(),
       fileCommits: this.commits.of(found.hits.map((hit) => hit.path)),
     };
-  }
-
-  chunks(ids: number[]): StoredChunk[] {
-    return this.store.chunksByIds(ids);
   }
 
   /** The top-level modules: file and chunk counts, languages and prominent symbols (bounded). */

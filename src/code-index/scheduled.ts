@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/log';
 import type { MaintenanceContext, MaintenanceOutcome } from '../maintenance/job';
 import type { IndexService } from './service';
 import { repoKey } from './source/repo-source';
+import { startIndexRun } from './start-run';
 
 /**
  * The `reindex` maintenance job (nightly by REINDEX_CRON, or by hand through
@@ -31,13 +32,11 @@ export async function reindexAll({
   for (const repo of index.repos) {
     const key = `${repoKey(repo)}@${repo.branch}`;
     try {
-      await services.audit(caller).record({
-        action: 'index.reindex',
-        target: `repo:${key}`,
+      const result = await startIndexRun({ index, audit: services.audit(caller) }, repo, caller, {
+        trigger: 'cron',
         summary: `Scheduled re-index of ${key}`,
-        detail: { trigger: 'cron' },
+        queueIfRunning: true,
       });
-      const result = await index.start(repo, 'cron', caller, true);
       results.push({ repo: key, started: result.started });
     } catch (error) {
       services.log.error('scheduled index run not started', { repo: key, ...describeError(error) });

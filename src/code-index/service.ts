@@ -110,21 +110,14 @@ export class IndexService {
     };
   }
 
-  /** Start a run; its start is published on the `index` topic by the object unless the caller does it (`announced`). */
+  /** Start a run (the object announces it on the `index` topic); callers go through startIndexRun, which audits first. */
   async start(
     repo: RepoRef,
     trigger: RunTrigger,
     caller: Pick<Caller, 'label'>,
     queueIfRunning = false,
-    announced = false,
   ): Promise<StartResult> {
-    return this.stub(repo).start(
-      await this.spec(repo),
-      trigger,
-      caller.label,
-      queueIfRunning,
-      announced,
-    ) as Promise<StartResult>;
+    return this.stub(repo).start(await this.spec(repo), trigger, caller.label, queueIfRunning) as Promise<StartResult>;
   }
 
   backends(): IndexBackends {
@@ -161,13 +154,10 @@ export class IndexService {
    */
   async statusReport(repo: RepoRef): Promise<IndexStatus & { freshness: Freshness }> {
     const [status, head] = await Promise.all([this.status(repo), this.headCommit(repo)]);
-    const freshness: Freshness = {
-      indexedCommit: status.indexedCommit,
-      headCommit: head,
-      stale: head === null ? null : status.indexedCommit !== head,
-      indexedAt: status.indexedAt,
-      running: status.running !== null,
-    };
+    const freshness = freshnessOf(
+      { commit: status.indexedCommit, indexedAt: status.indexedAt, running: status.running !== null },
+      head,
+    );
     return { ...status, freshness };
   }
 
@@ -183,14 +173,7 @@ export class IndexService {
   async freshnessReport(repo: RepoRef): Promise<FreshnessReport> {
     const stub = this.stub(repo);
     const [indexed, head] = await Promise.all([stub.freshness() as Promise<FreshnessFacts>, this.headCommit(repo)]);
-    return {
-      indexedCommit: indexed.commit,
-      headCommit: head,
-      stale: head === null ? null : indexed.commit !== head,
-      indexedAt: indexed.indexedAt,
-      running: indexed.running,
-      lastRun: indexed.lastRun,
-    };
+    return { ...freshnessOf(indexed, head), lastRun: indexed.lastRun };
   }
 
   /** Hits with their snippets, plus the index's freshness facts and the commit each hit's file was indexed at. */
@@ -262,13 +245,7 @@ export class IndexService {
   ): Promise<{ results: SearchHit[]; freshness: Freshness }> {
     // One object call (hits, freshness facts, file commits) beside one GitHub request (the head).
     const [found, head] = await Promise.all([this.search(repo, question, options, caller), this.headCommit(repo)]);
-    const freshness: Freshness = {
-      indexedCommit: found.facts.commit,
-      headCommit: head,
-      stale: head === null ? null : found.facts.commit !== head,
-      indexedAt: found.facts.indexedAt,
-      running: found.facts.running,
-    };
+    const freshness = freshnessOf(found.facts, head);
     return { results: await this.hitFreshness(repo, found.hits, found.fileCommits, head), freshness };
   }
 
@@ -315,4 +292,18 @@ export class IndexService {
 /** The question as it may be echoed, logged or embedded: with secret-looking strings redacted. */
 export function publicQuery(question: string): string {
   return redactSecrets(question).text;
+}
+
+/** The index against the branch head: stale when the branch moved past the indexed commit, null when the head is unknown. */
+function freshnessOf(
+  indexed: Pick<FreshnessFacts, 'commit' | 'indexedAt' | 'running'>,
+  head: string | null,
+): Freshness {
+  return {
+    indexedCommit: indexed.commit,
+    headCommit: head,
+    stale: head === null ? null : indexed.commit !== head,
+    indexedAt: indexed.indexedAt,
+    running: indexed.running,
+  };
 }

@@ -5,7 +5,7 @@ import type {
   PullSummary,
   RepoOverview,
   RunSummary,
-  SearchHit,
+  CodeSearchHit,
 } from './shape';
 
 /* The short answers GitHubService gives: each fits the size bound and says when it was cut (truncated, nextCursor). */
@@ -56,7 +56,7 @@ export interface SearchAnswer {
   totalCount: number;
   /** GitHub's own flag: its search timed out and the counts may be partial. */
   incomplete: boolean;
-  hits: SearchHit[];
+  hits: CodeSearchHit[];
   nextCursor: string | null;
   truncated: boolean;
 }

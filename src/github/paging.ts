@@ -1,4 +1,4 @@
-import { decodeCursor as decodePageCursor, encodeCursor as encodePageCursor } from '../lib/cursor';
+import { decodeCursor as decodePageCursor, encodeCursor as encodePageCursor } from '../lib/page-cursor';
 
 /** The relations of a GitHub `Link` header: `<url>; rel="next", <url>; rel="last"`. */
 export function parseLinkHeader(link: string | undefined): Record<string, string> {
@@ -29,7 +29,7 @@ export interface PagePosition {
 
 /**
  * Cursors carry GitHub's page number and page size together, so the next call asks for
- * exactly the next slice. Opaque to callers; validated on the way back in (src/lib/cursor.ts).
+ * exactly the next slice. Opaque to callers; validated on the way back in (src/lib/page-cursor.ts).
  */
 export function encodeCursor(position: PagePosition): string {
   return encodePageCursor('gh', [position.page, position.perPage]);

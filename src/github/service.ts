@@ -16,7 +16,7 @@ import {
   shapePull,
   shapeRepository,
   shapeRun,
-  shapeSearchHit,
+  shapeCodeSearchHit,
   summarizeChecks,
   type ComparisonSummary,
 } from './shape';
@@ -232,7 +232,7 @@ export class GitHubService {
       { repo: repo.full, query, ...position },
       async (gh) => {
         const page = await gh.searchCode(repo, query, position);
-        const hits = page.items.map(shapeSearchHit);
+        const hits = page.items.map(shapeCodeSearchHit);
         return fitToBound(
           {
             repo: repo.full,

@@ -243,14 +243,15 @@ export function shapePull(
   };
 }
 
-export interface SearchHit {
+/** One hit of GitHub's own code search (`/ai/github/search`); the code index's hit is `SearchHit` in src/code-index/search-hit.ts. */
+export interface CodeSearchHit {
   path: string;
   url: string;
   /** The matching fragments GitHub returned, each a few lines around the match. */
   fragments: string[];
 }
 
-export function shapeSearchHit(item: RawCodeSearchItem): SearchHit {
+export function shapeCodeSearchHit(item: RawCodeSearchItem): CodeSearchHit {
   const fragments = (item.text_matches ?? [])
     .filter((m) => m.property === undefined || m.property === 'content')
     .map((m) => clip(redactText(m.fragment ?? '').value, 600))

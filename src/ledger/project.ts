@@ -1,17 +1,12 @@
-import { Ledger } from '../db/client';
+import type { Ledger } from '../db/client';
 import type { ContextBackend } from '../config';
-import type { ContextStore } from '../context/store';
 import { ContextWrites } from '../context/writes';
-import { UpstashContextStore } from '../adapters/context-upstash';
-import { DurableObjectContextStore } from '../adapters/context-durable-object';
 import type { ContextStoreObject } from '../objects/context-store';
 import type { Logger } from '../lib/log';
 import type { EventHubObject } from '../objects/event-hub';
-import { HubEventPublisher } from '../events/hub-publisher';
-import { SilentEventPublisher } from '../events/publisher';
-import { RedactingEventPublisher } from '../events/redacting-publisher';
 import { RedactionTally } from '../redaction/redact';
 import { ChainWriter } from './writer';
+import { contextStoreFor, eventPublisherFor, ledgerFor } from '../wiring';
 
 /** What a request tells its ledger object about where things live (validated config; bindings stay with the object). */
 export interface LedgerTarget {
@@ -31,7 +26,7 @@ export class ProjectLedger {
     private readonly log: Logger,
     private readonly hubNamespace?: DurableObjectNamespace<EventHubObject>,
   ) {
-    this.ledger = new Ledger({ ...target.database, keepAlive: true }, log);
+    this.ledger = ledgerFor({ ...target.database, keepAlive: true }, log);
     this.writer = new ChainWriter(this.ledger, log);
   }
 
@@ -40,21 +35,12 @@ export class ProjectLedger {
     const key = backend.kind === 'upstash' ? `upstash:${backend.url}` : 'durable-object';
     let writes = this.#contexts.get(key);
     if (!writes) {
-      const store: ContextStore =
-        backend.kind === 'upstash'
-          ? new UpstashContextStore(backend)
-          : new DurableObjectContextStore(this.contextNamespace);
       writes = new ContextWrites({
-        store,
+        store: contextStoreFor(backend, this.contextNamespace),
         append: (actor, input, hooks) => this.writer.append(actor, input, hooks),
         // Every event passes the secret scanner here too; the request's own tally already counted its input.
         publisher: (project, retention) =>
-          new RedactingEventPublisher(
-            this.hubNamespace
-              ? new HubEventPublisher(this.hubNamespace, project, retention, this.log)
-              : new SilentEventPublisher(),
-            new RedactionTally(),
-          ),
+          eventPublisherFor(this.hubNamespace, project, retention, this.log, new RedactionTally()),
         log: this.log,
       });
       this.#contexts.set(key, writes);

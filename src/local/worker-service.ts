@@ -43,9 +43,13 @@ export async function startWorkerService(options: WorkerServiceOptions): Promise
     const start = async () => {
       worker = await unstable_startWorker({
         config: `${ROOT}/wrangler.toml`,
-        bindings: Object.fromEntries(
-          Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]),
-        ),
+        bindings: {
+          ...Object.fromEntries(
+            Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]),
+          ),
+          // The local Vectorize stand-in: the dev entry (wrangler.toml's top-level main) exports its class.
+          LOCAL_VECTORIZE: { type: 'durable_object_namespace' as const, class_name: 'LocalVectorizeObject' },
+        },
         dev: {
           server: { hostname: '127.0.0.1', port },
           inspector: false,

@@ -18,7 +18,8 @@ export const MAINTENANCE_WORK: Readonly<Record<MaintenanceJob, MaintenanceWork<S
 
 export interface MaintenanceReport extends MaintenanceOutcome {
   job: MaintenanceJob;
-  ran: boolean;
+  /** Always true: a job that cannot run throws, and its route answers a problem instead. */
+  ran: true;
   durationMs: number;
 }
 

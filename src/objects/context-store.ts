@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { ContextRead, WriteOutcome } from '../context/store';
 import type { StoredContext } from '../context/snapshot';
 import type { RecordedQuery } from '../queries/log';
-import { QueryLogTable } from './query-log';
+import { QueryLogTable } from '../queries/log-table';
 import type { StoredCursorSession } from '../cursor/session';
 import { CursorSessionTable } from './cursor-sessions';
 

@@ -54,14 +54,9 @@ export class EventHubObject extends DurableObject {
     return this.#head;
   }
 
-  /** Assign the next sequence number, keep the event for replay and send it to every matching listener. */
-  publish(event: ProjectEvent, retention: EventRetention): PublishedEvent {
-    return this.keepAndSend([event], retention)[0]!;
-  }
-
   /**
-   * Several events in order (consecutive sequence numbers), stored in one transaction, then fanned out.
-   * Answers only their sequence numbers: the caller has the events.
+   * Events in order (consecutive sequence numbers), kept for replay in one transaction, then sent to every
+   * matching listener. Answers only their sequence numbers: the caller has the events.
    */
   publishAll(events: ProjectEvent[], retention: EventRetention): number[] {
     return this.keepAndSend(events, retention).map((event) => event.seq);

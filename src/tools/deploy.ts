@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -84,11 +84,29 @@ async function main(): Promise<void> {
   }
 
   const args = ['deploy', '--env', target.env];
-  if (dryRun) args.push('--dry-run', '--outdir', mkdtempSync(join(tmpdir(), 'hezlep-deploy-')));
+  const outdir = dryRun ? mkdtempSync(join(tmpdir(), 'hezlep-deploy-')) : undefined;
+  if (outdir) args.push('--dry-run', '--outdir', outdir);
   step(`npx wrangler ${args.join(' ')}`);
   const run = wrangler(args);
   if (run.status !== 0) throw new Error(`wrangler deploy exited with ${run.status}`);
+  if (outdir) {
+    const standIns = localModules(outdir);
+    if (standIns.length)
+      throw new Error(`the bundle ships development stand-ins (src/local): ${standIns.slice(0, 5).join(', ')}`);
+    step('bundle: no src/local module');
+  }
   step(dryRun ? 'dry run passed: nothing was uploaded' : `deployed ${target.workerName}`);
+}
+
+/** The project's own src/local modules in a dry run's bundle, from its source map (dependencies excluded). */
+function localModules(outdir: string): string[] {
+  const maps = readdirSync(outdir).filter((file) => file.endsWith('.js.map'));
+  if (!maps.length) throw new Error(`the dry run wrote no source map to ${outdir}`);
+  return maps.flatMap((file) =>
+    (JSON.parse(readFileSync(join(outdir, file), 'utf8')) as { sources: string[] }).sources.filter(
+      (source) => !source.includes('node_modules/') && /(^|\/)src\/local\//.test(source),
+    ),
+  );
 }
 
 main().catch((error) => {

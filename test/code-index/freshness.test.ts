@@ -6,10 +6,12 @@ import { commit, createFixtureRepo, injectBlobFault, reindex, waitForStatus } fr
 import { indexEventPublisher } from '../../src/code-index/events';
 import { ageOf, backendProblem, freshnessProblem } from '../../src/code-index/status';
 import { loadIndexConfig } from '../../src/code-index/config';
-import { HubEventPublisher } from '../../src/events/hub-publisher';
+import { RedactingEventPublisher } from '../../src/events/redacting-publisher';
+import { hubStub } from '../../src/events/config';
+import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
 import type { GetStatusResponse } from '../../src/routes/status/get-status';
 import type { GetReviewResponse } from '../../src/routes/review/get-review';
-import type { HubMessage } from '../../src/events/wire';
+import type { HubMessage, PublishedEvent } from '../../src/events/wire';
 
 type EventMessage = Extract<HubMessage, { kind: 'event' }>;
 
@@ -168,7 +170,31 @@ describe('the index layer in /ai/status', () => {
 });
 
 describe('index run events', () => {
-  it('a run started by the reindex route is told once (by the route, as the caller), then its success', async () => {
+  it('a push webhook starts a run that is told exactly once', async () => {
+    const repo = await createFixtureRepo({ 'src/a.ts': TS_FILE('delta') });
+    const payload = JSON.stringify({ ref: `refs/heads/${repo.branch}`, repository: { full_name: repo.fullName } });
+    const hook = await call<{ runId: string }>('POST', '/ai/github/webhook', {
+      rawBody: payload,
+      env: repo.env,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': await signGitHubPayload(String(repo.env.GITHUB_WEBHOOK_SECRET), payload),
+      },
+    });
+    expectStatus(hook, 202);
+    await waitForStatus(repo, (s) => s.lastRun?.id === hook.body.runId, 'the run finishes');
+    const kept = (await hubStub(env.EVENT_HUB!, String(repo.env.PROJECT_ID)).recent(100, [
+      'index',
+    ])) as PublishedEvent[];
+    expect(kept.map((e) => e.type)).toEqual(['index.run_started', 'index.run_succeeded']);
+    expect(kept[0]).toMatchObject({
+      actor: { client: 'cron', person: 'github-webhook' },
+      data: { runId: hook.body.runId, trigger: 'webhook' },
+    });
+  });
+
+  it('a run started by the reindex route is told once (by the index object, as the caller), then its success', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': TS_FILE('gamma') });
     const started = await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env, body: {} });
     expectStatus(started, 202);
@@ -211,8 +237,23 @@ describe('index run events', () => {
   it('the index object publishes to the project hub only when EVENT_HUB is bound and the run names its project', () => {
     expect(indexEventPublisher({ ...env, EVENT_HUB: undefined }, 'p1')).toBeNull();
     expect(indexEventPublisher({ ...env }, undefined)).toBeNull();
-    expect(indexEventPublisher({ ...env }, 'p1')).toBeInstanceOf(HubEventPublisher);
+    expect(indexEventPublisher({ ...env }, 'p1')).toBeInstanceOf(RedactingEventPublisher);
     expect(indexEventPublisher({ ...env, EVENT_RETAIN_COUNT: 'lots' }, 'p1')).toBeNull();
+  });
+
+  it("the index object's publisher passes every event through the secret scanner", async () => {
+    const project = `redact-${crypto.randomUUID()}`;
+    const token = `ghp_${'Rk8Vw2Lq9Tz4Xn6Bm1Hc5Jd7Fg3Ps0Ya2Ue4'}`;
+    await indexEventPublisher({ ...env }, project)!.publish({
+      topic: 'index',
+      type: 'index.run_failed',
+      summary: `run failed: ${token}`,
+      actor: { client: 'cron', label: 'cron' },
+      data: { error: `bad credentials ${token}` },
+    });
+    const kept = JSON.stringify(await hubStub(env.EVENT_HUB!, project).recent(10));
+    expect(kept).not.toContain(token);
+    expect(kept).toContain('[REDACTED:github_token]');
   });
 });
 

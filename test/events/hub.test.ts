@@ -105,14 +105,14 @@ describe('event hub', () => {
     const e = project();
     const stub = hub(e.PROJECT_ID);
     const first = await mustOpen('', { as: 'cursor', env: e });
-    for (let n = 1; n <= 3; n++) await stub.publish(event(n), retention);
+    for (let n = 1; n <= 3; n++) await stub.publishAll([event(n)], retention);
     const seen = await first.events(3);
     first.close();
     const lastSeen = seen.at(-1)!.seq;
 
-    for (let n = 4; n <= 6; n++) await stub.publish(event(n), retention);
+    for (let n = 4; n <= 6; n++) await stub.publishAll([event(n)], retention);
     const again = await mustOpen(`?since=${lastSeen}`, { as: 'cursor', env: e });
-    await stub.publish(event(7), retention);
+    await stub.publishAll([event(7)], retention);
     const replayed = await again.events(4);
     expect(replayed.map((m) => m.seq)).toEqual([4, 5, 6, 7]);
     expect(replayed.map((m) => m.type)).toEqual(['test.4', 'test.5', 'test.6', 'test.7']);
@@ -125,16 +125,16 @@ describe('event hub', () => {
     const e = project();
     const stub = hub(e.PROJECT_ID);
     const listener = await mustOpen('?topics=cursor,intents', { as: 'human', env: e });
-    await stub.publish(event(1, 'context'), retention);
-    await stub.publish(event(2, 'cursor'), retention);
-    await stub.publish(event(3, 'health'), retention);
-    await stub.publish(event(4, 'intents'), retention);
+    await stub.publishAll([event(1, 'context')], retention);
+    await stub.publishAll([event(2, 'cursor')], retention);
+    await stub.publishAll([event(3, 'health')], retention);
+    await stub.publishAll([event(4, 'intents')], retention);
     expect((await listener.events(2)).map((m) => m.topic)).toEqual(['cursor', 'intents']);
 
     listener.ws.send(JSON.stringify({ type: 'subscribe', topics: ['health'] }));
     await listener.waitFor((m) => m.kind === 'subscribed', 'subscribed');
-    await stub.publish(event(5, 'cursor'), retention);
-    await stub.publish(event(6, 'health'), retention);
+    await stub.publishAll([event(5, 'cursor')], retention);
+    await stub.publishAll([event(6, 'health')], retention);
     const events = await listener.events(3);
     expect(events.map((m) => m.seq)).toEqual([2, 4, 6]);
 
@@ -154,7 +154,7 @@ describe('event hub', () => {
   it('tells a listener whose last seq was pruned to resync, then sends what is kept', async () => {
     const e = project();
     const stub = hub(e.PROJECT_ID);
-    for (let n = 1; n <= 15; n++) await stub.publish(event(n), { maxCount: 10, maxAgeSeconds: 3_600 });
+    for (let n = 1; n <= 15; n++) await stub.publishAll([event(n)], { maxCount: 10, maxAgeSeconds: 3_600 });
     const listener = await mustOpen('?since=2', { as: 'cursor', env: e });
     const resync = await listener.waitFor((m) => m.kind === 'resync', 'resync');
     expect(resync).toMatchObject({ reason: 'gap', head: 15 });
@@ -196,8 +196,8 @@ describe('event hub', () => {
     const slow = await mustOpen('', { as: 'cursor', env: e });
     const healthy = await mustOpen('', { as: 'human', env: e });
     slow.ws.send(JSON.stringify({ type: 'ack', seq: 0 }));
-    await stub.publish(event(0), retention); // after the ack has been processed (same object, in order)
-    for (let n = 1; n <= MAX_UNACKED + 5; n++) await stub.publish(event(n), retention);
+    await stub.publishAll([event(0)], retention); // after the ack has been processed (same object, in order)
+    for (let n = 1; n <= MAX_UNACKED + 5; n++) await stub.publishAll([event(n)], retention);
     const resync = await slow.waitFor((m) => m.kind === 'resync', 'resync');
     expect(resync).toMatchObject({ reason: 'behind' });
     expect((await slow.closed).code).toBe(CLOSE_TOO_FAR_BEHIND);
@@ -211,7 +211,7 @@ describe('event hub', () => {
     const gone = await mustOpen('', { as: 'cursor', env: e });
     const stays = await mustOpen('', { as: 'human', env: e });
     gone.close();
-    for (let n = 1; n <= 3; n++) await stub.publish(event(n), retention);
+    for (let n = 1; n <= 3; n++) await stub.publishAll([event(n)], retention);
     expect((await stays.events(3)).map((m) => m.seq)).toEqual([1, 2, 3]);
     stays.close();
   });

@@ -7,7 +7,7 @@ import { createFixtureRepo } from '../support/index-fixtures';
 import { TEST_KEYS } from '../support/keys';
 import { createApp } from '../../src/app';
 import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
-import { decodeCursor, encodeCursor } from '../../src/lib/cursor';
+import { decodeCursor, encodeCursor } from '../../src/lib/page-cursor';
 import { MAX_JSON_DEPTH } from '../../src/lib/body';
 import { escapeInvisible, parseIsoTime } from '../../src/lib/input';
 import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
@@ -224,6 +224,34 @@ describe('body limits while streaming', () => {
     });
     expect(response.status).toBe(413);
     await response.arrayBuffer();
+
+    // The same refusal, with a body that records whether anything pulled a byte of it (highWaterMark 0:
+    // the stream is not pulled until someone reads), declaring more than the limit.
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled++;
+          controller.enqueue(new TextEncoder().encode(`{"notes":"${'x'.repeat(40_000)}"}`));
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const ctx = createExecutionContext();
+    const unread = await createApp().fetch(
+      new Request('http://hezlep.test/ai/context', {
+        method: 'PUT',
+        headers: { 'x-api-key': TEST_KEYS.gpt, 'content-type': 'application/json', 'content-length': '40013' },
+        body,
+      }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(unread.status).toBe(413);
+    expect(((await unread.json()) as { code: string }).code).toBe('payload_too_large');
+    expect(pulled, 'the body was read before the refusal').toBe(0);
   });
 });
 

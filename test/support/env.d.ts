@@ -6,6 +6,8 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_DEAD_DATABASE_WS_PROXY: string;
       TEST_UPSTASH: string;
+      /** Added by test/vitest.config.ts: the local Vectorize stand-in (src/local/dev-entry.ts exports its class). */
+      LOCAL_VECTORIZE: DurableObjectNamespace<import('../../src/local/vectorize-object').LocalVectorizeObject>;
     }
   }
 }

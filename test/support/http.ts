@@ -1,6 +1,7 @@
 import { env, SELF, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app';
+import { withLocalBindings } from '../../src/local/dev-entry';
 import { TEST_KEYS, type TestIdentity } from './keys';
 import { contractViolations } from './contract';
 
@@ -37,7 +38,7 @@ export async function call<T = any>(method: string, path: string, options: CallO
   let response: Response;
   if (options.env) {
     const ctx = createExecutionContext();
-    response = await createApp().fetch(request, { ...env, ...options.env }, ctx);
+    response = await createApp().fetch(request, withLocalBindings({ ...env, ...options.env }), ctx);
     await waitOnExecutionContext(ctx);
   } else {
     response = await SELF.fetch(request);

@@ -1,6 +1,7 @@
 import { env, SELF, createExecutionContext } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app';
+import { withLocalBindings } from '../../src/local/dev-entry';
 import type { HubMessage } from '../../src/events/wire';
 import { TEST_KEYS, type TestIdentity } from './keys';
 
@@ -24,7 +25,7 @@ export async function openListener(
   if (options.as) headers.set('x-api-key', TEST_KEYS[options.as]);
   const request = new Request(`http://hezlep.test/ai/events${query}`, { headers });
   const response = options.env
-    ? await createApp().fetch(request, { ...env, ...options.env }, createExecutionContext())
+    ? await createApp().fetch(request, withLocalBindings({ ...env, ...options.env }), createExecutionContext())
     : await SELF.fetch(request);
   if (response.status !== 101 || !response.webSocket) return { status: response.status, text: await response.text() };
   const ws = response.webSocket;

@@ -71,15 +71,9 @@ export class RunScheduler {
 
   /**
    * Start a run unless one is going; a trigger during a run may ask for one more run after it.
-   * The start is published on the `index` topic unless the caller publishes it itself (`announced`).
+   * The start is published on the `index` topic, once, here.
    */
-  async start(
-    spec: RunSpec,
-    trigger: RunTrigger,
-    actor: string,
-    queueIfRunning = false,
-    announced = false,
-  ): Promise<StartResult> {
+  async start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false): Promise<StartResult> {
     const { runs, store, alarms } = this.ports;
     const current = runs.runState();
     // A run whose alarm is gone (it should not happen, but a stuck run would block every later one) is re-armed.
@@ -112,7 +106,7 @@ export class RunScheduler {
     store.setMeta('repo', `${spec.repo.owner}/${spec.repo.name}`);
     store.setMeta('branch', spec.repo.branch);
     await alarms.set(Date.now());
-    if (!announced) await this.ports.announce(spec, runStartedEvent(state));
+    await this.ports.announce(spec, runStartedEvent(state));
     return { started: true, runId: state.id };
   }
 

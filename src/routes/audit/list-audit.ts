@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses } from '../../errors';
 import { guard } from '../../auth/guard';
 import { CLIENTS } from '../../auth/keys';
-import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/cursor';
+import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/page-cursor';
 import { identifier, queryIntOr, queryTime } from '../../lib/input';
 import type { AppEnv } from '../../app-env';
 import { fitList } from '../../lib/budget';

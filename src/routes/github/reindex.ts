@@ -4,6 +4,7 @@ import { ApiError, conflictResponse, errorResponses, notConfiguredResponse, upst
 import { guard } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
+import { startIndexRun } from '../../code-index/start-run';
 
 const ReindexBodySchema = z
   .object({
@@ -48,16 +49,11 @@ export const reindex: RouteHandler<typeof reindexRoute, AppEnv> = async (c) => {
   const services = c.var.services;
   const index = services.indexing();
   const repo = index.resolve(body.repo);
-  const target = `repo:${repoKey(repo)}@${repo.branch}`;
-  // The audit entry comes first: if the ledger is down, nothing starts.
-  await services.audit(c.var.caller).record({
-    action: 'index.reindex',
-    target,
+  const result = await startIndexRun({ index, audit: services.audit(c.var.caller) }, repo, c.var.caller, {
+    trigger: 'manual',
     summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested`,
-    detail: { trigger: 'manual' },
+    queueIfRunning: false,
   });
-  // announced: this route publishes the start itself, with the caller as the actor.
-  const result = await index.start(repo, 'manual', c.var.caller, false, true);
   if (!result.started) {
     throw new ApiError(
       'invalid_state',
@@ -67,13 +63,6 @@ export const reindex: RouteHandler<typeof reindexRoute, AppEnv> = async (c) => {
       },
     );
   }
-  await services.events.publish({
-    topic: 'index',
-    type: 'index.run_started',
-    summary: `Re-index of ${repoKey(repo)} started`,
-    actor: c.var.caller,
-    data: { runId: result.runId, repo: repoKey(repo), branch: repo.branch, trigger: 'manual' },
-  });
   const response: ReindexResponse = { started: true, runId: result.runId, repo: repoKey(repo), branch: repo.branch };
   return c.json(response, 202);
 };

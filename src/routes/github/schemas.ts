@@ -13,7 +13,7 @@ export const RepoParam = identifier({ max: 141 }).optional().openapi({
   example: 'octocat/Hello-World',
 });
 
-export { CursorQuery as CursorParam } from '../../lib/cursor';
+export { CursorQuery as CursorParam } from '../../lib/page-cursor';
 
 export const limitParam = (fallback: number, max: number) =>
   queryIntOr({ min: 1, max, default: fallback, description: `How many items (1-${max}, default ${fallback}).` });
@@ -92,7 +92,7 @@ export const PullSchema = z
   })
   .openapi('GitHubPullRequest');
 
-export const SearchHitSchema = z
+export const CodeSearchHitSchema = z
   .object({ path: z.string(), url: z.string(), fragments: z.array(z.string()) })
   .openapi('GitHubCodeSearchHit');
 

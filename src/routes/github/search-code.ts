@@ -8,7 +8,7 @@ import {
   CursorParam,
   NextCursorField,
   RepoParam,
-  SearchHitSchema,
+  CodeSearchHitSchema,
   TruncatedField,
   jsonResponse,
   limitParam,
@@ -24,7 +24,7 @@ const SearchSchema = z
     query: z.string(),
     totalCount: z.number().int(),
     incomplete: z.boolean(),
-    hits: z.array(SearchHitSchema),
+    hits: z.array(CodeSearchHitSchema),
     nextCursor: NextCursorField,
     truncated: TruncatedField,
   })

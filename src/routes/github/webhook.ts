@@ -4,6 +4,7 @@ import { ApiError, errorResponses, notConfiguredResponse } from '../../errors';
 import { decodeUtf8, readBodyBytes } from '../../lib/body';
 import type { AppEnv } from '../../app-env';
 import { repoKey } from '../../code-index/source/repo-source';
+import { startIndexRun } from '../../code-index/start-run';
 import { verifyGitHubSignature } from '../../code-index/source/webhook-signature';
 import { intentsConfig } from '../../intents/config';
 import { readWorkflowRunEvent } from '../../intents/workflow-run-event';
@@ -147,20 +148,13 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
   );
   if (!repo) return reply({ accepted: true, event, action: 'ignored', reason: 'not an indexed repository and branch' });
 
-  await services.audit(WEBHOOK_CALLER).record({
-    action: 'index.reindex',
-    target: `repo:${repoKey(repo)}@${repo.branch}`,
+  const result = await startIndexRun({ index, audit: services.audit(WEBHOOK_CALLER) }, repo, WEBHOOK_CALLER, {
+    trigger: 'webhook',
     summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested by a push webhook`,
-    detail: { trigger: 'webhook', delivery: (c.req.header('x-github-delivery') ?? '').slice(0, 64) },
+    detail: { delivery: (c.req.header('x-github-delivery') ?? '').slice(0, 64) },
+    queueIfRunning: true,
   });
-  const result = await index.start(repo, 'webhook', WEBHOOK_CALLER, true);
   if (!result.started)
     return reply({ accepted: true, event, action: 'queued', repo: repoKey(repo), runId: result.running.id });
-  await services.events.publish({
-    topic: 'index',
-    type: 'index.run_started',
-    summary: `Re-index of ${repoKey(repo)} started by a push`,
-    data: { runId: result.runId, repo: repoKey(repo) },
-  });
   return reply({ accepted: true, event, action: 'started', repo: repoKey(repo), runId: result.runId });
 };

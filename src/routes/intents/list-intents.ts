@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RouteHandler } from '@hono/zod-openapi';
 import { errorResponses } from '../../errors';
-import { CURSOR_INT, CursorQuery, decodeCursor, encodeCursor } from '../../lib/cursor';
+import { CURSOR_INT, CursorQuery, decodeCursor, encodeCursor } from '../../lib/page-cursor';
 import { identifier, queryIntOr } from '../../lib/input';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';

@@ -8,7 +8,9 @@ import { MAINTENANCE_JOBS, runMaintenance } from '../../maintenance/jobs';
 const MaintenanceReportSchema = z
   .object({
     job: z.enum(MAINTENANCE_JOBS),
-    ran: z.boolean().openapi({ description: 'False when no work is registered for this job yet.' }),
+    ran: z
+      .boolean()
+      .openapi({ description: 'Always true: a job that cannot run answers a problem instead of a report.' }),
     summary: z.string(),
     details: z.record(z.string(), z.unknown()),
     durationMs: z.number().int(),

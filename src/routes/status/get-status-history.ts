@@ -5,7 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { LAYER_STATES } from '../../status/layer';
 import { listTransitions } from '../../status/uptime';
-import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/cursor';
+import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/page-cursor';
 import { queryIntOr } from '../../lib/input';
 
 const TransitionSchema = z

@@ -1,4 +1,4 @@
-import type { RecordedQuery } from '../queries/log';
+import type { RecordedQuery } from './log';
 
 const PREFIX = 'gpt-query:';
 const SEQ_KEY = 'gpt-query-seq';

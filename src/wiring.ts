@@ -1,0 +1,78 @@
+import type { Config, ContextBackend, Env } from './config';
+import { Ledger, type LedgerSettings } from './db/client';
+import type { Logger } from './lib/log';
+import type { ContextStore } from './context/store';
+import { UpstashContextStore } from './adapters/context-upstash';
+import { DurableObjectContextStore } from './adapters/context-durable-object';
+import type { QueryLogStore } from './queries/log';
+import { UpstashQueryLogStore } from './adapters/query-log-upstash';
+import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
+import type { CursorSessionStore } from './cursor/store';
+import { UpstashCursorSessionStore } from './adapters/cursor-sessions-upstash';
+import { DurableObjectCursorSessionStore } from './adapters/cursor-sessions-durable-object';
+import type { AnswerCache } from './cache/answer-cache';
+import { UpstashAnswerCache } from './adapters/cache-upstash';
+import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
+import { SilentEventPublisher, type EventPublisher } from './events/publisher';
+import { HubEventPublisher } from './events/hub-publisher';
+import { RedactingEventPublisher } from './events/redacting-publisher';
+import type { EventRetention } from './events/wire';
+import type { EventHubObject } from './objects/event-hub';
+import type { ContextStoreObject } from './objects/context-store';
+import type { RedactionTally } from './redaction/redact';
+
+/**
+ * The one place each adapter is chosen from validated configuration: the request's services
+ * (src/services.ts), the Durable Objects and the cron all build their adapters here.
+ */
+
+/** The context store: Upstash when its URL and token are set, else the project's context store object. */
+export function contextStoreFor(
+  backend: ContextBackend,
+  namespace: DurableObjectNamespace<ContextStoreObject>,
+): ContextStore {
+  return backend.kind === 'upstash' ? new UpstashContextStore(backend) : new DurableObjectContextStore(namespace);
+}
+
+/** The GPT's recent queries follow the context store's backend. */
+export function queryLogFor(config: Config, env: Env): QueryLogStore {
+  return config.context.kind === 'upstash'
+    ? new UpstashQueryLogStore(config.context)
+    : new DurableObjectQueryLogStore(env.CONTEXT_STORE);
+}
+
+/** Cursor sessions follow the context store's backend. */
+export function cursorSessionStoreFor(config: Config, env: Env): CursorSessionStore {
+  return config.context.kind === 'upstash'
+    ? new UpstashCursorSessionStore(config.context)
+    : new DurableObjectCursorSessionStore(env.CONTEXT_STORE);
+}
+
+/** Cached answers follow the context store's backend. */
+export function answerCacheFor(config: Config, env: Env): AnswerCache {
+  return config.context.kind === 'upstash'
+    ? new UpstashAnswerCache(config.context)
+    : new DurableObjectAnswerCache(env.CONTEXT_STORE, config.projectId);
+}
+
+/** The Postgres ledger pool: per request in the Worker, kept warm (`keepAlive`) in a Durable Object. */
+export function ledgerFor(settings: LedgerSettings, log: Logger): Ledger {
+  return new Ledger(settings, log);
+}
+
+/**
+ * A project's event publisher: its hub object when one is bound, silent otherwise, and always behind
+ * the secret scanner, so no path can tell a listener a secret.
+ */
+export function eventPublisherFor(
+  hub: DurableObjectNamespace<EventHubObject> | undefined,
+  project: string,
+  retention: EventRetention,
+  log: Logger,
+  tally: RedactionTally,
+): EventPublisher {
+  return new RedactingEventPublisher(
+    hub ? new HubEventPublisher(hub, project, retention, log) : new SilentEventPublisher(),
+    tally,
+  );
+}
