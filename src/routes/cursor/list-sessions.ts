@@ -5,7 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CursorSessionSchema, sessionView } from './schemas';
 import { identifier, queryIntOr } from '../../lib/input';
-import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/cursor';
+import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/page-cursor';
 import { LIST_BUDGET_CHARS, cutText, fitList, jsonChars } from '../../lib/budget';
 
 const ListResponseSchema = z
