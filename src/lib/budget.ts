@@ -25,10 +25,3 @@ export function fitList<T>(items: readonly T[], budget = LIST_BUDGET_CHARS): { i
   }
   return { items: items.slice(0, count), cut: count < items.length };
 }
-
-/** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : Math.max(0, max);
-  return text.slice(0, end);
-}

@@ -6,7 +6,9 @@ import type { AppEnv } from '../../app-env';
 import { CursorSessionSchema, sessionView } from './schemas';
 import { identifier, queryIntOr } from '../../lib/input';
 import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/page-cursor';
-import { LIST_BUDGET_CHARS, cutText, fitList, jsonChars } from '../../lib/budget';
+import { LIST_BUDGET_CHARS, fitList, jsonChars } from '../../lib/budget';
+import { clip } from '../../lib/clip';
+import { codeExposureFrom } from '../../redaction/exposure';
 
 const ListResponseSchema = z
   .object({
@@ -25,7 +27,7 @@ export const listSessionsRoute = createRoute({
   operationId: 'listCursorSessions',
   summary: 'List live editor sessions',
   description:
-    "Returns who is editing what right now: each live session's user, workspace, branch, head, file, selection and diff size, newest first. Add diff=true for the diffs themselves.",
+    "Returns who is editing what right now: each live session's user, workspace, branch, head, file, selection and diff size, newest first. Add diff=true for the diffs (the gpt client gets a summary: files, hunks, +/-).",
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
@@ -35,7 +37,10 @@ export const listSessionsRoute = createRoute({
         .enum(['true', 'false'])
         .optional()
         .transform((value) => value === 'true')
-        .openapi({ description: "Include each session's diff; diffs are cut to fit the answer (diffTruncated)." }),
+        .openapi({
+          description:
+            "Include each session's diff (the gpt client: its summary); cut to fit the answer (diffTruncated).",
+        }),
       cursor: CursorQuery,
       limit: queryIntOr({
         min: 1,
@@ -58,15 +63,17 @@ export const listSessions: RouteHandler<typeof listSessionsRoute, AppEnv> = asyn
   const sessions = (await c.var.services.cursorSessions(c.var.caller).list()).filter(
     (s) => (user === undefined || s.user === user) && (workspace === undefined || s.workspace === workspace),
   );
+  const code =
+    c.var.caller.client === 'gpt' && codeExposureFrom(c.var.services.config.vars) !== 'snippet' ? 'summary' : 'full';
   const offset = cursor === undefined ? 0 : decodeIntCursor(cursor, 'sessions');
-  const page = sessions.slice(offset, offset + limit).map((s) => sessionView(s, diff));
+  const page = sessions.slice(offset, offset + limit).map((s) => sessionView(s, diff, code));
   const fitted = fitList(page);
   const first = fitted.items[0];
   let diffCut = false;
   if (first?.diff !== undefined && jsonChars(first) > LIST_BUDGET_CHARS) {
     // One session over the budget on its own (CURSOR_DIFF_MAX_BYTES allows 1 MiB): its diff is cut to fit.
     const room = LIST_BUDGET_CHARS - jsonChars({ ...first, diff: '' });
-    fitted.items[0] = { ...first, diff: cutText(first.diff, Math.floor(room / 2)), diffTruncated: true };
+    fitted.items[0] = { ...first, diff: clip(first.diff, Math.floor(room / 2)), diffTruncated: true };
     diffCut = true;
   }
   const next = offset + fitted.items.length;

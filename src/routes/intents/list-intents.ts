@@ -34,9 +34,9 @@ export const listIntentsRoute = createRoute({
         .optional()
         .openapi({ description: 'Only this kind: deploy, rollback, purge-cache or restart.' }),
       target: identifier({ max: 200 }).optional().openapi({ description: 'Only this target, e.g. staging.' }),
-      proposer: identifier({ max: 100 })
-        .optional()
-        .openapi({ description: 'client or client:person, e.g. gpt or human:alice.' }),
+      proposer: identifier({ max: 100 }).optional().openapi({
+        description: 'A client (every proposal made through it, e.g. gpt) or client:person (human:alice).',
+      }),
       cursor: CursorQuery,
       limit: queryIntOr({
         min: 1,
