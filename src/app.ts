@@ -22,7 +22,7 @@ import { maintenanceRouter } from './routes/maintenance';
 import { metricsRouter } from './routes/metrics';
 import { reviewRouter } from './routes/review';
 import { digestRouter } from './routes/digest';
-import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
+import { buildOpenApiDocument, gptProfile, publicUrlVars, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
@@ -142,7 +142,8 @@ export function createApp() {
     const profile = c.req.query('profile');
     if (profile !== undefined && profile !== 'gpt')
       throw new ApiError('validation_failed', 'profile must be "gpt" or omitted.');
-    const document = buildOpenApiDocument(app, new URL(c.req.url).origin);
+    const origin = publicUrlVars.parse(c.env as Record<string, unknown>) ?? new URL(c.req.url).origin;
+    const document = buildOpenApiDocument(app, origin);
     return c.json(profile === 'gpt' ? gptProfile(document) : document);
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));

@@ -191,7 +191,7 @@ function Page({
       </header>
       <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4">
         <Banners reachable={reachable} status={status} />
-        <div className="grid grid-flow-row-dense grid-cols-1 gap-4 lg:grid-cols-2 xl:grid-cols-3">
+        <div className="grid grid-flow-row-dense grid-cols-1 items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
           <IntentsCard />
           <LayersCard status={status} />
           <TrendsCard />
