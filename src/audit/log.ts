@@ -4,6 +4,7 @@ import type { Executor, Ledger, Transaction } from '../db/client';
 import type { Caller } from '../auth/keys';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
 import type { EventPublisher, ProjectEvent } from '../events/publisher';
+import { redactAuditEntry } from '../redaction/audit-entry';
 
 /** Where single entries go when a ledger object is bound: the project's group-committing writer. */
 export interface EntryWriter {
@@ -213,7 +214,7 @@ export class AuditScope {
   ) {}
 
   async append(input: AuditInput): Promise<AuditEntry> {
-    const entry = await appendLocked(this.tx, this.actor, input);
+    const entry = await appendLocked(this.tx, this.actor, redactAuditEntry(input));
     this.appended.push(entry);
     return entry;
   }

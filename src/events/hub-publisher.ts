@@ -1,7 +1,6 @@
 import type { EventHubObject } from '../objects/event-hub';
 import type { Logger } from '../lib/log';
 import type { EventPublisher, ProjectEvent } from './publisher';
-import { redactValue, type RedactionTally } from '../redaction/redact';
 import { hubStub } from './config';
 
 /**
@@ -27,23 +26,5 @@ export class HubEventPublisher implements EventPublisher {
         error: error instanceof Error ? error.message : String(error),
       });
     }
-  }
-}
-
-/** Every event passes the secret scanner before any listener (Cursor, the dashboard, a model) can see it. */
-export class RedactingEventPublisher implements EventPublisher {
-  constructor(
-    private readonly inner: EventPublisher,
-    private readonly tally: RedactionTally,
-  ) {}
-
-  publish(...events: ProjectEvent[]): Promise<void> {
-    return this.inner.publish(
-      ...events.map((event) => {
-        const { value, counts } = redactValue({ summary: event.summary, data: event.data });
-        this.tally.add(counts);
-        return { ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) };
-      }),
-    );
   }
 }

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
+import { redactEvent } from '../events/redacting-publisher';
 import { CLOSE_TOO_FAR_BEHIND, type EventRetention, type HubMessage, type PublishedEvent } from '../events/wire';
 import { loadEventsConfig } from '../events/config';
 import type { Env } from '../config';
@@ -77,7 +78,8 @@ export class EventHubObject extends DurableObject<Env> {
     const published: PublishedEvent[] = [];
     const bodies: string[] = [];
     for (const [i, event] of events.entries()) {
-      const [kept, body] = bounded({ ...event, seq: first + i, at });
+      // Whoever published it (a request, the ledger, an index run), no secret is kept or sent.
+      const [kept, body] = bounded({ ...redactEvent(event).event, seq: first + i, at });
       published.push(kept);
       bodies.push(body);
     }

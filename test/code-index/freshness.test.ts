@@ -6,7 +6,7 @@ import { commit, createFixtureRepo, injectBlobFault, reindex, waitForStatus } fr
 import { indexEventPublisher } from '../../src/code-index/events';
 import { ageOf, backendProblem, freshnessProblem } from '../../src/code-index/status';
 import { loadIndexConfig } from '../../src/code-index/config';
-import { RedactingEventPublisher } from '../../src/events/hub-publisher';
+import { RedactingEventPublisher } from '../../src/events/redacting-publisher';
 import { hubStub } from '../../src/events/config';
 import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
 import type { GetStatusResponse } from '../../src/routes/status/get-status';
