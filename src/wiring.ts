@@ -3,7 +3,6 @@ import { Ledger, type LedgerSettings } from './db/client';
 import type { Logger } from './lib/log';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
-import { DurableObjectContextStore } from './adapters/context-durable-object';
 import type { QueryLogStore } from './queries/log';
 import { UpstashQueryLogStore } from './adapters/query-log-upstash';
 import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
@@ -16,9 +15,8 @@ import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import { HubEventPublisher } from './events/hub-publisher';
 import { RedactingEventPublisher } from './events/redacting-publisher';
-import type { EventRetention } from './events/wire';
 import type { EventHubObject } from './objects/event-hub';
-import type { ContextStoreObject } from './objects/context-store';
+import { DurableObjectContextStore, type ContextStoreObject } from './objects/context-store';
 import type { RedactionTally } from './redaction/redact';
 
 /**
@@ -67,12 +65,11 @@ export function ledgerFor(settings: LedgerSettings, log: Logger): Ledger {
 export function eventPublisherFor(
   hub: DurableObjectNamespace<EventHubObject> | undefined,
   project: string,
-  retention: EventRetention,
   log: Logger,
   tally: RedactionTally,
 ): EventPublisher {
   return new RedactingEventPublisher(
-    hub ? new HubEventPublisher(hub, project, retention, log) : new SilentEventPublisher(),
+    hub ? new HubEventPublisher(hub, project, log) : new SilentEventPublisher(),
     tally,
   );
 }
