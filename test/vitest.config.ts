@@ -27,6 +27,8 @@ const BACKEND_SUITES = {
   storeDown: ['test/store-down/**/*.test.ts'],
   /** An event hub that keeps only 10 events, so pruning shows after a few publishes. */
   smallRetention: ['test/small-retention/**/*.test.ts'],
+  /** Audit rotation rewrites the whole chain: a database of its own. */
+  rotation: ['test/rotation/**/*.test.ts'],
 };
 
 /**
@@ -82,6 +84,7 @@ const projects = [
       ...BACKEND_SUITES.ledgerDown,
       ...BACKEND_SUITES.storeDown,
       ...BACKEND_SUITES.smallRetention,
+      ...BACKEND_SUITES.rotation,
     ],
   }),
   workersProject('ledger-down', { include: BACKEND_SUITES.ledgerDown }, (inject) => ({
@@ -94,6 +97,9 @@ const projects = [
     UPSTASH_REDIS_REST_TOKEN: 'nobody-listens',
   })),
   workersProject('small-retention', { include: BACKEND_SUITES.smallRetention }, () => ({ EVENT_RETAIN_COUNT: '10' })),
+  workersProject('rotation', { include: BACKEND_SUITES.rotation }, (inject) => ({
+    DATABASE_URL: inject('isolatedDatabaseUrl'),
+  })),
 ];
 
 if (findRedisBinary()) {
