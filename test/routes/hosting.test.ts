@@ -1,8 +1,13 @@
 import { describe, expect, inject, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { describeAuthCases } from '../support/auth-cases';
-import { WORDPRESS_APP_PASSWORD, WORDPRESS_USER } from '../../src/local/upstreams/wordpress';
-import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, type CloudwaysStats } from '../../src/local/upstreams/cloudways';
+import {
+  CLOUDWAYS_API_KEY,
+  CLOUDWAYS_EMAIL,
+  type CloudwaysStats,
+  WORDPRESS_APP_PASSWORD,
+  WORDPRESS_USER,
+} from '../../src/local/upstreams/controls';
 import type { WordPressHealthResponse } from '../../src/routes/wordpress/get-wordpress-health';
 import type { CloudwaysHealthResponse } from '../../src/routes/cloudways/get-cloudways-health';
 import type { ListCloudwaysServersResponse } from '../../src/routes/cloudways/list-servers';
