@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { chainHash } from '../../src/audit/chain';
-import type { RunMaintenanceResponse } from '../../src/routes/maintenance/run-maintenance';
-import type { VerifyAuditResponse } from '../../src/routes/audit/verify-audit';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { chainHash } from '../../../src/audit/chain';
+import type { RunMaintenanceResponse } from '../../../src/routes/maintenance/run-maintenance';
+import type { VerifyAuditResponse } from '../../../src/routes/audit/verify-audit';
 
 const isolatedDatabaseUrl = inject('isolatedDatabaseUrl');
 
@@ -138,15 +138,6 @@ describe('audit rotation', () => {
     expectProblem(result, 501, 'not_configured');
     const after = await verify();
     expect(after.firstSeq).toBe(before.firstSeq);
-  });
-});
-
-describe('audit verify without a checkpoint', () => {
-  it('is intact on the shared chain, which starts at seq 1', async () => {
-    const result = await call<VerifyAuditResponse>('GET', '/ai/audit/verify', { as: 'human' });
-    expectStatus(result, 200);
-    expect(result.body).toMatchObject({ intact: true, firstSeq: 1 });
-    expect(result.body.archivedThrough).toBeUndefined();
   });
 });
 
