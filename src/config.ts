@@ -63,11 +63,10 @@ function describe(issues: z.core.$ZodIssue[]): string {
   return issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`).join('; ');
 }
 
-/**
- * Validate `env` and choose the adapters; the app keeps the result per env object (once per
- * isolate). A missing variable fails loudly with its name.
- */
-export async function loadConfig(env: Env): Promise<Config> {
+/** The core variables every part reads, and the context backend they choose; no key table (objects need none). */
+export type CoreConfig = Omit<Config, 'keys'>;
+
+function parseCore(env: Env): CoreConfig {
   const parsed = CoreVarsSchema.safeParse(env);
   if (!parsed.success) {
     throw new ApiError('misconfigured', `Service configuration is invalid: ${describe(parsed.error.issues)}`);
@@ -85,15 +84,37 @@ export async function loadConfig(env: Env): Promise<Config> {
     hasUrl && hasToken
       ? { kind: 'upstash', url: vars.UPSTASH_REDIS_REST_URL!, token: vars.UPSTASH_REDIS_REST_TOKEN! }
       : { kind: 'durable-object' };
-
   return {
     projectId: vars.PROJECT_ID,
     contextTtlSeconds: vars.CONTEXT_TTL_SECONDS,
-    keys: await parseKeyTable(vars.HEZLEP_API_KEYS),
     database: { url: vars.DATABASE_URL, wsProxy: vars.DATABASE_WS_PROXY },
     context,
     logLevel: vars.LOG_LEVEL,
     version: vars.SERVICE_VERSION,
     vars: env as Record<string, unknown>,
   };
+}
+
+/**
+ * Validate `env` and choose the adapters; the app keeps the result per env object (once per
+ * isolate). A missing variable fails loudly with its name.
+ */
+export async function loadConfig(env: Env): Promise<Config> {
+  const core = parseCore(env);
+  return { ...core, keys: await parseKeyTable(env.HEZLEP_API_KEYS as string) };
+}
+
+const objectConfigs = new WeakMap<object, CoreConfig>();
+
+/**
+ * A Durable Object's configuration, from its own `env` (the deployment's bindings and variables),
+ * parsed once per env object, so once per isolate. Calls into the object carry no configuration.
+ */
+export function objectConfig(env: Env): CoreConfig {
+  let config = objectConfigs.get(env);
+  if (!config) {
+    config = parseCore(env);
+    objectConfigs.set(env, config);
+  }
+  return config;
 }

@@ -95,7 +95,6 @@ export function buildServices(
   const events: EventPublisher = eventPublisherFor(
     eventsConfig.hub.kind === 'durable-object' ? eventsConfig.hub.namespace : undefined,
     config.projectId,
-    eventsConfig.retention,
     log,
     redactions,
   );
@@ -122,7 +121,6 @@ export function buildServices(
         ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
         writer: ledgerWriter,
-        events: eventsConfig.hub.kind === 'durable-object' ? eventsConfig.retention : undefined,
         caller,
         requestId,
         redactions,

@@ -16,7 +16,6 @@ import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import { HubEventPublisher } from './events/hub-publisher';
 import { RedactingEventPublisher } from './events/redacting-publisher';
-import type { EventRetention } from './events/wire';
 import type { EventHubObject } from './objects/event-hub';
 import type { ContextStoreObject } from './objects/context-store';
 import type { RedactionTally } from './redaction/redact';
@@ -67,12 +66,11 @@ export function ledgerFor(settings: LedgerSettings, log: Logger): Ledger {
 export function eventPublisherFor(
   hub: DurableObjectNamespace<EventHubObject> | undefined,
   project: string,
-  retention: EventRetention,
   log: Logger,
   tally: RedactionTally,
 ): EventPublisher {
   return new RedactingEventPublisher(
-    hub ? new HubEventPublisher(hub, project, retention, log) : new SilentEventPublisher(),
+    hub ? new HubEventPublisher(hub, project, log) : new SilentEventPublisher(),
     tally,
   );
 }

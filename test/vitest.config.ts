@@ -1,43 +1,121 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import type { ProvidedContext } from 'vitest';
 import { TEST_KEY_TABLE } from './support/keys.ts';
+import { findRedisBinary } from './support/redis-server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // wrangler.toml names the dashboard's build output as the assets directory; it must exist even before a build.
 mkdirSync(`${root}src/dashboard/dist`, { recursive: true });
 
-export default defineConfig({
-  root,
-  plugins: [
-    cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        // The local Vectorize stand-in, exported by the dev entry (wrangler.toml's top-level main); not in wrangler.toml.
-        durableObjects: { LOCAL_VECTORIZE: 'LocalVectorizeObject' },
-        bindings: {
-          HEZLEP_API_KEYS: JSON.stringify(TEST_KEY_TABLE),
-          DATABASE_URL: inject('databaseUrl'),
-          DATABASE_WS_PROXY: inject('databaseWsProxy'),
-          TEST_DEAD_DATABASE_WS_PROXY: inject('deadDatabaseWsProxy'),
-          TEST_UPSTASH: JSON.stringify(inject('upstash')),
-          // The local OpenAI stand-in, for model-written file summaries (off unless a test turns them on);
-          // the embedder stays the offline one unless a test asks for another.
-          OPENAI_API_KEY: inject('openaiEmbeddings').apiKey,
-          OPENAI_BASE_URL: inject('openaiEmbeddings').url,
-          INDEX_EMBEDDER: 'local',
-          LOG_LEVEL: 'warn',
-        },
-      },
-    })),
+type Inject = <K extends keyof ProvidedContext>(key: K) => ProvidedContext[K];
+
+/** Test files that run against another backend, each in its own project below (the Worker and its objects see it in `env`). */
+const BACKEND_SUITES = {
+  /** The context store on Upstash (the Upstash REST server over a real redis-server, from the global setup). */
+  upstash: [
+    'test/routes/context.test.ts',
+    'test/routes/cursor.test.ts',
+    'test/routes/queries.test.ts',
+    'test/routes/github/get-activity.test.ts',
   ],
-  test: {
+  /** Postgres unreachable: the ledger object's own connection goes to a bridge with nothing behind it. */
+  ledgerDown: ['test/ledger-down/**/*.test.ts'],
+  /** The context store unreachable: Upstash at an address where nothing listens. */
+  storeDown: ['test/store-down/**/*.test.ts'],
+  /** An event hub that keeps only 10 events, so pruning shows after a few publishes. */
+  smallRetention: ['test/small-retention/**/*.test.ts'],
+};
+
+/**
+ * One Workers project: the Worker, its Durable Objects and the local stand-ins under miniflare, with the
+ * bindings every test sees, plus `bindings` (the project's backend). Objects read their configuration from
+ * their own env, so a backend is chosen here, never per request.
+ */
+function workersProject(
+  name: string,
+  files: { include: string[]; exclude?: string[] },
+  bindings: (inject: Inject) => Record<string, string> = () => ({}),
+): TestProjectInlineConfiguration {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          // The local Vectorize stand-in, exported by the dev entry (wrangler.toml's top-level main); not in wrangler.toml.
+          durableObjects: { LOCAL_VECTORIZE: 'LocalVectorizeObject' },
+          bindings: {
+            HEZLEP_API_KEYS: JSON.stringify(TEST_KEY_TABLE),
+            DATABASE_URL: inject('databaseUrl'),
+            DATABASE_WS_PROXY: inject('databaseWsProxy'),
+            // The local OpenAI stand-in, for model-written file summaries (off unless a test turns them on);
+            // the embedder stays the offline one unless a test asks for another.
+            OPENAI_API_KEY: inject('openaiEmbeddings').apiKey,
+            OPENAI_BASE_URL: inject('openaiEmbeddings').url,
+            INDEX_EMBEDDER: 'local',
+            LOG_LEVEL: 'warn',
+            ...bindings(inject as Inject),
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      root,
+      include: files.include,
+      exclude: [...(files.exclude ?? []), '**/node_modules/**'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
+
+const projects = [
+  workersProject('worker', {
     include: ['test/**/*.test.ts'],
     // Node-side suites run on their own configs (npm test runs all): the CLI (test/cli) and the browser tests (test/e2e).
-    exclude: ['test/cli/**', 'test/e2e/**', '**/node_modules/**'],
+    exclude: [
+      'test/cli/**',
+      'test/e2e/**',
+      ...BACKEND_SUITES.ledgerDown,
+      ...BACKEND_SUITES.storeDown,
+      ...BACKEND_SUITES.smallRetention,
+    ],
+  }),
+  workersProject('ledger-down', { include: BACKEND_SUITES.ledgerDown }, (inject) => ({
+    DATABASE_WS_PROXY: inject('deadDatabaseWsProxy'),
+    // For the checks that read what was (not) written, on a connection of the test's own.
+    TEST_LIVE_DATABASE_WS_PROXY: inject('databaseWsProxy'),
+  })),
+  workersProject('store-down', { include: BACKEND_SUITES.storeDown }, () => ({
+    UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
+    UPSTASH_REDIS_REST_TOKEN: 'nobody-listens',
+  })),
+  workersProject('small-retention', { include: BACKEND_SUITES.smallRetention }, () => ({ EVENT_RETAIN_COUNT: '10' })),
+];
+
+if (findRedisBinary()) {
+  projects.push(
+    workersProject('upstash', { include: BACKEND_SUITES.upstash }, (inject) => {
+      const upstash = inject('upstash');
+      if (!upstash)
+        throw new Error('the global setup started no Upstash REST server although redis-server is installed');
+      return { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token };
+    }),
+  );
+} else {
+  console.warn(
+    `[test config] SKIPPING the 'upstash' project (${BACKEND_SUITES.upstash.length} route test files on the Upstash context store): no redis-server binary found (apt-get install redis-server).`,
+  );
+}
+
+export default defineConfig({
+  root,
+  test: {
+    // Started once for every project: Postgres and its bridges, redis-server and the Upstash REST server, the stand-ins.
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects,
   },
 });

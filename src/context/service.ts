@@ -1,31 +1,28 @@
 import type { Caller } from '../auth/keys';
-import type { EventRetention } from '../events/wire';
 import { redactValue, type RedactionTally } from '../redaction/redact';
 import { storeCall, type ContextStore, type ContextRead } from './store';
 import type { ContextFields, ContextPatch, StoredContext } from './snapshot';
-import type { ContextWriter, ContextWriteResult, WriteMode } from './writes';
+import type { ContextWriter, ContextWriteResult, WriteMode } from './write-types';
 
-export type { ContextWriteResult, WriteMode } from './writes';
+export type { ContextWriteResult, WriteMode } from './write-types';
 
 export interface ContextServiceDeps {
   project: string;
   ttlSeconds: number;
   store: ContextStore;
-  /**
-   * Writes go through the project's ledger object: the audit entry commits first, then the store, then the
-   * object tells the hub (one call for the writes it stored together).
-   */
+  /** Writes go through the project's ledger object, which decides, audits, stores and tells them (context/writes.ts). */
   writer: ContextWriter;
-  /** How the project's hub keeps events; absent when no hub is bound. */
-  events?: EventRetention;
   caller: Caller;
   requestId: string;
   /** Where this request's redactions are counted (for the metrics). */
   redactions?: RedactionTally;
-  now?: () => Date;
 }
 
-/** The shared working context's rules: TTL, last-write-wins, optional CAS, audited overwrites. */
+/**
+ * The Worker's side of the shared working context: reads from the store, and writes with their secrets
+ * replaced, sent to the project's ledger object (the TTL, last write wins, the version check and the
+ * overwrite audit are decided there, in context/writes.ts).
+ */
 export class ContextService {
   constructor(private readonly deps: ContextServiceDeps) {}
 
@@ -51,19 +48,12 @@ export class ContextService {
       input,
       expectedVersion,
       redactions,
-      events: this.deps.events,
     });
   }
 
   async clear(expectedVersion?: number): Promise<{ cleared: boolean; version: number | null }> {
-    const { caller, project, events } = this.deps;
-    const result = await this.deps.writer.clear({
-      project,
-      caller,
-      requestId: this.deps.requestId,
-      expectedVersion,
-      events,
-    });
+    const { caller, project } = this.deps;
+    const result = await this.deps.writer.clear({ project, caller, requestId: this.deps.requestId, expectedVersion });
     return { cleared: result.cleared, version: result.version };
   }
 
@@ -72,6 +62,6 @@ export class ContextService {
   }
 
   private storeCall<T>(call: () => Promise<T>): Promise<T> {
-    return storeCall(`context store (${this.deps.store.kind})`, 'nothing was changed', call);
+    return storeCall(`context store (${this.deps.store.kind})`, 'nothing was read', call);
   }
 }

@@ -23,13 +23,13 @@ export interface ContextStore {
 
 /**
  * Run a call to a store (context or Cursor sessions) so that its failure reaches the caller as
- * 503 `store_unavailable` saying what was not changed; the cause goes to the log only.
+ * 503 `store_unavailable` saying what it means for the caller's change (`consequence`); the cause goes to the log only.
  */
-export async function storeCall<T>(store: string, unchanged: string, call: () => Promise<T>): Promise<T> {
+export async function storeCall<T>(store: string, consequence: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw new ApiError('store_unavailable', `The ${store} is unavailable; ${unchanged}.`, { internal: error });
+    throw new ApiError('store_unavailable', `The ${store} is unavailable; ${consequence}.`, { internal: error });
   }
 }

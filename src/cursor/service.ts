@@ -156,6 +156,10 @@ export class CursorSessionService {
   }
 
   private storeCall<T>(call: () => Promise<T>): Promise<T> {
-    return storeCall(`session store (${this.deps.store.kind})`, 'nothing was changed', call);
+    return storeCall(
+      `session store (${this.deps.store.kind})`,
+      'nothing was audited, and a session write whose answer was lost may or may not have been stored',
+      call,
+    );
   }
 }

@@ -99,6 +99,10 @@ export function sqlState(error: unknown): string | undefined {
   return (found as { code?: string } | undefined)?.code;
 }
 
+/** A connection that failed may have taken a commit with it: the caller cannot know whether its change landed. */
+const LEDGER_UNAVAILABLE =
+  'The audit ledger (Postgres) is unavailable; a change this request made may or may not have been recorded: read it back before retrying.';
+
 export function asLedgerError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
   const cause = (error as { cause?: unknown } | null)?.cause;
@@ -106,13 +110,13 @@ export function asLedgerError(error: unknown): unknown {
     const code = ((isSqlError(error) ? error : cause) as { code: string }).code;
     // Connection-class (08), shutdown (57P) and resource (53) errors mean the ledger is unreachable.
     if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')) {
-      return new ApiError('ledger_unavailable', 'The audit ledger (Postgres) is unavailable; nothing was changed.', {
+      return new ApiError('ledger_unavailable', LEDGER_UNAVAILABLE, {
         internal: error,
       });
     }
     return error;
   }
-  return new ApiError('ledger_unavailable', 'The audit ledger (Postgres) is unavailable; nothing was changed.', {
+  return new ApiError('ledger_unavailable', LEDGER_UNAVAILABLE, {
     internal: error,
   });
 }

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { intVar, varsSection } from '../lib/vars';
-import type { EventHubObject } from '../objects/event-hub';
 import type { EventRetention } from './wire';
 
 export type { EventRetention } from './wire';
 
-export type EventHubChoice =
-  | { kind: 'durable-object'; namespace: DurableObjectNamespace<EventHubObject> }
-  | { kind: 'silent' };
+/** The hub's binding, typed from the generated Env (an import of the object's class would close a cycle). */
+type EventHubNamespace = Cloudflare.Env['EVENT_HUB'];
+
+export type EventHubChoice = { kind: 'durable-object'; namespace: EventHubNamespace } | { kind: 'silent' };
 
 export interface EventsConfig {
   hub: EventHubChoice;
@@ -30,9 +30,7 @@ export const eventsVars = varsSection(
       ),
   }),
   (v): EventsConfig => ({
-    hub: v.EVENT_HUB
-      ? { kind: 'durable-object', namespace: v.EVENT_HUB as DurableObjectNamespace<EventHubObject> }
-      : { kind: 'silent' },
+    hub: v.EVENT_HUB ? { kind: 'durable-object', namespace: v.EVENT_HUB as EventHubNamespace } : { kind: 'silent' },
     retention: { maxCount: v.EVENT_RETAIN_COUNT, maxAgeSeconds: v.EVENT_RETAIN_SECONDS },
     ticketSeconds: v.EVENT_TICKET_SECONDS,
   }),
@@ -42,6 +40,6 @@ export const eventsVars = varsSection(
 export const loadEventsConfig = (vars: Record<string, unknown>): EventsConfig => eventsVars.parse(vars);
 
 /** The one hub object of a project. */
-export function hubStub(namespace: DurableObjectNamespace<EventHubObject>, project: string) {
+export function hubStub(namespace: EventHubNamespace, project: string) {
   return namespace.get(namespace.idFromName(`events:${project}`));
 }

@@ -33,7 +33,7 @@ export class EventHubClient {
   }
 
   async recent(limit: number, topics?: EventTopic[]): Promise<PublishedEvent[]> {
-    return (await this.stub.recent(limit, topics, this.config.retention.maxAgeSeconds)) as PublishedEvent[];
+    return (await this.stub.recent(limit, topics)) as PublishedEvent[];
   }
 
   listenerCount(): Promise<number> {
@@ -45,7 +45,6 @@ export class EventHubClient {
     const url = new URL('https://event-hub/connect');
     if (options.topics?.length) url.searchParams.set('topics', options.topics.join(','));
     if (options.since !== undefined) url.searchParams.set('since', String(options.since));
-    url.searchParams.set('maxAge', String(this.config.retention.maxAgeSeconds));
     return this.stub.fetch(url.toString(), {
       headers: { upgrade: 'websocket', 'x-hezlep-listener': JSON.stringify(identity) },
     });

@@ -1,7 +1,7 @@
 import type { EventHubObject } from '../objects/event-hub';
 import type { Logger } from '../lib/log';
 import type { EventPublisher, ProjectEvent } from './publisher';
-import { hubStub, type EventRetention } from './config';
+import { hubStub } from './config';
 
 /**
  * Publishes to the project's event hub object. Events are told after the change
@@ -12,14 +12,13 @@ export class HubEventPublisher implements EventPublisher {
   constructor(
     private readonly namespace: DurableObjectNamespace<EventHubObject>,
     private readonly project: string,
-    private readonly retention: EventRetention,
     private readonly log: Logger,
   ) {}
 
   async publish(...events: ProjectEvent[]): Promise<void> {
     if (!events.length) return;
     try {
-      await hubStub(this.namespace, this.project).publishAll(events, this.retention);
+      await hubStub(this.namespace, this.project).publishAll(events);
     } catch (error) {
       this.log.warn('event not published', {
         topics: events.map((event) => event.topic).join(','),

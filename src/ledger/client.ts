@@ -7,12 +7,11 @@ import type {
   ContextWriteRequest,
   ContextWriteResult,
   ContextWriter,
-} from '../context/writes';
+} from '../context/write-types';
 import type { LedgerObject } from '../objects/ledger';
 import type { IntentOperationContext, IntentOperationOutcome, IntentTransactions } from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
 import { unwrap, type Outcome } from './outcome';
-import type { LedgerTarget } from './project';
 import type { WriterStats } from './writer';
 
 /**
@@ -22,14 +21,11 @@ import type { WriterStats } from './writer';
  */
 export class LedgerClient implements ContextWriter, IntentTransactions {
   #stub?: Promise<DurableObjectStub<LedgerObject>>;
-  private readonly target: LedgerTarget;
 
   constructor(
     private readonly namespace: DurableObjectNamespace<LedgerObject>,
-    private readonly config: Pick<Config, 'projectId' | 'database' | 'context'>,
-  ) {
-    this.target = { database: config.database, context: config.context };
-  }
+    private readonly config: Pick<Config, 'projectId' | 'database'>,
+  ) {}
 
   async record(actor: AuditActor, input: AuditInput): Promise<AuditEntry> {
     const [outcome] = await this.appendAll(actor, [input]);
@@ -38,19 +34,15 @@ export class LedgerClient implements ContextWriter, IntentTransactions {
 
   /** Several entries in one call (one batch); each succeeds or fails on its own. */
   appendAll(actor: AuditActor, inputs: AuditInput[]): Promise<Outcome<AuditEntry>[]> {
-    return this.call((stub) => stub.append(this.target, actor, inputs) as Promise<Outcome<AuditEntry>[]>);
+    return this.call((stub) => stub.append(actor, inputs) as Promise<Outcome<AuditEntry>[]>);
   }
 
   async write(request: ContextWriteRequest): Promise<ContextWriteResult> {
-    return unwrap(
-      await this.call((stub) => stub.writeContext(this.target, request) as Promise<Outcome<ContextWriteResult>>),
-    );
+    return unwrap(await this.call((stub) => stub.writeContext(request) as Promise<Outcome<ContextWriteResult>>));
   }
 
   async clear(request: ContextClearRequest): Promise<ContextClearResult> {
-    return unwrap(
-      await this.call((stub) => stub.clearContext(this.target, request) as Promise<Outcome<ContextClearResult>>),
-    );
+    return unwrap(await this.call((stub) => stub.clearContext(request) as Promise<Outcome<ContextClearResult>>));
   }
 
   /** What the object's writer has committed since it started (entries, transactions, largest batch). */
@@ -68,8 +60,7 @@ export class LedgerClient implements ContextWriter, IntentTransactions {
     args: IntentOperationArgs<N>,
   ): Promise<IntentOperationOutcome<N>> {
     const outcome = await this.call(
-      (stub) =>
-        stub.intentOperation(this.target, name, context, args as never) as Promise<Outcome<IntentOperationOutcome<N>>>,
+      (stub) => stub.intentOperation(name, context, args as never) as Promise<Outcome<IntentOperationOutcome<N>>>,
     );
     return unwrap(outcome);
   }

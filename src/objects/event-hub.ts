@@ -1,6 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
 import { CLOSE_TOO_FAR_BEHIND, type EventRetention, type HubMessage, type PublishedEvent } from '../events/wire';
+import { loadEventsConfig } from '../events/config';
+import type { Env } from '../config';
 
 /** Who a listener is, as the Worker authenticated it before forwarding the upgrade. */
 export interface ListenerIdentity {
@@ -27,13 +29,13 @@ export const LISTENER_HEADER = 'x-hezlep-listener';
  * through the Hibernation API and fans every event out to them. A send never
  * waits on a listener, so a slow or dead one cannot hold up the others.
  */
-export class EventHubObject extends DurableObject {
+export class EventHubObject extends DurableObject<Env> {
   /** Per-socket flow control, in memory only: after hibernation every listener starts caught up. */
   private readonly acked = new Map<WebSocket, number>();
   private readonly states = new Map<WebSocket, ListenerState>();
 
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, topic TEXT NOT NULL, body TEXT NOT NULL)`,
     );
@@ -54,15 +56,21 @@ export class EventHubObject extends DurableObject {
     return this.#head;
   }
 
+  /** How many events, and how old, this hub keeps for replay: from its own env (EVENT_RETAIN_*), parsed once per isolate. */
+  private get retention(): EventRetention {
+    return loadEventsConfig(this.env).retention;
+  }
+
   /**
    * Events in order (consecutive sequence numbers), kept for replay in one transaction, then sent to every
    * matching listener. Answers only their sequence numbers: the caller has the events.
    */
-  publishAll(events: ProjectEvent[], retention: EventRetention): number[] {
-    return this.keepAndSend(events, retention).map((event) => event.seq);
+  publishAll(events: ProjectEvent[]): number[] {
+    return this.keepAndSend(events).map((event) => event.seq);
   }
 
-  private keepAndSend(events: ProjectEvent[], retention: EventRetention): PublishedEvent[] {
+  private keepAndSend(events: ProjectEvent[]): PublishedEvent[] {
+    const retention = this.retention;
     const first = this.head + 1;
     const now = Date.now();
     const at = new Date(now).toISOString();
@@ -98,9 +106,8 @@ export class EventHubObject extends DurableObject {
   }
 
   /** The last `limit` events still within the retention age (newest last), optionally only some topics. */
-  recent(limit: number, topics?: EventTopic[], maxAgeSeconds?: number): PublishedEvent[] {
-    if (maxAgeSeconds !== undefined)
-      this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
+  recent(limit: number, topics?: EventTopic[]): PublishedEvent[] {
+    this.pruneByAge();
     const rows = topics?.length
       ? this.ctx.storage.sql
           .exec<{ body: string }>(
@@ -138,6 +145,10 @@ export class EventHubObject extends DurableObject {
     return JSON.parse(row.caller) as ListenerIdentity;
   }
 
+  private pruneByAge(): void {
+    this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - this.retention.maxAgeSeconds * 1000);
+  }
+
   listenerCount(): number {
     return this.ctx.getWebSockets().length;
   }
@@ -152,7 +163,6 @@ export class EventHubObject extends DurableObject {
     const topics = parseTopics(url.searchParams.get('topics'));
     const sinceParam = url.searchParams.get('since');
     const since = sinceParam !== null && /^\d+$/.test(sinceParam) ? Number(sinceParam) : null;
-    const maxAgeSeconds = Number(url.searchParams.get('maxAge') ?? '86400');
 
     const { 0: client, 1: server } = new WebSocketPair();
     const state: ListenerState = { identity, topics };
@@ -162,7 +172,7 @@ export class EventHubObject extends DurableObject {
 
     // Replay and hello are sent in this same turn, before any later publish can interleave,
     // so a listener sees its missed events and then the live ones in strict sequence order.
-    this.ctx.storage.sql.exec('DELETE FROM events WHERE at < ?', Date.now() - maxAgeSeconds * 1000);
+    this.pruneByAge();
     const head = this.head;
     const oldest =
       this.ctx.storage.sql.exec<{ oldest: number | null }>('SELECT min(seq) AS oldest FROM events').one().oldest ?? 0;

@@ -1,66 +1,88 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../config';
+import { objectConfig, type Env } from '../config';
 import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
+import { ContextWrites } from '../context/writes';
 import type {
   ContextClearRequest,
   ContextClearResult,
   ContextWriteRequest,
   ContextWriteResult,
-} from '../context/writes';
-import { Logger, type LogLevel } from '../lib/log';
+} from '../context/write-types';
+import { Logger } from '../lib/log';
 import { outcomeOf, type Outcome } from '../ledger/outcome';
-import { ProjectLedger, type LedgerTarget } from '../ledger/project';
-import type { ChainHead, WriterStats } from '../ledger/writer';
+import { ChainWriter, type ChainHead, type WriterStats } from '../ledger/writer';
 import {
   executeIntentOperation,
   type IntentOperationContext,
   type IntentOperationOutcome,
 } from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
+import { RedactionTally } from '../redaction/redact';
+import { contextStoreFor, eventPublisherFor, ledgerFor } from '../wiring';
+
+/** What the object keeps warm once built from its own configuration: the chain writer and the context writes. */
+interface Parts {
+  log: Logger;
+  writer: ChainWriter;
+  context: ContextWrites;
+}
 
 /**
  * The ledger of one project (and database): the only writer of its audit chain, holding a warm
- * Postgres pool across requests. Each method is one typed operation; the logic is in src/ledger/.
+ * Postgres pool across requests. It reads its configuration (database, context store, event hub)
+ * from its own `env`, parsed once per isolate; each method is one typed operation carrying domain data only.
  */
 export class LedgerObject extends DurableObject<Env> {
-  #project?: ProjectLedger;
-  readonly #log = new Logger((this.env.LOG_LEVEL as LogLevel | undefined) ?? 'info', { component: 'ledger' });
+  #parts?: Parts;
 
-  private project(target: LedgerTarget): ProjectLedger {
-    this.#project ??= new ProjectLedger(target, this.env.CONTEXT_STORE, this.#log, this.env.EVENT_HUB);
-    return this.#project;
+  private parts(): Parts {
+    if (!this.#parts) {
+      const config = objectConfig(this.env);
+      const log = new Logger(config.logLevel, { component: 'ledger' });
+      const writer = new ChainWriter(ledgerFor({ ...config.database, keepAlive: true }, log), log);
+      const context = new ContextWrites({
+        store: contextStoreFor(config.context, this.env.CONTEXT_STORE),
+        append: (actor, input, hooks) => writer.append(actor, input, hooks),
+        // Every event passes the secret scanner here too; the request's own tally already counted its input.
+        publisher: (project) => eventPublisherFor(this.env.EVENT_HUB, project, log, new RedactionTally()),
+        log,
+      });
+      this.#parts = { log, writer, context };
+    }
+    return this.#parts;
   }
 
   /** Append entries (group-committed with whatever else is in flight); each settles on its own. */
-  append(target: LedgerTarget, actor: AuditActor, inputs: AuditInput[]): Promise<Outcome<AuditEntry>[]> {
-    const writer = this.project(target).writer;
-    return Promise.all(inputs.map((input) => outcomeOf(this.#log, () => writer.append(actor, input))));
+  append(actor: AuditActor, inputs: AuditInput[]): Promise<Outcome<AuditEntry>[]> {
+    const { log, writer } = this.parts();
+    return Promise.all(inputs.map((input) => outcomeOf(log, () => writer.append(actor, input))));
   }
 
-  writeContext(target: LedgerTarget, request: ContextWriteRequest): Promise<Outcome<ContextWriteResult>> {
-    return outcomeOf(this.#log, () => this.project(target).context(target.context).write(request));
+  writeContext(request: ContextWriteRequest): Promise<Outcome<ContextWriteResult>> {
+    const { log, context } = this.parts();
+    return outcomeOf(log, () => context.write(request));
   }
 
-  clearContext(target: LedgerTarget, request: ContextClearRequest): Promise<Outcome<ContextClearResult>> {
-    return outcomeOf(this.#log, () => this.project(target).context(target.context).clear(request));
+  clearContext(request: ContextClearRequest): Promise<Outcome<ContextClearResult>> {
+    const { log, context } = this.parts();
+    return outcomeOf(log, () => context.clear(request));
   }
 
   /** One intent change (propose, approve, close, start, expire, refuse, progress, finish) and its audit entries, in one transaction. */
   intentOperation<N extends IntentOperation>(
-    target: LedgerTarget,
     name: N,
     context: IntentOperationContext,
     args: IntentOperationArgs<N>,
   ): Promise<Outcome<IntentOperationOutcome<N>>> {
-    const writer = this.project(target).writer;
-    return outcomeOf(this.#log, () =>
+    const { log, writer } = this.parts();
+    return outcomeOf(log, () =>
       executeIntentOperation((actor, work) => writer.transact(actor, work), name, context, args),
     );
   }
 
   /** What the writer has done since this instance started, and the head it believes in. */
   stats(): WriterStats & { head: ChainHead | null } {
-    const writer = this.#project?.writer;
+    const writer = this.#parts?.writer;
     return { batches: 0, entries: 0, largestBatch: 0, foreignHeads: 0, ...writer?.stats, head: writer?.head ?? null };
   }
 }

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { describeAuthCases } from '../support/auth-cases';
 import type { GetContextResponse } from '../../src/routes/context/get-context';
@@ -10,176 +10,168 @@ function project() {
   return { PROJECT_ID: `ctx-${crypto.randomUUID().slice(0, 12)}` };
 }
 
-const upstash = inject('upstash');
-const backends: [string, Record<string, unknown> | null][] = [
-  ['durable-object', {}],
-  ['upstash', upstash ? { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token } : null],
-];
+describe('/ai/context (the project chooses the context store: test/vitest.config.ts)', () => {
+  const envFor = () => project();
 
-for (const [backend, backendEnv] of backends) {
-  describe.skipIf(backendEnv === null)(`/ai/context on ${backend}`, () => {
-    const envFor = () => ({ ...backendEnv, ...project() });
-
-    it('says plainly when there is no live context', async () => {
-      const result = await call<GetContextResponse>('GET', '/ai/context', { as: 'gpt', env: envFor() });
-      expectStatus(result, 200);
-      expect(result.body).toMatchObject({ live: false });
-      expect((result.body as { message: string }).message).toMatch(/no live shared context/i);
-    });
-
-    it('PUT replaces, GET reads back with author, expiry and version', async () => {
-      const e = envFor();
-      const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'cursor',
-        env: e,
-        body: {
-          branch: 'feature/login',
-          commit: 'abc1234',
-          activeUser: 'alice',
-          currentTask: 'fix login',
-          extra: { ticket: 42 },
-        },
-      });
-      expectStatus(put, 200);
-      expect(put.body.version).toBe(1);
-      expect(put.body.updatedBy).toEqual({ client: 'cursor', person: 'alice' });
-      expect(put.body.changedFields).toEqual(['activeUser', 'branch', 'commit', 'currentTask', 'extra']);
-      const ttl = Date.parse(put.body.expiresAt) - Date.parse(put.body.updatedAt);
-      expect(ttl).toBe(900_000);
-
-      const got = await call<GetContextResponse>('GET', '/ai/context', { as: 'gpt', env: e });
-      expectStatus(got, 200);
-      expect(got.body).toMatchObject({
-        live: true,
-        version: 1,
-        context: { branch: 'feature/login', extra: { ticket: 42 } },
-      });
-
-      const replaced = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'main' },
-      });
-      expect(replaced.body.context).toEqual({ branch: 'main' });
-      expect(replaced.body.version).toBe(2);
-    });
-
-    it('PATCH merges: values set, null removes, omitted stay', async () => {
-      const e = envFor();
-      await call('PUT', '/ai/context', {
-        as: 'human',
-        env: e,
-        body: { branch: 'dev', notes: 'n1', currentTask: 't1' },
-      });
-      const patched = await call<ContextWriteResponse>('PATCH', '/ai/context', {
-        as: 'human',
-        env: e,
-        body: { notes: null, currentTask: 't2', commit: 'deadbeef' },
-      });
-      expectStatus(patched, 200);
-      expect(patched.body.context).toEqual({ branch: 'dev', currentTask: 't2', commit: 'deadbeef' });
-      expect(patched.body.changedFields).toEqual(['commit', 'currentTask', 'notes']);
-    });
-
-    it("a write over another client's value is reported and audited", async () => {
-      const e = envFor();
-      await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'cursor-branch' } });
-      const over = await call<ContextWriteResponse>('PATCH', '/ai/context', {
-        as: 'gpt',
-        env: e,
-        body: { branch: 'gpt-branch' },
-      });
-      expectStatus(over, 200);
-      expect(over.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice', version: 1 });
-
-      const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, {
-        as: 'human',
-      });
-      expectStatus(audit, 200);
-      const [latest, first] = audit.body.entries;
-      expect(latest).toMatchObject({ action: 'context.overwrite', actor: { client: 'gpt' } });
-      expect(latest.detail).toMatchObject({
-        changedFields: ['branch'],
-        overwrote: { client: 'cursor', person: 'alice', version: 1 },
-      });
-      expect(latest.summary).toContain('overwrote cursor:alice');
-      expect(first).toMatchObject({ action: 'context.replace', actor: { client: 'cursor', person: 'alice' } });
-      // Values never reach the audit log, only field names.
-      expect(JSON.stringify(audit.body)).not.toContain('gpt-branch');
-    });
-
-    it('the same identity rewriting its own value is not an overwrite', async () => {
-      const e = envFor();
-      await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'a' } });
-      const again = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'b' },
-      });
-      expect(again.body.overwrote).toBeUndefined();
-      const other = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'cursorBob',
-        env: e,
-        body: { branch: 'c' },
-      });
-      expect(other.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice' });
-    });
-
-    it('compare-and-set: a stale version gets 409 and changes nothing', async () => {
-      const e = envFor();
-      const first = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'one' },
-      });
-      await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'two', version: first.body.version } });
-      const stale = await call('PUT', '/ai/context', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'three', version: first.body.version },
-      });
-      expectProblem(stale, 409, 'version_conflict');
-      expect(stale.body.currentVersion).toBe(2);
-      const got = await call('GET', '/ai/context', { as: 'cursor', env: e });
-      expect(got.body.context.branch).toBe('two');
-      // version 0 means "only if nothing is live"
-      expectProblem(
-        await call('PATCH', '/ai/context', { as: 'cursor', env: e, body: { branch: 'x', version: 0 } }),
-        409,
-        'version_conflict',
-      );
-    });
-
-    it('DELETE clears; a later GET says nothing is live; versions keep growing', async () => {
-      const e = envFor();
-      await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'b' } });
-      const cleared = await call('DELETE', '/ai/context', { as: 'human', env: e });
-      expectStatus(cleared, 200);
-      expect(cleared.body).toEqual({ cleared: true, version: 1 });
-      expect((await call('GET', '/ai/context', { as: 'human', env: e })).body.live).toBe(false);
-      expect((await call('DELETE', '/ai/context', { as: 'human', env: e })).body).toEqual({
-        cleared: false,
-        version: null,
-      });
-      const next = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'human',
-        env: e,
-        body: { branch: 'c' },
-      });
-      expect(next.body.version).toBe(2);
-    });
-
-    it('expires after the configured lifetime', async () => {
-      const e = { ...envFor(), CONTEXT_TTL_SECONDS: '10' };
-      const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
-        as: 'human',
-        env: e,
-        body: { branch: 'b' },
-      });
-      expect(Date.parse(put.body.expiresAt) - Date.parse(put.body.updatedAt)).toBe(10_000);
-    });
+  it('says plainly when there is no live context', async () => {
+    const result = await call<GetContextResponse>('GET', '/ai/context', { as: 'gpt', env: envFor() });
+    expectStatus(result, 200);
+    expect(result.body).toMatchObject({ live: false });
+    expect((result.body as { message: string }).message).toMatch(/no live shared context/i);
   });
-}
+
+  it('PUT replaces, GET reads back with author, expiry and version', async () => {
+    const e = envFor();
+    const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'cursor',
+      env: e,
+      body: {
+        branch: 'feature/login',
+        commit: 'abc1234',
+        activeUser: 'alice',
+        currentTask: 'fix login',
+        extra: { ticket: 42 },
+      },
+    });
+    expectStatus(put, 200);
+    expect(put.body.version).toBe(1);
+    expect(put.body.updatedBy).toEqual({ client: 'cursor', person: 'alice' });
+    expect(put.body.changedFields).toEqual(['activeUser', 'branch', 'commit', 'currentTask', 'extra']);
+    const ttl = Date.parse(put.body.expiresAt) - Date.parse(put.body.updatedAt);
+    expect(ttl).toBe(900_000);
+
+    const got = await call<GetContextResponse>('GET', '/ai/context', { as: 'gpt', env: e });
+    expectStatus(got, 200);
+    expect(got.body).toMatchObject({
+      live: true,
+      version: 1,
+      context: { branch: 'feature/login', extra: { ticket: 42 } },
+    });
+
+    const replaced = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'main' },
+    });
+    expect(replaced.body.context).toEqual({ branch: 'main' });
+    expect(replaced.body.version).toBe(2);
+  });
+
+  it('PATCH merges: values set, null removes, omitted stay', async () => {
+    const e = envFor();
+    await call('PUT', '/ai/context', {
+      as: 'human',
+      env: e,
+      body: { branch: 'dev', notes: 'n1', currentTask: 't1' },
+    });
+    const patched = await call<ContextWriteResponse>('PATCH', '/ai/context', {
+      as: 'human',
+      env: e,
+      body: { notes: null, currentTask: 't2', commit: 'deadbeef' },
+    });
+    expectStatus(patched, 200);
+    expect(patched.body.context).toEqual({ branch: 'dev', currentTask: 't2', commit: 'deadbeef' });
+    expect(patched.body.changedFields).toEqual(['commit', 'currentTask', 'notes']);
+  });
+
+  it("a write over another client's value is reported and audited", async () => {
+    const e = envFor();
+    await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'cursor-branch' } });
+    const over = await call<ContextWriteResponse>('PATCH', '/ai/context', {
+      as: 'gpt',
+      env: e,
+      body: { branch: 'gpt-branch' },
+    });
+    expectStatus(over, 200);
+    expect(over.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice', version: 1 });
+
+    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, {
+      as: 'human',
+    });
+    expectStatus(audit, 200);
+    const [latest, first] = audit.body.entries;
+    expect(latest).toMatchObject({ action: 'context.overwrite', actor: { client: 'gpt' } });
+    expect(latest.detail).toMatchObject({
+      changedFields: ['branch'],
+      overwrote: { client: 'cursor', person: 'alice', version: 1 },
+    });
+    expect(latest.summary).toContain('overwrote cursor:alice');
+    expect(first).toMatchObject({ action: 'context.replace', actor: { client: 'cursor', person: 'alice' } });
+    // Values never reach the audit log, only field names.
+    expect(JSON.stringify(audit.body)).not.toContain('gpt-branch');
+  });
+
+  it('the same identity rewriting its own value is not an overwrite', async () => {
+    const e = envFor();
+    await call('PUT', '/ai/context', { as: 'cursor', env: e, body: { branch: 'a' } });
+    const again = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'b' },
+    });
+    expect(again.body.overwrote).toBeUndefined();
+    const other = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'cursorBob',
+      env: e,
+      body: { branch: 'c' },
+    });
+    expect(other.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice' });
+  });
+
+  it('compare-and-set: a stale version gets 409 and changes nothing', async () => {
+    const e = envFor();
+    const first = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'one' },
+    });
+    await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'two', version: first.body.version } });
+    const stale = await call('PUT', '/ai/context', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'three', version: first.body.version },
+    });
+    expectProblem(stale, 409, 'version_conflict');
+    expect(stale.body.currentVersion).toBe(2);
+    const got = await call('GET', '/ai/context', { as: 'cursor', env: e });
+    expect(got.body.context.branch).toBe('two');
+    // version 0 means "only if nothing is live"
+    expectProblem(
+      await call('PATCH', '/ai/context', { as: 'cursor', env: e, body: { branch: 'x', version: 0 } }),
+      409,
+      'version_conflict',
+    );
+  });
+
+  it('DELETE clears; a later GET says nothing is live; versions keep growing', async () => {
+    const e = envFor();
+    await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'b' } });
+    const cleared = await call('DELETE', '/ai/context', { as: 'human', env: e });
+    expectStatus(cleared, 200);
+    expect(cleared.body).toEqual({ cleared: true, version: 1 });
+    expect((await call('GET', '/ai/context', { as: 'human', env: e })).body.live).toBe(false);
+    expect((await call('DELETE', '/ai/context', { as: 'human', env: e })).body).toEqual({
+      cleared: false,
+      version: null,
+    });
+    const next = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'human',
+      env: e,
+      body: { branch: 'c' },
+    });
+    expect(next.body.version).toBe(2);
+  });
+
+  it('expires after the configured lifetime', async () => {
+    const e = { ...envFor(), CONTEXT_TTL_SECONDS: '10' };
+    const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
+      as: 'human',
+      env: e,
+      body: { branch: 'b' },
+    });
+    expect(Date.parse(put.body.expiresAt) - Date.parse(put.body.updatedAt)).toBe(10_000);
+  });
+});
 
 describe('/ai/context input errors', () => {
   const e = project();
@@ -231,40 +223,6 @@ describe('/ai/context input errors', () => {
 
   it('rejects a malformed version on DELETE', async () => {
     expectProblem(await call('DELETE', '/ai/context?version=abc', { as: 'gpt', env: e }), 400, 'validation_failed');
-  });
-});
-
-describe('/ai/context when the ledger is down', () => {
-  it('refuses the write with 503 and leaves the context unchanged', async () => {
-    const e = project();
-    await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'before' } });
-    const down = { ...e, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
-    for (const [method, body] of [
-      ['PUT', { branch: 'after' }],
-      ['PATCH', { branch: 'after' }],
-      ['DELETE', undefined],
-    ] as const) {
-      const result = await call(method, '/ai/context', { as: 'human', env: down, body });
-      expectProblem(result, 503, 'ledger_unavailable');
-      expect(result.text).not.toMatch(/ECONNREFUSED|stack|at /);
-    }
-    // Reads do not need the ledger.
-    const got = await call('GET', '/ai/context', { as: 'human', env: down });
-    expectStatus(got, 200);
-    expect(got.body.context).toEqual({ branch: 'before' });
-  });
-});
-
-describe('/ai/context when the context store is down', () => {
-  it('answers 503 store_unavailable and audits nothing', async () => {
-    const e = { ...project(), UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', UPSTASH_REDIS_REST_TOKEN: 'nope' };
-    expectProblem(await call('GET', '/ai/context', { as: 'human', env: e }), 503, 'store_unavailable');
-    const put = await call('PUT', '/ai/context', { as: 'human', env: e, body: { branch: 'x' } });
-    expectProblem(put, 503, 'store_unavailable');
-    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(`context:${e.PROJECT_ID}`)}`, {
-      as: 'human',
-    });
-    expect(audit.body.entries).toEqual([]);
   });
 });
 

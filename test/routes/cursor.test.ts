@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { describeAuthCases } from '../support/auth-cases';
 import { mustOpen } from '../support/listener';
@@ -10,171 +10,163 @@ function project() {
   return { PROJECT_ID: `cur-${crypto.randomUUID().slice(0, 12)}` };
 }
 
-const upstash = inject('upstash');
-const backends: [string, Record<string, unknown> | null][] = [
-  ['durable-object', {}],
-  ['upstash', upstash ? { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token } : null],
-];
-
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 const DIFF =
   '--- a/src/app.ts\n+++ b/src/app.ts\n@@ -1,2 +1,3 @@\n const a = 1;\n+const b = 2;\n-const c = 3;\n+const d = 4;\n';
 
-for (const [backend, backendEnv] of backends) {
-  describe.skipIf(backendEnv === null)(`/ai/cursor/session on ${backend}`, () => {
-    const envFor = () => ({ ...backendEnv, ...project() });
+describe('/ai/cursor/session (the project chooses the context store: test/vitest.config.ts)', () => {
+  const envFor = () => project();
 
-    it('records a session and lists it, diff only on request', async () => {
-      const e = envFor();
-      const posted = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: {
-          workspace: 'hezlep',
-          branch: 'feature/x',
-          head: 'abc1234',
-          file: 'src/app.ts',
-          diff: DIFF,
-          timestamp: at(0),
-          selection: { startLine: 2, endLine: 3 },
-        },
-      });
-      expectStatus(posted, 200);
-      expect(posted.body).toMatchObject({
-        applied: true,
-        session: {
-          user: 'alice',
-          workspace: 'hezlep',
-          branch: 'feature/x',
-          version: 1,
-          diffStat: { added: 2, removed: 1 },
-        },
-      });
-      expect(posted.body.session.diff).toBeUndefined();
-      const ttl = Date.parse(posted.body.session.expiresAt) - Date.parse(posted.body.session.receivedAt);
-      expect(ttl).toBe(900_000);
-
-      const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'gpt', env: e });
-      expectStatus(listed, 200);
-      expect(listed.body.count).toBe(1);
-      expect(listed.body.sessions[0]).toMatchObject({
-        user: 'alice',
+  it('records a session and lists it, diff only on request', async () => {
+    const e = envFor();
+    const posted = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: {
+        workspace: 'hezlep',
+        branch: 'feature/x',
+        head: 'abc1234',
         file: 'src/app.ts',
+        diff: DIFF,
+        timestamp: at(0),
         selection: { startLine: 2, endLine: 3 },
-      });
-      expect(listed.body.sessions[0]!.diff).toBeUndefined();
-      const withDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', { as: 'gpt', env: e });
-      expect(withDiff.body.sessions[0]!.diff).toBe(DIFF);
+      },
     });
-
-    it('keeps one session per user and workspace', async () => {
-      const e = envFor();
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { workspace: 'w1', branch: 'a', timestamp: at(0) },
-      });
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { workspace: 'w1', branch: 'b', timestamp: at(1) },
-      });
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { workspace: 'w2', branch: 'c', timestamp: at(2) },
-      });
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursorBob',
-        env: e,
-        body: { workspace: 'w1', branch: 'd', timestamp: at(3) },
-      });
-      const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'human', env: e });
-      expect(listed.body.sessions.map((s) => `${s.user}/${s.workspace}/${s.branch}/v${s.version}`).sort()).toEqual([
-        'alice/w1/b/v2',
-        'alice/w2/c/v1',
-        'bob/w1/d/v1',
-      ]);
-      const onlyBob = await call<ListSessionsResponse>('GET', '/ai/cursor/session?user=bob', { as: 'human', env: e });
-      expect(onlyBob.body.sessions.map((s) => s.user)).toEqual(['bob']);
+    expectStatus(posted, 200);
+    expect(posted.body).toMatchObject({
+      applied: true,
+      session: {
+        user: 'alice',
+        workspace: 'hezlep',
+        branch: 'feature/x',
+        version: 1,
+        diffStat: { added: 2, removed: 1 },
+      },
     });
+    expect(posted.body.session.diff).toBeUndefined();
+    const ttl = Date.parse(posted.body.session.expiresAt) - Date.parse(posted.body.session.receivedAt);
+    expect(ttl).toBe(900_000);
 
-    it('a snapshot with an older client timestamp arriving late does not overwrite the newer one', async () => {
-      const e = envFor();
-      const newer = at(0);
-      const older = at(-5_000);
-      expectStatus(
-        await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'newer', timestamp: newer } }),
-        200,
-      );
-      const late = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'older', timestamp: older },
-      });
-      expectStatus(late, 200);
-      expect(late.body).toMatchObject({ applied: false, reason: 'stale', session: { branch: 'newer', version: 1 } });
-      const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'cursor', env: e });
-      expect(listed.body.sessions.map((s) => s.branch)).toEqual(['newer']);
-      // Equal or newer client time applies: last write by receive time wins.
-      const same = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'same-time', timestamp: newer },
-      });
-      expect(same.body).toMatchObject({ applied: true, session: { branch: 'same-time', version: 2 } });
+    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'gpt', env: e });
+    expectStatus(listed, 200);
+    expect(listed.body.count).toBe(1);
+    expect(listed.body.sessions[0]).toMatchObject({
+      user: 'alice',
+      file: 'src/app.ts',
+      selection: { startLine: 2, endLine: 3 },
     });
-
-    it("an overwrite of another identity's session is reported and audited, without the diff", async () => {
-      const e = envFor();
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { workspace: 'shared', branch: 'mine', diff: '+secret-ish line', timestamp: at(0) },
-      });
-      const over = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
-        as: 'human',
-        env: e,
-        body: { workspace: 'shared', branch: 'theirs', user: 'alice', timestamp: at(1) },
-      });
-      expectStatus(over, 200);
-      expect(over.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice', version: 1 });
-
-      const target = `cursor:${e.PROJECT_ID}:alice@shared`;
-      const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(target)}`, { as: 'human' });
-      expectStatus(audit, 200);
-      const [latest, first] = audit.body.entries;
-      expect(latest).toMatchObject({ action: 'cursor.session.overwrite', actor: { client: 'human', person: 'alice' } });
-      expect(latest.detail).toMatchObject({ overwrote: { client: 'cursor', person: 'alice' }, branch: 'theirs' });
-      expect(first).toMatchObject({ action: 'cursor.session.update' });
-      expect(audit.text).not.toContain('secret-ish');
-    });
-
-    it('publishes each applied sync on the cursor topic, and not a stale one', async () => {
-      const e = envFor();
-      const listener = await mustOpen('?topics=cursor', { as: 'human', env: e });
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'live', file: 'a.ts', diff: DIFF, timestamp: at(0) },
-      });
-      await call('POST', '/ai/cursor/session', {
-        as: 'cursor',
-        env: e,
-        body: { branch: 'stale', timestamp: at(-60_000) },
-      });
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'live2', timestamp: at(1) } });
-      const events = await listener.events(2);
-      expect(events.map((m) => (m.data as { branch: string }).branch)).toEqual(['live', 'live2']);
-      expect(events[0]).toMatchObject({
-        type: 'cursor.session.updated',
-        data: { file: 'a.ts', diffStat: { added: 2, removed: 1 } },
-      });
-      expect(JSON.stringify(events)).not.toContain('const b = 2');
-      listener.close();
-    });
+    expect(listed.body.sessions[0]!.diff).toBeUndefined();
+    const withDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', { as: 'gpt', env: e });
+    expect(withDiff.body.sessions[0]!.diff).toBe(DIFF);
   });
-}
+
+  it('keeps one session per user and workspace', async () => {
+    const e = envFor();
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { workspace: 'w1', branch: 'a', timestamp: at(0) },
+    });
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { workspace: 'w1', branch: 'b', timestamp: at(1) },
+    });
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { workspace: 'w2', branch: 'c', timestamp: at(2) },
+    });
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursorBob',
+      env: e,
+      body: { workspace: 'w1', branch: 'd', timestamp: at(3) },
+    });
+    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'human', env: e });
+    expect(listed.body.sessions.map((s) => `${s.user}/${s.workspace}/${s.branch}/v${s.version}`).sort()).toEqual([
+      'alice/w1/b/v2',
+      'alice/w2/c/v1',
+      'bob/w1/d/v1',
+    ]);
+    const onlyBob = await call<ListSessionsResponse>('GET', '/ai/cursor/session?user=bob', { as: 'human', env: e });
+    expect(onlyBob.body.sessions.map((s) => s.user)).toEqual(['bob']);
+  });
+
+  it('a snapshot with an older client timestamp arriving late does not overwrite the newer one', async () => {
+    const e = envFor();
+    const newer = at(0);
+    const older = at(-5_000);
+    expectStatus(
+      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'newer', timestamp: newer } }),
+      200,
+    );
+    const late = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'older', timestamp: older },
+    });
+    expectStatus(late, 200);
+    expect(late.body).toMatchObject({ applied: false, reason: 'stale', session: { branch: 'newer', version: 1 } });
+    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'cursor', env: e });
+    expect(listed.body.sessions.map((s) => s.branch)).toEqual(['newer']);
+    // Equal or newer client time applies: last write by receive time wins.
+    const same = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'same-time', timestamp: newer },
+    });
+    expect(same.body).toMatchObject({ applied: true, session: { branch: 'same-time', version: 2 } });
+  });
+
+  it("an overwrite of another identity's session is reported and audited, without the diff", async () => {
+    const e = envFor();
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { workspace: 'shared', branch: 'mine', diff: '+secret-ish line', timestamp: at(0) },
+    });
+    const over = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
+      as: 'human',
+      env: e,
+      body: { workspace: 'shared', branch: 'theirs', user: 'alice', timestamp: at(1) },
+    });
+    expectStatus(over, 200);
+    expect(over.body.overwrote).toMatchObject({ client: 'cursor', person: 'alice', version: 1 });
+
+    const target = `cursor:${e.PROJECT_ID}:alice@shared`;
+    const audit = await call('GET', `/ai/audit?target=${encodeURIComponent(target)}`, { as: 'human' });
+    expectStatus(audit, 200);
+    const [latest, first] = audit.body.entries;
+    expect(latest).toMatchObject({ action: 'cursor.session.overwrite', actor: { client: 'human', person: 'alice' } });
+    expect(latest.detail).toMatchObject({ overwrote: { client: 'cursor', person: 'alice' }, branch: 'theirs' });
+    expect(first).toMatchObject({ action: 'cursor.session.update' });
+    expect(audit.text).not.toContain('secret-ish');
+  });
+
+  it('publishes each applied sync on the cursor topic, and not a stale one', async () => {
+    const e = envFor();
+    const listener = await mustOpen('?topics=cursor', { as: 'human', env: e });
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'live', file: 'a.ts', diff: DIFF, timestamp: at(0) },
+    });
+    await call('POST', '/ai/cursor/session', {
+      as: 'cursor',
+      env: e,
+      body: { branch: 'stale', timestamp: at(-60_000) },
+    });
+    await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'live2', timestamp: at(1) } });
+    const events = await listener.events(2);
+    expect(events.map((m) => (m.data as { branch: string }).branch)).toEqual(['live', 'live2']);
+    expect(events[0]).toMatchObject({
+      type: 'cursor.session.updated',
+      data: { file: 'a.ts', diffStat: { added: 2, removed: 1 } },
+    });
+    expect(JSON.stringify(events)).not.toContain('const b = 2');
+    listener.close();
+  });
+});
 
 describe('/ai/cursor/session validation', () => {
   it('refuses a diff over the configured limit with 413', async () => {
@@ -209,20 +201,6 @@ describe('/ai/cursor/session validation', () => {
         'validation_failed',
       );
     }
-  });
-
-  it('refuses the sync when the audit ledger is down, and stores nothing', async () => {
-    const e = { ...project(), DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
-    expectProblem(
-      await call('POST', '/ai/cursor/session', { as: 'cursor', env: e, body: { branch: 'x', timestamp: at(0) } }),
-      503,
-      'ledger_unavailable',
-    );
-    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', {
-      as: 'cursor',
-      env: { PROJECT_ID: e.PROJECT_ID },
-    });
-    expect(listed.body.count).toBe(0);
   });
 });
 

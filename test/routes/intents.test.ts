@@ -382,33 +382,6 @@ describe('rejecting and cancelling', () => {
   });
 });
 
-describe('with the ledger down', () => {
-  it('refuses proposals and decisions with 503 ledger_unavailable, and nothing changes', async () => {
-    const s = scenario();
-    const intent = await s.propose('gpt', { kind: 'restart', target: 'production' });
-    const down = { ...s.env, DATABASE_WS_PROXY: env.TEST_DEAD_DATABASE_WS_PROXY };
-    expectProblem(
-      await call('POST', '/ai/intents', { as: 'gpt', env: down, body: { kind: 'restart', target: 'production' } }),
-      503,
-      'ledger_unavailable',
-    );
-    expectProblem(
-      await call('POST', `/ai/intents/${intent.id}/approve`, { as: 'human', env: down }),
-      503,
-      'ledger_unavailable',
-    );
-    expectProblem(
-      await call('POST', `/ai/intents/${intent.id}/approve`, { as: 'gpt', env: down }),
-      503,
-      'ledger_unavailable',
-    );
-    const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${intent.id}`, 'human');
-    expect(got.body.intent.state).toBe('proposed');
-    expect(got.body.decisions).toHaveLength(1);
-    expect((await s.call<ListIntentsResponse>('GET', '/ai/intents', 'human')).body.intents).toHaveLength(1);
-  });
-});
-
 describe('GET /ai/intents', () => {
   it('lists newest first with filters and cursor pagination, never silently cut', async () => {
     const s = scenario();

@@ -86,7 +86,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<L
   return { host: HOST, port, stop };
 }
 
-function findRedisBinary(): string | null {
+export function findRedisBinary(): string | null {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin'];
   for (const dir of dirs) {
     const candidate = join(dir, 'redis-server');
