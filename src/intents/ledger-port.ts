@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/keys';
 import { AuditLog, type AuditActor, type AuditScope } from '../audit/log';
-import type { Ledger } from '../db/client';
+import type { LedgerPool } from '../db/pool';
 import { IntentRecords, PendingEvents, type QueuedEvent } from './records';
 import {
   runIntentOperation,
@@ -51,19 +51,14 @@ export async function executeIntentOperation<N extends IntentOperation>(
 
 /** Intent changes on the caller's own connection, each taking the chain lock (no ledger object). */
 export class ConnectionIntentTransactions implements IntentTransactions {
-  constructor(private readonly ledger: Ledger) {}
+  constructor(private readonly pool: LedgerPool) {}
 
   run<N extends IntentOperation>(
     name: N,
     context: IntentOperationContext,
     args: IntentOperationArgs<N>,
   ): Promise<IntentOperationOutcome<N>> {
-    return executeIntentOperation(
-      (actor, work) => new AuditLog(this.ledger, actor).transact(work),
-      name,
-      context,
-      args,
-    );
+    return executeIntentOperation((actor, work) => new AuditLog(this.pool, actor).transact(work), name, context, args);
   }
 }
 

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/log';
-import { Ledger } from '../../src/db/client';
+import { LedgerPool } from '../../src/db/pool';
 import { Logger } from '../../src/lib/log';
 import { ApiError } from '../../src/errors';
 import type { Caller } from '../../src/auth/keys';
@@ -40,7 +40,7 @@ class RecordingPublisher implements EventPublisher {
 const GPT: Caller = { client: 'gpt', label: 'gpt' };
 const ALICE: Caller = { client: 'human', person: 'alice', label: 'human:alice' };
 
-const ledgers: Ledger[] = [];
+const ledgers: LedgerPool[] = [];
 afterEach(async () => {
   for (const ledger of ledgers.splice(0)) await ledger.close();
 });
@@ -49,7 +49,7 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
   const project = `svc-${crypto.randomUUID().slice(0, 12)}`;
   const events = new RecordingPublisher();
   const as = (caller: Caller) => {
-    const ledger = new Ledger(
+    const ledger = new LedgerPool(
       { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
       new Logger('silent'),
     );
@@ -57,7 +57,7 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
     return new IntentService({
       project,
       policy: buildPolicy(policy),
-      ledger,
+      ledgerPool: ledger,
       transactions: new ConnectionIntentTransactions(ledger),
       audit: new AuditLog(ledger, { caller, requestId: `req-${crypto.randomUUID()}` }),
       events,
