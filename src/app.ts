@@ -27,7 +27,7 @@ import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
 import { mcpRouter } from './routes/mcp';
-import { redactForModel } from './redaction/boundary';
+import { redactForModel, redactMcp } from './redaction/boundary';
 import { internalCallOf } from './auth/internal';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
@@ -110,6 +110,7 @@ export function createApp() {
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
   app.use('/ai/*', redactForModel);
+  app.use('/mcp', redactMcp);
 
   app.route('/', healthRouter());
   app.route('/ai/context', contextRouter());

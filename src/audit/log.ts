@@ -3,7 +3,9 @@ import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
 import type { Executor, LedgerPool, Transaction } from '../db/pool';
 import type { Caller } from '../auth/keys';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
+import { AUDIT_LIMITS, storedDetail, storedField } from './stored';
 import type { EventPublisher, ProjectEvent } from '../events/publisher';
+import { redactAuditEntry } from '../redaction/audit-entry';
 
 /** Where single entries go when a ledger object is bound: the project's group-committing writer. */
 export interface EntryWriter {
@@ -213,7 +215,7 @@ export class AuditScope {
   ) {}
 
   async append(input: AuditInput): Promise<AuditEntry> {
-    const entry = await appendLocked(this.tx, this.actor, input);
+    const entry = await appendLocked(this.tx, this.actor, redactAuditEntry(input));
     this.appended.push(entry);
     return entry;
   }
@@ -243,16 +245,18 @@ export async function linkEntry(
   input: AuditInput,
   previous: { seq: number; hash: string } | undefined,
 ) {
+  // Hash the stored form (./stored.ts): what Postgres keeps and verify reads back, not what the caller passed.
+  const person = actor.caller.person;
   const fields = {
     seq: (previous?.seq ?? 0) + 1,
     at: new Date(),
     actorClient: actor.caller.client,
-    actorPerson: actor.caller.person ?? null,
-    action: input.action,
-    target: input.target,
-    summary: input.summary.slice(0, 500),
-    detail: input.detail ?? {},
-    requestId: actor.requestId,
+    actorPerson: person === undefined ? null : storedField(person, AUDIT_LIMITS.person),
+    action: storedField(input.action, AUDIT_LIMITS.action),
+    target: storedField(input.target, AUDIT_LIMITS.target),
+    summary: storedField(input.summary, AUDIT_LIMITS.summary),
+    detail: storedDetail(input.detail),
+    requestId: storedField(actor.requestId, AUDIT_LIMITS.requestId),
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...fields, hash: await chainHash(fields) };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { optionalVar, varsSection } from '../lib/vars';
-import { callerLabel, type Caller } from './keys';
+import { callerOf, type Caller } from './keys';
 import { verifyToken, type TokenRules } from './jwks';
 
 /** The header Access adds to every request it lets through, and the cookie it sets in the browser. */
@@ -76,5 +76,5 @@ export async function accessCaller(
       'The Cloudflare Access token names no person (a service token?); machines sign in with an API key.',
     );
   }
-  return { client: 'human', person: email, label: callerLabel('human', email) };
+  return callerOf('human', email);
 }

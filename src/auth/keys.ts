@@ -4,10 +4,14 @@ import { ApiError } from '../errors';
 export const CLIENTS = ['gpt', 'cursor', 'human', 'cron'] as const;
 export type Client = (typeof CLIENTS)[number];
 
-/** Who is calling: decided by the API key alone. */
+/**
+ * Who is calling: the role (client) a request acts as, and the person behind it when known. An API key
+ * names both; a Cloudflare Access token names a human by email; an OAuth grant names the role and the person
+ * it was granted to. Build one with `callerOf`, so every source spells a person the same way.
+ */
 export interface Caller {
   client: Client;
-  /** The named person the key belongs to, when the key is personal. */
+  /** The person behind the request (lower case), when known: four eyes compares people, not keys. */
   person?: string;
   /** A stable, non-secret label for logs and audit: `client` or `client:person`. */
   label: string;
@@ -54,7 +58,22 @@ export function callerLabel(client: Client, person?: string): string {
   return person ? `${client}:${person}` : client;
 }
 
-/** Parse `HEZLEP_API_KEYS`: a JSON list of `{client, person?, key | sha256}`. */
+/** One spelling of a person, whichever source named them: `Alice` and `alice` are one person. */
+export function normalPerson(person: string | undefined): string | undefined {
+  const trimmed = person?.trim().toLowerCase();
+  return trimmed ? trimmed : undefined;
+}
+
+/** The caller acting as `client` for `person` (undefined for a shared or machine key). */
+export function callerOf(client: Client, person?: string): Caller {
+  const who = normalPerson(person);
+  return who ? { client, person: who, label: callerLabel(client, who) } : { client, label: client };
+}
+
+/**
+ * Parse `HEZLEP_API_KEYS`: a JSON list of `{client, person?, key | sha256}`. `person` names who holds the
+ * key (the same name on a person's gpt, cursor and human keys), so an approval is checked against people.
+ */
 export async function parseKeyTable(raw: string): Promise<KeyEntry[]> {
   let json: unknown;
   try {
@@ -69,7 +88,7 @@ export async function parseKeyTable(raw: string): Promise<KeyEntry[]> {
   }
   return Promise.all(
     parsed.data.map(async (spec) => ({
-      caller: { client: spec.client, person: spec.person, label: callerLabel(spec.client, spec.person) },
+      caller: callerOf(spec.client, spec.person),
       hash: spec.key !== undefined ? await sha256(spec.key) : fromHex(spec.sha256!.toLowerCase()),
     })),
   );

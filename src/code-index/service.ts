@@ -228,7 +228,7 @@ export class IndexService {
         summary: found.summaries[chunk.path] ?? null,
         modelSummary: found.modelSummaries?.[chunk.path] ?? null,
         snippet: boundedSnippet(chunk, question, bound),
-        declaration: declarationOf(chunk.text),
+        declaration: declarationOf(chunk.text, chunk.symbol),
         indexedCommit: null,
         changedSince: null,
       });

@@ -5,6 +5,7 @@ import { buildReview, type Review } from '../review/build';
 import { redactValue } from '../redaction/redact';
 import { parseDigestConfig } from './config';
 import { digestSections } from './sections';
+import { clip } from '../lib/clip';
 
 /** The audit action a digest is kept under: the newest such entry is what GET /ai/digest answers. */
 export const DIGEST_ACTION = 'digest.published';
@@ -50,7 +51,7 @@ export async function publishDigest(services: Services, caller: Caller, now = ne
     generatedAt: now.toISOString(),
     since: since.toISOString(),
   });
-  const summary = `Daily digest: ${digest.summary.join(' ')}`.slice(0, 500);
+  const summary = clip(`Daily digest: ${digest.summary.join(' ')}`, 500, '…');
   const entry = await services.audit(caller).record({
     action: DIGEST_ACTION,
     target: DIGEST_TARGET,

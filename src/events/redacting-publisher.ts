@@ -1,5 +1,14 @@
-import { redactValue, type RedactionTally } from '../redaction/redact';
+import { redactValue, type RedactionCounts, type RedactionTally } from '../redaction/redact';
 import type { EventPublisher, ProjectEvent } from './publisher';
+
+/** An event's summary and data passed through the secret scanner as one document; the counts beside it. */
+export function redactEvent<E extends Pick<ProjectEvent, 'summary' | 'data'>>(
+  event: E,
+): { event: E; counts: RedactionCounts } {
+  const { value, counts, total } = redactValue({ summary: event.summary, data: event.data });
+  if (!total) return { event, counts };
+  return { event: { ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) }, counts };
+}
 
 /** Every event passes the secret scanner before any listener (Cursor, the dashboard, a model) can see it. */
 export class RedactingEventPublisher implements EventPublisher {
@@ -10,10 +19,10 @@ export class RedactingEventPublisher implements EventPublisher {
 
   publish(...events: ProjectEvent[]): Promise<void> {
     return this.inner.publish(
-      ...events.map((event) => {
-        const { value, counts } = redactValue({ summary: event.summary, data: event.data });
+      ...events.map((sent) => {
+        const { event, counts } = redactEvent(sent);
         this.tally.add(counts);
-        return { ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) };
+        return event;
       }),
     );
   }

@@ -12,9 +12,16 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what this strips.
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
+/** A line without its timestamp, carriage return and colour codes (not yet redacted). */
+function stripLogLine(line: string): string {
+  return line.replace(/\r$/, '').replace(TIMESTAMP, '').replace(ANSI, '');
+}
+
+const clipLine = (line: string) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line);
+
+/** One line on its own, cleaned and redacted (a multi-line secret needs tailOfLog, which sees the whole text). */
 export function cleanLogLine(line: string): string {
-  const cleaned = redactText(line.replace(/\r$/, '').replace(TIMESTAMP, '').replace(ANSI, '')).value;
-  return cleaned.length > MAX_LINE_CHARS ? `${cleaned.slice(0, MAX_LINE_CHARS - 1)}…` : cleaned;
+  return clipLine(redactText(stripLogLine(line)).value);
 }
 
 /**
@@ -34,5 +41,7 @@ export function tailOfLog(log: { text: string; cut: boolean }, maxLines: number)
     }
   }
   const start = Math.max(0, end - maxLines);
-  return { lines: lines.slice(start, end).map(cleanLogLine), truncated: start > 0 || log.cut };
+  // Redacted as one text before it is cut into lines: a private key spans many of them.
+  const whole = redactText(lines.map(stripLogLine).join('\n')).value.split('\n');
+  return { lines: whole.slice(start, end).map(clipLine), truncated: start > 0 || log.cut };
 }

@@ -247,17 +247,29 @@ export function shapePull(
 export interface CodeSearchHit {
   path: string;
   url: string;
-  /** The matching fragments GitHub returned, each a few lines around the match. */
-  fragments: string[];
+  /** The identifiers and strings GitHub matched in the file (no code around them). */
+  identifiers: string[];
+  /** The matching fragments GitHub returned, each a few lines around the match (not for the gpt client). */
+  fragments?: string[];
 }
 
 export function shapeCodeSearchHit(item: RawCodeSearchItem): CodeSearchHit {
-  const fragments = (item.text_matches ?? [])
-    .filter((m) => m.property === undefined || m.property === 'content')
+  const contentMatches = (item.text_matches ?? []).filter((m) => m.property === undefined || m.property === 'content');
+  const fragments = contentMatches
     .map((m) => clip(redactText(m.fragment ?? '').value, 600))
     .filter(Boolean)
     .slice(0, 3);
-  return { path: item.path, url: item.html_url, fragments };
+  const identifiers = [
+    ...new Set(contentMatches.flatMap((m) => (m.matches ?? []).map((match) => clip(match.text ?? '', 100)))),
+  ]
+    .filter(Boolean)
+    .slice(0, 10);
+  return { path: item.path, url: item.html_url, identifiers, fragments };
+}
+
+/** A hit without its fragments: what the gpt client gets unless GPT_CODE_EXPOSURE=snippet. */
+export function withoutFragments({ fragments: _fragments, ...hit }: CodeSearchHit): CodeSearchHit {
+  return hit;
 }
 
 export interface RepoOverview {

@@ -2,7 +2,7 @@ import type { RepoRef } from '../github/client';
 import type { ComparisonAnswer } from '../github/answers';
 import type { Answered, GitHubService } from '../github/service';
 import { redactSecrets } from '../redaction/secrets';
-import { targetRef, type IntentPolicy } from './policy';
+import { kindPolicy, targetRef, type IntentPolicy } from './policy';
 import type { IntentService } from './service';
 import type { IntentView } from './view';
 
@@ -51,7 +51,7 @@ export interface IntentChangesDeps {
  */
 export async function intentChanges(deps: IntentChangesDeps, id: string): Promise<Answered<IntentChanges>> {
   const { intent } = await deps.intents.get(id);
-  const binding = deps.policy.kinds[intent.kind]?.commitBinding ?? 'none';
+  const binding = kindPolicy(deps.policy, intent.kind)?.commitBinding ?? 'none';
   if (binding === 'none') {
     throw new NothingToCompare(
       id,

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Logger } from '../lib/log';
 import { intents, type IntentExecution, type IntentRow } from '../db/schema';
-import type { IntentPolicy } from './policy';
+import { kindPolicy, targetConfig, type IntentPolicy } from './policy';
 import type { HostingOperation, HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import type { IntentRecords } from './records';
 import type { IntentChanges } from './ledger-port';
@@ -29,7 +29,7 @@ export class IntentRunner {
 
   /** Run the side effect of an intent that just moved to executing, and record what happened. */
   async perform(row: IntentRow): Promise<IntentRow> {
-    const kind = this.deps.policy.kinds[row.kind]!;
+    const kind = kindPolicy(this.deps.policy, row.kind)!;
     const execution = row.execution!;
     if (kind.executor === 'hosting') {
       const result = await this.deps.hosting
@@ -39,7 +39,7 @@ export class IntentRunner {
       return this.finish(row, 'failed', result.status === 'failed' ? result.detail : 'hosting is not configured', {});
     }
 
-    const target = this.deps.policy.targets[row.target];
+    const target = targetConfig(this.deps.policy, row.target);
     if (!target || !execution.workflow || !execution.ref)
       return this.finish(row, 'failed', `no workflow is configured for ${row.target}`, {});
     try {
@@ -79,7 +79,7 @@ export class IntentRunner {
       this.deps.now().getTime() - Date.parse(execution.startedAt) > this.deps.dispatchConfirmSeconds * 1000;
     try {
       if (execution.runId === undefined) {
-        const kind = this.deps.policy.kinds[row.kind];
+        const kind = kindPolicy(this.deps.policy, row.kind);
         const run = kind?.executor === 'workflow' && execution.workflow ? await this.findRun(row) : undefined;
         if (run)
           return this.recordRun(

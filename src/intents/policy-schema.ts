@@ -61,7 +61,10 @@ export const IntentPolicySchema = z.object({
     .max(30 * 86_400),
   /** Branches the GPT may not propose deploys or rollbacks to (main is always among them). */
   protectedBranches: z.array(Pattern),
-  /** When true, the approver must also be a different person, not just a different key. */
+  /**
+   * Four eyes by person (default true): the approver must be a different person from the proposer whenever
+   * both are known, whichever client each used. false relaxes it to a different key identity (client + person).
+   */
   requireDifferentPerson: z.boolean(),
   kinds: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), KindPolicySchema),
   targets: z.record(z.string().min(1).max(200), TargetConfigSchema),
@@ -76,7 +79,7 @@ export const DEFAULT_POLICY: IntentPolicy = {
   proposalTtlSeconds: 24 * 3600,
   approvalTtlSeconds: 3600,
   protectedBranches: ['main'],
-  requireDifferentPerson: false,
+  requireDifferentPerson: true,
   kinds: {
     deploy: {
       executor: 'workflow',

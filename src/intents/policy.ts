@@ -1,5 +1,5 @@
 import type { Client } from '../auth/keys';
-import type { IntentPolicy } from './policy-schema';
+import type { IntentPolicy, KindPolicy, TargetConfig } from './policy-schema';
 
 export type { IntentPolicy } from './policy-schema';
 
@@ -11,6 +11,20 @@ export type { IntentPolicy } from './policy-schema';
 
 /** Branches the GPT may never deploy to, whatever the configuration says. */
 export const ALWAYS_PROTECTED = ['main'] as const;
+
+/**
+ * A kind's policy by name, or undefined: own entries only, so `constructor`, `toString` or `__proto__`
+ * sent as a kind are unknown kinds, not members of Object.prototype (the policy may cross an RPC
+ * boundary, which gives any null-prototype map its prototype back, so the lookup itself is guarded).
+ */
+export function kindPolicy(policy: IntentPolicy, kind: string): KindPolicy | undefined {
+  return Object.hasOwn(policy.kinds, kind) ? policy.kinds[kind] : undefined;
+}
+
+/** A target's configuration by name (own entries only, as for kinds), or undefined. */
+export function targetConfig(policy: IntentPolicy, target: string): TargetConfig | undefined {
+  return Object.hasOwn(policy.targets, target) ? policy.targets[target] : undefined;
+}
 
 export function matchesPattern(pattern: string, name: string): boolean {
   if (pattern === '*') return true;
@@ -28,6 +42,11 @@ export interface Identity {
 }
 
 export const identityLabel = (who: Identity) => (who.person ? `${who.client}:${who.person}` : who.client);
+
+/** Whether two identities are known to be one person, whichever clients they used (unknown is never the same). */
+export function samePerson(a: Identity, b: Identity): boolean {
+  return a.person !== undefined && b.person !== undefined && a.person.toLowerCase() === b.person.toLowerCase();
+}
 
 /** What the policy needs to know about an existing intent. */
 export interface IntentFacts {
@@ -95,7 +114,7 @@ export function decide(policy: IntentPolicy, request: PolicyRequest): Decision {
 }
 
 function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'propose' }>): Decision {
-  const kind = policy.kinds[r.kind];
+  const kind = kindPolicy(policy, r.kind);
   const deploysCode = kind ? kind.executor === 'workflow' : r.kind === 'deploy' || r.kind === 'rollback';
   const guarded = r.actor.client === 'gpt' && deploysCode ? protectedVia(policy, r.target) : undefined;
   if (guarded !== undefined) {
@@ -118,7 +137,7 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
       `${r.kind} is not allowed for target ${r.target} (allowed: ${kind.targets.join(', ')}).`,
     );
   }
-  if (kind.executor === 'workflow' && !policy.targets[r.target]) {
+  if (kind.executor === 'workflow' && !targetConfig(policy, r.target)) {
     return deny(
       'target-configured',
       `No deployment workflow is configured for target ${r.target}; configure it in INTENT_POLICY.targets.`,
@@ -145,7 +164,7 @@ function decidePropose(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
 
 /** The branch a target's workflow runs on: its configured `ref`, else the target's own name. */
 export function targetRef(policy: IntentPolicy, target: string): string {
-  return policy.targets[target]?.ref ?? target;
+  return targetConfig(policy, target)?.ref ?? target;
 }
 
 /**
@@ -171,10 +190,10 @@ function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
       `${identityLabel(r.actor)} proposed this intent and cannot also approve it; another identity must.`,
     );
   }
-  if (policy.requireDifferentPerson && r.actor.person !== undefined && r.actor.person === r.intent.proposer.person) {
+  if (policy.requireDifferentPerson && samePerson(r.actor, r.intent.proposer)) {
     return deny(
       'approver-different-person',
-      `${r.actor.person} proposed this intent (with another key) and policy requires a different person to approve it.`,
+      `${r.actor.person} proposed this intent (as ${identityLabel(r.intent.proposer)}) and cannot approve it through another client; a different person must.`,
     );
   }
   if (r.now.getTime() >= r.intent.expiresAt.getTime()) {
@@ -184,7 +203,7 @@ function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
       'expire',
     );
   }
-  const kind = policy.kinds[r.intent.kind];
+  const kind = kindPolicy(policy, r.intent.kind);
   if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
   if (!kind.approvers.includes(r.actor.client)) {
     return deny(
@@ -199,7 +218,7 @@ function decideApprove(policy: IntentPolicy, r: Extract<PolicyRequest, { action:
 }
 
 function decideReject(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'reject' }>): Decision {
-  const kind = policy.kinds[r.intent.kind];
+  const kind = kindPolicy(policy, r.intent.kind);
   if (!kind || !kind.approvers.includes(r.actor.client)) {
     return deny(
       'rejecter-allowed',
@@ -211,7 +230,7 @@ function decideReject(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 
 
 function decideCancel(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'cancel' }>): Decision {
   const isProposer = identityLabel(r.actor) === identityLabel(r.intent.proposer);
-  const mayApprove = policy.kinds[r.intent.kind]?.approvers.includes(r.actor.client) ?? false;
+  const mayApprove = kindPolicy(policy, r.intent.kind)?.approvers.includes(r.actor.client) ?? false;
   if (!isProposer && !mayApprove) {
     return deny('canceller-allowed', 'Only the proposer, or a client that may approve this kind, may cancel it.');
   }
@@ -222,7 +241,7 @@ function decideCancel(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 
 }
 
 function decideExecute(policy: IntentPolicy, r: Extract<PolicyRequest, { action: 'execute' }>): Decision {
-  const kind = policy.kinds[r.intent.kind];
+  const kind = kindPolicy(policy, r.intent.kind);
   if (!kind) return deny('kind-known', `Intent kind "${r.intent.kind}" is no longer in the policy.`);
   const guarded =
     r.actor.client === 'gpt' && kind.executor === 'workflow' ? protectedVia(policy, r.intent.target) : undefined;

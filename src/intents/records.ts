@@ -7,6 +7,7 @@ import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentRow, type IntentState } from '../db/schema';
 import type { Decision } from './policy';
+import { clip } from '../lib/clip';
 
 /** One decision about an intent as it is recorded: decision row, audit entry, event. */
 export interface Transition {
@@ -119,7 +120,7 @@ export class IntentRecords {
       action: t.action,
       allowed: t.decision.allowed,
       rule: t.decision.rule,
-      reason: t.decision.reason.slice(0, 500),
+      reason: clip(t.decision.reason, 500),
       fromState: from,
       toState: t.to,
       commit: t.commit ?? null,
@@ -133,7 +134,7 @@ export class IntentRecords {
         target: row.target,
         allowed: t.decision.allowed,
         rule: t.decision.rule,
-        reason: t.decision.reason.slice(0, 500),
+        reason: clip(t.decision.reason, 500),
         from,
         to: t.to,
         ...(t.commit ? { commit: t.commit } : {}),

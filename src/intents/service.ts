@@ -6,7 +6,7 @@ import type { LedgerPool } from '../db/pool';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentRow, type IntentState } from '../db/schema';
-import { decide, targetRef, type Decision, type IntentPolicy, type PolicyAction } from './policy';
+import { decide, kindPolicy, targetRef, type Decision, type IntentPolicy, type PolicyAction } from './policy';
 import type { HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import { IntentRecords } from './records';
 import { IntentRunner } from './execution';
@@ -133,7 +133,13 @@ export class IntentService {
       else if (query.state) where.push(eq(intents.state, query.state));
       if (query.kind) where.push(eq(intents.kind, query.kind));
       if (query.target) where.push(eq(intents.target, query.target));
-      if (query.proposer) where.push(eq(intents.proposerLabel, query.proposer));
+      // `gpt` names a client (whoever used it); `human:alice` one person's key.
+      if (query.proposer)
+        where.push(
+          query.proposer.includes(':')
+            ? eq(intents.proposerLabel, query.proposer)
+            : eq(intents.proposerClient, query.proposer),
+        );
       if (query.cursor) {
         const { createdAt, id } = query.cursor;
         where.push(or(lt(intents.createdAt, createdAt), and(eq(intents.createdAt, createdAt), lt(intents.id, id)))!);
@@ -222,7 +228,7 @@ export class IntentService {
       throw denied(decision);
     }
 
-    const kind = policy.kinds[input.kind]!;
+    const kind = kindPolicy(policy, input.kind)!;
     let proposedCommit: string | null = null;
     if (kind.commitBinding === 'branch-head' && this.deps.github.configured) {
       // Informative only (the approval binds the commit), so a GitHub hiccup does not block a proposal.
@@ -326,7 +332,7 @@ export class IntentService {
   /** The facts `decide` needs to judge an execution, asked upstream only when the policy would need them. */
   private async executeFacts(row: IntentRow): Promise<ExecuteFacts> {
     const { policy, github, hosting, caller } = this.deps;
-    const kind = policy.kinds[row.kind];
+    const kind = kindPolicy(policy, row.kind);
     const executorConfigured = kind?.executor === 'hosting' ? hosting.configured : github.configured;
     const found: ExecuteFacts = { executorConfigured };
     if (kind?.executors.includes(caller.client) && executorConfigured) {
@@ -341,7 +347,7 @@ export class IntentService {
 
   private async commitToBind(row: IntentRow, reviewed?: string): Promise<string | null> {
     const { policy } = this.deps;
-    const binding = policy.kinds[row.kind]?.commitBinding ?? 'none';
+    const binding = kindPolicy(policy, row.kind)?.commitBinding ?? 'none';
     if (binding === 'none') return null;
     const commit =
       binding === 'parameter'

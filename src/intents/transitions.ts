@@ -6,6 +6,8 @@ import { canonicalJson } from '../audit/chain';
 import { intents, type IntentExecution, type IntentRow, type IntentState } from '../db/schema';
 import {
   decide,
+  kindPolicy,
+  targetConfig,
   targetRef,
   type Decision,
   type IntentFacts,
@@ -14,6 +16,7 @@ import {
   type PolicyRequest,
 } from './policy';
 import type { IntentRecords, PendingEvents } from './records';
+import { clip } from '../lib/clip';
 
 /**
  * Every change to an intent, as one named operation with plain-data arguments: each runs in one
@@ -83,7 +86,7 @@ const OPERATIONS = {
       decision: a.decision,
       to: 'proposed',
       commit: a.proposedCommit,
-      summary: `${caller.label} proposed ${input.kind} to ${input.target}${input.reason ? `: ${input.reason.slice(0, 120)}` : ''}`,
+      summary: `${caller.label} proposed ${input.kind} to ${input.target}${input.reason ? `: ${clip(input.reason, 120, '…')}` : ''}`,
       detail: {
         kind: input.kind,
         target: input.target,
@@ -136,9 +139,9 @@ const OPERATIONS = {
       action: a.action,
       decision: a.decision,
       to: a.to,
-      summary: `${records.caller.label} ${a.to} ${locked.kind} to ${locked.target}${a.why ? `: ${a.why.slice(0, 120)}` : ''}`,
+      summary: `${records.caller.label} ${a.to} ${locked.kind} to ${locked.target}${a.why ? `: ${clip(a.why, 120, '…')}` : ''}`,
       detail: {
-        ...(a.why ? { why: a.why.slice(0, 500) } : {}),
+        ...(a.why ? { why: clip(a.why, 500) } : {}),
         ...(a.redactions ? { redactions: a.redactions } : {}),
       },
     });
@@ -152,8 +155,8 @@ const OPERATIONS = {
     expectState(locked, ['approved'], 'execute', now);
     const decision = decide(policy, executeRequest(records, locked, now, a.facts));
     if (!decision.allowed) throw denied(decision);
-    const kind = policy.kinds[locked.kind]!;
-    const target = policy.targets[locked.target];
+    const kind = kindPolicy(policy, locked.kind)!;
+    const target = targetConfig(policy, locked.target);
     const execution: IntentExecution = {
       attempt: (locked.execution?.attempt ?? 0) + 1,
       status: 'dispatching',
@@ -246,7 +249,11 @@ const OPERATIONS = {
   ) {
     const locked = await records.lock(scope, a.id);
     if (locked.state !== 'executing' || locked.execution?.attempt !== a.attempt) return locked;
-    const execution: IntentExecution = { ...locked.execution!, ...a.change, lastCheckedAt: now.toISOString() };
+    // Decided under the row lock: concurrent followers (retried executes, the cron, the webhook) that all
+    // found the run record it once, and a status already recorded is not recorded again.
+    const known = locked.execution!;
+    if (a.action === 'dispatch' ? known.runId !== undefined : known.runStatus === a.change.runStatus) return locked;
+    const execution: IntentExecution = { ...known, ...a.change, lastCheckedAt: now.toISOString() };
     return records.transition(scope, events, locked, {
       action: a.action,
       decision: {
@@ -283,9 +290,9 @@ const OPERATIONS = {
       decision: { allowed: true, rule: 'execution-outcome', reason: a.outcome },
       to: a.to,
       commit: locked.approvedCommit,
-      patch: { execution, outcome: a.outcome.slice(0, 300) },
-      summary: `${locked.kind} to ${locked.target} ${a.to}: ${a.outcome}`.slice(0, 300),
-      detail: { outcome: a.outcome.slice(0, 300), runId: execution.runId, conclusion: execution.conclusion },
+      patch: { execution, outcome: clip(a.outcome, 300) },
+      summary: clip(`${locked.kind} to ${locked.target} ${a.to}: ${a.outcome}`, 300, '…'),
+      detail: { outcome: clip(a.outcome, 300), runId: execution.runId, conclusion: execution.conclusion },
     });
   },
 };

@@ -5,6 +5,7 @@ import { asLedgerError, sqlState, type LedgerPool } from '../db/pool';
 import { ApiError } from '../errors';
 import type { Logger } from '../lib/log';
 import { canonicalJson } from '../audit/chain';
+import { redactAuditEntry } from '../redaction/audit-entry';
 import {
   AuditLog,
   linkEntry,
@@ -78,7 +79,8 @@ export class ChainWriter {
     return this.#head;
   }
 
-  append(actor: AuditActor, input: AuditInput, hooks: AppendHooks = {}): Promise<AuditEntry> {
+  append(actor: AuditActor, sent: AuditInput, hooks: AppendHooks = {}): Promise<AuditEntry> {
+    const input = redactAuditEntry(sent);
     try {
       canonicalJson(input.detail ?? {}); // refuse what cannot be hashed before it joins a batch
     } catch (error) {

@@ -1,9 +1,12 @@
+import { redactValue } from '../redaction/redact';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /**
- * Structured JSON log lines. Callers pass fields, never raw headers or bodies,
- * so API keys and tokens cannot reach the log by accident.
+ * Structured JSON log lines. Callers pass fields, never raw headers or bodies; every line still passes
+ * the secret scanner as one document (an error message can quote its input), and says how many
+ * secrets of each kind it lost (`redacted`), never which.
  */
 export class Logger {
   constructor(
@@ -30,7 +33,9 @@ export class Logger {
 
   private write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (RANK[level] < RANK[this.level]) return;
-    const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...this.base, ...fields });
+    const record = { level, msg, time: new Date().toISOString(), ...this.base, ...fields };
+    const { value, counts, total } = redactValue(record);
+    const line = JSON.stringify(total ? { ...value, redacted: counts } : record);
     if (level === 'error') console.error(line);
     else console.log(line);
   }

@@ -9,8 +9,12 @@ export interface DevKey {
   key: string;
 }
 
+/**
+ * Two people, so the demo loop works under four eyes by person: the owner asks the GPT, the developer
+ * approves from the dashboard or Cursor (and cannot approve their own proposals through the other client).
+ */
 const DEFAULT_KEYS: Omit<DevKey, 'key'>[] = [
-  { client: 'gpt' },
+  { client: 'gpt', person: 'owner' },
   { client: 'cursor', person: 'dev' },
   { client: 'human', person: 'dev' },
   { client: 'cron' },
@@ -23,7 +27,9 @@ const DEFAULT_KEYS: Omit<DevKey, 'key'>[] = [
 export function loadOrCreateDevKeys(file: string): DevKey[] {
   if (existsSync(file)) {
     const keys = JSON.parse(readFileSync(file, 'utf8')) as DevKey[];
-    if (Array.isArray(keys) && keys.length > 0) return keys;
+    // Files written before keys named people: the default person for that client, so four eyes can compare.
+    if (Array.isArray(keys) && keys.length > 0)
+      return keys.map((k) => (k.person ? k : { ...k, ...DEFAULT_KEYS.find((d) => d.client === k.client && d.person) }));
   }
   const keys = DEFAULT_KEYS.map((spec) => ({
     ...spec,

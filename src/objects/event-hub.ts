@@ -1,5 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
+import { readListenerMessage } from '../events/listener-message';
+import { redactEvent } from '../events/redacting-publisher';
 import { CLOSE_TOO_FAR_BEHIND, type EventRetention, type HubMessage, type PublishedEvent } from '../events/wire';
 import { loadEventsConfig } from '../events/config';
 import type { Env } from '../config';
@@ -77,7 +79,8 @@ export class EventHubObject extends DurableObject<Env> {
     const published: PublishedEvent[] = [];
     const bodies: string[] = [];
     for (const [i, event] of events.entries()) {
-      const [kept, body] = bounded({ ...event, seq: first + i, at });
+      // Whoever published it (a request, the ledger, an index run), no secret is kept or sent.
+      const [kept, body] = bounded({ ...redactEvent(event).event, seq: first + i, at });
       published.push(kept);
       bodies.push(body);
     }
@@ -205,31 +208,20 @@ export class EventHubObject extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    if (typeof message !== 'string' || message.length > 4096) {
-      this.send(ws, { kind: 'error', message: 'send small JSON text messages' });
+    const read = readListenerMessage(message);
+    if ('error' in read) {
+      this.send(ws, { kind: 'error', message: read.error });
       return;
     }
-    let parsed: { type?: unknown; topics?: unknown; seq?: unknown };
-    try {
-      parsed = JSON.parse(message);
-    } catch {
-      this.send(ws, { kind: 'error', message: 'messages must be JSON' });
+    if (read.type === 'ack') {
+      this.acked.set(ws, Math.max(this.acked.get(ws) ?? 0, read.seq));
       return;
     }
-    if (parsed.type === 'ack' && typeof parsed.seq === 'number') {
-      this.acked.set(ws, Math.max(this.acked.get(ws) ?? 0, parsed.seq));
-    } else if (parsed.type === 'subscribe') {
-      const topics = Array.isArray(parsed.topics) ? parseTopics(parsed.topics.join(',')) : null;
-      const state = { ...this.stateOf(ws), topics };
-      ws.serializeAttachment(state);
-      this.states.set(ws, state);
-      this.send(ws, { kind: 'subscribed', topics });
-    } else {
-      this.send(ws, {
-        kind: 'error',
-        message: 'unknown message; send {"type":"subscribe","topics":[...]} or {"type":"ack","seq":N}',
-      });
-    }
+    const topics = read.topics ? parseTopics(read.topics.join(',')) : null;
+    const state = { ...this.stateOf(ws), topics };
+    ws.serializeAttachment(state);
+    this.states.set(ws, state);
+    this.send(ws, { kind: 'subscribed', topics });
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {

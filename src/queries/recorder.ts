@@ -1,7 +1,17 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { internalCallOf } from '../auth/internal';
+import { redactValue } from '../redaction/redact';
 import { QUERY_LOG_CAPACITY, clipParams, resultCountOf, type RecordedQuery } from './log';
+
+/** The path as the route read it (decoded), so the scanner sees what a percent-encoded secret says. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
 
 /** Answers larger than this are not parsed just to count their results. */
 const MAX_COUNTED_BYTES = 256 * 1024;
@@ -32,17 +42,19 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
           .catch(() => null),
       );
     }
-    const entry: RecordedQuery = {
+    const recorded: RecordedQuery = {
       at: new Date().toISOString(),
       method: c.req.method,
       route: c.req.routePath,
-      path: url.pathname.slice(0, 300),
+      path: decodedPath(url.pathname).slice(0, 300),
       params: clipParams(url.searchParams),
       status: response.status,
       resultCount,
       latencyMs,
       requestId: c.var.requestId,
     };
+    // A secret the model put in a query or a path stays out of the query log.
+    const { value: entry } = redactValue(recorded);
     await services.queryLog.append(services.config.projectId, entry, QUERY_LOG_CAPACITY);
     await services.events.publish({
       topic: 'queries',

@@ -3,7 +3,8 @@ import type { Caller } from '../auth/keys';
 import { varsSection } from '../lib/vars';
 
 /**
- * How much code the gpt client may see in search answers (GPT_CODE_EXPOSURE):
+ * How much code the gpt client may see (GPT_CODE_EXPOSURE), in search answers and likewise in GitHub code
+ * search (identifiers vs fragments) and Cursor sessions (diff summary vs diff):
  * - `summary` (default): path, symbol, line range, the declaration's signature and doc comment, no bodies;
  * - `snippet`: the bounded excerpts other clients get;
  * - `none`: path, symbol and line range only.
@@ -19,7 +20,7 @@ export const exposureVars = varsSection(
       .enum(CODE_EXPOSURES)
       .default('summary')
       .describe(
-        'What the gpt client sees of code in /ai/search and /ai/github/recall: summary (signatures, doc comments), snippet, or none.',
+        'What the gpt client sees of code (search, recall, GitHub code search, Cursor diffs): summary (signatures, matched identifiers, diff summaries), snippet, or none.',
       ),
   }),
   (v): CodeExposure => v.GPT_CODE_EXPOSURE,
@@ -44,9 +45,58 @@ const stripComment = (line: string) =>
     .replace(/\*\/$/, '')
     .trim();
 
-/** The signature and doc comment at the start of a chunk: what a declaration promises, never its body. */
-export function declarationOf(chunkText: string): Declaration {
+/** A line that starts a declaration: a keyword that declares, with any modifiers in front. */
+const DECLARES =
+  /^(?:@\w+\s+)*(?:(?:export|default|declare|async|public|private|protected|static|readonly|abstract|override|final|virtual|unsafe|extern|pub(?:\([^)]*\))?)\s+)*(?:function\*?|class|interface|type|enum|namespace|module|const|let|var|val|def|func|fn|struct|trait|impl|object|fun)\b/;
+const VARIABLE = /^(?:(?:export|declare|public|private|protected|static|readonly)\s+)*(?:const|let|var|val)\b/;
+
+/** The names a chunk's symbol declares: `RepoIndex.search` → search; a block `a, b, …` → a, b. */
+function declaredNames(symbol: string | null | undefined): Set<string> | null {
+  if (!symbol) return null;
+  const names = symbol
+    .split(/[\s,.…]+/)
+    .map((name) => name.replace(/[^\w$]/g, ''))
+    .filter(Boolean);
+  return names.length ? new Set(names) : null;
+}
+
+/** Whether a line declares the chunk's symbol (or, with no symbol, anything). */
+function isDeclarationLine(line: string, names: Set<string> | null): boolean {
+  const words = line.match(/[A-Za-z_$][\w$]*/g) ?? [];
+  const named = !names || words.some((word) => names.has(word));
+  if (!named) return false;
+  if (DECLARES.test(line)) return true;
+  // A method or member: `async search(query: string) {`, `get size()`, `handle = async (c) =>`.
+  return /^(?:(?:async|static|get|set|public|private|protected|override|readonly)\s+)*[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*(?:\(|=\s*(?:async\s*)?\(|:)/.test(
+    line,
+  );
+}
+
+/** The declaration up to where its body or value starts: nothing after the brace, the arrow or the colon. */
+function headerOf(line: string): { text: string; done: boolean } {
+  if (/^(?:async\s+)?def\s|^class\s+\w+\s*(?:\(|:)/.test(line)) {
+    const python = line.match(/^(.*?\)(?:\s*->\s*[^:]+)?\s*:|class\s+\w+\s*:)/);
+    if (python) return { text: python[1]!, done: true };
+  }
+  const body = line.search(/\{|=>/);
+  if (body >= 0) {
+    const head = line.slice(0, body + (line[body] === '=' ? 2 : 0)).trim();
+    // `const config = {`: the value is not the declaration.
+    return { text: VARIABLE.test(head) && !head.endsWith('=>') ? head.replace(/\s*=\s*$/, '') : head, done: true };
+  }
+  const assigned = VARIABLE.test(line) ? line.search(/\s=\s|=(?!=)/) : -1;
+  if (assigned >= 0 && !/\bfunction\b/.test(line.slice(assigned))) return { text: line.slice(0, assigned), done: true };
+  return { text: line, done: /[:;]$/.test(line) };
+}
+
+/**
+ * The signature and doc comment of the declaration a chunk holds: the line that declares its symbol,
+ * cut where its body starts, never a body line. A chunk that starts inside a body (a window of a long
+ * function) has no signature: the symbol and line range say where it is.
+ */
+export function declarationOf(chunkText: string, symbol?: string | null): Declaration {
   const lines = chunkText.split('\n').map((line) => line.trim());
+  const names = declaredNames(symbol);
   let i = 0;
   const doc: string[] = [];
   while (i < lines.length && (lines[i] === '' || COMMENT_LINE.test(lines[i]!) || lines[i]!.startsWith('@'))) {
@@ -54,20 +104,17 @@ export function declarationOf(chunkText: string): Declaration {
     i++;
   }
   const signature: string[] = [];
-  for (; i < lines.length && signature.length < 6; i++) {
-    const line = lines[i]!;
-    if (line === '') break;
-    // The body starts at the first brace or arrow; nothing after it is shown.
-    const body = line.search(/\{|=>/);
-    if (body >= 0) {
-      signature.push(line.slice(0, body + (line[body] === '=' ? 2 : 0)).trim());
-      break;
+  if (i < lines.length && isDeclarationLine(lines[i]!, names)) {
+    for (; i < lines.length && signature.length < 6; i++) {
+      const line = lines[i]!;
+      if (line === '') break;
+      const head = headerOf(line);
+      signature.push(head.text);
+      if (head.done) break;
     }
-    signature.push(line);
-    if (/[:;]$/.test(line)) break;
   }
   // A Python docstring follows the signature.
-  const next = lines.slice(i + 1).find((line) => line !== '');
+  const next = signature.length ? lines.slice(i + 1).find((line) => line !== '') : undefined;
   if (!doc.length && next && /^[rRbBuU]?("""|''')/.test(next))
     doc.push(next.replace(/^[rRbBuU]?("""|''')|("""|''')$/g, '').trim());
   const sig = signature.join(' ').replace(/\s+/g, ' ').trim();

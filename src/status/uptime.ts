@@ -8,6 +8,7 @@ import { layerState, layerTransition, type LayerTransitionRow } from '../db/sche
 import type { ServiceStatus } from './check';
 import type { LayerState } from './layer';
 import type { Transition } from './transition';
+import { clip } from '../lib/clip';
 
 export type { Transition } from './transition';
 
@@ -50,7 +51,7 @@ export async function recordUptime(
     const changed: Transition[] = [];
     for (const report of status.layers) {
       const before = previous.get(report.layer);
-      const reason = report.reason.slice(0, 300);
+      const reason = clip(report.reason, 300);
       if (before && before.state === report.state) {
         await tx
           .update(layerState)

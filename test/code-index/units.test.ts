@@ -55,7 +55,7 @@ describe('secret scanner', () => {
   it('leaves ordinary code alone', () => {
     const code =
       "const token = c.req.header('x-api-key');\nconst password = process.env.DB_PASSWORD;\nconst secretName = 'GITHUB_WEBHOOK_SECRET';\nconst apiKey = config.apiKey;";
-    expect(redactSecrets(code)).toEqual({ text: code, redactions: [] });
+    expect(redactSecrets(code)).toEqual({ text: code, redactions: [], openBlock: false });
     expect(entropy('aaaa')).toBe(0);
   });
 

@@ -196,20 +196,29 @@ describe('decide: approve', () => {
     );
   });
 
-  it('approver-not-proposer: the same key identity is refused; another person or client passes', () => {
+  it('approver-not-proposer: the same key identity is refused; another person passes', () => {
     expect(approve(alice, { proposer: alice })).toMatchObject({ allowed: false, rule: 'approver-not-proposer' });
     expect(approve(bob, { proposer: alice })).toMatchObject({ allowed: true });
-    // Same person, other client: a different identity (client + person) by default.
-    expect(approve(aliceCursor, { proposer: alice })).toMatchObject({ allowed: true });
   });
 
-  it('approver-different-person: when configured, the same person with another key is refused', () => {
-    const strict = buildPolicy({ requireDifferentPerson: true });
-    expect(approve(aliceCursor, { proposer: alice }, strict)).toMatchObject({
+  it('approver-different-person (default): the same person through another client is refused, in any spelling', () => {
+    expect(approve(aliceCursor, { proposer: alice })).toMatchObject({
       allowed: false,
       rule: 'approver-different-person',
     });
-    expect(approve(bob, { proposer: alice }, strict)).toMatchObject({ allowed: true });
+    expect(approve({ client: 'cursor', person: 'Alice' }, { proposer: alice })).toMatchObject({
+      rule: 'approver-different-person',
+    });
+    expect(approve(bob, { proposer: alice })).toMatchObject({ allowed: true });
+    // A person is compared only when both are known: a shared key names nobody.
+    expect(approve(alice, { proposer: gpt })).toMatchObject({ allowed: true });
+    expect(approve({ client: 'cursor' }, { proposer: alice })).toMatchObject({ allowed: true });
+  });
+
+  it('requireDifferentPerson: false relaxes four eyes to different key identities (client + person)', () => {
+    const relaxed = buildPolicy({ requireDifferentPerson: false });
+    expect(approve(aliceCursor, { proposer: alice }, relaxed)).toMatchObject({ allowed: true });
+    expect(approve(alice, { proposer: alice }, relaxed)).toMatchObject({ rule: 'approver-not-proposer' });
   });
 
   it('proposal-lifetime: an expired proposal cannot be approved (and is to expire); a live one can', () => {

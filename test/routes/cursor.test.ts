@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { describeAuthCases } from '../support/auth-cases';
@@ -56,8 +55,18 @@ describe('/ai/cursor/session (the project chooses the context store: test/vitest
       selection: { startLine: 2, endLine: 3 },
     });
     expect(listed.body.sessions[0]!.diff).toBeUndefined();
-    const withDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', { as: 'gpt', env: e });
+    const withDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', {
+      as: 'cursor',
+      env: e,
+    });
     expect(withDiff.body.sessions[0]!.diff).toBe(DIFF);
+    // The gpt client gets no code: files, hunk ranges and counts instead of the diff.
+    const gptDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', { as: 'gpt', env: e });
+    expect(gptDiff.body.sessions[0]!.diff).toBeUndefined();
+    expect(gptDiff.body.sessions[0]!.diffSummary).toEqual({
+      files: [{ path: 'src/app.ts', added: 2, removed: 1, hunks: ['@@ -1,2 +1,3 @@'] }],
+      truncated: false,
+    });
   });
 
   it('keeps one session per user and workspace', async () => {

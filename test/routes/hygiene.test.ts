@@ -8,7 +8,7 @@ import { TEST_KEYS } from '../support/keys';
 import { createApp } from '../../src/app';
 import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
 import { decodeCursor, encodeCursor } from '../../src/lib/page-cursor';
-import { MAX_JSON_DEPTH } from '../../src/lib/body';
+import { DRAIN_LIMIT_BYTES, MAX_JSON_DEPTH } from '../../src/lib/body';
 import { escapeInvisible, parseIsoTime } from '../../src/lib/input';
 import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
 import type { ListAuditResponse } from '../../src/routes/audit/list-audit';
@@ -194,11 +194,7 @@ describe('body limits while streaming', () => {
     });
   }
 
-  it('stops reading at the limit, answers 413 and cancels the rest of the stream', async () => {
-    let cancelled = false;
-    const body = chunked(1_000, 4_096, () => {
-      cancelled = true;
-    });
+  async function putStreamed(body: ReadableStream<Uint8Array>) {
     const request = new Request('http://hezlep.test/ai/context', {
       method: 'PUT',
       headers: { 'x-api-key': TEST_KEYS.gpt, 'content-type': 'application/json' },
@@ -209,11 +205,43 @@ describe('body limits while streaming', () => {
     const ctx = createExecutionContext();
     const response = await createApp().fetch(request, { ...env, ...project() }, ctx);
     await waitOnExecutionContext(ctx);
+    return response;
+  }
+
+  it('answers 413 past the limit and drains the rest of the stream instead of cancelling it', async () => {
+    // Under wrangler dev a cancelled or half-read request body breaks the connection (src/lib/body.ts).
+    let cancelled = false;
+    let pulls = 0;
+    const body = chunked(1_000, 4_096, () => {
+      cancelled = true;
+    });
+    const counting = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          pulls++;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const response = await putStreamed(counting);
     expect(response.status).toBe(413);
     expect(((await response.json()) as { code: string }).code).toBe('payload_too_large');
-    expect(cancelled).toBe(true);
+    expect(cancelled).toBe(false);
+    expect(pulls).toBe(1_000);
     // The service answers the next request normally.
     expectStatus(await call('GET', '/healthz'), 200);
+  });
+
+  it('cancels a refused stream only once it goes on past the drain limit', async () => {
+    let cancelled = false;
+    const response = await putStreamed(
+      chunked(Math.ceil(DRAIN_LIMIT_BYTES / 4_096) + 100, 4_096, () => {
+        cancelled = true;
+      }),
+    );
+    expect(response.status).toBe(413);
+    await response.arrayBuffer();
+    expect(cancelled).toBe(true);
   });
 
   it('a declared content-length over the limit is refused without reading', async () => {

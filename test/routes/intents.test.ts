@@ -183,7 +183,7 @@ describe('approving', () => {
   it('refuses an approval for a commit other than the head the approver reviewed', async () => {
     const s = scenario();
     await s.createBranch('staging');
-    const intent = await s.propose('cursor', { kind: 'deploy', target: 'staging' });
+    const intent = await s.propose('cursorBob', { kind: 'deploy', target: 'staging' });
     const stale = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human', { commit: randomSha() });
     expectProblem(stale, 409, 'conflict');
     expect(stale.body.detail).toMatch(
@@ -261,22 +261,22 @@ describe('approving', () => {
     });
   });
 
-  it("the proposer's own identity cannot approve; the same person through another client can", async () => {
+  it('four eyes by person: neither the same key nor the same person through another client approves', async () => {
     const s = scenario();
     const intent = await s.propose('human', { kind: 'restart', target: 'production' });
     const own = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human');
     expectProblem(own, 403, 'policy_denied');
     expect(own.body.rule).toBe('approver-not-proposer');
-    expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursor'), 200);
+    const sameOne = await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursor');
+    expectProblem(sameOne, 403, 'policy_denied');
+    expect(sameOne.body.rule).toBe('approver-different-person');
+    expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursorBob'), 200);
   });
 
-  it('with requireDifferentPerson, the same person through another client is refused too', async () => {
-    const s = scenario({ requireDifferentPerson: true });
+  it('requireDifferentPerson: false lets the same person approve through another client', async () => {
+    const s = scenario({ requireDifferentPerson: false });
     const intent = await s.propose('human', { kind: 'restart', target: 'production' });
-    expect((await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursor')).body.rule).toBe(
-      'approver-different-person',
-    );
-    expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursorBob'), 200);
+    expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'cursor'), 200);
   });
 
   it('two approvers at the same moment: exactly one transition', async () => {
@@ -415,7 +415,12 @@ describe('GET /ai/intents', () => {
 
     const gptRestarts = await s.call<ListIntentsResponse>('GET', '/ai/intents?proposer=gpt&kind=restart', 'human');
     expect(gptRestarts.body.intents.map((i) => i.id)).toEqual([made[4], made[0]]);
-    await s.call('POST', `/ai/intents/${made[1]}/approve`, 'cursor');
+    // A bare client names every proposal made through it; client:person one key's.
+    const byCursor = await s.call<ListIntentsResponse>('GET', '/ai/intents?proposer=cursor', 'human');
+    expect(byCursor.body.intents.map((i) => i.id)).toEqual([made[3]]);
+    const byAlice = await s.call<ListIntentsResponse>('GET', '/ai/intents?proposer=human:alice', 'human');
+    expect(byAlice.body.intents.map((i) => i.id)).toEqual([made[1]]);
+    await s.call('POST', `/ai/intents/${made[1]}/approve`, 'cursorBob');
     const approved = await s.call<ListIntentsResponse>('GET', '/ai/intents?state=approved', 'human');
     expect(approved.body.intents.map((i) => i.id)).toEqual([made[1]]);
     expectProblem(await s.call('GET', '/ai/intents?cursor=garbage', 'human'), 400, 'validation_failed');

@@ -1,3 +1,4 @@
+import { Logger } from '../../lib/log';
 import { ApiError } from '../../errors';
 import { errorSummary } from '../run-events';
 import type { SummaryCache } from '../store/summary-cache';
@@ -79,9 +80,7 @@ export async function modelSummariesFor(
         for (const c of group) out.set(c.seq, 'owed');
         stats.failed++;
         stats.lastError = `${first.path.slice(0, 200)}: ${errorSummary(error)}`;
-        console.warn(
-          JSON.stringify({ level: 'warn', msg: 'file summary failed', run: state.id, error: stats.lastError }),
-        );
+        new Logger().warn('file summary failed', { run: state.id, error: stats.lastError });
       }
     }
   };

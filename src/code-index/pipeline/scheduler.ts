@@ -1,3 +1,4 @@
+import { Logger } from '../../lib/log';
 import type { ProjectEvent } from '../../events/publisher';
 import type { RepoIndexStore } from '../store/repo-index-store';
 import type { RunStore } from '../store/run-store';
@@ -147,15 +148,11 @@ export class RunScheduler {
       if (!saved || saved.id !== state.id) return;
       saved.attempts++;
       saved.lastError = errorSummary(error);
-      console.warn(
-        JSON.stringify({
-          level: 'warn',
-          msg: 'index batch failed',
-          run: saved.id,
-          attempt: saved.attempts,
-          error: String((error as Error)?.message ?? error).slice(0, 300),
-        }),
-      );
+      new Logger().warn('index batch failed', {
+        run: saved.id,
+        attempt: saved.attempts,
+        error: String((error as Error)?.message ?? error).slice(0, 300),
+      });
       if (saved.attempts >= saved.spec.limits.maxAttempts) return this.finish(saved, 'failed');
       const delay = Math.min(saved.spec.limits.retryBaseMs * 2 ** (saved.attempts - 1), 10 * 60_000);
       saved.nextAttemptAt = Date.now() + delay;

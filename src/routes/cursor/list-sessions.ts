@@ -5,6 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { CursorSessionSchema, sessionView } from './schemas';
 import { identifier } from '../../lib/input';
+import { codeExposureFrom } from '../../redaction/exposure';
 
 const ListResponseSchema = z
   .object({
@@ -19,7 +20,7 @@ export const listSessionsRoute = createRoute({
   operationId: 'listCursorSessions',
   summary: 'List live editor sessions',
   description:
-    "Returns who is editing what right now: each live session's user, workspace, branch, head, file, selection and diff size, newest first. Add diff=true for the diffs themselves.",
+    "Returns who is editing what right now: each live session's user, workspace, branch, head, file, selection and diff size, newest first. Add diff=true for the diffs (the gpt client gets a summary: files, hunks, +/-).",
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
@@ -45,6 +46,11 @@ export const listSessions: RouteHandler<typeof listSessionsRoute, AppEnv> = asyn
   const sessions = (await c.var.services.cursorSessions(c.var.caller).list()).filter(
     (s) => (user === undefined || s.user === user) && (workspace === undefined || s.workspace === workspace),
   );
-  const body: ListSessionsResponse = { count: sessions.length, sessions: sessions.map((s) => sessionView(s, diff)) };
+  const code =
+    c.var.caller.client === 'gpt' && codeExposureFrom(c.var.services.config.vars) !== 'snippet' ? 'summary' : 'full';
+  const body: ListSessionsResponse = {
+    count: sessions.length,
+    sessions: sessions.map((s) => sessionView(s, diff, code)),
+  };
   return c.json(body, 200);
 };

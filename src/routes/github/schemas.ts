@@ -93,7 +93,15 @@ export const PullSchema = z
   .openapi('GitHubPullRequest');
 
 export const CodeSearchHitSchema = z
-  .object({ path: z.string(), url: z.string(), fragments: z.array(z.string()) })
+  .object({
+    path: z.string(),
+    url: z.string(),
+    identifiers: z.array(z.string()).openapi({ description: 'What GitHub matched in the file.' }),
+    fragments: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'Lines around each match; not for the gpt client unless GPT_CODE_EXPOSURE=snippet.' }),
+  })
   .openapi('GitHubCodeSearchHit');
 
 export const TruncatedField = z

@@ -17,6 +17,8 @@ import {
   githubFor,
 } from './schemas';
 import { text } from '../../lib/input';
+import { codeExposureFrom } from '../../redaction/exposure';
+import { withoutFragments } from '../../github/shape';
 
 const SearchSchema = z
   .object({
@@ -36,7 +38,7 @@ export const searchGitHubCodeRoute = createRoute({
   operationId: 'searchGitHubCode',
   summary: 'Live GitHub code search',
   description:
-    "Runs GitHub's own code search in the repository for an exact identifier or string; returns file paths, URLs and the matching lines in context. Live, not from the index.",
+    "Runs GitHub's own code search in the repository for an exact identifier or string; returns file paths, URLs and the matched identifiers (other clients also get the lines around them). Live, not from the index.",
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
@@ -50,7 +52,7 @@ export const searchGitHubCodeRoute = createRoute({
     }),
   },
   responses: {
-    200: jsonResponse('Matching files with fragments.', SearchSchema),
+    200: jsonResponse('Matching files with what matched in each.', SearchSchema),
     ...errorResponses,
     ...notFoundResponse,
     ...upstreamResponses,
@@ -71,5 +73,9 @@ export const searchGitHubCode: RouteHandler<typeof searchGitHubCodeRoute, AppEnv
     throw error;
   }
   setGitHubHeaders(c, answered);
-  return c.json(answered.body satisfies GitHubSearchResponse, 200);
+  const body: GitHubSearchResponse = answered.body;
+  // No code to the gpt client: paths and what matched, never the fragments around it.
+  if (c.var.caller.client === 'gpt' && codeExposureFrom(c.var.services.config.vars) !== 'snippet')
+    return c.json({ ...body, hits: body.hits.map(withoutFragments) } satisfies GitHubSearchResponse, 200);
+  return c.json(body, 200);
 };

@@ -8,6 +8,7 @@ import { startIndexRun } from '../../code-index/start-run';
 import { verifyGitHubSignature } from '../../code-index/source/webhook-signature';
 import { intentsConfig } from '../../intents/config';
 import { readWorkflowRunEvent } from '../../intents/workflow-run-event';
+import { PushPayloadSchema, claimDelivery, deliveryIdentity, readPayload } from '../../github/webhook-delivery';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -18,7 +19,7 @@ const WebhookResponseSchema = z
   .object({
     accepted: z.boolean(),
     event: z.string(),
-    action: z.enum(['started', 'queued', 'recorded', 'ignored', 'pong']),
+    action: z.enum(['started', 'queued', 'recorded', 'ignored', 'pong', 'duplicate']),
     repo: z.string().optional(),
     runId: z.string().optional(),
     /** workflow_run: the intent the run belongs to and the state it is in now. */
@@ -65,6 +66,10 @@ export const webhookRoute = createRoute({
         .string()
         .optional()
         .openapi({ description: 'sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>.' }),
+      'x-github-delivery': z.string().optional().openapi({
+        description:
+          'The GUID GitHub gives each delivery; a delivery seen before (by this id or by its body) does nothing.',
+      }),
       'x-github-event': z.string().optional().openapi({
         description:
           'push triggers indexing; workflow_run records a deploy run on its intent; ping answers pong; others are ignored.',
@@ -77,6 +82,10 @@ export const webhookRoute = createRoute({
     },
   },
   responses: {
+    200: {
+      description: 'A replay of a delivery already handled (same id or same body): nothing was done.',
+      content: { 'application/json': { schema: WebhookResponseSchema } },
+    },
     202: { description: 'Verified and handled.', content: { 'application/json': { schema: WebhookResponseSchema } } },
     ...errorResponses,
     ...notConfiguredResponse,
@@ -96,14 +105,19 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
     throw new ApiError('unauthenticated', 'The X-Hub-Signature-256 header is missing or does not match the payload.');
   }
   const event = c.req.header('x-github-event') ?? 'unknown';
+  const delivery = await deliveryIdentity(c.req.header('x-github-delivery'), bytes);
   const reply = (body: WebhookResponse) => c.json(body, 202);
+  /** Act once per delivery: a replay (its id or its signed body seen before) answers 200 and does nothing. */
+  const firstTime = () => claimDelivery(services.audit(WEBHOOK_CALLER), event, delivery);
+  const duplicate = () =>
+    c.json({ accepted: true, event, action: 'duplicate', reason: 'this delivery was already handled' } as const, 200);
   if (event === 'ping') return reply({ accepted: true, event, action: 'pong' });
   if (event !== 'push' && event !== 'workflow_run')
     return reply({ accepted: true, event, action: 'ignored', reason: 'only push and workflow_run events are handled' });
 
-  let payload: { ref?: string; repository?: { full_name?: string } };
+  let payload: unknown;
   try {
-    payload = JSON.parse(decodeUtf8(bytes, 'The webhook body')) as typeof payload;
+    payload = JSON.parse(decodeUtf8(bytes, 'The webhook body'));
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw new ApiError('malformed_json', 'The webhook body is not valid JSON.');
@@ -122,6 +136,7 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
         reason: 'not the repository intents deploy',
       });
     }
+    if (!(await firstTime())) return duplicate();
     const intent = await services.intents(WEBHOOK_CALLER).reportWorkflowRun(reported.run);
     if (!intent)
       return reply({
@@ -142,16 +157,18 @@ export const webhook: RouteHandler<typeof webhookRoute, AppEnv> = async (c) => {
       intentState: intent.state,
     });
   }
-  const fullName = payload.repository?.full_name ?? '';
+  const push = readPayload(PushPayloadSchema, payload, 'push');
+  const fullName = push.repository.full_name;
   const repo = index.repos.find(
-    (r) => repoKey(r).toLowerCase() === fullName.toLowerCase() && payload.ref === `refs/heads/${r.branch}`,
+    (r) => repoKey(r).toLowerCase() === fullName.toLowerCase() && push.ref === `refs/heads/${r.branch}`,
   );
   if (!repo) return reply({ accepted: true, event, action: 'ignored', reason: 'not an indexed repository and branch' });
+  if (!(await firstTime())) return duplicate();
 
   const result = await startIndexRun({ index, audit: services.audit(WEBHOOK_CALLER) }, repo, WEBHOOK_CALLER, {
     trigger: 'webhook',
     summary: `Re-index of ${repoKey(repo)}@${repo.branch} requested by a push webhook`,
-    detail: { delivery: (c.req.header('x-github-delivery') ?? '').slice(0, 64) },
+    detail: { delivery: delivery.id },
     queueIfRunning: true,
   });
   if (!result.started)

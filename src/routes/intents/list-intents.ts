@@ -29,9 +29,9 @@ export const listIntentsRoute = createRoute({
       state: z.enum(INTENT_STATES).optional(),
       kind: identifier({ max: 40 }).optional(),
       target: identifier({ max: 200 }).optional(),
-      proposer: identifier({ max: 100 })
-        .optional()
-        .openapi({ description: 'client or client:person, e.g. gpt or human:alice.' }),
+      proposer: identifier({ max: 100 }).optional().openapi({
+        description: 'A client (every proposal made through it, e.g. gpt) or client:person (human:alice).',
+      }),
       cursor: CursorQuery,
       limit: queryIntOr({ min: 1, max: 100, default: 20 }),
     }),

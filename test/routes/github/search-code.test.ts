@@ -25,7 +25,19 @@ describe('GET /ai/github/search', () => {
       path: 'src/auth/session.ts',
       url: expect.stringContaining(`https://github.com/${repo}/blob/`),
     });
-    expect(result.body.hits[0]!.fragments[0]).toContain('export function isSessionExpired(');
+    expect(result.body.hits[0]!.fragments![0]).toContain('export function isSessionExpired(');
+    expect(result.body.hits[0]!.identifiers).toEqual(['isSessionExpired']);
+    // The gpt client gets what matched and where, never the lines around it.
+    const gpt = await call<GitHubSearchResponse>('GET', '/ai/github/search?q=isSessionExpired&limit=2', {
+      as: 'gpt',
+      env: githubEnv(repo),
+    });
+    expectStatus(gpt, 200);
+    expect(gpt.body.hits[0]).toEqual({
+      path: 'src/auth/session.ts',
+      url: expect.any(String),
+      identifiers: ['isSessionExpired'],
+    });
     const none = await call<GitHubSearchResponse>('GET', '/ai/github/search?q=nothingmatches', {
       as: 'cursor',
       env: githubEnv(repo),

@@ -85,9 +85,10 @@ describe('POST /ai/github/webhook: workflow_run', () => {
     const audit = await s.call('GET', `/ai/audit?target=intent:${id}&action=intent.succeed`, 'human');
     expect(audit.body.entries).toHaveLength(1);
 
-    // A repeated delivery changes nothing: the intent is no longer executing.
+    // A repeated delivery changes nothing: the same signed body is recognised as a replay.
     const again = await deliver(s, delivery(s, await runOf(s, runId)));
-    expect(again.body).toMatchObject({ action: 'ignored', reason: 'no executing intent is waiting for this run' });
+    expectStatus(again, 200);
+    expect(again.body).toMatchObject({ action: 'duplicate' });
   });
 
   it('records a failed run as failed, and a run still going as progress', async () => {
