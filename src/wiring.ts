@@ -3,7 +3,6 @@ import { LedgerPool, type LedgerPoolSettings } from './db/pool';
 import type { Logger } from './lib/log';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
-import { DurableObjectContextStore } from './adapters/context-durable-object';
 import type { QueryLogStore } from './queries/log';
 import { UpstashQueryLogStore } from './adapters/query-log-upstash';
 import { DurableObjectQueryLogStore } from './adapters/query-log-durable-object';
@@ -17,7 +16,7 @@ import { SilentEventPublisher, type EventPublisher } from './events/publisher';
 import { HubEventPublisher } from './events/hub-publisher';
 import { RedactingEventPublisher } from './events/redacting-publisher';
 import type { EventHubObject } from './objects/event-hub';
-import type { ContextStoreObject } from './objects/context-store';
+import { DurableObjectContextStore, type ContextStoreObject } from './objects/context-store';
 import type { RedactionTally } from './redaction/redact';
 
 /**

@@ -1,6 +1,5 @@
 import type { Caller } from '../auth/keys';
-import { AuditLog, type AuditActor, type AuditScope } from '../audit/log';
-import type { LedgerPool } from '../db/pool';
+import type { AuditActor, AuditScope } from '../audit/log';
 import { IntentRecords, PendingEvents, type QueuedEvent } from './records';
 import {
   runIntentOperation,
@@ -22,7 +21,7 @@ export interface IntentOperationOutcome<N extends IntentOperation> {
   events: QueuedEvent[];
 }
 
-/** Where intent changes run: the project's ledger object in the Worker, a request's own connection in unit tests. */
+/** Where intent changes run: the project's ledger object (ledger/object-client.ts). */
 export interface IntentTransactions {
   run<N extends IntentOperation>(
     name: N,
@@ -47,19 +46,6 @@ export async function executeIntentOperation<N extends IntentOperation>(
     runIntentOperation(name, { records, scope, events, now }, args),
   );
   return { result, events: events.drain() };
-}
-
-/** Intent changes on the caller's own connection, each taking the chain lock (no ledger object). */
-export class ConnectionIntentTransactions implements IntentTransactions {
-  constructor(private readonly pool: LedgerPool) {}
-
-  run<N extends IntentOperation>(
-    name: N,
-    context: IntentOperationContext,
-    args: IntentOperationArgs<N>,
-  ): Promise<IntentOperationOutcome<N>> {
-    return executeIntentOperation((actor, work) => new AuditLog(this.pool, actor).transact(work), name, context, args);
-  }
 }
 
 /** The Worker's way to change intents: a named operation through the ledger, its events published after commit. */

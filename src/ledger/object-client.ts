@@ -1,5 +1,6 @@
-import { ApiError } from '../errors';
-import type { Config } from '../config';
+import { ApiError, type ErrorCode } from '../errors';
+import { describeError, type Logger } from '../lib/log';
+import type { Config, Env } from '../config';
 import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
 import type {
   ContextClearRequest,
@@ -8,11 +9,12 @@ import type {
   ContextWriteResult,
   ContextWriter,
 } from '../context/write-types';
-import type { LedgerObject } from '../objects/ledger';
 import type { IntentOperationContext, IntentOperationOutcome, IntentTransactions } from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
-import { unwrap, type Outcome } from './outcome';
 import type { WriterStats } from './writer';
+
+/** The ledger object's stub (typed from the generated Env: importing the object's class would close a cycle). */
+type LedgerStub = ReturnType<Env['LEDGER']['get']>;
 
 /**
  * The Worker's side of the project's ledger object. The object is named by project and database,
@@ -20,10 +22,10 @@ import type { WriterStats } from './writer';
  * runtime dropped it) is reported as `ledger_unavailable`: its write may or may not be in the chain.
  */
 export class LedgerObjectClient implements ContextWriter, IntentTransactions {
-  #stub?: Promise<DurableObjectStub<LedgerObject>>;
+  #stub?: Promise<LedgerStub>;
 
   constructor(
-    private readonly namespace: DurableObjectNamespace<LedgerObject>,
+    private readonly namespace: Env['LEDGER'],
     private readonly config: Pick<Config, 'projectId' | 'database'>,
   ) {}
 
@@ -65,7 +67,7 @@ export class LedgerObjectClient implements ContextWriter, IntentTransactions {
     return unwrap(outcome);
   }
 
-  private async call<T>(work: (stub: DurableObjectStub<LedgerObject>) => Promise<T>): Promise<T> {
+  private async call<T>(work: (stub: LedgerStub) => Promise<T>): Promise<T> {
     this.#stub ??= this.stub();
     const stub = await this.#stub;
     try {
@@ -81,7 +83,7 @@ export class LedgerObjectClient implements ContextWriter, IntentTransactions {
     }
   }
 
-  private async stub(): Promise<DurableObjectStub<LedgerObject>> {
+  private async stub(): Promise<LedgerStub> {
     return this.namespace.get(this.namespace.idFromName(await ledgerObjectName(this.config)));
   }
 }
@@ -106,4 +108,37 @@ async function digestName(projectId: string, database: string): Promise<string> 
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(database));
   const hex = Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
   return `ledger:${projectId}:${hex}`;
+}
+
+/** What crosses the RPC boundary instead of a thrown error: Durable Object RPC keeps only an error's message. */
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: ErrorCode; detail: string; extra?: Record<string, unknown> } };
+
+/** Object side: run `work`; a typed error travels as data, anything else is logged here and becomes `internal`. */
+export async function outcomeOf<T>(log: Logger, work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof ApiError) {
+      if (error.internal !== undefined)
+        log.warn('ledger operation failed', { code: error.code, cause: describeError(error.internal) });
+      return {
+        ok: false,
+        error: { code: error.code, detail: error.message, ...(error.extra ? { extra: error.extra } : {}) },
+      };
+    }
+    log.error('ledger operation failed unexpectedly', describeError(error));
+    return { ok: false, error: { code: 'internal', detail: 'Internal error in the ledger.' } };
+  }
+}
+
+/** Worker side: the value, or the object's error as the ApiError it was. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new ApiError(
+    outcome.error.code,
+    outcome.error.detail,
+    outcome.error.extra ? { extra: outcome.error.extra } : {},
+  );
 }

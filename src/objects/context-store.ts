@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { ContextRead, WriteOutcome } from '../context/store';
+import type { ContextRead, ContextStore, WriteOutcome } from '../context/store';
 import type { StoredContext } from '../context/snapshot';
 import type { RecordedQuery } from '../queries/log';
 import { QueryLogTable } from '../queries/log-table';
@@ -148,5 +148,28 @@ export class ContextStoreObject extends DurableObject {
 
   recentQueries(limit: number): RecordedQuery[] {
     return new QueryLogTable(this.ctx.storage.kv).recent(limit);
+  }
+}
+
+/** The context store port over the project's context store object (the Worker's and the ledger object's side). */
+export class DurableObjectContextStore implements ContextStore {
+  readonly kind = 'durable-object' as const;
+
+  constructor(private readonly namespace: DurableObjectNamespace<ContextStoreObject>) {}
+
+  private stub(project: string) {
+    return this.namespace.get(this.namespace.idFromName(`context:${project}`));
+  }
+
+  read(project: string): Promise<ContextRead> {
+    return this.stub(project).read() as Promise<ContextRead>;
+  }
+
+  write(project: string, next: StoredContext, expectedVersion: number, ttlMs: number): Promise<WriteOutcome> {
+    return this.stub(project).write(next, expectedVersion, ttlMs) as Promise<WriteOutcome>;
+  }
+
+  clear(project: string, expectedVersion: number): Promise<WriteOutcome> {
+    return this.stub(project).clear(expectedVersion) as Promise<WriteOutcome>;
   }
 }

@@ -9,7 +9,7 @@ import type {
   ContextWriteResult,
 } from '../context/write-types';
 import { Logger } from '../lib/log';
-import { outcomeOf, type Outcome } from '../ledger/outcome';
+import { outcomeOf, type Outcome } from '../ledger/object-client';
 import { ChainWriter, type ChainHead, type WriterStats } from '../ledger/writer';
 import {
   executeIntentOperation,

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { ContextStore } from '../../src/context/store';
 import type { StoredContext } from '../../src/context/snapshot';
 import { UpstashContextStore } from '../../src/adapters/context-upstash';
-import { DurableObjectContextStore } from '../../src/adapters/context-durable-object';
+import { DurableObjectContextStore } from '../../src/objects/context-store';
 
 function snapshot(version: number, fields: StoredContext['fields'] = { branch: 'main' }): StoredContext {
   const now = new Date();

@@ -7,7 +7,7 @@ import { ApiError } from '../../src/errors';
 import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
-import { ConnectionIntentTransactions } from '../../src/intents/ledger-port';
+import { LedgerObjectClient } from '../../src/ledger/object-client';
 import { buildPolicy } from '../../src/intents/policy-schema';
 import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';
@@ -49,16 +49,15 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
   const project = `svc-${crypto.randomUUID().slice(0, 12)}`;
   const events = new RecordingPublisher();
   const as = (caller: Caller) => {
-    const ledger = new LedgerPool(
-      { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
-      new Logger('silent'),
-    );
+    const database = { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string };
+    const ledger = new LedgerPool(database, new Logger('silent'));
     ledgers.push(ledger);
     return new IntentService({
       project,
       policy: buildPolicy(policy),
       ledgerPool: ledger,
-      transactions: new ConnectionIntentTransactions(ledger),
+      // The production path: each change runs in the project's ledger object, in one transaction with its audit entry.
+      transactions: new LedgerObjectClient(env.LEDGER, { projectId: project, database }),
       audit: new AuditLog(ledger, { caller, requestId: `req-${crypto.randomUUID()}` }),
       events,
       caller,

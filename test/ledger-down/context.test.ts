@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { mustOpen } from '../support/listener';
 import { hubStub } from '../../src/events/config';
-import { DurableObjectContextStore } from '../../src/adapters/context-durable-object';
+import { DurableObjectContextStore } from '../../src/objects/context-store';
 import type { ListSessionsResponse } from '../../src/routes/cursor/list-sessions';
 import { project } from './support';
 

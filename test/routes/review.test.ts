@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../support/http';
 import { describeAuthCases } from '../support/auth-cases';
