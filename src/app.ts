@@ -22,13 +22,15 @@ import { maintenanceRouter } from './routes/maintenance';
 import { metricsRouter } from './routes/metrics';
 import { reviewRouter } from './routes/review';
 import { digestRouter } from './routes/digest';
-import { buildOpenApiDocument, gptProfile, registerSecurityScheme } from './routes/openapi';
+import { buildOpenApiDocument, gptProfile, publicUrlVars, registerSecurityScheme } from './routes/openapi';
 import { collectMetrics } from './metrics/middleware';
 import { intentsRouter } from './routes/intents';
 import { searchRouter } from './routes/search';
 import { mcpRouter } from './routes/mcp';
 import { redactForModel, redactMcp } from './redaction/boundary';
 import { internalCallOf } from './auth/internal';
+import { oauthRouter, wellKnownRouter } from './routes/oauth';
+import { connectionsRouter } from './routes/connections';
 
 // Parsed config per env object: validation and key hashing happen once per isolate, not per request.
 const configCache = new WeakMap<object, Promise<Config>>();
@@ -106,6 +108,7 @@ export function createApp() {
   };
   app.use('/ai/*', provideServices);
   app.use('/mcp', provideServices);
+  app.use('/oauth/*', provideServices);
 
   app.use('/ai/*', collectMetrics);
   app.use('/ai/*', recordGptQueries);
@@ -129,13 +132,18 @@ export function createApp() {
   app.route('/ai/intents', intentsRouter());
   app.route('/ai/search', searchRouter());
   app.route('/mcp', mcpRouter(app));
+  // OAuth 2.1 for /mcp and the REST API (src/oauth): consent, token, registration, metadata; connections list.
+  app.route('/oauth', oauthRouter());
+  app.route('/.well-known', wellKnownRouter());
+  app.route('/ai/connections', connectionsRouter());
 
   registerSecurityScheme(app);
   app.get('/openapi.json', (c) => {
     const profile = c.req.query('profile');
     if (profile !== undefined && profile !== 'gpt')
       throw new ApiError('validation_failed', 'profile must be "gpt" or omitted.');
-    const document = buildOpenApiDocument(app, new URL(c.req.url).origin);
+    const origin = publicUrlVars.parse(c.env as Record<string, unknown>) ?? new URL(c.req.url).origin;
+    const document = buildOpenApiDocument(app, origin);
     return c.json(profile === 'gpt' ? gptProfile(document) : document);
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));

@@ -14,6 +14,7 @@ import { warmupVars } from './warmup/config';
 import { eventsVars } from './events/config';
 import { cursorVars } from './cursor/config';
 import { exposureVars } from './redaction/exposure';
+import { publicUrlVars } from './routes/openapi';
 
 /**
  * Every configuration section, in the order the reference lists them. Each area
@@ -23,6 +24,7 @@ import { exposureVars } from './redaction/exposure';
  */
 export const CONFIG_SECTIONS = [
   { area: 'Service', schema: CoreVarsSchema },
+  publicUrlVars,
   accessVars,
   githubVars,
   indexVars,

@@ -6,6 +6,7 @@ declare namespace Cloudflare {
 		durableNamespaces: "ContextStoreObject" | "EventHubObject" | "MetricsObject" | "RepoIndexObject" | "LedgerObject" | "LocalVectorizeObject";
 	}
 	interface StagingEnv {
+		OAUTH_KV: KVNamespace;
 		ARCHIVE: R2Bucket;
 		VECTORIZE: VectorizeIndex;
 		AI: Ai;
@@ -22,6 +23,7 @@ declare namespace Cloudflare {
 		LEDGER: DurableObjectNamespace<import("./local/dev-entry").LedgerObject>;
 	}
 	interface ProductionEnv {
+		OAUTH_KV: KVNamespace;
 		ARCHIVE: R2Bucket;
 		VECTORIZE: VectorizeIndex;
 		AI: Ai;
@@ -38,6 +40,7 @@ declare namespace Cloudflare {
 		LEDGER: DurableObjectNamespace<import("./local/dev-entry").LedgerObject>;
 	}
 	interface Env {
+		OAUTH_KV: KVNamespace;
 		ARCHIVE: R2Bucket;
 		VECTORIZE?: VectorizeIndex;
 		AI?: Ai;

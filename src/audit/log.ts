@@ -2,10 +2,12 @@ import { and, desc, eq, gte, like, lt, lte, asc, gt, sql, type SQL } from 'drizz
 import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
 import type { Executor, LedgerPool, Transaction } from '../db/pool';
 import type { Caller } from '../auth/keys';
+import type { Connection } from '../auth/connection';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
 import { AUDIT_LIMITS, storedDetail, storedField } from './stored';
 import type { EventPublisher, ProjectEvent } from '../events/publisher';
 import { redactAuditEntry } from '../redaction/audit-entry';
+import { redactValue } from '../redaction/redact';
 
 /** Where single entries go when a ledger object is bound: the project's group-committing writer. */
 export interface EntryWriter {
@@ -23,7 +25,7 @@ export interface AuditInput {
 }
 
 export interface AuditActor {
-  caller: Pick<Caller, 'client' | 'person'>;
+  caller: Pick<Caller, 'client' | 'person' | 'connection'>;
   requestId: string;
 }
 
@@ -255,11 +257,24 @@ export async function linkEntry(
     action: storedField(input.action, AUDIT_LIMITS.action),
     target: storedField(input.target, AUDIT_LIMITS.target),
     summary: storedField(input.summary, AUDIT_LIMITS.summary),
-    detail: storedDetail(input.detail),
+    detail: storedDetail(withConnection(input.detail, actor.caller.connection)),
     requestId: storedField(actor.requestId, AUDIT_LIMITS.requestId),
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...fields, hash: await chainHash(fields) };
+}
+
+/**
+ * An entry made through an OAuth connection names the app beside the person (the actor columns). The app's
+ * name and id are the registering client's own text, so they pass the redaction boundary like the rest.
+ */
+function withConnection(
+  detail: Record<string, unknown> | undefined,
+  connection: Connection | undefined,
+): Record<string, unknown> | undefined {
+  if (!connection) return detail;
+  const app = { id: connection.id, clientId: connection.clientId, clientName: connection.clientName };
+  return { ...detail, connection: redactValue(app).value };
 }
 
 function escapeLike(text: string): string {

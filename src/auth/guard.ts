@@ -5,32 +5,50 @@ import { CLIENTS, identify, type Caller, type Client } from './keys';
 import { acceptBody } from '../lib/body';
 import { internalCallOf } from './internal';
 import { accessCaller, accessTokenOf, accessVars } from './access';
+import { connectionCaller } from '../oauth/caller';
+import { READ_SCOPE, WRITE_SCOPE, resourceMetadataUrl } from '../oauth/server';
 
 export const ALL_CLIENTS: readonly Client[] = CLIENTS;
 
 /**
- * Resolve the caller from `x-api-key`; without a key, and when Cloudflare Access is configured,
+ * Resolve the caller from `x-api-key`; without a key, from an OAuth access token issued for the REST API
+ * (`Authorization: Bearer`, a GPT Action signed in with OAuth), or, when Cloudflare Access is configured,
  * from the Access token (header or cookie), which names a human by email. `x-client-id`, if sent, must agree.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const internal = internalCallOf(c.req.raw);
   const key = c.req.header('x-api-key');
-  const access = internal || key ? undefined : accessVars.parse(c.var.services.config.vars);
+  const bearer = internal || key ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  const access = internal || key || bearer ? undefined : accessVars.parse(c.var.services.config.vars);
   const token = access && accessTokenOf(c.req.raw.headers);
   c.set(
     'caller',
     internal
       ? internal.caller
-      : access && token
-        ? checkClaimedClient(c, await accessCaller(token, access))
-        : await identifyCaller(
-            c,
-            key,
-            access ? 'the x-api-key header, or sign in through Cloudflare Access' : 'the x-api-key header',
-          ),
+      : bearer
+        ? checkClaimedClient(c, await oauthCaller(c, bearer))
+        : access && token
+          ? checkClaimedClient(c, await accessCaller(token, access))
+          : await identifyCaller(
+              c,
+              key,
+              access ? 'the x-api-key header, or sign in through Cloudflare Access' : 'the x-api-key header',
+            ),
   );
   await next();
 };
+
+/** The caller an OAuth access token for the REST API stands for; otherwise a 401 with the OAuth challenge. */
+async function oauthCaller(c: Context<AppEnv>, token: string): Promise<Caller> {
+  const origin = new URL(c.req.url).origin;
+  const caller = await connectionCaller(c.env, origin, 'api', token);
+  if (caller) return caller;
+  throw new ApiError('unauthenticated', 'The access token is not recognised, has expired or was revoked.', {
+    headers: {
+      'www-authenticate': `Bearer resource_metadata="${resourceMetadataUrl(origin, 'api')}", scope="${READ_SCOPE}", error="invalid_token"`,
+    },
+  });
+}
 
 /** The caller a key belongs to (`where` tells a caller without one how to send it); `x-client-id`, if sent, must agree. */
 export async function identifyCaller(c: Context<AppEnv>, key: string | undefined, where: string): Promise<Caller> {
@@ -76,6 +94,13 @@ export function guard(options: GuardOptions): MiddlewareHandler<AppEnv>[] {
         'client_not_allowed',
         `The ${caller.client} client may not call this operation (allowed: ${options.clients.join(', ')}).`,
       );
+    }
+    const scopes = caller.connection?.scopes;
+    const needed = c.req.method === 'GET' || c.req.method === 'HEAD' ? READ_SCOPE : WRITE_SCOPE;
+    if (scopes && !scopes.includes(needed)) {
+      throw new ApiError('forbidden', `This connection was not granted ${needed}; reconnect and allow it.`, {
+        extra: { requiredScope: needed },
+      });
     }
     await next();
   };

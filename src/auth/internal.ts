@@ -9,6 +9,11 @@ export interface InternalCall {
   caller: Caller;
   /** Recompute cached answers instead of reading them (and write the fresh ones back). */
   refreshCache: boolean;
+  /**
+   * A call made for a caller authenticated another way (an MCP tool call over an OAuth connection): recorded in
+   * the GPT query log like the caller's own calls. Unset for the Worker's own calls (the warm-up).
+   */
+  onBehalf?: boolean;
 }
 
 const INTERNAL = new WeakMap<Request, InternalCall>();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import type { Connection } from './connection';
 
 export const CLIENTS = ['gpt', 'cursor', 'human', 'cron'] as const;
 export type Client = (typeof CLIENTS)[number];
@@ -15,6 +16,8 @@ export interface Caller {
   person?: string;
   /** A stable, non-secret label for logs and audit: `client` or `client:person`. */
   label: string;
+  /** Set when the caller came through an OAuth connection instead of a key: the app and what was granted. */
+  connection?: Connection;
 }
 
 export interface KeyEntry {

@@ -5,6 +5,8 @@ export interface ApiProblem {
   status: number;
   code?: string;
   detail?: string;
+  /** The intents policy's rule, on a policy_denied refusal. */
+  rule?: string;
 }
 
 /** A refusal from the service, with its problem+json code when there is one. */
@@ -59,9 +61,14 @@ export class ApiClient {
 }
 
 function refusal(status: number, parsed: unknown, text: string, method: string, path: string): ApiRefusal {
-  const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as { code?: string; detail?: string };
+  const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as {
+    code?: string;
+    detail?: string;
+    rule?: unknown;
+  };
   const detail = problem.detail ?? (text.slice(0, 200) || `HTTP ${status}`);
-  const info: ApiProblem = { status, code: problem.code, detail };
+  const rule = typeof problem.rule === 'string' ? problem.rule : undefined;
+  const info: ApiProblem = { status, code: problem.code, detail, ...(rule ? { rule } : {}) };
   if (status === 401) return new ApiRefusal(`The service refused the API key: ${detail}`, info);
   if (status === 403 && problem.code === 'policy_denied') return new ApiRefusal(`Refused by policy: ${detail}`, info);
   if (status === 403) return new ApiRefusal(`Not allowed: ${detail}`, info);

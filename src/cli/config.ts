@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CliError } from './errors';
+import { CliError, UsageError } from './errors';
 
 export interface CliConfig {
   url: string;
@@ -45,7 +45,7 @@ export async function resolveConfig(
   const url = flags.url ?? env.HEZLEP_URL ?? stored?.url;
   const apiKey = flags.key ?? env.HEZLEP_API_KEY ?? stored?.apiKey;
   if (!url || !apiKey) {
-    throw new CliError(
+    throw new UsageError(
       `No ${!url ? 'service URL' : 'API key'} configured. Run \`hezlep login\`, or set HEZLEP_URL and HEZLEP_API_KEY.`,
     );
   }
@@ -59,10 +59,10 @@ export function normaliseUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new CliError(`"${url}" is not a URL; expected something like https://hezlep.example.workers.dev`);
+    throw new UsageError(`"${url}" is not a URL; expected something like https://hezlep.example.workers.dev`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new CliError(`The service URL must be http(s), not ${parsed.protocol}`);
+    throw new UsageError(`The service URL must be http(s), not ${parsed.protocol}`);
   return parsed.toString().replace(/\/+$/, '');
 }
 

@@ -8,3 +8,11 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** A command used wrongly (a bad option, argument or path): exit code 2, as `hezlep --help` documents. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 2);
+    this.name = 'UsageError';
+  }
+}

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { basename, isAbsolute, relative, resolve } from 'node:path';
-import { CliError } from './errors';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { CliError, UsageError } from './errors';
 
 function git(cwd: string, args: string[], allowExitCodes: number[] = [0]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
@@ -25,7 +26,7 @@ export interface WorkingTree {
 export async function readWorkingTree(cwd: string): Promise<WorkingTree> {
   const root = (
     await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => {
-      throw new CliError(`${cwd} is not inside a git working tree.`);
+      throw new UsageError(`${cwd} is not inside a git working tree.`);
     })
   ).trim();
   const branch = (await git(root, ['rev-parse', '--abbrev-ref', 'HEAD'], [0, 128])).trim() || 'HEAD';
@@ -37,8 +38,39 @@ export async function readWorkingTree(cwd: string): Promise<WorkingTree> {
 export function workspacePath(tree: WorkingTree, cwd: string, file: string): string {
   const absolute = isAbsolute(file) ? file : resolve(cwd, file);
   const rel = relative(tree.root, absolute);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new CliError(`${file} is outside the working tree ${tree.root}.`);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new UsageError(`${file} is outside the working tree ${tree.root}.`);
   return rel.split('\\').join('/');
+}
+
+/**
+ * Refuse a path that is not a file of the working tree: one that exists as a file, or a tracked file that was
+ * deleted (its diff is the deletion). A typo or a directory is a usage error, not an empty session.
+ */
+export async function requireWorkingFile(tree: WorkingTree, path: string): Promise<void> {
+  const isFile = await stat(join(tree.root, path)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (isFile) return;
+  // A directory lists the tracked files under it: only the path itself counts.
+  const tracked = (await git(tree.root, ['ls-files', '-z', '--', path])).split('\0').includes(path);
+  if (!tracked) throw new UsageError(`${path} is not a file in the working tree ${tree.root}.`);
+}
+
+/** Whether git ignores `path` (.gitignore, info/exclude): such a file is never the one being worked on. */
+export async function isIgnored(tree: WorkingTree, path: string): Promise<boolean> {
+  return (await git(tree.root, ['check-ignore', '--', path], [0, 1])).trim() !== '';
+}
+
+/** Add these patterns to the repository's own exclude file (never committed), once each. */
+export async function excludeLocally(tree: WorkingTree, patterns: string[]): Promise<void> {
+  const file = resolve(tree.root, (await git(tree.root, ['rev-parse', '--git-path', 'info/exclude'])).trim());
+  const present = new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').map((line) => line.trim()));
+  const missing = patterns.filter((pattern) => !present.has(pattern));
+  if (!missing.length) return;
+  await mkdir(dirname(file), { recursive: true });
+  await appendFile(file, `${missing.join('\n')}\n`);
 }
 
 /** The file's diff against HEAD (or against nothing when it is new and untracked). */

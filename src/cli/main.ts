@@ -9,6 +9,7 @@ import { contextGetCommand, contextSetCommand } from './commands/context';
 import { statusCommand } from './commands/status';
 import { indexStatusCommand } from './commands/index-status';
 import { intentsApproveCommand, intentsListCommand, intentsRejectCommand } from './commands/intents';
+import { intentsExecuteCommand, intentsProposeCommand } from './commands/intents-act';
 import { loginCommand } from './commands/login';
 import { mcpConfigCommand } from './commands/mcp-config';
 
@@ -21,8 +22,10 @@ export const COMMANDS: Command[] = [
   cursorSyncCommand,
   cursorListenCommand,
   intentsListCommand,
+  intentsProposeCommand,
   intentsApproveCommand,
   intentsRejectCommand,
+  intentsExecuteCommand,
   mcpConfigCommand,
 ];
 

@@ -5,6 +5,7 @@ import type { RepoRef } from './source/repo-source';
 import type { FileRankWeights } from './ranking/files';
 import type { ModelSummarySpec } from './summary/model-summary';
 import { summaryVars } from './summary/config';
+import type { HistorySpec } from './pipeline/history';
 
 /** Which embedder a run uses; secrets (API keys) are never part of it, they come from the env where it runs. */
 export type EmbedderSpec =
@@ -44,6 +45,8 @@ export interface IndexConfig {
   hasGithubToken: boolean;
   /** Model-written file summaries (INDEX_MODEL_SUMMARIES with OPENAI_API_KEY), or null when off. */
   summaries: ModelSummarySpec | null;
+  /** The history field: backfill depth, per-run request budget, and the evaluation's time cut-off. */
+  history: HistorySpec;
   /** Overrides of the file-ranking weights (SEARCH_WEIGHTS, JSON), for evaluation runs; unset means the measured defaults. */
   searchWeights: Partial<FileRankWeights>;
 }
@@ -105,6 +108,17 @@ const IndexVarsSchema = z.object({
   INDEX_BATCH_FILES: intVar(40, 1, 500).describe('Files per alarm invocation of an index run.'),
   INDEX_RETRY_BASE_MS: intVar(2_000, 1, 600_000).describe('Backoff before retrying a failed batch (doubling).'),
   INDEX_MAX_ATTEMPTS: intVar(6, 1, 50).describe('Attempts before a run is marked failed.'),
+  INDEX_HISTORY_COMMITS: intVar(3_000, 0, 100_000).describe(
+    'Commits the first history backfill reads at most (one GitHub request each; 0 turns the history field off).',
+  ),
+  INDEX_HISTORY_PER_RUN: intVar(1_500, 1, 100_000).describe(
+    'GitHub requests one run spends on history at most (the backfill goes on in the next run).',
+  ),
+  INDEX_HISTORY_UNTIL: z
+    .string()
+    .datetime({ offset: true, message: 'INDEX_HISTORY_UNTIL must be an ISO 8601 time' })
+    .optional()
+    .describe('Evaluation only: the history field reads no commit dated at or after this time (a time split).'),
   AI: z.unknown().optional().describe('Workers AI binding (wrangler.toml), for the workers-ai embedder.'),
   VECTORIZE: z.unknown().optional().describe('Vectorize index binding (wrangler.toml), for the vectorize store.'),
   LOCAL_VECTORIZE: z
@@ -120,11 +134,13 @@ const weight = z.number().min(0).max(10);
 const SearchWeightsSchema = z
   .object({
     file: weight,
+    history: weight,
     chunk: weight,
     vector: weight,
     extra: weight,
     extraChunks: z.number().int().min(0).max(10),
     priors: z.boolean(),
+    learnedDocs: z.boolean(),
     minmax: z.boolean(),
     fileFields: z.tuple([weight, weight, weight, weight]),
     chunkFields: z.tuple([weight, weight, weight]),
@@ -222,6 +238,11 @@ export const indexVars = varsSection('Code index', IndexVarsSchema, (v, vars): I
     webhookSecret: v.GITHUB_WEBHOOK_SECRET,
     hasGithubToken: v.GITHUB_TOKEN !== undefined,
     summaries: summaries.enabled ? { ...summaries.spec, baseUrl: v.OPENAI_BASE_URL } : null,
+    history: {
+      maxCommits: v.INDEX_HISTORY_COMMITS,
+      perRun: v.INDEX_HISTORY_PER_RUN,
+      until: v.INDEX_HISTORY_UNTIL ?? null,
+    },
     searchWeights: parseSearchWeights(v.SEARCH_WEIGHTS),
   };
 });

@@ -12,6 +12,7 @@ import type { VectorStore } from './store/vector-store';
 import { RepoIndexStore, type RankedHit, type SearchFilters } from './store/repo-index-store';
 import { RunStore } from './store/run-store';
 import { FileCommits } from './store/file-commits';
+import { FileHistory } from './store/file-history';
 import { SummaryCache } from './store/summary-cache';
 import { summarizerFor } from './summary/summarizers';
 import { moduleSummaries, type ModuleSummary } from './store/module-summary';
@@ -22,6 +23,9 @@ import { searchFiles, SEARCH_CANDIDATES, type FileSearchResult } from './ranking
 import type { FileRankWeights } from './ranking/files';
 
 export type { RunProgress, StartResult } from './pipeline/scheduler';
+
+/** Commit subjects returned with each hit's file. */
+const HITS_HISTORY = 5;
 
 export interface IndexStatus {
   repo: string | null;
@@ -36,6 +40,8 @@ export interface IndexStatus {
   skipped: { total: number; byReason: Record<string, number>; sample: { path: string; reason: string }[] };
   redacted: { total: number; byKind: Record<string, number>; sample: { path: string; line: number; kind: string }[] };
   languages: Record<string, number>;
+  /** The history field: commits read, files described, and whether older history is still to be read. */
+  history: { commits: number; files: number; newest: string | null; pending: boolean; until: string | null };
   running: RunProgress | null;
   lastRun: RunRecord | null;
 }
@@ -51,6 +57,8 @@ export interface FreshnessFacts {
 /** A search inside the object, with what the answer reports beside its hits. */
 export interface IndexSearchResult extends FileSearchResult {
   freshness: FreshnessFacts;
+  /** The newest commit subjects of each hit's file. */
+  history: Record<string, string[]>;
   /** The commit each hit's file was indexed at. */
   fileCommits: Record<string, string | null>;
 }
@@ -65,6 +73,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   private readonly store: RepoIndexStore;
   private readonly runs: RunStore;
   private readonly commits: FileCommits;
+  private readonly history: FileHistory;
   private readonly summaryCache: SummaryCache;
   private readonly scheduler: RunScheduler;
   /** Int8 copies of the vectors for fast queries (null: over budget, scan instead); dropped whenever vectors change. */
@@ -77,6 +86,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     this.store = new RepoIndexStore(ctx.storage.sql);
     this.runs = new RunStore(ctx.storage.sql);
     this.commits = new FileCommits(ctx.storage.sql);
+    this.history = new FileHistory(ctx.storage.sql);
     this.summaryCache = new SummaryCache(ctx.storage.sql);
     // Objects indexed before vector rows existed: every embedded chunk gets its row once.
     if (this.store.getMeta('vector_rows') === null) {
@@ -123,6 +133,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       embedder,
       vectors: this.vectorStore(spec, embedder.id, embedder.dimensions),
       summaryCache: this.summaryCache,
+      history: this.history,
       summaries: spec.summaries
         ? { cache: this.summaryCache, spec: spec.summaries, summarizer: summarizerFor(spec.summaries, this.env) }
         : null,
@@ -177,9 +188,15 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
         sample: this.store.redactionSample(20),
       },
       languages: this.store.languages(),
+      history: this.historyStatus(),
       running: state ? this.scheduler.progress(state) : null,
       lastRun: this.runs.lastRun(),
     };
+  }
+
+  private historyStatus(): IndexStatus['history'] {
+    const state = this.history.state();
+    return { ...this.history.counts(), newest: state.newest, pending: state.walks.length > 0, until: state.until };
   }
 
   /** Cosine search over the embedded vectors in bounded memory: the int8 sketch when it fits, else pages of rows. */
@@ -209,9 +226,13 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
       vector && 'query' in vector
         ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector)
         : (vector?.hits ?? []);
-    const found = searchFiles(this.store, question, filters, hits, { k, perFile, weights });
+    const found = searchFiles(this.store, question, filters, hits, { k, perFile, weights, history: this.history });
     return {
       ...found,
+      history: this.history.recent(
+        found.hits.map((hit) => hit.path),
+        HITS_HISTORY,
+      ),
       freshness: this.freshness(),
       fileCommits: this.commits.of(found.hits.map((hit) => hit.path)),
     };

@@ -32,6 +32,8 @@ export interface SearchHit {
   summary: string | null;
   /** A model-written paragraph about the file (INDEX_MODEL_SUMMARIES), or null. */
   modelSummary: string | null;
+  /** Subjects of the newest commits that changed the file (pull-request titles where named), newest first. */
+  history: string[];
   snippet: Snippet;
   /** Signature and doc comment at the chunk's start: what the gpt client sees instead of code (src/redaction/exposure.ts). */
   declaration: Declaration;

@@ -106,6 +106,7 @@ export class IndexService {
       scope: await vectorScope(this.projectId, repo),
       limits,
       summaries: this.config.summaries,
+      history: this.config.history,
       project: this.projectId,
     };
   }
@@ -227,6 +228,7 @@ export class IndexService {
         signals: hit.signals,
         summary: found.summaries[chunk.path] ?? null,
         modelSummary: found.modelSummaries?.[chunk.path] ?? null,
+        history: found.history?.[chunk.path] ?? [],
         snippet: boundedSnippet(chunk, question, bound),
         declaration: declarationOf(chunk.text, chunk.symbol),
         indexedCommit: null,

@@ -118,7 +118,7 @@ export function buildPromptDigest(input: DigestInput): PromptDigest {
 }
 
 function contextLines(context: StoredContext | null, now: Date): string[] {
-  if (!context) return ['- none live (write one with PUT /ai/context)'];
+  if (!context) return ['- none live (set one with `hezlep context set currentTask="…"`, or PUT /ai/context)'];
   const lines = [
     `- v${context.version} by ${authorLabel(context.updatedBy)}, ${ago(context.updatedAt, now)}, lapses ${ahead(context.expiresAt, now)}`,
   ];

@@ -169,6 +169,18 @@ export class GitHubClient {
     );
   }
 
+  /** One commit with the files it changed against its first parent (GitHub lists the first 300 on one page). */
+  commit(repo: RepoRef, sha: string): Promise<RawCommit> {
+    return this.transport
+      .get<RawCommit>(
+        '/repos/{owner}/{repo}/commits/{ref}',
+        { ...repoPath(repo), ref: sha },
+        `commit ${sha.slice(0, 12)} in ${repo.full}`,
+        { conditional: false },
+      )
+      .then((r) => r.data);
+  }
+
   combinedStatus(repo: RepoRef, ref: string): Promise<RawCombinedStatus> {
     return this.transport
       .get<RawCombinedStatus>(

@@ -15,7 +15,8 @@ export function pendingIntentsSource(services: IntentsAccess, caller: Caller): P
       const { intents } = await services.intents(caller).list({ state: 'proposed', limit });
       return intents.map((i) => ({
         id: i.id,
-        summary: `${i.kind} ${i.target}: ${i.summary}`,
+        // The view's summary already starts with the kind and target.
+        summary: i.summary,
         proposedBy: i.proposedBy.person ? `${i.proposedBy.client}:${i.proposedBy.person}` : i.proposedBy.client,
         createdAt: i.createdAt,
       }));

@@ -1,5 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../app-env';
+import { markInternal } from '../auth/internal';
+import type { Caller } from '../auth/keys';
 import type { Problem } from '../errors';
 
 /** One request to the API, as a tool, a resource or a prompt needs it. */
@@ -25,18 +27,19 @@ export interface AppAnswer {
 export type CallApp = (call: AppCall) => Promise<AppAnswer>;
 
 /**
- * Calls the API through the same app with the caller's own key, so authentication, client rules,
+ * Calls the API through the same app with the caller's own key (or, for an OAuth connection, as the caller its
+ * token stood for: the token is bound to /mcp and never forwarded), so authentication, client rules,
  * validation, policy, audit, metrics and the GPT query log are exactly those of the REST call.
  * Each call sends `x-request-id: <MCP request id>.<n>`, logged as its clientRequestId, which ties the two together.
  */
-export function appCaller(app: Hono<AppEnv>, c: Context<AppEnv>, key: string): CallApp {
+export function appCaller(app: Hono<AppEnv>, c: Context<AppEnv>, credential: string | Caller): CallApp {
   const origin = new URL(c.req.url).origin;
   let calls = 0;
   return async (call) => {
     const url = new URL(call.path, origin);
     if (call.query) url.search = call.query.toString();
     const headers = new Headers({
-      'x-api-key': key,
+      ...(typeof credential === 'string' ? { 'x-api-key': credential } : {}),
       accept: 'application/json',
       'x-request-id': `${c.var.requestId}.${++calls}`,
     });
@@ -45,11 +48,10 @@ export function appCaller(app: Hono<AppEnv>, c: Context<AppEnv>, key: string): C
       body = JSON.stringify(call.body);
       headers.set('content-type', 'application/json');
     }
-    const response = await app.fetch(
-      new Request(url, { method: call.method.toUpperCase(), headers, body }),
-      c.env,
-      c.executionCtx,
-    );
+    const request = new Request(url, { method: call.method.toUpperCase(), headers, body });
+    if (typeof credential !== 'string')
+      markInternal(request, { caller: credential, refreshCache: false, onBehalf: true });
+    const response = await app.fetch(request, c.env, c.executionCtx);
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let json: unknown;

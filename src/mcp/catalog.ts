@@ -5,6 +5,7 @@ import { allowedClientsOf } from '../auth/guard';
 import type { Client } from '../auth/keys';
 import { GPT_OPERATIONS } from '../routes/gpt-profile';
 import { METHODS, buildOpenApiDocument, isConsequential } from '../routes/openapi';
+import { annotationsOf, confirmationOf, type AnnotatedOperation } from './annotations';
 import { toolInput, type JsonSchema, type OperationInput, type ToolInput } from './input-schema';
 
 /** Clients show a long tool list poorly and models choose worse from it: each client gets at most this many. */
@@ -62,7 +63,7 @@ function buildCatalog(app: OpenAPIHono<AppEnv>): ToolCatalog {
       const clients = guarded.get(routeKey(method, path));
       if (!operation?.operationId || !clients || operation.operationId in NOT_TOOLS) continue;
       const input = toolInput(operation, components);
-      byName.set(operation.operationId, { tool: toolOf(method, operation, input), method, path, input, clients });
+      byName.set(operation.operationId, { tool: toolOf(method, path, operation, input), method, path, input, clients });
     }
   }
   const gpt = new Set(GPT_OPERATIONS);
@@ -102,20 +103,24 @@ function routeKey(method: string, path: string): string {
   return `${method.toLowerCase()} ${template}`;
 }
 
-function toolOf(method: string, operation: Operation, input: ToolInput): Tool {
+function toolOf(method: string, path: string, operation: Operation, input: ToolInput): Tool {
   const summary = operation.summary ?? operation.operationId;
-  const consequential = isConsequential(method);
-  // A POST that answers 201 adds something; any other change may replace or remove what was there.
-  const creates = operation.responses !== undefined && '201' in operation.responses;
+  const annotated: AnnotatedOperation = {
+    operationId: operation.operationId,
+    method,
+    path,
+    summary,
+    consequential: isConsequential(method),
+    // A POST that answers 201 adds something; any other change may replace or remove what was there.
+    creates: operation.responses !== undefined && '201' in operation.responses,
+  };
+  const description = operation.description ? `${summary}. ${operation.description}` : summary;
+  const confirmation = confirmationOf(annotated);
   return {
     name: operation.operationId,
     title: summary,
-    description: operation.description ? `${summary}. ${operation.description}` : summary,
+    description: confirmation ? `${description} ${confirmation}` : description,
     inputSchema: input.schema,
-    annotations: {
-      title: summary,
-      readOnlyHint: !consequential,
-      ...(consequential ? { destructiveHint: !creates, idempotentHint: method === 'put' || method === 'delete' } : {}),
-    },
+    annotations: annotationsOf(annotated),
   };
 }

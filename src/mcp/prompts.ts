@@ -1,11 +1,6 @@
-import {
-  ErrorCode,
-  McpError,
-  type GetPromptResult,
-  type Prompt,
-  type PromptMessage,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { GetPromptResult, Prompt, PromptMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { CallApp } from './app-call';
+import { invalidParams } from './errors';
 import { readResource } from './resources';
 
 interface PromptSource extends Prompt {
@@ -47,10 +42,7 @@ export function listPrompts(): Prompt[] {
 export async function getPrompt(name: string, callApp: CallApp): Promise<GetPromptResult> {
   const source = PROMPTS.find((prompt) => prompt.name === name);
   if (!source)
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `Unknown prompt: ${name.slice(0, 100)}. Known: ${PROMPTS.map((p) => p.name).join(', ')}.`,
-    );
+    throw invalidParams(`Unknown prompt: ${name.slice(0, 100)}. Known: ${PROMPTS.map((p) => p.name).join(', ')}.`);
   const contents = await Promise.all(source.resources.map((uri) => readResource(uri, callApp)));
   const messages: PromptMessage[] = [
     { role: 'user', content: { type: 'text', text: source.instruction } },

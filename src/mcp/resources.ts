@@ -1,4 +1,10 @@
-import { ErrorCode, McpError, type Resource, type TextResourceContents } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  type Resource,
+  type ResourceTemplate,
+  type TextResourceContents,
+} from '@modelcontextprotocol/sdk/types.js';
+import { RpcError } from './errors';
 import type { AppCall, CallApp } from './app-call';
 
 interface ResourceSource extends Resource {
@@ -48,6 +54,40 @@ const RESOURCES: readonly ResourceSource[] = [
   },
 ];
 
+/** Resources with a parameter in their URI: one intent, its changes. */
+const TEMPLATES: readonly (ResourceTemplate & { pattern: RegExp; call: (id: string) => AppCall })[] = [
+  {
+    uriTemplate: 'hezlep://intents/{id}',
+    name: 'intent',
+    title: 'One intent',
+    description: 'An intent (proposed change) with its state, proposer, approval, execution and decisions.',
+    mimeType: 'application/json',
+    pattern: /^hezlep:\/\/intents\/([0-9a-f-]{36})$/,
+    call: (id) => ({ method: 'get', path: `/ai/intents/${id}` }),
+  },
+  {
+    uriTemplate: 'hezlep://intents/{id}/changes',
+    name: 'intent-changes',
+    title: 'What an intent would change',
+    description: 'The commits and files between what runs now and what the intent would deploy.',
+    mimeType: 'application/json',
+    pattern: /^hezlep:\/\/intents\/([0-9a-f-]{36})\/changes$/,
+    call: (id) => ({ method: 'get', path: `/ai/intents/${id}/changes` }),
+  },
+];
+
+export function listResourceTemplates(): ResourceTemplate[] {
+  return TEMPLATES.map(({ pattern: _pattern, call: _call, ...template }) => template);
+}
+
+function fromTemplate(uri: string): { call: AppCall; mimeType?: string; text?: undefined } | undefined {
+  for (const template of TEMPLATES) {
+    const id = template.pattern.exec(uri)?.[1];
+    if (id) return { call: template.call(id), mimeType: template.mimeType };
+  }
+  return undefined;
+}
+
 export function listResources(): Resource[] {
   return RESOURCES.map(({ call: _call, text: _text, ...resource }) => resource);
 }
@@ -55,17 +95,20 @@ export function listResources(): Resource[] {
 /** Read one resource through the API; a refusal becomes a JSON-RPC error carrying the problem. */
 export async function readResource(uri: string, callApp: CallApp): Promise<TextResourceContents> {
   const source = RESOURCES.find((resource) => resource.uri === uri);
-  if (!source) throw new McpError(-32002, `Resource not found: ${uri.slice(0, 200)}`, { uri: uri.slice(0, 200) });
-  const answer = await callApp(source.call);
+  const template = source ? undefined : fromTemplate(uri);
+  if (!source && !template)
+    throw new RpcError(-32002, `Resource not found: ${uri.slice(0, 200)}`, { uri: uri.slice(0, 200) });
+  const read = (source ?? template)!;
+  const answer = await callApp(read.call);
   if (!answer.ok) {
     const problem = answer.problem;
     const code = answer.status >= 500 ? ErrorCode.InternalError : ErrorCode.InvalidRequest;
-    throw new McpError(
+    throw new RpcError(
       code,
       problem ? `${problem.title} (${problem.code}): ${problem.detail}` : `The service answered ${answer.status}.`,
       problem,
     );
   }
-  const text = source.text ? source.text(answer.json) : answer.text;
-  return { uri: source.uri, mimeType: source.mimeType, text };
+  const text = read.text ? read.text(answer.json) : answer.text;
+  return { uri, mimeType: read.mimeType, text };
 }

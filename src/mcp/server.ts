@@ -1,9 +1,11 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListResourcesRequestSchema,
   ListToolsRequestSchema,
   McpError,
@@ -15,7 +17,8 @@ import { describeError, type Logger } from '../lib/log';
 import type { CallApp } from './app-call';
 import type { ToolCatalog } from './catalog';
 import { getPrompt, listPrompts } from './prompts';
-import { listResources, readResource } from './resources';
+import { RpcError, anyParams, invalidParams, paramsOf } from './errors';
+import { listResourceTemplates, listResources, readResource } from './resources';
 import { callTool } from './tool-call';
 
 export const SERVER_INFO = { name: 'hezlep', title: 'Hezlep Ops Orchestrator', version: '0.1.0' } as const;
@@ -58,9 +61,12 @@ export function mcpServer(scope: McpRequestScope): Server {
       try {
         return await handle(request);
       } catch (error) {
-        if (error instanceof McpError) throw error;
+        if (error instanceof RpcError) throw error;
+        // The SDK's own errors carry "MCP error <code>: " in their message; the client would add it again.
+        if (error instanceof McpError)
+          throw new RpcError(error.code, error.message.replace(/^MCP error -?\d+: /, ''), error.data);
         scope.log.error('mcp request failed', describeError(error));
-        throw new McpError(
+        throw new RpcError(
           ErrorCode.InternalError,
           `An unexpected error occurred; request id ${scope.requestId} identifies it in the service log.`,
         );
@@ -71,12 +77,16 @@ export function mcpServer(scope: McpRequestScope): Server {
     ListToolsRequestSchema,
     sealed(() => ({ tools: scope.catalog.toolsFor(scope.caller.client) })),
   );
-  server.setRequestHandler(
-    CallToolRequestSchema,
-    sealed((request) => {
-      const operation = scope.catalog.operation(request.params.name);
-      if (!operation) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name.slice(0, 100)}`);
-      return callTool(operation, request.params.arguments ?? {}, scope.callApp, scope.requestId);
+  // Params are checked here, not by the SDK (whose check answers -32603 with its validator's dump), and the
+  // Server's tools/call wrapper is passed by: it re-checks the request with the same dump and the doubled prefix.
+  Protocol.prototype.setRequestHandler.call(
+    server,
+    anyParams('tools/call'),
+    sealed((request: unknown) => {
+      const { params } = paramsOf('tools/call', CallToolRequestSchema, request);
+      const operation = scope.catalog.operation(params.name);
+      if (!operation) throw invalidParams(`Unknown tool: ${params.name.slice(0, 100)}`);
+      return callTool(operation, params.arguments ?? {}, scope.callApp, scope.requestId);
     }),
   );
   server.setRequestHandler(
@@ -84,16 +94,23 @@ export function mcpServer(scope: McpRequestScope): Server {
     sealed(() => ({ resources: listResources() })),
   );
   server.setRequestHandler(
-    ReadResourceRequestSchema,
-    sealed(async (request) => ({ contents: [await readResource(request.params.uri, scope.callApp)] })),
+    ListResourceTemplatesRequestSchema,
+    sealed(() => ({ resourceTemplates: listResourceTemplates() })),
+  );
+  server.setRequestHandler(
+    anyParams('resources/read'),
+    sealed(async (request) => {
+      const { params } = paramsOf('resources/read', ReadResourceRequestSchema, request);
+      return { contents: [await readResource(params.uri, scope.callApp)] };
+    }),
   );
   server.setRequestHandler(
     ListPromptsRequestSchema,
     sealed(() => ({ prompts: listPrompts() })),
   );
   server.setRequestHandler(
-    GetPromptRequestSchema,
-    sealed((request) => getPrompt(request.params.name, scope.callApp)),
+    anyParams('prompts/get'),
+    sealed((request) => getPrompt(paramsOf('prompts/get', GetPromptRequestSchema, request).params.name, scope.callApp)),
   );
   return server;
 }

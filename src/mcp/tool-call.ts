@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApiError, problemBody, type Problem } from '../errors';
 import type { AppAnswer, AppCall, CallApp } from './app-call';
 import type { ToolOperation } from './catalog';
+import { ANSWER_BUDGET_CHARS } from '../lib/budget';
 
 /** Run one tool: its arguments become the operation's HTTP request, its answer the tool result. */
 export async function callTool(
@@ -58,7 +59,7 @@ export function requestFor(operation: ToolOperation, args: Record<string, unknow
   return { method: operation.method, path, ...(query.size ? { query } : {}), ...(body !== undefined ? { body } : {}) };
 }
 
-/** The API's answer as a tool result: JSON as text and as structuredContent; a problem as isError. */
+/** The API's answer as a tool result: JSON as text and (when small) as structuredContent; a problem as isError. */
 export function toolResult(answer: AppAnswer): CallToolResult {
   if (answer.problem) return problemResult(answer.problem);
   if (!answer.ok) {
@@ -68,7 +69,9 @@ export function toolResult(answer: AppAnswer): CallToolResult {
     };
   }
   if (answer.json !== undefined) {
-    const structured = answer.json !== null && typeof answer.json === 'object' && !Array.isArray(answer.json);
+    // Sent twice the answer would pass the budget a model's client takes: the text alone then carries it.
+    const small = answer.text.length * 2 < ANSWER_BUDGET_CHARS * 0.9;
+    const structured = small && answer.json !== null && typeof answer.json === 'object' && !Array.isArray(answer.json);
     return {
       content: [{ type: 'text', text: answer.text }],
       ...(structured ? { structuredContent: answer.json as Record<string, unknown> } : {}),

@@ -27,7 +27,8 @@ export const recordGptQueries: MiddlewareHandler<AppEnv> = async (c, next) => {
   const caller = c.get('caller');
   const services = c.get('services');
   // The warm-up's replays act as the gpt but are not the GPT's queries: they must not count themselves.
-  if (caller?.client !== 'gpt' || !services || internalCallOf(c.req.raw)) return;
+  const internal = internalCallOf(c.req.raw);
+  if (caller?.client !== 'gpt' || !services || (internal && !internal.onBehalf)) return;
   const latencyMs = Math.round((performance.now() - started) * 10) / 10;
   const url = new URL(c.req.url);
   const response = c.res;

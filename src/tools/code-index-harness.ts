@@ -2,10 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
 import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
 import { startGitHubStandIn } from '../local/upstreams/github';
 import { DETACHED } from '../local/upstreams/github/git';
+import { IsolateHeap } from './bench/isolate-heap';
 
 /**
  * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
@@ -25,6 +28,8 @@ export interface CodeIndexHarness {
   workerdRssBytes(): number;
   /** Called with the repository's status at every poll of a run, and how long that status request took. */
   onPoll?: (status: any, requestMs: number) => void;
+  /** The Worker isolate's V8 heap, through the inspector (only with `inspect: true`). */
+  heap(): Promise<IsolateHeap>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +76,16 @@ export interface HarnessOptions {
   state?: { dir: string; projectId: string };
   /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
   vars?: Record<string, string>;
+  /** Open the inspector on a free port, for `heap()`. */
+  inspect?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export async function startCodeIndexHarness(options: HarnessOptions): Promise<CodeIndexHarness> {
@@ -100,8 +115,11 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     // at a GitHub stand-in that is gone) must not wake up in this one.
     const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
     if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
-    const worker = await unstable_dev('src/index.ts', {
+    const inspectorPort = options.inspect ? await freePort() : undefined;
+    // wrangler.toml's top-level entry: the shipped Worker plus the local stand-ins' classes.
+    const worker = await unstable_dev('src/local/dev-entry.ts', {
       config: 'wrangler.toml',
+      ...(inspectorPort ? { inspectorPort } : {}),
       local: true,
       persistTo: state,
       logLevel: 'warn',
@@ -125,16 +143,38 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     });
     stops.push(() => worker.stop());
 
-    const request = async (method: string, path: string, body?: unknown, key = CURSOR_KEY) => {
-      const response = await worker.fetch(`http://localhost${path}`, {
-        method,
-        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+    // node:http, one connection per request: no keep-alive socket sits idle while this process
+    // computes (the local server closes one idle for 5 s), and no 300 s header timeout on a
+    // request queued behind a long batch (fetch's default).
+    const request = (method: string, path: string, body?: unknown, key = CURSOR_KEY) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const outgoing = httpRequest(
+          {
+            host: worker.address,
+            port: worker.port,
+            path,
+            method,
+            agent: false,
+            headers: { 'x-api-key': key, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+          },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (piece: string) => {
+              text += piece;
+            });
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
+            );
+            response.on('error', reject);
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end(payload);
       });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
 
+    let inspector: IsolateHeap | null = null;
     let peak = 0;
     const sample = () => {
       for (const pid of workerdPids()) {
@@ -188,6 +228,15 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         return peak;
       },
       workerdRssBytes: rss,
+      async heap() {
+        if (!inspectorPort) throw new Error('the harness was started without inspect: true');
+        if (!inspector) {
+          const opened = await IsolateHeap.connect(inspectorPort);
+          inspector = opened;
+          stops.unshift(async () => opened.close());
+        }
+        return inspector;
+      },
       async stop() {
         // Idempotent: each part stops once.
         for (const stop of stops.reverse().splice(0)) await stop().catch((error) => log(`[harness] stop: ${error}`));

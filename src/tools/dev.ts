@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, startLocalService } from '../local/service';
@@ -29,6 +30,18 @@ Postgres server log. --vectorize indexes code on the production path (Workers AI
 embeddings into Vectorize) against the local implementations of both bindings.
 State lives in .hezlep/ and .hezlep/wrangler/. Ctrl-C stops all.`;
 
+/**
+ * Whether something already listens on the port. Checked before anything starts: otherwise wrangler moves on,
+ * the readiness check is answered by that other process, and dev prints "is up" with keys for a service it is not.
+ */
+function portTaken(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
+    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -47,6 +60,11 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65_535)
     throw new Error(`--port must be a TCP port, not ${values.port}`);
+  const taken = await portTaken(port);
+  if (taken)
+    throw new Error(
+      `port ${port} is not free on 127.0.0.1 (${taken}): another process listens there. Stop it, or choose another port: npm run dev -- --port ${port + 1}`,
+    );
   const log = (line: string) => console.log(`dev: ${line}`);
   log('building the dashboard (watching src/dashboard for changes)…');
   const dashboard = await watchDashboard(log);

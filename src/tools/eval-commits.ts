@@ -6,13 +6,14 @@ import { deriveCommitQueries } from './eval/commit-queries';
 
 /**
  * `npm run eval:commits -- --repo <git checkout> --out <file.json> [--commit <rev>] [--max 150]`:
- * a query set from the repository's own history (conventional `fix|feat|perf` subjects of 4+ words;
- * relevant = the 1-3 non-test source files each commit changed that exist at the evaluated commit).
+ * a query set from the repository's own history (commit subjects of 4+ words, plain or conventional;
+ * releases, version and dependency bumps, typos, CI and chores left out: see `questionFromSubject`;
+ * relevant = the 1-3 code files each commit changed that exist at the evaluated commit).
  */
-export function run(): void {
+export async function run(): Promise<void> {
   const repo = resolve(argument('repo') ?? '.');
   const out = argument('out');
-  const queries = deriveCommitQueries(repo, {
+  const queries = await deriveCommitQueries(repo, {
     commit: argument('commit') ?? 'HEAD',
     maxQueries: Number(argument('max') ?? 150),
   });
@@ -22,4 +23,9 @@ export function run(): void {
   console.error(`${queries.length} queries from ${repo}${out ? ` → ${out}` : ''}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) run();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   OPTIONAL_SECRETS,
@@ -8,11 +10,12 @@ import {
   wrangler,
   type DeployTarget,
 } from './deploy/target';
+import { PROJECT_ROOT } from '../local/service';
 
 const HELP = `npm run setup -- --env staging|production [--apply]
 
 Prints the wrangler commands that create what the environment's Worker binds (the R2 bucket for the
-audit archive, the Vectorize index and its metadata indexes) and store its secrets; --apply runs them.
+audit archive, the Vectorize index and its metadata indexes, the OAuth grants' KV namespace) and store its secrets; --apply runs them.
 Secret values are read from this shell's environment (${REQUIRED_SECRETS.join(', ')} are required;
 ${OPTIONAL_SECRETS.join(', ')} are stored when set) and handed to \`wrangler secret bulk\` on its
 standard input: they never appear in a command line or in this output. Run \`wrangler login\` first.`;
@@ -25,6 +28,8 @@ interface Step {
   input?: string;
   /** A failure that only means "already exists" does not stop the setup. */
   mayExist?: boolean;
+  /** Reads what wrangler printed (captured, so shown again) once the step succeeded. */
+  after?: (stdout: string) => void;
 }
 
 function planFor(target: DeployTarget, environment: NodeJS.ProcessEnv): { steps: Step[]; missing: string[] } {
@@ -54,6 +59,14 @@ function planFor(target: DeployTarget, environment: NodeJS.ProcessEnv): { steps:
         mayExist: true,
       });
     }
+  }
+  if (target.oauthKvId === null) {
+    const title = `${target.workerName}-oauth`;
+    steps.push({
+      why: `KV namespace ${title} for OAuth grants and tokens (its id is written into wrangler.toml's [env.${target.env}])`,
+      args: ['kv', 'namespace', 'create', title],
+      after: (stdout) => recordOauthKvId(target.env, stdout),
+    });
   }
   const names = [...REQUIRED_SECRETS, ...OPTIONAL_SECRETS];
   const values = Object.fromEntries(
@@ -101,13 +114,28 @@ async function main(): Promise<void> {
   if (missing.length) process.exit(2);
   for (const step of steps) {
     console.log(`\nsetup: ${step.why}`);
-    const run = wrangler(step.args, { input: step.input });
+    const run = wrangler(step.args, { input: step.input, capture: step.after !== undefined });
+    if (step.after) process.stdout.write(run.stdout);
+    if (run.status === 0) step.after?.(run.stdout);
     if (run.status !== 0 && !step.mayExist)
       throw new Error(`npx wrangler ${step.args.join(' ')} exited with ${run.status}`);
     if (run.status !== 0)
       console.log('setup: wrangler refused it; when the message says it already exists, that is fine');
   }
   console.log(`\nsetup: done. Next: DATABASE_URL=… npm run deploy -- --env ${target.env}`);
+}
+
+/** Put the new namespace's id on the environment's OAUTH_KV binding, which wrangler.toml declares without one. */
+function recordOauthKvId(env: string, stdout: string): void {
+  const id = /\bid"?\s*[:=]\s*"([0-9a-f]{32})"/.exec(stdout)?.[1];
+  if (!id)
+    throw new Error('wrangler printed no namespace id; add it to wrangler.toml by hand (wrangler kv namespace list)');
+  const file = join(PROJECT_ROOT, 'wrangler.toml');
+  const binding = `[[env.${env}.kv_namespaces]]\nbinding = "OAUTH_KV"\n`;
+  const toml = readFileSync(file, 'utf8');
+  if (!toml.includes(binding)) throw new Error(`wrangler.toml has no [[env.${env}.kv_namespaces]] OAUTH_KV binding`);
+  writeFileSync(file, toml.replace(binding, `${binding}id = "${id}"\n`));
+  console.log(`setup: wrangler.toml [env.${env}] OAUTH_KV -> ${id} (commit it)`);
 }
 
 main().catch((error) => {

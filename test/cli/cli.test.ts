@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerService, type WorkerService } from '../../src/local/worker-service';
 import { TEST_KEYS, TEST_KEY_TABLE } from '../support/keys';
@@ -72,7 +71,7 @@ describe('hezlep CLI: help and errors', () => {
   it('says what to do when nothing is configured', async () => {
     const { HEZLEP_URL: _u, HEZLEP_API_KEY: _k, ...env } = cliEnv();
     const result = runCli(['status'], { env: { ...env, HEZLEP_CONFIG: join(home, 'none.json') }, cwd: home });
-    expect(await result.code).toBe(1);
+    expect(await result.code).toBe(2);
     expect(result.err.join('\n')).toContain('Run `hezlep login`, or set HEZLEP_URL and HEZLEP_API_KEY');
   });
 
@@ -210,6 +209,59 @@ describe('hezlep CLI against the local service', () => {
     await listen.stop();
   });
 
+  it('listen --rules and sync --watch in one working tree: the session names the edited file, never the rules file', async () => {
+    const repo = await gitRepo('together-ws');
+    const listen = runCli(['cursor', 'listen', '--rules'], { env: cliEnv('cursor'), cwd: repo });
+    await listen.waitForLine(/connected to/, 'err');
+    await waitForFile(join(repo, RULES_FILE), (text) => text.includes('alwaysApply'));
+    const watch = runCli(['cursor', 'sync', '--watch', '--debounce', '100'], { env: cliEnv('cursor'), cwd: repo });
+    await watch.waitForLine(/^synced together-ws on feature\/refunds/);
+
+    await writeFile(join(repo, 'src', 'refund.ts'), 'export const a = 2;\n');
+    await watch.waitForLine(/^synced together-ws on feature\/refunds, src\/refund\.ts \(\+1 -2\)/);
+    // The listener rewrites the rules file for that sync (the digest lists the session) ...
+    await waitForFile(join(repo, RULES_FILE), (text) => text.includes('src/refund.ts'));
+    // ... and a later save still posts in order, so a post the rewrite had caused would be printed before this one.
+    await writeFile(join(repo, 'src', 'later.ts'), 'export const later = true;\n');
+    await watch.waitForLine(/src\/later\.ts \(\+1 -0\)/);
+    expect(watch.out.filter((line) => /hezlep-context|\.cursor/.test(line))).toEqual([]);
+    expect(await watch.stop()).toBe(0);
+    await listen.stop();
+
+    const sessions = await fetch(`${service.url}/ai/cursor/session?workspace=together-ws`, {
+      headers: { 'x-api-key': TEST_KEYS.gpt },
+    }).then((r) => r.json() as Promise<{ sessions: { file?: string }[] }>);
+    expect(sessions.sessions[0]!.file).toBe('src/later.ts');
+    // git ignores the rules file, and a one-off sync picks the newest edited source file, not it.
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).not.toContain('.cursor');
+    const once = runCli(['cursor', 'sync'], { env: cliEnv('cursor'), cwd: repo });
+    expect(await once.code, once.err.join('\n')).toBe(0);
+    expect(once.out[0]).toMatch(/src\/(later|refund)\.ts/);
+  });
+
+  it('sync refuses a path that is not a file in the working tree, as a usage error', async () => {
+    const repo = await gitRepo('missing-ws');
+    for (const path of ['nope.txt', 'src']) {
+      const result = runCli(['cursor', 'sync', path], { env: cliEnv('cursor'), cwd: repo });
+      expect(await result.code, path).toBe(2);
+      expect(result.err.join('\n')).toContain(`hezlep: ${path} is not a file in the working tree`);
+    }
+  });
+
+  it('an empty context names the CLI command that sets one', async () => {
+    const cleared = await fetch(`${service.url}/ai/context`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': TEST_KEYS.human },
+    });
+    expect(cleared.status).toBeLessThan(300);
+    const get = runCli(['context', 'get'], { env: cliEnv('cursor'), cwd: home });
+    expect(await get.code).toBe(0);
+    expect(get.out.join('\n')).toBe('No live shared context. Set one with `hezlep context set currentTask="…"`.');
+    const prompt = runCli(['context', 'get', '--prompt'], { env: cliEnv('cursor'), cwd: home });
+    expect(await prompt.code).toBe(0);
+    expect(prompt.out.join('\n')).toContain('hezlep context set');
+  });
+
   it('listen survives a service restart and resumes after the last event it saw', async () => {
     const repo = await gitRepo('restart-ws');
     const listen = runCli(['cursor', 'listen', '--topics', 'context'], { env: cliEnv('human'), cwd: repo });
@@ -228,66 +280,5 @@ describe('hezlep CLI against the local service', () => {
     expect(seqs).toHaveLength(2);
     expect(seqs[1]).toBeGreaterThan(seqs[0]!);
     expect(await listen.stop()).toBe(0);
-  });
-});
-
-describe('hezlep intents', () => {
-  it('says plainly when the service has no intents endpoints', async () => {
-    const server: Server = createServer((req, res) => {
-      res.writeHead(404, { 'content-type': 'application/problem+json' });
-      res.end(
-        JSON.stringify({
-          code: 'not_found',
-          status: 404,
-          detail: `No route for ${req.method} ${req.url?.split('?')[0]}. See /openapi.json.`,
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const result = runCli(['intents', 'list'], { env: cliEnv('human', { HEZLEP_URL: url }), cwd: home });
-      expect(await result.code).toBe(1);
-      expect(result.err.join('\n')).toContain('This service has no intents endpoints');
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
-
-  it('lists what the GPT proposed, approves one and rejects another, against the real service', async () => {
-    const propose = async (target: string) => {
-      const response = await fetch(`${service.url}/ai/intents`, {
-        method: 'POST',
-        headers: { 'x-api-key': TEST_KEYS.gpt, 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'purge-cache', target, reason: 'stale pages after the release' }),
-      });
-      const body = (await response.json()) as { intent: { id: string } };
-      expect(response.status, JSON.stringify(body)).toBeLessThan(300);
-      return body.intent.id;
-    };
-    const target = `srv-${Date.now()}`;
-    const first = await propose(`${target}-a`);
-    const second = await propose(`${target}-b`);
-    const env = cliEnv('human');
-    const list = runCli(['intents', 'list'], { env, cwd: home });
-    expect(await list.code, list.err.join('\n')).toBe(0);
-    const lines = list.out.join('\n');
-    expect(lines).toMatch(new RegExp(`^${first} +proposed +purge-cache ${target}-a +by gpt`, 'm'));
-    expect(lines).toMatch(new RegExp(`^${second} +proposed +purge-cache ${target}-b +by gpt`, 'm'));
-
-    const approved = runCli(['intents', 'approve', first], { env, cwd: home });
-    expect(await approved.code, approved.err.join('\n')).toBe(0);
-    expect(approved.out[0]).toMatch(new RegExp(`^${first}: approved`));
-    const noReason = runCli(['intents', 'reject', second], { env, cwd: home });
-    expect(await noReason.code).toBe(1);
-    const rejected = runCli(['intents', 'reject', second, '--reason', 'not today'], { env, cwd: home });
-    expect(await rejected.code, rejected.err.join('\n')).toBe(0);
-    expect(rejected.out[0]).toMatch(new RegExp(`^${second}: rejected`));
-
-    // The GPT can never approve, and the CLI says why (the policy's rule), not just "403".
-    const third = await propose(`${target}-c`);
-    const asGpt = runCli(['intents', 'approve', third], { env: cliEnv('gpt'), cwd: home });
-    expect(await asGpt.code).toBe(1);
-    expect(asGpt.err.join('\n')).toMatch(/^hezlep: Refused by policy: The GPT/m);
   });
 });

@@ -77,6 +77,49 @@ describe('file ranking', () => {
   });
 });
 
+describe('history and learned docs in the ranking', () => {
+  it('adds the history field by its weight, and not at all at weight 0', () => {
+    const input = {
+      files: [
+        { path: 'src/a.ts', score: 5 },
+        { path: 'src/b.ts', score: 4.5 },
+      ],
+      history: [{ path: 'src/b.ts', score: 3 }],
+      lexical: [],
+      vector: [],
+    };
+    const ranked = rankFiles('throttle webhooks', input, { ...DEFAULT_WEIGHTS, history: 0.5 });
+    expect(ranked.map((file) => file.path)).toEqual(['src/b.ts', 'src/a.ts']);
+    expect(ranked[0]!.signals).toEqual(['history', 'lexical']);
+    const without = rankFiles('throttle webhooks', input, { ...DEFAULT_WEIGHTS, history: 0 });
+    expect(without.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
+  });
+
+  it("asks for docs by the repository's own docs commits when its history can say, by the word list otherwise", () => {
+    // "doc" in a code question keeps docs below code once the history leans to code.
+    expect(askedRoles('fix the doc comment of the summary printer').has('docs')).toBe(true);
+    expect(askedRoles('fix the doc comment of the summary printer', -2).has('docs')).toBe(false);
+    // A question that sounds like the docs commits lifts the docs penalty without any listed word.
+    expect(askedRoles('explain installation on windows', 1.5).has('docs')).toBe(true);
+    const files = [
+      { path: 'GUIDE.md', score: 10 },
+      { path: 'crates/core/main.rs', score: 6 },
+    ];
+    const asked = rankFiles('installation on windows', { files, lexical: [], vector: [] }, DEFAULT_WEIGHTS, 1.5);
+    expect(asked[0]!.path).toBe('GUIDE.md');
+    const code = rankFiles('installation on windows', { files, lexical: [], vector: [] }, DEFAULT_WEIGHTS, -1.5);
+    expect(code[0]!.path).toBe('crates/core/main.rs');
+  });
+
+  it('treats prose files without a docs name or folder as docs (Markdown, text, no known language)', () => {
+    expect(pathRole('FAQ.md')).toBe('docs');
+    expect(pathRole('complete/_rg')).toBe('docs');
+    expect(pathRole('crates/core/flags/doc/template.rg.1')).toBe('docs');
+    expect(pathRole('crates/core/main.rs')).toBe('source');
+    expect(pathRole('Cargo.toml')).toBe('source');
+  });
+});
+
 describe('file summary', () => {
   it('lists exports, declarations with the first sentence of their doc comment, and imports (TypeScript)', () => {
     const text = [

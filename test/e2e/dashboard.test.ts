@@ -30,6 +30,7 @@ const CARDS: [card: string, endpoint: string][] = [
   ['hosting', '/ai/status'],
   ['index', '/ai/status'],
   ['audit', '/ai/audit'],
+  ['connections', '/ai/connections'],
 ];
 
 const WAIT = { timeout: 20_000 };
@@ -145,6 +146,49 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a real browser', () => {
     await screenshot(phone, 'dashboard-phone');
     await phone.close();
     await page.close();
+  });
+
+  it('lays out the search card and the grid on phones (360-430 px) and a laptop (1440 px) with long cards', async () => {
+    // A long card: the GPT's query log filled with fifteen queries with long parameters.
+    for (let n = 0; n < 15; n++)
+      await as('gpt', 'GET', `/ai/audit?limit=5&action=${'context.update.with.a.long.filter.'.repeat(2)}${n}*`);
+    for (const width of [360, 390, 430]) {
+      const phone = await signedInPage({ width, height: 844 });
+      const input = phone.locator('[data-card="search"] input[type="search"]');
+      await input.waitFor(WAIT);
+      const box = (await input.boundingBox())!;
+      expect(box.width, `the search input at ${width} px`).toBeGreaterThanOrEqual(200);
+      const select = (await phone.locator('[data-card="search"] select').boundingBox())!;
+      // The repository selector sits below the input, not squeezed beside it.
+      expect(select.y, `the selector at ${width} px`).toBeGreaterThan(box.y + box.height - 1);
+      const overflow = await phone.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      expect(overflow, `sideways overflow at ${width} px`).toBeLessThanOrEqual(0);
+      if (width === 390) {
+        await expect.poll(() => phone.locator('[data-card="queries"] li').count(), WAIT).toBeGreaterThanOrEqual(15);
+        await screenshot(phone, 'layout-phone-390');
+      }
+      await phone.close();
+    }
+
+    const laptop = await signedInPage({ width: 1440, height: 900 });
+    const queries = laptop.locator('[data-card="queries"]');
+    await expect.poll(() => queries.locator('li').count(), WAIT).toBeGreaterThanOrEqual(15);
+    const input = (await laptop.locator('[data-card="search"] input[type="search"]').boundingBox())!;
+    expect(input.width).toBeGreaterThanOrEqual(300);
+    // No card stretches to a long neighbour: each is as tall as its own content, and a long one scrolls inside.
+    const cards = await laptop.evaluate<{ card: string; height: number; natural: number }[]>(`
+      [...document.querySelectorAll('[data-card]')].map((node) => ({
+        card: node.getAttribute('data-card'),
+        height: node.getBoundingClientRect().height,
+        natural: node.firstElementChild.offsetHeight + Math.min(node.lastElementChild.scrollHeight, node.lastElementChild.clientHeight) + 2,
+      }))
+    `);
+    for (const card of cards) expect(card.height, `${card.card} card height`).toBeLessThanOrEqual(card.natural + 1);
+    expect(Math.max(...cards.map((card) => card.height))).toBeLessThanOrEqual(36 * 16 + 120);
+    await screenshot(laptop, 'layout-laptop-1440');
+    await laptop.close();
   });
 
   it('shows a context change made through the API, the GPT reading it, and the audit entry, without a reload', async () => {

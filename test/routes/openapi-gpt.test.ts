@@ -37,6 +37,26 @@ describe('GET /openapi.json?profile=gpt', () => {
     });
   });
 
+  it('describes every parameter and tags every operation', async () => {
+    const result = await call('GET', '/openapi.json?profile=gpt');
+    for (const { op } of operations(result.body)) {
+      const described = op as Operation & { parameters?: { name: string; description?: string }[]; tags?: string[] };
+      for (const parameter of described.parameters ?? [])
+        expect(parameter.description, `${op.operationId}.${parameter.name}`).toBeTruthy();
+      expect(described.tags?.length, op.operationId).toBe(1);
+    }
+  });
+
+  it('names PUBLIC_URL as its server when configured', async () => {
+    const result = await call('GET', '/openapi.json?profile=gpt', { env: { PUBLIC_URL: 'https://hezlep.dev' } });
+    expect(result.body.servers).toEqual([{ url: 'https://hezlep.dev' }]);
+    expectProblem(
+      await call('GET', '/openapi.json', { env: { PUBLIC_URL: 'http://hezlep.dev' }, uncontracted: true }),
+      503,
+      'misconfigured',
+    );
+  });
+
   it('keeps every referenced schema and drops the rest', async () => {
     const result = await call('GET', '/openapi.json?profile=gpt');
     const refs = [...result.text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);

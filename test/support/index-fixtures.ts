@@ -40,7 +40,7 @@ export async function createFixtureRepo(
 
 export async function commit(
   repo: FixtureRepo,
-  change: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string> },
+  change: { write?: Record<string, string>; delete?: string[]; rename?: Record<string, string>; message?: string },
 ): Promise<string> {
   const response = await fetch(`${gitHubUrl()}/_fixtures/repos/${repo.fullName}/commits`, {
     method: 'POST',
@@ -55,6 +55,12 @@ export async function commit(
 export async function blobReads(repo: FixtureRepo): Promise<Record<string, number>> {
   const response = await fetch(`${gitHubUrl()}/_fixtures/repos/${repo.fullName}/reads`);
   return ((await response.json()) as { byPath: Record<string, number> }).byPath;
+}
+
+/** Requests the GitHub stand-in served for this repository, by kind (`commits`: list pages, `commit`: one commit with its files). */
+export async function upstreamRequests(repo: FixtureRepo): Promise<Record<string, number>> {
+  const response = await fetch(`${gitHubUrl()}/_fixtures/repos/${repo.fullName}/requests`);
+  return (await response.json()) as Record<string, number>;
 }
 
 export async function injectBlobFault(repo: FixtureRepo, path: string, times = -1): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from '../command';
-import { CliError } from '../errors';
+import { UsageError } from '../errors';
 
 const FIELDS = ['branch', 'commit', 'activeUser', 'currentTask', 'notes', 'extra'];
 
@@ -27,7 +27,7 @@ export const contextGetCommand: Command = {
     if (values.json) {
       io.out(JSON.stringify(body));
     } else if (!body.live) {
-      io.out(body.message ?? 'No live context.');
+      io.out('No live shared context. Set one with `hezlep context set currentTask="…"`.');
     } else {
       io.out(
         `context v${body.version} by ${body.updatedBy?.person ? `${body.updatedBy.client}:${body.updatedBy.person}` : body.updatedBy?.client}, expires ${body.expiresAt}`,
@@ -49,14 +49,14 @@ export const contextSetCommand: Command = {
   options: { replace: { type: 'boolean' }, version: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values, positionals, io, api }: CommandContext): Promise<number> {
     if (!positionals.length)
-      throw new CliError('Name at least one field=value (e.g. hezlep context set currentTask="fix login").');
+      throw new UsageError('Name at least one field=value (e.g. hezlep context set currentTask="fix login").');
     const body: Record<string, unknown> = {};
     for (const pair of positionals) {
       const eq = pair.indexOf('=');
-      if (eq < 1) throw new CliError(`"${pair}" is not field=value`);
+      if (eq < 1) throw new UsageError(`"${pair}" is not field=value`);
       const name = pair.slice(0, eq);
       const raw = pair.slice(eq + 1);
-      if (!FIELDS.includes(name)) throw new CliError(`Unknown field "${name}". Fields: ${FIELDS.join(', ')}`);
+      if (!FIELDS.includes(name)) throw new UsageError(`Unknown field "${name}". Fields: ${FIELDS.join(', ')}`);
       if (raw === '') {
         if (values.replace) continue;
         body[name] = null;
@@ -64,13 +64,16 @@ export const contextSetCommand: Command = {
         try {
           body[name] = JSON.parse(raw);
         } catch {
-          throw new CliError('extra must be JSON, e.g. extra=\'{"ticket":42}\'');
+          throw new UsageError('extra must be JSON, e.g. extra=\'{"ticket":42}\'');
         }
       } else {
         body[name] = raw;
       }
     }
-    if (typeof values.version === 'string') body.version = Number(values.version);
+    if (typeof values.version === 'string') {
+      if (!/^\d+$/.test(values.version)) throw new UsageError('--version must be the version number you read');
+      body.version = Number(values.version);
+    }
     const result = await (await api()).request<{
       version: number;
       changedFields: string[];

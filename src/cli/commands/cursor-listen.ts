@@ -2,10 +2,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command, CommandContext } from '../command';
 import { stringOption } from '../command';
-import { CliError } from '../errors';
+import { UsageError } from '../errors';
 import { EventStream } from '../event-stream';
 import { controlLine, eventLine } from '../format';
-import { readWorkingTree } from '../git';
+import { excludeLocally, readWorkingTree } from '../git';
 import { EVENT_TOPICS, type EventTopic } from '../../events/publisher';
 import type { ApiClient } from '../api';
 
@@ -13,6 +13,8 @@ import type { ApiClient } from '../api';
 const DEFAULT_TOPICS = EVENT_TOPICS.filter((topic) => topic !== 'audit' && topic !== 'queries');
 
 export const RULES_FILE = join('.cursor', 'rules', 'hezlep-context.mdc');
+/** The rules file and its temporary twin, as git paths: `cursor sync` never takes them for the file being edited. */
+export const RULES_FILE_PATTERN = /^\.cursor\/rules\/hezlep-context\.mdc(\.tmp)?$/;
 
 interface PromptDigest {
   text: string;
@@ -26,7 +28,8 @@ export const cursorListenCommand: Command = {
   details:
     "Holds a WebSocket to the project's event hub, reconnects with backoff and jitter and resumes after the last event seen.\n" +
     `Topics: ${EVENT_TOPICS.join(', ')} (all but audit by default). --json prints each event as one JSON line.\n` +
-    `--rules keeps ${RULES_FILE} in this git workspace updated with the shared context, so Cursor's agent reads it.`,
+    `--rules keeps ${RULES_FILE} in this git workspace updated with the shared context, so Cursor's agent reads it\n` +
+    '(git ignores it through .git/info/exclude, and `hezlep cursor sync` never takes it for the file you edit).',
   options: {
     topics: { type: 'string' },
     since: { type: 'string' },
@@ -37,7 +40,7 @@ export const cursorListenCommand: Command = {
     const { values, io } = context;
     const topics = parseTopics(stringOption(values, 'topics')) ?? DEFAULT_TOPICS;
     const sinceRaw = stringOption(values, 'since');
-    if (sinceRaw !== undefined && !/^\d+$/.test(sinceRaw)) throw new CliError('--since must be a sequence number');
+    if (sinceRaw !== undefined && !/^\d+$/.test(sinceRaw)) throw new UsageError('--since must be a sequence number');
     const config = await context.config();
     const api = await context.api();
     const rules = values.rules ? await rulesWriter(api, io) : undefined;
@@ -76,7 +79,8 @@ function parseTopics(raw: string | undefined): EventTopic[] | undefined {
     .map((t) => t.trim())
     .filter(Boolean);
   const unknown = topics.filter((t) => !(EVENT_TOPICS as readonly string[]).includes(t));
-  if (unknown.length) throw new CliError(`Unknown topic(s): ${unknown.join(', ')}. Known: ${EVENT_TOPICS.join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(`Unknown topic(s): ${unknown.join(', ')}. Known: ${EVENT_TOPICS.join(', ')}`);
   return topics as EventTopic[];
 }
 
@@ -85,6 +89,8 @@ async function rulesWriter(api: ApiClient, io: CommandContext['io']) {
   const tree = await readWorkingTree(io.cwd);
   const path = join(tree.root, RULES_FILE);
   await mkdir(join(tree.root, '.cursor', 'rules'), { recursive: true });
+  // Cursor reads rules from .cursor/rules; git (and so `cursor sync`) is told to ignore this generated file.
+  await excludeLocally(tree, ['/.cursor/rules/hezlep-context.mdc', '/.cursor/rules/hezlep-context.mdc.tmp']);
   let timer: NodeJS.Timeout | undefined;
   let writing = Promise.resolve();
   const write = async () => {

@@ -5,11 +5,24 @@ import type { ApiClient } from '../api';
 import { ApiRefusal } from '../api';
 import type { Command, CommandContext } from '../command';
 import { stringOption } from '../command';
-import { CliError } from '../errors';
-import { changedFiles, fileDiff, limitDiff, readWorkingTree, workspacePath, type WorkingTree } from '../git';
+import { UsageError } from '../errors';
+import {
+  changedFiles,
+  fileDiff,
+  isIgnored,
+  limitDiff,
+  readWorkingTree,
+  requireWorkingFile,
+  workspacePath,
+  type WorkingTree,
+} from '../git';
+import { RULES_FILE_PATTERN } from './cursor-listen';
 
 const DEFAULT_MAX_DIFF = 64 * 1024;
 const IGNORED = /(^|\/)(\.git|node_modules|\.wrangler|dist|build|coverage)(\/|$)/;
+
+/** Never the active file: build output, tools' folders, and the rules file `cursor listen --rules` writes. */
+const notWorkedOn = (path: string) => IGNORED.test(path) || RULES_FILE_PATTERN.test(path);
 
 interface SyncSettings {
   workspace?: string;
@@ -39,6 +52,7 @@ async function syncOnce(
 ): Promise<{ line: string; response: RecordResponse }> {
   const tree = await readWorkingTree(cwd);
   const path = file ? workspacePath(tree, cwd, file) : await mostRecentlyChanged(tree);
+  if (file && path) await requireWorkingFile(tree, path);
   const raw = path ? await fileDiff(tree, path) : '';
   const { diff, truncated } = limitDiff(raw, settings.maxDiffBytes);
   const body = {
@@ -65,6 +79,7 @@ async function syncOnce(
 async function mostRecentlyChanged(tree: WorkingTree): Promise<string | undefined> {
   let best: { path: string; mtime: number } | undefined;
   for (const path of await changedFiles(tree)) {
+    if (notWorkedOn(path)) continue;
     const mtime = await stat(join(tree.root, path)).then(
       (s) => (s.isFile() ? s.mtimeMs : -1),
       () => -1,
@@ -74,13 +89,20 @@ async function mostRecentlyChanged(tree: WorkingTree): Promise<string | undefine
   return best?.path;
 }
 
+async function isWorkingFile(tree: WorkingTree, path: string): Promise<boolean> {
+  return requireWorkingFile(tree, path).then(
+    () => true,
+    () => false,
+  );
+}
+
 function parseSelection(raw: string | undefined): SyncSettings['selection'] {
   if (!raw) return undefined;
   const match = /^(\d+)(?:-(\d+))?$/.exec(raw);
-  if (!match) throw new CliError(`--lines must look like 12 or 12-30, not "${raw}"`);
+  if (!match) throw new UsageError(`--lines must look like 12 or 12-30, not "${raw}"`);
   const startLine = Number(match[1]);
   const endLine = Number(match[2] ?? match[1]);
-  if (startLine < 1 || endLine < startLine) throw new CliError(`--lines ${raw} is not a valid range`);
+  if (startLine < 1 || endLine < startLine) throw new UsageError(`--lines ${raw} is not a valid range`);
   return { startLine, endLine };
 }
 
@@ -102,10 +124,10 @@ export const cursorSyncCommand: Command = {
   },
   async run(context: CommandContext): Promise<number> {
     const { values, positionals, io } = context;
-    if (positionals.length > 1) throw new CliError('cursor sync takes at most one file');
+    if (positionals.length > 1) throw new UsageError('cursor sync takes at most one file');
     const maxDiffBytes = Number(stringOption(values, 'max-diff-bytes') ?? DEFAULT_MAX_DIFF);
     if (!Number.isInteger(maxDiffBytes) || maxDiffBytes < 1)
-      throw new CliError('--max-diff-bytes must be a positive integer');
+      throw new UsageError('--max-diff-bytes must be a positive integer');
     const settings: SyncSettings = {
       workspace: stringOption(values, 'workspace'),
       user: stringOption(values, 'user'),
@@ -129,15 +151,19 @@ async function watchAndSync(
   settings: SyncSettings,
   debounceMs: number,
 ): Promise<number> {
-  if (!Number.isFinite(debounceMs) || debounceMs < 0) throw new CliError('--debounce must be a number of milliseconds');
+  if (!Number.isFinite(debounceMs) || debounceMs < 0)
+    throw new UsageError('--debounce must be a number of milliseconds');
   const tree = await readWorkingTree(io.cwd);
   const fixed = file ? workspacePath(tree, io.cwd, file) : undefined;
+  if (fixed) await requireWorkingFile(tree, fixed);
   let pending: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
   const post = (path: string | undefined) => {
     running = running.then(async () => {
       try {
+        // A saved file git ignores, or one already gone again (an editor's temporary file), is not the active one.
+        if (path && !fixed && (!(await isWorkingFile(tree, path)) || (await isIgnored(tree, path)))) path = undefined;
         io.out((await syncOnce(api, tree.root, path ? join(tree.root, path) : undefined, settings)).line);
       } catch (error) {
         // Keep watching through a refused or failed post; a refused key will not heal, so stop on it.
@@ -153,7 +179,7 @@ async function watchAndSync(
   const watcher = watch(tree.root, { recursive: true }, (_event, name) => {
     if (!name) return;
     const path = name.toString().split('\\').join('/');
-    if (IGNORED.test(path) || (fixed && path !== fixed)) return;
+    if (notWorkedOn(path) || (fixed && path !== fixed)) return;
     pending = path;
     clearTimeout(timer);
     timer = setTimeout(() => post(fixed ?? pending), debounceMs);

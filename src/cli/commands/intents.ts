@@ -1,9 +1,9 @@
 import { ApiRefusal, type ApiClient } from '../api';
 import type { Command, CommandContext } from '../command';
 import { stringOption } from '../command';
-import { CliError } from '../errors';
+import { CliError, UsageError } from '../errors';
 
-interface Intent {
+export interface Intent {
   id: string;
   kind?: string;
   target?: string;
@@ -14,7 +14,7 @@ interface Intent {
 }
 
 /** Turn "this server has no such route" into a plain sentence: the intents engine may not be deployed. */
-async function intentsCall<T>(client: ApiClient, method: string, path: string, body?: unknown): Promise<T> {
+export async function intentsCall<T>(client: ApiClient, method: string, path: string, body?: unknown): Promise<T> {
   try {
     return await client.request<T>(method, path, body);
   } catch (error) {
@@ -22,6 +22,11 @@ async function intentsCall<T>(client: ApiClient, method: string, path: string, b
       throw new CliError(
         `This service has no intents endpoints (${method} ${path.split('?')[0]} is not there); it predates the intents engine.`,
       );
+    }
+    if (error instanceof ApiRefusal && error.problem.code === 'policy_denied') {
+      // The policy's own words: which rule said no and why, then what a person can do about it.
+      const rule = error.problem.rule ? ` (rule ${error.problem.rule})` : '';
+      throw new CliError(`Refused by the intents policy${rule}: ${error.problem.detail}`, 1);
     }
     throw error;
   }
@@ -79,13 +84,13 @@ function decisionCommand(verb: 'approve' | 'reject'): Command {
     async run({ values, positionals, io, api }: CommandContext): Promise<number> {
       const [id, ...rest] = positionals;
       if (!id || rest.length)
-        throw new CliError(
+        throw new UsageError(
           `Usage: hezlep intents ${verb} <id> ${verb === 'approve' ? '[--commit <sha>]' : '--reason <text>'}`,
         );
       let body: Record<string, string> = {};
       if (verb === 'reject') {
         const reason = stringOption(values, 'reason');
-        if (!reason) throw new CliError('Say why with --reason "<text>"; the reason is recorded.');
+        if (!reason) throw new UsageError('Say why with --reason "<text>"; the reason is recorded.');
         body = { reason };
       } else {
         const commit = stringOption(values, 'commit');

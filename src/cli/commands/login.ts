@@ -3,7 +3,7 @@ import { ApiClient } from '../api';
 import type { Command, CommandContext } from '../command';
 import { stringOption } from '../command';
 import { normaliseUrl, saveConfig } from '../config';
-import { CliError } from '../errors';
+import { UsageError } from '../errors';
 
 export const loginCommand: Command = {
   path: ['login'],
@@ -19,7 +19,7 @@ export const loginCommand: Command = {
     try {
       const url = normaliseUrl(stringOption(values, 'url') ?? io.env.HEZLEP_URL ?? (await ask('Service URL: ')));
       const key = stringOption(values, 'key') ?? (values['key-stdin'] ? await ask('') : await ask('API key: '));
-      if (!key) throw new CliError('No API key given.');
+      if (!key) throw new UsageError('No API key given.');
       const client = new ApiClient({ url, apiKey: key, source: 'flags' });
       await client.request('GET', '/ai/context');
       const path = await saveConfig(url, key, io.env);

@@ -1,6 +1,6 @@
 import type { Command, CommandContext } from '../command';
 import { stringOption } from '../command';
-import { CliError } from '../errors';
+import { UsageError } from '../errors';
 
 export type McpClientKind = 'cursor' | 'claude';
 
@@ -38,11 +38,11 @@ export const mcpConfigCommand: Command = {
     name: { type: 'string' },
   },
   async run({ values, io, config }: CommandContext): Promise<number> {
-    if (values.cursor && values.claude) throw new CliError('Choose one of --cursor or --claude.', 2);
+    if (values.cursor && values.claude) throw new UsageError('Choose one of --cursor or --claude.');
     const kind: McpClientKind = values.claude ? 'claude' : 'cursor';
     const keyEnv = stringOption(values, 'key-env');
     if (keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv))
-      throw new CliError(`--key-env wants an environment variable name, not "${keyEnv}".`, 2);
+      throw new UsageError(`--key-env wants an environment variable name, not "${keyEnv}".`);
     const name = stringOption(values, 'name') ?? 'hezlep';
     const { url, apiKey } = await config();
     io.out(JSON.stringify(mcpClientConfig(kind, url, keyEnv ? { env: keyEnv } : { value: apiKey }, name), null, 2));

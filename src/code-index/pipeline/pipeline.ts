@@ -15,6 +15,8 @@ import type { FileCommits } from '../store/file-commits';
 import { summarizerId, wantsModelSummary } from '../summary/model-summary';
 import type { SummaryCache } from '../store/summary-cache';
 import { modelSummariesFor, type ModelSummaryPorts, type SummaryOutcome } from './model-summaries';
+import type { FileHistory } from '../store/file-history';
+import { emptyHistoryStats, historyStep } from './history';
 
 export const IGNORE_FILE = '.hezlepignore';
 
@@ -54,6 +56,8 @@ export interface PipelinePorts {
   summaryCache: SummaryCache;
   /** Model-written summaries, when the run's spec turns them on. */
   summaries: ModelSummaryPorts | null;
+  /** The per-file history field. */
+  history: FileHistory;
   /** Run `work` as one SQLite transaction. */
   transaction<T>(work: () => T): T;
 }
@@ -73,6 +77,26 @@ const REMOVALS_PER_CALL = 500;
  */
 export class IndexPipeline {
   constructor(private readonly ports: PipelinePorts) {}
+
+  /** Whether the history field has commits to read for this run's head (none on an unchanged night). */
+  historyPending(state: RunState): boolean {
+    const spec = state.spec.history;
+    if (!spec || spec.maxCommits <= 0 || !state.headCommit) return false;
+    const history = this.ports.history.state();
+    return history.newest !== state.headCommit || history.walks.length > 0 || history.until !== (spec.until ?? null);
+  }
+
+  /** One bounded step of the history walk (see historyStep); true when the run has nothing more to read. */
+  history(state: RunState): Promise<boolean> {
+    state.stats.history ??= emptyHistoryStats();
+    return historyStep(
+      { history: this.ports.history, source: this.ports.source, transaction: this.ports.transaction },
+      state.spec.repo,
+      state.headCommit!,
+      state.spec.history!,
+      state.stats.history,
+    );
+  }
 
   async plan(state: RunState): Promise<'planned' | 'up_to_date'> {
     const { store, runs, source } = this.ports;

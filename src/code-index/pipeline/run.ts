@@ -1,6 +1,7 @@
 import type { BindingSource, EmbedderSpec, IndexLimits, VectorBackend } from '../config';
 import type { RepoRef } from '../source/repo-source';
 import type { ModelSummarySpec } from '../summary/model-summary';
+import type { HistorySpec, HistoryStats } from './history';
 
 export type RunTrigger = 'cron' | 'manual' | 'webhook';
 
@@ -18,6 +19,8 @@ export interface RunSpec {
   limits: IndexLimits;
   /** Model-written file summaries (absent or null: off). */
   summaries?: ModelSummarySpec | null;
+  /** The history field: how far back and how fast (absent in runs saved before it existed: off). */
+  history?: HistorySpec;
   /** The project the run was started for: its event hub hears about the run. Absent in runs saved before it existed. */
   project?: string;
 }
@@ -38,6 +41,8 @@ export interface RunStats {
   batches: number;
   /** Model-written summaries, when they are on (absent in runs without them). */
   summaries?: SummaryStats;
+  /** The history walk in this run (absent when the history field is off). */
+  history?: HistoryStats;
 }
 
 export interface SummaryStats {
@@ -74,7 +79,8 @@ export interface RunState {
   actor: string;
   spec: RunSpec;
   startedAt: number;
-  phase: 'plan' | 'files';
+  /** plan, then batches of files, then the history walk (when on). */
+  phase: 'plan' | 'files' | 'history';
   mode: 'full' | 'incremental' | 'tree-diff' | null;
   baseCommit: string | null;
   headCommit: string | null;
@@ -123,4 +129,6 @@ export interface RunProgress {
   etaSeconds: number | null;
   /** Model-written summaries so far, or null when they are off. */
   summaries: SummaryStats | null;
+  /** The history walk so far (commits read, requests made, why it paused), or null when off. */
+  history: HistoryStats | null;
 }

@@ -8,6 +8,7 @@ import { ProgressGate, etaSeconds } from '../progress';
 import { INDEX_LAYOUT } from '../store/file-index';
 import type { IndexPipeline } from './pipeline';
 import { emptySummaryStats } from './model-summaries';
+import { emptyHistoryStats } from './history';
 import { summarizerId } from '../summary/model-summary';
 import {
   emptyStats,
@@ -67,6 +68,7 @@ export class RunScheduler {
       nextAttemptAt: state.nextAttemptAt ? new Date(state.nextAttemptAt).toISOString() : null,
       etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
       summaries: state.spec.summaries ? (state.stats.summaries ?? emptySummaryStats()) : null,
+      history: state.spec.history?.maxCommits ? (state.stats.history ?? emptyHistoryStats()) : null,
     };
   }
 
@@ -127,19 +129,28 @@ export class RunScheduler {
     try {
       const pipeline = this.ports.pipeline(state.spec);
       const batched = state.phase === 'files';
+      // Files first, then the history walk; an unchanged branch whose history is read asks nothing.
       if (state.phase === 'plan') {
         const planned = await pipeline.plan(state);
-        if (planned === 'up_to_date') return await this.finish(state, 'up_to_date');
-      } else {
+        if (planned === 'up_to_date') {
+          if (!pipeline.historyPending(state)) return await this.finish(state, 'up_to_date');
+          state.phase = 'history';
+        } else state.phase = 'files';
+      } else if (state.phase === 'files') {
         const done = await pipeline.batch(state);
-        if (done) return await this.finish(state, 'succeeded');
+        if (done) {
+          if (!pipeline.historyPending(state)) return await this.finish(state, 'succeeded');
+          state.phase = 'history';
+        }
+      } else if (await pipeline.history(state)) {
+        return await this.finish(state, state.mode === null ? 'up_to_date' : 'succeeded');
       }
       state.attempts = 0;
       state.nextAttemptAt = null;
       if (!this.save(state)) return;
       await alarms.set(Date.now());
       // Progress is told after a batch of files (not after planning), at most once a second.
-      if (batched && this.progressGate.due(this.ports.progressClock()))
+      if (batched && state.phase === 'files' && this.progressGate.due(this.ports.progressClock()))
         await this.ports.announce(state.spec, runProgressEvent(state, this.progress(state)));
     } catch (error) {
       // Reload: whatever the batch committed (files and checkpoint) stays; only counters in memory are dropped.

@@ -2,9 +2,10 @@ import type { RankedHit, RepoIndexStore, SearchFilters, StoredChunk } from '../s
 import { ftsQuery } from '../store/repo-index-store';
 import { rankFiles, type ChunkCandidate, type FileRankWeights } from './files';
 import type { Signal } from './rank';
+import type { FileHistory } from '../store/file-history';
 
 /** Candidates each list contributes before files are ranked. */
-export const SEARCH_CANDIDATES = { files: 60, chunks: 100, vector: 60 };
+export const SEARCH_CANDIDATES = { files: 60, history: 60, chunks: 100, vector: 60 };
 
 export interface FileSearchResult {
   /** In rank order; a file's chunks are adjacent. */
@@ -26,7 +27,7 @@ export function searchFiles(
   question: string,
   filters: SearchFilters,
   vectorHits: RankedHit[],
-  options: { k: number; perFile: number; weights: FileRankWeights },
+  options: { k: number; perFile: number; weights: FileRankWeights; history?: Pick<FileHistory, 'files' | 'docsLean'> },
 ): FileSearchResult {
   const match = ftsQuery(question);
   const files = store.files;
@@ -38,10 +39,15 @@ export function searchFiles(
     question,
     {
       files: match ? files.files(match, filters, SEARCH_CANDIDATES.files, options.weights.fileFields) : [],
+      history:
+        match && options.history && options.weights.history > 0
+          ? options.history.files(match, filters, SEARCH_CANDIDATES.history)
+          : [],
       lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks, options.weights.chunkFields) : [],
       vector,
     },
     options.weights,
+    options.history && options.weights.learnedDocs ? options.history.docsLean(question) : null,
   );
   const hits: FileSearchResult['hits'] = [];
   for (const [position, file] of ranked.entries()) {

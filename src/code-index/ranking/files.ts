@@ -17,6 +17,8 @@ export interface FileCandidate {
 export interface FileRankWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
+  /** BM25 over the file's history field (subjects of the commits that changed it). */
+  history: number;
   /** Best lexical chunk of the file. */
   chunk: number;
   /** Best vector chunk of the file: set by the embedder's measured contribution. */
@@ -26,6 +28,8 @@ export interface FileRankWeights {
   extraChunks: number;
   /** Apply path priors (tests, docs, … below source). */
   priors: boolean;
+  /** Whether a question asks for docs is learned from the history (else a word list says). */
+  learnedDocs: boolean;
   /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
   minmax: boolean;
   /** BM25 column weights of the file-level index: path, symbols, summary, body. */
@@ -36,11 +40,13 @@ export interface FileRankWeights {
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
+  history: 0.5,
   chunk: 0.35,
   vector: 0.25,
   extra: 0.15,
   extraChunks: 2,
   priors: true,
+  learnedDocs: true,
   minmax: false,
   fileFields: [4, 2.5, 1.5, 1],
   chunkFields: [1, 3, 1],
@@ -89,13 +95,16 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  */
 export function rankFiles(
   question: string,
-  input: { files: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
+  /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
+  docsLean: number | null = null,
 ): RankedFile[] {
   const entries = new Map<
     string,
     {
       file: number;
+      history: number;
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
@@ -105,6 +114,7 @@ export function rankFiles(
   const entry = (path: string) => {
     const found = entries.get(path) ?? {
       file: 0,
+      history: 0,
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
@@ -117,6 +127,11 @@ export function rankFiles(
     const e = entry(candidate.path);
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
+  }
+  for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
+    const e = entry(candidate.path);
+    e.history = Math.max(e.history, value);
+    e.signals.add('history');
   }
   for (const [signal, list] of [
     ['lexical', input.lexical],
@@ -134,7 +149,7 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
-  const asked = askedRoles(question);
+  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
@@ -142,7 +157,11 @@ export function rankFiles(
   };
   const ranked: RankedFile[] = [];
   for (const [path, e] of entries) {
-    const raw = weights.file * e.file + weights.chunk * aggregate(e.chunk) + weights.vector * aggregate(e.vector);
+    const raw =
+      weights.file * e.file +
+      weights.history * e.history +
+      weights.chunk * aggregate(e.chunk) +
+      weights.vector * aggregate(e.vector);
     ranked.push({
       path,
       score: weights.priors ? raw * pathPrior(path, asked) : raw,

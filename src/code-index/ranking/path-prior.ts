@@ -1,4 +1,5 @@
 import { codeTokens } from './tokens';
+import { languageOf } from '../chunking/languages';
 
 /** What a file is, from its path: source ranks above tests, benchmarks, examples, docs and generated code. */
 export type PathRole = 'source' | 'test' | 'bench' | 'example' | 'docs' | 'generated';
@@ -17,9 +18,15 @@ const ROLE_PATTERNS: [PathRole, RegExp][] = [
   ],
 ];
 
+/** Prose by its file type (Markdown, text, or no known language at all): documentation wherever it lives. */
+export function isProse(path: string): boolean {
+  const language = languageOf(path);
+  return language === 'markdown' || language === 'text';
+}
+
 export function pathRole(path: string): PathRole {
   for (const [role, pattern] of ROLE_PATTERNS) if (pattern.test(path)) return role;
-  return 'source';
+  return isProse(path) ? 'docs' : 'source';
 }
 
 /** Query words that ask for a role, which then loses its penalty. */
@@ -41,13 +48,21 @@ export const ROLE_FACTORS: Record<PathRole, number> = {
   docs: 0.35,
 };
 
-/** The roles a question asks for ("… in the tests", "docs for …"). */
-export function askedRoles(question: string): Set<PathRole> {
+/**
+ * The roles a question asks for ("… in the tests", "docs for …"). Whether it asks for documentation
+ * is learned from the repository's history when it can say (`docsLean`: > 0 sounds like its docs
+ * commits); the word list decides only without enough history.
+ */
+export function askedRoles(question: string, docsLean: number | null = null): Set<PathRole> {
   const words = new Set([...question.toLowerCase().matchAll(/[a-z0-9]+/g)].map((m) => m[0]));
   for (const token of codeTokens(question)) words.add(token);
   const out = new Set<PathRole>();
   for (const [role, asks] of Object.entries(ASKS) as [PathRole, string[]][])
     if (asks.some((word) => words.has(word))) out.add(role);
+  if (docsLean !== null) {
+    if (docsLean > 0) out.add('docs');
+    else out.delete('docs');
+  }
   return out;
 }
 

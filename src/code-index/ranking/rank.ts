@@ -1,6 +1,6 @@
 import { codeTokens } from './tokens';
 
-export type Signal = 'lexical' | 'vector';
+export type Signal = 'lexical' | 'vector' | 'history';
 
 export interface SnippetBound {
   maxLines: number;

@@ -1,6 +1,15 @@
 import { GitHubClient, type RepoRef as GitHubRepo } from '../../github/client';
 import { parseGitHubConnection } from '../../github/config';
-import type { BranchHead, ChangedFile, Comparison, RepoRef, RepoSource, TreeFile } from './repo-source';
+import type {
+  BranchHead,
+  ChangedFile,
+  ChangeStatus,
+  Comparison,
+  HistoryCommit,
+  RepoRef,
+  RepoSource,
+  TreeFile,
+} from './repo-source';
 
 const COMPARE_FILE_LIMIT = 300;
 /** Tree requests one listing may make when GitHub truncates (one per directory walked; well under rate limits). */
@@ -85,6 +94,38 @@ export class GitHubRepoSource implements RepoSource {
 
   blob(repo: RepoRef, sha: string): Promise<Uint8Array> {
     return this.client.blob(githubRepo(repo), sha);
+  }
+
+  async commits(
+    repo: RepoRef,
+    from: string,
+    page: number,
+    perPage: number,
+    until?: string,
+  ): Promise<{ commits: HistoryCommit[]; more: boolean }> {
+    const listed = await this.client.commits(githubRepo(repo), { sha: from, until }, { page, perPage });
+    return {
+      commits: listed.items.map((item) => ({
+        sha: item.sha,
+        message: item.commit.message,
+        date: item.commit.committer?.date ?? item.commit.author?.date ?? '',
+        parents: item.parents.length,
+      })),
+      more: listed.next !== null,
+    };
+  }
+
+  async commitFiles(repo: RepoRef, sha: string): Promise<ChangedFile[]> {
+    const data = await this.client.commit(githubRepo(repo), sha);
+    return (data.files ?? []).map((file) => ({
+      status: file.status as ChangeStatus,
+      path: file.filename,
+      previousPath: file.previous_filename,
+    }));
+  }
+
+  rateRemaining(): number | null {
+    return this.client.rateLimit?.remaining ?? null;
   }
 }
 

@@ -38,6 +38,16 @@ export interface Comparison {
   linear: boolean;
 }
 
+/** A commit as the history walk lists it (newest first). */
+export interface HistoryCommit {
+  sha: string;
+  /** The whole message (subject, blank line, body). */
+  message: string;
+  /** Committer date, ISO 8601. */
+  date: string;
+  parents: number;
+}
+
 /**
  * The few GitHub reads the indexer needs, behind one port so the shared GitHub client
  * can replace the adapter later without touching the pipeline.
@@ -48,4 +58,16 @@ export interface RepoSource {
   tree(repo: RepoRef, treeSha: string): Promise<{ files: TreeFile[]; truncated: boolean }>;
   compare(repo: RepoRef, base: string, head: string): Promise<Comparison>;
   blob(repo: RepoRef, sha: string): Promise<Uint8Array>;
+  /** One page of the commits reachable from `from`, newest first; `until` (ISO) leaves out later ones. */
+  commits(
+    repo: RepoRef,
+    from: string,
+    page: number,
+    perPage: number,
+    until?: string,
+  ): Promise<{ commits: HistoryCommit[]; more: boolean }>;
+  /** The files one commit changed against its first parent (at most 300). */
+  commitFiles(repo: RepoRef, sha: string): Promise<ChangedFile[]>;
+  /** Requests left in the upstream's rate-limit window as last reported, or null when unknown. */
+  rateRemaining(): number | null;
 }

@@ -14,6 +14,9 @@ const BUILD_PAGE_ROWS = 512;
  * with exactly the same scores.
  */
 export class VectorSketch {
+  /** One row's running sum each, reused by every query (a query allocates nothing proportional to the index). */
+  private sums: Float64Array | null = null;
+
   private constructor(
     readonly dimensions: number,
     /** Stride of a column: the rows the arrays were sized for. */
@@ -80,7 +83,9 @@ export class VectorSketch {
     const rows = this.filled;
     // Accumulate column by column over the query's non-zero dimensions, in the same order as a
     // row-by-row dot product would (so the sums are bit-for-bit the same).
-    const sums = new Float64Array(rows);
+    this.sums ??= new Float64Array(this.stride);
+    const sums = this.sums;
+    sums.fill(0, 0, rows);
     for (let i = 0; i < this.dimensions; i++) {
       const q = query[i]!;
       if (q === 0) continue;

@@ -4,6 +4,7 @@ import { LiveFeed, type LiveMode } from './live';
 import { POLL_MS, SessionContext, useResource, type Session } from './resource';
 import { SignIn } from './SignIn';
 import { AuditCard } from './cards/audit';
+import { ConnectionsCard } from './cards/connections';
 import { ContextCard } from './cards/context';
 import { CursorCard } from './cards/cursor';
 import { GitHubCard } from './cards/github';
@@ -190,7 +191,7 @@ function Page({
       </header>
       <main className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4">
         <Banners reachable={reachable} status={status} />
-        <div className="grid grid-flow-row-dense grid-cols-1 gap-4 lg:grid-cols-2 xl:grid-cols-3">
+        <div className="grid grid-flow-row-dense grid-cols-1 items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
           <IntentsCard />
           <LayersCard status={status} />
           <TrendsCard />
@@ -202,6 +203,7 @@ function Page({
           <HostingCard status={status} onRefresh={reloadStatus} />
           <IndexCard />
           <AuditCard />
+          <ConnectionsCard />
         </div>
       </main>
     </div>

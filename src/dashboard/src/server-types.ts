@@ -9,3 +9,4 @@ export type { AuditEntry } from '../../audit/log';
 export type { Transition } from '../../status/transition';
 export type { MetricsSeries } from '../../metrics/series';
 export type { CodeRecallAnswer, CodeSearchAnswer, Freshness, ShownHit } from '../../code-index/search-hit';
+export type { ConnectionView } from '../../oauth/connection-view';

@@ -26,7 +26,8 @@ export function Card({
         </h2>
         {actions}
       </header>
-      <div className="min-w-0 flex-1 px-4 py-3 text-sm">{children}</div>
+      {/* Beside other cards a long card scrolls inside itself instead of stretching its row (lg and up). */}
+      <div className="min-w-0 flex-1 px-4 py-3 text-sm lg:max-h-[36rem] lg:overflow-y-auto">{children}</div>
     </section>
   );
 }

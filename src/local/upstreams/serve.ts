@@ -11,6 +11,12 @@ export async function serveLocally(
       res.end();
     });
   });
+  // Node closes an idle keep-alive socket after 5 s by default; workerd may send its next request on it at that
+  // very moment and see "Network connection lost". Clients close their own sockets, so the server waits longer.
+  server.keepAliveTimeout = 120_000;
+  // Node also drops a kept-alive socket whose next request starts more than headersTimeout after it opened.
+  server.headersTimeout = 0;
+  server.requestTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -6,6 +6,7 @@ import { CLIENTS } from '../../auth/keys';
 import { CursorQuery, decodeIntCursor, encodeCursor } from '../../lib/page-cursor';
 import { identifier, queryIntOr, queryTime } from '../../lib/input';
 import type { AppEnv } from '../../app-env';
+import { fitList } from '../../lib/budget';
 
 export const AuditEntrySchema = z
   .object({
@@ -24,7 +25,9 @@ export const AuditEntrySchema = z
 const AuditPageSchema = z
   .object({
     entries: z.array(AuditEntrySchema),
-    truncated: z.boolean().openapi({ description: 'True when more entries match; fetch them with cursor=nextCursor.' }),
+    truncated: z.boolean().openapi({
+      description: 'True when more entries match or the page hit the size budget; fetch them with cursor=nextCursor.',
+    }),
     nextCursor: z.string().nullable(),
   })
   .openapi('AuditPage');
@@ -50,7 +53,12 @@ export const listAuditRoute = createRoute({
       since: queryTime('Entries at or after this time.'),
       until: queryTime('Entries at or before this time.'),
       cursor: CursorQuery,
-      limit: queryIntOr({ min: 1, max: 200, default: 50 }),
+      limit: queryIntOr({
+        min: 1,
+        max: 200,
+        default: 50,
+        description: 'At most this many entries (1-200, default 50); fewer when they would not fit the size budget.',
+      }),
     }),
   },
   responses: {
@@ -73,11 +81,13 @@ export const listAudit: RouteHandler<typeof listAuditRoute, AppEnv> = async (c) 
     before: q.cursor === undefined ? undefined : decodeIntCursor(q.cursor, 'audit'),
     limit: q.limit,
   });
-  const last = entries.at(-1);
+  const fitted = fitList(entries);
+  const more = hasMore || fitted.cut;
+  const last = fitted.items.at(-1);
   const body: ListAuditResponse = {
-    entries,
-    truncated: hasMore,
-    nextCursor: hasMore && last ? encodeCursor('audit', [last.seq]) : null,
+    entries: fitted.items,
+    truncated: more,
+    nextCursor: more && last ? encodeCursor('audit', [last.seq]) : null,
   };
   return c.json(body, 200);
 };

@@ -21,6 +21,16 @@ const SummaryStatsSchema = z
   })
   .openapi('FileSummaryStats');
 
+const HistoryStatsSchema = z
+  .object({
+    commits: z.number().int().openapi({ description: 'Commits of the history walk read in this run.' }),
+    requests: z.number().int().openapi({ description: 'GitHub requests the walk made (commit pages and commits).' }),
+    paused: z.enum(['budget', 'rate_limit']).nullable().openapi({
+      description: 'Why the walk stopped early (per-run budget or rate limit); it goes on in the next run.',
+    }),
+  })
+  .openapi('HistoryWalkStats');
+
 const RunStatsSchema = z.object({
   filesPlanned: z.number().int(),
   filesIndexed: z.number().int(),
@@ -33,6 +43,7 @@ const RunStatsSchema = z.object({
   redactions: z.number().int(),
   batches: z.number().int(),
   summaries: SummaryStatsSchema.optional(),
+  history: HistoryStatsSchema.optional(),
 });
 
 const RepoIndexSchema = z
@@ -58,6 +69,18 @@ const RepoIndexSchema = z
       sample: z.array(z.object({ path: z.string(), line: z.number().int(), kind: z.string() })),
     }),
     languages: CountMap,
+    history: z
+      .object({
+        commits: z.number().int().openapi({ description: 'Commits read into the history field.' }),
+        files: z.number().int().openapi({ description: 'Files the history field describes.' }),
+        newest: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The newest branch head whose history is read or queued.' }),
+        pending: z.boolean().openapi({ description: 'True while older or newer history is still to be read.' }),
+        until: z.string().nullable().openapi({ description: 'Evaluation only: history after this time is left out.' }),
+      })
+      .openapi({ description: 'The history field: commit subjects per file, read incrementally.' }),
     running: z
       .object({
         id: z.string(),
@@ -79,6 +102,7 @@ const RepoIndexSchema = z
         summaries: SummaryStatsSchema.nullable().openapi({
           description: 'Model-written file summaries so far (null when off); failures never fail the run.',
         }),
+        history: HistoryStatsSchema.nullable().openapi({ description: 'The history walk so far (null when off).' }),
       })
       .nullable(),
     lastRun: z

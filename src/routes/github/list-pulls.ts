@@ -37,7 +37,10 @@ export const listGitHubPullsRoute = createRoute({
   request: {
     query: z.object({
       repo: RepoParam,
-      state: z.enum(['open', 'closed', 'all']).default('open'),
+      state: z
+        .enum(['open', 'closed', 'all'])
+        .default('open')
+        .openapi({ description: 'open (default), closed or all pull requests.' }),
       limit: limitParam(10, 30),
       cursor: CursorParam,
     }),

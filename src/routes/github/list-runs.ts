@@ -55,7 +55,7 @@ export const listGitHubRunsRoute = createRoute({
   request: {
     query: z.object({
       repo: RepoParam,
-      branch: identifier({ max: 255 }).optional(),
+      branch: identifier({ max: 255 }).optional().openapi({ description: 'Only runs on this branch.' }),
       status: z
         .enum(RUN_STATUSES)
         .optional()

@@ -5,13 +5,16 @@ import { CURSOR_INT, CursorQuery, decodeCursor, encodeCursor } from '../../lib/p
 import { identifier, queryIntOr } from '../../lib/input';
 import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
+import { fitList } from '../../lib/budget';
 import { INTENT_STATES } from '../../db/schema';
 import { IntentSchema } from './schemas';
 
 const IntentPageSchema = z
   .object({
     intents: z.array(IntentSchema),
-    truncated: z.boolean().openapi({ description: 'True when more intents match; fetch them with cursor=nextCursor.' }),
+    truncated: z.boolean().openapi({
+      description: 'True when more intents match or the page hit the size budget; fetch them with cursor=nextCursor.',
+    }),
     nextCursor: z.string().nullable(),
   })
   .openapi('IntentPage');
@@ -26,14 +29,21 @@ export const listIntentsRoute = createRoute({
   middleware: guard({ clients: ALL_CLIENTS }),
   request: {
     query: z.object({
-      state: z.enum(INTENT_STATES).optional(),
-      kind: identifier({ max: 40 }).optional(),
-      target: identifier({ max: 200 }).optional(),
+      state: z.enum(INTENT_STATES).optional().openapi({ description: 'Only intents in this state.' }),
+      kind: identifier({ max: 40 })
+        .optional()
+        .openapi({ description: 'Only this kind: deploy, rollback, purge-cache or restart.' }),
+      target: identifier({ max: 200 }).optional().openapi({ description: 'Only this target, e.g. staging.' }),
       proposer: identifier({ max: 100 }).optional().openapi({
         description: 'A client (every proposal made through it, e.g. gpt) or client:person (human:alice).',
       }),
       cursor: CursorQuery,
-      limit: queryIntOr({ min: 1, max: 100, default: 20 }),
+      limit: queryIntOr({
+        min: 1,
+        max: 100,
+        default: 20,
+        description: 'At most this many intents (1-100, default 20); fewer when they would not fit the size budget.',
+      }),
     }),
   },
   responses: {
@@ -65,11 +75,13 @@ export const listIntents: RouteHandler<typeof listIntentsRoute, AppEnv> = async 
     cursor: q.cursor === undefined ? undefined : decodeIntentCursor(q.cursor),
     limit: q.limit,
   });
-  const last = intents.at(-1);
+  const fitted = fitList(intents);
+  const more = hasMore || fitted.cut;
+  const last = fitted.items.at(-1);
   const body: ListIntentsResponse = {
-    intents,
-    truncated: hasMore,
-    nextCursor: hasMore && last ? intentCursor(last.createdAt, last.id) : null,
+    intents: fitted.items,
+    truncated: more,
+    nextCursor: more && last ? intentCursor(last.createdAt, last.id) : null,
   };
   return c.json(body, 200);
 };

@@ -40,7 +40,7 @@ export function postMessage(app: OpenAPIHono<AppEnv>): RouteHandler<typeof postM
     const server = mcpServer({
       catalog: toolCatalog(app),
       caller: c.var.caller,
-      callApp: appCaller(app, c, mcpKeyOf(c)!),
+      callApp: appCaller(app, c, c.var.caller.connection ? c.var.caller : mcpKeyOf(c)!),
       requestId: c.var.requestId,
       log: services.log,
     });

@@ -38,13 +38,18 @@ export const SearchHitSchema = z
       description:
         "The file's score (field-weighted BM25, best chunks, vector similarity, path prior); higher is better.",
     }),
-    signals: z.array(z.enum(['lexical', 'vector'])).openapi({ description: 'Which rankings found this file.' }),
+    signals: z
+      .array(z.enum(['lexical', 'vector', 'history']))
+      .openapi({ description: 'Which rankings found this file.' }),
     summary: z
       .string()
       .nullable()
       .openapi({ description: "The file's summary: exports, declarations with their doc comments, imports." }),
     modelSummary: z.string().nullable().openapi({
       description: 'A model-written paragraph about what the file does (when enabled for the index), or null.',
+    }),
+    history: z.array(z.string()).openapi({
+      description: 'Subjects (or pull-request titles) of the newest commits that changed the file, newest first.',
     }),
     snippet: z
       .object({ startLine: z.number().int(), endLine: z.number().int(), text: z.string(), truncated: z.boolean() })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness } from '../code-index-harness';
+import type { HeapUsage, IsolateHeap } from './isolate-heap';
 
 const GIT = ['-c', 'user.name=Bench', '-c', 'user.email=bench@hezlep.test', '-c', 'commit.gpgsign=false'];
 
@@ -46,6 +47,46 @@ function generateRepo(files: number, functions: number): string {
   return dir;
 }
 
+/** How often the isolate's heap is read while indexing and searching. */
+const SAMPLE_MS = 200;
+
+/** The highest isolate heap seen since the last `takePeak`, read every SAMPLE_MS (one request in flight at a time). */
+class HeapSampler {
+  private peak: HeapUsage & { samples: number } = { usedBytes: 0, totalBytes: 0, samples: 0 };
+  private readonly timer: ReturnType<typeof setInterval>;
+  private busy = false;
+
+  constructor(heap: IsolateHeap) {
+    this.timer = setInterval(() => {
+      if (this.busy) return;
+      this.busy = true;
+      heap
+        .usage()
+        .then((usage) => {
+          this.peak = {
+            usedBytes: Math.max(this.peak.usedBytes, usage.usedBytes),
+            totalBytes: Math.max(this.peak.totalBytes, usage.totalBytes),
+            samples: this.peak.samples + 1,
+          };
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          this.busy = false;
+        });
+    }, SAMPLE_MS);
+  }
+
+  takePeak(): HeapUsage & { samples: number } {
+    const peak = this.peak;
+    this.peak = { usedBytes: 0, totalBytes: 0, samples: 0 };
+    return peak;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 function percentile(values: number[], p: number): number {
@@ -75,13 +116,19 @@ async function runGenerated(): Promise<void> {
     `generated ${files} files x ${functions} function(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${dir}; local embedder at ${dimensions} dimensions`,
   );
   let harness: Awaited<ReturnType<typeof startCodeIndexHarness>> | null = null;
+  let sampler: HeapSampler | null = null;
   try {
     harness = await startCodeIndexHarness({
       repoDir: dir,
       batchFiles: batch,
       vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
+      inspect: true,
     });
     const h = harness;
+    const heap = await h.heap();
+    sampler = new HeapSampler(heap);
+    const wake = () => h.request('GET', '/ai/github/index');
+    console.log(`  isolate heap before indexing: ${MiB((await heap.usage()).usedBytes)}`);
     let last = { at: performance.now(), done: 0 };
     let statusMs: number[] = [];
     h.onPoll = (status, requestMs) => {
@@ -102,6 +149,11 @@ async function runGenerated(): Promise<void> {
     console.log(
       `full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s = ${(full.files / (ms / 1000)).toFixed(1)} files/s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome}${full.lastRun.error ? `, error ${full.lastRun.error}` : ''})`,
     );
+    const indexingPeak = sampler.takePeak();
+    const afterIndex = await heap.usageAfterGc(wake);
+    console.log(
+      `  isolate heap while indexing: peak ${MiB(indexingPeak.usedBytes)} used (${MiB(indexingPeak.totalBytes)} reserved; sampled every ${SAMPLE_MS} ms over ${indexingPeak.samples} samples), ${MiB(afterIndex.usedBytes)} after a full GC`,
+    );
     console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}`);
     const queries = [
       'reconcile ledger entry balance',
@@ -112,20 +164,27 @@ async function runGenerated(): Promise<void> {
     ];
     const rssBefore = h.workerdRssBytes();
     const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    const searches = Number(argument('searches') ?? 50);
+    for (let i = 0; i < searches; i++) {
       const t = performance.now();
       const result = await h.request('GET', `/ai/search?q=${encodeURIComponent(queries[i % queries.length]!)}&k=8`);
       times.push(performance.now() - t);
       if (result.status !== 200) throw new Error(`search failed: ${result.status} ${JSON.stringify(result.body)}`);
     }
     const rssAfter = h.workerdRssBytes();
+    const searchPeak = sampler.takePeak();
+    const afterSearch = await heap.usageAfterGc(wake);
     console.log(
-      `search x20 over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`,
+      `search x${searches} over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`,
+    );
+    console.log(
+      `  isolate heap while searching: peak ${MiB(searchPeak.usedBytes)} used (${MiB(searchPeak.totalBytes)} reserved; ${searchPeak.samples} samples), ${MiB(afterSearch.usedBytes)} after a full GC`,
     );
     console.log(
       `  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(h.workerdPeakBytes())}`,
     );
   } finally {
+    sampler?.stop();
     await harness?.stop();
     // A git process the stand-in started may still be letting go of the directory: never hide the real error.
     try {

@@ -54,6 +54,8 @@ export interface DeployTarget {
   vectorIndex: string | undefined;
   /** Dimensions of the configured embedder's vectors (the Vectorize index must match). */
   dimensions: number;
+  /** The OAuth grants namespace: its binding's id, null when bound without one yet (setup creates it), undefined when unbound. */
+  oauthKvId: string | null | undefined;
   crons: string[];
   assetsDirectory: string | undefined;
   vars: Record<string, unknown>;
@@ -84,10 +86,16 @@ export function readTarget(env: DeployEnv): DeployTarget {
       (index: { binding: string; index_name: string }) => index.binding === 'VECTORIZE',
     )?.index_name,
     dimensions,
+    oauthKvId: oauthKvIdOf(config.kv_namespaces),
     crons: config.triggers.crons ?? [],
     assetsDirectory: config.assets?.directory,
     vars,
   };
+}
+
+function oauthKvIdOf(bindings: { binding: string; id?: string }[]): string | null | undefined {
+  const binding = bindings.find((kv) => kv.binding === 'OAUTH_KV');
+  return binding ? (binding.id ?? null) : undefined;
 }
 
 /** Problems that would make `wrangler deploy` refuse the target, or leave the Worker unusable. */
@@ -98,6 +106,8 @@ export function configurationProblems(target: DeployTarget): string[] {
     if (problem) problems.push(`cron trigger ${problem}`);
   }
   if (!target.bucket) problems.push(`[env.${target.env}] binds no R2 bucket as ARCHIVE`);
+  if (target.oauthKvId === undefined)
+    problems.push(`[env.${target.env}] binds no KV namespace as OAUTH_KV (OAuth for /mcp)`);
   if (target.vars.INDEX_VECTOR_STORE === 'vectorize' && !target.vectorIndex)
     problems.push(`[env.${target.env}] binds no Vectorize index as VECTORIZE`);
   return problems;

@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { skipReasonFor } from '../../code-index/pipeline/filter';
 import { IgnoreRules } from '../../code-index/pipeline/ignore';
+import { isCodeFile, questionFromSubject } from './subjects';
 
 /** One evaluation question: what a commit subject asks, and the files that answer it. */
 export interface QueryCase {
@@ -8,45 +10,6 @@ export interface QueryCase {
   relevant: string[];
   /** The commit the question was taken from (absent in hand-written sets). */
   commit?: string;
-}
-
-const SUBJECT = /^(fix|feat|perf)(?:\(([^)]*)\))?!?:\s*(.+)$/i;
-
-const SOURCE_EXTENSIONS = new Set([
-  'ts',
-  'tsx',
-  'mts',
-  'cts',
-  'js',
-  'jsx',
-  'mjs',
-  'cjs',
-  'vue',
-  'svelte',
-  'py',
-  'go',
-  'rs',
-  'java',
-  'kt',
-  'rb',
-  'php',
-  'cs',
-  'c',
-  'h',
-  'cc',
-  'cpp',
-  'hpp',
-  'swift',
-  'scala',
-]);
-
-const TEST_PATH =
-  /(^|\/)(__tests__|__test__|__mocks__|tests?|test-dts|specs?|e2e|testdata|fixtures?|__fixtures__|benchmarks?|examples?|docs?|playground)\/|\.(test|spec|bench)(-d)?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$/i;
-
-/** A file a query may name as relevant: source code, not a test, bench, fixture, example or docs. */
-export function isEvaluableSource(path: string): boolean {
-  const dot = path.lastIndexOf('.');
-  return dot > 0 && SOURCE_EXTENSIONS.has(path.slice(dot + 1).toLowerCase()) && !TEST_PATH.test(path);
 }
 
 function git(dir: string, args: string[]): string {
@@ -66,12 +29,14 @@ export interface DeriveOptions {
 }
 
 /**
- * Questions from a repository's own history: the subject of each conventional `fix|feat|perf`
- * commit (at least `minWords` words after the prefix) is the query; the 1-3 non-test source files
- * it changed that still exist at the evaluated commit (and that the index would hold) are the
- * answers. Newest first, at most `maxQueries`; merges and commits touching more files are left out.
+ * Questions from a repository's own history: each commit subject that `questionFromSubject` accepts
+ * (plain or conventional, at least `minWords` words; releases, version and dependency bumps, typos,
+ * CI, chores, docs and tests left out) is the query; the 1-3 code files it changed (`isCodeFile`)
+ * that still exist at the evaluated commit and that the index would hold are the answers. Newest
+ * first, at most `maxQueries`; merges and commits touching more code files are left out. git's log
+ * is read as a stream and stopped once enough questions are found, so any history size works.
  */
-export function deriveCommitQueries(repoDir: string, options: DeriveOptions = {}): QueryCase[] {
+export async function deriveCommitQueries(repoDir: string, options: DeriveOptions = {}): Promise<QueryCase[]> {
   const commit = options.commit ?? 'HEAD';
   const maxQueries = options.maxQueries ?? 150;
   const minWords = options.minWords ?? 4;
@@ -89,27 +54,46 @@ export function deriveCommitQueries(repoDir: string, options: DeriveOptions = {}
   const filter = { maxFileBytes, ignore: new IgnoreRules(ignoreText) };
   const indexable = (path: string) => sizes.has(path) && skipReasonFor(path, sizes.get(path)!, filter) === null;
 
-  // One pass over history: commit header lines, then the files each changed (first parent only).
-  const log = git(repoDir, ['log', '--no-merges', '--format=%x00%H%x09%s', '--name-only', commit]);
   const out: QueryCase[] = [];
   const seen = new Set<string>();
-  for (const record of log.split('\0')) {
-    if (out.length >= maxQueries) break;
-    const [header, ...rest] = record.split('\n');
-    const tab = header?.indexOf('\t') ?? -1;
-    if (!header || tab < 0) continue;
-    const sha = header.slice(0, tab);
-    const match = SUBJECT.exec(header.slice(tab + 1).trim());
-    if (!match) continue;
-    const query = match[3]!.replace(/(\s*\(#\d+\))+\s*$/, '').trim();
-    if (query.split(/\s+/).filter(Boolean).length < minWords || seen.has(query.toLowerCase())) continue;
-    const changed = rest.map((line) => line.trim()).filter(Boolean);
-    const sources = changed.filter(isEvaluableSource);
-    if (!sources.length || sources.length > maxRelevant) continue;
+  const take = (sha: string, subject: string, changed: string[]) => {
+    const verdict = questionFromSubject(subject, minWords);
+    if (!('question' in verdict)) return;
+    const query = verdict.question;
+    if (seen.has(query.toLowerCase())) return;
+    const sources = changed.filter(isCodeFile);
+    if (!sources.length || sources.length > maxRelevant) return;
     const relevant = sources.filter(indexable);
-    if (!relevant.length) continue;
+    if (!relevant.length) return;
     seen.add(query.toLowerCase());
     out.push({ query, relevant, commit: sha.slice(0, 12) });
+  };
+  // One pass over history, streamed: a header line per commit (NUL, sha, tab, subject), then the files it changed.
+  const child = spawn(
+    'git',
+    ['-c', 'core.quotePath=false', '-C', repoDir, 'log', '--no-merges', '--format=%x00%H%x09%s', '--name-only', commit],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr = (stderr + text).slice(-2000);
+  });
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  let current: { sha: string; subject: string; changed: string[] } | null = null;
+  const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.startsWith('\0')) {
+      if (current) take(current.sha, current.subject, current.changed);
+      if (out.length >= maxQueries) break;
+      const tab = line.indexOf('\t');
+      current = tab < 0 ? null : { sha: line.slice(1, tab), subject: line.slice(tab + 1), changed: [] };
+    } else if (current && line.trim()) current.changed.push(line.trim());
   }
-  return out;
+  if (current && out.length < maxQueries) take(current.sha, current.subject, current.changed);
+  const stopped = out.length >= maxQueries;
+  lines.close();
+  if (child.exitCode === null) child.kill();
+  const code = await exited;
+  if (!stopped && code !== 0) throw new Error(`git log failed (${code}): ${stderr.trim()}`);
+  return out.slice(0, maxQueries);
 }

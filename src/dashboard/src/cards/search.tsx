@@ -104,7 +104,8 @@ export function SearchCard() {
   return (
     <Card title="Code search" id="search" span="wide">
       <form role="search" className="flex flex-wrap items-end gap-2" onSubmit={(e) => void submit(e)}>
-        <label className="flex min-w-0 flex-1 flex-col gap-1 text-xs text-slate-700">
+        {/* The input wants 16rem before the selector may share its row: on a phone each takes a row of its own. */}
+        <label className="flex min-w-0 flex-[999_1_16rem] flex-col gap-1 text-xs text-slate-700">
           Search code
           <input
             type="search"
@@ -115,12 +116,12 @@ export function SearchCard() {
             className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-sky-600"
           />
         </label>
-        <label className="flex flex-col gap-1 text-xs text-slate-700">
+        <label className="flex min-w-0 flex-[1_1_10rem] flex-col gap-1 text-xs text-slate-700 sm:max-w-[16rem]">
           Repository
           <select
             value={chosen}
             onChange={(e) => setRepo(e.target.value)}
-            className="max-w-[16rem] rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-600"
+            className="w-full min-w-0 truncate rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-600"
           >
             {repos.map((r) => (
               <option key={r} value={r}>

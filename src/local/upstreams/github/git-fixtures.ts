@@ -19,6 +19,8 @@ export interface GitState {
   repos: Map<string, string>;
   faults: Fault[];
   reads: Map<string, Map<string, number>>;
+  /** Requests served per repository, by kind (`commits`: a list page, `commit`: one commit with its files). */
+  requests: Map<string, Record<string, number>>;
   owned: string[];
   /** Lower tree-listing limits a fixture asked for (GitHub's own otherwise). */
   treeLimits: Map<string, TreeLimits>;
@@ -108,6 +110,9 @@ export function fixtureControl(state: GitState, send: Send) {
       }
       return send(res, 200, { byPath, total: [...counts.values()].reduce((a, b) => a + b, 0) });
     }
+    // GET /_fixtures/repos/:owner/:name/requests → requests served for that repository, by kind
+    if (req.method === 'GET' && parts.length === 5 && parts[4] === 'requests')
+      return send(res, 200, state.requests.get(`${parts[2]}/${parts[3]}`) ?? {});
     // POST /_fixtures/faults {fullName, path, status, times}; DELETE /_fixtures/faults {fullName}
     if (parts.length === 2 && parts[1] === 'faults') {
       const body = await readJson(req);

@@ -56,6 +56,36 @@ export class GitShapes {
     };
   }
 
+  /**
+   * GET /repos/{o}/{r}/commits/{sha}: the commit with the files it changed against its first parent
+   * (GitHub's answer for a merge too), at most 300 of them (GitHub's first page), and their stats.
+   */
+  async commitWithFiles(api: string, sha: string) {
+    const [commit, files] = await Promise.all([this.commit(api, sha), this.changedFiles(sha)]);
+    const additions = files.reduce((sum, file) => sum + file.additions, 0);
+    const deletions = files.reduce((sum, file) => sum + file.deletions, 0);
+    return { ...commit, stats: { total: additions + deletions, additions, deletions }, files };
+  }
+
+  private changedFiles(sha: string) {
+    return this.once(`files:${sha}`, async () => {
+      const { parents } = await this.fieldsOf(sha);
+      const range = parents.length ? [parents[0]!, sha] : ['--root', sha];
+      // One git process for both the statuses and the line counts (a history walk asks thousands).
+      const out = await git(this.dir, [
+        'diff-tree',
+        '-r',
+        '-M',
+        '--no-commit-id',
+        '--raw',
+        '--numstat',
+        '-z',
+        ...range,
+      ]);
+      return changedFilesOf(out).slice(0, 300);
+    });
+  }
+
   /** The commit `ref` names: an id already read needs no git process; anything else is resolved. */
   async commitId(ref: string): Promise<string | null> {
     if (/^[0-9a-f]{40}$/.test(ref) && this.memo.has(`commit:${ref}`)) return ref;
@@ -165,6 +195,38 @@ export class GitShapes {
       files,
     };
   }
+}
+
+/** `diff-tree --raw --numstat -z` output as GitHub's per-commit `files`: raw records first, then line counts. */
+function changedFilesOf(out: string) {
+  const fields = out.split('\0');
+  const files: { sha: string | null; filename: string; status: string; previous_filename?: string }[] = [];
+  const lines = new Map<string, { additions: number; deletions: number }>();
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (field.startsWith(':')) {
+      const meta = field.split(' ');
+      const code = meta[4]!.charAt(0);
+      const renamed = code === 'R' || code === 'C';
+      const previous = renamed ? fields[++i]! : undefined;
+      const path = fields[++i]!;
+      files.push({
+        sha: code === 'D' ? null : meta[3]!,
+        filename: path,
+        status: STATUS[code] ?? 'modified',
+        ...(previous !== undefined ? { previous_filename: previous } : {}),
+      });
+      continue;
+    }
+    const counts = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(field);
+    if (!counts) continue;
+    const path = counts[3] ? counts[3] : fields[(i += 2)]!;
+    lines.set(path, { additions: Number(counts[1]) || 0, deletions: Number(counts[2]) || 0 });
+  }
+  return files.map((file) => {
+    const counts = lines.get(file.filename) ?? { additions: 0, deletions: 0 };
+    return { ...file, ...counts, changes: counts.additions + counts.deletions };
+  });
 }
 
 const LANGUAGES: Record<string, string> = {

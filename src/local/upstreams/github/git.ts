@@ -37,6 +37,7 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
     repos: new Map(Object.entries(initial)),
     faults: [],
     reads: new Map(),
+    requests: new Map(),
     owned: [],
     treeLimits: new Map(),
   };
@@ -61,6 +62,12 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
   const notFound = (res: ServerResponse) =>
     send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   const control = fixtureControl(state, send);
+  /** Requests by kind and repository, for tests that show what a run asked for (`GET /_fixtures/repos/:o/:n/requests`). */
+  const counted = (fullName: string, kind: string) => {
+    const counts = state.requests.get(fullName) ?? {};
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    state.requests.set(fullName, counts);
+  };
 
   async function github(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const api = context.origin();
@@ -110,7 +117,10 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       });
       return send(res, 200, url.searchParams.get('protected') === 'true' ? listed.filter((b) => b.protected) : listed);
     }
-    if (rest === 'commits') return listCommits(res, url, api, repo);
+    if (rest === 'commits') {
+      counted(fullName, 'commits');
+      return listCommits(res, url, api, repo);
+    }
     let r: RegExpExecArray | null;
     if ((r = /^commits\/([^/]+)\/check-runs$/.exec(rest))) {
       // Every commit of a served repository passed its one check: what `npm test` says of a pushed commit.
@@ -137,9 +147,10 @@ export function gitRepos(context: StandInContext, initial: Record<string, string
       return send(res, 200, { name: r[1], commit: await repo.commit(api, sha), protected: false });
     }
     if ((r = /^commits\/(.+)$/.exec(rest))) {
+      counted(fullName, 'commit');
       const sha = await repo.commitId(r[1]!);
       if (!sha) return send(res, 422, { message: `No commit found for SHA: ${r[1]}` });
-      return send(res, 200, await repo.commit(api, sha));
+      return send(res, 200, await repo.commitWithFiles(api, sha));
     }
     if ((r = /^compare\/(.+?)\.\.\.(.+)$/.exec(rest))) {
       const [base, head] = await Promise.all([resolveRef(dir, r[1]!), resolveRef(dir, r[2]!)]);

@@ -80,6 +80,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     void partFor(path).handle(req, res);
   });
+  // See serveLocally: an idle keep-alive socket closed at Node's 5 s default races workerd's next request on it.
+  server.keepAliveTimeout = 120_000;
+  // Node also drops a kept-alive socket whose next request starts more than headersTimeout after it opened.
+  server.headersTimeout = 0;
+  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -1,0 +1,251 @@
+import type { FileCandidate } from '../ranking/files';
+import { codeTokens, expandIdentifiers } from '../ranking/tokens';
+import { isProse } from '../ranking/path-prior';
+import type { SearchFilters } from './search-filters';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS history_commits (sha TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history_entries (path TEXT NOT NULL, at TEXT NOT NULL, sha TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (path, sha));
+CREATE INDEX IF NOT EXISTS history_entries_by_date ON history_entries (path, at);
+CREATE TABLE IF NOT EXISTS history_files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS history_renames (old TEXT PRIMARY KEY, current TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL, code INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS history_fts USING fts5(subjects, tokenize = 'porter unicode61');
+`;
+
+/** Subjects kept per file, newest first: enough to say what a file is for, bounded whatever its age. */
+export const HISTORY_PER_FILE = 20;
+
+/** Commits of each kind (docs, code) the history needs before it says what a question asks for. */
+const MIN_KIND_COMMITS = 20;
+
+/**
+ * Where the history walk stands. `newest` is the latest branch head whose history is walked or
+ * queued; each walk lists the commits reachable from `from`, page by page, until it meets `stopAt`
+ * (the head walked before), the end of history, or the commit budget of a first backfill.
+ */
+export interface HistoryState {
+  /** The cut-off the history was read under (evaluation only): a different one starts over. */
+  until: string | null;
+  newest: string | null;
+  walks: { from: string; page: number; stopAt: string | null }[];
+}
+
+const EMPTY: HistoryState = { until: null, newest: null, walks: [] };
+
+/**
+ * The history field: for each file, the subjects (or pull-request titles) of the commits that
+ * changed it, newest first and at most HISTORY_PER_FILE, searchable as one FTS5 row per file.
+ * Commits already walked are remembered, so a walk never asks for a commit's files twice.
+ */
+export class FileHistory {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  state(): HistoryState {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'history'").toArray()[0];
+    return row ? { ...EMPTY, ...(JSON.parse(row.value) as HistoryState) } : { ...EMPTY, walks: [] };
+  }
+
+  saveState(state: HistoryState): void {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES ('history', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      JSON.stringify(state),
+    );
+  }
+
+  /** Forget everything (a new cut-off). */
+  clear(): void {
+    for (const table of [
+      'history_commits',
+      'history_entries',
+      'history_files',
+      'history_renames',
+      'history_terms',
+      'history_fts',
+    ])
+      this.sql.exec(`DELETE FROM ${table}`);
+    this.saveState({ ...EMPTY, walks: [] });
+  }
+
+  walked(sha: string): boolean {
+    return this.sql.exec('SELECT 1 FROM history_commits WHERE sha = ?', sha).toArray().length > 0;
+  }
+
+  counts(): { commits: number; files: number } {
+    const commits = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM history_commits').one().n;
+    const files = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM history_files').one().n;
+    return { commits, files };
+  }
+
+  /** The path a file has now, following renames learned from newer commits. */
+  private current(path: string): string {
+    let at = path;
+    for (let hops = 0; hops < 20; hops++) {
+      const next = this.sql
+        .exec<{ current: string }>('SELECT current FROM history_renames WHERE old = ?', at)
+        .toArray()[0];
+      if (!next || next.current === at) break;
+      at = next.current;
+    }
+    return at;
+  }
+
+  /**
+   * Record one commit: its subject joins the field of every file it changed (renamed files keep
+   * their older history under the new path). Returns the paths whose field changed.
+   */
+  record(
+    commit: { sha: string; date: string },
+    subject: string | null,
+    files: { path: string; previousPath?: string }[],
+    forward: boolean,
+  ): string[] {
+    this.sql.exec('INSERT OR IGNORE INTO history_commits (sha, at) VALUES (?, ?)', commit.sha, commit.date);
+    if (!subject) return [];
+    this.learnKind(subject, files);
+    const touched = new Set<string>();
+    for (const file of files) {
+      const path = this.current(file.path);
+      if (file.previousPath && file.previousPath !== file.path) {
+        this.sql.exec(
+          'INSERT INTO history_renames (old, current) VALUES (?, ?) ON CONFLICT(old) DO UPDATE SET current = excluded.current',
+          file.previousPath,
+          path,
+        );
+        // Walking forward, the renamed file's earlier subjects move to its new path.
+        if (forward) {
+          this.sql.exec('UPDATE OR IGNORE history_entries SET path = ? WHERE path = ?', path, file.previousPath);
+          this.sql.exec('DELETE FROM history_entries WHERE path = ?', file.previousPath);
+          touched.add(file.previousPath);
+        }
+      }
+      this.sql.exec(
+        'INSERT OR IGNORE INTO history_entries (path, at, sha, subject) VALUES (?, ?, ?, ?)',
+        path,
+        commit.date,
+        commit.sha,
+        subject,
+      );
+      this.sql.exec(
+        `DELETE FROM history_entries WHERE path = ? AND sha IN (
+           SELECT sha FROM history_entries WHERE path = ? ORDER BY at DESC, sha LIMIT -1 OFFSET ?)`,
+        path,
+        path,
+        HISTORY_PER_FILE,
+      );
+      touched.add(path);
+    }
+    return [...touched];
+  }
+
+  /**
+   * Which words the repository uses for documentation work: a commit that changed only prose files
+   * (Markdown, text) counts its subject's words as docs, one that changed any other file as code.
+   * The row with the empty term holds the commit totals.
+   */
+  private learnKind(subject: string, files: { path: string }[]): void {
+    if (!files.length) return;
+    const docs = files.every((file) => isProse(file.path)) ? 1 : 0;
+    for (const term of ['', ...new Set(codeTokens(subject, { dropStopwords: true }))])
+      this.sql.exec(
+        `INSERT INTO history_terms (term, docs, code) VALUES (?, ?, ?)
+         ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs, code = code + excluded.code`,
+        term,
+        docs,
+        1 - docs,
+      );
+  }
+
+  /**
+   * How much a question sounds like the repository's documentation commits rather than its code
+   * commits: the log-odds of a naive Bayes over their subjects' words (prior included), or null
+   * when the history holds too few of either to say.
+   */
+  docsLean(question: string): number | null {
+    const terms = [...new Set(codeTokens(question, { dropStopwords: true }))].slice(0, 24);
+    const rows = this.sql
+      .exec<{ term: string; docs: number; code: number }>(
+        `SELECT term, docs, code FROM history_terms WHERE term IN (${['', ...terms].map(() => '?').join(',')})`,
+        '',
+        ...terms,
+      )
+      .toArray();
+    const total = rows.find((row) => row.term === '');
+    if (!total || total.docs < MIN_KIND_COMMITS || total.code < MIN_KIND_COMMITS) return null;
+    let lean = Math.log(total.docs / total.code);
+    for (const row of rows)
+      if (row.term)
+        lean += Math.log((row.docs + 0.5) / (total.docs + 1)) - Math.log((row.code + 0.5) / (total.code + 1));
+    return lean;
+  }
+
+  /** Rewrite the searchable row of these files from their kept subjects. */
+  refresh(paths: Iterable<string>): void {
+    for (const path of paths) {
+      const subjects = this.of(path, HISTORY_PER_FILE);
+      const id = this.sql.exec<{ id: number }>('SELECT id FROM history_files WHERE path = ?', path).toArray()[0]?.id;
+      if (id !== undefined) this.sql.exec('DELETE FROM history_fts WHERE rowid = ?', id);
+      if (!subjects.length) {
+        this.sql.exec('DELETE FROM history_files WHERE path = ?', path);
+        continue;
+      }
+      const rowId =
+        id ?? this.sql.exec<{ id: number }>('INSERT INTO history_files (path) VALUES (?) RETURNING id', path).one().id;
+      const text = subjects.join('\n');
+      this.sql.exec(
+        'INSERT INTO history_fts (rowid, subjects) VALUES (?, ?)',
+        rowId,
+        `${text}\n${expandIdentifiers(text)}`,
+      );
+    }
+  }
+
+  /** A file's kept subjects, newest first. */
+  of(path: string, limit: number): string[] {
+    return this.sql
+      .exec<{ subject: string }>(
+        'SELECT subject FROM history_entries WHERE path = ? ORDER BY at DESC, sha LIMIT ?',
+        path,
+        limit,
+      )
+      .toArray()
+      .map((row) => row.subject);
+  }
+
+  /** The newest subjects of each of these files (files without history are left out). */
+  recent(paths: string[], limit: number): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const path of new Set(paths)) {
+      const subjects = this.of(path, limit);
+      if (subjects.length) out[path] = subjects;
+    }
+    return out;
+  }
+
+  /** Indexed files by BM25 over their history field, best first (the search filters apply to the indexed file). */
+  files(match: string, filters: SearchFilters, limit: number): FileCandidate[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filters.path) {
+      where.push('substr(s.path, 1, length(?)) = ?');
+      params.push(filters.path, filters.path);
+    }
+    if (filters.language) {
+      where.push('s.language = ?');
+      params.push(filters.language);
+    }
+    return this.sql
+      .exec<{ path: string; rank: number }>(
+        `SELECT h.path AS path, bm25(history_fts) AS rank FROM history_fts
+         JOIN history_files h ON h.id = history_fts.rowid JOIN file_entries s ON s.path = h.path
+         WHERE ${['history_fts MATCH ?', ...where].join(' AND ')} ORDER BY rank LIMIT ?`,
+        match,
+        ...params,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ path: row.path, score: -row.rank }));
+  }
+}

@@ -1,0 +1,88 @@
+import WebSocket from 'ws';
+
+export interface HeapUsage {
+  /** Bytes of live JavaScript objects in the isolate (V8's used heap). */
+  usedBytes: number;
+  /** Bytes V8 has reserved for the heap. */
+  totalBytes: number;
+}
+
+/**
+ * The V8 heap of the Worker's isolate (the Worker and its Durable Objects share it under
+ * workerd), read through wrangler's inspector proxy with the DevTools protocol's
+ * `Runtime.getHeapUsage`. RSS counts SQLite's page cache, the runtime and freed pages kept by the
+ * allocator; this is what the 128 MB limit of a deployed object is about.
+ */
+export class IsolateHeap {
+  private nextId = 1;
+  private readonly pending = new Map<number, (result: unknown) => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown };
+      if (message.id === undefined) return;
+      const done = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      done?.(message.error ? { error: message.error } : message.result);
+    });
+  }
+
+  /** Connects to the first target the inspector at `port` lists (the user Worker). */
+  static async connect(port: number): Promise<IsolateHeap> {
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+      webSocketDebuggerUrl: string;
+    }[];
+    const url = targets[0]?.webSocketDebuggerUrl;
+    if (!url) throw new Error(`no inspector target on port ${port}`);
+    const socket = new WebSocket(url.replace('localhost', '127.0.0.1'));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return new IsolateHeap(socket);
+  }
+
+  /** One DevTools call; refused after `timeoutMs` (before the Worker's first request, a collection never answers). */
+  private call(method: string, params: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, (result) => {
+        clearTimeout(timer);
+        if (result && typeof result === 'object' && 'error' in result)
+          reject(new Error(`${method}: ${JSON.stringify(result.error)}`));
+        else resolve(result);
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  async usage(): Promise<HeapUsage> {
+    const result = (await this.call('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    return { usedBytes: result.usedSize, totalBytes: result.totalSize };
+  }
+
+  /**
+   * A full garbage collection, then the usage: what stays live between requests. workerd runs the
+   * collection only when the isolate has work, so `wake` (a cheap request to the Worker) is sent
+   * every half second until it is done.
+   */
+  async usageAfterGc(wake: () => Promise<unknown>): Promise<HeapUsage> {
+    let done = false;
+    const collected = this.call('HeapProfiler.collectGarbage', {}, 60_000).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await Promise.race([collected, Promise.all([wake(), new Promise((r) => setTimeout(r, 500))])]);
+    }
+    await collected;
+    return this.usage();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,85 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { boundedTopByBm25 } from '../../src/code-index/store/bounded-match';
+
+type Row = { rowId: number; path: string; rank: number };
+
+/** A table of `rows` documents: every one holds "entry" and "ledger"; every 40th "zebra"; every 3rd "account". */
+function seed(sql: SqlStorage, rows: number): void {
+  sql.exec("CREATE VIRTUAL TABLE t_fts USING fts5(path, body, tokenize = 'porter unicode61')");
+  sql.exec('CREATE TABLE t_rows (id INTEGER PRIMARY KEY, path TEXT NOT NULL)');
+  for (let id = 1; id <= rows; id++) {
+    const path = `src/pkg${id % 7}/mod${id}.ts`;
+    const words = ['entry', 'ledger'];
+    if (id % 40 === 0) words.push('zebra', id % 80 === 0 ? 'zebra' : '');
+    if (id % 3 === 0) words.push('account', 'account');
+    sql.exec('INSERT INTO t_rows (id, path) VALUES (?, ?)', id, path);
+    sql.exec('INSERT INTO t_fts (rowid, path, body) VALUES (?, ?, ?)', id, path, `${words.join(' ')} filler${id}`);
+  }
+}
+
+/** What FTS5 gives when it scores every match. */
+function unbounded(sql: SqlStorage, match: string, limit: number): { id: number; rank: number }[] {
+  return sql
+    .exec<{ id: number; rank: number }>(
+      'SELECT rowid AS id, bm25(t_fts, 1, 1) AS rank FROM t_fts WHERE t_fts MATCH ? ORDER BY rank, rowid LIMIT ?',
+      match,
+      limit,
+    )
+    .toArray();
+}
+
+const spec = { fts: 't_fts', table: 't_rows', alias: 'r', where: [], params: [], weights: [1, 1] };
+
+async function inObject<T>(work: (sql: SqlStorage) => T): Promise<T> {
+  const ns = env.REPO_INDEX!;
+  const stub = ns.get(ns.idFromName(`bounded-match-${crypto.randomUUID()}`));
+  return runInDurableObject(stub, (_instance, state) => work(state.storage.sql));
+}
+
+// The query bound of docs/code-index.md: a search scores at most the cap's rows of each FTS table.
+describe('boundedTopByBm25', () => {
+  it('scores every match when they fit the cap: the unbounded result', async () => {
+    await inObject((sql) => {
+      seed(sql, 400);
+      const found = boundedTopByBm25<Row>(sql, spec, '"zebra" OR "account" OR "entry"', 'r.path AS path', 20, 1000);
+      expect(found.bounded).toBe(false);
+      const full = unbounded(sql, '"zebra" OR "account" OR "entry"', 20);
+      expect(found.rows.map((row) => [row.rowId, row.rank])).toEqual(full.map((row) => [row.id, row.rank]));
+      expect(found.rows[0]!.path).toMatch(/^src\/pkg\d\/mod\d+\.ts$/);
+    });
+  });
+
+  it('beyond the cap, takes the rows of the rare terms, scored exactly as unbounded, each term counted once', async () => {
+    await inObject((sql) => {
+      seed(sql, 400);
+      // 400 rows match; "zebra" (10 rows) and "account" (133) fit a cap of 150, "entry" (400) does not.
+      const match = '"entry" OR "zebra" OR "account"';
+      const found = boundedTopByBm25<Row>(sql, spec, match, 'r.path AS path', 20, 150);
+      expect(found).toMatchObject({ bounded: true, matched: 151 });
+      const full = unbounded(sql, match, 20);
+      expect(found.rows.map((row) => [row.rowId, row.rank])).toEqual(full.map((row) => [row.id, row.rank]));
+    });
+  });
+
+  it('when every term is common, takes the rows holding all of them, up to the cap', async () => {
+    await inObject((sql) => {
+      seed(sql, 400);
+      const found = boundedTopByBm25<Row>(sql, spec, '"entry" OR "ledger"', 'r.path AS path', 10, 50);
+      expect(found.bounded).toBe(true);
+      expect(found.rows).toHaveLength(10);
+      const scores = new Map(unbounded(sql, '"entry" OR "ledger"', 400).map((row) => [row.id, row.rank]));
+      for (const row of found.rows) expect(row.rank).toBe(scores.get(row.rowId));
+    });
+  });
+
+  it('applies row-table filters before the cap', async () => {
+    await inObject((sql) => {
+      seed(sql, 400);
+      const filtered = { ...spec, where: ['r.path LIKE ?'], params: ['src/pkg3/%'] };
+      const found = boundedTopByBm25<Row>(sql, filtered, '"zebra" OR "entry"', 'r.path AS path', 50, 30);
+      expect(found.rows.length).toBeGreaterThan(0);
+      for (const row of found.rows) expect(row.path.startsWith('src/pkg3/')).toBe(true);
+    });
+  });
+});
