@@ -103,7 +103,7 @@ export function createApp() {
     try {
       await next();
     } finally {
-      c.executionCtx.waitUntil(services.ledger.close());
+      c.executionCtx.waitUntil(services.ledgerPool.close());
     }
   };
   app.use('/ai/*', provideServices);

@@ -1,18 +1,18 @@
 import type { Caller } from './auth/keys';
 import type { Config, Env } from './config';
-import type { Ledger } from './db/client';
+import type { LedgerPool } from './db/pool';
 import type { EventPublisher } from './events/publisher';
 import {
   answerCacheFor,
   contextStoreFor,
   cursorSessionStoreFor,
   eventPublisherFor,
-  ledgerFor,
+  ledgerPoolFor,
   queryLogFor,
 } from './wiring';
 import { AuditLog } from './audit/log';
-import { LedgerClient } from './ledger/client';
-import { ContextService } from './context/service';
+import { LedgerObjectClient } from './ledger/object-client';
+import { SharedContext } from './context/shared-context';
 import type { ContextStore } from './context/store';
 import type { QueryLogStore } from './queries/log';
 import { loadEventsConfig } from './events/config';
@@ -39,9 +39,9 @@ import { RedactionTally } from './redaction/redact';
 export interface Services {
   config: Config;
   log: Logger;
-  ledger: Ledger;
+  ledgerPool: LedgerPool;
   /** The project's ledger object: audited writes go through it. */
-  ledgerWriter: LedgerClient;
+  ledgerObject: LedgerObjectClient;
   contextStore: ContextStore;
   events: EventPublisher;
   /** The GPT's recent queries, in the context store's backend. */
@@ -50,7 +50,7 @@ export interface Services {
   eventHub: EventHubClient | null;
   /** The audit log acting for the current caller. */
   audit(caller: Caller): AuditLog;
-  context(caller: Caller): ContextService;
+  context(caller: Caller): SharedContext;
   cursorConfig: CursorConfig;
   cursorSessions(caller: Caller): CursorSessionService;
   /**
@@ -83,8 +83,8 @@ export function buildServices(
   requestId: string,
   options: { refreshCache?: boolean } = {},
 ): Services {
-  const ledger = ledgerFor(config.database, log);
-  const ledgerWriter = new LedgerClient(env.LEDGER, config);
+  const ledgerPool = ledgerPoolFor(config.database, log);
+  const ledgerObject = new LedgerObjectClient(env.LEDGER, config);
   const contextStore = contextStoreFor(config.context, env.CONTEXT_STORE);
   const eventsConfig = loadEventsConfig(config.vars);
   const eventHub =
@@ -106,21 +106,21 @@ export function buildServices(
   const services: Services = {
     config,
     log,
-    ledger,
-    ledgerWriter,
+    ledgerPool: ledgerPool,
+    ledgerObject: ledgerObject,
     contextStore,
     events,
     queryLog: queryLogFor(config, env),
     eventHub,
-    audit: (caller) => new AuditLog(ledger, { caller, requestId }, events, ledgerWriter),
+    audit: (caller) => new AuditLog(ledgerPool, { caller, requestId }, events, ledgerObject),
     answerCache,
     github: () => (github ??= githubServiceFor(config, answerCache, log)),
     context: (caller) =>
-      new ContextService({
+      new SharedContext({
         project: config.projectId,
         ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
-        writer: ledgerWriter,
+        writer: ledgerObject,
         caller,
         requestId,
         redactions,
@@ -149,8 +149,8 @@ export function buildServices(
       return new IntentService({
         project: config.projectId,
         policy: area.policy,
-        ledger,
-        transactions: ledgerWriter,
+        ledgerPool: ledgerPool,
+        transactions: ledgerObject,
         audit: services.audit(caller),
         events,
         caller,

@@ -1,5 +1,5 @@
 import type { Config, ContextBackend, Env } from './config';
-import { Ledger, type LedgerSettings } from './db/client';
+import { LedgerPool, type LedgerPoolSettings } from './db/pool';
 import type { Logger } from './lib/log';
 import type { ContextStore } from './context/store';
 import { UpstashContextStore } from './adapters/context-upstash';
@@ -54,8 +54,8 @@ export function answerCacheFor(config: Config, env: Env): AnswerCache {
 }
 
 /** The Postgres ledger pool: per request in the Worker, kept warm (`keepAlive`) in a Durable Object. */
-export function ledgerFor(settings: LedgerSettings, log: Logger): Ledger {
-  return new Ledger(settings, log);
+export function ledgerPoolFor(settings: LedgerPoolSettings, log: Logger): LedgerPool {
+  return new LedgerPool(settings, log);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, like, lt, lte, asc, gt, sql, type SQL } from 'drizzle-orm';
 import { auditCheckpoint, auditLog, type AuditRow } from '../db/schema';
-import type { Executor, Ledger, Transaction } from '../db/client';
+import type { Executor, LedgerPool, Transaction } from '../db/pool';
 import type { Caller } from '../auth/keys';
 import type { Connection } from '../auth/connection';
 import { GENESIS_HASH, chainHash, checkLink, type ChainBreak } from './chain';
@@ -100,7 +100,7 @@ export async function publishAuditEntry(events: EventPublisher, entry: AuditEntr
 /** Append-only, hash-chained audit timeline in the Postgres ledger. */
 export class AuditLog {
   constructor(
-    private readonly ledger: Ledger,
+    private readonly pool: LedgerPool,
     private readonly actor: AuditActor,
     /** When given, each committed entry is also published on the `audit` topic. */
     private readonly events?: EventPublisher,
@@ -114,7 +114,7 @@ export class AuditLog {
    */
   async transact<T>(work: (scope: AuditScope) => Promise<T>): Promise<T> {
     const appended: AuditEntry[] = [];
-    const result = await this.ledger.use((db) =>
+    const result = await this.pool.use((db) =>
       db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
         return work(new AuditScope(tx, this.actor, appended));
@@ -138,7 +138,7 @@ export class AuditLog {
   }
 
   list(query: AuditQuery): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
-    return this.ledger.use(async (db) => {
+    return this.pool.use(async (db) => {
       const where: SQL[] = [];
       if (query.actor) where.push(eq(auditLog.actorClient, query.actor));
       if (query.person) where.push(eq(auditLog.actorPerson, query.person));
@@ -169,7 +169,7 @@ export class AuditLog {
    * entry's seq and hash); without one, the chain must start at seq 1.
    */
   verify(pageSize = 2_000): Promise<VerifyReport> {
-    return this.ledger.use(async (db) => {
+    return this.pool.use(async (db) => {
       const [checkpoint] = await db.select().from(auditCheckpoint).orderBy(desc(auditCheckpoint.lastSeq)).limit(1);
       const archivedThrough = checkpoint
         ? { seq: checkpoint.lastSeq, hash: checkpoint.lastHash, archiveKey: checkpoint.archiveKey }

@@ -6,7 +6,7 @@ import type { AppendHooks } from '../ledger/writer';
 import type { Logger } from '../lib/log';
 import { storeCall, type ContextRead, type ContextStore, type WriteOutcome } from './store';
 
-export interface ContextWritesDeps {
+export interface ContextSingleWriterDeps {
   store: ContextStore;
   append(actor: AuditActor, input: AuditInput, hooks: AppendHooks): Promise<AuditEntry>;
   /** The project's hub (silent when none is bound), behind the secret scanner. */
@@ -47,7 +47,7 @@ export class ContextLane {
   #telling: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: ContextWritesDeps,
+    private readonly deps: ContextSingleWriterDeps,
     private readonly project: string,
   ) {}
 

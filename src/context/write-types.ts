@@ -41,7 +41,7 @@ export interface ContextClearResult {
   audit?: AuditEntry;
 }
 
-/** The port the Worker's ContextService writes through: the project's ledger object. */
+/** The port the Worker's SharedContext writes through: the project's ledger object. */
 export interface ContextWriter {
   write(request: ContextWriteRequest): Promise<ContextWriteResult>;
   clear(request: ContextClearRequest): Promise<ContextClearResult>;

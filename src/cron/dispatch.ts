@@ -44,7 +44,7 @@ export async function dispatchCron(
       }
     }
   } finally {
-    await services.ledger.close();
+    await services.ledgerPool.close();
   }
   return runs;
 }

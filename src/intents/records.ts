@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { ApiError } from '../errors';
 import type { Caller } from '../auth/keys';
 import type { AuditScope } from '../audit/log';
-import type { Ledger } from '../db/client';
+import type { LedgerPool } from '../db/pool';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentRow, type IntentState } from '../db/schema';
@@ -25,12 +25,12 @@ export interface IntentRecordsDeps {
   caller: Caller;
   now: () => Date;
   /** The Worker's side: reads on the request's connection, events after commit. */
-  ledger?: Ledger;
+  ledgerPool?: LedgerPool;
   events?: EventPublisher;
   log?: Logger;
 }
 
-type Reader = Pick<Ledger['db'], 'select'>;
+type Reader = Pick<LedgerPool['db'], 'select'>;
 
 /**
  * How intents are read and changed: every change is a named operation (transitions.ts) run by the
@@ -49,8 +49,8 @@ export class IntentRecords {
     return this.deps.caller;
   }
 
-  read<T>(work: (db: Ledger['db']) => Promise<T>): Promise<T> {
-    return this.deps.ledger!.use(work);
+  read<T>(work: (db: LedgerPool['db']) => Promise<T>): Promise<T> {
+    return this.deps.ledgerPool!.use(work);
   }
 
   async find(db: Reader, id: string): Promise<IntentRow> {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, type SQL } from 'driz
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
 import type { RedactionCounts } from '../redaction/redact';
-import type { Ledger } from '../db/client';
+import type { LedgerPool } from '../db/pool';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { intentDecisions, intents, type IntentRow, type IntentState } from '../db/schema';
@@ -28,7 +28,7 @@ export type { ProposalInput } from './transitions';
 export interface IntentServiceDeps {
   project: string;
   policy: IntentPolicy;
-  ledger: Ledger;
+  ledgerPool: LedgerPool;
   /** Where changes run: the project's ledger object (or, in unit tests, the request's connection). */
   transactions: IntentTransactions;
   audit: AuditLog;
@@ -78,8 +78,8 @@ export class IntentService {
 
   constructor(private readonly deps: IntentServiceDeps) {
     const now = () => this.now();
-    const { project, ledger, transactions, events, caller, log, requestId } = deps;
-    this.records = new IntentRecords({ project, ledger, events, caller, log, now });
+    const { project, ledgerPool: ledger, transactions, events, caller, log, requestId } = deps;
+    this.records = new IntentRecords({ project, ledgerPool: ledger, events, caller, log, now });
     this.changes = new IntentChanges(this.records, transactions, { requestId, now });
     this.runner = new IntentRunner({
       policy: deps.policy,

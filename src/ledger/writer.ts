@@ -1,7 +1,7 @@
 import type { PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { auditLog } from '../db/schema';
-import { asLedgerError, sqlState, type Ledger } from '../db/client';
+import { asLedgerError, sqlState, type LedgerPool } from '../db/pool';
 import { ApiError } from '../errors';
 import type { Logger } from '../lib/log';
 import { canonicalJson } from '../audit/chain';
@@ -71,7 +71,7 @@ export class ChainWriter {
   readonly stats: WriterStats = { batches: 0, entries: 0, largestBatch: 0, foreignHeads: 0 };
 
   constructor(
-    private readonly ledger: Ledger,
+    private readonly pool: LedgerPool,
     private readonly log: Logger,
   ) {}
 
@@ -104,7 +104,7 @@ export class ChainWriter {
         const appended: AuditEntry[] = [];
         try {
           resolve(
-            await new AuditLog(this.ledger, actor).transact((scope) =>
+            await new AuditLog(this.pool, actor).transact((scope) =>
               work(scope).finally(() => appended.push(...scope.entries)),
             ),
           );
@@ -144,7 +144,7 @@ export class ChainWriter {
     if (!live.length) return;
     let client: PoolClient;
     try {
-      client = await this.ledger.connect();
+      client = await this.pool.connect();
     } catch (error) {
       this.#head = undefined;
       for (const p of live) fail(p, asLedgerError(error));

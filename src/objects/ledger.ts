@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { objectConfig, type Env } from '../config';
 import type { AuditActor, AuditEntry, AuditInput } from '../audit/log';
-import { ContextWrites } from '../context/writes';
+import { ContextSingleWriter } from '../context/single-writer';
 import type {
   ContextClearRequest,
   ContextClearResult,
@@ -9,7 +9,7 @@ import type {
   ContextWriteResult,
 } from '../context/write-types';
 import { Logger } from '../lib/log';
-import { outcomeOf, type Outcome } from '../ledger/client';
+import { outcomeOf, type Outcome } from '../ledger/object-client';
 import { ChainWriter, type ChainHead, type WriterStats } from '../ledger/writer';
 import {
   executeIntentOperation,
@@ -18,13 +18,13 @@ import {
 } from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
 import { RedactionTally } from '../redaction/redact';
-import { contextStoreFor, eventPublisherFor, ledgerFor } from '../wiring';
+import { contextStoreFor, eventPublisherFor, ledgerPoolFor } from '../wiring';
 
 /** What the object keeps warm once built from its own configuration: the chain writer and the context writes. */
 interface Parts {
   log: Logger;
   writer: ChainWriter;
-  context: ContextWrites;
+  context: ContextSingleWriter;
 }
 
 /**
@@ -39,8 +39,8 @@ export class LedgerObject extends DurableObject<Env> {
     if (!this.#parts) {
       const config = objectConfig(this.env);
       const log = new Logger(config.logLevel, { component: 'ledger' });
-      const writer = new ChainWriter(ledgerFor({ ...config.database, keepAlive: true }, log), log);
-      const context = new ContextWrites({
+      const writer = new ChainWriter(ledgerPoolFor({ ...config.database, keepAlive: true }, log), log);
+      const context = new ContextSingleWriter({
         store: contextStoreFor(config.context, this.env.CONTEXT_STORE),
         append: (actor, input, hooks) => writer.append(actor, input, hooks),
         // Every event passes the secret scanner here too; the request's own tally already counted its input.

@@ -4,8 +4,8 @@ import type { EventHubClient } from '../events/hub-client';
 import { indexProbe, type IndexAccess } from '../code-index/status';
 import { sql } from 'drizzle-orm';
 import type { ContextStore } from '../context/store';
-import type { Ledger } from '../db/client';
-import type { LedgerClient } from '../ledger/client';
+import type { LedgerPool } from '../db/pool';
+import type { LedgerObjectClient } from '../ledger/object-client';
 import type { Hosting } from '../hosting/service';
 import type { LayerProbe } from './probe';
 
@@ -21,8 +21,8 @@ interface ContextStoreAccess {
   config: { projectId: string };
 }
 interface LedgerAccess {
-  ledger: Ledger;
-  ledgerWriter: Pick<LedgerClient, 'stats'>;
+  ledgerPool: LedgerPool;
+  ledgerObject: Pick<LedgerObjectClient, 'stats'>;
 }
 interface HostingAccess {
   /** Read when the probe runs: building the hosting adapters may fail, and only these probes should say so. */
@@ -71,7 +71,7 @@ function contextStoreProbe({ contextStore: store, config }: ContextStoreAccess):
   };
 }
 
-function ledgerProbe({ ledger, ledgerWriter }: LedgerAccess): LayerProbe {
+function ledgerProbe({ ledgerPool: ledger, ledgerObject }: LedgerAccess): LayerProbe {
   return {
     layer: 'ledger',
     critical: true,
@@ -79,7 +79,7 @@ function ledgerProbe({ ledger, ledgerWriter }: LedgerAccess): LayerProbe {
       try {
         await ledger.use((db) => db.execute(sql`select 1`));
         // What the project's ledger object has committed since it started: entries per transaction shows the group commit.
-        const writer = await ledgerWriter.stats().catch(() => undefined);
+        const writer = await ledgerObject.stats().catch(() => undefined);
         return { state: 'ok', reason: 'Postgres answered', ...(writer ? { details: { writer } } : {}) };
       } catch {
         return { state: 'down', reason: 'Postgres (audit and intents) is unreachable' };

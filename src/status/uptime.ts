@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Caller } from '../auth/keys';
 import type { AuditLog } from '../audit/log';
-import type { Ledger } from '../db/client';
+import type { LedgerPool } from '../db/pool';
 import type { EventPublisher } from '../events/publisher';
 import type { Logger } from '../lib/log';
 import { layerState, layerTransition, type LayerTransitionRow } from '../db/schema';
@@ -119,7 +119,7 @@ export async function recordUptime(
 
 /** A project's layer transitions, newest first (`before`: an id, for the next page). */
 export async function listTransitions(
-  { ledger, project }: { ledger: Ledger; project: string },
+  { ledgerPool: ledger, project }: { ledgerPool: LedgerPool; project: string },
   query: { layer?: string; before?: number; limit: number },
 ): Promise<{ transitions: Transition[]; hasMore: boolean }> {
   return ledger.use(async (db) => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { Ledger } from '../../src/db/client';
+import { LedgerPool } from '../../src/db/pool';
 import { AuditLog } from '../../src/audit/log';
 import { Logger } from '../../src/lib/log';
 import { call, expectProblem, expectStatus } from '../support/http';
@@ -11,10 +11,10 @@ import type { ListAuditResponse } from '../../src/routes/audit/list-audit';
 const silent = new Logger('silent');
 
 function ledger(url = env.DATABASE_URL as string) {
-  return new Ledger({ url, wsProxy: env.DATABASE_WS_PROXY as string }, silent);
+  return new LedgerPool({ url, wsProxy: env.DATABASE_WS_PROXY as string }, silent);
 }
 
-function auditAs(l: Ledger, client: 'gpt' | 'cron' = 'cron') {
+function auditAs(l: LedgerPool, client: 'gpt' | 'cron' = 'cron') {
   return new AuditLog(l, { caller: { client }, requestId: `test-${crypto.randomUUID()}` });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { scenario } from '../intents/helpers';
-import type { SignRequest } from '../../src/local/upstreams/access';
+import type { SignRequest } from '../../src/local/upstreams/controls';
 import { accessCaller, accessVars, teamIssuer } from '../../src/auth/access';
 import { REFETCH_MIN_MS } from '../../src/auth/jwks';
 

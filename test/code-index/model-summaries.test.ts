@@ -4,7 +4,7 @@ import { commit, createFixtureRepo, indexStatus, reindex, type FixtureRepo } fro
 import type { SearchResponse } from '../../src/routes/search/search';
 import { OpenAIFileSummarizer, type ModelSummarySpec } from '../../src/code-index/summary/model-summary';
 import { loadIndexConfig } from '../../src/code-index/config';
-import type { ChatBehaviour, ChatCall } from '../../src/local/upstreams/openai-chat';
+import type { ChatBehaviour, ChatCall } from '../../src/local/upstreams/controls';
 
 const server = inject('openaiEmbeddings');
 const standIn = server.url.replace(/\/v1$/, '');

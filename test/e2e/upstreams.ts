@@ -1,18 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/local/upstreams/github';
+import { startCloudwaysServer, type LocalCloudways } from '../../src/local/upstreams/cloudways';
 import {
   CLOUDWAYS_API_KEY,
   CLOUDWAYS_EMAIL,
-  startCloudwaysServer,
-  type LocalCloudways,
-} from '../../src/local/upstreams/cloudways';
-import {
-  startWordPressServer,
   WORDPRESS_APP_PASSWORD,
   WORDPRESS_USER,
-  type LocalWordPress,
-} from '../../src/local/upstreams/wordpress';
+} from '../../src/local/upstreams/controls';
+import { startWordPressServer, type LocalWordPress } from '../../src/local/upstreams/wordpress';
 
 /** The repository the GitHub card shows (generated data with check runs and statuses). */
 export const VISIBLE_REPO = 'acme/shop';

@@ -1,5 +1,5 @@
 import { expect, inject } from 'vitest';
-import type { RepoScenario } from '../../src/local/upstreams/github';
+import type { RepoScenario } from '../../src/local/upstreams/controls';
 import type { CallResult } from '../support/http';
 
 export const github = inject('github');

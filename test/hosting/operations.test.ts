@@ -3,7 +3,7 @@ import { CloudwaysClient } from '../../src/hosting/cloudways';
 import { CloudwaysHostingOperations, UnconfiguredHostingOperations } from '../../src/hosting/operations';
 import { buildHosting } from '../../src/hosting/service';
 import { CloudwaysIntentHosting } from '../../src/intents/hosting-cloudways';
-import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, type CloudwaysStats } from '../../src/local/upstreams/cloudways';
+import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, type CloudwaysStats } from '../../src/local/upstreams/controls';
 
 const cloudwaysUrl = inject('cloudwaysUrl');
 

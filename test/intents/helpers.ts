@@ -2,7 +2,7 @@ import { env, createExecutionContext, createScheduledController, waitOnExecution
 import { inject } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import worker from '../../src/index';
-import { Ledger } from '../../src/db/client';
+import { LedgerPool } from '../../src/db/pool';
 import { intents } from '../../src/db/schema';
 import { Logger } from '../../src/lib/log';
 import { call, expectStatus } from '../support/http';
@@ -77,8 +77,8 @@ export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<
 }
 
 /** Change the ledger directly, to stand in for time passing (no timed waits in tests). */
-export async function onLedger<T>(work: (db: Ledger['db']) => Promise<T>): Promise<T> {
-  const ledger = new Ledger(
+export async function onLedger<T>(work: (db: LedgerPool['db']) => Promise<T>): Promise<T> {
+  const ledger = new LedgerPool(
     { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
     new Logger('silent'),
   );

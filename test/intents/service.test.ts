@@ -1,13 +1,13 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/log';
-import { Ledger } from '../../src/db/client';
+import { LedgerPool } from '../../src/db/pool';
 import { Logger } from '../../src/lib/log';
 import { ApiError } from '../../src/errors';
 import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
-import { LedgerClient } from '../../src/ledger/client';
+import { LedgerObjectClient } from '../../src/ledger/object-client';
 import { buildPolicy } from '../../src/intents/policy-schema';
 import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';
@@ -40,7 +40,7 @@ class RecordingPublisher implements EventPublisher {
 const GPT: Caller = { client: 'gpt', label: 'gpt' };
 const ALICE: Caller = { client: 'human', person: 'alice', label: 'human:alice' };
 
-const ledgers: Ledger[] = [];
+const ledgers: LedgerPool[] = [];
 afterEach(async () => {
   for (const ledger of ledgers.splice(0)) await ledger.close();
 });
@@ -50,14 +50,14 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
   const events = new RecordingPublisher();
   const as = (caller: Caller) => {
     const database = { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string };
-    const ledger = new Ledger(database, new Logger('silent'));
+    const ledger = new LedgerPool(database, new Logger('silent'));
     ledgers.push(ledger);
     return new IntentService({
       project,
       policy: buildPolicy(policy),
-      ledger,
+      ledgerPool: ledger,
       // The production path: each change runs in the project's ledger object, in one transaction with its audit entry.
-      transactions: new LedgerClient(env.LEDGER, { projectId: project, database }),
+      transactions: new LedgerObjectClient(env.LEDGER, { projectId: project, database }),
       audit: new AuditLog(ledger, { caller, requestId: `req-${crypto.randomUUID()}` }),
       events,
       caller,

@@ -1,10 +1,10 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { Ledger } from '../../src/db/client';
+import { LedgerPool } from '../../src/db/pool';
 import { AuditLog, type AuditEntry } from '../../src/audit/log';
 import { Logger } from '../../src/lib/log';
-import type { Outcome } from '../../src/ledger/client';
+import type { Outcome } from '../../src/ledger/object-client';
 import { auditLog } from '../../src/db/schema';
 
 const silent = new Logger('silent');
@@ -24,8 +24,8 @@ async function append(stub: ReturnType<typeof ledgerObject>, inputs: ReturnType<
   return (await stub.append(actor, inputs)) as Outcome<AuditEntry>[];
 }
 
-async function withDatabase<T>(work: (ledger: Ledger) => Promise<T>): Promise<T> {
-  const ledger = new Ledger(database, silent);
+async function withDatabase<T>(work: (ledger: LedgerPool) => Promise<T>): Promise<T> {
+  const ledger = new LedgerPool(database, silent);
   try {
     return await work(ledger);
   } finally {
@@ -109,7 +109,7 @@ describe('ledger object (real Postgres)', () => {
     expect(after!.ok).toBe(true);
     expect((await a.stats()).foreignHeads).toBeGreaterThanOrEqual(1);
 
-    const direct = new Ledger(database, silent);
+    const direct = new LedgerPool(database, silent);
     try {
       const results = await Promise.all([
         ...Array.from({ length: 20 }, (_, i) => append(i % 2 ? a : b, [entry(`${tag} object-${i}`)])),

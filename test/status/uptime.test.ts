@@ -2,7 +2,7 @@ import { env, createExecutionContext, createScheduledController, waitOnExecution
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { AuditLog } from '../../src/audit/log';
-import { Ledger } from '../../src/db/client';
+import { LedgerPool } from '../../src/db/pool';
 import { Logger } from '../../src/lib/log';
 import { listTransitions, recordUptime } from '../../src/status/uptime';
 import type { ServiceStatus } from '../../src/status/check';
@@ -74,7 +74,7 @@ describe('uptime cron', () => {
 
   it('publishes a health event for each change of state', async () => {
     const project = `uptime-${crypto.randomUUID()}`;
-    const ledger = new Ledger(
+    const ledger = new LedgerPool(
       { url: env.DATABASE_URL as string, wsProxy: env.DATABASE_WS_PROXY as string },
       new Logger('silent'),
     );
@@ -110,7 +110,7 @@ describe('uptime cron', () => {
       published.length = 0;
       expect(await recordUptime(recording, CRON_CALLER, status)).toEqual([]);
       expect(published).toEqual([]);
-      const history = await listTransitions({ ledger, project }, { limit: 10 });
+      const history = await listTransitions({ ledgerPool: ledger, project }, { limit: 10 });
       expect(history.transitions.map((t) => [t.layer, t.to]).sort()).toEqual([
         ['cloudways', 'degraded'],
         ['ledger', 'ok'],

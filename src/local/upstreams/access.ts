@@ -1,27 +1,12 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SignRequest } from './controls';
 import { serveLocally } from './serve';
 
 export interface LocalAccess {
   /** Base URL; a team lives under `${url}/${team}`, which is also its issuer (`iss`) and ACCESS_TEAM_DOMAIN. */
   url: string;
   stop(): Promise<void>;
-}
-
-/** What `POST /{team}/_sign` accepts: the claims, and how to sign them. */
-export interface SignRequest {
-  email?: string;
-  aud: string | string[];
-  /** Seconds from now; negative for a token that has already expired. Default 600. */
-  expiresIn?: number;
-  /** Seconds from now before which the token is not valid. Default -5. */
-  notBefore?: number;
-  /** Override `iss` (default: the team's own URL). */
-  iss?: string;
-  /** `team` (its current published key, the default) or `stranger` (a key the team does not publish). */
-  signer?: 'team' | 'stranger';
-  /** Override the `kid` in the header (e.g. a stranger's token claiming the team's key id). */
-  kid?: string;
 }
 
 interface SigningKey {

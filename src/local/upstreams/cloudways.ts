@@ -1,21 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, type CloudwaysStats } from './controls';
 import { serveLocally } from './serve';
-
-export const CLOUDWAYS_EMAIL = 'ops@example.test';
-export const CLOUDWAYS_API_KEY = 'cw-test-key-1234567890abcdef';
 
 export interface LocalCloudways {
   /** `${url}/${scenario}/${run}/api/v1` is one account's API base; `run` keeps tests apart. */
   url: string;
   stop(): Promise<void>;
-}
-
-export interface CloudwaysStats {
-  tokensIssued: number;
-  apiCalls: number;
-  unauthorized: number;
-  restarts: string[];
-  purges: string[];
 }
 
 /*

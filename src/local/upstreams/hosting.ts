@@ -1,5 +1,4 @@
-import { WORDPRESS_APP_PASSWORD, WORDPRESS_USER } from './wordpress';
-import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL } from './cloudways';
+import { CLOUDWAYS_API_KEY, CLOUDWAYS_EMAIL, WORDPRESS_APP_PASSWORD, WORDPRESS_USER } from './controls';
 
 /**
  * Worker variables pointing WordPress and Cloudways at the local stand-ins, each in a scenario

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChatBehaviour, ChatCall } from './controls';
 
 /**
  * `POST /v1/chat/completions` of the local OpenAI stand-in, in OpenAI's response shape
@@ -8,23 +9,6 @@ import { createHash } from 'node:crypto';
  * status (429 carries `retry-after`), or a hang (the caller's timeout ends it). Every call is
  * counted per model with the prompt it carried, so a test can prove what was (not) sent.
  */
-export interface ChatBehaviour {
-  /** The reply; `{path}` becomes the path the prompt names. */
-  reply?: string;
-  /** Answer this status (429, 500, 503, ...) for the next `times` calls (-1: always). */
-  fail?: { status: number; times: number };
-  /** Never answer (until the caller gives up). */
-  hang?: boolean;
-}
-
-export interface ChatCall {
-  model: string;
-  path: string | null;
-  /** The whole prompt (system and user messages) as received. */
-  prompt: string;
-  maxTokens: number | null;
-}
-
 /** The stand-in keeps the latest calls only, so a long benchmark does not grow it without bound. */
 const MAX_CALLS_KEPT = 2000;
 

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { chatCompletions, type ChatBehaviour } from './openai-chat';
+import type { ChatBehaviour } from './controls';
+import { chatCompletions } from './openai-chat';
 
 /**
  * A local server speaking OpenAI's shapes: `POST /v1/embeddings` (bearer auth, `input` as a

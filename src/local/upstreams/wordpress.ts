@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { WORDPRESS_APP_PASSWORD, WORDPRESS_USER } from './controls';
 import { serveLocally } from './serve';
-
-/** The application password the fake site accepts (WordPress shows them in groups of four). */
-export const WORDPRESS_USER = 'ops-bot';
-export const WORDPRESS_APP_PASSWORD = 'abcd EFGH ijkl MNOP qrst UVWX';
 
 export interface LocalWordPress {
   /** Base URL; a site lives under `${url}/${scenario}`, its REST API under `${url}/${scenario}/wp-json`. */

@@ -5,7 +5,7 @@ import { guard, ALL_CLIENTS } from '../../auth/guard';
 import type { AppEnv } from '../../app-env';
 import { ContextFieldsSchema } from '../../context/snapshot';
 import { ContextWriteResponseSchema, VersionField, liveContext } from './schemas';
-import type { ContextWriteResult } from '../../context/service';
+import type { ContextWriteResult } from '../../context/shared-context';
 
 export const PutContextBodySchema = ContextFieldsSchema.extend({ version: VersionField })
   .strict()

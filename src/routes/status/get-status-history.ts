@@ -57,9 +57,9 @@ export type GetStatusHistoryResponse = z.infer<typeof HistorySchema>;
 
 export const getStatusHistory: RouteHandler<typeof getStatusHistoryRoute, AppEnv> = async (c) => {
   const q = c.req.valid('query');
-  const { ledger, config } = c.var.services;
+  const { ledgerPool: ledger, config } = c.var.services;
   const { transitions, hasMore } = await listTransitions(
-    { ledger, project: config.projectId },
+    { ledgerPool: ledger, project: config.projectId },
     {
       layer: q.layer,
       before: q.cursor === undefined ? undefined : decodeIntCursor(q.cursor, 'status'),

@@ -1,7 +1,7 @@
 import { neonConfig } from '@neondatabase/serverless';
 import ws from 'ws';
 import { startLocalLedger } from '../../local/ledger';
-import { Ledger } from '../../db/client';
+import { LedgerPool } from '../../db/pool';
 import { AuditLog } from '../../audit/log';
 import { Logger } from '../../lib/log';
 import { ChainWriter } from '../../ledger/writer';
@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
   const actor = { caller: { client: 'cron' as const }, requestId: 'bench' };
   const input = { action: 'bench.append', target: 'bench', summary: 'one audit append' };
   const perRequest = async <T>(work: (log: AuditLog) => Promise<T>) => {
-    const ledger = new Ledger(settings, silent);
+    const ledger = new LedgerPool(settings, silent);
     try {
       return await work(new AuditLog(ledger, actor));
     } finally {
@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
       write: () => perRequest((log) => log.record(input)),
       read: () => perRequest((log) => log.list({ limit: 50 })),
     });
-    const warm = new Ledger({ ...settings, keepAlive: true }, silent);
+    const warm = new LedgerPool({ ...settings, keepAlive: true }, silent);
     const writer = new ChainWriter(warm, silent);
     const log = new AuditLog(warm, actor);
     await writer.append(actor, input);

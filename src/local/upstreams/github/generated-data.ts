@@ -1,32 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RepoScenario, ScriptedFailure } from '../controls';
 
 /**
  * The generated repositories' data: a scenario (set through the control API) turns into deterministic
  * commits, workflow runs and pull requests, filled into GitHub's documented shapes (templates in fixtures/).
  */
-export interface ScriptedFailure {
-  /** A regular expression tested against the request path (without the query). */
-  path: string;
-  kind: 'primary' | 'secondary' | 'secondary-no-retry' | 'status';
-  status?: number;
-  /** How many matching requests fail; unlimited when omitted. */
-  times?: number;
-}
-
-export interface RepoScenario {
-  commits?: number;
-  runs?: number;
-  pulls?: number;
-  /** Give every commit a 5,000-character message (size-bound tests). */
-  hugeMessages?: boolean;
-  noRelease?: boolean;
-  /** Extra lines in the middle of each failing job log. */
-  logFillerLines?: number;
-  failures?: ScriptedFailure[];
-}
-
 /** A repository's scenario with every default filled in. */
 export type FullScenario = Required<Omit<RepoScenario, 'failures'>> & { failures: ScriptedFailure[] };
 

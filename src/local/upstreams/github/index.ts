@@ -6,7 +6,7 @@ import { generatedRepos } from './generated';
 import { gitRepos } from './git';
 import type { StandInContext } from './routes';
 
-export type { RepoScenario, ScriptedFailure } from './generated-data';
+export type { RepoScenario, ScriptedFailure } from '../controls';
 
 /**
  * The one local GitHub: every REST route the service calls, in GitHub's documented shapes, on one

@@ -1,10 +1,11 @@
 import { describe, expect, inject, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { scenario } from '../intents/helpers';
-import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
-import type { GetIntentResponse } from '../../src/routes/intents/get-intent';
-import type { ExecuteIntentResponse } from '../../src/routes/intents/execute-intent';
-import type { WebhookResponse } from '../../src/routes/github/webhook';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { createFixtureRepo, waitForStatus } from '../../support/index-fixtures';
+import { scenario } from '../../intents/helpers';
+import { signGitHubPayload } from '../../../src/code-index/source/webhook-signature';
+import type { GetIntentResponse } from '../../../src/routes/intents/get-intent';
+import type { ExecuteIntentResponse } from '../../../src/routes/intents/execute-intent';
+import type { WebhookResponse } from '../../../src/routes/github/webhook';
 
 const github = inject('github');
 const SECRET = 'test-webhook-secret-intents-0123456789';
@@ -136,5 +137,56 @@ describe('POST /ai/github/webhook: workflow_run', () => {
       400,
       'validation_failed',
     );
+  });
+});
+
+describe('POST /ai/github/webhook: signatures, ping and push', () => {
+  async function send(env: Record<string, unknown>, event: string, payload: unknown, signature?: string) {
+    const body = JSON.stringify(payload);
+    return call('POST', '/ai/github/webhook', {
+      rawBody: body,
+      env,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': event,
+        'x-hub-signature-256': signature ?? (await signGitHubPayload(String(env.GITHUB_WEBHOOK_SECRET), body)),
+      },
+    });
+  }
+
+  it('refuses a missing or wrong signature', async () => {
+    const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });
+    const payload = { ref: 'refs/heads/main', repository: { full_name: repo.fullName } };
+    expectProblem(await send(repo.env, 'push', payload, 'sha256=' + '0'.repeat(64)), 401, 'unauthenticated');
+    expectProblem(
+      await send(repo.env, 'push', payload, await signGitHubPayload('not-the-secret', JSON.stringify(payload))),
+      401,
+      'unauthenticated',
+    );
+    const unsigned = await call('POST', '/ai/github/webhook', {
+      rawBody: JSON.stringify(payload),
+      env: repo.env,
+      headers: { 'x-github-event': 'push' },
+    });
+    expectProblem(unsigned, 401, 'unauthenticated');
+    expectProblem(
+      await send({ ...repo.env, GITHUB_WEBHOOK_SECRET: '' }, 'push', payload, 'sha256=00'),
+      501,
+      'not_configured',
+    );
+  });
+
+  it('answers ping, ignores other events and branches, and starts a run on a push to the indexed branch', async () => {
+    const repo = await createFixtureRepo({ 'src/a.ts': 'export function alpha() {\n  return 1;\n}\n' });
+    expect((await send(repo.env, 'ping', { zen: 'hi' })).body).toMatchObject({ action: 'pong' });
+    expect((await send(repo.env, 'issues', {})).body).toMatchObject({ action: 'ignored' });
+    expect(
+      (await send(repo.env, 'push', { ref: 'refs/heads/other', repository: { full_name: repo.fullName } })).body,
+    ).toMatchObject({ action: 'ignored' });
+    const pushed = await send(repo.env, 'push', { ref: 'refs/heads/main', repository: { full_name: repo.fullName } });
+    expectStatus(pushed, 202);
+    expect(pushed.body).toMatchObject({ action: 'started', repo: repo.fullName });
+    const status = await waitForStatus(repo, (s) => s.lastRun?.id === pushed.body.runId, 'the webhook run finishes');
+    expect(status.lastRun).toMatchObject({ trigger: 'webhook', actor: 'cron:github-webhook', outcome: 'succeeded' });
   });
 });

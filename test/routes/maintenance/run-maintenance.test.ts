@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import type { RunMaintenanceResponse } from '../../src/routes/maintenance/run-maintenance';
-import type { VerifyAuditResponse } from '../../src/routes/audit/verify-audit';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import type { RunMaintenanceResponse } from '../../../src/routes/maintenance/run-maintenance';
 
 describe('POST /ai/maintenance/{job} for jobs the indexer provides', () => {
   for (const job of ['reindex', 'vector-pruning']) {
@@ -24,15 +23,6 @@ describe('POST /ai/maintenance/{job} for jobs the indexer provides', () => {
 
   it('an unknown job is a validation error', async () => {
     expectProblem(await call('POST', '/ai/maintenance/drop-everything', { as: 'human' }), 400, 'validation_failed');
-  });
-});
-
-describe('audit verify without a checkpoint', () => {
-  it('is intact on the shared chain, which starts at seq 1', async () => {
-    const result = await call<VerifyAuditResponse>('GET', '/ai/audit/verify', { as: 'human' });
-    expectStatus(result, 200);
-    expect(result.body).toMatchObject({ intact: true, firstSeq: 1 });
-    expect(result.body.archivedThrough).toBeUndefined();
   });
 });
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { WORDPRESS_APP_PASSWORD } from '../../src/local/upstreams/wordpress';
-import { CLOUDWAYS_API_KEY } from '../../src/local/upstreams/cloudways';
-import { hostingEnv } from '../support/hosting-env';
-import { freshRepo, github } from '../github/support';
-import type { GetStatusResponse } from '../../src/routes/status/get-status';
+import { call, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { CLOUDWAYS_API_KEY, WORDPRESS_APP_PASSWORD } from '../../../src/local/upstreams/controls';
+import { hostingEnv } from '../../support/hosting-env';
+import { freshRepo, github } from '../../github/support';
+import type { GetStatusResponse } from '../../../src/routes/status/get-status';
 
 function layer(body: GetStatusResponse, name: string) {
   const found = body.layers.find((l) => l.layer === name);
@@ -104,4 +103,3 @@ describe('GET /ai/status', () => {
 });
 
 describeAuthCases('GET', '/ai/status', ['gpt', 'cursor', 'human', 'cron']);
-describeAuthCases('GET', '/ai/status/history', ['gpt', 'cursor', 'human', 'cron']);

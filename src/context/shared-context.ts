@@ -6,11 +6,11 @@ import type { ContextWriter, ContextWriteResult, WriteMode } from './write-types
 
 export type { ContextWriteResult, WriteMode } from './write-types';
 
-export interface ContextServiceDeps {
+export interface SharedContextDeps {
   project: string;
   ttlSeconds: number;
   store: ContextStore;
-  /** Writes go through the project's ledger object, which decides, audits, stores and tells them (context/writes.ts). */
+  /** Writes go through the project's ledger object, which decides, audits, stores and tells them (context/single-writer.ts). */
   writer: ContextWriter;
   caller: Caller;
   requestId: string;
@@ -21,10 +21,10 @@ export interface ContextServiceDeps {
 /**
  * The Worker's side of the shared working context: reads from the store, and writes with their secrets
  * replaced, sent to the project's ledger object (the TTL, last write wins, the version check and the
- * overwrite audit are decided there, in context/writes.ts).
+ * overwrite audit are decided there, in context/single-writer.ts).
  */
-export class ContextService {
-  constructor(private readonly deps: ContextServiceDeps) {}
+export class SharedContext {
+  constructor(private readonly deps: SharedContextDeps) {}
 
   async read(): Promise<StoredContext | null> {
     return (await this.readStore()).current;

@@ -11,7 +11,7 @@ import {
   type ContextPatch,
   type StoredContext,
 } from './snapshot';
-import { ContextLane, type ContextWritesDeps } from './write-lane';
+import { ContextLane, type ContextSingleWriterDeps } from './write-lane';
 import type {
   ContextClearRequest,
   ContextClearResult,
@@ -20,7 +20,7 @@ import type {
   ContextWriteResult,
 } from './write-types';
 
-export type { ContextWritesDeps } from './write-lane';
+export type { ContextSingleWriterDeps } from './write-lane';
 
 /**
  * Context writes, run inside the project's ledger object, which is their only writer. Each write is
@@ -32,10 +32,10 @@ export type { ContextWritesDeps } from './write-lane';
  * failure of either step fails that write and every write built on it, and is reported to its caller (no
  * event is told for it); an audited write the store then refused gets a `context.write.failed` entry.
  */
-export class ContextWrites implements ContextWriter {
+export class ContextSingleWriter implements ContextWriter {
   #lanes = new Map<string, ContextLane>();
 
-  constructor(private readonly deps: ContextWritesDeps) {}
+  constructor(private readonly deps: ContextSingleWriterDeps) {}
 
   async write(request: ContextWriteRequest): Promise<ContextWriteResult> {
     const { caller, mode, input, expectedVersion, project } = request;

@@ -21,7 +21,7 @@ type LedgerStub = ReturnType<Env['LEDGER']['get']>;
  * so one object owns one chain's connection. A call the object never answered (it restarted, the
  * runtime dropped it) is reported as `ledger_unavailable`: its write may or may not be in the chain.
  */
-export class LedgerClient implements ContextWriter, IntentTransactions {
+export class LedgerObjectClient implements ContextWriter, IntentTransactions {
   #stub?: Promise<LedgerStub>;
 
   constructor(

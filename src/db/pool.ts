@@ -8,7 +8,7 @@ export type Database = NeonDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Executor = Database | Transaction;
 
-export interface LedgerSettings {
+export interface LedgerPoolSettings {
   url: string;
   /** host:port of a local WebSocket-to-TCP bridge; unset in production (Neon's own proxy is used). */
   wsProxy?: string;
@@ -21,7 +21,7 @@ export interface LedgerSettings {
  * settings are process-wide, so this is applied per request from validated config
  * rather than at import time.
  */
-function configureDriver(settings: LedgerSettings): void {
+function configureDriver(settings: LedgerPoolSettings): void {
   if (!settings.wsProxy) return;
   const proxy = settings.wsProxy;
   neonConfig.wsProxy = () => `${proxy}/v2`;
@@ -36,12 +36,12 @@ function configureDriver(settings: LedgerSettings): void {
  * a connection across requests, so the pool is opened on first use and closed
  * when the request is done.
  */
-export class Ledger {
+export class LedgerPool {
   #pool?: Pool;
   #db?: Database;
 
   constructor(
-    private readonly settings: LedgerSettings,
+    private readonly settings: LedgerPoolSettings,
     private readonly log: Logger,
   ) {}
 
