@@ -82,17 +82,28 @@ describe('ledger object (real Postgres)', () => {
   it('fails only the invalid entry of a batch', async () => {
     const stub = ledgerObject();
     const tag = `invalid-${crypto.randomUUID().slice(0, 8)}`;
-    // Postgres stores no NUL character in text: the middle entry is refused by the database itself.
-    const outcomes = await append(stub, [entry(`${tag} first`), entry(`${tag} bad \u0000 byte`), entry(`${tag} last`)]);
+    // A detail the chain cannot hash (a number that is not finite) is refused; its neighbours are written.
+    const outcomes = await append(stub, [
+      entry(`${tag} first`),
+      entry(`${tag} bad`, { ratio: Number.POSITIVE_INFINITY }),
+      entry(`${tag} last`),
+    ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
     expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     const [first, , last] = outcomes.map((o) => (o.ok ? o.value : undefined));
     expect(last!.seq).toBeGreaterThan(first!.seq);
     expect((await stored(tag)).map((r) => r.summary).sort()).toEqual([`${tag} first`, `${tag} last`]);
     // Now the object knows the head, so the batch takes the one-statement path first: the same holds there.
-    const again = await append(stub, [entry(`${tag} again`), entry(`${tag} bad \u0000 again`), entry(`${tag} end`)]);
+    const again = await append(stub, [
+      entry(`${tag} again`),
+      entry(`${tag} bad again`, { ratio: Number.NEGATIVE_INFINITY }),
+      entry(`${tag} end`),
+    ]);
     expect(again.map((o) => o.ok)).toEqual([true, false, true]);
     expect((await stored(tag)).length).toBe(4);
+    // Postgres keeps no NUL in text: the entry is stored (and hashed) with U+FFFD in its place, not refused.
+    const [nul] = await append(stub, [entry(`${tag} nul \u0000 byte`)]);
+    expect(nul).toMatchObject({ ok: true, value: { summary: `${tag} nul \ufffd byte` } });
     // A value the chain cannot hash never reaches a batch either.
     const [nan] = await append(stub, [entry(`${tag} nan`, { ratio: Number.NaN })]);
     expect(nan).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
