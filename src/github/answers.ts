@@ -1,12 +1,5 @@
-import type {
-  CommitSummary,
-  ComparisonSummary,
-  JobSummary,
-  PullSummary,
-  RepoOverview,
-  RunSummary,
-  CodeSearchHit,
-} from './shape';
+import type { CommitSummary, ComparisonSummary, JobSummary, PullSummary, RepoOverview, RunSummary } from './shape';
+import type { CodeSearchHit } from './code-search-hit';
 
 /* The short answers GitHubService gives: each fits the size bound and says when it was cut (truncated, nextCursor). */
 

@@ -16,10 +16,10 @@ import {
   shapePull,
   shapeRepository,
   shapeRun,
-  shapeCodeSearchHit,
   summarizeChecks,
   type ComparisonSummary,
 } from './shape';
+import { shapeCodeSearchHit } from './code-search-hit';
 import type {
   ActivityAnswer,
   CommitFilters,

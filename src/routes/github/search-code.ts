@@ -18,7 +18,7 @@ import {
 } from './schemas';
 import { text } from '../../lib/input';
 import { codeExposureFrom } from '../../redaction/exposure';
-import { withoutFragments } from '../../github/shape';
+import { withoutFragments } from '../../github/code-search-hit';
 
 const SearchSchema = z
   .object({
