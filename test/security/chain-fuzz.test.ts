@@ -165,7 +165,10 @@ describe('the audit chain after any sequence of requests', () => {
             env,
             ...(s.body === undefined ? {} : { body: s.body }),
           });
-          expect(result.status, `${route.method} ${path} as ${as}: ${result.text.slice(0, 500)}`).toBeLessThan(500);
+          // OAuth's routes answer 501 not_configured on this plain-http test origin (documented); never a failure.
+          const refusal = result.status === 501 && result.body?.code === 'not_configured';
+          if (!refusal)
+            expect(result.status, `${route.method} ${path} as ${as}: ${result.text.slice(0, 500)}`).toBeLessThan(500);
           const made = result.body?.intent?.id;
           if (typeof made === 'string' && !ids.includes(made)) ids.push(made);
         }
