@@ -63,9 +63,10 @@ describe('GET /openapi.json', () => {
     // The two routes that serve the document itself are the only ones outside it.
     const undocumentedByDesign = new Set(['get /openapi.json', 'get /docs']);
     // Middleware is registered as ALL; every handler has a concrete method. Hono's :param is OpenAPI's {param}.
+    // OPTIONS handlers answer browsers' CORS preflights for the OAuth endpoints (the protocol, not an operation).
     const served = new Set(
       app.routes
-        .filter((route) => route.method !== 'ALL')
+        .filter((route) => route.method !== 'ALL' && route.method !== 'OPTIONS')
         .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)
         .filter((key) => !undocumentedByDesign.has(key)),
     );
