@@ -145,9 +145,11 @@ describe('hezlep CLI against the local service', () => {
     expect(line).toMatch(/^\d\d:\d\d:\d\d #\d+ cursor +cursor:alice: /);
     expect(await listen.stop()).toBe(0);
 
-    const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=shop`, {
-      headers: { 'x-api-key': TEST_KEYS.gpt },
-    }).then((r) => r.json() as Promise<{ sessions: Record<string, any>[] }>);
+    const sessionsAs = (key: string) =>
+      fetch(`${service.url}/ai/cursor/session?diff=true&workspace=shop`, { headers: { 'x-api-key': key } }).then(
+        (r) => r.json() as Promise<{ sessions: Record<string, any>[] }>,
+      );
+    const sessions = await sessionsAs(TEST_KEYS.human);
     expect(sessions.sessions[0]).toMatchObject({
       branch: 'feature/refunds',
       file: 'src/refund.ts',
@@ -155,6 +157,10 @@ describe('hezlep CLI against the local service', () => {
     });
     expect(sessions.sessions[0]!.diff).toContain('+export const c = 4;');
     expect(sessions.sessions[0]!.head).toMatch(/^[0-9a-f]{40}$/);
+    // The gpt client gets the same session without code: a diff summary instead of the diff (GPT_CODE_EXPOSURE=summary).
+    const forGpt = (await sessionsAs(TEST_KEYS.gpt)).sessions[0]!;
+    expect(forGpt).toMatchObject({ file: 'src/refund.ts', diffSummary: expect.anything() });
+    expect(JSON.stringify(forGpt)).not.toContain('export const c = 4;');
   });
 
   it('sync --watch posts again on save, once per burst of saves', async () => {
@@ -172,7 +178,7 @@ describe('hezlep CLI against the local service', () => {
     expect(posts).toBeGreaterThanOrEqual(1);
     expect(posts).toBeLessThan(5);
     const sessions = await fetch(`${service.url}/ai/cursor/session?diff=true&workspace=watch-ws`, {
-      headers: { 'x-api-key': TEST_KEYS.gpt },
+      headers: { 'x-api-key': TEST_KEYS.human },
     }).then((r) => r.json() as Promise<{ sessions: { diff?: string }[] }>);
     expect(sessions.sessions[0]!.diff).toContain('+export const a = 5;');
   });
