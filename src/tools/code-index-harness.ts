@@ -26,9 +26,11 @@ export interface CodeIndexHarness {
   workerdPeakBytes(): number;
   /** Resident memory of the largest workerd process now (VmRSS), in bytes. */
   workerdRssBytes(): number;
+  /** Open file descriptors of the workerd process holding the most now (sockets included). */
+  workerdDescriptors(): number;
   /** Called with the repository's status at every poll of a run, and how long that status request took. */
   onPoll?: (status: any, requestMs: number) => void;
-  /** The Worker isolate's V8 heap, through the inspector (only with `inspect: true`). */
+  /** The Worker isolate's V8 heap, through wrangler's inspector proxy. */
   heap(): Promise<IsolateHeap>;
   stop(): Promise<void>;
 }
@@ -76,8 +78,6 @@ export interface HarnessOptions {
   state?: { dir: string; projectId: string };
   /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
   vars?: Record<string, string>;
-  /** Open the inspector on a free port, for `heap()`. */
-  inspect?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -115,7 +115,8 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     // at a GitHub stand-in that is gone) must not wake up in this one.
     const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
     if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
-    const inspectorPort = options.inspect ? await freePort() : undefined;
+    // wrangler always runs its inspector proxy; the harness attaches to it (see IsolateHeap.quietNetwork).
+    const inspectorPort = await freePort();
     const vars: Record<string, string> = {
       HEZLEP_API_KEYS: JSON.stringify([
         { client: 'human', person: 'bench', key: HUMAN_KEY },
@@ -132,10 +133,7 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       ...options.vars,
     };
     // wrangler.toml's top-level entry: the shipped Worker plus the local stand-ins' classes, asked at
-    // workerd's own socket (see startDirectWorker). The inspector only when asked for (heap()): with
-    // it, wrangler's inspector proxy posts every inspector event of the Worker (six per subrequest)
-    // to this process, each on a connection of its own (hundreds at once in an 8,000-file run), and
-    // keeps every event in memory until a debugger attaches.
+    // workerd's own socket (see startDirectWorker).
     const worker = await startDirectWorker({
       config: 'wrangler.toml',
       bindings: Object.fromEntries(
@@ -143,7 +141,7 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       ),
       dev: {
         server: { hostname: '127.0.0.1', port: 0 },
-        inspector: inspectorPort ? { hostname: '127.0.0.1', port: inspectorPort } : false,
+        inspector: { hostname: '127.0.0.1', port: inspectorPort },
         persist: state,
         // No rebuild on file changes: a measurement runs the code it started with.
         watch: false,
@@ -154,6 +152,10 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     });
     const { url } = worker;
     stops.push(() => worker.dispose());
+    // Attached for the harness's whole life: with no client, the proxy keeps every runtime event in memory.
+    const inspector = await IsolateHeap.connect(inspectorPort);
+    stops.push(async () => inspector.close());
+    await inspector.quietNetwork();
 
     // node:http, one connection per request: no keep-alive socket sits idle while this process
     // computes (the local server closes one idle for 5 s), and no 300 s header timeout (fetch's).
@@ -189,7 +191,6 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         outgoing.end(payload);
       });
 
-    let inspector: IsolateHeap | null = null;
     let peak = 0;
     const sample = () => {
       for (const pid of workerdPids()) {
@@ -243,13 +244,18 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         return peak;
       },
       workerdRssBytes: rss,
-      async heap() {
-        if (!inspectorPort) throw new Error('the harness was started without inspect: true');
-        if (!inspector) {
-          const opened = await IsolateHeap.connect(inspectorPort);
-          inspector = opened;
-          stops.unshift(async () => opened.close());
+      workerdDescriptors() {
+        let most = 0;
+        for (const pid of workerdPids()) {
+          try {
+            most = Math.max(most, readdirSync(`/proc/${pid}/fd`).length);
+          } catch {
+            // gone
+          }
         }
+        return most;
+      },
+      async heap() {
         return inspector;
       },
       async stop() {
