@@ -177,11 +177,15 @@ class ContextLane {
   #busy = false;
   /** The last hub call; each group's events are sent after the previous group's, so listeners see version order. */
   #telling: Promise<void> = Promise.resolve();
+  /** The project's hub, built once with the lane. */
+  readonly #hub: EventPublisher;
 
   constructor(
     private readonly deps: ContextSingleWriterDeps,
     private readonly project: string,
-  ) {}
+  ) {
+    this.#hub = deps.publisher(project);
+  }
 
   /**
    * Read the state the next write builds on, once the store writes in flight are done. Callers check
@@ -290,7 +294,7 @@ class ContextLane {
   /** One hub call for a group's events; the publisher logs and swallows a hub failure (the change stands). */
   private async tell(group: StoreRequest[]): Promise<void> {
     const events = group.flatMap((r) => r.events);
-    if (events.length) await this.deps.publisher(this.project).publish(...events);
+    if (events.length) await this.#hub.publish(...events);
   }
 
   /** The audit log already says this write happened; say that the store did not take it. */
