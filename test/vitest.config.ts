@@ -32,7 +32,7 @@ const BACKEND_SUITES = {
   rotation: ['test/rotation/**/*.test.ts'],
   /** Intents under requireDifferentPerson: false (four eyes compares keys, not people): a policy-wide setting. */
   fourEyesByKey: ['test/four-eyes-by-key/**/*.test.ts'],
-  /** An INTENT_POLICY that does not parse: intent calls refuse it, in the Worker and in the ledger object. */
+  /** An INTENT_POLICY its schema refuses: intent calls refuse it, in the Worker and in the ledger object. */
   brokenPolicy: ['test/broken-policy/**/*.test.ts'],
 };
 

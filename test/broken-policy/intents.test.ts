@@ -4,7 +4,7 @@ import { call, expectProblem, expectStatus } from '../support/http';
 import type { AuditEntry } from '../../src/audit/log';
 import type { Outcome } from '../../src/ledger/object-client';
 
-// This project is deployed with an INTENT_POLICY that does not parse (test/vitest.config.ts): the Worker and
+// This project is deployed with an INTENT_POLICY its schema refuses (test/vitest.config.ts): the Worker and
 // the ledger object both read it from their own env, and each refuses intent changes over it, naming it.
 
 const project = () => ({ PROJECT_ID: `broken-${crypto.randomUUID().slice(0, 12)}` });
