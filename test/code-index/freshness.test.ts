@@ -6,8 +6,7 @@ import { commit, createFixtureRepo, injectBlobFault, reindex, waitForStatus } fr
 import { indexEventPublisher } from '../../src/code-index/events';
 import { ageOf, backendProblem, freshnessProblem } from '../../src/code-index/status';
 import { loadIndexConfig } from '../../src/code-index/config';
-import { RedactingEventPublisher } from '../../src/events/redacting-publisher';
-import { hubStub } from '../../src/events/config';
+import { HubEventPublisher, hubStub } from '../../src/objects/event-hub';
 import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
 import type { GetStatusResponse } from '../../src/routes/status/get-status';
 import type { GetReviewResponse } from '../../src/routes/review/get-review';
@@ -237,7 +236,7 @@ describe('index run events', () => {
   it('the index object publishes to the project hub only when EVENT_HUB is bound and the run names its project', () => {
     expect(indexEventPublisher({ ...env, EVENT_HUB: undefined }, 'p1')).toBeNull();
     expect(indexEventPublisher({ ...env }, undefined)).toBeNull();
-    expect(indexEventPublisher({ ...env }, 'p1')).toBeInstanceOf(RedactingEventPublisher);
+    expect(indexEventPublisher({ ...env }, 'p1')).toBeInstanceOf(HubEventPublisher);
   });
 
   it("the index object's publisher passes every event through the secret scanner", async () => {

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { describeAuthCases } from '../support/auth-cases';
 import { mustOpen, openListener } from '../support/listener';
-import { hubStub } from '../../src/events/config';
 import type { ProjectEvent } from '../../src/events/publisher';
 import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
 import { CLOSE_TOO_FAR_BEHIND, type PublishedEvent } from '../../src/events/wire';
-import { MAX_UNACKED } from '../../src/objects/event-hub';
+import { MAX_UNACKED, hubStub } from '../../src/objects/event-hub';
 import { sha256, toHex } from '../../src/auth/keys';
 
 function project() {
@@ -148,7 +147,7 @@ describe('event hub', () => {
       summary: 'large',
       data: { text: 'x'.repeat(40_000) },
     };
-    expect(await stub.publishAll([accented, large])).toEqual([1, 2]);
+    expect((await stub.publishAll([accented, large])).seqs).toEqual([1, 2]);
     const [kept, cut] = (await stub.recent(2)) as PublishedEvent[];
     expect(kept!.data).toEqual(accented.data);
     expect(cut!.data).toEqual({ truncated: true, bytes: 40_011 });

@@ -160,16 +160,6 @@ describe('/ai/context (the project chooses the context store: test/vitest.config
     });
     expect(next.body.version).toBe(2);
   });
-
-  it('expires after the configured lifetime', async () => {
-    const e = { ...envFor(), CONTEXT_TTL_SECONDS: '10' };
-    const put = await call<ContextWriteResponse>('PUT', '/ai/context', {
-      as: 'human',
-      env: e,
-      body: { branch: 'b' },
-    });
-    expect(Date.parse(put.body.expiresAt) - Date.parse(put.body.updatedAt)).toBe(10_000);
-  });
 });
 
 describe('/ai/context input errors', () => {
