@@ -175,6 +175,11 @@ async function evaluate(
     );
     if (files !== status.files)
       console.log(`  note: the baselines read ${files} files, the index holds ${status.files}`);
+    const cut = status.lastRun?.stats?.chunking;
+    if (cut)
+      console.log(
+        `  chunking: ${cut.syntax} files by syntax, ${cut.text} by text, ${cut.fallback} by text after a grammar failure${cut.firstError ? ` (first: ${cut.firstError})` : ''}`,
+      );
     console.log(
       split
         ? `  temporal split: the history field reads only commits before ${split.until} (the oldest of ${split.commits} query commits is ${split.oldest}); ${status.history.commits} commits read`
