@@ -140,6 +140,7 @@ const SearchWeightsSchema = z
     extra: weight,
     extraChunks: z.number().int().min(0).max(10),
     priors: z.boolean(),
+    config: z.number().min(0).max(1),
     learnedDocs: z.boolean(),
     minmax: z.boolean(),
     fileFields: z.tuple([weight, weight, weight, weight]),

@@ -28,6 +28,8 @@ export interface FileRankWeights {
   extraChunks: number;
   /** Apply path priors (tests, docs, … below source). */
   priors: boolean;
+  /** Share of its score a configuration/tooling file keeps (manifests, CI, build configs; path-prior.ts) unless asked for. */
+  config: number;
   /** Whether a question asks for docs is learned from the history (else a word list says). */
   learnedDocs: boolean;
   /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
@@ -46,6 +48,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   extra: 0.15,
   extraChunks: 2,
   priors: true,
+  config: 0.5,
   learnedDocs: true,
   minmax: false,
   fileFields: [4, 2.5, 1.5, 1],
@@ -164,7 +167,7 @@ export function rankFiles(
       weights.vector * aggregate(e.vector);
     ranked.push({
       path,
-      score: weights.priors ? raw * pathPrior(path, asked) : raw,
+      score: weights.priors ? raw * pathPrior(path, asked, { config: weights.config }) : raw,
       signals: [...e.signals].sort(),
       chunks: [...e.chunks.values()]
         .sort((a, b) => b.score - a.score || a.id - b.id)

@@ -1,8 +1,11 @@
 import { codeTokens } from './tokens';
 import { languageOf } from '../chunking/languages';
 
-/** What a file is, from its path: source ranks above tests, benchmarks, examples, docs and generated code. */
-export type PathRole = 'source' | 'test' | 'bench' | 'example' | 'docs' | 'generated';
+/**
+ * What a file is, from its path: source ranks above tests, benchmarks, examples, docs, generated
+ * code and configuration/tooling (manifests, data files, lock files, CI, build configs, scripts).
+ */
+export type PathRole = 'source' | 'test' | 'bench' | 'example' | 'docs' | 'generated' | 'config';
 
 const ROLE_PATTERNS: [PathRole, RegExp][] = [
   [
@@ -16,7 +19,14 @@ const ROLE_PATTERNS: [PathRole, RegExp][] = [
     'docs',
     /\.(md|mdx|rst|txt|adoc)$|(^|\/)(docs?|documentation)\/|(^|\/)(changelog|changes|history|license|authors|contributing)(\.[a-z]+)?$/i,
   ],
+  [
+    'config',
+    /(^|\/)\.(github|circleci|gitlab|husky|vscode|devcontainer|changeset|cargo)\/|(^|\/)(scripts|ci)\/|\.config\.[a-z0-9]+$|(^|\/)\.[a-z0-9_-]+rc(\.[a-z0-9]+)?$|\.lock$|(^|\/)go\.(sum|mod)$|[._-]lock\.(json|ya?ml)$/i,
+  ],
 ];
+
+/** Data, manifest and build-tool formats: configuration wherever they live (package.json, Cargo.toml, *.yml, Makefile). */
+const CONFIG_LANGUAGES = new Set(['json', 'yaml', 'toml', 'ini', 'xml', 'dockerfile', 'makefile', 'shell', 'powershell']);
 
 /** Prose by its file type (Markdown, text, or no known language at all): documentation wherever it lives. */
 export function isProse(path: string): boolean {
@@ -26,6 +36,7 @@ export function isProse(path: string): boolean {
 
 export function pathRole(path: string): PathRole {
   for (const [role, pattern] of ROLE_PATTERNS) if (pattern.test(path)) return role;
+  if (CONFIG_LANGUAGES.has(languageOf(path))) return 'config';
   return isProse(path) ? 'docs' : 'source';
 }
 
@@ -36,6 +47,23 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
   example: ['example', 'examples', 'sample', 'demo', 'playground'],
   generated: ['generated', 'declaration', 'declarations', 'typings', 'dts'],
   docs: ['doc', 'docs', 'documentation', 'readme', 'changelog', 'guide', 'markdown'],
+  config: [
+    'ci',
+    'workflow',
+    'workflows',
+    'lint',
+    'linter',
+    'eslint',
+    'tsconfig',
+    'rollup',
+    'webpack',
+    'bundler',
+    'dockerfile',
+    'makefile',
+    'toml',
+    'yaml',
+    'yml',
+  ],
 };
 
 /** How much of its score a file keeps for its role (1 for source, or when the question asks for that role). */
@@ -46,6 +74,7 @@ export const ROLE_FACTORS: Record<PathRole, number> = {
   example: 0.5,
   generated: 0.6,
   docs: 0.35,
+  config: 0.5,
 };
 
 /**
@@ -66,7 +95,8 @@ export function askedRoles(question: string, docsLean: number | null = null): Se
   return out;
 }
 
-export function pathPrior(path: string, asked: Set<PathRole>): number {
+/** `factors` overrides ROLE_FACTORS (evaluation: SEARCH_WEIGHTS `config`). */
+export function pathPrior(path: string, asked: Set<PathRole>, factors: Partial<Record<PathRole, number>> = {}): number {
   const role = pathRole(path);
-  return asked.has(role) ? 1 : ROLE_FACTORS[role];
+  return asked.has(role) ? 1 : (factors[role] ?? ROLE_FACTORS[role]);
 }
