@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { boundedTopByBm25 } from '../../src/code-index/store/bounded-match';
+import { FileIndex } from '../../src/code-index/store/file-index';
 
 type Row = { rowId: number; path: string; rank: number };
 
@@ -80,6 +81,28 @@ describe('boundedTopByBm25', () => {
       const found = boundedTopByBm25<Row>(sql, filtered, '"zebra" OR "entry"', 'r.path AS path', 50, 30);
       expect(found.rows.length).toBeGreaterThan(0);
       for (const row of found.rows) expect(row.path.startsWith('src/pkg3/')).toBe(true);
+    });
+  });
+});
+
+// The file-level field weights (SEARCH_WEIGHTS fileFields) reach bm25(): another weighting, another order.
+describe('FileIndex field weights', () => {
+  it('orders files by the weighted fields it is given', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      // "ledger" in the path of one file, in the body (many times) of the other.
+      index.write('src/ledger.ts', 'typescript', [{ symbol: null, text: 'export const x = 1;' }], '');
+      index.write(
+        'src/store.ts',
+        'typescript',
+        [{ symbol: null, text: 'ledger ledger ledger ledger entry for the ledger book' }],
+        '',
+      );
+      const pathFirst = index.files('"ledger"', {}, 10, [10, 1, 1, 1]);
+      const bodyFirst = index.files('"ledger"', {}, 10, [0.1, 1, 1, 10]);
+      expect(pathFirst.map((file) => file.path)).toEqual(['src/ledger.ts', 'src/store.ts']);
+      expect(bodyFirst.map((file) => file.path)).toEqual(['src/store.ts', 'src/ledger.ts']);
+      expect(pathFirst[0]!.score).not.toBe(bodyFirst[1]!.score);
     });
   });
 });

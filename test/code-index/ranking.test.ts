@@ -170,11 +170,16 @@ describe('configuration and tooling files', () => {
       'package.json',
     );
     expect(askedRoles('rollup bundler output').has('config')).toBe(true);
-    // The factor is a weight (SEARCH_WEIGHTS `config`): at 1 the role costs nothing.
-    const off = rankFiles('store subscription order', { files, lexical: [], vector: [] }, { ...DEFAULT_WEIGHTS, config: 1 });
+    // The factor is a weight (SEARCH_WEIGHTS `roles`): at 1 the role costs nothing.
+    const off = rankFiles(
+      'store subscription order',
+      { files, lexical: [], vector: [] },
+      weightsFor('x', { roles: { config: 1 } }),
+    );
     expect(off[0]!.path).toBe('package.json');
-    expect(pathPrior('package.json', new Set(), { config: 0.2 })).toBe(0.2);
-    expect(pathPrior('package.json', new Set())).toBe(DEFAULT_WEIGHTS.config);
+    expect(weightsFor('x', { roles: { config: 1 } }).roles.test).toBe(DEFAULT_WEIGHTS.roles.test);
+    expect(pathPrior('package.json', new Set(), { ...DEFAULT_WEIGHTS.roles, config: 0.2 })).toBe(0.2);
+    expect(pathPrior('package.json', new Set())).toBe(DEFAULT_WEIGHTS.roles.config);
   });
 });
 

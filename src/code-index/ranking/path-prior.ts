@@ -26,7 +26,17 @@ const ROLE_PATTERNS: [PathRole, RegExp][] = [
 ];
 
 /** Data, manifest and build-tool formats: configuration wherever they live (package.json, Cargo.toml, *.yml, Makefile). */
-const CONFIG_LANGUAGES = new Set(['json', 'yaml', 'toml', 'ini', 'xml', 'dockerfile', 'makefile', 'shell', 'powershell']);
+const CONFIG_LANGUAGES = new Set([
+  'json',
+  'yaml',
+  'toml',
+  'ini',
+  'xml',
+  'dockerfile',
+  'makefile',
+  'shell',
+  'powershell',
+]);
 
 /** Prose by its file type (Markdown, text, or no known language at all): documentation wherever it lives. */
 export function isProse(path: string): boolean {
@@ -66,9 +76,10 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
   ],
 };
 
-/** How much of its score a file keeps for its role (1 for source, or when the question asks for that role). */
-export const ROLE_FACTORS: Record<PathRole, number> = {
-  source: 1,
+/** How much of its score a file keeps for its role (source keeps all; so does a role the question asks for). */
+export type RoleFactors = Record<Exclude<PathRole, 'source'>, number>;
+
+export const ROLE_FACTORS: RoleFactors = {
   test: 0.35,
   bench: 0.4,
   example: 0.5,
@@ -95,8 +106,8 @@ export function askedRoles(question: string, docsLean: number | null = null): Se
   return out;
 }
 
-/** `factors` overrides ROLE_FACTORS (evaluation: SEARCH_WEIGHTS `config`). */
-export function pathPrior(path: string, asked: Set<PathRole>, factors: Partial<Record<PathRole, number>> = {}): number {
+/** `factors`: the ranking's (FileRankWeights.roles; SEARCH_WEIGHTS may change them for an evaluation). */
+export function pathPrior(path: string, asked: Set<PathRole>, factors: RoleFactors = ROLE_FACTORS): number {
   const role = pathRole(path);
-  return asked.has(role) ? 1 : (factors[role] ?? ROLE_FACTORS[role]);
+  return role === 'source' || asked.has(role) ? 1 : factors[role];
 }
