@@ -122,7 +122,6 @@ async function runGenerated(): Promise<void> {
       repoDir: dir,
       batchFiles: batch,
       vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
-      inspect: true,
     });
     const h = harness;
     const heap = await h.heap();
@@ -131,14 +130,16 @@ async function runGenerated(): Promise<void> {
     console.log(`  isolate heap before indexing: ${MiB((await heap.usage()).usedBytes)}`);
     let last = { at: performance.now(), done: 0 };
     let statusMs: number[] = [];
+    let descriptorsPeak = h.workerdDescriptors();
     h.onPoll = (status, requestMs) => {
       statusMs.push(requestMs);
+      descriptorsPeak = Math.max(descriptorsPeak, h.workerdDescriptors());
       const running = status.running;
       const now = performance.now();
       if (!running || now - last.at < every) return;
       const rate = (running.filesDone - last.done) / ((now - last.at) / 1000);
       console.log(
-        `  ${((now - t1) / 1000).toFixed(0)} s: ${running.phase} ${running.filesDone}/${running.filesPlanned} files (${rate.toFixed(1)} files/s now, eta ${running.etaSeconds ?? '?'} s), ~${Math.ceil(running.filesDone / batch)} batches, attempts ${running.attempts}${running.lastError ? ` lastError ${running.lastError}` : ''}; workerd RSS ${MiB(h.workerdRssBytes())}, peak ${MiB(h.workerdPeakBytes())}; status request p50 ${percentile(statusMs, 50).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms`,
+        `  ${((now - t1) / 1000).toFixed(0)} s: ${running.phase} ${running.filesDone}/${running.filesPlanned} files (${rate.toFixed(1)} files/s now, eta ${running.etaSeconds ?? '?'} s), ~${Math.ceil(running.filesDone / batch)} batches, attempts ${running.attempts}${running.lastError ? ` lastError ${running.lastError}` : ''}; workerd RSS ${MiB(h.workerdRssBytes())}, peak ${MiB(h.workerdPeakBytes())}, descriptors ${h.workerdDescriptors()}; status request p50 ${percentile(statusMs, 50).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms`,
       );
       last = { at: now, done: running.filesDone };
       statusMs = [];
@@ -154,7 +155,9 @@ async function runGenerated(): Promise<void> {
     console.log(
       `  isolate heap while indexing: peak ${MiB(indexingPeak.usedBytes)} used (${MiB(indexingPeak.totalBytes)} reserved; sampled every ${SAMPLE_MS} ms over ${indexingPeak.samples} samples), ${MiB(afterIndex.usedBytes)} after a full GC`,
     );
-    console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}`);
+    console.log(
+      `  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}; most open descriptors of a workerd process at a status poll: ${descriptorsPeak}`,
+    );
     const queries = [
       'reconcile ledger entry balance',
       'negative entry error',

@@ -60,6 +60,16 @@ export class IsolateHeap {
     });
   }
 
+  /**
+   * Stops the runtime's `Network.*` events. wrangler's inspector proxy enables them on its own session
+   * with the runtime, then buffers every event while no DevTools client is attached and posts each one
+   * to its Node controller as a debug log: one blob fetch by the Worker cost the proxy's workerd a few
+   * loopback requests, and an index run of 50,000 files ran it out of descriptors ("Too many open files").
+   */
+  async quietNetwork(): Promise<void> {
+    await this.call('Network.disable');
+  }
+
   async usage(): Promise<HeapUsage> {
     const result = (await this.call('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
     return { usedBytes: result.usedSize, totalBytes: result.totalSize };
