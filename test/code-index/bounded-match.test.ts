@@ -105,4 +105,17 @@ describe('FileIndex field weights', () => {
       expect(pathFirst[0]!.score).not.toBe(bodyFirst[1]!.score);
     });
   });
+
+  it('fills the symbols field of a language the chunker does not parse with its declared names', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      index.write('crates/ignore/src/dir.rs', 'rust', [{ symbol: null, text: 'pub struct Ignore(Arc<Inner>);' }], '');
+      index.write('crates/ignore/src/walk.rs', 'rust', [{ symbol: null, text: 'fn walk() { ignore.matched() }' }], '');
+      // Only the symbols field counts: the file that declares the name is found, the one that uses it is not.
+      expect(index.files('"ignore"', {}, 10, [0, 1, 0, 0]).map((file) => [file.path, file.score > 0])).toEqual([
+        ['crates/ignore/src/dir.rs', true],
+        ['crates/ignore/src/walk.rs', false],
+      ]);
+    });
+  });
 });
