@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness } from '../code-index-harness';
@@ -87,6 +87,12 @@ class HeapSampler {
   }
 }
 
+/** The machine's 1, 5 and 15-minute load averages, as `uptime` prints them. */
+const loadAverage = () =>
+  loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ');
+
 const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 function percentile(values: number[], p: number): number {
@@ -148,7 +154,7 @@ async function runGenerated(): Promise<void> {
     const full = await h.reindex(Number(argument('minutes') ?? 30));
     const ms = performance.now() - t1;
     console.log(
-      `full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s = ${(full.files / (ms / 1000)).toFixed(1)} files/s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome}${full.lastRun.error ? `, error ${full.lastRun.error}` : ''})`,
+      `full index (load average ${loadAverage()}): ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s = ${(full.files / (ms / 1000)).toFixed(1)} files/s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome}${full.lastRun.error ? `, error ${full.lastRun.error}` : ''})`,
     );
     const indexingPeak = sampler.takePeak();
     const afterIndex = await heap.usageAfterGc(wake);
@@ -177,8 +183,13 @@ async function runGenerated(): Promise<void> {
     const rssAfter = h.workerdRssBytes();
     const searchPeak = sampler.takePeak();
     const afterSearch = await heap.usageAfterGc(wake);
+    const slowest = times
+      .map((ms, i) => ({ ms, i }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map(({ ms, i }) => `#${i + 1} ${ms.toFixed(0)} ms`);
     console.log(
-      `search x${searches} over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`,
+      `search x${searches} over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms (slowest: ${slowest.join(', ')}); load average ${loadAverage()}`,
     );
     console.log(
       `  isolate heap while searching: peak ${MiB(searchPeak.usedBytes)} used (${MiB(searchPeak.totalBytes)} reserved; ${searchPeak.samples} samples), ${MiB(afterSearch.usedBytes)} after a full GC`,
