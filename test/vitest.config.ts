@@ -18,7 +18,7 @@ const BACKEND_SUITES = {
   upstash: [
     'test/routes/context.test.ts',
     'test/routes/cursor.test.ts',
-    'test/routes/queries.test.ts',
+    'test/routes/queries/list-queries.test.ts',
     'test/routes/github/get-activity.test.ts',
   ],
   /** Postgres unreachable: the ledger object's own connection goes to a bridge with nothing behind it. */
