@@ -16,7 +16,10 @@ type Inject = <K extends keyof ProvidedContext>(key: K) => ProvidedContext[K];
 const BACKEND_SUITES = {
   /** The context store on Upstash (the Upstash REST server over a real redis-server, from the global setup). */
   upstash: [
-    'test/routes/context.test.ts',
+    'test/routes/context/get-context.test.ts',
+    'test/routes/context/put-context.test.ts',
+    'test/routes/context/patch-context.test.ts',
+    'test/routes/context/delete-context.test.ts',
     'test/routes/cursor.test.ts',
     'test/routes/queries/list-queries.test.ts',
     'test/routes/github/get-activity.test.ts',
