@@ -26,9 +26,11 @@ export interface CodeIndexHarness {
   workerdPeakBytes(): number;
   /** Resident memory of the largest workerd process now (VmRSS), in bytes. */
   workerdRssBytes(): number;
+  /** Open file descriptors of the workerd process holding the most now (sockets included). */
+  workerdDescriptors(): number;
   /** Called with the repository's status at every poll of a run, and how long that status request took. */
   onPoll?: (status: any, requestMs: number) => void;
-  /** The Worker isolate's V8 heap, through the inspector (only with `inspect: true`). */
+  /** The Worker isolate's V8 heap, through wrangler's inspector proxy. */
   heap(): Promise<IsolateHeap>;
   stop(): Promise<void>;
 }
@@ -76,8 +78,6 @@ export interface HarnessOptions {
   state?: { dir: string; projectId: string };
   /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
   vars?: Record<string, string>;
-  /** Open the inspector on a free port, for `heap()`. */
-  inspect?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -115,11 +115,12 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     // at a GitHub stand-in that is gone) must not wake up in this one.
     const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
     if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
-    const inspectorPort = options.inspect ? await freePort() : undefined;
+    // wrangler always runs its inspector proxy; the harness attaches to it (see IsolateHeap.quietNetwork).
+    const inspectorPort = await freePort();
     // wrangler.toml's top-level entry: the shipped Worker plus the local stand-ins' classes.
     const worker = await unstable_dev('src/local/dev-entry.ts', {
       config: 'wrangler.toml',
-      ...(inspectorPort ? { inspectorPort } : {}),
+      inspectorPort,
       local: true,
       persistTo: state,
       logLevel: 'warn',
@@ -142,6 +143,10 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
       },
     });
     stops.push(() => worker.stop());
+    // Attached for the harness's whole life: with no client, the proxy keeps every runtime event in memory.
+    const inspector = await IsolateHeap.connect(inspectorPort);
+    stops.push(async () => inspector.close());
+    await inspector.quietNetwork();
 
     // node:http, one connection per request: no keep-alive socket sits idle while this process
     // computes (the local server closes one idle for 5 s), and no 300 s header timeout on a
@@ -174,7 +179,6 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         outgoing.end(payload);
       });
 
-    let inspector: IsolateHeap | null = null;
     let peak = 0;
     const sample = () => {
       for (const pid of workerdPids()) {
@@ -228,13 +232,18 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         return peak;
       },
       workerdRssBytes: rss,
-      async heap() {
-        if (!inspectorPort) throw new Error('the harness was started without inspect: true');
-        if (!inspector) {
-          const opened = await IsolateHeap.connect(inspectorPort);
-          inspector = opened;
-          stops.unshift(async () => opened.close());
+      workerdDescriptors() {
+        let most = 0;
+        for (const pid of workerdPids()) {
+          try {
+            most = Math.max(most, readdirSync(`/proc/${pid}/fd`).length);
+          } catch {
+            // gone
+          }
         }
+        return most;
+      },
+      async heap() {
         return inspector;
       },
       async stop() {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness } from '../code-index-harness';
@@ -87,6 +87,12 @@ class HeapSampler {
   }
 }
 
+/** The machine's 1, 5 and 15-minute load averages, as `uptime` prints them. */
+const loadAverage = () =>
+  loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ');
+
 const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 function percentile(values: number[], p: number): number {
@@ -122,7 +128,6 @@ async function runGenerated(): Promise<void> {
       repoDir: dir,
       batchFiles: batch,
       vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
-      inspect: true,
     });
     const h = harness;
     const heap = await h.heap();
@@ -131,14 +136,16 @@ async function runGenerated(): Promise<void> {
     console.log(`  isolate heap before indexing: ${MiB((await heap.usage()).usedBytes)}`);
     let last = { at: performance.now(), done: 0 };
     let statusMs: number[] = [];
+    let descriptorsPeak = h.workerdDescriptors();
     h.onPoll = (status, requestMs) => {
       statusMs.push(requestMs);
+      descriptorsPeak = Math.max(descriptorsPeak, h.workerdDescriptors());
       const running = status.running;
       const now = performance.now();
       if (!running || now - last.at < every) return;
       const rate = (running.filesDone - last.done) / ((now - last.at) / 1000);
       console.log(
-        `  ${((now - t1) / 1000).toFixed(0)} s: ${running.phase} ${running.filesDone}/${running.filesPlanned} files (${rate.toFixed(1)} files/s now, eta ${running.etaSeconds ?? '?'} s), ~${Math.ceil(running.filesDone / batch)} batches, attempts ${running.attempts}${running.lastError ? ` lastError ${running.lastError}` : ''}; workerd RSS ${MiB(h.workerdRssBytes())}, peak ${MiB(h.workerdPeakBytes())}; status request p50 ${percentile(statusMs, 50).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms`,
+        `  ${((now - t1) / 1000).toFixed(0)} s: ${running.phase} ${running.filesDone}/${running.filesPlanned} files (${rate.toFixed(1)} files/s now, eta ${running.etaSeconds ?? '?'} s), ~${Math.ceil(running.filesDone / batch)} batches, attempts ${running.attempts}${running.lastError ? ` lastError ${running.lastError}` : ''}; workerd RSS ${MiB(h.workerdRssBytes())}, peak ${MiB(h.workerdPeakBytes())}, descriptors ${h.workerdDescriptors()}; status request p50 ${percentile(statusMs, 50).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms`,
       );
       last = { at: now, done: running.filesDone };
       statusMs = [];
@@ -147,14 +154,16 @@ async function runGenerated(): Promise<void> {
     const full = await h.reindex(Number(argument('minutes') ?? 30));
     const ms = performance.now() - t1;
     console.log(
-      `full index: ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s = ${(full.files / (ms / 1000)).toFixed(1)} files/s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome}${full.lastRun.error ? `, error ${full.lastRun.error}` : ''})`,
+      `full index (load average ${loadAverage()}): ${full.files} files, ${full.chunks} chunks, ${full.embedded} embedded, in ${(ms / 1000).toFixed(1)} s = ${(full.files / (ms / 1000)).toFixed(1)} files/s (${full.lastRun.stats.batches} batches, outcome ${full.lastRun.outcome}${full.lastRun.error ? `, error ${full.lastRun.error}` : ''})`,
     );
     const indexingPeak = sampler.takePeak();
     const afterIndex = await heap.usageAfterGc(wake);
     console.log(
       `  isolate heap while indexing: peak ${MiB(indexingPeak.usedBytes)} used (${MiB(indexingPeak.totalBytes)} reserved; sampled every ${SAMPLE_MS} ms over ${indexingPeak.samples} samples), ${MiB(afterIndex.usedBytes)} after a full GC`,
     );
-    console.log(`  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}`);
+    console.log(
+      `  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}; most open descriptors of a workerd process at a status poll: ${descriptorsPeak}`,
+    );
     const queries = [
       'reconcile ledger entry balance',
       'negative entry error',
@@ -174,8 +183,13 @@ async function runGenerated(): Promise<void> {
     const rssAfter = h.workerdRssBytes();
     const searchPeak = sampler.takePeak();
     const afterSearch = await heap.usageAfterGc(wake);
+    const slowest = times
+      .map((ms, i) => ({ ms, i }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map(({ ms, i }) => `#${i + 1} ${ms.toFixed(0)} ms`);
     console.log(
-      `search x${searches} over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms`,
+      `search x${searches} over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms (slowest: ${slowest.join(', ')}); load average ${loadAverage()}`,
     );
     console.log(
       `  isolate heap while searching: peak ${MiB(searchPeak.usedBytes)} used (${MiB(searchPeak.totalBytes)} reserved; ${searchPeak.samples} samples), ${MiB(afterSearch.usedBytes)} after a full GC`,

@@ -16,10 +16,22 @@ export interface HeapUsage {
 export class IsolateHeap {
   private nextId = 1;
   private readonly pending = new Map<number, (result: unknown) => void>();
+  /** Keep the runtime's Network events off (quietNetwork), also after the proxy reconnects to a new runtime. */
+  private quiet = false;
+  private disabling = false;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown };
+      const message = JSON.parse(String(data)) as { id?: number; method?: string; result?: unknown; error?: unknown };
+      // A Network event means the proxy (re)connected to a runtime (workerd restarted, a reload) and enabled them again.
+      if (message.method?.startsWith('Network.') && this.quiet && !this.disabling) {
+        this.disabling = true;
+        void this.call('Network.disable')
+          .catch(() => undefined)
+          .finally(() => {
+            this.disabling = false;
+          });
+      }
       if (message.id === undefined) return;
       const done = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -58,6 +70,18 @@ export class IsolateHeap {
       });
       this.socket.send(JSON.stringify({ id, method, params }));
     });
+  }
+
+  /**
+   * Stops the runtime's `Network.*` events. wrangler's inspector proxy enables them on its own session
+   * with the runtime, then buffers every event while no DevTools client is attached and posts each one
+   * to its Node controller as a debug log: one blob fetch by the Worker cost the proxy's workerd a few
+   * loopback requests, and an index run of 50,000 files ran it out of descriptors ("Too many open files").
+   * Sent again whenever a Network event arrives (the proxy enables them on every new runtime connection).
+   */
+  async quietNetwork(): Promise<void> {
+    this.quiet = true;
+    await this.call('Network.disable');
   }
 
   async usage(): Promise<HeapUsage> {
