@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../../support/http';
+import { expectProblem, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubRepoResponse } from '../../../src/routes/github/get-repo';
-import { expectNoToken, freshRepo, githubEnv, scenario, getGitHub } from '../../support/github';
+import { expectNoToken, freshRepo, scenario, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/repo', ['gpt', 'cursor', 'human', 'cron']);
 
