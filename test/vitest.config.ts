@@ -4,6 +4,7 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import type { ProvidedContext } from 'vitest';
 import { TEST_KEY_TABLE } from './support/keys.ts';
+import { testIntentPolicy } from './support/intent-policy.ts';
 import { findRedisBinary } from './support/redis-server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +34,10 @@ const BACKEND_SUITES = {
   smallRetention: ['test/small-retention/**/*.test.ts'],
   /** Audit rotation rewrites the whole chain: a database of its own. */
   rotation: ['test/rotation/**/*.test.ts'],
+  /** Intents under requireDifferentPerson: false (four eyes compares keys, not people): a policy-wide setting. */
+  fourEyesByKey: ['test/four-eyes-by-key/**/*.test.ts'],
+  /** An INTENT_POLICY its schema refuses: intent calls refuse it, in the Worker and in the ledger object. */
+  brokenPolicy: ['test/broken-policy/**/*.test.ts'],
 };
 
 /**
@@ -62,6 +67,8 @@ function workersProject(
             OPENAI_BASE_URL: inject('openaiEmbeddings').url,
             INDEX_EMBEDDER: 'local',
             LOG_LEVEL: 'warn',
+            // One intent policy for the Worker and its ledger object; scenarios pick its kinds and targets.
+            INTENT_POLICY: testIntentPolicy(),
             ...bindings(inject as Inject),
           },
         },
@@ -89,6 +96,8 @@ const projects = [
       ...BACKEND_SUITES.storeDown,
       ...BACKEND_SUITES.smallRetention,
       ...BACKEND_SUITES.rotation,
+      ...BACKEND_SUITES.fourEyesByKey,
+      ...BACKEND_SUITES.brokenPolicy,
     ],
   }),
   workersProject('ledger-down', { include: BACKEND_SUITES.ledgerDown }, (inject) => ({
@@ -103,6 +112,12 @@ const projects = [
   workersProject('small-retention', { include: BACKEND_SUITES.smallRetention }, () => ({ EVENT_RETAIN_COUNT: '10' })),
   workersProject('rotation', { include: BACKEND_SUITES.rotation }, (inject) => ({
     DATABASE_URL: inject('isolatedDatabaseUrl'),
+  })),
+  workersProject('four-eyes-by-key', { include: BACKEND_SUITES.fourEyesByKey }, () => ({
+    INTENT_POLICY: testIntentPolicy({ requireDifferentPerson: false }),
+  })),
+  workersProject('broken-policy', { include: BACKEND_SUITES.brokenPolicy }, () => ({
+    INTENT_POLICY: '{"kinds":{"deploy":{"approvers":["gpt"]}}}',
   })),
 ];
 

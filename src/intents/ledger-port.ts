@@ -1,5 +1,6 @@
 import type { Caller } from '../auth/keys';
 import type { AuditActor, AuditScope } from '../audit/log';
+import type { IntentPolicy } from './policy';
 import { IntentRecords, PendingEvents, type QueuedEvent } from './records';
 import {
   runIntentOperation,
@@ -32,9 +33,13 @@ export interface IntentTransactions {
 
 type Transact = <T>(actor: AuditActor, work: (scope: AuditScope) => Promise<T>) => Promise<T>;
 
-/** Run a named intent operation in a transaction `transact` opens (with the chain lock). */
+/**
+ * Run a named intent operation in a transaction `transact` opens (with the chain lock), deciding with
+ * `policy`: the ledger object's own, read from its env (never an argument of the call into the object).
+ */
 export async function executeIntentOperation<N extends IntentOperation>(
   transact: Transact,
+  policy: IntentPolicy,
   name: N,
   context: IntentOperationContext,
   args: IntentOperationArgs<N>,
@@ -43,7 +48,7 @@ export async function executeIntentOperation<N extends IntentOperation>(
   const records = new IntentRecords({ project: context.project, caller: context.caller, now: () => now });
   const events = new PendingEvents();
   const result = await transact({ caller: context.caller, requestId: context.requestId }, (scope) =>
-    runIntentOperation(name, { records, scope, events, now }, args),
+    runIntentOperation(name, { records, scope, events, now, policy }, args),
   );
   return { result, events: events.drain() };
 }

@@ -27,9 +27,13 @@ export type { ProposalInput } from './transitions';
 
 export interface IntentServiceDeps {
   project: string;
+  /**
+   * INTENT_POLICY as the Worker parsed it from the deployment's env, which the ledger object reads too: the
+   * pre-checks (and the refusals they record) decide with it before the object decides the change with its own.
+   */
   policy: IntentPolicy;
   ledgerPool: LedgerPool;
-  /** Where changes run: the project's ledger object (or, in unit tests, the request's connection). */
+  /** Where changes run: the project's ledger object, which decides them again with its own copy of the policy. */
   transactions: IntentTransactions;
   audit: AuditLog;
   events: EventPublisher;
@@ -243,7 +247,7 @@ export class IntentService {
       proposedCommit = String(input.parameters.commit).toLowerCase();
     }
 
-    const result = await this.changes.run('propose', { input, policy, decision, proposedCommit });
+    const result = await this.changes.run('propose', { input, proposedCommit });
     return { intent: toView(result.row), created: result.created };
   }
 
@@ -256,7 +260,7 @@ export class IntentService {
     this.expectState(row, ['proposed'], 'approve');
 
     const commit = await this.commitToBind(row, reviewedCommit);
-    const updated = await this.changes.run('approve', { id, policy, commit });
+    const updated = await this.changes.run('approve', { id, commit });
     return toView(updated);
   }
 
@@ -281,7 +285,7 @@ export class IntentService {
     if (!decision.allowed) return this.refuse(row.id, action, decision);
     if (row.state === to) return toView(row);
     this.expectState(row, ['proposed', 'approved'], action);
-    const updated = await this.changes.run('close', { id, action, to, why, redactions, decision });
+    const updated = await this.changes.run('close', { id, action, to, why, redactions });
     return toView(updated);
   }
 
@@ -300,7 +304,7 @@ export class IntentService {
     const executeFacts = await this.executeFacts(row);
     const first = decide(policy, executeRequest(this.records, row, this.now(), executeFacts));
     if (!first.allowed) return this.refuse(row.id, 'execute', first);
-    const started = await this.changes.run('start', { id, policy, facts: executeFacts });
+    const started = await this.changes.run('start', { id, facts: executeFacts });
     if (!started.started) return { intent: toView(started.row), started: false };
     return { intent: toView(await this.runner.perform(started.row)), started: true };
   }

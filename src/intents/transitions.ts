@@ -21,7 +21,8 @@ import { clip } from '../lib/clip';
 /**
  * Every change to an intent, as one named operation with plain-data arguments: each runs in one
  * ledger transaction (the row locked, its decision row and audit entry beside it). They run where
- * the ledger's writer is (the project's ledger object), so nothing but data crosses to it.
+ * the ledger's writer is (the project's ledger object), so nothing but data crosses to it: the policy
+ * is the object's own (read from its env), and every decision that allows a change is made here, with it.
  */
 
 export interface ProposalInput {
@@ -44,15 +45,24 @@ export interface ExecuteFacts {
 
 export const STARTED: IntentState[] = ['executing', 'succeeded', 'failed'];
 
-type Scope = { records: IntentRecords; scope: AuditScope; events: PendingEvents; now: Date };
+/** What every operation runs with: the transaction, the events to publish after it, its clock, and the object's policy. */
+type Scope = { records: IntentRecords; scope: AuditScope; events: PendingEvents; now: Date; policy: IntentPolicy };
 
 const OPERATIONS = {
   async propose(
-    { records, scope, events, now }: Scope,
-    a: { input: ProposalInput; policy: IntentPolicy; decision: Decision; proposedCommit: string | null },
+    { records, scope, events, now, policy }: Scope,
+    a: { input: ProposalInput; proposedCommit: string | null },
   ) {
     const { caller, project } = records;
     const { input } = a;
+    const decision = decide(policy, {
+      action: 'propose',
+      actor: identity(records),
+      kind: input.kind,
+      target: input.target,
+      parameters: input.parameters,
+    });
+    if (!decision.allowed) throw denied(decision);
     const [row] = await scope.tx
       .insert(intents)
       .values({
@@ -69,7 +79,7 @@ const OPERATIONS = {
         proposerLabel: caller.label,
         idempotencyKey: input.idempotencyKey ?? null,
         proposedCommit: a.proposedCommit,
-        expiresAt: new Date(now.getTime() + a.policy.proposalTtlSeconds * 1000),
+        expiresAt: new Date(now.getTime() + policy.proposalTtlSeconds * 1000),
         createdAt: now,
         updatedAt: now,
       })
@@ -83,7 +93,7 @@ const OPERATIONS = {
     }
     await records.record(scope, events, row, null, {
       action: 'propose',
-      decision: a.decision,
+      decision,
       to: 'proposed',
       commit: a.proposedCommit,
       summary: `${caller.label} proposed ${input.kind} to ${input.target}${input.reason ? `: ${clip(input.reason, 120, '…')}` : ''}`,
@@ -98,14 +108,11 @@ const OPERATIONS = {
     return { row, created: true };
   },
 
-  async approve(
-    { records, scope, events, now }: Scope,
-    a: { id: string; policy: IntentPolicy; commit: string | null },
-  ) {
+  async approve({ records, scope, events, now, policy }: Scope, a: { id: string; commit: string | null }) {
     const { caller } = records;
     const locked = await records.lock(scope, a.id);
     expectState(locked, ['proposed'], 'approve', now);
-    const decision = decide(a.policy, { action: 'approve', actor: identity(records), intent: facts(locked), now });
+    const decision = decide(policy, { action: 'approve', actor: identity(records), intent: facts(locked), now });
     if (!decision.allowed) throw denied(decision);
     return records.transition(scope, events, locked, {
       action: 'approve',
@@ -116,28 +123,23 @@ const OPERATIONS = {
         approvedCommit: a.commit,
         approvedBy: caller.label,
         approvedAt: now,
-        approvalExpiresAt: new Date(now.getTime() + a.policy.approvalTtlSeconds * 1000),
+        approvalExpiresAt: new Date(now.getTime() + policy.approvalTtlSeconds * 1000),
       },
       summary: `${caller.label} approved ${locked.kind} to ${locked.target}${a.commit ? ` at ${a.commit.slice(0, 12)}` : ''} (proposed by ${locked.proposerLabel})`,
     });
   },
 
   async close(
-    { records, scope, events, now }: Scope,
-    a: {
-      id: string;
-      action: 'reject' | 'cancel';
-      to: IntentState;
-      why?: string;
-      redactions?: RedactionCounts;
-      decision: Decision;
-    },
+    { records, scope, events, now, policy }: Scope,
+    a: { id: string; action: 'reject' | 'cancel'; to: IntentState; why?: string; redactions?: RedactionCounts },
   ) {
     const locked = await records.lock(scope, a.id);
     expectState(locked, ['proposed', 'approved'], a.action, now);
+    const decision = decide(policy, { action: a.action, actor: identity(records), intent: facts(locked) });
+    if (!decision.allowed) throw denied(decision);
     return records.transition(scope, events, locked, {
       action: a.action,
-      decision: a.decision,
+      decision,
       to: a.to,
       summary: `${records.caller.label} ${a.to} ${locked.kind} to ${locked.target}${a.why ? `: ${clip(a.why, 120, '…')}` : ''}`,
       detail: {
@@ -148,8 +150,7 @@ const OPERATIONS = {
   },
 
   /** approved → executing under the row lock, before any side effect: a second call finds it started. */
-  async start({ records, scope, events, now }: Scope, a: { id: string; policy: IntentPolicy; facts: ExecuteFacts }) {
-    const { policy } = a;
+  async start({ records, scope, events, now, policy }: Scope, a: { id: string; facts: ExecuteFacts }) {
     const locked = await records.lock(scope, a.id);
     if (STARTED.includes(locked.state)) return { row: locked, started: false };
     expectState(locked, ['approved'], 'execute', now);

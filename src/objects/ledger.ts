@@ -17,6 +17,7 @@ import {
   type IntentOperationOutcome,
 } from '../intents/ledger-port';
 import type { IntentOperation, IntentOperationArgs } from '../intents/transitions';
+import { intentsConfig } from '../intents/config';
 import { RedactionTally } from '../redaction/redact';
 import { contextStoreFor, eventPublisherFor, ledgerPoolFor } from '../wiring';
 
@@ -29,8 +30,8 @@ interface Parts {
 
 /**
  * The ledger of one project (and database): the only writer of its audit chain, holding a warm
- * Postgres pool across requests. It reads its configuration (database, context store, event hub)
- * from its own `env`, parsed once per isolate; each method is one typed operation carrying domain data only.
+ * Postgres pool across requests. It reads its configuration (database, context store, event hub, intent
+ * policy) from its own `env`, parsed once per isolate; each method is one typed operation carrying domain data only.
  */
 export class LedgerObject extends DurableObject<Env> {
   #parts?: Parts;
@@ -68,7 +69,11 @@ export class LedgerObject extends DurableObject<Env> {
     return outcomeOf(log, () => context.clear(request));
   }
 
-  /** One intent change (propose, approve, close, start, expire, refuse, progress, finish) and its audit entries, in one transaction. */
+  /**
+   * One intent change (propose, approve, close, start, expire, refuse, progress, finish) and its audit entries, in
+   * one transaction, decided with the object's own INTENT_POLICY (the Worker's, as both read the deployment's env).
+   * A policy that does not parse fails only intent changes, as `misconfigured`, never the chain or the context.
+   */
   intentOperation<N extends IntentOperation>(
     name: N,
     context: IntentOperationContext,
@@ -76,7 +81,13 @@ export class LedgerObject extends DurableObject<Env> {
   ): Promise<Outcome<IntentOperationOutcome<N>>> {
     const { log, writer } = this.parts();
     return outcomeOf(log, () =>
-      executeIntentOperation((actor, work) => writer.transact(actor, work), name, context, args),
+      executeIntentOperation(
+        (actor, work) => writer.transact(actor, work),
+        intentsConfig(this.env).policy,
+        name,
+        context,
+        args,
+      ),
     );
   }
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
-import { unstable_dev } from 'wrangler';
 import { startLocalLedger } from '../local/ledger';
 import { startGitHubStandIn } from '../local/upstreams/github';
 import { DETACHED } from '../local/upstreams/github/git';
 import { IsolateHeap } from './bench/isolate-heap';
+import { startDirectWorker } from './direct-worker';
 
 /**
  * The real service, locally: the Worker under wrangler (workerd, the repo-index Durable
@@ -26,11 +26,11 @@ export interface CodeIndexHarness {
   workerdPeakBytes(): number;
   /** Resident memory of the largest workerd process now (VmRSS), in bytes. */
   workerdRssBytes(): number;
-  /** Open file descriptors of the workerd process holding the most now (sockets included). */
-  workerdDescriptors(): number;
   /** Called with the repository's status at every poll of a run, and how long that status request took. */
   onPoll?: (status: any, requestMs: number) => void;
-  /** The Worker isolate's V8 heap, through wrangler's inspector proxy. */
+  /** The most open descriptors of any workerd process now (a leak shows here first). */
+  workerdDescriptors(): number;
+  /** The Worker isolate's V8 heap, through the inspector (only with `inspect: true`). */
   heap(): Promise<IsolateHeap>;
   stop(): Promise<void>;
 }
@@ -78,6 +78,8 @@ export interface HarnessOptions {
   state?: { dir: string; projectId: string };
   /** Further Worker variables (e.g. SEARCH_WEIGHTS). */
   vars?: Record<string, string>;
+  /** Open the inspector on a free port, for `heap()`. */
+  inspect?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -115,53 +117,70 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
     // at a GitHub stand-in that is gone) must not wake up in this one.
     const state = options.state?.dir ?? mkdtempSync(join(tmpdir(), 'hezlep-harness-state-'));
     if (!options.state) stops.push(async () => rmSync(state, { recursive: true, force: true }));
-    // wrangler always runs its inspector proxy; the harness attaches to it (see IsolateHeap.quietNetwork).
-    const inspectorPort = await freePort();
-    // wrangler.toml's top-level entry: the shipped Worker plus the local stand-ins' classes.
-    const worker = await unstable_dev('src/local/dev-entry.ts', {
+    const inspectorPort = options.inspect ? await freePort() : undefined;
+    const vars: Record<string, string> = {
+      HEZLEP_API_KEYS: JSON.stringify([
+        { client: 'human', person: 'bench', key: HUMAN_KEY },
+        { client: 'gpt', key: GPT_KEY },
+        { client: 'cursor', person: 'bench', key: CURSOR_KEY },
+      ]),
+      ...ledger.vars,
+      PROJECT_ID: options.state?.projectId ?? `bench-${Date.now().toString(36)}`,
+      GITHUB_API_URL: gitHub.url,
+      INDEX_REPOS: `${fullName}@${branch}`,
+      INDEX_BATCH_FILES: String(options.batchFiles ?? 40),
+      INDEX_RETRY_BASE_MS: '200',
+      LOG_LEVEL: 'warn',
+      ...options.vars,
+    };
+    // wrangler.toml's top-level entry: the shipped Worker plus the local stand-ins' classes, asked at
+    // workerd's own socket (see startDirectWorker). The inspector only when asked for (heap()): with
+    // it, wrangler's inspector proxy posts every inspector event of the Worker (six per subrequest)
+    // to this process, each on a connection of its own (hundreds at once in an 8,000-file run), and
+    // keeps every event in memory until a debugger attaches.
+    const worker = await startDirectWorker({
       config: 'wrangler.toml',
-      inspectorPort,
-      local: true,
-      persistTo: state,
-      logLevel: 'warn',
-      // No rebuild on file changes: a measurement runs the code it started with.
-      experimental: { disableExperimentalWarning: true, watch: false },
-      vars: {
-        HEZLEP_API_KEYS: JSON.stringify([
-          { client: 'human', person: 'bench', key: HUMAN_KEY },
-          { client: 'gpt', key: GPT_KEY },
-          { client: 'cursor', person: 'bench', key: CURSOR_KEY },
-        ]),
-        ...ledger.vars,
-        PROJECT_ID: options.state?.projectId ?? `bench-${Date.now().toString(36)}`,
-        GITHUB_API_URL: gitHub.url,
-        INDEX_REPOS: `${fullName}@${branch}`,
-        INDEX_BATCH_FILES: String(options.batchFiles ?? 40),
-        INDEX_RETRY_BASE_MS: '200',
-        LOG_LEVEL: 'warn',
-        ...options.vars,
+      bindings: Object.fromEntries(
+        Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]),
+      ),
+      dev: {
+        server: { hostname: '127.0.0.1', port: 0 },
+        inspector: inspectorPort ? { hostname: '127.0.0.1', port: inspectorPort } : false,
+        persist: state,
+        // No rebuild on file changes: a measurement runs the code it started with.
+        watch: false,
+        liveReload: false,
+        logLevel: 'warn',
+        remote: false,
       },
     });
-    stops.push(() => worker.stop());
-    // Attached for the harness's whole life: with no client, the proxy keeps every runtime event in memory.
-    const inspector = await IsolateHeap.connect(inspectorPort);
-    stops.push(async () => inspector.close());
-    await inspector.quietNetwork();
+    const { url } = worker;
+    stops.push(() => worker.dispose());
+    // Attached from the start for the harness's whole life, with the runtime's Network events off
+    // (IsolateHeap.quietNetwork): a proxy with no client keeps every event in memory.
+    const inspector = inspectorPort ? await IsolateHeap.connect(inspectorPort) : null;
+    if (inspector) {
+      stops.push(async () => inspector.close());
+      await inspector.quietNetwork();
+    }
 
     // node:http, one connection per request: no keep-alive socket sits idle while this process
-    // computes (the local server closes one idle for 5 s), and no 300 s header timeout on a
-    // request queued behind a long batch (fetch's default).
+    // computes (the local server closes one idle for 5 s), and no 300 s header timeout (fetch's).
     const request = (method: string, path: string, body?: unknown, key = CURSOR_KEY) =>
       new Promise<{ status: number; body: any }>((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         const outgoing = httpRequest(
           {
-            host: worker.address,
-            port: worker.port,
+            host: url.hostname,
+            port: Number(url.port),
             path,
             method,
             agent: false,
-            headers: { 'x-api-key': key, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+            headers: {
+              ...worker.headers,
+              'x-api-key': key,
+              ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+            },
           },
           (response) => {
             let text = '';
@@ -244,6 +263,7 @@ export async function startCodeIndexHarness(options: HarnessOptions): Promise<Co
         return most;
       },
       async heap() {
+        if (!inspector) throw new Error('the harness was started without inspect: true');
         return inspector;
       },
       async stop() {

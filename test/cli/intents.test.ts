@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerService, type WorkerService } from '../../src/local/worker-service';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/local/upstreams/github';
 import { TEST_KEYS, TEST_KEY_TABLE } from '../support/keys';
+import { testIntentPolicy } from '../support/intent-policy';
 import { runCli } from './support';
 
 /** `hezlep intents …` against the real service, whose deploys dispatch workflows in the local GitHub's Actions. */
@@ -26,9 +27,8 @@ beforeAll(async () => {
       GITHUB_API_URL: github.url,
       GITHUB_TOKEN: github.token,
       GITHUB_REPO: DEPLOY_REPO,
-      INTENT_POLICY: JSON.stringify({
-        targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' } },
-      }),
+      // The service's own env, which the Worker and its ledger object both read: the Workers suites' test policy.
+      INTENT_POLICY: testIntentPolicy(),
     },
   });
 });

@@ -5,27 +5,39 @@ import worker from '../../src/index';
 import { LedgerPool } from '../../src/db/pool';
 import { intents } from '../../src/db/schema';
 import { Logger } from '../../src/lib/log';
-import { call, expectStatus } from '../support/http';
+import { call, expectStatus, refuseObjectSettings } from '../support/http';
 import type { TestIdentity } from '../support/keys';
 import type { ProposeIntentResponse } from '../../src/routes/intents/propose-intent';
+import type { GetIntentResponse } from '../../src/routes/intents/get-intent';
 
 const github = inject('github');
+
+/** A well-formed intent id that names no intent. */
+export const SOME_INTENT_ID = '00000000-0000-4000-8000-000000000000';
 
 export const randomSha = () =>
   Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** A fresh project and GitHub repository per test, with the given policy override. */
-export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<string, unknown> = {}) {
+/** An audit entry as the intent tests read it. */
+export interface AuditedEntry {
+  action: string;
+  actor: { client: string; person?: string };
+  detail: Record<string, unknown>;
+}
+
+/**
+ * A fresh project and GitHub repository per test, with `extraEnv` on top (the Worker's GitHub or webhook
+ * settings). The intent policy is the project's (test/support/intent-policy.ts), which the ledger object
+ * reads too: a test picks one of its kinds or targets, never a policy of its own.
+ */
+export function scenario(extraEnv: Record<string, string> = {}) {
+  refuseObjectSettings(extraEnv);
   const repo = `hezlep/intents-${crypto.randomUUID().slice(0, 12)}`;
   const environment = {
     PROJECT_ID: `int-${crypto.randomUUID().slice(0, 12)}`,
     GITHUB_API_URL: github.url,
     GITHUB_TOKEN: github.token,
     GITHUB_REPO: repo,
-    INTENT_POLICY: JSON.stringify({
-      targets: { staging: { workflow: 'deploy.yml' }, main: { workflow: 'deploy.yml' } },
-      ...policy,
-    }),
     ...extraEnv,
   };
   const gh = async (method: string, path: string, body?: unknown) => {
@@ -72,6 +84,19 @@ export function scenario(policy: Record<string, unknown> = {}, extraEnv: Record<
       const result = await call<ProposeIntentResponse>('POST', '/ai/intents', { as, body, env: environment });
       expectStatus(result, 201);
       return result.body.intent;
+    },
+    /** An intent and its decisions, as a human reads them. */
+    async read(id: string) {
+      const got = await call<GetIntentResponse>('GET', `/ai/intents/${id}`, { as: 'human', env: environment });
+      expectStatus(got, 200);
+      return got.body;
+    },
+    /** The audit entries about `target` (`intent:<id>`, `intents:<project>`), oldest first. */
+    async audit(target: string): Promise<AuditedEntry[]> {
+      const path = `/ai/audit?target=${encodeURIComponent(target)}&limit=100`;
+      const result = await call<{ entries: AuditedEntry[] }>('GET', path, { as: 'human', env: environment });
+      expectStatus(result, 200);
+      return result.body.entries.reverse();
     },
   };
 }

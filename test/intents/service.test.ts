@@ -8,7 +8,7 @@ import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
 import { LedgerObjectClient } from '../../src/ledger/object-client';
-import { buildPolicy } from '../../src/intents/policy-schema';
+import { intentsConfig } from '../../src/intents/config';
 import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';
 import { backdate } from './helpers';
@@ -45,7 +45,8 @@ afterEach(async () => {
   for (const ledger of ledgers.splice(0)) await ledger.close();
 });
 
-function world(hosting: HostingOperations, policy: Record<string, unknown> = {}) {
+/** Two callers of one fresh project, as the Worker builds them: the deployment's policy, changes run in the ledger object. */
+function world(hosting: HostingOperations) {
   const project = `svc-${crypto.randomUUID().slice(0, 12)}`;
   const events = new RecordingPublisher();
   const as = (caller: Caller) => {
@@ -54,7 +55,8 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
     ledgers.push(ledger);
     return new IntentService({
       project,
-      policy: buildPolicy(policy),
+      // The policy the ledger object reads from the same env (test/support/intent-policy.ts).
+      policy: intentsConfig(env).policy,
       ledgerPool: ledger,
       // The production path: each change runs in the project's ledger object, in one transaction with its audit entry.
       transactions: new LedgerObjectClient(env.LEDGER, { projectId: project, database }),
@@ -70,8 +72,8 @@ function world(hosting: HostingOperations, policy: Record<string, unknown> = {})
   return { published: events.events, gpt: as(GPT), alice: as(ALICE) };
 }
 
-async function approvedRestart(w: ReturnType<typeof world>) {
-  const { intent } = await w.gpt.propose({ kind: 'restart', target: 'production', parameters: {} });
+async function approvedOperation(w: ReturnType<typeof world>, kind = 'restart') {
+  const { intent } = await w.gpt.propose({ kind, target: 'production', parameters: {} });
   await w.alice.approve(intent.id);
   return intent.id;
 }
@@ -80,7 +82,7 @@ describe('IntentService with a configured hosting adapter', () => {
   it('runs a hosting operation once and records success, publishing every transition on the intents topic', async () => {
     const hosting = new ScriptedHosting(async () => ({ status: 'done', detail: 'restarted in 4 s' }));
     const w = world(hosting);
-    const id = await approvedRestart(w);
+    const id = await approvedOperation(w);
     const { intent, started } = await w.alice.execute(id);
     expect(started).toBe(true);
     expect(intent).toMatchObject({
@@ -106,7 +108,7 @@ describe('IntentService with a configured hosting adapter', () => {
 
   it('records a failing or throwing hosting operation as failed, never lost', async () => {
     const failing = world(new ScriptedHosting(async () => ({ status: 'failed', detail: 'server busy' })));
-    const a = await approvedRestart(failing);
+    const a = await approvedOperation(failing);
     expect((await failing.alice.execute(a)).intent).toMatchObject({ state: 'failed', outcome: 'server busy' });
 
     const throwing = world(
@@ -114,7 +116,7 @@ describe('IntentService with a configured hosting adapter', () => {
         throw new ApiError('upstream_unavailable', 'Cloudways could not be reached.');
       }),
     );
-    const b = await approvedRestart(throwing);
+    const b = await approvedOperation(throwing);
     expect((await throwing.alice.execute(b)).intent).toMatchObject({
       state: 'failed',
       outcome: 'Cloudways could not be reached.',
@@ -138,18 +140,24 @@ describe('IntentService with a configured hosting adapter', () => {
 
   it('the hosting-healthy preflight keeps an unhealthy target from running', async () => {
     const hosting = new ScriptedHosting(async () => ({ status: 'done' }), 'unhealthy');
-    const w = world(hosting, { kinds: { restart: { preflight: { hostingHealthy: true } } } });
-    const id = await approvedRestart(w);
+    const w = world(hosting);
+    // The test policy's purge-cache waits for a healthy server.
+    const id = await approvedOperation(w, 'purge-cache');
     await expect(w.alice.execute(id)).rejects.toMatchObject({
       code: 'policy_denied',
       extra: { rule: 'preflight-hosting-healthy' },
     });
     expect(hosting.calls).toEqual([]);
+    // On a healthy server the same kind runs.
+    const healthy = new ScriptedHosting(async () => ({ status: 'done' }));
+    const h = world(healthy);
+    expect((await h.alice.execute(await approvedOperation(h, 'purge-cache'))).intent.state).toBe('succeeded');
+    expect(healthy.calls).toEqual([{ operation: 'purge-cache', target: 'production' }]);
   });
 
   it('says when the decision history is longer than what it shows', async () => {
     const w = world(new ScriptedHosting(async () => ({ status: 'done' })));
-    const id = await approvedRestart(w);
+    const id = await approvedOperation(w);
     await expect(w.gpt.approve(id)).rejects.toMatchObject({ code: 'policy_denied' });
     const short = await w.alice.get(id, 2);
     expect(short.decisions.map((d) => d.action)).toEqual(['propose', 'approve']);
@@ -159,7 +167,7 @@ describe('IntentService with a configured hosting adapter', () => {
 
   it('a late approve of an approved intent whose proposal expired leaves the approval alone', async () => {
     const w = world(new ScriptedHosting(async () => ({ status: 'done' })));
-    const id = await approvedRestart(w);
+    const id = await approvedOperation(w);
     await backdate.proposal(id);
     await expect(w.gpt.approve(id)).rejects.toMatchObject({ code: 'policy_denied' });
     expect((await w.alice.get(id)).intent.state).toBe('approved');

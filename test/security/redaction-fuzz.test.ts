@@ -170,7 +170,7 @@ describe('redaction fuzz over every write route', () => {
           ...namedObject,
         };
         const needles = [...new Set([...corpus.flatMap((s) => s.needles), named, awsSecret])];
-        const s = scenario({}, { GITHUB_WEBHOOK_SECRET: 'test-webhook-secret-0123456789' });
+        const s = scenario({ GITHUB_WEBHOOK_SECRET: 'test-webhook-secret-0123456789' });
         const env = s.env;
         const listener = await mustOpen('', { as: 'gpt', env });
         let intentId: string | undefined;

@@ -11,7 +11,10 @@ export interface CallOptions {
   /** Raw body text, sent as given (for malformed JSON tests). */
   rawBody?: string;
   headers?: Record<string, string>;
-  /** Extra or replaced bindings: the request goes to a fresh app with this env instead of SELF. */
+  /**
+   * Extra or replaced bindings: the request goes to a fresh app with this env instead of SELF. Only the Worker
+   * sees them, never the Durable Objects, so nothing an object reads (INTENT_POLICY) may be among them.
+   */
   env?: Record<string, unknown>;
   /** Skip the check against /openapi.json (only for requests that are deliberately outside the document). */
   uncontracted?: boolean;
@@ -37,6 +40,7 @@ export async function call<T = any>(method: string, path: string, options: CallO
   const request = new Request(`http://hezlep.test${path}`, { method, headers, body });
   let response: Response;
   if (options.env) {
+    refuseObjectSettings(options.env);
     const ctx = createExecutionContext();
     response = await createApp().fetch(request, withLocalBindings({ ...env, ...options.env }), ctx);
     await waitOnExecutionContext(ctx);
@@ -57,6 +61,16 @@ export async function call<T = any>(method: string, path: string, options: CallO
     expect(violations, `the response disagrees with /openapi.json: ${text.slice(0, 1000)}`).toEqual([]);
   }
   return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/**
+ * The ledger object decides intents with the INTENT_POLICY of its own env: a per-request policy would let the
+ * Worker's pre-checks decide with another one. A test picks a kind or target of test/support/intent-policy.ts,
+ * or runs in a vitest project with another policy.
+ */
+export function refuseObjectSettings(env: Record<string, unknown>): void {
+  if ('INTENT_POLICY' in env)
+    throw new Error('INTENT_POLICY is the project-wide test policy (test/vitest.config.ts), not a per-request setting');
 }
 
 /** Assert a status, showing the body when it is not what was expected. */

@@ -127,6 +127,7 @@ async function runGenerated(): Promise<void> {
     harness = await startCodeIndexHarness({
       repoDir: dir,
       batchFiles: batch,
+      inspect: true,
       vars: { INDEX_LOCAL_DIMENSIONS: dimensions },
     });
     const h = harness;

@@ -81,7 +81,7 @@ describe('daily digest', () => {
   });
 
   it('a section whose backend fails is listed as unavailable, the digest is still kept', async () => {
-    const s = scenario({}, { GITHUB_TOKEN: 'ghp_revoked0000000000000000000000000000' });
+    const s = scenario({ GITHUB_TOKEN: 'ghp_revoked0000000000000000000000000000' });
     await morning(s.env);
     const result = await s.call<GetDigestResponse>('GET', '/ai/digest', 'human');
     expectStatus(result, 200);

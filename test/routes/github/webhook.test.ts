@@ -54,7 +54,7 @@ async function read(s: Scenario, id: string) {
 
 describe('POST /ai/github/webhook: workflow_run', () => {
   it('records a completed run on the executing intent at once, without waiting for the cron', async () => {
-    const s = scenario({}, { GITHUB_WEBHOOK_SECRET: SECRET });
+    const s = scenario({ GITHUB_WEBHOOK_SECRET: SECRET });
     const { id, runId } = await executingDeploy(s);
     await s.finishRun(runId, 'success');
     const reported = await deliver(s, delivery(s, await runOf(s, runId)));
@@ -88,7 +88,7 @@ describe('POST /ai/github/webhook: workflow_run', () => {
   });
 
   it('records a failed run as failed, and a run still going as progress', async () => {
-    const s = scenario({}, { GITHUB_WEBHOOK_SECRET: SECRET });
+    const s = scenario({ GITHUB_WEBHOOK_SECRET: SECRET });
     const { id, runId } = await executingDeploy(s);
     await s.finishRun(runId, null as never, 'in_progress');
     const going = await deliver(s, delivery(s, await runOf(s, runId), 'in_progress'));
@@ -102,7 +102,7 @@ describe('POST /ai/github/webhook: workflow_run', () => {
   });
 
   it('ignores runs of other repositories and runs no intent dispatched', async () => {
-    const s = scenario({}, { GITHUB_WEBHOOK_SECRET: SECRET });
+    const s = scenario({ GITHUB_WEBHOOK_SECRET: SECRET });
     const { id, runId } = await executingDeploy(s);
     await s.finishRun(runId, 'success');
     const run = await runOf(s, runId);
@@ -118,7 +118,7 @@ describe('POST /ai/github/webhook: workflow_run', () => {
   });
 
   it('refuses a delivery that is not signed with the secret, and a body that is not a workflow_run', async () => {
-    const s = scenario({}, { GITHUB_WEBHOOK_SECRET: SECRET });
+    const s = scenario({ GITHUB_WEBHOOK_SECRET: SECRET });
     const { id, runId } = await executingDeploy(s);
     await s.finishRun(runId, 'success');
     const forged = await deliver(

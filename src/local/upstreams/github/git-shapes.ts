@@ -71,17 +71,12 @@ export class GitShapes {
     return this.once(`files:${sha}`, async () => {
       const { parents } = await this.fieldsOf(sha);
       const range = parents.length ? [parents[0]!, sha] : ['--root', sha];
+      const diff = (...options: string[]) =>
+        git(this.dir, ['diff-tree', '-r', '--no-commit-id', '--raw', ...options, '-z', ...range]);
       // One git process for both the statuses and the line counts (a history walk asks thousands).
-      const out = await git(this.dir, [
-        'diff-tree',
-        '-r',
-        '-M',
-        '--no-commit-id',
-        '--raw',
-        '--numstat',
-        '-z',
-        ...range,
-      ]);
+      // Line counts and inexact renames need the blobs' contents, which a partial snapshot may lack:
+      // then the statuses alone (line counts 0), as GitHub would still list the files.
+      const out = await diff('-M', '--numstat').catch(() => diff('-M').catch(() => diff()));
       return changedFilesOf(out).slice(0, 300);
     });
   }

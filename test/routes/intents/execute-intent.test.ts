@@ -1,33 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { backdate, scenario } from '../intents/helpers';
-import type { GetIntentResponse } from '../../src/routes/intents/get-intent';
-import type { ExecuteIntentResponse } from '../../src/routes/intents/execute-intent';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { ALL_CLIENTS } from '../../../src/auth/guard';
+import { SOME_INTENT_ID, backdate, scenario } from '../../intents/helpers';
+import type { ExecuteIntentResponse } from '../../../src/routes/intents/execute-intent';
 
 type Scenario = ReturnType<typeof scenario>;
 
-async function approvedDeploy(s: Scenario, target = 'staging') {
+/** A deploy (or another workflow kind of the test policy) proposed by the GPT and approved by a human. */
+async function approvedDeploy(s: Scenario, target = 'staging', kind = 'deploy') {
   const head = await s.createBranch(target);
-  const intent = await s.propose('gpt', { kind: 'deploy', target, reason: 'release' });
+  const intent = await s.propose('gpt', { kind, target, reason: 'release' });
   expectStatus(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human'), 200);
   return { id: intent.id, head };
 }
 
-async function read(s: Scenario, id: string) {
-  const got = await s.call<GetIntentResponse>('GET', `/ai/intents/${id}`, 'human');
-  expectStatus(got, 200);
-  return got.body;
-}
-
-async function auditActions(s: Scenario, id: string) {
-  const result = await s.call('GET', `/ai/audit?target=intent:${id}&limit=100`, 'human');
-  expectStatus(result, 200);
-  return (result.body.entries as { action: string; detail: Record<string, unknown> }[]).reverse();
-}
-
 describe('POST /ai/intents/{id}/execute: deploys', () => {
   it("dispatches the target's workflow for the approved commit, then the cron follows the run to success", async () => {
-    const s = scenario({ targets: { staging: { workflow: 'deploy.yml', inputs: { environment: 'staging' } } } });
+    // staging's workflow takes an input of its own (test/support/intent-policy.ts).
+    const s = scenario();
     const { id, head } = await approvedDeploy(s);
     const result = await s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, 'gpt');
     expectStatus(result, 202);
@@ -53,18 +44,18 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     ]);
 
     await s.cron(); // still queued: nothing to record
-    expect((await read(s, id)).intent.state).toBe('executing');
+    expect((await s.read(id)).intent.state).toBe('executing');
 
     await s.finishRun(execution.runId!, 'success');
     await s.cron();
-    const done = await read(s, id);
+    const done = await s.read(id);
     expect(done.intent).toMatchObject({
       state: 'succeeded',
       outcome: 'workflow run succeeded',
       execution: { status: 'finished', conclusion: 'success', runStatus: 'completed' },
     });
     expect(done.decisions.map((d) => d.action)).toEqual(['propose', 'approve', 'execute', 'dispatch', 'succeed']);
-    const audit = await auditActions(s, id);
+    const audit = await s.audit(`intent:${id}`);
     expect(audit.map((e) => e.action)).toEqual([
       'intent.propose',
       'intent.approve',
@@ -95,7 +86,7 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     expectProblem(refused, 403, 'policy_denied');
     expect(refused.body.rule).toBe('gpt-never-deploys-protected');
     expect(await s.dispatches()).toEqual([]);
-    expect((await read(s, intent.id)).intent.state).toBe('approved');
+    expect((await s.read(intent.id)).intent.state).toBe('approved');
     expectStatus(await s.call('POST', `/ai/intents/${intent.id}/execute`, 'human'), 202);
     expect(await s.dispatches()).toHaveLength(1);
   });
@@ -106,13 +97,13 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     const started = await s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, 'cursor');
     await s.finishRun(started.body.intent.execution!.runId!, 'failure');
     await s.cron();
-    const done = await read(s, id);
+    const done = await s.read(id);
     expect(done.intent).toMatchObject({
       state: 'failed',
       outcome: 'workflow run ended failure',
       execution: { conclusion: 'failure' },
     });
-    expect((await auditActions(s, id)).at(-1)).toMatchObject({
+    expect((await s.audit(`intent:${id}`)).at(-1)).toMatchObject({
       action: 'intent.fail',
       detail: { to: 'failed', conclusion: 'failure' },
     });
@@ -132,10 +123,10 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
       JSON.stringify(results.map((r) => r.body)),
     ).toHaveLength(1);
     expect(await s.dispatches()).toHaveLength(1);
-    const detail = await read(s, id);
+    const detail = await s.read(id);
     expect(detail.decisions.filter((d) => d.action === 'execute')).toHaveLength(1);
     expect(detail.intent.execution?.attempt).toBe(1);
-    expect((await auditActions(s, id)).filter((e) => e.action === 'intent.execute')).toHaveLength(1);
+    expect((await s.audit(`intent:${id}`)).filter((e) => e.action === 'intent.execute')).toHaveLength(1);
   });
 
   it('a retried execute returns the same execution and looks at the run once, without dispatching again', async () => {
@@ -160,7 +151,7 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     expectProblem(refused, 403, 'policy_denied');
     expect(refused.body.rule).toBe('approval-bound-to-commit');
     expect(refused.body.detail).toContain(moved.slice(0, 12));
-    const after = await read(s, id);
+    const after = await s.read(id);
     expect(after.intent).toMatchObject({ state: 'proposed', approval: null });
     expect(after.decisions.at(-1)).toMatchObject({
       action: 'execute.denied',
@@ -186,13 +177,13 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     const refused = await s.call('POST', `/ai/intents/${id}/execute`, 'human');
     expectProblem(refused, 403, 'policy_denied');
     expect(refused.body.rule).toBe('approval-lifetime');
-    expect((await read(s, id)).intent.state).toBe('proposed');
+    expect((await s.read(id)).intent.state).toBe('proposed');
     expect(await s.dispatches()).toEqual([]);
   });
 
   it('preflight: with checks required, only a green commit runs; the approval survives the wait', async () => {
-    const s = scenario({ kinds: { deploy: { preflight: { checksGreen: true } } } });
-    const { id, head } = await approvedDeploy(s);
+    const s = scenario();
+    const { id, head } = await approvedDeploy(s, 'staging', 'checked-deploy');
     await s.setStatus(head, 'pending');
     const pending = await s.call('POST', `/ai/intents/${id}/execute`, 'human');
     expectProblem(pending, 403, 'policy_denied');
@@ -201,20 +192,20 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     await s.setStatus(head, 'failure', 'lint');
     await s.setStatus(head, 'success', 'ci');
     expect((await s.call('POST', `/ai/intents/${id}/execute`, 'human')).body.detail).toMatch(/failure/);
-    expect((await read(s, id)).intent.state).toBe('approved');
+    expect((await s.read(id)).intent.state).toBe('approved');
     await s.setStatus(head, 'success', 'lint');
     expectStatus(await s.call('POST', `/ai/intents/${id}/execute`, 'human'), 202);
     expect(await s.dispatches()).toHaveLength(1);
   });
 
   it('a dispatch GitHub refuses is recorded as failed, never lost', async () => {
-    const s = scenario({ targets: { staging: { workflow: 'missing-deploy.yml' } } });
-    const { id } = await approvedDeploy(s);
+    const s = scenario();
+    const { id } = await approvedDeploy(s, 'missing-workflow');
     const result = await s.call<ExecuteIntentResponse>('POST', `/ai/intents/${id}/execute`, 'human');
     expectStatus(result, 202);
     expect(result.body.intent).toMatchObject({ state: 'failed' });
     expect(result.body.intent.outcome).toMatch(/dispatch refused/);
-    expect((await auditActions(s, id)).at(-1)).toMatchObject({ action: 'intent.fail' });
+    expect((await s.audit(`intent:${id}`)).at(-1)).toMatchObject({ action: 'intent.fail' });
   });
 
   it('a dispatch whose outcome is unknown (GitHub 5xx) is not re-sent; the cron records it failed once overdue', async () => {
@@ -225,12 +216,12 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     expectStatus(result, 202);
     expect(result.body.intent).toMatchObject({ state: 'executing', execution: { status: 'dispatching' } });
     await s.cron(); // not yet overdue: still waiting for a run to appear
-    expect((await read(s, id)).intent.state).toBe('executing');
+    expect((await s.read(id)).intent.state).toBe('executing');
     expectStatus(await s.call('POST', `/ai/intents/${id}/execute`, 'human'), 202);
     expect(await s.dispatches()).toEqual([]);
     await backdate.executionStart(id, 2);
     await s.cron();
-    const done = await read(s, id);
+    const done = await s.read(id);
     expect(done.intent).toMatchObject({ state: 'failed', outcome: 'dispatch not confirmed: no workflow run appeared' });
   });
 
@@ -247,7 +238,7 @@ describe('POST /ai/intents/{id}/execute: deploys', () => {
     const intent = await s.propose('gpt', { kind: 'restart', target: 'production' });
     await backdate.proposal(intent.id);
     await s.cron();
-    expect((await auditActions(s, intent.id)).map((e) => e.action)).toEqual(['intent.propose', 'intent.expire']);
+    expect((await s.audit(`intent:${intent.id}`)).map((e) => e.action)).toEqual(['intent.propose', 'intent.expire']);
   });
 });
 
@@ -259,11 +250,11 @@ describe('POST /ai/intents/{id}/execute: hosting operations and configuration', 
     const refused = await s.call('POST', `/ai/intents/${intent.id}/execute`, 'human');
     expectProblem(refused, 403, 'policy_denied');
     expect(refused.body.rule).toBe('executor-configured');
-    expect((await read(s, intent.id)).intent.state).toBe('approved');
+    expect((await s.read(intent.id)).intent.state).toBe('approved');
   });
 
   it('without GitHub configured, a deploy can be proposed but not approved (no commit to bind)', async () => {
-    const s = scenario({}, { GITHUB_TOKEN: '', GITHUB_REPO: '' });
+    const s = scenario({ GITHUB_TOKEN: '', GITHUB_REPO: '' });
     const intent = await s.propose('gpt', { kind: 'deploy', target: 'staging' });
     expect(intent.proposedCommit).toBeNull();
     expectProblem(await s.call('POST', `/ai/intents/${intent.id}/approve`, 'human'), 501, 'not_configured');
@@ -294,3 +285,5 @@ describe('the audit chain', () => {
     expect(verify.body.checked).toBeGreaterThan(4);
   });
 });
+
+describeAuthCases('POST', `/ai/intents/${SOME_INTENT_ID}/execute`, ALL_CLIENTS);
