@@ -11,7 +11,7 @@ import {
   queryLogFor,
 } from './wiring';
 import { AuditLog } from './audit/log';
-import { LedgerObjectClient } from './ledger/object-client';
+import { LedgerObjectClient } from './objects/ledger';
 import { SharedContext } from './context/shared-context';
 import type { ContextStore } from './context/store';
 import type { QueryLogStore } from './queries/log';
@@ -118,7 +118,6 @@ export function buildServices(
     context: (caller) =>
       new SharedContext({
         project: config.projectId,
-        ttlSeconds: config.contextTtlSeconds,
         store: contextStore,
         writer: ledgerObject,
         caller,

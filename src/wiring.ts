@@ -13,9 +13,7 @@ import type { AnswerCache } from './cache/answer-cache';
 import { UpstashAnswerCache } from './adapters/cache-upstash';
 import { DurableObjectAnswerCache } from './adapters/cache-durable-object';
 import { SilentEventPublisher, type EventPublisher } from './events/publisher';
-import { HubEventPublisher } from './events/hub-publisher';
-import { RedactingEventPublisher } from './events/redacting-publisher';
-import type { EventHubObject } from './objects/event-hub';
+import { HubEventPublisher, type EventHubObject } from './objects/event-hub';
 import { DurableObjectContextStore, type ContextStoreObject } from './objects/context-store';
 import type { RedactionTally } from './redaction/redact';
 
@@ -59,17 +57,15 @@ export function ledgerPoolFor(settings: LedgerPoolSettings, log: Logger): Ledger
 }
 
 /**
- * A project's event publisher: its hub object when one is bound, silent otherwise, and always behind
- * the secret scanner, so no path can tell a listener a secret.
+ * A project's event publisher: its hub object when one is bound, silent otherwise. The hub object passes
+ * every event through the secret scanner (so no publisher can tell a listener a secret) and answers what
+ * it replaced, which joins `tally` (a request's, for its metrics) when one is given.
  */
 export function eventPublisherFor(
   hub: DurableObjectNamespace<EventHubObject> | undefined,
   project: string,
   log: Logger,
-  tally: RedactionTally,
+  tally?: RedactionTally,
 ): EventPublisher {
-  return new RedactingEventPublisher(
-    hub ? new HubEventPublisher(hub, project, log) : new SilentEventPublisher(),
-    tally,
-  );
+  return hub ? new HubEventPublisher(hub, project, log, tally) : new SilentEventPublisher();
 }

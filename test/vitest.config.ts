@@ -17,16 +17,20 @@ type Inject = <K extends keyof ProvidedContext>(key: K) => ProvidedContext[K];
 const BACKEND_SUITES = {
   /** The context store on Upstash (the Upstash REST server over a real redis-server, from the global setup). */
   upstash: [
-    'test/routes/context.test.ts',
-    'test/routes/cursor.test.ts',
-    'test/routes/queries.test.ts',
+    'test/routes/context/get-context.test.ts',
+    'test/routes/context/put-context.test.ts',
+    'test/routes/context/patch-context.test.ts',
+    'test/routes/context/delete-context.test.ts',
+    'test/routes/cursor/record-session.test.ts',
+    'test/routes/cursor/list-sessions.test.ts',
+    'test/routes/queries/list-queries.test.ts',
     'test/routes/github/get-activity.test.ts',
   ],
   /** Postgres unreachable: the ledger object's own connection goes to a bridge with nothing behind it. */
   ledgerDown: ['test/ledger-down/**/*.test.ts'],
   /** The context store unreachable: Upstash at an address where nothing listens. */
   storeDown: ['test/store-down/**/*.test.ts'],
-  /** An event hub that keeps only 10 events, so pruning shows after a few publishes. */
+  /** Short retention: an event hub that keeps only 10 events (pruning shows after a few publishes), a context that lives 10 s. */
   smallRetention: ['test/small-retention/**/*.test.ts'],
   /** Audit rotation rewrites the whole chain: a database of its own. */
   rotation: ['test/rotation/**/*.test.ts'],
@@ -105,7 +109,10 @@ const projects = [
     UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9',
     UPSTASH_REDIS_REST_TOKEN: 'nobody-listens',
   })),
-  workersProject('small-retention', { include: BACKEND_SUITES.smallRetention }, () => ({ EVENT_RETAIN_COUNT: '10' })),
+  workersProject('small-retention', { include: BACKEND_SUITES.smallRetention }, () => ({
+    EVENT_RETAIN_COUNT: '10',
+    CONTEXT_TTL_SECONDS: '10',
+  })),
   workersProject('rotation', { include: BACKEND_SUITES.rotation }, (inject) => ({
     DATABASE_URL: inject('isolatedDatabaseUrl'),
   })),

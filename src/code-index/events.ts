@@ -1,13 +1,12 @@
 import type { EventPublisher } from '../events/publisher';
 import type { EventHubObject } from '../objects/event-hub';
 import { Logger, type LogLevel } from '../lib/log';
-import { RedactionTally } from '../redaction/redact';
 import { eventPublisherFor } from '../wiring';
 
 /**
  * The event publisher of a repository's index object: the project's hub, from the object's
  * own env (the EVENT_HUB binding; the hub keeps events by its own retention) and the project the
- * run was started for, behind the secret scanner like every publisher (a commit message or path
+ * run was started for; the hub passes its events through the secret scanner like every publisher's (a commit message or path
  * may hold a secret). Null — runs go on untold — without a binding or without a project (runs
  * saved before runs named one).
  */
@@ -18,6 +17,5 @@ export function indexEventPublisher(env: Record<string, unknown>, project: strin
     env.EVENT_HUB as DurableObjectNamespace<EventHubObject>,
     project,
     new Logger(level, { object: 'repo-index' }),
-    new RedactionTally(),
   );
 }

@@ -8,7 +8,6 @@ export type { ContextWriteResult, WriteMode } from './write-types';
 
 export interface SharedContextDeps {
   project: string;
-  ttlSeconds: number;
   store: ContextStore;
   /** Writes go through the project's ledger object, which decides, audits, stores and tells them (context/single-writer.ts). */
   writer: ContextWriter;
@@ -41,7 +40,6 @@ export class SharedContext {
     this.deps.redactions?.add(redactions);
     return this.deps.writer.write({
       project,
-      ttlSeconds: this.deps.ttlSeconds,
       caller,
       requestId: this.deps.requestId,
       mode,

@@ -22,14 +22,19 @@ export interface ContextStore {
 }
 
 /**
- * Run a call to a store (context or Cursor sessions) so that its failure reaches the caller as
- * 503 `store_unavailable` saying what it means for the caller's change (`consequence`); the cause goes to the log only.
+ * A store's failure as its caller reports it: a typed error passes as it is; anything else becomes 503
+ * `store_unavailable`, saying what it means for the caller's change (`consequence`), the cause in the log only.
  */
+export function storeUnavailable(store: string, consequence: string, error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError('store_unavailable', `The ${store} is unavailable; ${consequence}.`, { internal: error });
+}
+
+/** Run a call to a store (context or Cursor sessions); its failure reaches the caller as `storeUnavailable` says. */
 export async function storeCall<T>(store: string, consequence: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('store_unavailable', `The ${store} is unavailable; ${consequence}.`, { internal: error });
+    throw storeUnavailable(store, consequence, error);
   }
 }

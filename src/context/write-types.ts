@@ -9,7 +9,6 @@ export type WriteMode = 'replace' | 'merge';
 
 export interface ContextWriteRequest {
   project: string;
-  ttlSeconds: number;
   caller: Caller;
   requestId: string;
   mode: WriteMode;

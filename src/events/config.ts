@@ -38,8 +38,3 @@ export const eventsVars = varsSection(
 
 /** The event hub's configuration: retention bounds, ticket lifetime, and whether a hub is bound at all. */
 export const loadEventsConfig = (vars: Record<string, unknown>): EventsConfig => eventsVars.parse(vars);
-
-/** The one hub object of a project. */
-export function hubStub(namespace: EventHubNamespace, project: string) {
-  return namespace.get(namespace.idFromName(`events:${project}`));
-}

@@ -1,7 +1,7 @@
-import type { EventHubObject, ListenerIdentity } from '../objects/event-hub';
+import { hubStub, type EventHubObject, type ListenerIdentity } from '../objects/event-hub';
 import type { EventTopic } from './publisher';
 import type { PublishedEvent } from './wire';
-import { hubStub, type EventsConfig } from './config';
+import type { EventsConfig } from './config';
 import { sha256, toHex } from '../auth/keys';
 
 /** The Worker's handle on its project's event hub: tickets, recent events, and forwarding an authenticated upgrade. */

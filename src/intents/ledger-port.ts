@@ -22,7 +22,7 @@ export interface IntentOperationOutcome<N extends IntentOperation> {
   events: QueuedEvent[];
 }
 
-/** Where intent changes run: the project's ledger object (ledger/object-client.ts). */
+/** Where intent changes run: the project's ledger object (LedgerObjectClient, objects/ledger.ts). */
 export interface IntentTransactions {
   run<N extends IntentOperation>(
     name: N,

@@ -1,10 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
-import { EVENT_TOPICS, type EventTopic, type ProjectEvent } from '../events/publisher';
+import { EVENT_TOPICS, type EventPublisher, type EventTopic, type ProjectEvent } from '../events/publisher';
 import { readListenerMessage } from '../events/listener-message';
-import { redactEvent } from '../events/redacting-publisher';
 import { CLOSE_TOO_FAR_BEHIND, type EventRetention, type HubMessage, type PublishedEvent } from '../events/wire';
 import { loadEventsConfig } from '../events/config';
 import type { Env } from '../config';
+import type { Logger } from '../lib/log';
+import { RedactionTally, redactValue, type RedactionCounts } from '../redaction/redact';
 
 /** Who a listener is, as the Worker authenticated it before forwarding the upgrade. */
 export interface ListenerIdentity {
@@ -25,6 +26,46 @@ const MAX_EVENT_BYTES = 32 * 1024;
 
 export const LISTENER_HEADER = 'x-hezlep-listener';
 
+/** The one hub object of a project. */
+export function hubStub(namespace: DurableObjectNamespace<EventHubObject>, project: string) {
+  return namespace.get(namespace.idFromName(`events:${project}`));
+}
+
+/** What a publish answers: the events' sequence numbers, and the secrets the hub replaced in them (counted per kind). */
+export interface PublishReceipt {
+  seqs: number[];
+  redactions: RedactionCounts;
+}
+
+/**
+ * Publishes to the project's event hub object, which passes every event through the secret scanner
+ * (whoever publishes) and answers what it replaced; those counts join the caller's tally. Events are
+ * told after the change is committed, so a hub failure is logged and swallowed: the change stands,
+ * listeners resync from the state when they notice the gap.
+ */
+export class HubEventPublisher implements EventPublisher {
+  constructor(
+    private readonly namespace: DurableObjectNamespace<EventHubObject>,
+    private readonly project: string,
+    private readonly log: Logger,
+    private readonly tally?: RedactionTally,
+  ) {}
+
+  async publish(...events: ProjectEvent[]): Promise<void> {
+    if (!events.length) return;
+    try {
+      const receipt = (await hubStub(this.namespace, this.project).publishAll(events)) as PublishReceipt;
+      this.tally?.add(receipt.redactions);
+    } catch (error) {
+      this.log.warn('event not published', {
+        topics: events.map((event) => event.topic).join(','),
+        types: events.map((event) => event.type).join(','),
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
 /**
  * One object per project: assigns sequence numbers, keeps recent events for
  * replay in SQLite (bounded by count and age), holds the listeners' WebSockets
@@ -36,8 +77,12 @@ export class EventHubObject extends DurableObject<Env> {
   private readonly acked = new Map<WebSocket, number>();
   private readonly states = new Map<WebSocket, ListenerState>();
 
+  /** How many events, and how old, this hub keeps for replay: from its own env (EVENT_RETAIN_*), read once. */
+  private readonly retention: EventRetention;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.retention = loadEventsConfig(env).retention;
     ctx.storage.sql.exec(
       `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, topic TEXT NOT NULL, body TEXT NOT NULL)`,
     );
@@ -58,29 +103,22 @@ export class EventHubObject extends DurableObject<Env> {
     return this.#head;
   }
 
-  /** How many events, and how old, this hub keeps for replay: from its own env (EVENT_RETAIN_*), parsed once per isolate. */
-  private get retention(): EventRetention {
-    return loadEventsConfig(this.env).retention;
-  }
-
   /**
-   * Events in order (consecutive sequence numbers), kept for replay in one transaction, then sent to every
-   * matching listener. Answers only their sequence numbers: the caller has the events.
+   * Events in order (consecutive sequence numbers), with their secrets replaced, kept for replay in one
+   * transaction, then sent to every matching listener. This is the one place events are redacted: every
+   * publisher (a request, the ledger object, an index run) reaches listeners only through here. Answers the
+   * sequence numbers and what was replaced (the caller has the events).
    */
-  publishAll(events: ProjectEvent[]): number[] {
-    return this.keepAndSend(events).map((event) => event.seq);
-  }
-
-  private keepAndSend(events: ProjectEvent[]): PublishedEvent[] {
+  publishAll(events: ProjectEvent[]): PublishReceipt {
     const retention = this.retention;
     const first = this.head + 1;
     const now = Date.now();
     const at = new Date(now).toISOString();
     const published: PublishedEvent[] = [];
     const bodies: string[] = [];
+    const redactions = new RedactionTally();
     for (const [i, event] of events.entries()) {
-      // Whoever published it (a request, the ledger, an index run), no secret is kept or sent.
-      const [kept, body] = bounded({ ...redactEvent(event).event, seq: first + i, at });
+      const [kept, body] = bounded({ ...redacted(event, redactions), seq: first + i, at });
       published.push(kept);
       bodies.push(body);
     }
@@ -105,7 +143,7 @@ export class EventHubObject extends DurableObject<Env> {
       const frame = `{"kind":"event",${bodies[i]!.slice(1)}`;
       for (const ws of sockets) this.deliver(ws, event.seq, event.topic, frame);
     }
-    return published;
+    return { seqs: published.map((event) => event.seq), redactions: redactions.counts };
   }
 
   /** The last `limit` events still within the retention age (newest last), optionally only some topics. */
@@ -303,6 +341,14 @@ export function parseTopics(raw: string | null | undefined): EventTopic[] | null
     .filter(Boolean);
   const known = wanted.filter((topic): topic is EventTopic => (EVENT_TOPICS as readonly string[]).includes(topic));
   return known.length ? [...new Set(known)] : null;
+}
+
+/** An event's summary and data passed through the secret scanner as one document; what it replaced joins `tally`. */
+function redacted(event: ProjectEvent, tally: RedactionTally): ProjectEvent {
+  const { value, counts, total } = redactValue({ summary: event.summary, data: event.data });
+  if (!total) return event;
+  tally.add(counts);
+  return { ...event, summary: value.summary, ...(value.data ? { data: value.data } : {}) };
 }
 
 /** The event as kept (`data` over MAX_EVENT_BYTES replaced by a note) and its JSON, stringified once. */

@@ -5,7 +5,7 @@ import { indexProbe, type IndexAccess } from '../code-index/status';
 import { sql } from 'drizzle-orm';
 import type { ContextStore } from '../context/store';
 import type { LedgerPool } from '../db/pool';
-import type { LedgerObjectClient } from '../ledger/object-client';
+import type { LedgerObjectClient } from '../objects/ledger';
 import type { Hosting } from '../hosting/service';
 import type { LayerProbe } from './probe';
 

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import type { AuditEntry } from '../../src/audit/log';
-import type { Outcome } from '../../src/ledger/object-client';
+import type { Outcome } from '../../src/objects/ledger';
 
 // This project is deployed with an INTENT_POLICY its schema refuses (test/vitest.config.ts): the Worker and
 // the ledger object both read it from their own env, and each refuses intent changes over it, naming it.

@@ -7,7 +7,7 @@ import { ApiError } from '../../src/errors';
 import type { Caller } from '../../src/auth/keys';
 import type { EventPublisher, ProjectEvent } from '../../src/events/publisher';
 import { IntentService } from '../../src/intents/service';
-import { LedgerObjectClient } from '../../src/ledger/object-client';
+import { LedgerObjectClient } from '../../src/objects/ledger';
 import { intentsConfig } from '../../src/intents/config';
 import { UnconfiguredIntentGitHub } from '../../src/intents/github';
 import type { HostingOperation, HostingOperations, HostingResult } from '../../src/intents/ports';

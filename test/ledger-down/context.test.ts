@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { mustOpen } from '../support/listener';
-import { hubStub } from '../../src/events/config';
+import { hubStub } from '../../src/objects/event-hub';
 import { DurableObjectContextStore } from '../../src/objects/context-store';
 import type { ListSessionsResponse } from '../../src/routes/cursor/list-sessions';
 import { project } from './support';
@@ -46,9 +46,11 @@ describe('/ai/context when the ledger is down', () => {
     expectProblem(refused, 503, 'ledger_unavailable');
     // The next event the hub assigns is the first one: the refused write told nothing.
     expect(
-      await hubStub(env.EVENT_HUB!, e.PROJECT_ID).publishAll([
-        { topic: 'context', type: 'test.marker', summary: 'marker' },
-      ]),
+      (
+        await hubStub(env.EVENT_HUB!, e.PROJECT_ID).publishAll([
+          { topic: 'context', type: 'test.marker', summary: 'marker' },
+        ])
+      ).seqs,
     ).toEqual([1]);
     const [first] = await listener.events(1);
     expect(first).toMatchObject({ seq: 1, type: 'test.marker' });

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../../src/audit/log';
-import type { Outcome } from '../../src/ledger/object-client';
+import type { Outcome } from '../../src/objects/ledger';
 import { auditLog } from '../../src/db/schema';
 import { onLiveDatabase } from './support';
 

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { LedgerPool } from '../../src/db/pool';
 import { AuditLog, type AuditEntry } from '../../src/audit/log';
 import { Logger } from '../../src/lib/log';
-import type { Outcome } from '../../src/ledger/object-client';
+import type { Outcome } from '../../src/objects/ledger';
 import { auditLog } from '../../src/db/schema';
 
 const silent = new Logger('silent');

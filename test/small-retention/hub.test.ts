@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { mustOpen } from '../support/listener';
-import { hubStub } from '../../src/events/config';
+import { hubStub } from '../../src/objects/event-hub';
 
 // This project's hub keeps 10 events (EVENT_RETAIN_COUNT, test/vitest.config.ts, 'small-retention'): the hub reads it from its own env.
 describe('event hub with a short history', () => {
