@@ -1,6 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { boundedTopByBm25 } from '../../src/code-index/store/bounded-match';
+import { FileHistory } from '../../src/code-index/store/file-history';
+import { FileIndex } from '../../src/code-index/store/file-index';
 
 type Row = { rowId: number; path: string; rank: number };
 
@@ -80,6 +82,105 @@ describe('boundedTopByBm25', () => {
       const found = boundedTopByBm25<Row>(sql, filtered, '"zebra" OR "entry"', 'r.path AS path', 50, 30);
       expect(found.rows.length).toBeGreaterThan(0);
       for (const row of found.rows) expect(row.path.startsWith('src/pkg3/')).toBe(true);
+    });
+  });
+});
+
+// The file-level field weights (SEARCH_WEIGHTS fileFields) reach bm25(): another weighting, another order.
+describe('FileIndex field weights', () => {
+  it('orders files by the weighted fields it is given', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      // "ledger" in the path of one file, in the body (many times) of the other.
+      index.write('src/ledger.ts', 'typescript', [{ symbol: null, text: 'export const x = 1;' }], '');
+      index.write(
+        'src/store.ts',
+        'typescript',
+        [{ symbol: null, text: 'ledger ledger ledger ledger entry for the ledger book' }],
+        '',
+      );
+      const pathFirst = index.files('"ledger"', {}, 10, [10, 1, 1, 1]);
+      const bodyFirst = index.files('"ledger"', {}, 10, [0.1, 1, 1, 10]);
+      expect(pathFirst.map((file) => file.path)).toEqual(['src/ledger.ts', 'src/store.ts']);
+      expect(bodyFirst.map((file) => file.path)).toEqual(['src/store.ts', 'src/ledger.ts']);
+      expect(pathFirst[0]!.score).not.toBe(bodyFirst[1]!.score);
+    });
+  });
+
+  it('fills the symbols field of a language the chunker does not parse with its declared names', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      index.write('crates/ignore/src/dir.rs', 'rust', [{ symbol: null, text: 'pub struct Ignore(Arc<Inner>);' }], '');
+      index.write('crates/ignore/src/walk.rs', 'rust', [{ symbol: null, text: 'fn walk() { ignore.matched() }' }], '');
+      // Only the symbols field counts: the file that declares the name is found, the one that uses it is not.
+      expect(index.files('"ignore"', {}, 10, [0, 1, 0, 0]).map((file) => [file.path, file.score > 0])).toEqual([
+        ['crates/ignore/src/dir.rs', true],
+        ['crates/ignore/src/walk.rs', false],
+      ]);
+    });
+  });
+});
+
+// The history field is the third FTS table a search asks: bounded the same way (FileHistory.files).
+describe('FileHistory.files', () => {
+  /** 400 indexed files with history, every one touched by "Reconcile ledger entry"; a removed file keeps its history. */
+  function seedHistory(sql: SqlStorage): FileHistory {
+    const index = new FileIndex(sql);
+    const history = new FileHistory(sql);
+    const paths = Array.from({ length: 400 }, (_, i) => `src/pkg${i % 7}/mod${i + 1}.${i % 2 ? 'py' : 'ts'}`);
+    for (const path of paths)
+      index.write(path, path.endsWith('.py') ? 'python' : 'typescript', [{ symbol: null, text: 'x' }], '');
+    const commit = (n: number, subject: string, files: string[]) =>
+      history.record(
+        { sha: n.toString(16).padStart(40, '0'), date: `2026-01-01T00:00:${n}Z` },
+        subject,
+        files.map((path) => ({ path })),
+        false,
+      );
+    commit(1, 'Reconcile ledger entry', paths);
+    commit(2, 'Paint zebra stripes', [...paths.filter((_, i) => i % 40 === 0), 'gone/zebra.ts']);
+    commit(
+      3,
+      'Account totals',
+      paths.filter((_, i) => i % 3 === 0),
+    );
+    // Lengths differ, so scores do: a few more subjects on some files.
+    for (let n = 0; n < 4; n++)
+      commit(
+        4 + n,
+        `Tidy module ${n}`,
+        paths.filter((_, i) => i % (n + 2) === 1),
+      );
+    history.refresh([...paths, 'gone/zebra.ts']);
+    return history;
+  }
+
+  /** The query before the bound: every match joined and scored, then ordered. */
+  function unboundedHistory(sql: SqlStorage, match: string, language?: string): { path: string; score: number }[] {
+    return sql
+      .exec<{ path: string; rank: number }>(
+        `SELECT h.path AS path, bm25(history_fts) AS rank FROM history_fts
+         JOIN history_files h ON h.id = history_fts.rowid JOIN file_entries s ON s.path = h.path
+         WHERE history_fts MATCH ? ${language ? 'AND s.language = ?' : ''} ORDER BY rank, h.id LIMIT 20`,
+        match,
+        ...(language ? [language] : []),
+      )
+      .toArray()
+      .map((row) => ({ path: row.path, score: -row.rank }));
+  }
+
+  it('beyond the cap, returns the exact top files of the unbounded query, without files that are not indexed', async () => {
+    await inObject((sql) => {
+      const history = seedHistory(sql);
+      const match = '"ledger" OR "zebra" OR "account"';
+      // 400 files match, over a cap of 150: candidates come from "zebra" (10) and "account" (134).
+      const found = history.files(match, {}, 20, 150);
+      expect(found).toEqual(unboundedHistory(sql, match));
+      expect(found.map((file) => file.path)).not.toContain('gone/zebra.ts');
+      expect(found[0]!.path).toMatch(/^src\/pkg\d\/mod\d+\.(ts|py)$/);
+      const filtered = history.files(match, { language: 'python' }, 20, 150);
+      expect(filtered).toEqual(unboundedHistory(sql, match, 'python'));
+      expect(filtered.length).toBeGreaterThan(0);
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { isProse } from '../ranking/path-prior';
+import { boundedTopByBm25, MATCH_CAP } from './bounded-match';
 import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
@@ -224,28 +225,31 @@ export class FileHistory {
     return out;
   }
 
-  /** Indexed files by BM25 over their history field, best first (the search filters apply to the indexed file). */
-  files(match: string, filters: SearchFilters, limit: number): FileCandidate[] {
-    const where: string[] = [];
+  /**
+   * Indexed files by BM25 over their history field, best first (the search filters apply to the
+   * indexed file). Bounded like the other FTS tables (boundedTopByBm25): at most `cap` rows scored.
+   */
+  files(match: string, filters: SearchFilters, limit: number, cap = MATCH_CAP): FileCandidate[] {
+    // A file with history but no index entry (skipped, removed) is left out before the cap, like a filter.
+    const indexed = ['s.path = h.path'];
     const params: unknown[] = [];
     if (filters.path) {
-      where.push('substr(s.path, 1, length(?)) = ?');
+      indexed.push('substr(s.path, 1, length(?)) = ?');
       params.push(filters.path, filters.path);
     }
     if (filters.language) {
-      where.push('s.language = ?');
+      indexed.push('s.language = ?');
       params.push(filters.language);
     }
-    return this.sql
-      .exec<{ path: string; rank: number }>(
-        `SELECT h.path AS path, bm25(history_fts) AS rank FROM history_fts
-         JOIN history_files h ON h.id = history_fts.rowid JOIN file_entries s ON s.path = h.path
-         WHERE ${['history_fts MATCH ?', ...where].join(' AND ')} ORDER BY rank LIMIT ?`,
-        match,
-        ...params,
-        limit,
-      )
-      .toArray()
-      .map((row) => ({ path: row.path, score: -row.rank }));
+    const where = [`EXISTS (SELECT 1 FROM file_entries s WHERE ${indexed.join(' AND ')})`];
+    const table = { fts: 'history_fts', table: 'history_files', alias: 'h', where, params, weights: [1] };
+    return boundedTopByBm25<{ rowId: number; path: string; rank: number }>(
+      this.sql,
+      table,
+      match,
+      'h.path AS path',
+      limit,
+      cap,
+    ).rows.map((row) => ({ path: row.path, score: -row.rank }));
   }
 }

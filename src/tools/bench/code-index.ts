@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness } from '../code-index-harness';
-import type { HeapUsage, IsolateHeap } from './isolate-heap';
+import { HeapSampler, type HeapPeak, type HeapUsage, SAMPLE_MS } from './isolate-heap';
 import { chunkingLine } from '../eval/chunking';
 
 const GIT = ['-c', 'user.name=Bench', '-c', 'user.email=bench@hezlep.test', '-c', 'commit.gpgsign=false'];
@@ -48,46 +48,6 @@ function generateRepo(files: number, functions: number): string {
   return dir;
 }
 
-/** How often the isolate's heap is read while indexing and searching. */
-const SAMPLE_MS = 200;
-
-/** The highest isolate heap seen since the last `takePeak`, read every SAMPLE_MS (one request in flight at a time). */
-class HeapSampler {
-  private peak: HeapUsage & { samples: number } = { usedBytes: 0, totalBytes: 0, samples: 0 };
-  private readonly timer: ReturnType<typeof setInterval>;
-  private busy = false;
-
-  constructor(heap: IsolateHeap) {
-    this.timer = setInterval(() => {
-      if (this.busy) return;
-      this.busy = true;
-      heap
-        .usage()
-        .then((usage) => {
-          this.peak = {
-            usedBytes: Math.max(this.peak.usedBytes, usage.usedBytes),
-            totalBytes: Math.max(this.peak.totalBytes, usage.totalBytes),
-            samples: this.peak.samples + 1,
-          };
-        })
-        .catch(() => undefined)
-        .finally(() => {
-          this.busy = false;
-        });
-    }, SAMPLE_MS);
-  }
-
-  takePeak(): HeapUsage & { samples: number } {
-    const peak = this.peak;
-    this.peak = { usedBytes: 0, totalBytes: 0, samples: 0 };
-    return peak;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
 /** The machine's 1, 5 and 15-minute load averages, as `uptime` prints them. */
 const loadAverage = () =>
   loadavg()
@@ -95,6 +55,11 @@ const loadAverage = () =>
     .join(', ');
 
 const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+const peakText = (peak: HeapPeak) =>
+  `peak ${MiB(peak.usedBytes)} used (at ${peak.phase || '?'}; ${MiB(peak.totalBytes)} reserved)${peak.combinedBytes === null ? '' : `, heap + array buffers at most ${MiB(peak.combinedBytes)}`}`;
+const afterGcText = (usage: HeapUsage) =>
+  `after a full GC ${MiB(usage.usedBytes)}${usage.backingBytes === null ? '' : ` + ${MiB(usage.backingBytes)} array buffers`}`;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -142,6 +107,10 @@ async function runGenerated(): Promise<void> {
     h.onPoll = (status, requestMs) => {
       statusMs.push(requestMs);
       descriptorsPeak = Math.max(descriptorsPeak, h.workerdDescriptors());
+      if (sampler)
+        sampler.phase = status.running
+          ? `${status.running.phase} ${status.running.filesDone}/${status.running.filesPlanned}`
+          : 'after the run';
       const running = status.running;
       const now = performance.now();
       if (!running || now - last.at < every) return;
@@ -161,7 +130,7 @@ async function runGenerated(): Promise<void> {
     const indexingPeak = sampler.takePeak();
     const afterIndex = await heap.usageAfterGc(wake);
     console.log(
-      `  isolate heap while indexing: peak ${MiB(indexingPeak.usedBytes)} used (${MiB(indexingPeak.totalBytes)} reserved; sampled every ${SAMPLE_MS} ms over ${indexingPeak.samples} samples), ${MiB(afterIndex.usedBytes)} after a full GC`,
+      `  isolate heap while indexing: ${peakText(indexingPeak)}; sampled every ${SAMPLE_MS} ms over ${indexingPeak.samples} samples; ${afterGcText(afterIndex)}`,
     );
     console.log(
       `  peak workerd memory while indexing (VmHWM): ${MiB(h.workerdPeakBytes())}; most open descriptors of a workerd process at a status poll: ${descriptorsPeak}`,
@@ -194,7 +163,7 @@ async function runGenerated(): Promise<void> {
       `search x${searches} over ${full.chunks} chunks: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms (slowest: ${slowest.join(', ')}); load average ${loadAverage()}`,
     );
     console.log(
-      `  isolate heap while searching: peak ${MiB(searchPeak.usedBytes)} used (${MiB(searchPeak.totalBytes)} reserved; ${searchPeak.samples} samples), ${MiB(afterSearch.usedBytes)} after a full GC`,
+      `  isolate heap while searching: ${peakText(searchPeak)}; ${searchPeak.samples} samples; ${afterGcText(afterSearch)}`,
     );
     console.log(
       `  workerd RSS before the searches ${MiB(rssBefore)}, after ${MiB(rssAfter)} (growth ${MiB(rssAfter - rssBefore)}); peak (VmHWM) ${MiB(h.workerdPeakBytes())}`,

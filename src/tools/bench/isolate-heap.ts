@@ -5,6 +5,11 @@ export interface HeapUsage {
   usedBytes: number;
   /** Bytes V8 has reserved for the heap. */
   totalBytes: number;
+  /**
+   * Bytes of ArrayBuffer backing stores (typed arrays: vectors, the int8 sketch, request bodies), which
+   * live outside the JavaScript heap but count against the isolate's memory; null when V8 does not say.
+   */
+  backingBytes: number | null;
 }
 
 /**
@@ -85,8 +90,16 @@ export class IsolateHeap {
   }
 
   async usage(): Promise<HeapUsage> {
-    const result = (await this.call('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    return { usedBytes: result.usedSize, totalBytes: result.totalSize };
+    const result = (await this.call('Runtime.getHeapUsage')) as {
+      usedSize: number;
+      totalSize: number;
+      backingStorageSize?: number;
+    };
+    return {
+      usedBytes: result.usedSize,
+      totalBytes: result.totalSize,
+      backingBytes: result.backingStorageSize ?? null,
+    };
   }
 
   /**
@@ -108,5 +121,72 @@ export class IsolateHeap {
 
   close(): void {
     this.socket.close();
+  }
+}
+
+/** How often HeapSampler reads the heap. */
+export const SAMPLE_MS = 200;
+
+export interface HeapPeak extends HeapUsage {
+  /** The largest heap used + array buffers of one sample (null when V8 does not report the buffers). */
+  combinedBytes: number | null;
+  samples: number;
+  /** `phase` when the used heap peaked. */
+  phase: string;
+}
+
+const NO_PEAK: HeapPeak = {
+  usedBytes: 0,
+  totalBytes: 0,
+  backingBytes: null,
+  combinedBytes: null,
+  samples: 0,
+  phase: '',
+};
+const maxOrNull = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/** The highest isolate heap seen since the last `takePeak`, read every SAMPLE_MS (one request in flight at a time). */
+export class HeapSampler {
+  private peak: HeapPeak = { ...NO_PEAK };
+  /** What the Worker is doing as the caller last saw it (e.g. the run's phase): named with the peak. */
+  phase = '';
+  private readonly timer: ReturnType<typeof setInterval>;
+  private busy = false;
+
+  constructor(heap: IsolateHeap) {
+    this.timer = setInterval(() => {
+      if (this.busy) return;
+      this.busy = true;
+      heap
+        .usage()
+        .then((usage) => {
+          const peak = this.peak;
+          this.peak = {
+            usedBytes: Math.max(peak.usedBytes, usage.usedBytes),
+            totalBytes: Math.max(peak.totalBytes, usage.totalBytes),
+            backingBytes: maxOrNull(peak.backingBytes, usage.backingBytes),
+            combinedBytes: maxOrNull(
+              peak.combinedBytes,
+              usage.backingBytes === null ? null : usage.usedBytes + usage.backingBytes,
+            ),
+            samples: peak.samples + 1,
+            phase: usage.usedBytes > peak.usedBytes ? this.phase : peak.phase,
+          };
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          this.busy = false;
+        });
+    }, SAMPLE_MS);
+  }
+
+  takePeak(): HeapPeak {
+    const peak = this.peak;
+    this.peak = { ...NO_PEAK };
+    return peak;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }
