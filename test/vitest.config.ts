@@ -17,9 +17,13 @@ type Inject = <K extends keyof ProvidedContext>(key: K) => ProvidedContext[K];
 const BACKEND_SUITES = {
   /** The context store on Upstash (the Upstash REST server over a real redis-server, from the global setup). */
   upstash: [
-    'test/routes/context.test.ts',
-    'test/routes/cursor.test.ts',
-    'test/routes/queries.test.ts',
+    'test/routes/context/get-context.test.ts',
+    'test/routes/context/put-context.test.ts',
+    'test/routes/context/patch-context.test.ts',
+    'test/routes/context/delete-context.test.ts',
+    'test/routes/cursor/record-session.test.ts',
+    'test/routes/cursor/list-sessions.test.ts',
+    'test/routes/queries/list-queries.test.ts',
     'test/routes/github/get-activity.test.ts',
   ],
   /** Postgres unreachable: the ledger object's own connection goes to a bridge with nothing behind it. */

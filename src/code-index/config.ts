@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { intVar, optionalVar, varsSection } from '../lib/vars';
 import type { RepoRef } from './source/repo-source';
-import type { FileRankWeights } from './ranking/files';
+import type { WeightOverrides } from './ranking/files';
 import type { ModelSummarySpec } from './summary/model-summary';
 import { summaryVars } from './summary/config';
 import type { HistorySpec } from './pipeline/history';
@@ -48,7 +48,7 @@ export interface IndexConfig {
   /** The history field: backfill depth, per-run request budget, and the evaluation's time cut-off. */
   history: HistorySpec;
   /** Overrides of the file-ranking weights (SEARCH_WEIGHTS, JSON), for evaluation runs; unset means the measured defaults. */
-  searchWeights: Partial<FileRankWeights>;
+  searchWeights: WeightOverrides;
 }
 
 const REPO = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:@(.+))?$/;
@@ -131,6 +131,7 @@ const IndexVarsSchema = z.object({
 });
 
 const weight = z.number().min(0).max(10);
+const share = z.number().min(0).max(1);
 const SearchWeightsSchema = z
   .object({
     file: weight,
@@ -140,6 +141,10 @@ const SearchWeightsSchema = z
     extra: weight,
     extraChunks: z.number().int().min(0).max(10),
     priors: z.boolean(),
+    roles: z
+      .object({ test: share, bench: share, example: share, generated: share, docs: share, config: share })
+      .partial()
+      .strict(),
     learnedDocs: z.boolean(),
     minmax: z.boolean(),
     fileFields: z.tuple([weight, weight, weight, weight]),
@@ -148,7 +153,7 @@ const SearchWeightsSchema = z
   .partial()
   .strict();
 
-function parseSearchWeights(text: string | undefined): Partial<FileRankWeights> {
+function parseSearchWeights(text: string | undefined): WeightOverrides {
   if (!text) return {};
   let json: unknown;
   try {

@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness, type CodeIndexHarness } from './code-index-harness';
 import { FileBm25 } from './eval/bm25';
+import { chunkingLine } from './eval/chunking';
 import { deriveCommitQueries, type QueryCase } from './eval/commit-queries';
 import { indexedFiles } from './eval/indexed-files';
 import { isCodeFile } from './eval/subjects';
@@ -175,6 +176,7 @@ async function evaluate(
     );
     if (files !== status.files)
       console.log(`  note: the baselines read ${files} files, the index holds ${status.files}`);
+    console.log(chunkingLine(status.lastRun?.stats?.chunking));
     console.log(
       split
         ? `  temporal split: the history field reads only commits before ${split.until} (the oldest of ${split.commits} query commits is ${split.oldest}); ${status.history.commits} commits read`

@@ -118,6 +118,41 @@ describe('boundedTopByBm25', () => {
   });
 });
 
+// The file-level field weights (SEARCH_WEIGHTS fileFields) reach bm25(): another weighting, another order.
+describe('FileIndex field weights', () => {
+  it('orders files by the weighted fields it is given', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      // "ledger" in the path of one file, in the body (many times) of the other.
+      index.write('src/ledger.ts', 'typescript', [{ symbol: null, text: 'export const x = 1;' }], '');
+      index.write(
+        'src/store.ts',
+        'typescript',
+        [{ symbol: null, text: 'ledger ledger ledger ledger entry for the ledger book' }],
+        '',
+      );
+      const pathFirst = index.files('"ledger"', {}, 10, [10, 1, 1, 1]);
+      const bodyFirst = index.files('"ledger"', {}, 10, [0.1, 1, 1, 10]);
+      expect(pathFirst.map((file) => file.path)).toEqual(['src/ledger.ts', 'src/store.ts']);
+      expect(bodyFirst.map((file) => file.path)).toEqual(['src/store.ts', 'src/ledger.ts']);
+      expect(pathFirst[0]!.score).not.toBe(bodyFirst[1]!.score);
+    });
+  });
+
+  it('fills the symbols field of a language the chunker does not parse with its declared names', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      index.write('crates/ignore/src/dir.rs', 'rust', [{ symbol: null, text: 'pub struct Ignore(Arc<Inner>);' }], '');
+      index.write('crates/ignore/src/walk.rs', 'rust', [{ symbol: null, text: 'fn walk() { ignore.matched() }' }], '');
+      // Only the symbols field counts: the file that declares the name is found, the one that uses it is not.
+      expect(index.files('"ignore"', {}, 10, [0, 1, 0, 0]).map((file) => [file.path, file.score > 0])).toEqual([
+        ['crates/ignore/src/dir.rs', true],
+        ['crates/ignore/src/walk.rs', false],
+      ]);
+    });
+  });
+});
+
 // The history field is the third FTS table a search asks: bounded the same way (FileHistory.files).
 describe('FileHistory.files', () => {
   /** 400 indexed files with history, every one touched by "Reconcile ledger entry"; a removed file keeps its history. */

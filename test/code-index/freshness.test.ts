@@ -7,7 +7,7 @@ import { indexEventPublisher } from '../../src/code-index/events';
 import { ageOf, backendProblem, freshnessProblem } from '../../src/code-index/status';
 import { loadIndexConfig } from '../../src/code-index/config';
 import { HubEventPublisher, hubStub } from '../../src/objects/event-hub';
-import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
+import { deliverWebhook } from '../support/webhook';
 import type { GetStatusResponse } from '../../src/routes/status/get-status';
 import type { GetReviewResponse } from '../../src/routes/review/get-review';
 import type { HubMessage, PublishedEvent } from '../../src/events/wire';
@@ -172,15 +172,7 @@ describe('index run events', () => {
   it('a push webhook starts a run that is told exactly once', async () => {
     const repo = await createFixtureRepo({ 'src/a.ts': TS_FILE('delta') });
     const payload = JSON.stringify({ ref: `refs/heads/${repo.branch}`, repository: { full_name: repo.fullName } });
-    const hook = await call<{ runId: string }>('POST', '/ai/github/webhook', {
-      rawBody: payload,
-      env: repo.env,
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-hub-signature-256': await signGitHubPayload(String(repo.env.GITHUB_WEBHOOK_SECRET), payload),
-      },
-    });
+    const hook = await deliverWebhook<{ runId: string }>(repo.env, payload);
     expectStatus(hook, 202);
     await waitForStatus(repo, (s) => s.lastRun?.id === hook.body.runId, 'the run finishes');
     const kept = (await hubStub(env.EVENT_HUB!, String(repo.env.PROJECT_ID)).recent(100, [

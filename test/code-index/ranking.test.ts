@@ -116,7 +116,70 @@ describe('history and learned docs in the ranking', () => {
     expect(pathRole('complete/_rg')).toBe('docs');
     expect(pathRole('crates/core/flags/doc/template.rg.1')).toBe('docs');
     expect(pathRole('crates/core/main.rs')).toBe('source');
-    expect(pathRole('Cargo.toml')).toBe('source');
+    expect(pathRole('Cargo.toml')).toBe('config');
+  });
+});
+
+describe('configuration and tooling files', () => {
+  it('tells configuration and tooling from code by file type and place', () => {
+    const config = [
+      'package.json',
+      'packages/pinia/api-extractor.json',
+      'tsconfig.json',
+      'Cargo.toml',
+      'Cargo.lock',
+      'yarn.lock',
+      'pnpm-lock.yaml',
+      'go.sum',
+      '.github/workflows/ci.yml',
+      '.circleci/config.yml',
+      'rollup.config.mjs',
+      'packages/x/vite.config.ts',
+      '.eslintrc.cjs',
+      'scripts/release.mjs',
+      'ci/ubuntu-install-packages',
+      'Makefile',
+      'Dockerfile',
+      'tox.ini',
+      'build.sh',
+    ];
+    for (const path of config) expect(pathRole(path), path).toBe('config');
+    const source = [
+      'packages/compiler-sfc/src/script/defineProps.ts',
+      'packages/astro/src/core/config/config.ts',
+      'lib/helpers/resolveConfig.js',
+      'crates/core/main.rs',
+      'build.rs',
+      'scrapy/settings/default_settings.py',
+    ];
+    for (const path of source) expect(pathRole(path), path).toBe('source');
+    // A test or a doc stays what it is, wherever it lives.
+    expect(pathRole('scripts/release.test.ts')).toBe('test');
+    expect(pathRole('.github/CONTRIBUTING.md')).toBe('docs');
+  });
+
+  it('puts configuration below the code a question is about, unless it asks for configuration', () => {
+    const files = [
+      { path: 'package.json', score: 10 },
+      { path: '.github/workflows/release.yml', score: 9.5 },
+      { path: 'rollup.config.mjs', score: 9 },
+      { path: 'src/store.ts', score: 6 },
+    ];
+    expect(rankFiles('store subscription order', { files, lexical: [], vector: [] })[0]!.path).toBe('src/store.ts');
+    expect(rankFiles('run the release workflow on tags', { files, lexical: [], vector: [] })[0]!.path).toBe(
+      'package.json',
+    );
+    expect(askedRoles('rollup bundler output').has('config')).toBe(true);
+    // The factor is a weight (SEARCH_WEIGHTS `roles`): at 1 the role costs nothing.
+    const off = rankFiles(
+      'store subscription order',
+      { files, lexical: [], vector: [] },
+      weightsFor('x', { roles: { config: 1 } }),
+    );
+    expect(off[0]!.path).toBe('package.json');
+    expect(weightsFor('x', { roles: { config: 1 } }).roles.test).toBe(DEFAULT_WEIGHTS.roles.test);
+    expect(pathPrior('package.json', new Set(), { ...DEFAULT_WEIGHTS.roles, config: 0.2 })).toBe(0.2);
+    expect(pathPrior('package.json', new Set())).toBe(DEFAULT_WEIGHTS.roles.config);
   });
 });
 

@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
+import { deliverWebhook } from '../support/webhook';
 import {
   blobReads,
   clearFaults,
@@ -145,16 +146,7 @@ describe('runs', () => {
     expect(second.body.running.id).toBeTruthy();
 
     const payload = JSON.stringify({ ref: `refs/heads/${repo.branch}`, repository: { full_name: repo.fullName } });
-    const { signGitHubPayload } = await import('../../src/code-index/source/webhook-signature');
-    const hook = await call('POST', '/ai/github/webhook', {
-      rawBody: payload,
-      env: repo.env,
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-hub-signature-256': await signGitHubPayload(String(repo.env.GITHUB_WEBHOOK_SECRET), payload),
-      },
-    });
+    const hook = await deliverWebhook(repo.env, payload);
     expectStatus(hook, 202);
     expect(hook.body).toMatchObject({ action: 'queued', runId: second.body.running.id });
 

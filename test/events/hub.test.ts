@@ -1,21 +1,12 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { mustOpen, openListener } from '../support/listener';
+import { call, expectStatus } from '../support/http';
+import { eventHub as hub, mustOpen } from '../support/listener';
+import { freshProject } from '../support/project';
 import type { ProjectEvent } from '../../src/events/publisher';
-import type { EventTicketResponse } from '../../src/routes/events/create-ticket';
 import { CLOSE_TOO_FAR_BEHIND, type PublishedEvent } from '../../src/events/wire';
-import { MAX_UNACKED, hubStub } from '../../src/objects/event-hub';
-import { sha256, toHex } from '../../src/auth/keys';
+import { MAX_UNACKED } from '../../src/objects/event-hub';
 
-function project() {
-  return { PROJECT_ID: `ev-${crypto.randomUUID().slice(0, 12)}` };
-}
-
-function hub(projectId: string) {
-  return hubStub(env.EVENT_HUB!, projectId);
-}
+const project = () => freshProject('ev');
 
 function event(n: number, topic: ProjectEvent['topic'] = 'context'): ProjectEvent {
   return { topic, type: `test.${n}`, summary: `event ${n}` };
@@ -126,12 +117,6 @@ describe('event hub', () => {
     replay.close();
   });
 
-  it('refuses unknown topics before upgrading', async () => {
-    const opened = await openListener('?topics=context,bogus', { as: 'cursor', env: project() });
-    expect(opened.status, opened.text).toBe(400);
-    expect(opened.text).toContain('bogus');
-  });
-
   it('keeps an event whose data fits 32 KiB of UTF-8 whole, and replaces larger data by a note of its size', async () => {
     const stub = hub(project().PROJECT_ID);
     // 12,000 two-byte characters: 24,000 bytes, under the cap although three bytes a character would not be.
@@ -185,81 +170,4 @@ describe('event hub', () => {
     expect((await stays.events(3)).map((m) => m.seq)).toEqual([1, 2, 3]);
     stays.close();
   });
-
-  it('answers a plain GET (no upgrade) with 426 after authenticating', async () => {
-    const e = project();
-    expectProblem(await call('GET', '/ai/events', { as: 'cursor', env: e }), 426, 'upgrade_required');
-  });
-
-  it('refuses a missing or wrong key before the upgrade reaches the hub', async () => {
-    const e = project();
-    const none = await openListener('', { env: e });
-    expect(none.status, none.text).toBe(401);
-    const wrong = await openListener('', { env: e, headers: { 'x-api-key': 'not-a-real-key-000000000000' } });
-    expect(wrong.status, wrong.text).toBe(401);
-    const spoofed = await openListener('', { as: 'cursor', env: e, headers: { 'x-client-id': 'human' } });
-    expect(spoofed.status, spoofed.text).toBe(403);
-    const badTicket = await openListener('?ticket=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { env: e });
-    expect(badTicket.status, badTicket.text).toBe(401);
-    expect(await hub(e.PROJECT_ID).listenerCount()).toBe(0);
-  });
-
-  it('says not_configured when the Worker has no hub bound, and context writes still work', async () => {
-    const e = { ...project(), EVENT_HUB: undefined };
-    expectProblem(await call('POST', '/ai/events/ticket', { as: 'human', env: e }), 501, 'not_configured');
-    // Whether the write is told is the ledger object's own configuration (its env has the hub), not the request's.
-    expectStatus(await call('PUT', '/ai/context', { as: 'gpt', env: e, body: { branch: 'quiet' } }), 200);
-  });
 });
-
-describe('event tickets', () => {
-  it('a ticket opens the stream once, as the identity that asked for it', async () => {
-    const e = project();
-    const issued = await call<EventTicketResponse>('POST', '/ai/events/ticket', { as: 'human', env: e });
-    expectStatus(issued, 200);
-    expect(issued.body.url).toBe(`/ai/events?ticket=${issued.body.ticket}`);
-
-    const listener = await mustOpen(`?ticket=${issued.body.ticket}`, { env: e });
-    await listener.waitFor((m) => m.kind === 'hello');
-    expect(await hub(e.PROJECT_ID).listenerCount()).toBe(1);
-
-    const reused = await openListener(`?ticket=${issued.body.ticket}`, { env: e });
-    expect(reused.status, reused.text).toBe(401);
-    expect(reused.text).toContain('already used or expired');
-    listener.close();
-  });
-
-  it('a ticket lives EVENT_TICKET_SECONDS', async () => {
-    const e = { ...project(), EVENT_TICKET_SECONDS: '7' };
-    const before = Date.now();
-    const issued = await call<EventTicketResponse>('POST', '/ai/events/ticket', { as: 'human', env: e });
-    expectStatus(issued, 200);
-    const expiresAt = Date.parse(issued.body.expiresAt);
-    expect(expiresAt).toBeGreaterThanOrEqual(before + 7_000);
-    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 7_000);
-  });
-
-  it('an expired ticket is refused', async () => {
-    const e = project();
-    // Issued at the hub with a lifetime that has already run out, rather than waiting for one to.
-    const ticket = `expired-${crypto.randomUUID()}`;
-    await hub(e.PROJECT_ID).issueTicket(
-      toHex(await sha256(ticket)),
-      { client: 'human', label: 'human' },
-      Date.now() - 1,
-    );
-    const late = await openListener(`?ticket=${ticket}`, { env: e });
-    expect(late.status, late.text).toBe(401);
-    expect(late.text).toContain('already used or expired');
-    expect(await hub(e.PROJECT_ID).listenerCount()).toBe(0);
-  });
-
-  it('a ticket from one project does not open another', async () => {
-    const a = project();
-    const issued = await call<EventTicketResponse>('POST', '/ai/events/ticket', { as: 'human', env: a });
-    const other = await openListener(`?ticket=${issued.body.ticket}`, { env: project() });
-    expect(other.status, other.text).toBe(401);
-  });
-});
-
-describeAuthCases('POST', '/ai/events/ticket', ['gpt', 'cursor', 'human', 'cron']);

@@ -4,7 +4,7 @@ import { DurableObjectAnswerCache } from '../../src/adapters/cache-durable-objec
 import { parseGitHubConfig } from '../../src/github/config';
 import { GitHubService } from '../../src/github/service';
 import { Logger } from '../../src/lib/log';
-import { freshRepo, github, serverStats } from './support';
+import { freshRepo, github, serverStats } from '../support/github';
 
 /** The client as the intents engine and the indexer use it, outside any route. */
 function serviceFor(repo: string): GitHubService {

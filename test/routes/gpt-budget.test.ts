@@ -3,7 +3,7 @@ import { call, expectStatus } from '../support/http';
 import { hostingEnv } from '../support/hosting-env';
 import { createFixtureRepo, reindex } from '../support/index-fixtures';
 import { scenario } from '../intents/helpers';
-import { freshRepo, scenario as repoScenario } from '../github/support';
+import { freshRepo, scenario as repoScenario } from '../support/github';
 import { ANSWER_BUDGET_CHARS } from '../../src/lib/budget';
 import { postMcp } from '../support/mcp';
 

@@ -6,7 +6,7 @@ import { contractViolations } from '../support/contract';
 import { createFixtureRepo } from '../support/index-fixtures';
 import { TEST_KEYS } from '../support/keys';
 import { createApp } from '../../src/app';
-import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
+import { webhookHeaders } from '../support/webhook';
 import { decodeCursor, encodeCursor } from '../../src/lib/page-cursor';
 import { DRAIN_LIMIT_BYTES, MAX_JSON_DEPTH } from '../../src/lib/body';
 import { escapeInvisible, parseIsoTime } from '../../src/lib/input';
@@ -289,11 +289,7 @@ describe('the webhook', () => {
     const response = await createApp().fetch(
       new Request('http://hezlep.test/ai/github/webhook', {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'push',
-          'x-hub-signature-256': signature ?? (await signGitHubPayload(String(repoEnv.GITHUB_WEBHOOK_SECRET), body)),
-        },
+        headers: await webhookHeaders(String(repoEnv.GITHUB_WEBHOOK_SECRET), body, { signature }),
         body,
       }),
       { ...env, ...repoEnv },

@@ -93,3 +93,28 @@ describe('GET /openapi.json', () => {
     expect(docs.text).toContain('/openapi.json');
   });
 });
+
+describe('OpenAPI for the cursor and events routes', () => {
+  it('documents them for a model (short descriptions); the WebSocket stays out of the GPT profile', async () => {
+    const spec = await call('GET', '/openapi.json');
+    expectStatus(spec, 200);
+    const paths = spec.body.paths as Record<string, Record<string, { operationId: string; description: string }>>;
+    const gpt = await call('GET', '/openapi.json?profile=gpt');
+    expect((gpt.body.paths as Record<string, unknown>)['/ai/events']).toBeUndefined();
+    const operations = [
+      paths['/ai/cursor/session']?.post,
+      paths['/ai/cursor/session']?.get,
+      paths['/ai/events/ticket']?.post,
+      paths['/ai/events']?.get,
+      paths['/ai/context']?.get,
+    ];
+    expect(operations.map((op) => op?.operationId)).toEqual([
+      'syncCursorSession',
+      'listCursorSessions',
+      'createEventTicket',
+      'openEventStream',
+      'getContext',
+    ]);
+    for (const op of operations) expect(op!.description.length, op!.operationId).toBeLessThanOrEqual(300);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../support/http';
 import { createFixtureRepo, reindex } from '../support/index-fixtures';
 import { mcpClient } from '../support/mcp';
-import { githubEnv } from '../github/support';
+import { githubEnv } from '../support/github';
 
 /**
  * Under the default GPT_CODE_EXPOSURE=summary no answer to the gpt client holds two consecutive lines of

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
 import { createFixtureRepo } from '../support/index-fixtures';
-import { signGitHubPayload } from '../../src/code-index/source/webhook-signature';
+import { deliverWebhook } from '../support/webhook';
 
 /** Signed GitHub deliveries: a replay does nothing, and a payload of the wrong shape is a 400, after the HMAC. */
 
 const SECRET = 'test-webhook-secret-0123456789';
 
-async function deliver(env: Record<string, unknown>, body: string, delivery?: string, event = 'push') {
-  return call('POST', '/ai/github/webhook', {
-    rawBody: body,
-    env,
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-hub-signature-256': await signGitHubPayload(SECRET, body),
-      ...(delivery ? { 'x-github-delivery': delivery } : {}),
-    },
-  });
+function deliver(env: Record<string, unknown>, body: string, delivery?: string, event = 'push') {
+  return deliverWebhook(env, body, { event, secret: SECRET, delivery });
 }
 
 async function reindexEntries(env: Record<string, unknown>) {

@@ -2,6 +2,7 @@ import { env, SELF, createExecutionContext } from 'cloudflare:test';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app';
 import { withLocalBindings } from '../../src/local/dev-entry';
+import { hubStub } from '../../src/objects/event-hub';
 import type { HubMessage } from '../../src/events/wire';
 import { TEST_KEYS, type TestIdentity } from './keys';
 
@@ -71,4 +72,9 @@ export async function mustOpen(query: string, options: Parameters<typeof openLis
   const opened = await openListener(query, options);
   expect(opened.status, opened.text).toBe(101);
   return opened.listener!;
+}
+
+/** The project's event hub object, for what a test checks on it directly (listener count, tickets). */
+export function eventHub(projectId: string) {
+  return hubStub(env.EVENT_HUB!, projectId);
 }

@@ -1,4 +1,6 @@
 import { env, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { expect } from 'vitest';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createApp, type App } from '../../src/app';
@@ -67,4 +69,19 @@ export async function postMcp(
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/** The structured result of a tool call, failing (with the content) when there is none. */
+export function structured(result: unknown): Record<string, any> {
+  const r = result as CallToolResult;
+  expect(r.structuredContent, JSON.stringify(r.content).slice(0, 1000)).toBeTruthy();
+  return r.structuredContent as Record<string, any>;
+}
+
+/** A tool call refused the way REST refuses: isError, a problem with `code`, and the code in the text. */
+export function expectToolError(result: unknown, code: string): void {
+  const r = result as CallToolResult;
+  expect(r.isError, JSON.stringify(r).slice(0, 1000)).toBe(true);
+  expect(r.structuredContent).toMatchObject({ code, title: expect.any(String), detail: expect.any(String) });
+  expect((r.content[0] as { text: string }).text).toContain(code);
 }

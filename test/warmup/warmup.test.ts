@@ -5,7 +5,7 @@ import { warmupTargets } from '../../src/warmup/select';
 import type { RecordedQuery } from '../../src/queries/log';
 import type { ListQueriesResponse } from '../../src/routes/queries/list-queries';
 import { call, expectStatus } from '../support/http';
-import { freshRepo, githubEnv, serverStats } from '../github/support';
+import { freshRepo, githubEnv, serverStats } from '../support/github';
 
 const NOW = Date.parse('2026-11-25T03:00:00Z');
 const query = (at: string, path: string, extra: Partial<RecordedQuery> = {}): RecordedQuery => ({

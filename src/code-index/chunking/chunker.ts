@@ -7,6 +7,8 @@ export interface ChunkedFile {
   chunks: Chunk[];
   /** How the file was cut: by its syntax tree, or by the text splitter. */
   method: 'syntax' | 'text';
+  /** Why a parsed language was cut by text after all: the grammar's error (null when cut as intended). */
+  fallback: string | null;
   /** Chunks dropped because the file exceeded the per-file chunk cap. */
   dropped: number;
 }
@@ -20,15 +22,18 @@ export async function chunkFile(
 ): Promise<ChunkedFile> {
   let chunks: Chunk[] | null = null;
   let method: ChunkedFile['method'] = 'text';
+  let fallback: string | null = null;
   if (isParsed(language)) {
     try {
       chunks = await chunkSyntax(path, text, language, limits);
       method = 'syntax';
-    } catch {
-      chunks = null; // a grammar failure must not stop the run: fall back to text
+    } catch (error) {
+      // A grammar failure must not stop the run: the file falls back to text, and the run counts it.
+      chunks = null;
+      fallback = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 300);
     }
   }
   chunks ??= splitText(path, text, language, { ...limits, maxLines: Math.min(limits.maxLines, 60) });
   const dropped = Math.max(0, chunks.length - limits.maxChunksPerFile);
-  return { chunks: chunks.slice(0, limits.maxChunksPerFile), method, dropped };
+  return { chunks: chunks.slice(0, limits.maxChunksPerFile), method, fallback, dropped };
 }

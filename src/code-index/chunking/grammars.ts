@@ -22,17 +22,38 @@ const GRAMMAR_MODULES: Record<ParsedLanguage, WebAssembly.Module> = {
 let ready: Promise<void> | undefined;
 const parsers = new Map<ParsedLanguage, Parser>();
 
+/**
+ * Run `start` while the global `process` is hidden. tree-sitter's Emscripten glue decides, once, when
+ * its runtime starts, that it runs in Node if `process.versions.node` is set, which nodejs_compat sets
+ * in workerd; it then imports `module` for `createRequire`, which the bundled Worker lacks
+ * ("createRequire is not a function"), so the runtime never started and every file fell back to text.
+ * The check is synchronous at the start of `Parser.init`, so the global is back before anything else runs.
+ */
+function withoutNodeProcess<T>(start: () => T): T {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'process');
+  if (!descriptor?.configurable) return start();
+  Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
+  try {
+    return start();
+  } finally {
+    Object.defineProperty(globalThis, 'process', descriptor);
+  }
+}
+
 function initRuntime(): Promise<void> {
-  ready ??= Parser.init({
-    instantiateWasm(
-      imports: WebAssembly.Imports,
-      done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
-    ) {
-      void WebAssembly.instantiate(runtimeWasm, imports).then((instance) => done(instance, runtimeWasm));
-      return {};
-    },
-  } as never).catch((error: unknown) => {
-    ready = undefined;
+  ready ??= withoutNodeProcess(() =>
+    Parser.init({
+      instantiateWasm(
+        imports: WebAssembly.Imports,
+        done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+      ) {
+        // Synchronously, so a failure rejects Parser.init (a rejected promise here would leave it pending forever).
+        done(new WebAssembly.Instance(runtimeWasm, imports), runtimeWasm);
+        return {};
+      },
+    } as never),
+  ).catch((error: unknown) => {
+    ready = undefined; // the next file tries again: a passing failure does not poison the rest of the run
     throw error;
   });
   return ready;
@@ -43,9 +64,18 @@ export async function parserFor(language: ParsedLanguage): Promise<Parser> {
   await initRuntime();
   let parser = parsers.get(language);
   if (!parser) {
+    // The grammar first: a grammar that fails to load leaves no parser behind.
+    const grammar = Language.loadSync(GRAMMAR_MODULES[language]);
     parser = new Parser();
-    parser.setLanguage(Language.loadSync(GRAMMAR_MODULES[language]));
+    parser.setLanguage(grammar);
     parsers.set(language, parser);
   }
   return parser;
+}
+
+/** Tests only: forget the runtime and parsers, so the next file starts tree-sitter again. */
+export function forgetGrammarsForTest(): void {
+  ready = undefined;
+  for (const parser of parsers.values()) parser.delete();
+  parsers.clear();
 }

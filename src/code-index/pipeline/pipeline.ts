@@ -1,13 +1,13 @@
 import type { RepoIndexStore, PreparedChunk } from '../store/repo-index-store';
 import { INDEX_LAYOUT } from '../store/file-index';
 import { summarizeFile, summaryText } from '../summary/file-summary';
-import { chunkFile } from '../chunking/chunker';
+import { chunkFile, type ChunkedFile } from '../chunking/chunker';
 import { embeddingInput, type Embedder } from '../embedding/embedder';
 import { decodeText, looksGenerated, skipReasonFor, type SkipReason } from './filter';
 import { IgnoreRules } from './ignore';
 import { languageOf } from '../chunking/languages';
 import type { RepoSource } from '../source/repo-source';
-import type { RunState } from './run';
+import { countChunking, type RunState } from './run';
 import { redactSecrets, type Redaction } from '../../redaction/secrets';
 import { writesInTransaction, type VectorRecord, type VectorStore } from '../store/vector-store';
 import type { RunStore } from '../store/run-store';
@@ -39,7 +39,7 @@ type Prepared =
       language: string;
       chunks: PreparedChunk[];
       redactions: Redaction[];
-      dropped: number;
+      cut: Pick<ChunkedFile, 'method' | 'fallback' | 'dropped'>;
       summary: string;
       /** The redacted text, kept only for a file that wants a model-written summary. */
       summaryInput: string | null;
@@ -248,7 +248,7 @@ export class IndexPipeline {
       language,
       chunks,
       redactions: redacted.redactions,
-      dropped: chunked.dropped,
+      cut: { method: chunked.method, fallback: chunked.fallback, dropped: chunked.dropped },
       summary,
       summaryInput,
     };
@@ -375,7 +375,7 @@ export class IndexPipeline {
             entry.language,
             entry.chunks,
             entry.redactions,
-            entry.dropped,
+            entry.cut.dropped,
             planned.ids,
             entry.summary,
             outcome && outcome !== 'owed' ? outcome.summary : null,
@@ -386,6 +386,7 @@ export class IndexPipeline {
           state.stats.filesIndexed++;
           state.stats.chunksWritten += entry.chunks.length;
           state.stats.redactions += entry.redactions.length;
+          countChunking(state, entry.cut);
         }
         state.cursor = entry.seq;
         runs.saveRunState(state);

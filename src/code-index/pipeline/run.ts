@@ -1,3 +1,5 @@
+import { Logger } from '../../lib/log';
+import type { ChunkedFile } from '../chunking/chunker';
 import type { BindingSource, EmbedderSpec, IndexLimits, VectorBackend } from '../config';
 import type { RepoRef } from '../source/repo-source';
 import type { ModelSummarySpec } from '../summary/model-summary';
@@ -43,6 +45,39 @@ export interface RunStats {
   summaries?: SummaryStats;
   /** The history walk in this run (absent when the history field is off). */
   history?: HistoryStats;
+  /** How the run's files were cut (absent in runs saved before it was counted). */
+  chunking?: ChunkingStats;
+}
+
+/** Files cut by their syntax tree, by the text splitter (no grammar), and by text after a grammar failure. */
+export interface ChunkingStats {
+  syntax: number;
+  text: number;
+  /** Files of a parsed language cut by text because the grammar failed: a working run has none. */
+  fallback: number;
+  /** The first grammar failure of the run (no file content). */
+  firstError: string | null;
+}
+
+export function emptyChunkingStats(): ChunkingStats {
+  return { syntax: 0, text: 0, fallback: 0, firstError: null };
+}
+
+/** Count how one file was cut; the run's first grammar failure is logged (once per run, never silent). */
+export function countChunking(state: RunState, cut: Pick<ChunkedFile, 'method' | 'fallback'>): void {
+  state.stats.chunking ??= emptyChunkingStats();
+  const stats = state.stats.chunking;
+  if (cut.method === 'syntax') stats.syntax++;
+  else if (cut.fallback === null) stats.text++;
+  else {
+    stats.fallback++;
+    if (stats.firstError !== null) return;
+    stats.firstError = cut.fallback;
+    new Logger().warn('index run: a grammar failed, files fall back to the text splitter', {
+      run: state.id,
+      error: cut.fallback,
+    });
+  }
 }
 
 export interface SummaryStats {
@@ -70,6 +105,7 @@ export function emptyStats(): RunStats {
     chunksCached: 0,
     redactions: 0,
     batches: 0,
+    chunking: emptyChunkingStats(),
   };
 }
 
@@ -131,4 +167,6 @@ export interface RunProgress {
   summaries: SummaryStats | null;
   /** The history walk so far (commits read, requests made, why it paused), or null when off. */
   history: HistoryStats | null;
+  /** How the files so far were cut: syntax, text, and text after a grammar failure (with the first error). */
+  chunking: ChunkingStats;
 }

@@ -11,6 +11,7 @@ import { emptySummaryStats } from './model-summaries';
 import { emptyHistoryStats } from './history';
 import { summarizerId } from '../summary/model-summary';
 import {
+  emptyChunkingStats,
   emptyStats,
   type RunOutcome,
   type RunProgress,
@@ -69,6 +70,7 @@ export class RunScheduler {
       etaSeconds: etaSeconds({ startedAt, filesDone, filesPlanned: state.stats.filesPlanned }, Date.now()),
       summaries: state.spec.summaries ? (state.stats.summaries ?? emptySummaryStats()) : null,
       history: state.spec.history?.maxCommits ? (state.stats.history ?? emptyHistoryStats()) : null,
+      chunking: state.stats.chunking ?? emptyChunkingStats(),
     };
   }
 

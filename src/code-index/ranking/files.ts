@@ -1,4 +1,4 @@
-import { askedRoles, pathPrior } from './path-prior';
+import { askedRoles, pathPrior, ROLE_FACTORS, type RoleFactors } from './path-prior';
 import type { Signal } from './rank';
 
 /** A chunk found by one signal, best first within its list. */
@@ -28,6 +28,8 @@ export interface FileRankWeights {
   extraChunks: number;
   /** Apply path priors (tests, docs, … below source). */
   priors: boolean;
+  /** Share of its score a file of each role keeps unless the question asks for that role (path-prior.ts). */
+  roles: RoleFactors;
   /** Whether a question asks for docs is learned from the history (else a word list says). */
   learnedDocs: boolean;
   /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
@@ -46,6 +48,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   extra: 0.15,
   extraChunks: 2,
   priors: true,
+  roles: ROLE_FACTORS,
   learnedDocs: true,
   minmax: false,
   fileFields: [4, 2.5, 1.5, 1],
@@ -57,11 +60,14 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
  * measured (docs/search-quality.md); model embedders keep the default until measured. `overrides`
  * (SEARCH_WEIGHTS) exist for evaluation runs.
  */
-export function weightsFor(embedderId: string, overrides: Partial<FileRankWeights> = {}): FileRankWeights {
+/** What SEARCH_WEIGHTS may override: any weight, and any role's factor. */
+export type WeightOverrides = Partial<Omit<FileRankWeights, 'roles'>> & { roles?: Partial<RoleFactors> };
+
+export function weightsFor(embedderId: string, overrides: WeightOverrides = {}): FileRankWeights {
   const base = embedderId.startsWith('local-hash')
     ? { ...DEFAULT_WEIGHTS, vector: LOCAL_HASH_VECTOR_WEIGHT }
     : DEFAULT_WEIGHTS;
-  return { ...base, ...overrides };
+  return { ...base, ...overrides, roles: { ...base.roles, ...overrides.roles } };
 }
 
 /** Measured: see the ablation in docs/search-quality.md. */
@@ -164,7 +170,7 @@ export function rankFiles(
       weights.vector * aggregate(e.vector);
     ranked.push({
       path,
-      score: weights.priors ? raw * pathPrior(path, asked) : raw,
+      score: weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw,
       signals: [...e.signals].sort(),
       chunks: [...e.chunks.values()]
         .sort((a, b) => b.score - a.score || a.id - b.id)

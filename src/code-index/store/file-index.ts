@@ -1,6 +1,7 @@
 import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { boundedTopByBm25 } from './bounded-match';
+import { declaredNames } from '../summary/declared-names';
 import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
@@ -13,7 +14,7 @@ CREATE TABLE IF NOT EXISTS file_model_summaries (path TEXT PRIMARY KEY, summary 
  * The version of what the index stores per file (fields, summaries). An index written under
  * another version is rebuilt by the next run (see IndexPipeline.plan).
  */
-export const INDEX_LAYOUT = 'files-v3';
+export const INDEX_LAYOUT = 'files-v4';
 
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
 function prefixClause(column: string): string {
@@ -47,10 +48,10 @@ export class FileIndex {
     if (modelSummary)
       this.sql.exec('INSERT INTO file_model_summaries (path, summary) VALUES (?, ?)', path, modelSummary);
     const summaryField = modelSummary ? `${summary}\n${modelSummary}` : summary;
-    const symbols = [
-      ...new Set(chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol))),
-    ].join(' ');
     const body = chunks.map((chunk) => chunk.text).join('\n');
+    const chunkSymbols = chunks.map((chunk) => chunk.symbol).filter((symbol): symbol is string => Boolean(symbol));
+    // Languages the chunker does not parse have no chunk symbols: their declared names by pattern.
+    const symbols = [...new Set(chunkSymbols.length ? chunkSymbols : declaredNames(body, language))].join(' ');
     // The entry's id is the FTS row's id (RETURNING does not give a virtual table's rowid).
     const id = this.sql
       .exec<{ id: number }>(

@@ -31,6 +31,17 @@ const HistoryStatsSchema = z
   })
   .openapi('HistoryWalkStats');
 
+const ChunkingStatsSchema = z
+  .object({
+    syntax: z.number().int().openapi({ description: 'Files cut by their syntax tree.' }),
+    text: z.number().int().openapi({ description: 'Files cut by the text splitter (no grammar for the language).' }),
+    fallback: z.number().int().openapi({
+      description: 'Files of a parsed language cut by text because the grammar failed; a healthy run has none.',
+    }),
+    firstError: z.string().nullable().openapi({ description: "The run's first grammar failure (no file content)." }),
+  })
+  .openapi('ChunkingStats');
+
 const RunStatsSchema = z.object({
   filesPlanned: z.number().int(),
   filesIndexed: z.number().int(),
@@ -44,6 +55,7 @@ const RunStatsSchema = z.object({
   batches: z.number().int(),
   summaries: SummaryStatsSchema.optional(),
   history: HistoryStatsSchema.optional(),
+  chunking: ChunkingStatsSchema.optional().openapi({ description: 'How the files were cut (absent in older runs).' }),
 });
 
 const RepoIndexSchema = z
@@ -103,6 +115,7 @@ const RepoIndexSchema = z
           description: 'Model-written file summaries so far (null when off); failures never fail the run.',
         }),
         history: HistoryStatsSchema.nullable().openapi({ description: 'The history walk so far (null when off).' }),
+        chunking: ChunkingStatsSchema,
       })
       .nullable(),
     lastRun: z

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness } from '../code-index-harness';
 import { HeapSampler, type HeapPeak, type HeapUsage, SAMPLE_MS } from './isolate-heap';
+import { chunkingLine } from '../eval/chunking';
 
 const GIT = ['-c', 'user.name=Bench', '-c', 'user.email=bench@hezlep.test', '-c', 'commit.gpgsign=false'];
 
@@ -206,6 +207,7 @@ export async function run(): Promise<void> {
     console.log(
       `  chunks embedded ${stats.chunksEmbedded}, served from the content-hash cache ${stats.chunksCached}, batches ${stats.batches}`,
     );
+    console.log(chunkingLine(stats.chunking));
     console.log(`  peak workerd memory (VmHWM): ${(harness.workerdPeakBytes() / 1024 / 1024).toFixed(1)} MiB`);
 
     // The file to change: the largest TypeScript source file in the repository.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeAuthCases } from '../../support/auth-cases';
 import { call, expectStatus } from '../../support/http';
 import type { VerifyAuditResponse } from '../../../src/routes/audit/verify-audit';
 
@@ -12,3 +13,5 @@ describe('audit verify without a checkpoint', () => {
     expect(result.body.archivedThrough).toBeUndefined();
   });
 });
+
+describeAuthCases('GET', '/ai/audit/verify', ['gpt', 'cursor', 'human', 'cron']);

@@ -2,17 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubActivityResponse } from '../../../src/routes/github/get-activity';
-import { expectNoToken, freshRepo, githubEnv, serverStats } from '../../github/support';
+import { expectNoToken, freshRepo, githubEnv, serverStats, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/activity', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('GET /ai/github/activity', () => {
   it('answers "the last five commits and runs" in one call', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubActivityResponse>('GET', '/ai/github/activity', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const result = await getGitHub<GitHubActivityResponse>('/ai/github/activity', 'gpt', repo);
     expectStatus(result, 200);
     expectNoToken(result);
     expect(result.body.commits).toHaveLength(5);

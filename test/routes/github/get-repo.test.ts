@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../../support/http';
+import { expectProblem, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubRepoResponse } from '../../../src/routes/github/get-repo';
-import { expectNoToken, freshRepo, githubEnv, scenario } from '../../github/support';
+import { expectNoToken, freshRepo, scenario, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/repo', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('GET /ai/github/repo', () => {
   it('summarises the repository', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubRepoResponse>('GET', '/ai/github/repo', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub<GitHubRepoResponse>('/ai/github/repo', 'gpt', repo);
     expectStatus(result, 200);
     expectNoToken(result);
     expect(result.body).toMatchObject({
@@ -33,13 +33,13 @@ describe('GET /ai/github/repo', () => {
   it('has latestRelease null when there is none', async () => {
     const repo = freshRepo();
     await scenario(repo, { noRelease: true });
-    const result = await call<GitHubRepoResponse>('GET', '/ai/github/repo', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub<GitHubRepoResponse>('/ai/github/repo', 'gpt', repo);
     expectStatus(result, 200);
     expect(result.body.latestRelease).toBeNull();
   });
   it('a repository GitHub does not know is a 404 naming it', async () => {
     const repo = freshRepo('missing');
-    const result = await call('GET', '/ai/github/repo', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub('/ai/github/repo', 'gpt', repo);
     expectProblem(result, 404, 'not_found');
     expect(result.body.detail).toContain(repo);
   });

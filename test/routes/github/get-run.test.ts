@@ -2,17 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubRunResponse } from '../../../src/routes/github/get-run';
-import { expectNoToken, freshRepo, githubEnv, scenario } from '../../github/support';
+import { expectNoToken, freshRepo, githubEnv, scenario, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/runs/1', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('GET /ai/github/runs/{id}', () => {
   it('explains a failed run: failing step and the log up to the error', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const result = await getGitHub<GitHubRunResponse>('/ai/github/runs/30433000', 'gpt', repo);
     expectStatus(result, 200);
     expectNoToken(result);
     expect(result.body.run).toMatchObject({ id: 30433000, conclusion: 'failure' });
@@ -35,18 +32,12 @@ describe('GET /ai/github/runs/{id}', () => {
   it('bounds the log tail', async () => {
     const repo = freshRepo();
     await scenario(repo, { logFillerLines: 20_000 });
-    const result = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000?logLines=5', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const result = await getGitHub<GitHubRunResponse>('/ai/github/runs/30433000?logLines=5', 'gpt', repo);
     expectStatus(result, 200);
     const tail = result.body.jobs[1]!.logTail as { lines: string[]; truncated: boolean };
     expect(tail).toMatchObject({ truncated: true });
     expect(tail.lines).toHaveLength(5);
-    const big = await call<GitHubRunResponse>('GET', '/ai/github/runs/30433000?logLines=200', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const big = await getGitHub<GitHubRunResponse>('/ai/github/runs/30433000?logLines=200', 'gpt', repo);
     expect((big.body.jobs[1]!.logTail as { lines: string[] }).lines).toHaveLength(200);
     expect(big.text.length).toBeLessThan(100_000);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { call, expectProblem, expectStatus } from '../../support/http';
 import type { GitHubCommitsResponse } from '../../../src/routes/github/list-commits';
 import type { GitHubRunsResponse } from '../../../src/routes/github/list-runs';
-import { expectNoToken, freshRepo, github, githubEnv, scenario, serverStats } from '../../github/support';
+import { expectNoToken, freshRepo, github, githubEnv, scenario, serverStats, getGitHub } from '../../support/github';
 
 const ROUTES = [
   '/ai/github/repo',
@@ -36,7 +36,7 @@ describe('rate limits and upstream failures', () => {
   it('primary limit (403, remaining 0) becomes 429 with retryAfter until reset', async () => {
     const repo = freshRepo();
     await scenario(repo, { failures: [{ path: '/commits$', kind: 'primary' }] });
-    const result = await call('GET', '/ai/github/commits', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub('/ai/github/commits', 'gpt', repo);
     expectProblem(result, 429, 'rate_limited');
     expect(result.body.limit).toBe('primary');
     expect(result.body.retryAfter).toBeGreaterThan(60);
@@ -47,26 +47,26 @@ describe('rate limits and upstream failures', () => {
   it('primary limit answered as 429 is mapped the same way', async () => {
     const repo = freshRepo();
     await scenario(repo, { failures: [{ path: '/actions/runs', kind: 'primary', status: 429 }] });
-    const result = await call('GET', '/ai/github/runs', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub('/ai/github/runs', 'gpt', repo);
     expectProblem(result, 429, 'rate_limited');
     expect(result.body.limit).toBe('primary');
   });
   it('secondary limit honours retry-after, or waits a minute without it', async () => {
     const repo = freshRepo();
     await scenario(repo, { failures: [{ path: '/pulls', kind: 'secondary', times: 1 }] });
-    const withHeader = await call('GET', '/ai/github/pulls', { as: 'gpt', env: githubEnv(repo) });
+    const withHeader = await getGitHub('/ai/github/pulls', 'gpt', repo);
     expectProblem(withHeader, 429, 'rate_limited');
     expect(withHeader.body).toMatchObject({ retryAfter: 30, limit: 'secondary' });
     const other = freshRepo();
     await scenario(other, { failures: [{ path: '/languages', kind: 'secondary-no-retry' }] });
-    const without = await call('GET', '/ai/github/repo', { as: 'gpt', env: githubEnv(other) });
+    const without = await getGitHub('/ai/github/repo', 'gpt', other);
     expectProblem(without, 429, 'rate_limited');
     expect(without.body.retryAfter).toBe(60);
   });
   it('GitHub 5xx becomes 502 without its body', async () => {
     const repo = freshRepo();
     await scenario(repo, { failures: [{ path: '/check-runs', kind: 'status', status: 500 }] });
-    const result = await call('GET', '/ai/github/activity', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub('/ai/github/activity', 'gpt', repo);
     expectProblem(result, 502, 'upstream_error');
     expect(result.text).not.toContain('Unicorn');
   });
@@ -145,7 +145,9 @@ describe('size bound', () => {
       expectStatus(result, 200);
       expect(result.text.length, path).toBeLessThan(100_000);
     }
-  });
+    // Seven routes over 100 commits and runs with huge messages, every answer redacted: on a loaded
+    // 2-core machine this took 23-30 s, at the project's 30 s default.
+  }, 120_000);
 });
 
 describe('the token stays secret', () => {

@@ -2,17 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubCommitsResponse } from '../../../src/routes/github/list-commits';
-import { freshRepo, githubEnv, serverStats } from '../../github/support';
+import { freshRepo, githubEnv, serverStats, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/commits', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('GET /ai/github/commits', () => {
   it('lists commits with their combined check status', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?limit=4', {
-      as: 'cursor',
-      env: githubEnv(repo),
-    });
+    const result = await getGitHub<GitHubCommitsResponse>('/ai/github/commits?limit=4', 'cursor', repo);
     expectStatus(result, 200);
     const [first, second, third, fourth] = result.body.commits;
     expect(first).toMatchObject({
@@ -58,24 +55,18 @@ describe('GET /ai/github/commits', () => {
 
   it('filters by author and path', async () => {
     const repo = freshRepo();
-    const byAuthor = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?author=hubot', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const byAuthor = await getGitHub<GitHubCommitsResponse>('/ai/github/commits?author=hubot', 'gpt', repo);
     expectStatus(byAuthor, 200);
     expect(byAuthor.body.commits.length).toBe(4);
     expect(byAuthor.body.commits.every((c) => c.author === 'hubot')).toBe(true);
-    const byPath = await call<GitHubCommitsResponse>('GET', '/ai/github/commits?path=src/auth&limit=50', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const byPath = await getGitHub<GitHubCommitsResponse>('/ai/github/commits?path=src/auth&limit=50', 'gpt', repo);
     expect(byPath.body.commits.length).toBe(6);
     expect(byPath.body.truncated).toBe(false);
   });
 
   it('an unknown branch is a 404 naming the branch and repository', async () => {
     const repo = freshRepo();
-    const result = await call('GET', '/ai/github/commits?branch=nope', { as: 'gpt', env: githubEnv(repo) });
+    const result = await getGitHub('/ai/github/commits?branch=nope', 'gpt', repo);
     expectProblem(result, 404, 'not_found');
     expect(result.body.detail).toContain('nope');
     expect(result.body.detail).toContain(repo);

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubPullsResponse } from '../../../src/routes/github/list-pulls';
-import { freshRepo, githubEnv } from '../../github/support';
+import { freshRepo, githubEnv, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/pulls', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('GET /ai/github/pulls', () => {
   it('lists open pull requests with review state, checks and mergeability', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubPullsResponse>('GET', '/ai/github/pulls', { as: 'human', env: githubEnv(repo) });
+    const result = await getGitHub<GitHubPullsResponse>('/ai/github/pulls', 'human', repo);
     expectStatus(result, 200);
     expect(result.body.pulls.map((p) => p.number)).toEqual([40, 41]);
     const [p40, p41] = result.body.pulls;

@@ -2,17 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import type { GitHubRunsResponse } from '../../../src/routes/github/list-runs';
-import { freshRepo, githubEnv } from '../../github/support';
+import { freshRepo, githubEnv, getGitHub } from '../../support/github';
 
 describeAuthCases('GET', '/ai/github/runs', ['gpt', 'cursor', 'human', 'cron']);
 
 describe('GET /ai/github/runs', () => {
   it('lists runs with status, duration and URL', async () => {
     const repo = freshRepo();
-    const result = await call<GitHubRunsResponse>('GET', '/ai/github/runs?limit=3', {
-      as: 'gpt',
-      env: githubEnv(repo),
-    });
+    const result = await getGitHub<GitHubRunsResponse>('/ai/github/runs?limit=3', 'gpt', repo);
     expectStatus(result, 200);
     expect(result.body.totalCount).toBe(12);
     const [failed, running] = result.body.runs;

@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../../support/http';
 import { createFixtureRepo, waitForStatus } from '../../support/index-fixtures';
+import { deliverWebhook } from '../../support/webhook';
 import { scenario } from '../../intents/helpers';
 import { signGitHubPayload } from '../../../src/code-index/source/webhook-signature';
 import type { GetIntentResponse } from '../../../src/routes/intents/get-intent';
@@ -31,16 +32,11 @@ async function runOf(s: Scenario, runId: number): Promise<Record<string, unknown
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function deliver(s: Scenario, payload: unknown, signature?: string) {
-  const body = JSON.stringify(payload);
-  return call<WebhookResponse>('POST', '/ai/github/webhook', {
-    rawBody: body,
-    env: s.env,
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'workflow_run',
-      'x-hub-signature-256': signature ?? (await signGitHubPayload(SECRET, body)),
-    },
+function deliver(s: Scenario, payload: unknown, signature?: string) {
+  return deliverWebhook<WebhookResponse>(s.env, JSON.stringify(payload), {
+    event: 'workflow_run',
+    secret: SECRET,
+    signature,
   });
 }
 
@@ -141,18 +137,8 @@ describe('POST /ai/github/webhook: workflow_run', () => {
 });
 
 describe('POST /ai/github/webhook: signatures, ping and push', () => {
-  async function send(env: Record<string, unknown>, event: string, payload: unknown, signature?: string) {
-    const body = JSON.stringify(payload);
-    return call('POST', '/ai/github/webhook', {
-      rawBody: body,
-      env,
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': event,
-        'x-hub-signature-256': signature ?? (await signGitHubPayload(String(env.GITHUB_WEBHOOK_SECRET), body)),
-      },
-    });
-  }
+  const send = (env: Record<string, unknown>, event: string, payload: unknown, signature?: string) =>
+    deliverWebhook(env, JSON.stringify(payload), { event, signature });
 
   it('refuses a missing or wrong signature', async () => {
     const repo = await createFixtureRepo({ 'a.ts': 'export const a = 1;\n' });

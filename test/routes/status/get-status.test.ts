@@ -3,7 +3,7 @@ import { call, expectStatus } from '../../support/http';
 import { describeAuthCases } from '../../support/auth-cases';
 import { CLOUDWAYS_API_KEY, WORDPRESS_APP_PASSWORD } from '../../../src/local/upstreams/controls';
 import { hostingEnv } from '../../support/hosting-env';
-import { freshRepo, github } from '../../github/support';
+import { freshRepo, github } from '../../support/github';
 import type { GetStatusResponse } from '../../../src/routes/status/get-status';
 
 function layer(body: GetStatusResponse, name: string) {

@@ -1,11 +1,11 @@
 import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
-import worker from '../../src/index';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { scenario } from '../intents/helpers';
-import { commit, createFixtureRepo } from '../support/index-fixtures';
-import type { GetDigestResponse } from '../../src/routes/digest/get-digest';
+import worker from '../../../src/index';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { scenario } from '../../intents/helpers';
+import { commit, createFixtureRepo } from '../../support/index-fixtures';
+import type { GetDigestResponse } from '../../../src/routes/digest/get-digest';
 
 describeAuthCases('GET', '/ai/digest', ['gpt', 'cursor', 'human', 'cron']);
 

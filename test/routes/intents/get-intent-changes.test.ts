@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { ALL_CLIENTS } from '../../src/auth/guard';
-import { randomSha, scenario } from '../intents/helpers';
-import type { IntentChangesResponse } from '../../src/routes/intents/get-intent-changes';
-import type { ExecuteIntentResponse } from '../../src/routes/intents/execute-intent';
+import { expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { ALL_CLIENTS } from '../../../src/auth/guard';
+import { randomSha, scenario } from '../../intents/helpers';
+import type { IntentChangesResponse } from '../../../src/routes/intents/get-intent-changes';
+import type { ExecuteIntentResponse } from '../../../src/routes/intents/execute-intent';
 
 const SOME_ID = '00000000-0000-4000-8000-000000000000';
 const FAKE_TOKEN = `ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}`;

@@ -1,6 +1,7 @@
 import { expect, inject } from 'vitest';
 import type { RepoScenario } from '../../src/local/upstreams/controls';
-import type { CallResult } from '../support/http';
+import { call, type CallResult } from './http';
+import type { TestIdentity } from './keys';
 
 export const github = inject('github');
 
@@ -17,6 +18,11 @@ export function githubEnv(repo: string, extra: Record<string, unknown> = {}): Re
     PROJECT_ID: `gh-${crypto.randomUUID().slice(0, 12)}`,
     ...extra,
   };
+}
+
+/** GET a GitHub route as `as`, for `repo` on the GitHub stand-in (and a fresh project). */
+export function getGitHub<T = any>(path: string, as: TestIdentity, repo: string): Promise<CallResult<T>> {
+  return call<T>('GET', path, { as, env: githubEnv(repo) });
 }
 
 export async function scenario(repo: string, body: RepoScenario): Promise<void> {

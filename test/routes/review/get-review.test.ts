@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { hostingEnv } from '../support/hosting-env';
-import { CLOUDWAYS_API_KEY, WORDPRESS_APP_PASSWORD } from '../../src/local/upstreams/controls';
-import type { GetReviewResponse } from '../../src/routes/review/get-review';
+import { call, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { hostingEnv } from '../../support/hosting-env';
+import { CLOUDWAYS_API_KEY, WORDPRESS_APP_PASSWORD } from '../../../src/local/upstreams/controls';
+import type { GetReviewResponse } from '../../../src/routes/review/get-review';
 
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 

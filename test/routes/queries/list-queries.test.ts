@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import type { ListQueriesResponse } from '../../src/routes/queries/list-queries';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import type { ListQueriesResponse } from '../../../src/routes/queries/list-queries';
 
 describeAuthCases('GET', '/ai/queries', ['human']);
 

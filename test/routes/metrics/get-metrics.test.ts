@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { parsePrometheus, sampleValue } from '../support/prometheus-parser';
-import { DurableObjectMetricsSink } from '../../src/metrics/sink';
-import type { MetricsJson } from '../../src/routes/metrics/get-metrics';
-import type { Observation } from '../../src/metrics/model';
-import type { MetricsObject } from '../../src/objects/metrics';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { parsePrometheus, sampleValue } from '../../support/prometheus-parser';
+import { DurableObjectMetricsSink } from '../../../src/metrics/sink';
+import type { MetricsJson } from '../../../src/routes/metrics/get-metrics';
+import type { Observation } from '../../../src/metrics/model';
+import type { MetricsObject } from '../../../src/objects/metrics';
 
 const project = () => ({ PROJECT_ID: `met-${crypto.randomUUID().slice(0, 12)}` });
 

@@ -1,73 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectProblem, expectStatus } from '../support/http';
-import { describeAuthCases } from '../support/auth-cases';
-import { mustOpen } from '../support/listener';
-import type { RecordSessionResponse } from '../../src/routes/cursor/record-session';
-import type { ListSessionsResponse } from '../../src/routes/cursor/list-sessions';
+import { call, expectProblem, expectStatus } from '../../support/http';
+import { describeAuthCases } from '../../support/auth-cases';
+import { mustOpen } from '../../support/listener';
+import { freshProject } from '../../support/project';
+import { at, DIFF } from '../../support/cursor-session';
+import type { RecordSessionResponse } from '../../../src/routes/cursor/record-session';
+import type { ListSessionsResponse } from '../../../src/routes/cursor/list-sessions';
 
-function project() {
-  return { PROJECT_ID: `cur-${crypto.randomUUID().slice(0, 12)}` };
-}
+const project = () => freshProject('cur');
 
-const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
-const DIFF =
-  '--- a/src/app.ts\n+++ b/src/app.ts\n@@ -1,2 +1,3 @@\n const a = 1;\n+const b = 2;\n-const c = 3;\n+const d = 4;\n';
-
-describe('/ai/cursor/session (the project chooses the context store: test/vitest.config.ts)', () => {
+describe('POST /ai/cursor/session (the project chooses the context store: test/vitest.config.ts)', () => {
   const envFor = () => project();
-
-  it('records a session and lists it, diff only on request', async () => {
-    const e = envFor();
-    const posted = await call<RecordSessionResponse>('POST', '/ai/cursor/session', {
-      as: 'cursor',
-      env: e,
-      body: {
-        workspace: 'hezlep',
-        branch: 'feature/x',
-        head: 'abc1234',
-        file: 'src/app.ts',
-        diff: DIFF,
-        timestamp: at(0),
-        selection: { startLine: 2, endLine: 3 },
-      },
-    });
-    expectStatus(posted, 200);
-    expect(posted.body).toMatchObject({
-      applied: true,
-      session: {
-        user: 'alice',
-        workspace: 'hezlep',
-        branch: 'feature/x',
-        version: 1,
-        diffStat: { added: 2, removed: 1 },
-      },
-    });
-    expect(posted.body.session.diff).toBeUndefined();
-    const ttl = Date.parse(posted.body.session.expiresAt) - Date.parse(posted.body.session.receivedAt);
-    expect(ttl).toBe(900_000);
-
-    const listed = await call<ListSessionsResponse>('GET', '/ai/cursor/session', { as: 'gpt', env: e });
-    expectStatus(listed, 200);
-    expect(listed.body.count).toBe(1);
-    expect(listed.body.sessions[0]).toMatchObject({
-      user: 'alice',
-      file: 'src/app.ts',
-      selection: { startLine: 2, endLine: 3 },
-    });
-    expect(listed.body.sessions[0]!.diff).toBeUndefined();
-    const withDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', {
-      as: 'cursor',
-      env: e,
-    });
-    expect(withDiff.body.sessions[0]!.diff).toBe(DIFF);
-    // The gpt client gets no code: files, hunk ranges and counts instead of the diff.
-    const gptDiff = await call<ListSessionsResponse>('GET', '/ai/cursor/session?diff=true', { as: 'gpt', env: e });
-    expect(gptDiff.body.sessions[0]!.diff).toBeUndefined();
-    expect(gptDiff.body.sessions[0]!.diffSummary).toEqual({
-      files: [{ path: 'src/app.ts', added: 2, removed: 1, hunks: ['@@ -1,2 +1,3 @@'] }],
-      truncated: false,
-    });
-  });
 
   it('keeps one session per user and workspace', async () => {
     const e = envFor();
@@ -215,30 +158,4 @@ describe('/ai/cursor/session validation', () => {
 
 describeAuthCases('POST', '/ai/cursor/session', ['cursor', 'human'], {
   body: { branch: 'x', timestamp: new Date().toISOString() },
-});
-describeAuthCases('GET', '/ai/cursor/session', ['gpt', 'cursor', 'human', 'cron']);
-
-describe('OpenAPI for the cursor and events routes', () => {
-  it('documents them for a model (short descriptions); the WebSocket stays out of the GPT profile', async () => {
-    const spec = await call('GET', '/openapi.json');
-    expectStatus(spec, 200);
-    const paths = spec.body.paths as Record<string, Record<string, { operationId: string; description: string }>>;
-    const gpt = await call('GET', '/openapi.json?profile=gpt');
-    expect((gpt.body.paths as Record<string, unknown>)['/ai/events']).toBeUndefined();
-    const operations = [
-      paths['/ai/cursor/session']?.post,
-      paths['/ai/cursor/session']?.get,
-      paths['/ai/events/ticket']?.post,
-      paths['/ai/events']?.get,
-      paths['/ai/context']?.get,
-    ];
-    expect(operations.map((op) => op?.operationId)).toEqual([
-      'syncCursorSession',
-      'listCursorSessions',
-      'createEventTicket',
-      'openEventStream',
-      'getContext',
-    ]);
-    for (const op of operations) expect(op!.description.length, op!.operationId).toBeLessThanOrEqual(300);
-  });
 });
