@@ -64,6 +64,38 @@ describe('boundedTopByBm25', () => {
     });
   });
 
+  it('beyond the cap, ranks rows that hold only rare terms and skips FTS rows without a row, as unbounded', async () => {
+    await inObject((sql) => {
+      seed(sql, 400);
+      // 60 more rows hold "quokka" (rare) and none of "entry"/"ledger"/"account" (common); ids 401-460,
+      // and every third of them has no row in t_rows (as after a half-written file), so the
+      // columns are read past the first batch of winners.
+      for (let id = 401; id <= 460; id++) {
+        if (id % 3) sql.exec('INSERT INTO t_rows (id, path) VALUES (?, ?)', id, `lib/q${id}.ts`);
+        const words = id % 2 ? 'quokka quokka' : `quokka ${'padding '.repeat(id % 9)}`;
+        sql.exec('INSERT INTO t_fts (rowid, path, body) VALUES (?, ?, ?)', id, `lib/q${id}.ts`, words);
+      }
+      const match = '"entry" OR "quokka" OR "zebra" OR "account"';
+      // "quokka" (60), "zebra" (10) and "account" (133) fit a cap of 220; "entry" (400) does not,
+      // and alone exceeds the cap, so the count of the whole `OR` is known without walking it.
+      const found = boundedTopByBm25<Row>(sql, spec, match, 'r.path AS path', 30, 220);
+      expect(found).toMatchObject({ bounded: true, matched: 221 });
+      const paths = new Map(
+        sql
+          .exec<{ id: number; path: string }>('SELECT id, path FROM t_rows')
+          .toArray()
+          .map((r) => [r.id, r.path]),
+      );
+      const full = unbounded(sql, match, 460)
+        .filter((row) => paths.has(row.id))
+        .slice(0, 30);
+      expect(full.some((row) => row.id > 400)).toBe(true);
+      expect(found.rows.map((row) => [row.rowId, row.rank, row.path])).toEqual(
+        full.map((row) => [row.id, row.rank, paths.get(row.id)]),
+      );
+    });
+  });
+
   it('when every term is common, takes the rows holding all of them, up to the cap', async () => {
     await inObject((sql) => {
       seed(sql, 400);

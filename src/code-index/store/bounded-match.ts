@@ -11,7 +11,9 @@
  * (`rare AND common`), and rows that hold none (`rare NOT common`); bm25's idf and length figures
  * are those of the whole table either way, so a candidate's score is exactly its unbounded score.
  * When even the rarest term matches more than the cap, the rows holding every term are taken, up
- * to the cap.
+ * to the cap. Candidates are scored without the row table; its columns are read for the winners
+ * only. Each term is counted before the whole `OR`, which is not counted when one term alone
+ * exceeds the cap.
  */
 
 /** Most rows one query of one table scores. */
@@ -79,13 +81,46 @@ export function boundedTopByBm25<Row extends { rowId: number; rank: number }>(
         limit,
       )
       .toArray();
+  // Scores only (no join to the row table): the candidates' columns are read for the winners alone.
+  const scores = (expression: string) =>
+    sql
+      .exec<{ id: number; rank: number }>(
+        `SELECT ${fts}.rowid AS id, ${rank} AS rank FROM ${fts} ${join} WHERE ${where} LIMIT ?`,
+        expression,
+        ...spec.params,
+        cap,
+      )
+      .toArray();
+  // The first `limit` of `ranked` (best first) that have a row, with their columns.
+  const withColumns = (ranked: { id: number; rank: number }[]): Row[] => {
+    const rows: Row[] = [];
+    for (let from = 0; rows.length < limit && from < ranked.length; from += limit) {
+      const part = ranked.slice(from, from + limit);
+      const found = new Map(
+        sql
+          .exec<Row>(
+            `SELECT ${alias}.id AS rowId, ${columns} FROM json_each(?) ids JOIN ${table} ${alias} ON ${alias}.id = ids.value`,
+            JSON.stringify(part.map(({ id }) => id)),
+          )
+          .toArray()
+          .map((row) => [row.rowId, row]),
+      );
+      for (const { id, rank: score } of part) {
+        const row = found.get(id);
+        if (row && rows.length < limit) rows.push({ ...row, rank: score });
+      }
+    }
+    return rows;
+  };
 
-  const matched = count(match);
-  if (matched <= cap) return { rows: top(match), matched, bounded: false };
-
+  // Each term's matches are counted first: when one alone exceeds the cap, so does the whole `OR`
+  // (its count, capped at cap + 1, is then known without walking the `OR` again).
   const terms = termsOf(match)
     .map((term) => ({ term, n: count(term) }))
     .sort((a, b) => a.n - b.n);
+  const matched = terms.some(({ n }) => n > cap) ? cap + 1 : count(match);
+  if (matched <= cap) return { rows: top(match), matched, bounded: false };
+
   const rare: string[] = [];
   let total = 0;
   for (const { term, n } of terms) {
@@ -105,9 +140,9 @@ export function boundedTopByBm25<Row extends { rowId: number; rank: number }>(
   }
   const common = terms.slice(rare.length).map(({ term }) => term);
   const rareOr = `(${rare.join(' OR ')})`;
-  const rows = common.length
-    ? [...top(`${rareOr} AND (${common.join(' OR ')})`), ...top(`${rareOr} NOT (${common.join(' OR ')})`)]
-    : top(rareOr);
-  rows.sort((a, b) => a.rank - b.rank || a.rowId - b.rowId);
-  return { rows: rows.slice(0, limit), matched, bounded: true };
+  const scored = common.length
+    ? [...scores(`${rareOr} AND (${common.join(' OR ')})`), ...scores(`${rareOr} NOT (${common.join(' OR ')})`)]
+    : scores(rareOr);
+  scored.sort((a, b) => a.rank - b.rank || a.id - b.id);
+  return { rows: withColumns(scored), matched, bounded: true };
 }
