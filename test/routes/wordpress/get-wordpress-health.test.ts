@@ -26,7 +26,10 @@ describe('GET /ai/wordpress/health', () => {
     expect(result.body.site).toMatchObject({ name: 'Local healthy site', namespaces: 4 });
     expect(result.body.siteHealth).toMatchObject({ authenticated: true, critical: 0, recommended: 1 });
     expect(result.body.siteHealth!.tests.map((t) => t.test)).toContain('background-updates');
-    expect(result.body.latencyMs).toBeGreaterThan(0);
+    // A measured duration: a loopback answer can take less than the clock's millisecond, so 0 is a valid reading.
+    expect(Number.isFinite(result.body.latencyMs) && result.body.latencyMs >= 0, String(result.body.latencyMs)).toBe(
+      true,
+    );
     expect(result.text).not.toContain(WORDPRESS_APP_PASSWORD);
   });
 
