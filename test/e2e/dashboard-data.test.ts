@@ -35,16 +35,13 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_GIT)('dashboard with every upstream conf
   beforeAll(async () => {
     integrated = await startIntegratedService('hezlep-e2e-data-');
     ({ upstreams, service, browser } = integrated);
-    // The first re-index is audited: start it once the service reports its ledger up (bounded by count).
-    let ledger = '';
-    for (let i = 0; i < 100 && ledger !== 'ok'; i++) {
-      if (i) await new Promise((resolve) => setTimeout(resolve, 100));
-      const status = await as('human', 'GET', '/ai/status').catch(() => undefined);
-      ledger = status?.body?.layers?.find((l: { layer: string }) => l.layer === 'ledger')?.state ?? '';
-    }
-    expect(ledger, 'the local ledger never reported ok').toBe('ok');
+    // startLocalService returns once migrations are applied and the Worker answers, so the first re-index's
+    // audit write waits for the ledger rather than racing it; the status probe, with its own timeout, is read after.
     const repo = await reindexAndWait(service);
     expect(repo.lastRun.outcome, JSON.stringify(repo.lastRun)).toBe('succeeded');
+    const status = await as('human', 'GET', '/ai/status');
+    const ledger = status.body?.layers?.find((l: { layer: string }) => l.layer === 'ledger')?.state;
+    expect(ledger, 'the local ledger is not ok').toBe('ok');
   });
 
   afterAll(async () => {
