@@ -135,6 +135,7 @@ const share = z.number().min(0).max(1);
 const SearchWeightsSchema = z
   .object({
     file: weight,
+    words: weight,
     history: weight,
     chunk: weight,
     vector: weight,

@@ -17,6 +17,8 @@ export interface FileCandidate {
 export interface FileRankWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
+  /** Plain whole-file BM25 over exact words and identifier parts (no stemming, no fields; FileIndex.words). */
+  words: number;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
   /** Best lexical chunk of the file. */
@@ -42,6 +44,7 @@ export interface FileRankWeights {
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
+  words: 1,
   history: 0.5,
   chunk: 0.35,
   vector: 0.25,
@@ -101,7 +104,13 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  */
 export function rankFiles(
   question: string,
-  input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  input: {
+    files: FileCandidate[];
+    words?: FileCandidate[];
+    history?: FileCandidate[];
+    lexical: ChunkCandidate[];
+    vector: ChunkCandidate[];
+  },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
   docsLean: number | null = null,
@@ -110,6 +119,7 @@ export function rankFiles(
     string,
     {
       file: number;
+      words: number;
       history: number;
       chunk: number[];
       vector: number[];
@@ -120,6 +130,7 @@ export function rankFiles(
   const entry = (path: string) => {
     const found = entries.get(path) ?? {
       file: 0,
+      words: 0,
       history: 0,
       chunk: [],
       vector: [],
@@ -134,6 +145,12 @@ export function rankFiles(
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
   }
+  if (weights.words > 0)
+    for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
+      const e = entry(candidate.path);
+      e.words = Math.max(e.words, value);
+      e.signals.add('lexical');
+    }
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
@@ -165,6 +182,7 @@ export function rankFiles(
   for (const [path, e] of entries) {
     const raw =
       weights.file * e.file +
+      weights.words * e.words +
       weights.history * e.history +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
