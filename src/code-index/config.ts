@@ -136,6 +136,7 @@ const SearchWeightsSchema = z
   .object({
     file: weight,
     words: weight,
+    wordsWhenAsked: z.boolean(),
     history: weight,
     chunk: weight,
     vector: weight,

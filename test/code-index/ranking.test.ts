@@ -115,6 +115,11 @@ describe('history and learned docs in the ranking', () => {
     const absent = rankFiles('parse header', input, { ...DEFAULT_WEIGHTS, words: 0 });
     expect(off).toEqual(absent);
     expect(off.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
+    // It holds code only: a question asking for tests leaves it out, unless wordsWhenAsked keeps it.
+    const forTests = rankFiles('parse header tests', { ...input, words }, { ...DEFAULT_WEIGHTS, words: 1 });
+    expect(forTests).toEqual(rankFiles('parse header tests', input, DEFAULT_WEIGHTS));
+    const kept = rankFiles('parse header tests', { ...input, words }, { ...DEFAULT_WEIGHTS, wordsWhenAsked: true });
+    expect(kept.map((file) => file.path)).toEqual(ranked.map((file) => file.path));
   });
 
   it("asks for docs by the repository's own docs commits when its history can say, by the word list otherwise", () => {

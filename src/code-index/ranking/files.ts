@@ -17,8 +17,10 @@ export interface FileCandidate {
 export interface FileRankWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
-  /** Plain whole-file BM25 over exact words and identifier parts (no stemming, no fields; FileIndex.words). */
+  /** Plain whole-file BM25 over code files' exact words and identifier parts (no stemming, no fields; FileIndex.words). */
   words: number;
+  /** Keep the words signal when the question asks for tests, docs, … (which it does not hold). */
+  wordsWhenAsked: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
   /** Best lexical chunk of the file. */
@@ -45,6 +47,7 @@ export interface FileRankWeights {
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
   words: 1,
+  wordsWhenAsked: false,
   history: 0.5,
   chunk: 0.35,
   vector: 0.25,
@@ -145,7 +148,9 @@ export function rankFiles(
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
   }
-  if (weights.words > 0)
+  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
+  // The words table holds code only: a question for tests or docs is left to the fielded signal.
+  if (weights.words > 0 && (weights.wordsWhenAsked || ![...asked].some((role) => role !== 'generated')))
     for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
       const e = entry(candidate.path);
       e.words = Math.max(e.words, value);
@@ -172,7 +177,6 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
-  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);

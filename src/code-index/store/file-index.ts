@@ -2,6 +2,7 @@ import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { boundedTopByBm25 } from './bounded-match';
 import { declaredNames } from '../summary/declared-names';
+import { pathRole, type PathRole } from '../ranking/path-prior';
 import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
@@ -16,6 +17,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS file_words USING fts5(words, tokenize = "unic
  * another version is rebuilt by the next run (see IndexPipeline.plan).
  */
 export const INDEX_LAYOUT = 'files-v5';
+
+/**
+ * Files the words table holds: code (and hand-written declarations), not tests, docs, examples,
+ * benchmarks or configuration, so its idf is that of the code a question is usually about; in
+ * a monorepo full of fixtures and docs the idf over every file buries the code's own words.
+ */
+const WORDS_ROLES = new Set<PathRole>(['source', 'generated']);
 
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
 function prefixClause(column: string): string {
@@ -70,13 +78,14 @@ export class FileIndex {
       `${summaryField}\n${expandIdentifiers(summaryField)}`,
       `${body}\n${expandIdentifiers(body)}`,
     );
-    // The whole file as one bag of exact words and identifier parts (no stemming, no fields): BM25
-    // over it is the plain file-level signal (FileIndex.words).
-    this.sql.exec(
-      'INSERT INTO file_words (rowid, words) VALUES (?, ?)',
-      id,
-      `${path} ${expandIdentifiers(path)}\n${body}\n${expandIdentifiers(body)}`,
-    );
+    // Code files only, as one bag of exact words and identifier parts (no stemming, no fields): BM25
+    // over it is the plain file-level signal (FileIndex.words), its idf that of the code alone.
+    if (WORDS_ROLES.has(pathRole(path)))
+      this.sql.exec(
+        'INSERT INTO file_words (rowid, words) VALUES (?, ?)',
+        id,
+        `${path} ${expandIdentifiers(path)}\n${body}\n${expandIdentifiers(body)}`,
+      );
   }
 
   remove(path: string): void {
@@ -106,7 +115,7 @@ export class FileIndex {
   }
 
   /**
-   * Whole files by plain BM25 over exact words and identifier parts (path and text in one bag, no
+   * Code files by plain BM25 over exact words and identifier parts (path and text in one bag, no
    * stemming, no fields: `parsing` does not match `parse`), best first; bounded like `files`.
    */
   words(match: string, filters: SearchFilters, limit: number): FileCandidate[] {
