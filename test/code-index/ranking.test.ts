@@ -115,9 +115,16 @@ describe('history and learned docs in the ranking', () => {
     const absent = rankFiles('parse header', input, { ...DEFAULT_WEIGHTS, words: 0 });
     expect(off).toEqual(absent);
     expect(off.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
-    // It holds code only: a question asking for tests leaves it out, unless wordsWhenAsked keeps it.
-    const forTests = rankFiles('parse header tests', { ...input, words }, { ...DEFAULT_WEIGHTS, words: 1 });
+    // It holds code only: without wordsWhenAsked, a question asking for tests leaves it out.
+    const forTests = rankFiles(
+      'parse header tests',
+      { ...input, words },
+      { ...DEFAULT_WEIGHTS, wordsWhenAsked: false },
+    );
     expect(forTests).toEqual(rankFiles('parse header tests', input, DEFAULT_WEIGHTS));
+    // A docs lean learned from history is no named role: the signal stays.
+    const leaning = rankFiles('parse header', { ...input, words }, DEFAULT_WEIGHTS, 1);
+    expect(leaning.find((file) => file.path === 'src/c.ts')).toBeDefined();
     const kept = rankFiles('parse header tests', { ...input, words }, { ...DEFAULT_WEIGHTS, wordsWhenAsked: true });
     expect(kept.map((file) => file.path)).toEqual(ranked.map((file) => file.path));
   });

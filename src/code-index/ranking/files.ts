@@ -19,7 +19,7 @@ export interface FileRankWeights {
   file: number;
   /** Plain whole-file BM25 over code files' exact words and identifier parts (no stemming, no fields; FileIndex.words). */
   words: number;
-  /** Keep the words signal when the question asks for tests, docs, … (which it does not hold). */
+  /** Keep the words signal when the question names tests, docs, … (files it does not hold). */
   wordsWhenAsked: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
@@ -149,8 +149,10 @@ export function rankFiles(
     e.signals.add('lexical');
   }
   const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
-  // The words table holds code only: a question for tests or docs is left to the fielded signal.
-  if (weights.words > 0 && (weights.wordsWhenAsked || ![...asked].some((role) => role !== 'generated')))
+  // The words table holds code only: a question that names tests, docs, … is left to the fielded
+  // signal (a lean learned from history does not count: measured, it cost recall on code questions).
+  const named = [...askedRoles(question)].some((role) => role !== 'generated');
+  if (weights.words > 0 && (weights.wordsWhenAsked || !named))
     for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
       const e = entry(candidate.path);
       e.words = Math.max(e.words, value);
