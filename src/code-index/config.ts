@@ -135,6 +135,8 @@ const share = z.number().min(0).max(1);
 const SearchWeightsSchema = z
   .object({
     file: weight,
+    words: weight,
+    wordsWhenAsked: z.boolean(),
     history: weight,
     chunk: weight,
     vector: weight,

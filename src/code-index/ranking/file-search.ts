@@ -5,7 +5,7 @@ import type { Signal } from './rank';
 import type { FileHistory } from '../store/file-history';
 
 /** Candidates each list contributes before files are ranked. */
-export const SEARCH_CANDIDATES = { files: 60, history: 60, chunks: 100, vector: 60 };
+export const SEARCH_CANDIDATES = { files: 60, words: 60, history: 60, chunks: 100, vector: 60 };
 
 export interface FileSearchResult {
   /** In rank order; a file's chunks are adjacent. */
@@ -39,6 +39,7 @@ export function searchFiles(
     question,
     {
       files: match ? files.files(match, filters, SEARCH_CANDIDATES.files, options.weights.fileFields) : [],
+      words: match && options.weights.words > 0 ? files.words(match, filters, SEARCH_CANDIDATES.words) : [],
       history:
         match && options.history && options.weights.history > 0
           ? options.history.files(match, filters, SEARCH_CANDIDATES.history)

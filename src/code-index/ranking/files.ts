@@ -17,6 +17,10 @@ export interface FileCandidate {
 export interface FileRankWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
+  /** Plain whole-file BM25 over code files' exact words and identifier parts (no stemming, no fields; FileIndex.words). */
+  words: number;
+  /** Keep the words signal when the question names tests, docs, … (files it does not hold). */
+  wordsWhenAsked: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
   /** Best lexical chunk of the file. */
@@ -42,6 +46,8 @@ export interface FileRankWeights {
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
+  words: 1,
+  wordsWhenAsked: false,
   history: 0.5,
   chunk: 0.35,
   vector: 0.25,
@@ -101,7 +107,13 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  */
 export function rankFiles(
   question: string,
-  input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  input: {
+    files: FileCandidate[];
+    words?: FileCandidate[];
+    history?: FileCandidate[];
+    lexical: ChunkCandidate[];
+    vector: ChunkCandidate[];
+  },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
   docsLean: number | null = null,
@@ -110,6 +122,7 @@ export function rankFiles(
     string,
     {
       file: number;
+      words: number;
       history: number;
       chunk: number[];
       vector: number[];
@@ -120,6 +133,7 @@ export function rankFiles(
   const entry = (path: string) => {
     const found = entries.get(path) ?? {
       file: 0,
+      words: 0,
       history: 0,
       chunk: [],
       vector: [],
@@ -134,6 +148,16 @@ export function rankFiles(
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
   }
+  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
+  // The words table holds code only: a question that names tests, docs, … is left to the fielded
+  // signal (a lean learned from history does not count: measured, it cost recall on code questions).
+  const named = [...askedRoles(question)].some((role) => role !== 'generated');
+  if (weights.words > 0 && (weights.wordsWhenAsked || !named))
+    for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
+      const e = entry(candidate.path);
+      e.words = Math.max(e.words, value);
+      e.signals.add('lexical');
+    }
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
@@ -155,7 +179,6 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
-  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
@@ -165,6 +188,7 @@ export function rankFiles(
   for (const [path, e] of entries) {
     const raw =
       weights.file * e.file +
+      weights.words * e.words +
       weights.history * e.history +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
