@@ -136,6 +136,9 @@ const SearchWeightsSchema = z
   .object({
     file: weight,
     history: weight,
+    commits: weight,
+    commitsTop: z.number().int().min(0).max(100),
+    commitsAlpha: z.number().min(0).max(2),
     chunk: weight,
     vector: weight,
     extra: weight,

@@ -19,6 +19,12 @@ export interface FileRankWeights {
   file: number;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
+  /** Votes of the past commits most similar to the question, for the files they changed (PastCommits). */
+  commits: number;
+  /** How many similar past commits vote. */
+  commitsTop: number;
+  /** A commit's vote per file is its BM25 / (files it changed)^commitsAlpha. */
+  commitsAlpha: number;
   /** Best lexical chunk of the file. */
   chunk: number;
   /** Best vector chunk of the file: set by the embedder's measured contribution. */
@@ -43,6 +49,9 @@ export interface FileRankWeights {
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
   history: 0.5,
+  commits: 0.3,
+  commitsTop: 20,
+  commitsAlpha: 0.5,
   chunk: 0.35,
   vector: 0.25,
   extra: 0.15,
@@ -101,7 +110,13 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  */
 export function rankFiles(
   question: string,
-  input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  input: {
+    files: FileCandidate[];
+    history?: FileCandidate[];
+    commits?: FileCandidate[];
+    lexical: ChunkCandidate[];
+    vector: ChunkCandidate[];
+  },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
   docsLean: number | null = null,
@@ -111,6 +126,7 @@ export function rankFiles(
     {
       file: number;
       history: number;
+      commits: number;
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
@@ -121,6 +137,7 @@ export function rankFiles(
     const found = entries.get(path) ?? {
       file: 0,
       history: 0,
+      commits: 0,
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
@@ -137,6 +154,11 @@ export function rankFiles(
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
+    e.signals.add('history');
+  }
+  for (const [candidate, value] of scaled(input.commits ?? [], weights.minmax)) {
+    const e = entry(candidate.path);
+    e.commits = Math.max(e.commits, value);
     e.signals.add('history');
   }
   for (const [signal, list] of [
@@ -166,6 +188,7 @@ export function rankFiles(
     const raw =
       weights.file * e.file +
       weights.history * e.history +
+      weights.commits * e.commits +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
     ranked.push({
