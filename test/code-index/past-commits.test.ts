@@ -96,6 +96,30 @@ describe('similar past commits', () => {
     });
   });
 
+  it('learns a move from a commit too large to describe files, so older commits still vote for the moved file', async () => {
+    await inObject((sql) => {
+      const history = seeded(sql, ['packages/core/src/store.ts'], []);
+      // Newest first: a move of many files (the walk gives it no subject), then an older commit under the old path.
+      history.record(
+        { sha: 'move', date: '2020-02-01' },
+        null,
+        [{ path: 'packages/core/src/store.ts', previousPath: 'src/store.ts' }],
+        false,
+      );
+      const touched = history.record(
+        { sha: 'old', date: '2020-01-01' },
+        'Reset the store state',
+        [{ path: 'src/store.ts' }],
+        false,
+      );
+      history.refresh(touched);
+      expect(history.votes('"reset" OR "store"', {}, spec(10), 10).map((v) => v.path)).toEqual([
+        'packages/core/src/store.ts',
+      ]);
+      expect(history.files('"reset"', {}, 10).map((f) => f.path)).toEqual(['packages/core/src/store.ts']);
+    });
+  });
+
   it('an index walked before the commit rows existed gets them from its kept history entries once', async () => {
     await inObject((sql) => {
       seeded(sql, ['a.ts', 'b.ts'], [{ subject: 'Retry webhook delivery', files: ['a.ts', 'b.ts'] }]);

@@ -101,7 +101,7 @@ export class FileHistory {
 
   /**
    * Record one commit: its subject joins the field of every file it changed (renamed files keep
-   * their older history under the new path). Returns the paths whose field changed.
+   * their older history under the new path, also when the commit has no subject to give). Returns the paths whose field changed.
    */
   record(
     commit: { sha: string; date: string },
@@ -110,8 +110,7 @@ export class FileHistory {
     forward: boolean,
   ): string[] {
     this.sql.exec('INSERT OR IGNORE INTO history_commits (sha, at) VALUES (?, ?)', commit.sha, commit.date);
-    if (!subject) return [];
-    this.learnKind(subject, files);
+    if (subject) this.learnKind(subject, files);
     const touched = new Set<string>();
     const paths: string[] = [];
     for (const file of files) {
@@ -127,8 +126,11 @@ export class FileHistory {
           this.sql.exec('UPDATE OR IGNORE history_entries SET path = ? WHERE path = ?', path, file.previousPath);
           this.sql.exec('DELETE FROM history_entries WHERE path = ?', file.previousPath);
           touched.add(file.previousPath);
+          touched.add(path);
         }
       }
+      // A commit without a subject (one that changed too many files: a move) still says where files moved.
+      if (!subject) continue;
       this.sql.exec(
         'INSERT OR IGNORE INTO history_entries (path, at, sha, subject) VALUES (?, ?, ?, ?)',
         path,
@@ -146,7 +148,7 @@ export class FileHistory {
       touched.add(path);
       paths.push(path);
     }
-    this.past.add(commit.sha, subject, paths);
+    if (subject) this.past.add(commit.sha, subject, paths);
     return [...touched];
   }
 
