@@ -5,12 +5,12 @@ import { intents, type IntentExecution, type IntentRow } from '../db/schema';
 import { kindPolicy, targetConfig, type IntentPolicy } from './policy';
 import type { HostingOperation, HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import type { IntentRecords } from './records';
-import type { IntentChanges } from './ledger-port';
+import type { IntentOperations } from './ledger-port';
 
 export interface IntentRunnerDeps {
   policy: IntentPolicy;
   records: IntentRecords;
-  changes: IntentChanges;
+  operations: IntentOperations;
   github: IntentGitHub;
   hosting: HostingOperations;
   log: Logger;
@@ -182,7 +182,7 @@ export class IntentRunner {
     change: Partial<IntentExecution>,
     action: 'dispatch' | 'progress',
   ): Promise<IntentRow> {
-    return this.deps.changes.run('progress', { id: row.id, attempt: row.execution?.attempt, change, action });
+    return this.deps.operations.run('progress', { id: row.id, attempt: row.execution?.attempt, change, action });
   }
 
   /** Record the end of an execution, once: only an executing row of the same attempt is finished. */
@@ -192,7 +192,7 @@ export class IntentRunner {
     outcome: string,
     change: Partial<IntentExecution>,
   ): Promise<IntentRow> {
-    return this.deps.changes.run('finish', { id: row.id, attempt: row.execution?.attempt, to, outcome, change });
+    return this.deps.operations.run('finish', { id: row.id, attempt: row.execution?.attempt, to, outcome, change });
   }
 }
 

@@ -54,7 +54,7 @@ export async function executeIntentOperation<N extends IntentOperation>(
 }
 
 /** The Worker's way to change intents: a named operation through the ledger, its events published after commit. */
-export class IntentChanges {
+export class IntentOperations {
   constructor(
     private readonly records: IntentRecords,
     private readonly transactions: IntentTransactions,

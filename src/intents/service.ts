@@ -10,7 +10,7 @@ import { decide, kindPolicy, targetRef, type Decision, type IntentPolicy, type P
 import type { HostingOperations, IntentGitHub, WorkflowRun } from './ports';
 import { IntentRecords } from './records';
 import { IntentRunner } from './execution';
-import { IntentChanges, type IntentTransactions } from './ledger-port';
+import { IntentOperations, type IntentTransactions } from './ledger-port';
 import {
   STARTED,
   denied,
@@ -77,18 +77,18 @@ export class ReviewedCommitMoved extends Error {
  */
 export class IntentService {
   private readonly records: IntentRecords;
-  private readonly changes: IntentChanges;
+  private readonly operations: IntentOperations;
   private readonly runner: IntentRunner;
 
   constructor(private readonly deps: IntentServiceDeps) {
     const now = () => this.now();
     const { project, ledgerPool: ledger, transactions, events, caller, log, requestId } = deps;
     this.records = new IntentRecords({ project, ledgerPool: ledger, events, caller, log, now });
-    this.changes = new IntentChanges(this.records, transactions, { requestId, now });
+    this.operations = new IntentOperations(this.records, transactions, { requestId, now });
     this.runner = new IntentRunner({
       policy: deps.policy,
       records: this.records,
-      changes: this.changes,
+      operations: this.operations,
       github: deps.github,
       hosting: deps.hosting,
       log: deps.log,
@@ -247,7 +247,7 @@ export class IntentService {
       proposedCommit = String(input.parameters.commit).toLowerCase();
     }
 
-    const result = await this.changes.run('propose', { input, proposedCommit });
+    const result = await this.operations.run('propose', { input, proposedCommit });
     return { intent: toView(result.row), created: result.created };
   }
 
@@ -260,7 +260,7 @@ export class IntentService {
     this.expectState(row, ['proposed'], 'approve');
 
     const commit = await this.commitToBind(row, reviewedCommit);
-    const updated = await this.changes.run('approve', { id, commit });
+    const updated = await this.operations.run('approve', { id, commit });
     return toView(updated);
   }
 
@@ -285,7 +285,7 @@ export class IntentService {
     if (!decision.allowed) return this.refuse(row.id, action, decision);
     if (row.state === to) return toView(row);
     this.expectState(row, ['proposed', 'approved'], action);
-    const updated = await this.changes.run('close', { id, action, to, why, redactions });
+    const updated = await this.operations.run('close', { id, action, to, why, redactions });
     return toView(updated);
   }
 
@@ -304,7 +304,7 @@ export class IntentService {
     const executeFacts = await this.executeFacts(row);
     const first = decide(policy, executeRequest(this.records, row, this.now(), executeFacts));
     if (!first.allowed) return this.refuse(row.id, 'execute', first);
-    const started = await this.changes.run('start', { id, facts: executeFacts });
+    const started = await this.operations.run('start', { id, facts: executeFacts });
     if (!started.started) return { intent: toView(started.row), started: false };
     return { intent: toView(await this.runner.perform(started.row)), started: true };
   }
@@ -330,7 +330,7 @@ export class IntentService {
     );
     const [probe] = await this.records.read((db) => db.select({ id: intents.id }).from(intents).where(due).limit(1));
     if (!probe) return 0;
-    return this.changes.run('expire', {});
+    return this.operations.run('expire', {});
   }
 
   /** The facts `decide` needs to judge an execution, asked upstream only when the policy would need them. */
@@ -365,7 +365,7 @@ export class IntentService {
 
   /** Record a denied decision (and its effect on the intent, if any), then refuse. */
   private async refuse(id: string, action: PolicyAction, decision: Decision): Promise<never> {
-    await this.changes.run('refuse', { id, action, decision });
+    await this.operations.run('refuse', { id, action, decision });
     throw denied(decision);
   }
 

@@ -229,8 +229,8 @@ export class ChainWriter {
   }
 
   /**
-   * Expected under ordinary load, not an anomaly: cursor session syncs, uptime transitions, audit rotation and
-   * the intents fallback append inside their own request's transaction (same advisory lock), beside this object.
+   * Expected under ordinary load, not an anomaly: cursor session syncs, uptime transitions and audit rotation
+   * append inside their own request's transaction (same advisory lock), beside this object.
    * The insert on a stale head writes nothing and the batch is linked again on the locked head; the count stays
    * in the writer's stats (foreignHeads) for the benchmarks, the line goes to the debug log.
    */
