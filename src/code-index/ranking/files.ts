@@ -23,6 +23,12 @@ export interface FileRankWeights {
   wordsWhenAsked: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
+  /** Votes of the past commits most similar to the question, for the files they changed (PastCommits). */
+  commits: number;
+  /** How many similar past commits vote. */
+  commitsTop: number;
+  /** A commit's vote per file is its BM25 / (files it changed)^commitsAlpha. */
+  commitsAlpha: number;
   /** Best lexical chunk of the file. */
   chunk: number;
   /** Best vector chunk of the file: set by the embedder's measured contribution. */
@@ -49,6 +55,9 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   words: 1,
   wordsWhenAsked: false,
   history: 0.5,
+  commits: 0.3,
+  commitsTop: 50,
+  commitsAlpha: 1,
   chunk: 0.35,
   vector: 0.25,
   extra: 0.15,
@@ -111,6 +120,7 @@ export function rankFiles(
     files: FileCandidate[];
     words?: FileCandidate[];
     history?: FileCandidate[];
+    commits?: FileCandidate[];
     lexical: ChunkCandidate[];
     vector: ChunkCandidate[];
   },
@@ -124,6 +134,7 @@ export function rankFiles(
       file: number;
       words: number;
       history: number;
+      commits: number;
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
@@ -135,6 +146,7 @@ export function rankFiles(
       file: 0,
       words: 0,
       history: 0,
+      commits: 0,
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
@@ -161,6 +173,11 @@ export function rankFiles(
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
+    e.signals.add('history');
+  }
+  for (const [candidate, value] of scaled(input.commits ?? [], weights.minmax)) {
+    const e = entry(candidate.path);
+    e.commits = Math.max(e.commits, value);
     e.signals.add('history');
   }
   for (const [signal, list] of [
@@ -190,6 +207,7 @@ export function rankFiles(
       weights.file * e.file +
       weights.words * e.words +
       weights.history * e.history +
+      weights.commits * e.commits +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
     ranked.push({
