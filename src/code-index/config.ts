@@ -135,7 +135,12 @@ const share = z.number().min(0).max(1);
 const SearchWeightsSchema = z
   .object({
     file: weight,
+    words: weight,
+    wordsWhenAsked: z.boolean(),
     history: weight,
+    commits: weight,
+    commitsTop: z.number().int().min(0).max(100),
+    commitsAlpha: z.number().min(0).max(2),
     chunk: weight,
     vector: weight,
     extra: weight,

@@ -139,6 +139,34 @@ describe('FileIndex field weights', () => {
     });
   });
 
+  it('matches exact words and identifier parts of code files in the plain words table, which the stemmed fields blur', async () => {
+    await inObject((sql) => {
+      const index = new FileIndex(sql);
+      index.write('src/parser.ts', 'typescript', [{ symbol: null, text: 'export function parse(text) {}' }], '');
+      index.write('src/lexer.ts', 'typescript', [{ symbol: null, text: 'const parsing = readTokenStream();' }], '');
+      // Porter stems "parsing" and "parse" alike: the fielded index finds both files.
+      expect(
+        index
+          .files('"parsing"', {}, 10, [4, 2.5, 1.5, 1])
+          .map((file) => file.path)
+          .sort(),
+      ).toEqual(['src/lexer.ts', 'src/parser.ts']);
+      // The words table does not stem: only the file that says "parsing"; identifier parts and path words match.
+      expect(index.words('"parsing"', {}, 10).map((file) => file.path)).toEqual(['src/lexer.ts']);
+      expect(index.words('"token" OR "stream"', {}, 10).map((file) => file.path)).toEqual(['src/lexer.ts']);
+      expect(index.words('"readtokenstream"', {}, 10).map((file) => file.path)).toEqual(['src/lexer.ts']);
+      expect(index.words('"parser"', {}, 10).map((file) => file.path)).toEqual(['src/parser.ts']);
+      expect(index.words('"lexer"', {}, 10).length).toBe(1);
+      // Code only: a test or a doc that says "parsing" is not in the words table (its idf is the code's).
+      index.write('test/lexer.test.ts', 'typescript', [{ symbol: null, text: 'it("parsing", () => {})' }], '');
+      index.write('docs/parsing.md', 'markdown', [{ symbol: null, text: 'parsing' }], '');
+      expect(index.words('"parsing"', {}, 10).map((file) => file.path)).toEqual(['src/lexer.ts']);
+      expect(index.files('"parsing"', {}, 10, [4, 2.5, 1.5, 1])).toHaveLength(4);
+      index.remove('src/lexer.ts');
+      expect(index.words('"parsing" OR "lexer"', {}, 10)).toEqual([]);
+    });
+  });
+
   it('fills the symbols field of a language the chunker does not parse with its declared names', async () => {
     await inObject((sql) => {
       const index = new FileIndex(sql);

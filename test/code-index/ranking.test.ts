@@ -95,6 +95,40 @@ describe('history and learned docs in the ranking', () => {
     expect(without.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
   });
 
+  it('adds the plain words signal by its weight; at weight 0 the ranking is exactly the one without it', () => {
+    const input = {
+      files: [
+        { path: 'src/a.ts', score: 5 },
+        { path: 'src/b.ts', score: 4.5 },
+      ],
+      lexical: [{ id: 1, path: 'src/a.ts', score: 2 }],
+      vector: [{ id: 2, path: 'src/b.ts', score: 0.5 }],
+    };
+    const words = [
+      { path: 'src/b.ts', score: 8 },
+      { path: 'src/c.ts', score: 7 },
+    ];
+    const ranked = rankFiles('parse header', { ...input, words }, { ...DEFAULT_WEIGHTS, words: 1 });
+    expect(ranked.map((file) => file.path)).toEqual(['src/b.ts', 'src/a.ts', 'src/c.ts']);
+    expect(ranked.find((file) => file.path === 'src/c.ts')!.signals).toEqual(['lexical']);
+    const off = rankFiles('parse header', { ...input, words }, { ...DEFAULT_WEIGHTS, words: 0 });
+    const absent = rankFiles('parse header', input, { ...DEFAULT_WEIGHTS, words: 0 });
+    expect(off).toEqual(absent);
+    expect(off.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
+    // It holds code only: without wordsWhenAsked, a question asking for tests leaves it out.
+    const forTests = rankFiles(
+      'parse header tests',
+      { ...input, words },
+      { ...DEFAULT_WEIGHTS, wordsWhenAsked: false },
+    );
+    expect(forTests).toEqual(rankFiles('parse header tests', input, DEFAULT_WEIGHTS));
+    // A docs lean learned from history is no named role: the signal stays.
+    const leaning = rankFiles('parse header', { ...input, words }, DEFAULT_WEIGHTS, 1);
+    expect(leaning.find((file) => file.path === 'src/c.ts')).toBeDefined();
+    const kept = rankFiles('parse header tests', { ...input, words }, { ...DEFAULT_WEIGHTS, wordsWhenAsked: true });
+    expect(kept.map((file) => file.path)).toEqual(ranked.map((file) => file.path));
+  });
+
   it("asks for docs by the repository's own docs commits when its history can say, by the word list otherwise", () => {
     // "doc" in a code question keeps docs below code once the history leans to code.
     expect(askedRoles('fix the doc comment of the summary printer').has('docs')).toBe(true);

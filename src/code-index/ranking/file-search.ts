@@ -5,7 +5,7 @@ import type { Signal } from './rank';
 import type { FileHistory } from '../store/file-history';
 
 /** Candidates each list contributes before files are ranked. */
-export const SEARCH_CANDIDATES = { files: 60, history: 60, chunks: 100, vector: 60 };
+export const SEARCH_CANDIDATES = { files: 60, words: 60, history: 60, commits: 60, chunks: 100, vector: 60 };
 
 export interface FileSearchResult {
   /** In rank order; a file's chunks are adjacent. */
@@ -27,7 +27,12 @@ export function searchFiles(
   question: string,
   filters: SearchFilters,
   vectorHits: RankedHit[],
-  options: { k: number; perFile: number; weights: FileRankWeights; history?: Pick<FileHistory, 'files' | 'docsLean'> },
+  options: {
+    k: number;
+    perFile: number;
+    weights: FileRankWeights;
+    history?: Pick<FileHistory, 'files' | 'votes' | 'docsLean'>;
+  },
 ): FileSearchResult {
   const match = ftsQuery(question);
   const files = store.files;
@@ -39,9 +44,19 @@ export function searchFiles(
     question,
     {
       files: match ? files.files(match, filters, SEARCH_CANDIDATES.files, options.weights.fileFields) : [],
+      words: match && options.weights.words > 0 ? files.words(match, filters, SEARCH_CANDIDATES.words) : [],
       history:
         match && options.history && options.weights.history > 0
           ? options.history.files(match, filters, SEARCH_CANDIDATES.history)
+          : [],
+      commits:
+        match && options.history && options.weights.commits > 0
+          ? options.history.votes(
+              match,
+              filters,
+              { top: options.weights.commitsTop, alpha: options.weights.commitsAlpha },
+              SEARCH_CANDIDATES.commits,
+            )
           : [],
       lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks, options.weights.chunkFields) : [],
       vector,

@@ -17,8 +17,18 @@ export interface FileCandidate {
 export interface FileRankWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
+  /** Plain whole-file BM25 over code files' exact words and identifier parts (no stemming, no fields; FileIndex.words). */
+  words: number;
+  /** Keep the words signal when the question names tests, docs, … (files it does not hold). */
+  wordsWhenAsked: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
+  /** Votes of the past commits most similar to the question, for the files they changed (PastCommits). */
+  commits: number;
+  /** How many similar past commits vote. */
+  commitsTop: number;
+  /** A commit's vote per file is its BM25 / (files it changed)^commitsAlpha. */
+  commitsAlpha: number;
   /** Best lexical chunk of the file. */
   chunk: number;
   /** Best vector chunk of the file: set by the embedder's measured contribution. */
@@ -42,7 +52,12 @@ export interface FileRankWeights {
 
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
+  words: 1,
+  wordsWhenAsked: false,
   history: 0.5,
+  commits: 0.3,
+  commitsTop: 50,
+  commitsAlpha: 1,
   chunk: 0.35,
   vector: 0.25,
   extra: 0.15,
@@ -101,7 +116,14 @@ function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, 
  */
 export function rankFiles(
   question: string,
-  input: { files: FileCandidate[]; history?: FileCandidate[]; lexical: ChunkCandidate[]; vector: ChunkCandidate[] },
+  input: {
+    files: FileCandidate[];
+    words?: FileCandidate[];
+    history?: FileCandidate[];
+    commits?: FileCandidate[];
+    lexical: ChunkCandidate[];
+    vector: ChunkCandidate[];
+  },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
   docsLean: number | null = null,
@@ -110,7 +132,9 @@ export function rankFiles(
     string,
     {
       file: number;
+      words: number;
       history: number;
+      commits: number;
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
@@ -120,7 +144,9 @@ export function rankFiles(
   const entry = (path: string) => {
     const found = entries.get(path) ?? {
       file: 0,
+      words: 0,
       history: 0,
+      commits: 0,
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
@@ -134,9 +160,24 @@ export function rankFiles(
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
   }
+  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
+  // The words table holds code only: a question that names tests, docs, … is left to the fielded
+  // signal (a lean learned from history does not count: measured, it cost recall on code questions).
+  const named = [...askedRoles(question)].some((role) => role !== 'generated');
+  if (weights.words > 0 && (weights.wordsWhenAsked || !named))
+    for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
+      const e = entry(candidate.path);
+      e.words = Math.max(e.words, value);
+      e.signals.add('lexical');
+    }
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
+    e.signals.add('history');
+  }
+  for (const [candidate, value] of scaled(input.commits ?? [], weights.minmax)) {
+    const e = entry(candidate.path);
+    e.commits = Math.max(e.commits, value);
     e.signals.add('history');
   }
   for (const [signal, list] of [
@@ -155,7 +196,6 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
-  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
@@ -165,7 +205,9 @@ export function rankFiles(
   for (const [path, e] of entries) {
     const raw =
       weights.file * e.file +
+      weights.words * e.words +
       weights.history * e.history +
+      weights.commits * e.commits +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
     ranked.push({

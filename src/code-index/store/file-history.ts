@@ -2,7 +2,8 @@ import type { FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { isProse } from '../ranking/path-prior';
 import { boundedTopByBm25, MATCH_CAP } from './bounded-match';
-import type { SearchFilters } from './search-filters';
+import { PastCommits, type VoteSpec } from './past-commits';
+import { fileEntryFilters, type SearchFilters } from './search-filters';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS history_commits (sha TEXT PRIMARY KEY, at TEXT NOT NULL);
@@ -40,8 +41,12 @@ const EMPTY: HistoryState = { until: null, newest: null, walks: [] };
  * Commits already walked are remembered, so a walk never asks for a commit's files twice.
  */
 export class FileHistory {
+  /** Each walked commit as its own searchable row (the similar-past-commits signal). */
+  private readonly past: PastCommits;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    this.past = new PastCommits(sql);
   }
 
   state(): HistoryState {
@@ -67,6 +72,7 @@ export class FileHistory {
       'history_fts',
     ])
       this.sql.exec(`DELETE FROM ${table}`);
+    this.past.clear();
     this.saveState({ ...EMPTY, walks: [] });
   }
 
@@ -95,7 +101,7 @@ export class FileHistory {
 
   /**
    * Record one commit: its subject joins the field of every file it changed (renamed files keep
-   * their older history under the new path). Returns the paths whose field changed.
+   * their older history under the new path, also when the commit has no subject to give). Returns the paths whose field changed.
    */
   record(
     commit: { sha: string; date: string },
@@ -104,9 +110,9 @@ export class FileHistory {
     forward: boolean,
   ): string[] {
     this.sql.exec('INSERT OR IGNORE INTO history_commits (sha, at) VALUES (?, ?)', commit.sha, commit.date);
-    if (!subject) return [];
-    this.learnKind(subject, files);
+    if (subject) this.learnKind(subject, files);
     const touched = new Set<string>();
+    const paths: string[] = [];
     for (const file of files) {
       const path = this.current(file.path);
       if (file.previousPath && file.previousPath !== file.path) {
@@ -120,8 +126,11 @@ export class FileHistory {
           this.sql.exec('UPDATE OR IGNORE history_entries SET path = ? WHERE path = ?', path, file.previousPath);
           this.sql.exec('DELETE FROM history_entries WHERE path = ?', file.previousPath);
           touched.add(file.previousPath);
+          touched.add(path);
         }
       }
+      // A commit without a subject (one that changed too many files: a move) still says where files moved.
+      if (!subject) continue;
       this.sql.exec(
         'INSERT OR IGNORE INTO history_entries (path, at, sha, subject) VALUES (?, ?, ?, ?)',
         path,
@@ -137,7 +146,9 @@ export class FileHistory {
         HISTORY_PER_FILE,
       );
       touched.add(path);
+      paths.push(path);
     }
+    if (subject) this.past.add(commit.sha, subject, paths);
     return [...touched];
   }
 
@@ -231,16 +242,9 @@ export class FileHistory {
    */
   files(match: string, filters: SearchFilters, limit: number, cap = MATCH_CAP): FileCandidate[] {
     // A file with history but no index entry (skipped, removed) is left out before the cap, like a filter.
-    const indexed = ['s.path = h.path'];
-    const params: unknown[] = [];
-    if (filters.path) {
-      indexed.push('substr(s.path, 1, length(?)) = ?');
-      params.push(filters.path, filters.path);
-    }
-    if (filters.language) {
-      indexed.push('s.language = ?');
-      params.push(filters.language);
-    }
+    const narrowed = fileEntryFilters('s', filters);
+    const indexed = ['s.path = h.path', ...narrowed.where];
+    const params = narrowed.params;
     const where = [`EXISTS (SELECT 1 FROM file_entries s WHERE ${indexed.join(' AND ')})`];
     const table = { fts: 'history_fts', table: 'history_files', alias: 'h', where, params, weights: [1] };
     return boundedTopByBm25<{ rowId: number; path: string; rank: number }>(
@@ -251,5 +255,10 @@ export class FileHistory {
       limit,
       cap,
     ).rows.map((row) => ({ path: row.path, score: -row.rank }));
+  }
+
+  /** Indexed files by the votes of the past commits most similar to `match` (PastCommits.votes). */
+  votes(match: string, filters: SearchFilters, spec: VoteSpec, limit: number): FileCandidate[] {
+    return this.past.votes(match, filters, spec, limit, (path) => this.current(path));
   }
 }

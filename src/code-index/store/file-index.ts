@@ -2,19 +2,28 @@ import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { boundedTopByBm25 } from './bounded-match';
 import { declaredNames } from '../summary/declared-names';
+import { pathRole, type PathRole } from '../ranking/path-prior';
 import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
 CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(path, symbols, summary, body, tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS file_entries (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, language TEXT NOT NULL, summary TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_model_summaries (path TEXT PRIMARY KEY, summary TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS file_words USING fts5(words, tokenize = "unicode61 tokenchars '_'");
 `;
 
 /**
  * The version of what the index stores per file (fields, summaries). An index written under
  * another version is rebuilt by the next run (see IndexPipeline.plan).
  */
-export const INDEX_LAYOUT = 'files-v4';
+export const INDEX_LAYOUT = 'files-v5';
+
+/**
+ * Files the words table holds: code (and hand-written declarations), not tests, docs, examples,
+ * benchmarks or configuration, so its idf is that of the code a question is usually about; in
+ * a monorepo full of fixtures and docs the idf over every file buries the code's own words.
+ */
+const WORDS_ROLES = new Set<PathRole>(['source', 'generated']);
 
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
 function prefixClause(column: string): string {
@@ -69,10 +78,19 @@ export class FileIndex {
       `${summaryField}\n${expandIdentifiers(summaryField)}`,
       `${body}\n${expandIdentifiers(body)}`,
     );
+    // Code files only, as one bag of exact words and identifier parts (no stemming, no fields): BM25
+    // over it is the plain file-level signal (FileIndex.words), its idf that of the code alone.
+    if (WORDS_ROLES.has(pathRole(path)))
+      this.sql.exec(
+        'INSERT INTO file_words (rowid, words) VALUES (?, ?)',
+        id,
+        `${path} ${expandIdentifiers(path)}\n${body}\n${expandIdentifiers(body)}`,
+      );
   }
 
   remove(path: string): void {
     this.sql.exec('DELETE FROM file_fts WHERE rowid IN (SELECT id FROM file_entries WHERE path = ?)', path);
+    this.sql.exec('DELETE FROM file_words WHERE rowid IN (SELECT id FROM file_entries WHERE path = ?)', path);
     this.sql.exec('DELETE FROM file_entries WHERE path = ?', path);
     this.sql.exec('DELETE FROM file_model_summaries WHERE path = ?', path);
   }
@@ -93,7 +111,25 @@ export class FileIndex {
 
   /** Whole files by field-weighted BM25 (weights: path, symbols, summary, body), best first; bounded work (boundedTopByBm25). */
   files(match: string, filters: SearchFilters, limit: number, weights: readonly number[]): FileCandidate[] {
-    const table = { fts: 'file_fts', table: 'file_entries', alias: 's', ...this.filters(filters, 's'), weights };
+    return this.rankedFiles('file_fts', match, filters, limit, weights);
+  }
+
+  /**
+   * Code files by plain BM25 over exact words and identifier parts (path and text in one bag, no
+   * stemming, no fields: `parsing` does not match `parse`), best first; bounded like `files`.
+   */
+  words(match: string, filters: SearchFilters, limit: number): FileCandidate[] {
+    return this.rankedFiles('file_words', match, filters, limit, [1]);
+  }
+
+  private rankedFiles(
+    fts: string,
+    match: string,
+    filters: SearchFilters,
+    limit: number,
+    weights: readonly number[],
+  ): FileCandidate[] {
+    const table = { fts, table: 'file_entries', alias: 's', ...this.filters(filters, 's'), weights };
     return boundedTopByBm25<{ rowId: number; path: string; rank: number }>(
       this.sql,
       table,

@@ -1,0 +1,146 @@
+import type { FileCandidate } from '../ranking/files';
+import { expandIdentifiers } from '../ranking/tokens';
+import { boundedTopByBm25, MATCH_CAP } from './bounded-match';
+import { fileEntryFilters, type SearchFilters } from './search-filters';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS history_commit_rows (id INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, files INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS history_commit_files (id INTEGER NOT NULL, path TEXT NOT NULL, PRIMARY KEY (id, path));
+CREATE VIRTUAL TABLE IF NOT EXISTS history_commit_fts USING fts5(subject, tokenize = 'porter unicode61');
+`;
+
+/** How past commits vote: the `top` most similar commits each give similarity / (files changed)^alpha to each file. */
+export interface VoteSpec {
+  top: number;
+  alpha: number;
+}
+
+/**
+ * Similar past commits (as in bug localisation: similar past reports vote for the files they
+ * fixed): each walked commit's subject (or pull-request title, already redacted by the walk) is its
+ * own FTS5 row, with the files it changed. A question's most similar commits by BM25 vote for their
+ * files, a commit's vote split across the files it changed.
+ */
+export class PastCommits {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+    this.fromEntries();
+  }
+
+  /** Record one commit with a subject and the (current) paths it changed; a commit is recorded once. */
+  add(sha: string, subject: string, paths: string[]): void {
+    const unique = [...new Set(paths)];
+    if (!unique.length) return;
+    const row = this.sql
+      .exec<{ id: number }>(
+        'INSERT INTO history_commit_rows (sha, files) VALUES (?, ?) ON CONFLICT(sha) DO NOTHING RETURNING id',
+        sha,
+        unique.length,
+      )
+      .toArray()[0];
+    if (!row) return;
+    this.sql.exec(
+      'INSERT INTO history_commit_fts (rowid, subject) VALUES (?, ?)',
+      row.id,
+      `${subject}\n${expandIdentifiers(subject)}`,
+    );
+    for (const path of unique)
+      this.sql.exec('INSERT OR IGNORE INTO history_commit_files (id, path) VALUES (?, ?)', row.id, path);
+  }
+
+  clear(): void {
+    for (const table of ['history_commit_rows', 'history_commit_files', 'history_commit_fts'])
+      this.sql.exec(`DELETE FROM ${table}`);
+  }
+
+  /**
+   * Indexed files by the votes of the `spec.top` past commits most similar to `match` (at most
+   * `cap` commits scored, boundedTopByBm25): each gives bm25 / files^alpha to every file it changed
+   * that is still indexed (under its current path: `current` follows renames) and passes the filters.
+   */
+  votes(
+    match: string,
+    filters: SearchFilters,
+    spec: VoteSpec,
+    limit: number,
+    current: (path: string) => string,
+    cap = MATCH_CAP,
+  ): FileCandidate[] {
+    if (spec.top <= 0) return [];
+    const table = {
+      fts: 'history_commit_fts',
+      table: 'history_commit_rows',
+      alias: 'c',
+      where: [],
+      params: [],
+      weights: [1],
+    };
+    const commits = boundedTopByBm25<{ rowId: number; files: number; rank: number }>(
+      this.sql,
+      table,
+      match,
+      'c.files AS files',
+      spec.top,
+      cap,
+    ).rows;
+    if (!commits.length) return [];
+    const vote = new Map(commits.map((c) => [c.rowId, -c.rank / Math.max(1, c.files) ** spec.alpha]));
+    const totals = new Map<string, number>();
+    const changed = this.sql
+      .exec<{ id: number; path: string }>(
+        'SELECT f.id AS id, f.path AS path FROM json_each(?) ids JOIN history_commit_files f ON f.id = ids.value',
+        JSON.stringify(commits.map((c) => c.rowId)),
+      )
+      .toArray();
+    for (const { id, path } of changed) {
+      const now = current(path);
+      totals.set(now, (totals.get(now) ?? 0) + (vote.get(id) ?? 0));
+    }
+    const indexed = this.indexed([...totals.keys()], filters);
+    return [...totals]
+      .filter(([path, score]) => indexed.has(path) && score > 0)
+      .map(([path, score]) => ({ path, score }))
+      .sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  /** Which of these paths are indexed files passing the filters. */
+  private indexed(paths: string[], filters: SearchFilters): Set<string> {
+    const { where, params } = fileEntryFilters('f', filters);
+    return new Set(
+      this.sql
+        .exec<{ path: string }>(
+          `SELECT f.path AS path FROM json_each(?) ids JOIN file_entries f ON ${['f.path = ids.value', ...where].join(' AND ')}`,
+          JSON.stringify(paths),
+          ...params,
+        )
+        .toArray()
+        .map((row) => row.path),
+    );
+  }
+
+  /**
+   * An index whose history was walked before this table existed: its commits are taken from the
+   * kept history entries once (subjects as stored, so already redacted; a commit's file count is
+   * what the entries still hold), so old indexes vote without walking history again.
+   */
+  private fromEntries(): void {
+    const empty = this.sql.exec('SELECT 1 FROM history_commit_rows LIMIT 1').toArray().length === 0;
+    if (!empty || !this.sql.exec('SELECT 1 FROM history_entries LIMIT 1').toArray().length) return;
+    const rows = this.sql
+      .exec<{ sha: string; subject: string; path: string }>(
+        'SELECT sha, subject, path FROM history_entries ORDER BY sha, path',
+      )
+      .toArray();
+    for (let from = 0; from < rows.length; ) {
+      let to = from;
+      while (to < rows.length && rows[to]!.sha === rows[from]!.sha) to++;
+      this.add(
+        rows[from]!.sha,
+        rows[from]!.subject,
+        rows.slice(from, to).map((row) => row.path),
+      );
+      from = to;
+    }
+  }
+}
