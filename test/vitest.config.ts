@@ -10,6 +10,7 @@ import {
   INDEX_HISTORY_CUT_SETTINGS,
   INDEX_LIMITS_SETTINGS,
   INDEX_SUMMARIES_SETTINGS,
+  INDEX_VOTES_SETTINGS,
   INDEX_VECTORIZE_SETTINGS,
 } from './support/index-settings.ts';
 import { findRedisBinary } from './support/redis-server.ts';
@@ -52,6 +53,7 @@ const BACKEND_SUITES = {
   indexVectorize: ['test/index-vectorize/**/*.test.ts'],
   indexSummaries: ['test/index-summaries/**/*.test.ts'],
   indexHistoryCut: ['test/index-history-cut/**/*.test.ts'],
+  indexVotes: ['test/index-votes/**/*.test.ts'],
 };
 
 /**
@@ -120,6 +122,7 @@ const projects = [
       ...BACKEND_SUITES.indexVectorize,
       ...BACKEND_SUITES.indexSummaries,
       ...BACKEND_SUITES.indexHistoryCut,
+      ...BACKEND_SUITES.indexVotes,
     ],
   }),
   workersProject('ledger-down', { include: BACKEND_SUITES.ledgerDown }, (inject) => ({
@@ -151,6 +154,7 @@ const projects = [
   workersProject('index-vectorize', { include: BACKEND_SUITES.indexVectorize }, () => INDEX_VECTORIZE_SETTINGS),
   workersProject('index-summaries', { include: BACKEND_SUITES.indexSummaries }, () => INDEX_SUMMARIES_SETTINGS),
   workersProject('index-history-cut', { include: BACKEND_SUITES.indexHistoryCut }, () => INDEX_HISTORY_CUT_SETTINGS),
+  workersProject('index-votes', { include: BACKEND_SUITES.indexVotes }, () => INDEX_VOTES_SETTINGS),
 ];
 
 if (findRedisBinary()) {

@@ -41,3 +41,6 @@ export const INDEX_SUMMARIES_SETTINGS = {
 
 /** `index-history-cut`: the evaluation's time split, before any fixture commit. */
 export const INDEX_HISTORY_CUT_SETTINGS = { INDEX_HISTORY_UNTIL: '2001-01-01T00:00:00Z' } as const;
+
+/** `index-votes`: only the similar-past-commits signal (and the file index, which the questions never match). */
+export const INDEX_VOTES_SETTINGS = { SEARCH_WEIGHTS: '{"history":0,"chunk":0,"vector":0,"commits":1}' } as const;
