@@ -5,6 +5,14 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 import type { ProvidedContext } from 'vitest';
 import { TEST_KEY_TABLE } from './support/keys.ts';
 import { testIntentPolicy } from './support/intent-policy.ts';
+import {
+  BASE_INDEX_SETTINGS,
+  INDEX_HISTORY_CUT_SETTINGS,
+  INDEX_LIMITS_SETTINGS,
+  INDEX_SUMMARIES_SETTINGS,
+  INDEX_VOTES_SETTINGS,
+  INDEX_VECTORIZE_SETTINGS,
+} from './support/index-settings.ts';
 import { findRedisBinary } from './support/redis-server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +46,14 @@ const BACKEND_SUITES = {
   fourEyesByKey: ['test/four-eyes-by-key/**/*.test.ts'],
   /** An INTENT_POLICY its schema refuses: intent calls refuse it, in the Worker and in the ledger object. */
   brokenPolicy: ['test/broken-policy/**/*.test.ts'],
+  /** GitHub unreachable: the Worker and the index object both read GITHUB_API_URL, a URL where nothing listens. */
+  githubDown: ['test/github-down/**/*.test.ts'],
+  /** The index settings the repository index object reads from its own env: one project per combination (test/support/index-settings.ts). */
+  indexLimits: ['test/index-limits/**/*.test.ts'],
+  indexVectorize: ['test/index-vectorize/**/*.test.ts'],
+  indexSummaries: ['test/index-summaries/**/*.test.ts'],
+  indexHistoryCut: ['test/index-history-cut/**/*.test.ts'],
+  indexVotes: ['test/index-votes/**/*.test.ts'],
 };
 
 /**
@@ -66,6 +82,9 @@ function workersProject(
             OPENAI_API_KEY: inject('openaiEmbeddings').apiKey,
             OPENAI_BASE_URL: inject('openaiEmbeddings').url,
             INDEX_EMBEDDER: 'local',
+            // The index object reads GitHub from its own env: the local stand-in (a test's repository is its own fixture).
+            GITHUB_API_URL: inject('github').url,
+            ...BASE_INDEX_SETTINGS,
             LOG_LEVEL: 'warn',
             // One intent policy for the Worker and its ledger object; scenarios pick its kinds and targets.
             INTENT_POLICY: testIntentPolicy(),
@@ -98,6 +117,12 @@ const projects = [
       ...BACKEND_SUITES.rotation,
       ...BACKEND_SUITES.fourEyesByKey,
       ...BACKEND_SUITES.brokenPolicy,
+      ...BACKEND_SUITES.githubDown,
+      ...BACKEND_SUITES.indexLimits,
+      ...BACKEND_SUITES.indexVectorize,
+      ...BACKEND_SUITES.indexSummaries,
+      ...BACKEND_SUITES.indexHistoryCut,
+      ...BACKEND_SUITES.indexVotes,
     ],
   }),
   workersProject('ledger-down', { include: BACKEND_SUITES.ledgerDown }, (inject) => ({
@@ -122,6 +147,14 @@ const projects = [
   workersProject('broken-policy', { include: BACKEND_SUITES.brokenPolicy }, () => ({
     INTENT_POLICY: '{"kinds":{"deploy":{"approvers":["gpt"]}}}',
   })),
+  workersProject('github-down', { include: BACKEND_SUITES.githubDown }, (inject) => ({
+    GITHUB_API_URL: inject('github').unreachableUrl,
+  })),
+  workersProject('index-limits', { include: BACKEND_SUITES.indexLimits }, () => INDEX_LIMITS_SETTINGS),
+  workersProject('index-vectorize', { include: BACKEND_SUITES.indexVectorize }, () => INDEX_VECTORIZE_SETTINGS),
+  workersProject('index-summaries', { include: BACKEND_SUITES.indexSummaries }, () => INDEX_SUMMARIES_SETTINGS),
+  workersProject('index-history-cut', { include: BACKEND_SUITES.indexHistoryCut }, () => INDEX_HISTORY_CUT_SETTINGS),
+  workersProject('index-votes', { include: BACKEND_SUITES.indexVotes }, () => INDEX_VOTES_SETTINGS),
 ];
 
 if (findRedisBinary()) {

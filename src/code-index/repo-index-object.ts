@@ -20,7 +20,10 @@ import { indexEventPublisher } from './events';
 import type { Client } from '../auth/keys';
 import { INDEX_LAYOUT } from './store/file-index';
 import { searchFiles, SEARCH_CANDIDATES, type FileSearchResult } from './ranking/file-search';
-import type { FileRankWeights } from './ranking/files';
+import { weightsFor, type FileRankWeights } from './ranking/files';
+import { loadIndexConfig } from './config';
+import { vectorScope } from './store/vectorize';
+import type { RepoRef } from './source/repo-source';
 
 export type { RunProgress, StartResult } from './pipeline/scheduler';
 
@@ -78,6 +81,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   private readonly scheduler: RunScheduler;
   /** Int8 copies of the vectors for fast queries (null: over budget, scan instead); dropped whenever vectors change. */
   private sketch: { model: string; value: VectorSketch | null } | null = null;
+  /** The ranking weights of this deployment's embedder and SEARCH_WEIGHTS, computed once. */
+  #weights?: FileRankWeights;
   /** Spaces the run's progress events (at most one a second); a test replaces it through runInDurableObject. */
   progressClock: () => number = () => Date.now();
 
@@ -110,8 +115,47 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     });
   }
 
-  start(spec: RunSpec, trigger: RunTrigger, actor: string, queueIfRunning = false): Promise<StartResult> {
-    return this.scheduler.start(spec, trigger, actor, queueIfRunning);
+  /**
+   * Start a run of `repo` for `project`, configured from this object's own env (GitHub, embedder, vectors,
+   * limits, summaries, history). The run keeps that configuration as a value in its record, so a resumed
+   * or queued run goes on with the configuration it started with.
+   */
+  async start(
+    repo: RepoRef,
+    project: string,
+    trigger: RunTrigger,
+    actor: string,
+    queueIfRunning = false,
+  ): Promise<StartResult> {
+    return this.scheduler.start(await this.runSpec(repo, project), trigger, actor, queueIfRunning);
+  }
+
+  private async runSpec(repo: RepoRef, project: string): Promise<RunSpec> {
+    const { github, embedder, vectors, bindings, vectorizeIndex, limits, summaries, history } = loadIndexConfig(
+      this.env,
+    );
+    return {
+      repo,
+      apiUrl: github.apiUrl,
+      embedder,
+      vectors,
+      bindings,
+      vectorizeIndex,
+      scope: await vectorScope(project, repo),
+      limits,
+      summaries,
+      history,
+      project,
+    };
+  }
+
+  private weights(): FileRankWeights {
+    if (!this.#weights) {
+      const config = loadIndexConfig(this.env);
+      const embedder = embedderFor(config.embedder, this.env, config.bindings);
+      this.#weights = weightsFor(embedder.id, config.searchWeights);
+    }
+    return this.#weights;
   }
 
   private vectorStore(spec: RunSpec, model: string, dimensions: number): VectorStore {
@@ -212,7 +256,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
    * Files for a question (see searchFiles); vector hits are found here from `query`, or handed in
    * by an external store. One call brings everything a search answer needs from the object: the
    * hits, the index's freshness and the commit each hit's file was indexed at (all read at once,
-   * so they agree).
+   * so they agree). The ranking weights come from the object's own env (its embedder and SEARCH_WEIGHTS).
    */
   searchFiles(
     question: string,
@@ -220,8 +264,8 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null,
     k: number,
     perFile: number,
-    weights: FileRankWeights,
   ): IndexSearchResult {
+    const weights = this.weights();
     const hits =
       vector && 'query' in vector
         ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector)

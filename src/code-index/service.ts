@@ -12,7 +12,7 @@ import type { Embedder } from './embedding/embedder';
 import { boundedSnippet, SNIPPET_BOUNDS } from './ranking/rank';
 import { weightsFor } from './ranking/files';
 import { repoKey, type RepoRef } from './source/repo-source';
-import type { RunSpec, RunTrigger } from './pipeline/run';
+import type { RunTrigger } from './pipeline/run';
 import { redactSecrets } from '../redaction/secrets';
 import { declarationOf } from '../redaction/exposure';
 import type { Freshness, SearchHit } from './search-hit';
@@ -94,23 +94,6 @@ export class IndexService {
     return repo;
   }
 
-  private async spec(repo: RepoRef): Promise<RunSpec> {
-    const { github, embedder, vectors, bindings, vectorizeIndex, limits } = this.config;
-    return {
-      repo,
-      apiUrl: github.apiUrl,
-      embedder,
-      vectors,
-      bindings,
-      vectorizeIndex,
-      scope: await vectorScope(this.projectId, repo),
-      limits,
-      summaries: this.config.summaries,
-      history: this.config.history,
-      project: this.projectId,
-    };
-  }
-
   /** Start a run (the object announces it on the `index` topic); callers go through startIndexRun, which audits first. */
   async start(
     repo: RepoRef,
@@ -118,7 +101,7 @@ export class IndexService {
     caller: Pick<Caller, 'label'>,
     queueIfRunning = false,
   ): Promise<StartResult> {
-    return this.stub(repo).start(await this.spec(repo), trigger, caller.label, queueIfRunning) as Promise<StartResult>;
+    return this.stub(repo).start(repo, this.projectId, trigger, caller.label, queueIfRunning) as Promise<StartResult>;
   }
 
   backends(): IndexBackends {
@@ -201,14 +184,8 @@ export class IndexService {
         vector = { hits: await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters) };
       }
     }
-    const found = (await stub.searchFiles(
-      question,
-      filters,
-      vector,
-      options.k,
-      CHUNKS_PER_FILE,
-      weights,
-    )) as IndexSearchResult;
+    // The object ranks with the weights of its own env (the same deployment's SEARCH_WEIGHTS and embedder).
+    const found = (await stub.searchFiles(question, filters, vector, options.k, CHUNKS_PER_FILE)) as IndexSearchResult;
     const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));
     const bound = caller.client === 'gpt' ? SNIPPET_BOUNDS.gpt : SNIPPET_BOUNDS.default;
     const hits: SearchHit[] = [];

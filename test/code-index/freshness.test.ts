@@ -1,40 +1,14 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../support/http';
-import { mustOpen } from '../support/listener';
-import { commit, createFixtureRepo, injectBlobFault, reindex, waitForStatus } from '../support/index-fixtures';
+import { commit, createFixtureRepo, indexEvents, indexLayer, reindex, waitForStatus } from '../support/index-fixtures';
+import { TS_FILE } from '../support/index-repos';
 import { indexEventPublisher } from '../../src/code-index/events';
-import { ageOf, backendProblem, freshnessProblem } from '../../src/code-index/status';
-import { loadIndexConfig } from '../../src/code-index/config';
+import { ageOf, freshnessProblem } from '../../src/code-index/status';
 import { HubEventPublisher, hubStub } from '../../src/objects/event-hub';
 import { deliverWebhook } from '../support/webhook';
-import type { GetStatusResponse } from '../../src/routes/status/get-status';
 import type { GetReviewResponse } from '../../src/routes/review/get-review';
-import type { HubMessage, PublishedEvent } from '../../src/events/wire';
-
-type EventMessage = Extract<HubMessage, { kind: 'event' }>;
-
-async function indexLayer(e: Record<string, unknown>) {
-  const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'cron', env: e });
-  expectStatus(result, 200);
-  const layer = result.body.layers.find((l) => l.layer === 'index');
-  expect(layer, result.text).toBeDefined();
-  return { layer: layer!, body: result.body };
-}
-
-/** Every event of the project on topic `index`, replayed from the hub's history. */
-async function indexEvents(e: Record<string, unknown>, count: number): Promise<EventMessage[]> {
-  const listener = await mustOpen('?topics=index&since=0', { as: 'cursor', env: e });
-  try {
-    const events = await listener.events(count);
-    return events.filter((m) => m.topic === 'index');
-  } finally {
-    listener.close();
-  }
-}
-
-const TS_FILE = (name: string) =>
-  `export function ${name}(input: string): string {\n  const value = input.trim();\n  return value + '${name}';\n}\n`;
+import type { PublishedEvent } from '../../src/events/wire';
 
 describe('the index layer in /ai/status', () => {
   it('never indexed, then ok at head, then degraded naming the repository when the branch moves', async () => {
@@ -87,55 +61,6 @@ describe('the index layer in /ai/status', () => {
 
     await reindex(repo);
     expect((await indexLayer(repo.env)).layer.state).toBe('ok');
-  });
-
-  it('a failed last run makes the layer degraded, with the run error', async () => {
-    const repo = await createFixtureRepo(
-      { 'src/one.ts': TS_FILE('failsOnce'), 'src/two.ts': TS_FILE(`unique${crypto.randomUUID().slice(0, 8)}`) },
-      { INDEX_BATCH_FILES: '1', INDEX_MAX_ATTEMPTS: '1' },
-    );
-    await injectBlobFault(repo, 'src/two.ts', 5);
-    expectStatus(await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env }), 202);
-    await waitForStatus(repo, (s) => s.running === null && s.lastRun?.outcome === 'failed', 'the run fails');
-    const { layer } = await indexLayer(repo.env);
-    expect(layer.state).toBe('degraded');
-    expect(layer.reason).toMatch(new RegExp(`^${repo.fullName}@main: last run failed \\(.*GitHub failed`));
-  });
-
-  it('shows the active embedder and vector store, and is degraded when a deployed service uses the offline embedder', async () => {
-    const repo = await createFixtureRepo(
-      { 'src/a.ts': TS_FILE('delta') },
-      { INDEX_EMBEDDER: 'workers-ai', INDEX_VECTOR_STORE: 'vectorize', INDEX_LOCAL_BINDINGS: 'true' },
-    );
-    await reindex(repo);
-    const { layer } = await indexLayer(repo.env);
-    expect(layer.state, JSON.stringify(layer)).toBe('ok');
-    expect(layer.details).toMatchObject({
-      backends: {
-        embedder: 'workers-ai:@cf/baai/bge-small-en-v1.5',
-        vectorStore: 'vectorize',
-        bindings: 'local',
-        deployed: false,
-      },
-    });
-    expect(layer.reason).toMatch(/^workers-ai:@cf\/baai\/bge-small-en-v1\.5 \+ vectorize vectors; /);
-
-    // Deployed: no local ledger bridge and Cloudflare's bindings. Local development is never "deployed".
-    const deployed = (vars: Record<string, unknown>) => {
-      const c = loadIndexConfig({ INDEX_REPOS: 'acme/app', ...vars });
-      const embedder = c.embedder.kind === 'local' ? `local-hash-${c.embedder.dimensions}` : c.embedder.kind;
-      return backendProblem({
-        embedder,
-        embedderKind: c.embedder.kind,
-        vectorStore: c.vectors,
-        bindings: c.bindings,
-        deployed: c.deployed,
-      });
-    };
-    expect(deployed({})).toMatch(/^offline hashing embedder in a deployed service \(local-hash-384\)/);
-    expect(deployed({ DATABASE_WS_PROXY: '127.0.0.1:5433' })).toBeNull();
-    expect(deployed({ AI: {} })).toBeNull();
-    expect(deployed({ INDEX_LOCAL_BINDINGS: 'true' })).toBeNull();
   });
 
   it('names every problem repository and how far behind it is', () => {
@@ -207,22 +132,6 @@ describe('index run events', () => {
       },
     });
     expect(events[1]!.summary).toContain(`Index run of ${repo.fullName}@main indexed 1 file(s)`);
-  });
-
-  it('a run started by the nightly job is told by the index object, and a failure is told too', async () => {
-    const repo = await createFixtureRepo(
-      { 'src/x.ts': TS_FILE(`nightly${crypto.randomUUID().slice(0, 8)}`) },
-      { INDEX_MAX_ATTEMPTS: '1' },
-    );
-    await injectBlobFault(repo, 'src/x.ts', 5);
-    const ran = await call('POST', '/ai/maintenance/reindex', { as: 'cron', env: repo.env });
-    expectStatus(ran, 200);
-    await waitForStatus(repo, (s) => s.running === null && s.lastRun?.outcome === 'failed', 'the run fails');
-    const events = await indexEvents(repo.env, 2);
-    expect(events.map((e) => e.type)).toEqual(['index.run_started', 'index.run_failed']);
-    expect(events[0]).toMatchObject({ actor: { client: 'cron' }, data: { repo: repo.fullName, trigger: 'cron' } });
-    expect(events[1]!.data).toMatchObject({ outcome: 'failed', trigger: 'cron' });
-    expect(String(events[1]!.data!.error)).toMatch(/GitHub failed/);
   });
 
   it('the index object publishes to the project hub only when EVENT_HUB is bound and the run names its project', () => {

@@ -3,11 +3,7 @@ import { call, expectStatus } from '../support/http';
 import { commit, createFixtureRepo, reindex, upstreamRequests } from '../support/index-fixtures';
 import type { SearchResponse } from '../../src/routes/search/search';
 import { historySubject } from '../../src/code-index/pipeline/history';
-
-const FILES = {
-  'src/limits/bucket.ts': 'export function take(state: { left: number }): boolean {\n  return state.left-- > 0;\n}\n',
-  'src/render/page.ts': 'export function renderPage(title: string): string {\n  return `<h1>${title}</h1>`;\n}\n',
-};
+import { HISTORY_FILES as FILES } from '../support/index-repos';
 
 async function search(repo: Awaited<ReturnType<typeof createFixtureRepo>>, q: string, as: 'cursor' | 'gpt' = 'cursor') {
   const result = await call<SearchResponse>('GET', `/ai/search?q=${encodeURIComponent(q)}&k=5`, { as, env: repo.env });
@@ -54,30 +50,7 @@ describe('history field', () => {
     expect((await search(repo, 'bursts refill'))[0]!.history[0]).toBe('Allow short bursts above the refill rate');
   });
 
-  it('walks a backfill in bounded runs within its budget, never asking for a commit twice', async () => {
-    const repo = await createFixtureRepo(FILES, { INDEX_HISTORY_PER_RUN: '3' });
-    for (let i = 1; i <= 4; i++)
-      await commit(repo, {
-        write: { 'src/render/page.ts': `${FILES['src/render/page.ts']}// ${i}\n` },
-        message: `Step ${i} of the layout work`,
-      });
-    let status = await reindex(repo);
-    // The budget counts the list page too: two commits read, the walk paused, the rest owed.
-    expect(status.lastRun!.stats.history).toMatchObject({ requests: 3, paused: 'budget' });
-    expect(status.history).toMatchObject({ pending: true });
-    for (let run = 0; run < 3 && status.history.pending; run++) status = await reindex(repo);
-    expect(status.history).toMatchObject({ commits: 5, pending: false });
-    expect((await upstreamRequests(repo)).commit).toBe(5);
-  });
-
-  it('reads no history after the evaluation cut-off, and redacts secrets in subjects for every client', async () => {
-    const early = await createFixtureRepo(FILES, { INDEX_HISTORY_UNTIL: '2001-01-01T00:00:00Z' });
-    await commit(early, { write: { 'src/render/page.ts': '// x\n' }, message: 'Render titles in bold type' });
-    const status = await reindex(early);
-    expect(status.history).toMatchObject({ commits: 0, until: '2001-01-01T00:00:00Z' });
-    expect(await upstreamRequests(early)).toMatchObject({ commits: 1 });
-    expect((await upstreamRequests(early)).commit ?? 0).toBe(0);
-
+  it('redacts secrets in subjects for every client', async () => {
     const repo = await createFixtureRepo(FILES);
     await commit(repo, {
       write: { 'src/limits/bucket.ts': '// rotated\n' },

@@ -1,24 +1,10 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, expectStatus } from '../support/http';
-import { commit, createFixtureRepo, reindex } from '../support/index-fixtures';
-import type { SearchResponse } from '../../src/routes/search/search';
 import { FileHistory } from '../../src/code-index/store/file-history';
 import { FileIndex } from '../../src/code-index/store/file-index';
 import { rankFiles, DEFAULT_WEIGHTS } from '../../src/code-index/ranking/files';
 
-const FILES = {
-  'src/limits/bucket.ts': 'export function take(state: { left: number }): boolean {\n  return state.left-- > 0;\n}\n',
-  'src/render/page.ts': 'export function renderPage(title: string): string {\n  return title.toUpperCase();\n}\n',
-};
-/** Only the similar-past-commits signal (and the file index, which the questions below never match). */
-const VOTES_ONLY = '{"history":0,"chunk":0,"vector":0,"commits":1}';
-
-async function search(repo: Awaited<ReturnType<typeof createFixtureRepo>>, q: string, as: 'cursor' | 'gpt' = 'cursor') {
-  const result = await call<SearchResponse>('GET', `/ai/search?q=${encodeURIComponent(q)}&k=5`, { as, env: repo.env });
-  expectStatus(result, 200);
-  return result.body.results;
-}
+// Searches through the Worker with the votes signal alone run in the index-votes project (test/index-votes).
 
 async function inObject<T>(work: (sql: SqlStorage) => T): Promise<T> {
   const ns = env.REPO_INDEX!;
@@ -144,44 +130,5 @@ describe('similar past commits', () => {
     expect(ranked[0]).toMatchObject({ path: 'src/limits/bucket.ts' });
     expect(ranked[0]!.signals).toContain('history');
     expect(rankFiles('throttle webhooks', input, { ...DEFAULT_WEIGHTS, commits: 0 })[0]!.path).toBe('src/other.ts');
-  });
-
-  it('finds a file by a past commit through the search, and no commit after the cut-off ever votes', async () => {
-    const repo = await createFixtureRepo(FILES, { SEARCH_WEIGHTS: VOTES_ONLY });
-    await commit(repo, {
-      write: { 'src/limits/bucket.ts': `${FILES['src/limits/bucket.ts']}// refill\n` },
-      message: 'Throttle outgoing webhooks with a token bucket',
-    });
-    await reindex(repo);
-    const hits = await search(repo, 'throttle webhooks');
-    expect(hits[0]).toMatchObject({ path: 'src/limits/bucket.ts' });
-    expect(hits[0]!.signals).toContain('history');
-
-    // The same index read under a cut-off before every commit: the walked commits are forgotten, none votes.
-    repo.env = { ...repo.env, INDEX_HISTORY_UNTIL: '2001-01-01T00:00:00Z' };
-    await commit(repo, { write: { 'src/render/page.ts': '// x\n' }, message: 'Render titles in bold type' });
-    const status = await reindex(repo);
-    expect(status.history).toMatchObject({ commits: 0, until: '2001-01-01T00:00:00Z' });
-    for (const q of ['throttle webhooks', 'render titles bold'])
-      for (const hit of await search(repo, q)) expect(hit.signals).not.toContain('history');
-  });
-
-  it('keeps a secret in a subject out of the index', async () => {
-    const repo = await createFixtureRepo(FILES, { SEARCH_WEIGHTS: VOTES_ONLY });
-    await commit(repo, {
-      write: { 'src/limits/bucket.ts': '// rotated\n' },
-      message: 'Rotate the bucket key AKIAIOSFODNN7EXAMPLE used by the limiter',
-    });
-    await reindex(repo);
-    // The past commit is found by its other words.
-    expect((await search(repo, 'rotate bucket key limiter'))[0]).toMatchObject({ path: 'src/limits/bucket.ts' });
-    // Nor is it stored: the index's commit rows hold the redaction marker, never the key.
-    const ns = env.REPO_INDEX!;
-    const stub = ns.get(ns.idFromName(`${repo.env.PROJECT_ID}:${repo.fullName}@${repo.branch}`));
-    const stored = await runInDurableObject(stub, (_instance, state) =>
-      state.storage.sql.exec<{ subject: string }>('SELECT subject FROM history_commit_fts').toArray(),
-    );
-    expect(stored.some((row) => row.subject.includes('Rotate the bucket key [REDACTED:'))).toBe(true);
-    expect(JSON.stringify(stored)).not.toContain('AKIAIOSFODNN7EXAMPLE');
   });
 });

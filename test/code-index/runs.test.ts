@@ -1,17 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem, expectStatus } from '../support/http';
-import { deliverWebhook } from '../support/webhook';
-import {
-  blobReads,
-  clearFaults,
-  createFixtureRepo,
-  indexStatus,
-  injectBlobFault,
-  reindex,
-  waitForStatus,
-  type FixtureRepo,
-} from '../support/index-fixtures';
+import { createFixtureRepo, indexStatus, reindex, waitForStatus, type FixtureRepo } from '../support/index-fixtures';
 import type { SearchResponse } from '../../src/routes/search/search';
 
 const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
@@ -27,14 +17,6 @@ const DB_PASSWORD = 'Xq9#vT2$mL8!pW4z';
 function stubFor(repo: FixtureRepo) {
   const ns = env.REPO_INDEX!;
   return ns.get(ns.idFromName(`${repo.env.PROJECT_ID}:${repo.fullName}@${repo.branch}`));
-}
-
-function manyFiles(count: number): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++)
-    files[`src/mod${String(i).padStart(2, '0')}.ts`] =
-      `export function handler${i}(input: string): string {\n  const value = input.trim();\n  return value + '${i}';\n}\n`;
-  return files;
 }
 
 describe('secrets never reach the index', () => {
@@ -83,32 +65,6 @@ describe('secrets never reach the index', () => {
 });
 
 describe('runs', () => {
-  it('resumes after a failure exactly where it stopped', async () => {
-    const repo = await createFixtureRepo(manyFiles(9), { INDEX_BATCH_FILES: '2' });
-    await injectBlobFault(repo, 'src/mod05.ts');
-    const started = await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env });
-    expectStatus(started, 202);
-    const stuck = await waitForStatus(
-      repo,
-      (s) => (s.running?.attempts ?? 0) >= 2,
-      'the run retries the failing batch',
-    );
-    expect(stuck.running!.lastError).toMatch(/upstream_error/);
-    expect(stuck.running!.filesDone).toBe(5); // mod00..mod04 committed, the checkpoint sits before mod05
-    await clearFaults();
-    const done = await waitForStatus(repo, (s) => s.running === null && s.lastRun !== null, 'the run completes');
-    expect(done.lastRun).toMatchObject({ outcome: 'succeeded' });
-    expect(done.files).toBe(9);
-    const reads = await blobReads(repo);
-    // Files committed before the failure are never read again; mod05 is retried; a file fetched
-    // alongside it in the same batch may be re-read, but never more often than mod05 itself.
-    for (const [path, count] of Object.entries(reads)) {
-      if (path < 'src/mod05.ts') expect(count, `${path} was read ${count} times`).toBe(1);
-      else if (path === 'src/mod05.ts') expect(count, path).toBeGreaterThanOrEqual(3);
-      else expect(count, path).toBeLessThanOrEqual(reads['src/mod05.ts']!);
-    }
-  });
-
   it('indexes every file when GitHub truncates the recursive tree listing (one sub-tree at a time)', async () => {
     const files: Record<string, string> = {};
     for (const dir of ['api', 'core/deep', 'web'])
@@ -122,42 +78,6 @@ describe('runs', () => {
     expect(status.lastRun!.stats.filesPlanned).toBe(13);
     expect(status.files).toBe(13);
     expect(status.running).toBeNull();
-  });
-
-  it('marks the run failed after the last attempt and keeps what it committed', async () => {
-    const repo = await createFixtureRepo(manyFiles(4), { INDEX_BATCH_FILES: '1', INDEX_MAX_ATTEMPTS: '2' });
-    await injectBlobFault(repo, 'src/mod02.ts', 5);
-    await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env });
-    const status = await waitForStatus(repo, (s) => s.running === null && s.lastRun !== null, 'the run gives up');
-    expect(status.lastRun).toMatchObject({ outcome: 'failed' });
-    expect(status.lastRun!.error).toMatch(/GitHub failed/);
-    expect(status.indexedCommit).toBeNull();
-    expect(status.files).toBe(2);
-  });
-
-  it('never overlaps runs: a second trigger is refused (manual) or queued (webhook)', async () => {
-    const repo = await createFixtureRepo(manyFiles(4), { INDEX_BATCH_FILES: '1' });
-    await injectBlobFault(repo, 'src/mod01.ts');
-    expectStatus(await call('POST', '/ai/github/reindex', { as: 'human', env: repo.env }), 202);
-    await waitForStatus(repo, (s) => (s.running?.attempts ?? 0) >= 1, 'the run is stuck on a failing blob');
-
-    const second = await call('POST', '/ai/github/reindex', { as: 'cron', env: repo.env });
-    expectProblem(second, 409, 'invalid_state');
-    expect(second.body.running.id).toBeTruthy();
-
-    const payload = JSON.stringify({ ref: `refs/heads/${repo.branch}`, repository: { full_name: repo.fullName } });
-    const hook = await deliverWebhook(repo.env, payload);
-    expectStatus(hook, 202);
-    expect(hook.body).toMatchObject({ action: 'queued', runId: second.body.running.id });
-
-    await clearFaults();
-    // The first run finishes, then the queued follow-up runs and finds nothing new.
-    const status = await waitForStatus(
-      repo,
-      (s) => s.running === null && s.lastRun?.outcome === 'up_to_date',
-      'the follow-up run ends',
-    );
-    expect(status.files).toBe(4);
   });
 });
 

@@ -2,38 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../support/http';
 import { createFixtureRepo, reindex } from '../support/index-fixtures';
 import type { SearchResponse } from '../../src/routes/search/search';
-
-const cases = Array.from(
-  { length: 12 },
-  (_, i) =>
-    `  it('matches route ${i} by its path', () => {\n    expect(matchRoute(routes, '/users/${i}')).toBeTruthy();\n  });\n`,
-).join('\n');
-
-const FILES = {
-  'src/router.ts': `import { parsePath } from './path';
-
-/** Finds the route whose pattern matches a request path. */
-export function matchRoute(routes: Route[], path: string): Route | null {
-  const parts = parsePath(path);
-  return routes.find((route) => route.pattern.test(parts.join('/'))) ?? null;
-}
-
-/** Registers a route for a path pattern. */
-export function addRoute(routes: Route[], pattern: string): void {
-  routes.push({ pattern: new RegExp(pattern) });
-}
-`,
-  'src/router.test.ts': `import { matchRoute } from './router';\n\ndescribe('matchRoute', () => {\n${cases}});\n`,
-  'docs/routing.md': '# Routing\n\nA route matches a request path; matchRoute finds the route for a path.\n',
-  'src/path.ts': 'export function parsePath(path: string): string[] {\n  return path.split("/").filter(Boolean);\n}\n',
-  // Unrelated code, so that the question's words are rare enough to weigh something (BM25's IDF).
-  ...Object.fromEntries(
-    ['billing', 'mailer', 'cache', 'queue', 'metrics', 'session', 'upload', 'search'].map((name) => [
-      `src/${name}.ts`,
-      `/** The ${name} service. */\nexport function start${name[0]!.toUpperCase()}${name.slice(1)}(options: Options): void {\n  configure('${name}', options);\n}\n`,
-    ]),
-  ),
-};
+import { ROUTER_FILES as FILES } from '../support/index-repos';
 
 describe('search ranks files', () => {
   it('puts the source above its test and docs, groups at most two chunks per file, and returns file summaries', async () => {
@@ -81,15 +50,5 @@ describe('search ranks files', () => {
       env: repo.env,
     });
     expect(new Set(markdown.body.results.map((hit) => hit.path))).toEqual(new Set(['docs/routing.md']));
-  });
-
-  it('finds files through the file-level index alone (no chunk or vector signal)', async () => {
-    const repo = await createFixtureRepo(FILES, { SEARCH_WEIGHTS: '{"chunk":0,"vector":0}' });
-    await reindex(repo);
-    const found = await call<SearchResponse>('GET', '/ai/search?q=match%20a%20route&k=5', {
-      as: 'cursor',
-      env: repo.env,
-    });
-    expect(found.body.results[0]).toMatchObject({ path: 'src/router.ts', fileRank: 1, signals: ['lexical'] });
   });
 });

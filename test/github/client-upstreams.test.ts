@@ -92,7 +92,7 @@ describe('GitHubClient git data (against a real git repository served with GitHu
       expect(failed).toMatchObject({ code: 'upstream_error', status: 502 });
       expect(failed.message).toContain(`blob ${y.sha!.slice(0, 12)} in ${repo.fullName}`);
     } finally {
-      await clearFaults();
+      await clearFaults(repo);
     }
     expect(new TextDecoder().decode(await gh.blob(refOf(repo.fullName), y.sha!))).toBe('y\n');
 

@@ -35,7 +35,6 @@ export function scenario(extraEnv: Record<string, string> = {}) {
   const repo = `hezlep/intents-${crypto.randomUUID().slice(0, 12)}`;
   const environment = {
     PROJECT_ID: `int-${crypto.randomUUID().slice(0, 12)}`,
-    GITHUB_API_URL: github.url,
     GITHUB_TOKEN: github.token,
     GITHUB_REPO: repo,
     ...extraEnv,

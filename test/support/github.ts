@@ -13,7 +13,6 @@ export function freshRepo(owner = 'acme'): string {
 export function githubEnv(repo: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     GITHUB_TOKEN: github.token,
-    GITHUB_API_URL: github.url,
     GITHUB_REPO: repo,
     PROJECT_ID: `gh-${crypto.randomUUID().slice(0, 12)}`,
     ...extra,

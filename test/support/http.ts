@@ -4,6 +4,8 @@ import { createApp } from '../../src/app';
 import { withLocalBindings } from '../../src/local/dev-entry';
 import { TEST_KEYS, type TestIdentity } from './keys';
 import { contractViolations } from './contract';
+import { indexVars } from '../../src/code-index/config';
+import { summaryVars } from '../../src/code-index/summary/config';
 
 export interface CallOptions {
   as?: TestIdentity | { key: string };
@@ -13,7 +15,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /**
    * Extra or replaced bindings: the request goes to a fresh app with this env instead of SELF. Only the Worker
-   * sees them, never the Durable Objects, so nothing an object reads (INTENT_POLICY) may be among them.
+   * sees them, never the Durable Objects, so nothing an object reads (INTENT_POLICY, the index settings) may be among them.
    */
   env?: Record<string, unknown>;
   /** Skip the check against /openapi.json (only for requests that are deliberately outside the document). */
@@ -64,13 +66,40 @@ export async function call<T = any>(method: string, path: string, options: CallO
 }
 
 /**
- * The ledger object decides intents with the INTENT_POLICY of its own env: a per-request policy would let the
- * Worker's pre-checks decide with another one. A test picks a kind or target of test/support/intent-policy.ts,
- * or runs in a vitest project with another policy.
+ * What the Worker reads alone, of the index section: which repositories to index (the object is told its repository),
+ * the webhook secret, the secrets, and bindings. Everything else of it the repository index object reads from its env.
+ */
+const WORKER_ONLY_INDEX_VARS = new Set([
+  'INDEX_REPOS',
+  'GITHUB_WEBHOOK_SECRET',
+  'GITHUB_TOKEN',
+  'OPENAI_API_KEY',
+  'DATABASE_WS_PROXY',
+  'AI',
+  'VECTORIZE',
+  'LOCAL_VECTORIZE',
+]);
+
+/** The settings the repository index object reads from its own env (GitHub URL, embedder, vectors, limits, summaries, history, weights). */
+export const INDEX_OBJECT_SETTINGS: readonly string[] = [
+  ...Object.keys(indexVars.schema.shape),
+  ...Object.keys(summaryVars.schema.shape),
+].filter((name) => !WORKER_ONLY_INDEX_VARS.has(name));
+
+/**
+ * Objects read their configuration from their own env: a per-request value would reach the Worker only, so the Worker
+ * and the object would disagree (the ledger object decides intents with its INTENT_POLICY; the index object runs and
+ * ranks with its index settings). A test picks a kind or target of test/support/intent-policy.ts, or runs in the vitest
+ * project that has the setting (test/support/index-settings.ts).
  */
 export function refuseObjectSettings(env: Record<string, unknown>): void {
   if ('INTENT_POLICY' in env)
     throw new Error('INTENT_POLICY is the project-wide test policy (test/vitest.config.ts), not a per-request setting');
+  const index = INDEX_OBJECT_SETTINGS.filter((name) => name in env);
+  if (index.length)
+    throw new Error(
+      `${index.join(', ')}: the index object reads these from its own env; run the test in a vitest project that sets them (test/support/index-settings.ts), not per request`,
+    );
 }
 
 /** Assert a status, showing the body when it is not what was expected. */

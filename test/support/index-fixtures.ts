@@ -1,6 +1,9 @@
 import { expect, inject } from 'vitest';
 import { call, expectStatus } from './http';
+import { mustOpen } from './listener';
 import type { IndexStatusResponse } from '../../src/routes/github/get-index-status';
+import type { GetStatusResponse } from '../../src/routes/status/get-status';
+import type { HubMessage } from '../../src/events/wire';
 
 export const gitHubUrl = () => inject('github').url;
 
@@ -8,13 +11,17 @@ export interface FixtureRepo {
   fullName: string;
   branch: string;
   head: string;
-  /** Bindings that point the Worker at this repository, in a project of its own. */
+  /**
+   * Bindings that point the Worker at this repository, in a project of its own. The index object's settings
+   * (the GitHub stand-in's URL, limits, embedder…) come from the vitest project (test/support/index-settings.ts).
+   */
   env: Record<string, unknown>;
 }
 
 /** A real git repository with these files, served with GitHub's REST shapes. */
 export async function createFixtureRepo(
   files: Record<string, string>,
+  /** Worker-side bindings only (e.g. GPT_CODE_EXPOSURE); call() refuses the index object's settings. */
   extraEnv: Record<string, unknown> = {},
   /** Cut recursive tree listings sooner than GitHub's 100,000 entries / 7 MB. */
   treeLimits?: { entries?: number; bytes?: number },
@@ -29,9 +36,7 @@ export async function createFixtureRepo(
     ...created,
     env: {
       PROJECT_ID: `idx-${crypto.randomUUID().slice(0, 12)}`,
-      GITHUB_API_URL: gitHubUrl(),
       INDEX_REPOS: created.fullName,
-      INDEX_RETRY_BASE_MS: '20',
       GITHUB_WEBHOOK_SECRET: 'test-webhook-secret-0123456789',
       ...extraEnv,
     },
@@ -71,8 +76,12 @@ export async function injectBlobFault(repo: FixtureRepo, path: string, times = -
   expect(response.status).toBe(201);
 }
 
-export async function clearFaults(): Promise<void> {
-  await fetch(`${gitHubUrl()}/_fixtures/faults`, { method: 'DELETE' });
+/** Clear this repository's injected faults (only its own: tests of other projects share the stand-in). */
+export async function clearFaults(repo: FixtureRepo): Promise<void> {
+  await fetch(`${gitHubUrl()}/_fixtures/faults`, {
+    method: 'DELETE',
+    body: JSON.stringify({ fullName: repo.fullName }),
+  });
 }
 
 export type RepoStatus = IndexStatusResponse['repos'][number];
@@ -108,4 +117,26 @@ export async function reindex(repo: FixtureRepo): Promise<RepoStatus> {
     (s) => s.running === null && s.lastRun !== null && s.lastRun.id !== before,
     'the run finishes',
   );
+}
+
+/** The index layer of /ai/status for the project and repositories of `e`. */
+export async function indexLayer(e: Record<string, unknown>) {
+  const result = await call<GetStatusResponse>('GET', '/ai/status', { as: 'cron', env: e });
+  expectStatus(result, 200);
+  const layer = result.body.layers.find((l) => l.layer === 'index');
+  expect(layer, result.text).toBeDefined();
+  return { layer: layer!, body: result.body };
+}
+
+export type EventMessage = Extract<HubMessage, { kind: 'event' }>;
+
+/** Every event of the project on topic `index`, replayed from the hub's history. */
+export async function indexEvents(e: Record<string, unknown>, count: number): Promise<EventMessage[]> {
+  const listener = await mustOpen('?topics=index&since=0', { as: 'cursor', env: e });
+  try {
+    const events = await listener.events(count);
+    return events.filter((m) => m.topic === 'index');
+  } finally {
+    listener.close();
+  }
 }

@@ -5,6 +5,7 @@ import { withLocalBindings } from '../../src/local/dev-entry';
 import { hubStub } from '../../src/objects/event-hub';
 import type { HubMessage } from '../../src/events/wire';
 import { TEST_KEYS, type TestIdentity } from './keys';
+import { refuseObjectSettings } from './http';
 
 export interface TestListener {
   ws: WebSocket;
@@ -25,6 +26,7 @@ export async function openListener(
   const headers = new Headers({ upgrade: 'websocket', ...options.headers });
   if (options.as) headers.set('x-api-key', TEST_KEYS[options.as]);
   const request = new Request(`http://hezlep.test/ai/events${query}`, { headers });
+  if (options.env) refuseObjectSettings(options.env);
   const response = options.env
     ? await createApp().fetch(request, withLocalBindings({ ...env, ...options.env }), createExecutionContext())
     : await SELF.fetch(request);

@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createApp, type App } from '../../src/app';
 import { TEST_KEYS, type TestIdentity } from './keys';
+import { refuseObjectSettings } from './http';
 
 export const MCP_URL = 'http://hezlep.test/mcp';
 
@@ -23,6 +24,7 @@ export interface McpTestOptions {
  */
 export function appFetch(options: McpTestOptions = {}): typeof fetch {
   const app = options.app ?? createApp();
+  if (options.env) refuseObjectSettings(options.env);
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request(input, init), { ...env, ...options.env }, ctx);

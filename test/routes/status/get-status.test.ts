@@ -14,7 +14,7 @@ function layer(body: GetStatusResponse, name: string) {
 
 describe('GET /ai/status', () => {
   it('every layer ok: verdict ok, with latency, reasons and the service version', async () => {
-    const gh = { GITHUB_TOKEN: github.token, GITHUB_REPO: freshRepo(), GITHUB_API_URL: github.url };
+    const gh = { GITHUB_TOKEN: github.token, GITHUB_REPO: freshRepo() };
     const result = await call<GetStatusResponse>('GET', '/ai/status', {
       as: 'gpt',
       env: { ...hostingEnv('healthy', 'healthy'), ...gh },

@@ -24,7 +24,8 @@ describe('index.run_progress on the event hub', () => {
   it('tells files done of planned after batches, at most once a second of the object clock', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 20; i++) files[`src/part${String(i).padStart(2, '0')}.ts`] = `export const part${i} = ${i};\n`;
-    const repo = await createFixtureRepo(files, { INDEX_BATCH_FILES: '1' });
+    // Project index-limits: one file a batch (test/support/index-settings.ts).
+    const repo = await createFixtureRepo(files);
     const ns = env.REPO_INDEX!;
     const stub = ns.get(ns.idFromName(`${repo.env.PROJECT_ID}:${repo.fullName}@${repo.branch}`));
     // Each batch of one file reads the clock once and takes 300 ms of it: a second passes every 3⅓ files.
