@@ -116,6 +116,28 @@ describe('similar past commits', () => {
     });
   });
 
+  it('takes the commit rows of a long kept history page by page, none lost at a page boundary', async () => {
+    await inObject((sql) => {
+      // More commits than two pages of the migration (500 each), each to its own file (a file keeps only
+      // its newest HISTORY_PER_FILE entries), with shas sorting across the page boundaries.
+      const total = 1_201;
+      const paths = Array.from({ length: total }, (_, i) => `f${i}.ts`);
+      const history = seeded(sql, paths, []);
+      for (let i = 0; i < total; i++)
+        history.record(
+          { sha: `s${String(i).padStart(5, '0')}`, date: '2020-01-01T00:00:00Z' },
+          i === total - 1 ? 'Retry webhook delivery' : `Change number ${i}`,
+          toFiles([paths[i]!]),
+          false,
+        );
+      for (const table of ['history_commit_rows', 'history_commit_files', 'history_commit_fts'])
+        sql.exec(`DELETE FROM ${table}`);
+      const reopened = new FileHistory(sql);
+      expect(sql.exec<{ n: number }>('SELECT count(*) AS n FROM history_commit_rows').one().n).toBe(total);
+      expect(reopened.votes('"retry"', {}, spec(10), 10).map((v) => v.path)).toEqual([`f${total - 1}.ts`]);
+    });
+  });
+
   it('ranks a file whose past commit matches the question above one that no commit describes', () => {
     const input = {
       files: [

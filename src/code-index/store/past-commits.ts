@@ -9,6 +9,9 @@ CREATE TABLE IF NOT EXISTS history_commit_files (id INTEGER NOT NULL, path TEXT 
 CREATE VIRTUAL TABLE IF NOT EXISTS history_commit_fts USING fts5(subject, tokenize = 'porter unicode61');
 `;
 
+/** Commits taken from the kept history entries per step when an older index gets its commit rows. */
+const MIGRATION_PAGE = 500;
+
 /** How past commits vote: the `top` most similar commits each give similarity / (files changed)^alpha to each file. */
 export interface VoteSpec {
   top: number;
@@ -92,8 +95,11 @@ export class PastCommits {
         JSON.stringify(commits.map((c) => c.rowId)),
       )
       .toArray();
+    // A path changed by several voters is followed through its renames once.
+    const resolved = new Map<string, string>();
     for (const { id, path } of changed) {
-      const now = current(path);
+      const now = resolved.get(path) ?? current(path);
+      resolved.set(path, now);
       totals.set(now, (totals.get(now) ?? 0) + (vote.get(id) ?? 0));
     }
     const indexed = this.indexed([...totals.keys()], filters);
@@ -122,25 +128,39 @@ export class PastCommits {
   /**
    * An index whose history was walked before this table existed: its commits are taken from the
    * kept history entries once (subjects as stored, so already redacted; a commit's file count is
-   * what the entries still hold), so old indexes vote without walking history again.
+   * what the entries still hold), so old indexes vote without walking history again. Read a page
+   * of commits at a time, so a long history is never held in memory whole.
    */
   private fromEntries(): void {
     const empty = this.sql.exec('SELECT 1 FROM history_commit_rows LIMIT 1').toArray().length === 0;
-    if (!empty || !this.sql.exec('SELECT 1 FROM history_entries LIMIT 1').toArray().length) return;
-    const rows = this.sql
-      .exec<{ sha: string; subject: string; path: string }>(
-        'SELECT sha, subject, path FROM history_entries ORDER BY sha, path',
-      )
-      .toArray();
-    for (let from = 0; from < rows.length; ) {
-      let to = from;
-      while (to < rows.length && rows[to]!.sha === rows[from]!.sha) to++;
-      this.add(
-        rows[from]!.sha,
-        rows[from]!.subject,
-        rows.slice(from, to).map((row) => row.path),
-      );
-      from = to;
+    if (!empty) return;
+    for (let after = ''; ; ) {
+      const shas = this.sql
+        .exec<{ sha: string }>(
+          'SELECT DISTINCT sha FROM history_entries WHERE sha > ? ORDER BY sha LIMIT ?',
+          after,
+          MIGRATION_PAGE,
+        )
+        .toArray()
+        .map((row) => row.sha);
+      if (!shas.length) return;
+      const rows = this.sql
+        .exec<{ sha: string; subject: string; path: string }>(
+          'SELECT sha, subject, path FROM history_entries WHERE sha IN (SELECT value FROM json_each(?)) ORDER BY sha, path',
+          JSON.stringify(shas),
+        )
+        .toArray();
+      for (let from = 0; from < rows.length; ) {
+        let to = from;
+        while (to < rows.length && rows[to]!.sha === rows[from]!.sha) to++;
+        this.add(
+          rows[from]!.sha,
+          rows[from]!.subject,
+          rows.slice(from, to).map((row) => row.path),
+        );
+        from = to;
+      }
+      after = shas[shas.length - 1]!;
     }
   }
 }
