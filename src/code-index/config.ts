@@ -137,6 +137,7 @@ const SearchWeightsSchema = z
     file: weight,
     words: weight,
     wordsWhenAsked: z.boolean(),
+    wordsAskedReuse: z.boolean(),
     history: weight,
     commits: weight,
     commitsTop: z.number().int().min(0).max(100),

@@ -115,18 +115,38 @@ describe('history and learned docs in the ranking', () => {
     const absent = rankFiles('parse header', input, { ...DEFAULT_WEIGHTS, words: 0 });
     expect(off).toEqual(absent);
     expect(off.map((file) => file.path)).toEqual(['src/a.ts', 'src/b.ts']);
-    // It holds code only: without wordsWhenAsked, a question asking for tests leaves it out.
-    const forTests = rankFiles(
-      'parse header tests',
-      { ...input, words },
-      { ...DEFAULT_WEIGHTS, wordsWhenAsked: false },
-    );
-    expect(forTests).toEqual(rankFiles('parse header tests', input, DEFAULT_WEIGHTS));
+    // It holds code only: without wordsWhenAsked or wordsAskedReuse, a question asking for tests leaves it out.
+    const bare = { ...DEFAULT_WEIGHTS, wordsWhenAsked: false, wordsAskedReuse: false };
+    const forTests = rankFiles('parse header tests', { ...input, words }, bare);
+    expect(forTests).toEqual(rankFiles('parse header tests', input, bare));
     // A docs lean learned from history is no named role: the signal stays.
     const leaning = rankFiles('parse header', { ...input, words }, DEFAULT_WEIGHTS, 1);
     expect(leaning.find((file) => file.path === 'src/c.ts')).toBeDefined();
     const kept = rankFiles('parse header tests', { ...input, words }, { ...DEFAULT_WEIGHTS, wordsWhenAsked: true });
     expect(kept.map((file) => file.path)).toEqual(ranked.map((file) => file.path));
+  });
+
+  it('lets a file of the role a question names reuse its fielded score as its code-words score', () => {
+    const input = {
+      files: [
+        { path: 'src/parse.test.ts', score: 5 },
+        { path: 'src/parse.ts', score: 4 },
+      ],
+      words: [{ path: 'src/parse.ts', score: 8 }],
+      lexical: [],
+      vector: [],
+    };
+    const order = (question: string, weights = DEFAULT_WEIGHTS) =>
+      rankFiles(question, input, weights).map((file) => file.path);
+    // Asked for tests, the test file keeps its lead: code files get their words score, the test its own.
+    expect(order('parse header tests')).toEqual(['src/parse.test.ts', 'src/parse.ts']);
+    // Keeping the words signal alone for such a question would put the code first (wordsWhenAsked).
+    expect(order('parse header tests', { ...DEFAULT_WEIGHTS, wordsWhenAsked: true })).toEqual([
+      'src/parse.ts',
+      'src/parse.test.ts',
+    ]);
+    // Not asked for tests, the test file gets nothing extra and keeps its prior.
+    expect(order('parse header')).toEqual(['src/parse.ts', 'src/parse.test.ts']);
   });
 
   it("asks for docs by the repository's own docs commits when its history can say, by the word list otherwise", () => {

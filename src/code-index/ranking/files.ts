@@ -1,4 +1,4 @@
-import { askedRoles, pathPrior, ROLE_FACTORS, type RoleFactors } from './path-prior';
+import { askedRoles, pathPrior, pathRole, ROLE_FACTORS, type RoleFactors } from './path-prior';
 import type { Signal } from './rank';
 
 /** A chunk found by one signal, best first within its list. */
@@ -21,6 +21,11 @@ export interface FileRankWeights {
   words: number;
   /** Keep the words signal when the question names tests, docs, … (files it does not hold). */
   wordsWhenAsked: boolean;
+  /**
+   * When the question names a role (tests, docs, …) and the words list is kept for it, a file of that
+   * role (which the code-only words table does not hold) takes its fielded score as its words score.
+   */
+  wordsAskedReuse: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
   history: number;
   /** Votes of the past commits most similar to the question, for the files they changed (PastCommits). */
@@ -54,6 +59,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
   words: 1,
   wordsWhenAsked: false,
+  wordsAskedReuse: true,
   history: 0.5,
   commits: 0.3,
   commitsTop: 50,
@@ -163,13 +169,17 @@ export function rankFiles(
   const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
   // The words table holds code only: a question that names tests, docs, … is left to the fielded
   // signal (a lean learned from history does not count: measured, it cost recall on code questions).
-  const named = [...askedRoles(question)].some((role) => role !== 'generated');
-  if (weights.words > 0 && (weights.wordsWhenAsked || !named))
+  const namedRoles = askedRoles(question);
+  const named = [...namedRoles].some((role) => role !== 'generated');
+  const reuse = named && weights.wordsAskedReuse && !weights.wordsWhenAsked;
+  if (weights.words > 0 && (weights.wordsWhenAsked || !named || reuse)) {
     for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
       const e = entry(candidate.path);
       e.words = Math.max(e.words, value);
       e.signals.add('lexical');
     }
+    if (reuse) for (const [path, e] of entries) if (namedRoles.has(pathRole(path))) e.words = Math.max(e.words, e.file);
+  }
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
