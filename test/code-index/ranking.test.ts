@@ -136,12 +136,12 @@ describe('history and learned docs in the ranking', () => {
       lexical: [],
       vector: [],
     };
-    const order = (question: string, weights = DEFAULT_WEIGHTS) =>
-      rankFiles(question, input, weights).map((file) => file.path);
+    const reuse = { ...DEFAULT_WEIGHTS, wordsAskedReuse: true };
+    const order = (question: string, weights = reuse) => rankFiles(question, input, weights).map((file) => file.path);
     // Asked for tests, the test file keeps its lead: code files get their words score, the test its own.
     expect(order('parse header tests')).toEqual(['src/parse.test.ts', 'src/parse.ts']);
     // Keeping the words signal alone for such a question would put the code first (wordsWhenAsked).
-    expect(order('parse header tests', { ...DEFAULT_WEIGHTS, wordsWhenAsked: true })).toEqual([
+    expect(order('parse header tests', { ...reuse, wordsWhenAsked: true })).toEqual([
       'src/parse.ts',
       'src/parse.test.ts',
     ]);

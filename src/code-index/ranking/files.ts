@@ -24,6 +24,7 @@ export interface FileRankWeights {
   /**
    * When the question names a role (tests, docs, …) and the words list is kept for it, a file of that
    * role (which the code-only words table does not hold) takes its fielded score as its words score.
+   * Off: measured neutral (astro +1 question at R@5, playwright −1; docs/search-quality.md).
    */
   wordsAskedReuse: boolean;
   /** BM25 over the file's history field (subjects of the commits that changed it). */
@@ -59,7 +60,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 1,
   words: 1,
   wordsWhenAsked: false,
-  wordsAskedReuse: true,
+  wordsAskedReuse: false,
   history: 0.5,
   commits: 0.3,
   commitsTop: 50,
