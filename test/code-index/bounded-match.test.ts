@@ -164,6 +164,10 @@ describe('FileIndex field weights', () => {
       expect(index.files('"parsing"', {}, 10, [4, 2.5, 1.5, 1])).toHaveLength(4);
       index.remove('src/lexer.ts');
       expect(index.words('"parsing" OR "lexer"', {}, 10)).toEqual([]);
+      // Tooling written as program code counts as code (pinia's scripts/release.mjs); configuration data does not.
+      index.write('scripts/release.mjs', 'javascript', [{ symbol: null, text: 'const range = versionRange()' }], '');
+      index.write('.github/workflows/release.yml', 'yaml', [{ symbol: null, text: 'range: versionRange' }], '');
+      expect(index.words('"range"', {}, 10).map((file) => file.path)).toEqual(['scripts/release.mjs']);
     });
   });
 

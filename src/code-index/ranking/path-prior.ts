@@ -44,6 +44,11 @@ export function isProse(path: string): boolean {
   return language === 'markdown' || language === 'text';
 }
 
+/** Program code by its file type (not data, manifest, build-tool formats or prose), whatever its role. */
+export function isProgram(path: string): boolean {
+  return !CONFIG_LANGUAGES.has(languageOf(path)) && !isProse(path);
+}
+
 export function pathRole(path: string): PathRole {
   for (const [role, pattern] of ROLE_PATTERNS) if (pattern.test(path)) return role;
   if (CONFIG_LANGUAGES.has(languageOf(path))) return 'config';

@@ -2,7 +2,7 @@ import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { boundedTopByBm25 } from './bounded-match';
 import { declaredNames } from '../summary/declared-names';
-import { pathRole, type PathRole } from '../ranking/path-prior';
+import { isProgram, pathRole, type PathRole } from '../ranking/path-prior';
 import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
@@ -16,7 +16,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS file_words USING fts5(words, tokenize = "unic
  * The version of what the index stores per file (fields, summaries). An index written under
  * another version is rebuilt by the next run (see IndexPipeline.plan).
  */
-export const INDEX_LAYOUT = 'files-v5';
+export const INDEX_LAYOUT = 'files-v6';
 
 /**
  * Files the words table holds: code (and hand-written declarations), not tests, docs, examples,
@@ -24,6 +24,12 @@ export const INDEX_LAYOUT = 'files-v5';
  * a monorepo full of fixtures and docs the idf over every file buries the code's own words.
  */
 const WORDS_ROLES = new Set<PathRole>(['source', 'generated']);
+
+/** The words table also holds tooling written as program code (scripts/release.mjs, vite.config.ts), as the code-files baseline does. */
+function inWordsTable(path: string): boolean {
+  const role = pathRole(path);
+  return WORDS_ROLES.has(role) || (role === 'config' && isProgram(path));
+}
 
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */
 function prefixClause(column: string): string {
@@ -80,7 +86,7 @@ export class FileIndex {
     );
     // Code files only, as one bag of exact words and identifier parts (no stemming, no fields): BM25
     // over it is the plain file-level signal (FileIndex.words), its idf that of the code alone.
-    if (WORDS_ROLES.has(pathRole(path)))
+    if (inWordsTable(path))
       this.sql.exec(
         'INSERT INTO file_words (rowid, words) VALUES (?, ?)',
         id,

@@ -45,7 +45,9 @@ CREATE INDEX IF NOT EXISTS redactions_by_path ON redactions(path);
 /** An FTS5 query: every word and identifier part of the question, quoted, any of them may match. */
 export function ftsQuery(question: string): string | null {
   const terms = new Set<string>();
-  for (const match of question.matchAll(/[A-Za-z0-9_$]+/g)) {
+  // FTS5's unicode61 folds diacritics ("Sätteri" is indexed as "satteri"): fold the question the same way.
+  const folded = question.normalize('NFKD').replace(/\p{M}+/gu, '');
+  for (const match of folded.matchAll(/[A-Za-z0-9_$]+/g)) {
     const word = match[0].toLowerCase();
     if (word.length > 1) terms.add(word);
     for (const part of splitIdentifier(match[0])) terms.add(part);
