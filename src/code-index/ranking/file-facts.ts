@@ -1,0 +1,42 @@
+/**
+ * What the index knows of a file beyond its words: its size and its change history before the
+ * search's history cut-off. Optional ranking features (FileRankWeights.activity, .size, .recency)
+ * read them; at weight 0 (the default) they change nothing, and production passes no facts yet.
+ */
+export interface FileFacts {
+  /** Lines of the indexed text, or null if unknown. */
+  lines: number | null;
+  /** History commits that changed the file. */
+  commits: number;
+  /** Days between the file's newest change and the history's end (the cut-off, or now), or null. */
+  ageDays: number | null;
+}
+
+/** Commits at which the activity prior saturates (log-scaled below it). */
+export const ACTIVITY_SATURATION = 64;
+/** Files up to this many lines keep their whole score under the size factor. */
+export const SIZE_REFERENCE_LINES = 300;
+/** Age in days at which the recency bonus halves. */
+export const RECENCY_HALF_LIFE_DAYS = 180;
+
+export interface FactWeights {
+  /** A file changed by more commits gains up to this share of its score (bounded: log-scaled, saturating). */
+  activity: number;
+  /** A file over SIZE_REFERENCE_LINES keeps (reference / lines)^size of its score. */
+  size: number;
+  /** A recently changed file gains up to this share of its score (halving every RECENCY_HALF_LIFE_DAYS). */
+  recency: number;
+}
+
+/** Multiplier of a file's score from its facts: exactly 1 when every weight is 0 or the facts are unknown. */
+export function factsFactor(facts: FileFacts | undefined, weights: FactWeights): number {
+  if (!facts) return 1;
+  let factor = 1;
+  if (weights.activity > 0)
+    factor *= 1 + weights.activity * Math.min(1, Math.log1p(facts.commits) / Math.log1p(ACTIVITY_SATURATION));
+  if (weights.size > 0 && facts.lines !== null && facts.lines > SIZE_REFERENCE_LINES)
+    factor *= (SIZE_REFERENCE_LINES / facts.lines) ** weights.size;
+  if (weights.recency > 0 && facts.ageDays !== null)
+    factor *= 1 + weights.recency * 0.5 ** (Math.max(0, facts.ageDays) / RECENCY_HALF_LIFE_DAYS);
+  return factor;
+}
