@@ -28,15 +28,34 @@ export interface FactWeights {
   recency: number;
 }
 
-/** Multiplier of a file's score from its facts: exactly 1 when every weight is 0 or the facts are unknown. */
-export function factsFactor(facts: FileFacts | undefined, weights: FactWeights): number {
-  if (!facts) return 1;
+/** The parts of a file's facts the features read, each computed once per file. */
+export interface FactTerms {
+  /** log(1 + commits) scaled to 1 at ACTIVITY_SATURATION commits, at most 1. */
+  activity: number;
+  /** SIZE_REFERENCE_LINES / lines for a longer file, else null (no size penalty). */
+  sizeRatio: number | null;
+  /** 0.5^(age / RECENCY_HALF_LIFE_DAYS), or null when the age is unknown. */
+  recency: number | null;
+}
+
+export function factTerms(facts: FileFacts): FactTerms {
+  return {
+    activity: Math.min(1, Math.log1p(facts.commits) / Math.log1p(ACTIVITY_SATURATION)),
+    sizeRatio: facts.lines !== null && facts.lines > SIZE_REFERENCE_LINES ? SIZE_REFERENCE_LINES / facts.lines : null,
+    recency: facts.ageDays !== null ? 0.5 ** (Math.max(0, facts.ageDays) / RECENCY_HALF_LIFE_DAYS) : null,
+  };
+}
+
+/** Multiplier of a file's score from its fact terms: exactly 1 when every weight is 0 or the facts are unknown. */
+export function factsFactorOf(terms: FactTerms | undefined, weights: FactWeights): number {
+  if (!terms) return 1;
   let factor = 1;
-  if (weights.activity > 0)
-    factor *= 1 + weights.activity * Math.min(1, Math.log1p(facts.commits) / Math.log1p(ACTIVITY_SATURATION));
-  if (weights.size > 0 && facts.lines !== null && facts.lines > SIZE_REFERENCE_LINES)
-    factor *= (SIZE_REFERENCE_LINES / facts.lines) ** weights.size;
-  if (weights.recency > 0 && facts.ageDays !== null)
-    factor *= 1 + weights.recency * 0.5 ** (Math.max(0, facts.ageDays) / RECENCY_HALF_LIFE_DAYS);
+  if (weights.activity > 0) factor *= 1 + weights.activity * terms.activity;
+  if (weights.size > 0 && terms.sizeRatio !== null) factor *= terms.sizeRatio ** weights.size;
+  if (weights.recency > 0 && terms.recency !== null) factor *= 1 + weights.recency * terms.recency;
   return factor;
+}
+
+export function factsFactor(facts: FileFacts | undefined, weights: FactWeights): number {
+  return factsFactorOf(facts && factTerms(facts), weights);
 }

@@ -18,6 +18,11 @@ export function withOverrides(base: FileRankWeights, overrides: WeightOverrides 
 
 const DAY_MS = 86_400_000;
 
+/** An ISO date as the dump writes it (a `#…` suffix after the date, if any, is a sort key, not part of it). */
+function dateOf(value: string): number {
+  return Date.parse(value.split('#')[0]!);
+}
+
 /** File facts of a dump; a file's age counts from the history cut-off (else the newest change in the dump). */
 export function dumpFacts(dump: Pick<SearchDump, 'until' | 'filesFacts'>): (path: string) => FileFacts | undefined {
   const changes = Object.values(dump.filesFacts).flatMap((file) =>
@@ -29,7 +34,7 @@ export function dumpFacts(dump: Pick<SearchDump, 'until' | 'filesFacts'>): (path
     facts.set(path, {
       lines: file.lines,
       commits: file.commits,
-      ageDays: file.lastChange ? (end - Date.parse(file.lastChange)) / DAY_MS : null,
+      ageDays: file.lastChange ? (end - dateOf(file.lastChange)) / DAY_MS : null,
     });
   return (path) => facts.get(path);
 }
@@ -38,13 +43,14 @@ export function loadDump(dump: SearchDump): LoadedDump {
   return { ...dump, weights: withOverrides(DEFAULT_WEIGHTS, dump.weights), facts: dumpFacts(dump) };
 }
 
-/** Every `<name>.json` dump in a directory, by name. */
+/** Every dump (`<name>.json` holding `version: 1` and questions) in a directory, by name; other JSON files are left alone. */
 export function readDumps(dir: string, only?: string[]): LoadedDump[] {
   return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
+    .filter((file) => file.endsWith('.json') && (!only?.length || only.includes(file.slice(0, -5))))
     .sort()
-    .map((file) => loadDump(JSON.parse(readFileSync(join(dir, file), 'utf8')) as SearchDump))
-    .filter((dump) => !only?.length || only.includes(dump.name));
+    .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as SearchDump)
+    .filter((dump) => dump.version === 1 && Array.isArray(dump.questions))
+    .map(loadDump);
 }
 
 /** A question ranked by rankFiles itself and cut as /ai/search fills its hits: the reference the fast scorer must match. */

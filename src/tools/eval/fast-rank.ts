@@ -1,4 +1,4 @@
-import { factsFactor, type FileFacts } from '../../code-index/ranking/file-facts';
+import { type FactTerms, factsFactorOf, factTerms, type FileFacts } from '../../code-index/ranking/file-facts';
 import { type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
 import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/path-prior';
 import { hitsOfFile, SEARCH_CHUNKS_PER_FILE, SEARCH_HITS } from './search-cut';
@@ -17,36 +17,40 @@ const IN_COMMITS = 8;
 const IN_LEXICAL = 16;
 const IN_VECTOR = 32;
 
-interface FileRow {
-  path: string;
-  relevant: boolean;
-  role: PathRole;
-  member: number;
-  facts: FileFacts | undefined;
+const ROLES: PathRole[] = ['source', 'test', 'bench', 'example', 'docs', 'generated', 'config'];
+
+/** A file's list values under one scaling (best-score, min-max or rank), one entry per file. */
+interface Scaling {
+  file: Float64Array;
+  words: Float64Array;
+  history: Float64Array;
+  commits: Float64Array;
+  chunk: ChunkValues;
+  vector: ChunkValues;
+  /** Each file's chunks, each as its contributions in rankFiles' order: [from the vector list?, scaled value]. */
+  chunks: [boolean, number][][][];
 }
 
-/** A file's list values under one scaling (best-score, min-max or rank). */
-interface ScaledRow {
-  file: number;
-  words: number;
-  history: number;
-  commits: number;
-  /** Prefix sums of the 2nd, 3rd, … best chunk values (index j: the sum of j of them), and the best. */
-  chunkBest: number;
-  chunkRest: number[];
-  vectorBest: number;
-  vectorRest: number[];
-  /** Each chunk's contributions in rankFiles' order: [from the vector list?, scaled value]. */
-  chunks: [boolean, number][][];
+/** Per file: the best value, and prefix sums of the further ones (sum of the first j after the best) in one flat array. */
+interface ChunkValues {
+  best: Float64Array;
+  offset: Int32Array;
+  count: Int32Array;
+  rest: Float64Array;
 }
 
 export interface PreparedQuestion {
-  rows: FileRow[];
+  paths: string[];
+  relevant: Uint8Array;
+  /** Index into ROLES. */
+  role: Uint8Array;
+  member: Uint8Array;
+  facts: (FactTerms | undefined)[];
   /** The words list counts unless the question names a role it does not hold (or wordsWhenAsked). */
   named: boolean;
   askedLearned: Set<PathRole>;
   askedWords: Set<PathRole>;
-  scalings: Map<string, ScaledRow[]>;
+  scalings: Map<string, Scaling>;
   lists: DumpQuestion['lists'];
 }
 
@@ -55,22 +59,7 @@ export function prepareQuestion(
   facts?: (path: string) => FileFacts | undefined,
 ): PreparedQuestion {
   const index = new Map<string, number>();
-  const rows: FileRow[] = [];
-  const add = (path: string, bit: number) => {
-    let at = index.get(path);
-    if (at === undefined) {
-      at = rows.length;
-      index.set(path, at);
-      rows.push({
-        path,
-        relevant: question.relevant.includes(path),
-        role: pathRole(path),
-        member: 0,
-        facts: facts?.(path),
-      });
-    }
-    rows[at]!.member |= bit;
-  };
+  const members: number[] = [];
   const { lists } = question;
   for (const [list, bit] of [
     [lists.files, IN_FILES],
@@ -80,9 +69,25 @@ export function prepareQuestion(
     [lists.lexical, IN_LEXICAL],
     [lists.vector, IN_VECTOR],
   ] as const)
-    for (const candidate of list) add(candidate.path, bit);
+    for (const candidate of list) {
+      let at = index.get(candidate.path);
+      if (at === undefined) {
+        at = members.length;
+        index.set(candidate.path, at);
+        members.push(0);
+      }
+      members[at]! |= bit;
+    }
+  const paths = [...index.keys()];
   return {
-    rows,
+    paths,
+    relevant: Uint8Array.from(paths, (path) => (question.relevant.includes(path) ? 1 : 0)),
+    role: Uint8Array.from(paths, (path) => ROLES.indexOf(pathRole(path))),
+    member: Uint8Array.from(members),
+    facts: paths.map((path) => {
+      const found = facts?.(path);
+      return found && factTerms(found);
+    }),
     named: [...askedRoles(question.query)].some((role) => role !== 'generated'),
     askedLearned: askedRoles(question.query, question.docsLean),
     askedWords: askedRoles(question.query, null),
@@ -91,73 +96,75 @@ export function prepareQuestion(
   };
 }
 
-function scaledRows(question: PreparedQuestion, minmax: boolean, rankScale: number): ScaledRow[] {
+function chunkValues(values: number[][]): ChunkValues {
+  const out: ChunkValues = {
+    best: new Float64Array(values.length),
+    offset: new Int32Array(values.length),
+    count: new Int32Array(values.length),
+    rest: new Float64Array(values.reduce((sum, v) => sum + Math.max(1, v.length), 0)),
+  };
+  let at = 0;
+  for (const [i, unsorted] of values.entries()) {
+    const sorted = [...unsorted].sort((a, b) => b - a);
+    out.best[i] = sorted[0] ?? 0;
+    out.offset[i] = at;
+    out.count[i] = Math.max(1, sorted.length);
+    out.rest[at] = 0;
+    for (let j = 1; j < sorted.length; j++) out.rest[at + j] = out.rest[at + j - 1]! + sorted[j]!;
+    at += out.count[i]!;
+  }
+  return out;
+}
+
+function scalingOf(question: PreparedQuestion, minmax: boolean, rankScale: number): Scaling {
   const key = `${minmax}:${rankScale}`;
   const cached = question.scalings.get(key);
   if (cached) return cached;
-  const at = new Map(question.rows.map((row, i) => [row.path, i]));
-  const values = question.rows.map(() => ({
-    file: 0,
-    words: 0,
-    history: 0,
-    commits: 0,
-    chunk: [] as number[],
-    vector: [] as number[],
-    chunks: new Map<number, [boolean, number][]>(),
-  }));
-  const fileList = (list: FileCandidate[], field: 'file' | 'words' | 'history' | 'commits') => {
+  const n = question.paths.length;
+  const at = new Map(question.paths.map((path, i) => [path, i]));
+  const fileList = (list: FileCandidate[]) => {
+    const out = new Float64Array(n);
     for (const [candidate, value] of scaled(list, minmax, rankScale)) {
-      const v = values[at.get(candidate.path)!]!;
-      v[field] = Math.max(v[field], value);
+      const i = at.get(candidate.path)!;
+      out[i] = Math.max(out[i]!, value);
     }
+    return out;
   };
-  fileList(question.lists.files, 'file');
-  fileList(question.lists.words, 'words');
-  fileList(question.lists.history, 'history');
-  fileList(question.lists.commits, 'commits');
+  const chunk = question.paths.map((): number[] => []);
+  const vector = question.paths.map((): number[] => []);
+  const chunks = question.paths.map(() => new Map<number, [boolean, number][]>());
   for (const [fromVector, list] of [
     [false, question.lists.lexical],
     [true, question.lists.vector],
   ] as const)
     for (const [candidate, value] of scaled(list, minmax, rankScale)) {
-      const v = values[at.get(candidate.path)!]!;
-      (fromVector ? v.vector : v.chunk).push(value);
-      const parts = v.chunks.get(candidate.id) ?? [];
+      const i = at.get(candidate.path)!;
+      (fromVector ? vector : chunk)[i]!.push(value);
+      const parts = chunks[i]!.get(candidate.id) ?? [];
       parts.push([fromVector, value]);
-      v.chunks.set(candidate.id, parts);
+      chunks[i]!.set(candidate.id, parts);
     }
-  const rest = (sorted: number[]) => {
-    const sums = [0];
-    for (const value of sorted.slice(1)) sums.push(sums[sums.length - 1]! + value);
-    return sums;
+  const scaling: Scaling = {
+    file: fileList(question.lists.files),
+    words: fileList(question.lists.words),
+    history: fileList(question.lists.history),
+    commits: fileList(question.lists.commits),
+    chunk: chunkValues(chunk),
+    vector: chunkValues(vector),
+    chunks: chunks.map((byId) => [...byId.values()]),
   };
-  const rows = values.map((v) => {
-    const chunk = [...v.chunk].sort((a, b) => b - a);
-    const vector = [...v.vector].sort((a, b) => b - a);
-    return {
-      file: v.file,
-      words: v.words,
-      history: v.history,
-      commits: v.commits,
-      chunkBest: chunk[0] ?? 0,
-      chunkRest: rest(chunk),
-      vectorBest: vector[0] ?? 0,
-      vectorRest: rest(vector),
-      chunks: [...v.chunks.values()],
-    };
-  });
-  question.scalings.set(key, rows);
-  return rows;
+  question.scalings.set(key, scaling);
+  return scaling;
 }
 
 /** How many hits a file takes: its chunks' scores as rankFiles adds them (only lists with a positive weight count). */
-function fileHits(parts: [boolean, number][][], weights: FileRankWeights): number {
+function fileHits(parts: [boolean, number][][], chunkWeight: number, vectorWeight: number): number {
   const scores: number[] = [];
   for (const chunk of parts) {
     let score = 0;
     let present = false;
     for (const [fromVector, value] of chunk) {
-      const weight = fromVector ? weights.vector : weights.chunk;
+      const weight = fromVector ? vectorWeight : chunkWeight;
       if (weight <= 0) continue;
       score += weight * value;
       present = true;
@@ -170,43 +177,55 @@ function fileHits(parts: [boolean, number][][], weights: FileRankWeights): numbe
   );
 }
 
+/** rankFiles' aggregate of a file's chunk values: the best plus `extra` times the sum of the next `extraChunks`. */
+function aggregate(values: ChunkValues, i: number, extra: number, extraChunks: number): number {
+  return values.best[i]! + extra * values.rest[values.offset[i]! + Math.min(extraChunks, values.count[i]! - 1)]!;
+}
+
+/** Scores of the question being ranked (reused: a tuning run ranks millions of questions). */
+let scratch = new Float64Array(512);
+
 /** The rank /ai/search would give the question's first relevant file under `weights` (0: not returned). */
 export function fastRank(question: PreparedQuestion, weights: FileRankWeights, withFacts = false): number {
-  const rows = scaledRows(question, weights.minmax, weights.rankScale);
-  const wordsOn = weights.words > 0 && (weights.wordsWhenAsked || !question.named);
+  const v = scalingOf(question, weights.minmax, weights.rankScale);
+  // Read once: weight objects built by spreading are slow to read in the loop below.
+  const { file, words, history, commits, chunk, vector, extra, extraChunks } = weights;
+  const wordsOn = words > 0 && (weights.wordsWhenAsked || !question.named);
   const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
+  const priors = Float64Array.from(ROLES, (role) =>
+    !weights.priors ? 1 : role === 'source' || asked.has(role) ? 1 : weights.roles[role],
+  );
+  const factWeights = { activity: weights.activity, size: weights.size, recency: weights.recency };
   let present = IN_FILES | IN_HISTORY | IN_COMMITS;
   if (wordsOn) present |= IN_WORDS;
-  if (weights.chunk > 0) present |= IN_LEXICAL;
-  if (weights.vector > 0) present |= IN_VECTOR;
-  const aggregate = (best: number, rest: number[]) =>
-    best + weights.extra * rest[Math.min(weights.extraChunks, rest.length - 1)]!;
-  const scores = new Float64Array(question.rows.length);
+  if (chunk > 0) present |= IN_LEXICAL;
+  if (vector > 0) present |= IN_VECTOR;
+  const n = question.paths.length;
+  if (scratch.length < n) scratch = new Float64Array(2 * n);
+  const scores = scratch;
   let target = -1;
-  for (const [i, row] of question.rows.entries()) {
-    if (!(row.member & present)) {
+  for (let i = 0; i < n; i++) {
+    if (!(question.member[i]! & present)) {
       scores[i] = Number.NaN;
       continue;
     }
-    const v = rows[i]!;
     const raw =
-      weights.file * v.file +
-      weights.words * (wordsOn ? v.words : 0) +
-      weights.history * v.history +
-      weights.commits * v.commits +
-      weights.chunk * (weights.chunk > 0 ? aggregate(v.chunkBest, v.chunkRest) : 0) +
-      weights.vector * (weights.vector > 0 ? aggregate(v.vectorBest, v.vectorRest) : 0);
-    const prior = row.role === 'source' || asked.has(row.role) ? 1 : weights.roles[row.role];
-    const base = weights.priors ? raw * prior : raw;
-    scores[i] = withFacts ? base * factsFactor(row.facts, weights) : base;
-    if (row.relevant && (target < 0 || before(scores, question.rows, i, target))) target = i;
+      file * v.file[i]! +
+      words * (wordsOn ? v.words[i]! : 0) +
+      history * v.history[i]! +
+      commits * v.commits[i]! +
+      chunk * (chunk > 0 ? aggregate(v.chunk, i, extra, extraChunks) : 0) +
+      vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
+    const base = weights.priors ? raw * priors[question.role[i]!]! : raw;
+    scores[i] = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
+    if (question.relevant[i] && (target < 0 || before(scores, question.paths, i, target))) target = i;
   }
   if (target < 0) return 0;
   let hits = 0;
   let rank = 1;
-  for (let i = 0; i < question.rows.length; i++) {
-    if (Number.isNaN(scores[i]!) || !before(scores, question.rows, i, target)) continue;
-    hits += fileHits(rows[i]!.chunks, weights);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i]!) || !before(scores, question.paths, i, target)) continue;
+    hits += fileHits(v.chunks[i]!, chunk, vector);
     rank++;
     if (hits >= SEARCH_HITS) return 0;
   }
@@ -214,6 +233,6 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
 }
 
 /** rankFiles' order: higher score first, then the path. */
-function before(scores: Float64Array, rows: FileRow[], a: number, b: number): boolean {
-  return scores[a]! > scores[b]! || (scores[a] === scores[b] && rows[a]!.path < rows[b]!.path);
+function before(scores: Float64Array, paths: string[], a: number, b: number): boolean {
+  return scores[a]! > scores[b]! || (scores[a] === scores[b] && paths[a]! < paths[b]!);
 }
