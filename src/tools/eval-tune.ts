@@ -7,18 +7,28 @@ import { checkFaithfulness, rankDumpQuestion, readDumps, withOverrides } from '.
 import { fastRank, prepareQuestion } from './eval/fast-rank';
 import { figures } from './eval/metrics';
 import { figuresTable, foldVariation } from './eval/tune-report';
-import { evaluate, leaveOneRepositoryOut, splitByHalves, tune, type TuneOptions, tuneRepo } from './eval/tune-search';
+import { ablation } from './eval/tune-ablation';
+import {
+  evaluate,
+  type HeldOut,
+  leaveOneRepositoryOut,
+  splitByHalves,
+  tune,
+  type TuneOptions,
+  tuneRepo,
+} from './eval/tune-search';
 import { BASE_PARAMS, DEFAULT_OBJECTIVE, FEATURE_PARAMS, type Objective, overridesFrom } from './eval/tune-space';
 
 const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale]
-  [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--out <file.json>]`;
+  [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]`;
 
 /**
  * Offline tuning of the file ranking from eval:search dumps (--dump): checks that rankFiles with each
  * dump's weights reproduces the ranks /ai/search gave, prints figures for any weights beside the BM25
  * baselines, tunes the weights inside rankFiles by deterministic coordinate ascent (on all
  * repositories, then leaving each repository out in turn: the held-out figures are the honest
- * ones), and optionally tries new features (file facts, rank scaling).
+ * ones), and with --ablate compares the held-out figures with and without each new feature (file
+ * facts, rank scaling).
  */
 export function run(argv = process.argv.slice(2)): void {
   const { values } = parseArgs({
@@ -35,6 +45,7 @@ export function run(argv = process.argv.slice(2)): void {
       'figures-only': { type: 'boolean' },
       'no-held-out': { type: 'boolean' },
       halves: { type: 'boolean' },
+      ablate: { type: 'boolean' },
       out: { type: 'string' },
     },
   });
@@ -118,32 +129,29 @@ export function run(argv = process.argv.slice(2)): void {
     params: params.map((p) => p.name),
     all: { weights: all.weights, overrides: chosen },
   };
-  if (!values['no-held-out'] && repos.length > 1) {
-    const held = leaveOneRepositoryOut(repos, options);
+  const printHeld = (title: string, held: HeldOut) => {
     console.log(
       `\n${figuresTable(
-        '(c) held out: each repository ranked with weights tuned on the others',
+        title,
         repos,
         held.figures.map((f) => f.search),
         objective.margin,
       )}`,
     );
     console.log(foldVariation(all.weights, held.folds, params));
-    result.leaveOneOut = held;
-  }
-  if (values.halves) {
-    const halves = splitByHalves(repos, options);
-    console.log(
-      `\n${figuresTable(
-        '(d) held out: odd questions ranked with weights tuned on even ones, and the reverse',
-        repos,
-        halves.figures.map((f) => f.search),
-        objective.margin,
-      )}`,
+    return held;
+  };
+  if (!values['no-held-out'] && repos.length > 1)
+    result.leaveOneOut = printHeld(
+      '(c) held out: each repository ranked with weights tuned on the others',
+      leaveOneRepositoryOut(repos, options),
     );
-    console.log(foldVariation(all.weights, halves.folds, params));
-    result.halves = halves;
-  }
+  if (values.halves)
+    result.halves = printHeld(
+      '(d) held out: odd questions ranked with weights tuned on even ones, and the reverse',
+      splitByHalves(repos, options),
+    );
+  if (values.ablate) console.log(`\n${ablation(repos, options)}`);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_WEIGHTS, type FileRankWeights } from '../../src/code-index/ranking/files';
+import { DEFAULT_WEIGHTS, type FileRankWeights, rankFiles } from '../../src/code-index/ranking/files';
 import { checkFaithfulness, loadDump, rankDumpQuestion } from '../../src/tools/eval/dump-rank';
 import { fastRank, prepareQuestion } from '../../src/tools/eval/fast-rank';
 import { figures } from '../../src/tools/eval/metrics';
@@ -59,6 +59,24 @@ describe('faithfulness', () => {
     const check = checkFaithfulness(tampered);
     expect(check.reproduced).toBe(29);
     expect(check.mismatches.map((miss) => miss.query)).toEqual([dump.questions[3]!.query]);
+  });
+
+  it('file facts change nothing at the default weights (production passes none until the lead decides)', () => {
+    const dump = loadDump(syntheticDump('synthetic', { seed: 5 }));
+    for (const question of dump.questions) {
+      const lists = { ...question.lists };
+      const plain = rankFiles(question.query, lists, DEFAULT_WEIGHTS, question.docsLean);
+      expect(rankFiles(question.query, { ...lists, facts: dump.facts }, DEFAULT_WEIGHTS, question.docsLean)).toEqual(
+        plain,
+      );
+      const active = rankFiles(
+        question.query,
+        { ...lists, facts: dump.facts },
+        { ...DEFAULT_WEIGHTS, activity: 1 },
+        question.docsLean,
+      );
+      expect(active.map((file) => file.path).sort()).toEqual(plain.map((file) => file.path).sort());
+    }
   });
 
   it('the fast scorer gives rankFiles’ rank for every value of every tuned parameter, with and without file facts', () => {
@@ -138,7 +156,7 @@ describe('eval:tune', () => {
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
     try {
-      run(['--dumps', dir, '--sweeps', '1', '--features', 'activity']);
+      run(['--dumps', dir, '--sweeps', '1', '--features', 'activity', '--ablate']);
     } finally {
       log.mockRestore();
     }
@@ -146,6 +164,7 @@ describe('eval:tune', () => {
     expect(out).toContain('repo1: 30/30 reproduced; fast scorer agrees with rankFiles on 30/30');
     expect(out).toContain('(b) tuned on all 2');
     expect(out).toContain('(c) held out');
+    expect(out).toMatch(/Held-out ablation \(leave one repository out\)[^]*\+activity\+size\+recency/);
     expect(out).toMatch(/SEARCH_WEIGHTS='\{.*"history":/);
   });
 });
