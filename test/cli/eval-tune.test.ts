@@ -164,7 +164,7 @@ describe('eval:tune', () => {
     expect(out).toContain('repo1: 30/30 reproduced; fast scorer agrees with rankFiles on 30/30');
     expect(out).toContain('(b) tuned on all 2');
     expect(out).toContain('(c) held out');
-    expect(out).toMatch(/Held-out ablation \(leave one repository out\)[^]*\+activity\+size\+recency/);
+    expect(out).toMatch(/Held-out ablation \(leave one repository out\)[\s\S]*\+activity\+size\+recency/);
     expect(out).toMatch(/SEARCH_WEIGHTS='\{.*"history":/);
   });
 });
