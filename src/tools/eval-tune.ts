@@ -17,9 +17,17 @@ import {
   type TuneOptions,
   tuneRepo,
 } from './eval/tune-search';
-import { BASE_PARAMS, DEFAULT_OBJECTIVE, FEATURE_PARAMS, type Objective, overridesFrom } from './eval/tune-space';
+import {
+  BASE_PARAMS,
+  DEFAULT_OBJECTIVE,
+  FACT_FEATURES,
+  FEATURE_PARAMS,
+  type Objective,
+  overridesFrom,
+  startingPoints,
+} from './eval/tune-space';
 
-const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale]
+const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus]
   [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]`;
 
 /**
@@ -62,7 +70,7 @@ export function run(argv = process.argv.slice(2)): void {
   const features = values.features ? values.features.split(',') : [];
   for (const name of features) if (!FEATURE_PARAMS[name]) throw new Error(`unknown feature ${name}\n${USAGE}`);
   const params = [...BASE_PARAMS, ...features.map((name) => FEATURE_PARAMS[name]!)];
-  const facts = features.some((name) => name !== 'rankScale');
+  const facts = features.some((name) => FACT_FEATURES.includes(name));
 
   console.log(
     "Faithfulness: rankFiles with each dump's weights, cut as /ai/search fills 20 hits, against searchRank and returnedFiles",
@@ -108,12 +116,7 @@ export function run(argv = process.argv.slice(2)): void {
     objective,
     facts,
     maxSweeps: Number(values.sweeps ?? 4),
-    // Deterministic starts: the dump's weights, lexical lists only, and history-led.
-    starts: [
-      base,
-      { ...base, file: 1, words: 1, history: 0, commits: 0, chunk: 0, vector: 0 },
-      { ...base, history: 1, commits: 1, vector: 0 },
-    ],
+    starts: startingPoints(base, params),
   };
   console.log(
     `\nObjective: mean over repositories of ${objective.measure} − ${objective.penalty} × shortfall below code-files R@5 + ${objective.margin}; parameters: ${params.map((p) => p.name).join(', ')}`,
@@ -151,7 +154,7 @@ export function run(argv = process.argv.slice(2)): void {
       '(d) held out: odd questions ranked with weights tuned on even ones, and the reverse',
       splitByHalves(repos, options),
     );
-  if (values.ablate) console.log(`\n${ablation(repos, options)}`);
+  if (values.ablate) console.log(`\n${ablation(repos, base, options)}`);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 

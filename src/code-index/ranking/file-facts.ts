@@ -20,7 +20,7 @@ export const SIZE_REFERENCE_LINES = 300;
 export const RECENCY_HALF_LIFE_DAYS = 180;
 
 export interface FactWeights {
-  /** A file changed by more commits gains up to this share of its score (bounded: log-scaled, saturating). */
+  /** A file changed by more commits gains up to this share of its score (bounded: log-scaled, saturating; negative: loses, at most 90%). */
   activity: number;
   /** A file over SIZE_REFERENCE_LINES keeps (reference / lines)^size of its score. */
   size: number;
@@ -50,7 +50,7 @@ export function factTerms(facts: FileFacts): FactTerms {
 export function factsFactorOf(terms: FactTerms | undefined, weights: FactWeights): number {
   if (!terms) return 1;
   let factor = 1;
-  if (weights.activity > 0) factor *= 1 + weights.activity * terms.activity;
+  if (weights.activity !== 0) factor *= 1 + Math.max(-0.9, weights.activity) * terms.activity;
   if (weights.size > 0 && terms.sizeRatio !== null) factor *= terms.sizeRatio ** weights.size;
   if (weights.recency > 0 && terms.recency !== null) factor *= 1 + weights.recency * terms.recency;
   return factor;

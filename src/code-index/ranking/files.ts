@@ -47,6 +47,8 @@ export interface FileRankWeights extends FactWeights {
   minmax: boolean;
   /** Scale each list by rank instead of score when > 0: the n-th candidate counts (k + 1) / (k + n), k = rankScale (reciprocal-rank fusion, best = 1). */
   rankScale: number;
+  /** Consensus: a file named by more of the candidate lists in play gains up to this share of its score (0: off). */
+  consensus: number;
   /** BM25 column weights of the file-level index: path, symbols, summary, body. */
   fileFields: [number, number, number, number];
   /** BM25 column weights of the chunk-level index: path, symbol, body. */
@@ -70,6 +72,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   learnedDocs: true,
   minmax: false,
   rankScale: 0,
+  consensus: 0,
   activity: 0,
   size: 0,
   recency: 0,
@@ -94,6 +97,11 @@ export function weightsFor(embedderId: string, overrides: WeightOverrides = {}):
 
 /** Measured: see the ablation in docs/search-quality.md. */
 const LOCAL_HASH_VECTOR_WEIGHT = 0.25;
+
+/** A file named by more of the lists in play gains up to `weight` (all six: the full share; one list: nothing). */
+export function consensusFactor(lists: number, weight: number): number {
+  return weight > 0 ? 1 + (weight * Math.max(0, lists - 1)) / 5 : 1;
+}
 
 export interface RankedFile {
   path: string;
@@ -151,6 +159,8 @@ export function rankFiles(
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
+      /** How many of the lists in play named the file. */
+      lists: number;
       chunks: Map<number, { id: number; score: number; signals: Set<Signal> }>;
     }
   >();
@@ -163,11 +173,17 @@ export function rankFiles(
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
+      lists: 0,
       chunks: new Map(),
     };
     entries.set(path, found);
     return found;
   };
+  // Each list in play counts once per file it names (for the consensus factor).
+  const counted = (paths: Iterable<string>) => {
+    if (weights.consensus > 0) for (const path of new Set(paths)) entry(path).lists++;
+  };
+  counted(input.files.map((c) => c.path));
   for (const [candidate, value] of scaled(input.files, weights.minmax, weights.rankScale)) {
     const e = entry(candidate.path);
     e.file = Math.max(e.file, value);
@@ -177,17 +193,21 @@ export function rankFiles(
   // The words table holds code only: a question that names tests, docs, … is left to the fielded
   // signal (a lean learned from history does not count: measured, it cost recall on code questions).
   const named = [...askedRoles(question)].some((role) => role !== 'generated');
-  if (weights.words > 0 && (weights.wordsWhenAsked || !named))
+  if (weights.words > 0 && (weights.wordsWhenAsked || !named)) {
+    counted((input.words ?? []).map((c) => c.path));
     for (const [candidate, value] of scaled(input.words ?? [], weights.minmax, weights.rankScale)) {
       const e = entry(candidate.path);
       e.words = Math.max(e.words, value);
       e.signals.add('lexical');
     }
+  }
+  counted((input.history ?? []).map((c) => c.path));
   for (const [candidate, value] of scaled(input.history ?? [], weights.minmax, weights.rankScale)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
     e.signals.add('history');
   }
+  counted((input.commits ?? []).map((c) => c.path));
   for (const [candidate, value] of scaled(input.commits ?? [], weights.minmax, weights.rankScale)) {
     const e = entry(candidate.path);
     e.commits = Math.max(e.commits, value);
@@ -199,6 +219,7 @@ export function rankFiles(
   ] as const) {
     const weight = signal === 'lexical' ? weights.chunk : weights.vector;
     if (weight <= 0) continue;
+    counted(list.map((c) => c.path));
     for (const [candidate, value] of scaled(list, weights.minmax, weights.rankScale)) {
       const e = entry(candidate.path);
       (signal === 'lexical' ? e.chunk : e.vector).push(value);
@@ -223,7 +244,9 @@ export function rankFiles(
       weights.commits * e.commits +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
-    const prior = weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw;
+    const prior =
+      consensusFactor(e.lists, weights.consensus) *
+      (weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw);
     ranked.push({
       path,
       score: input.facts ? prior * factsFactor(input.facts(path), weights) : prior,

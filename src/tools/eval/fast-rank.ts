@@ -1,5 +1,5 @@
 import { type FactTerms, factsFactorOf, factTerms, type FileFacts } from '../../code-index/ranking/file-facts';
-import { type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
+import { consensusFactor, type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
 import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/path-prior';
 import { hitsOfFile, SEARCH_CHUNKS_PER_FILE, SEARCH_HITS } from './search-cut';
 import type { DumpQuestion } from './search-dump';
@@ -189,7 +189,7 @@ let scratch = new Float64Array(512);
 export function fastRank(question: PreparedQuestion, weights: FileRankWeights, withFacts = false): number {
   const v = scalingOf(question, weights.minmax, weights.rankScale);
   // Read once: weight objects built by spreading are slow to read in the loop below.
-  const { file, words, history, commits, chunk, vector, extra, extraChunks } = weights;
+  const { file, words, history, commits, chunk, vector, extra, extraChunks, consensus } = weights;
   const wordsOn = words > 0 && (weights.wordsWhenAsked || !question.named);
   const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
   const priors = Float64Array.from(ROLES, (role) =>
@@ -216,7 +216,9 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       commits * v.commits[i]! +
       chunk * (chunk > 0 ? aggregate(v.chunk, i, extra, extraChunks) : 0) +
       vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
-    const base = weights.priors ? raw * priors[question.role[i]!]! : raw;
+    const base =
+      consensusFactor(consensus > 0 ? bitCount(question.member[i]! & present) : 0, consensus) *
+      (weights.priors ? raw * priors[question.role[i]!]! : raw);
     scores[i] = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
     if (question.relevant[i] && (target < 0 || before(scores, question.paths, i, target))) target = i;
   }
@@ -230,6 +232,12 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
     if (hits >= SEARCH_HITS) return 0;
   }
   return rank;
+}
+
+function bitCount(bits: number): number {
+  let count = 0;
+  for (let rest = bits; rest; rest &= rest - 1) count++;
+  return count;
 }
 
 /** rankFiles' order: higher score first, then the path. */

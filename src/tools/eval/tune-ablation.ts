@@ -1,6 +1,7 @@
 import { figures, type RetrievalFigures } from './metrics';
 import { type HeldOut, leaveOneRepositoryOut, splitByHalves, type TuneOptions, type TuneRepo } from './tune-search';
-import { BASE_PARAMS, FEATURE_PARAMS } from './tune-space';
+import type { FileRankWeights } from '../../code-index/ranking/files';
+import { BASE_PARAMS, FACT_FEATURES, FEATURE_PARAMS, startingPoints } from './tune-space';
 
 /** The spaces an ablation compares: the base weights alone, then with each new feature, then with all file facts. */
 export const ABLATION_SPACES: { name: string; features: string[] }[] = [
@@ -9,6 +10,7 @@ export const ABLATION_SPACES: { name: string; features: string[] }[] = [
   { name: '+size', features: ['size'] },
   { name: '+recency', features: ['recency'] },
   { name: '+rankScale', features: ['rankScale'] },
+  { name: '+consensus', features: ['consensus'] },
   { name: '+activity+size+recency', features: ['activity', 'size', 'recency'] },
 ];
 
@@ -21,7 +23,11 @@ export function heldOutFigures(repos: TuneRepo[], options: TuneOptions): HeldOut
  * One held-out run per space, everything else equal; a line each: mean held-out R@1, R@5, MRR, the
  * repositories at BM25-code-files + margin R@5, and the features' values in each fold.
  */
-export function ablation(repos: TuneRepo[], options: Omit<TuneOptions, 'params' | 'facts'>): string {
+export function ablation(
+  repos: TuneRepo[],
+  base: FileRankWeights,
+  options: Omit<TuneOptions, 'params' | 'facts' | 'starts'>,
+): string {
   const lines = [
     `Held-out ablation (${repos.length > 1 ? 'leave one repository out' : 'odd/even questions'}):`,
     `  ${'space'.padEnd(24)} R@1   R@5   MRR   | at bar | feature values per fold`,
@@ -31,7 +37,8 @@ export function ablation(repos: TuneRepo[], options: Omit<TuneOptions, 'params' 
     const held = heldOutFigures(repos, {
       ...options,
       params,
-      facts: space.features.some((name) => name !== 'rankScale'),
+      starts: startingPoints(base, params),
+      facts: space.features.some((name) => FACT_FEATURES.includes(name)),
     });
     const mean = (key: keyof RetrievalFigures) =>
       held.figures.reduce((sum, f) => sum + f.search[key], 0) / Math.max(1, held.figures.length);

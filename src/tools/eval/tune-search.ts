@@ -49,8 +49,18 @@ export function ranksOf(repo: TuneRepo, weights: FileRankWeights, facts: boolean
   return repo.questions.map((question) => fastRank(question, weights, facts));
 }
 
+/** Figures of a repository by weights (folds and restarts try many of the same settings). */
+const evaluated = new WeakMap<TuneRepo, Map<string, RetrievalFigures>>();
+
 export function evaluate(repos: TuneRepo[], weights: FileRankWeights, facts: boolean) {
-  return repos.map((repo) => ({ search: figures(ranksOf(repo, weights, facts)), code: figures(repo.codeRanks) }));
+  const key = `${facts}:${JSON.stringify(weights)}`;
+  return repos.map((repo) => {
+    let known = evaluated.get(repo);
+    if (!known) evaluated.set(repo, (known = new Map()));
+    let search = known.get(key);
+    if (!search) known.set(key, (search = figures(ranksOf(repo, weights, facts))));
+    return { search, code: figures(repo.codeRanks) };
+  });
 }
 
 /**

@@ -52,13 +52,17 @@ export const BASE_PARAMS: TuneParam[] = [
   scalar('minmax', [false, true]),
 ];
 
-/** New features (weight 0 = off, the default): file facts from history and size, and rank-based scaling. */
+/** New features (weight 0 = off, the default): file facts from history and size, rank-based scaling, and list consensus. */
 export const FEATURE_PARAMS: Record<string, TuneParam> = {
-  activity: scalar('activity', [0, 0.1, 0.25, 0.5, 1, 2]),
+  activity: scalar('activity', [-0.5, -0.25, -0.1, 0, 0.1, 0.25, 0.5, 1, 2]),
   size: scalar('size', [0, 0.1, 0.2, 0.35, 0.5]),
   recency: scalar('recency', [0, 0.1, 0.25, 0.5, 1]),
   rankScale: scalar('rankScale', [0, 5, 10, 30, 60]),
+  consensus: scalar('consensus', [0, 0.1, 0.25, 0.5, 1, 2]),
 };
+
+/** The features that read file facts (the others act on the lists alone). */
+export const FACT_FEATURES = ['activity', 'size', 'recency'];
 
 /** What the tuner maximises over repositories (each repository counts the same). */
 export interface Objective {
@@ -101,4 +105,20 @@ export function overridesFrom(weights: FileRankWeights, base: FileRankWeights, p
   }
   if (Object.keys(roles).length) out.roles = roles;
   return out as WeightOverrides;
+}
+
+/**
+ * Deterministic starting points: the given weights, lexical lists only, history-led, and for each new
+ * feature in the space the given weights with that feature on (a feature may pay only once it is on
+ * and the others move with it).
+ */
+export function startingPoints(base: FileRankWeights, params: TuneParam[]): FileRankWeights[] {
+  const starts = [
+    base,
+    { ...base, file: 1, words: 1, history: 0, commits: 0, chunk: 0, vector: 0 },
+    { ...base, history: 1, commits: 1, vector: 0 },
+  ];
+  for (const param of Object.values(FEATURE_PARAMS))
+    if (params.includes(param)) starts.push(param.set(base, param.values[Math.floor((param.values.length * 2) / 3)]!));
+  return starts;
 }
