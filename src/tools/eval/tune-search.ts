@@ -55,10 +55,10 @@ const evaluated = new WeakMap<TuneRepo, Map<string, RetrievalFigures>>();
 export function evaluate(repos: TuneRepo[], weights: FileRankWeights, facts: boolean) {
   const key = `${facts}:${JSON.stringify(weights)}`;
   return repos.map((repo) => {
-    let known = evaluated.get(repo);
-    if (!known) evaluated.set(repo, (known = new Map()));
-    let search = known.get(key);
-    if (!search) known.set(key, (search = figures(ranksOf(repo, weights, facts))));
+    const known = evaluated.get(repo) ?? new Map<string, RetrievalFigures>();
+    evaluated.set(repo, known);
+    const search = known.get(key) ?? figures(ranksOf(repo, weights, facts));
+    known.set(key, search);
     return { search, code: figures(repo.codeRanks) };
   });
 }
