@@ -70,7 +70,6 @@ export function run(argv = process.argv.slice(2)): void {
   const features = values.features ? values.features.split(',') : [];
   for (const name of features) if (!FEATURE_PARAMS[name]) throw new Error(`unknown feature ${name}\n${USAGE}`);
   const params = [...BASE_PARAMS, ...features.map((name) => FEATURE_PARAMS[name]!)];
-  const facts = features.some((name) => FACT_FEATURES.includes(name));
 
   console.log(
     "Faithfulness: rankFiles with each dump's weights, cut as /ai/search fills 20 hits, against searchRank and returnedFiles",
@@ -91,6 +90,8 @@ export function run(argv = process.argv.slice(2)): void {
 
   const repos = dumps.map(tuneRepo);
   const base = withOverrides(dumps[0]!.weights, overrides);
+  // File facts apply when a fact feature is tuned or the given weights already use one.
+  const facts = FACT_FEATURES.some((name) => features.includes(name) || base[name as 'activity'] !== 0);
   if (dumps.some((dump) => JSON.stringify(dump.weights) !== JSON.stringify(dumps[0]!.weights)))
     console.log(`  note: the dumps' weights differ; the tuner starts from ${dumps[0]!.name}'s`);
   const table = (title: string, weights: FileRankWeights) =>
