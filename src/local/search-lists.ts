@@ -56,8 +56,11 @@ export function searchLists(
 /**
  * lines: the last line of the file's last indexed chunk (null without chunks). commits and lastChange: the
  * walked commits with a subject that changed the file (PastCommits rows, every one, not the 20 subjects the
- * history field keeps) and the newest one's committer date.
+ * history field keeps) and the newest one's date, in UTC.
  */
+/** A walked commit's date in UTC: `at` is the commit's date with its offset, then `#` and its place in the listing. */
+const COMMIT_DATE = "CASE WHEN instr(c.at, '#') > 0 THEN substr(c.at, 1, instr(c.at, '#') - 1) ELSE c.at END";
+
 function listedFiles(sql: SqlStorage, paths: Set<string>): Record<string, ListedFile> {
   const wanted = JSON.stringify([...paths]);
   const out: Record<string, ListedFile> = {};
@@ -69,7 +72,8 @@ function listedFiles(sql: SqlStorage, paths: Set<string>): Record<string, Listed
     out[row.path]!.lines = row.n;
   // One pass over the commit files (they have no index by path), not one per file.
   for (const row of sql.exec<{ path: string; n: number; newest: string | null }>(
-    `SELECT f.path AS path, count(*) AS n, max(c.at) AS newest FROM history_commit_files f
+    `SELECT f.path AS path, count(*) AS n, max(strftime('%Y-%m-%dT%H:%M:%SZ', ${COMMIT_DATE})) AS newest
+     FROM history_commit_files f
      JOIN history_commit_rows r ON r.id = f.id LEFT JOIN history_commits c ON c.sha = r.sha
      WHERE f.path IN (SELECT value FROM json_each(?)) GROUP BY f.path`,
     wanted,

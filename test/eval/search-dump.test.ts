@@ -60,6 +60,7 @@ describe('eval:search --dump', () => {
       if (answer.files['src/router.ts']) {
         expect(answer.files['src/router.ts'].commits).toBe(2);
         expect(answer.files['src/router.ts'].lines).toBeGreaterThan(5);
+        expect(answer.files['src/router.ts'].lastChange).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       }
       historyListed += answer.lists.history.length + answer.lists.commits.length;
     }
