@@ -44,15 +44,19 @@ describe('eval:search --dump', () => {
     let historyListed = 0;
     for (const query of questions) {
       const q = encodeURIComponent(query);
-      const search = await devFetch(repo, `/ai/search?q=${q}&k=${SEARCH_K}`, { lists: true, key });
-      expect(search.status, search.text).toBe(200);
       const lists = await devFetch(repo, `/ai/search/lists?q=${q}`, { lists: true, key });
       expect(lists.status, lists.text).toBe(200);
       const answer = lists.body as ListsAnswer;
-      const returned = [...new Set((search.body as SearchResponse).results.map((hit) => hit.path))];
-      const again = reproduceSearch({ ...answer, query: answer.question, relevant: ['src/router.ts'] }, answer.weights);
-      expect(again.files, query).toEqual(returned);
-      expect(again.returnedFiles).toBe(returned.length);
+      // k = 3 cuts inside the ranking (so how many chunks each file takes counts); k = 20 returns every file found.
+      for (const k of [3, SEARCH_K]) {
+        const search = await devFetch(repo, `/ai/search?q=${q}&k=${k}`, { lists: true, key });
+        expect(search.status, search.text).toBe(200);
+        const returned = [...new Set((search.body as SearchResponse).results.map((hit) => hit.path))];
+        const question = { ...answer, query: answer.question, relevant: ['src/router.ts'] };
+        const again = reproduceSearch(question, answer.weights, k);
+        expect(again.files, `${query} (k=${k})`).toEqual(returned);
+        expect(again.returnedFiles).toBe(returned.length);
+      }
       expect(answer.question).toBe(query.trim());
       // Every listed path has its facts; the router's history counts its two commits.
       for (const list of Object.values(answer.lists))
