@@ -57,6 +57,9 @@ export interface FreshnessFacts {
   lastRun: { outcome: RunOutcome; finishedAt: string; error: string | null } | null;
 }
 
+/** The vector side of a search: a query vector for the embedded vectors, or hits from an external store. */
+export type VectorQuery = { query: Float32Array; model: string } | { hits: RankedHit[] };
+
 /** A search inside the object, with what the answer reports beside its hits. */
 export interface IndexSearchResult extends FileSearchResult {
   freshness: FreshnessFacts;
@@ -73,10 +76,10 @@ export interface IndexSearchResult extends FileSearchResult {
  * the checkpoint. Being one object per repository and branch, two runs never overlap.
  */
 export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
-  private readonly store: RepoIndexStore;
+  protected readonly store: RepoIndexStore;
   private readonly runs: RunStore;
   private readonly commits: FileCommits;
-  private readonly history: FileHistory;
+  protected readonly history: FileHistory;
   private readonly summaryCache: SummaryCache;
   private readonly scheduler: RunScheduler;
   /** Int8 copies of the vectors for fast queries (null: over budget, scan instead); dropped whenever vectors change. */
@@ -149,7 +152,7 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     };
   }
 
-  private weights(): FileRankWeights {
+  protected weights(): FileRankWeights {
     if (!this.#weights) {
       const config = loadIndexConfig(this.env);
       const embedder = embedderFor(config.embedder, this.env, config.bindings);
@@ -252,6 +255,13 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
     return store.search(query, limit, filters, this.sketch.value);
   }
 
+  /** A search's vector candidates: compared here with the embedded vectors, or handed in by an external store. */
+  protected vectorHits(filters: SearchFilters, vector: VectorQuery | null): RankedHit[] {
+    return vector && 'query' in vector
+      ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector)
+      : (vector?.hits ?? []);
+  }
+
   /**
    * Files for a question (see searchFiles); vector hits are found here from `query`, or handed in
    * by an external store. One call brings everything a search answer needs from the object: the
@@ -261,15 +271,12 @@ export class RepoIndexObject extends DurableObject<Record<string, unknown>> {
   searchFiles(
     question: string,
     filters: SearchFilters,
-    vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null,
+    vector: VectorQuery | null,
     k: number,
     perFile: number,
   ): IndexSearchResult {
     const weights = this.weights();
-    const hits =
-      vector && 'query' in vector
-        ? this.vectorSearch(vector.query, vector.model, filters, SEARCH_CANDIDATES.vector)
-        : (vector?.hits ?? []);
+    const hits = this.vectorHits(filters, vector);
     const found = searchFiles(this.store, question, filters, hits, { k, perFile, weights, history: this.history });
     return {
       ...found,

@@ -3,14 +3,22 @@ import type { Caller } from '../auth/keys';
 import { repoSourceFromEnv } from './source/github';
 import { VectorizeVectorStore, vectorScope } from './store/vectorize';
 import { vectorizeBinding } from './bindings';
-import type { FreshnessFacts, IndexSearchResult, IndexStatus, RepoIndexObject, StartResult } from './repo-index-object';
+import type {
+  FreshnessFacts,
+  IndexSearchResult,
+  IndexStatus,
+  RepoIndexObject,
+  StartResult,
+  VectorQuery,
+} from './repo-index-object';
 import type { ModuleSummary } from './store/repo-index-store';
-import type { RankedHit, SearchFilters } from './store/repo-index-store';
+import type { SearchFilters } from './store/repo-index-store';
 import type { IndexConfig } from './config';
 import { embedderFor } from './embedding/embedders';
 import type { Embedder } from './embedding/embedder';
 import { boundedSnippet, SNIPPET_BOUNDS } from './ranking/rank';
 import { weightsFor } from './ranking/files';
+import { CHUNKS_PER_FILE } from './ranking/file-search';
 import { repoKey, type RepoRef } from './source/repo-source';
 import type { RunTrigger } from './pipeline/run';
 import { redactSecrets } from '../redaction/secrets';
@@ -42,9 +50,6 @@ export interface SearchOptions {
 
 /** Vector candidates an external store contributes before files are ranked. */
 const CANDIDATES = 60;
-
-/** At most this many chunks of one file among the results. */
-const CHUNKS_PER_FILE = 2;
 
 /** The indexing service for the Worker: starts runs and answers searches through each repository's object. */
 export class IndexService {
@@ -171,19 +176,7 @@ export class IndexService {
     const question = publicQuery(rawQuestion);
     const stub = this.stub(repo);
     const filters: SearchFilters = { path: options.path, language: options.language };
-    const embedder = embedderFor(this.config.embedder, this.env, this.config.bindings);
-    const weights = weightsFor(embedder.id, this.config.searchWeights);
-    let vector: { query: Float32Array; model: string } | { hits: RankedHit[] } | null = null;
-    if (weights.vector > 0) {
-      const [queryVector] = await embedder.embed([question]);
-      if (this.config.vectors !== 'vectorize') {
-        // The object only compares with vectors stored under this model: none after a model change, until re-indexed.
-        vector = { query: queryVector!, model: embedder.id };
-      } else if (((await stub.indexedCommit()) as { embedder: string | null }).embedder === embedder.id) {
-        // Vectors from another model are not comparable with this query's: lexical signals alone until re-indexed.
-        vector = { hits: await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters) };
-      }
-    }
+    const vector = await this.vectorQuery(repo, question, filters);
     // The object ranks with the weights of its own env (the same deployment's SEARCH_WEIGHTS and embedder).
     const found = (await stub.searchFiles(question, filters, vector, options.k, CHUNKS_PER_FILE)) as IndexSearchResult;
     const byId = new Map(found.chunks.map((chunk) => [chunk.id, chunk]));
@@ -213,6 +206,21 @@ export class IndexService {
       });
     }
     return { hits, facts: found.freshness, fileCommits: found.fileCommits };
+  }
+
+  /**
+   * The vector side of a search of (already public) `question`: the query vector for the object to compare
+   * with its embedded vectors, Vectorize's hits, or null (vector weight 0, or vectors of another model).
+   */
+  async vectorQuery(repo: RepoRef, question: string, filters: SearchFilters): Promise<VectorQuery | null> {
+    const embedder = embedderFor(this.config.embedder, this.env, this.config.bindings);
+    if (weightsFor(embedder.id, this.config.searchWeights).vector <= 0) return null;
+    const [queryVector] = await embedder.embed([question]);
+    // The object only compares with vectors stored under this model: none after a model change, until re-indexed.
+    if (this.config.vectors !== 'vectorize') return { query: queryVector!, model: embedder.id };
+    // Vectors from another model are not comparable with this query's: lexical signals alone until re-indexed.
+    if (((await this.stub(repo).indexedCommit()) as { embedder: string | null }).embedder !== embedder.id) return null;
+    return { hits: await (await this.vectorize(repo, embedder)).query(queryVector!, CANDIDATES, filters) };
   }
 
   /** Search, with the index's freshness and, per hit, the commit its file was indexed at and whether it changed since. */

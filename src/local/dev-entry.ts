@@ -9,6 +9,9 @@ import type { LocalBindings } from '../code-index/bindings';
 import { LocalVectorize } from './vectorize';
 import { LocalWorkersAi } from './workers-ai';
 import type { LocalVectorizeObject } from './vectorize-object';
+import type { SearchFilters } from '../code-index/store/repo-index-store';
+import type { VectorQuery } from '../code-index/repo-index-object';
+import { asksSearchLists, searchLists, searchListsApp, type ListsObject, type SearchLists } from './search-lists';
 
 export { ContextStoreObject, EventHubObject, MetricsObject, LedgerObject } from '../index';
 export { LocalVectorizeObject } from './vectorize-object';
@@ -26,13 +29,23 @@ export function withLocalBindings<E extends object>(env: E): E {
 }
 
 /** The index object, seeing the local bindings in its env. */
-export class RepoIndexObject extends ShippedRepoIndexObject {
+export class RepoIndexObject extends ShippedRepoIndexObject implements ListsObject {
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, withLocalBindings(env));
+  }
+
+  /** Evaluation only: the candidate lists a search of `question` ranks (see src/local/search-lists.ts). */
+  searchLists(question: string, filters: SearchFilters, vector: VectorQuery | null): SearchLists {
+    const index = { store: this.store, history: this.history, weights: this.weights() };
+    return searchLists(this.ctx.storage.sql, { ...index, hits: this.vectorHits(filters, vector) }, question, filters);
   }
 }
 
 export default {
-  fetch: (request, env, ctx) => worker.fetch(request, withLocalBindings(env), ctx),
+  fetch: (request, env, ctx) => {
+    const local = withLocalBindings(env);
+    if (asksSearchLists(request, env)) return searchListsApp().fetch(request, local, ctx);
+    return worker.fetch(request, local, ctx);
+  },
   scheduled: (controller, env, ctx) => worker.scheduled(controller, withLocalBindings(env), ctx),
 } satisfies ExportedHandler<Env>;

@@ -10,6 +10,8 @@ import { deriveCommitQueries, type QueryCase } from './eval/commit-queries';
 import { indexedFiles } from './eval/indexed-files';
 import { isCodeFile } from './eval/subjects';
 import { figures, firstRelevantRank, percentile, type RetrievalFigures } from './eval/metrics';
+import { dumpMismatches, type ListsAnswer } from './eval/search-dump';
+import { SearchDumpWriter } from './eval/search-dump-writer';
 
 /** Results requested per query (the route's maximum). */
 const K = 20;
@@ -151,6 +153,8 @@ async function evaluate(
   showMisses: boolean,
   variants: Variant[],
   minutes: number,
+  /** Where to write the repository's candidate lists (--dump), if anywhere. */
+  dumpDir?: string,
 ): Promise<RepoEvaluation> {
   const repoDir = resolve(target.repo);
   const name = basename(repoDir);
@@ -162,7 +166,11 @@ async function evaluate(
   };
   // A time split: the history field may read only commits older than the oldest question's.
   const split = historyCutoff(repoDir, queries);
-  const vars = { INDEX_HISTORY_PER_RUN: '100000', ...(split ? { INDEX_HISTORY_UNTIL: split.until } : {}) };
+  const vars = {
+    INDEX_HISTORY_PER_RUN: '100000',
+    ...(split ? { INDEX_HISTORY_UNTIL: split.until } : {}),
+    ...(dumpDir ? { EVAL_SEARCH_LISTS: '1' } : {}),
+  };
   const harness = await startCodeIndexHarness({ repoDir, state, vars });
   try {
     if (harness.commit !== commit) throw new Error(`${repoDir} moved from ${commit} to ${harness.commit}`);
@@ -183,7 +191,7 @@ async function evaluate(
         : `  temporal split: none needed (no question names its commit); ${status.history.commits} commits read`,
     );
 
-    const ask = async (h: CodeIndexHarness) => {
+    const ask = async (h: CodeIndexHarness, dump?: SearchDumpWriter) => {
       const ranks: number[] = [];
       const latencies: number[] = [];
       const misses: string[] = [];
@@ -196,6 +204,13 @@ async function evaluate(
         const paths = (result.body.results as { path: string }[]).map((hit) => hit.path);
         const rank = firstRelevantRank(paths, item.relevant);
         ranks.push(rank);
+        if (dump) {
+          const lists = await h.request('GET', `/ai/search/lists?q=${encodeURIComponent(item.query.slice(0, 500))}`);
+          if (lists.status !== 200) throw new Error(`lists failed: ${lists.status} ${JSON.stringify(lists.body)}`);
+          const returnedFiles = new Set(paths).size;
+          const baselines = { bm25Rank: bm25Ranks[i]!, codeBm25Rank: codeBm25Ranks[i]! };
+          dump.add(item, { searchRank: rank, returnedFiles, ...baselines }, lists.body as ListsAnswer);
+        }
         if (rank === 0 || rank > 5)
           misses.push(
             `  rank ${rank || `>${K}`} (bm25 ${bm25Ranks[i] || `>${K}`}, code files ${codeBm25Ranks[i] || `>${K}`}): "${item.query}" want ${item.relevant.join(', ')} → top: ${[...new Set(paths)].slice(0, 3).join(', ')}`,
@@ -203,7 +218,21 @@ async function evaluate(
       }
       return { ranks, latencies, misses };
     };
-    const { ranks: searchRanks, latencies, misses } = await ask(harness);
+    const dump = dumpDir ? new SearchDumpWriter() : undefined;
+    const { ranks: searchRanks, latencies, misses } = await ask(harness, dump);
+    if (dump && dumpDir) {
+      const until = split?.until ?? null;
+      const written = dump.write(dumpDir, {
+        name,
+        commit: harness.commit,
+        files: status.files,
+        chunks: status.chunks,
+        until,
+      });
+      console.log(
+        `  dump: ${written.path}, ${dumpMismatches(written.dump).length} questions reproduced differently offline`,
+      );
+    }
     const evaluation: RepoEvaluation = {
       name,
       commit: harness.commit.slice(0, 12),
@@ -253,14 +282,15 @@ async function evaluate(
 
 /**
  * `npm run eval:search -- --repo <git checkout> [--queries <file.json>] [--repo … ] [--misses] [--out <file.json>]
- *  [--variant <name>=<SEARCH_WEIGHTS json> …]`:
+ *  [--variant <name>=<SEARCH_WEIGHTS json> …] [--dump <dir>]`:
  * for each repository in turn, index it through the real pipeline (Worker, Durable Object, local
  * GitHub stand-in; a detached HEAD works), then print file-level recall@1/5/10 and MRR of
  * /ai/search beside two plain file-level BM25 baselines (over every indexed file, and over code
  * files only), and search latency. The questions and baselines are computed before the Worker
  * starts; `--minutes` bounds each index run (30). Without
  * --queries, the questions come from the repository's history (see eval:commits). Each --variant
- * re-asks the same questions of the same index with other ranking weights (an ablation).
+ * re-asks the same questions of the same index with other ranking weights (an ablation). --dump writes
+ * each repository's candidate lists per question to <dir>/<name>.json (src/tools/eval/search-dump.ts).
  */
 export async function run(): Promise<void> {
   const results: RepoEvaluation[] = [];
@@ -274,7 +304,7 @@ export async function run(): Promise<void> {
   }
   const minutes = Number(argument('minutes') ?? 30);
   for (const target of targets(argv))
-    results.push(await evaluate(target, argv.includes('--misses'), variants, minutes));
+    results.push(await evaluate(target, argv.includes('--misses'), variants, minutes, argument('dump')));
   console.log(
     '\n| repository @ commit | files | chunks | queries | /ai/search R@1 / R@5 / R@10 / MRR | BM25 all files R@1 / R@5 / R@10 / MRR | BM25 code files R@1 / R@5 / R@10 / MRR | Δ R@5 / MRR vs all | Δ R@5 / MRR vs code | p50 / p99 ms |',
   );

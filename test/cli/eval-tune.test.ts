@@ -6,7 +6,6 @@ import { DEFAULT_WEIGHTS, type FileRankWeights, rankFiles } from '../../src/code
 import { checkFaithfulness, loadDump, rankDumpQuestion } from '../../src/tools/eval/dump-rank';
 import { fastRank, prepareQuestion } from '../../src/tools/eval/fast-rank';
 import { figures } from '../../src/tools/eval/metrics';
-import { returnedPaths } from '../../src/tools/eval/search-cut';
 import {
   evaluate,
   leaveOneRepositoryOut,
@@ -28,25 +27,6 @@ const options = (facts = false): TuneOptions => ({
   maxSweeps: 2,
 });
 const repos = () => [1, 2, 3].map((seed) => tuneRepo(loadDump(syntheticDump(`repo${seed}`, { seed }))));
-
-describe('the /ai/search cut', () => {
-  it('takes files until 20 hits: two chunks when the second scores at least half the first, one when a file has none', () => {
-    const file = (path: string, scores: number[]) => ({
-      path,
-      score: 1,
-      signals: [],
-      chunks: scores.map((score, id) => ({ id, score, signals: [] })),
-    });
-    const ranked = [
-      ...Array.from({ length: 8 }, (_, i) => file(`two${i}`, [1, 0.5, 0.4])),
-      file('one', [1, 0.4]),
-      file('none', []),
-      file('last', [1, 1]),
-      file('beyond', [1]),
-    ];
-    expect(returnedPaths(ranked)).toEqual([...ranked.slice(0, 11).map((f) => f.path)]);
-  });
-});
 
 describe('faithfulness', () => {
   it('reproduces every question of a dump built with rankFiles, and names a question whose recorded rank differs', () => {

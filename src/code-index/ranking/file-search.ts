@@ -1,6 +1,7 @@
 import type { RankedHit, RepoIndexStore, SearchFilters, StoredChunk } from '../store/repo-index-store';
 import { ftsQuery } from '../store/repo-index-store';
-import { rankFiles, type ChunkCandidate, type FileRankWeights } from './files';
+import { rankFiles, type ChunkCandidate, type FileCandidate, type FileRankWeights, type RankedFile } from './files';
+import type { FileFacts } from './file-facts';
 import type { Signal } from './rank';
 import type { FileHistory } from '../store/file-history';
 
@@ -17,6 +18,121 @@ export interface FileSearchResult {
   modelSummaries: Record<string, string>;
 }
 
+/** At most this many chunks of one file among a search's results. */
+export const CHUNKS_PER_FILE = 2;
+
+/** The candidate lists rankFiles fuses for one question. */
+export interface CandidateLists {
+  files: FileCandidate[];
+  words: FileCandidate[];
+  history: FileCandidate[];
+  commits: FileCandidate[];
+  lexical: ChunkCandidate[];
+  vector: ChunkCandidate[];
+}
+
+type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'docsLean'>;
+
+/**
+ * The lists a search ranks, and FileHistory.docsLean of the question (null without history, or
+ * when the weights do not learn docs). A list whose weight is 0 is not gathered unless `all` (an
+ * evaluation dump), which also always computes docsLean.
+ */
+export function candidateLists(
+  store: Pick<RepoIndexStore, 'files'>,
+  question: string,
+  filters: SearchFilters,
+  vectorHits: RankedHit[],
+  options: { weights: FileRankWeights; history?: SearchHistory; all?: boolean },
+): { lists: CandidateLists; docsLean: number | null } {
+  const { weights, history, all = false } = options;
+  const match = ftsQuery(question);
+  const files = store.files;
+  const paths = files.chunkPaths(vectorHits.map((hit) => hit.id));
+  const vector: ChunkCandidate[] = vectorHits.flatMap((hit) =>
+    paths.has(hit.id) ? [{ id: hit.id, path: paths.get(hit.id)!, score: hit.score }] : [],
+  );
+  const wanted = (weight: number) => all || weight > 0;
+  return {
+    lists: {
+      files: match ? files.files(match, filters, SEARCH_CANDIDATES.files, weights.fileFields) : [],
+      words: match && wanted(weights.words) ? files.words(match, filters, SEARCH_CANDIDATES.words) : [],
+      history:
+        match && history && wanted(weights.history) ? history.files(match, filters, SEARCH_CANDIDATES.history) : [],
+      commits:
+        match && history && wanted(weights.commits)
+          ? history.votes(
+              match,
+              filters,
+              { top: weights.commitsTop, alpha: weights.commitsAlpha },
+              SEARCH_CANDIDATES.commits,
+            )
+          : [],
+      lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks, weights.chunkFields) : [],
+      vector,
+    },
+    docsLean: history && (all || weights.learnedDocs) ? history.docsLean(question) : null,
+  };
+}
+
+/** rankFiles over gathered lists as a search ranks them: lists weighted 0 and a docs lean not learned are left out. */
+export function rankLists(
+  question: string,
+  lists: CandidateLists,
+  docsLean: number | null,
+  weights: FileRankWeights,
+  /** File facts for the offline-only features (FileRankWeights.activity, size, recency); searches pass none. */
+  facts?: (path: string) => FileFacts | undefined,
+): RankedFile[] {
+  const kept = (list: FileCandidate[], weight: number) => (weight > 0 ? list : []);
+  return rankFiles(
+    question,
+    {
+      ...lists,
+      words: kept(lists.words, weights.words),
+      history: kept(lists.history, weights.history),
+      commits: kept(lists.commits, weights.commits),
+      facts,
+    },
+    weights,
+    weights.learnedDocs ? docsLean : null,
+  );
+}
+
+/**
+ * The hits of ranked files: each file brings its chunks scoring at least half its first, at most
+ * `perFile` (a file without chunks its `fallback` chunk, none when that is null), `k` in all.
+ */
+export function fillHits(
+  ranked: RankedFile[],
+  k: number,
+  perFile: number,
+  fallback: (path: string) => number | null,
+): FileSearchResult['hits'] {
+  const hits: FileSearchResult['hits'] = [];
+  for (const [position, file] of ranked.entries()) {
+    if (hits.length >= k) break;
+    const first = file.chunks[0];
+    const chosen = file.chunks
+      .filter((chunk) => chunk === first || chunk.score >= 0.5 * first!.score)
+      .slice(0, perFile);
+    if (!chosen.length) {
+      const best = fallback(file.path);
+      if (best !== null) chosen.push({ id: best, score: 0, signals: file.signals });
+    }
+    for (const chunk of chosen.slice(0, k - hits.length)) {
+      hits.push({
+        chunkId: chunk.id,
+        path: file.path,
+        fileRank: position + 1,
+        score: file.score,
+        signals: file.signals,
+      });
+    }
+  }
+  return hits;
+}
+
 /**
  * One search inside a repository's index: file-level BM25, lexical chunks and the given vector
  * hits, ranked per file (rankFiles); each file brings up to `perFile` of its chunks (a further one
@@ -31,60 +147,13 @@ export function searchFiles(
     k: number;
     perFile: number;
     weights: FileRankWeights;
-    history?: Pick<FileHistory, 'files' | 'votes' | 'docsLean'>;
+    history?: SearchHistory;
   },
 ): FileSearchResult {
-  const match = ftsQuery(question);
   const files = store.files;
-  const paths = files.chunkPaths(vectorHits.map((hit) => hit.id));
-  const vector: ChunkCandidate[] = vectorHits.flatMap((hit) =>
-    paths.has(hit.id) ? [{ id: hit.id, path: paths.get(hit.id)!, score: hit.score }] : [],
-  );
-  const ranked = rankFiles(
-    question,
-    {
-      files: match ? files.files(match, filters, SEARCH_CANDIDATES.files, options.weights.fileFields) : [],
-      words: match && options.weights.words > 0 ? files.words(match, filters, SEARCH_CANDIDATES.words) : [],
-      history:
-        match && options.history && options.weights.history > 0
-          ? options.history.files(match, filters, SEARCH_CANDIDATES.history)
-          : [],
-      commits:
-        match && options.history && options.weights.commits > 0
-          ? options.history.votes(
-              match,
-              filters,
-              { top: options.weights.commitsTop, alpha: options.weights.commitsAlpha },
-              SEARCH_CANDIDATES.commits,
-            )
-          : [],
-      lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks, options.weights.chunkFields) : [],
-      vector,
-    },
-    options.weights,
-    options.history && options.weights.learnedDocs ? options.history.docsLean(question) : null,
-  );
-  const hits: FileSearchResult['hits'] = [];
-  for (const [position, file] of ranked.entries()) {
-    if (hits.length >= options.k) break;
-    const first = file.chunks[0];
-    const chosen = file.chunks
-      .filter((chunk) => chunk === first || chunk.score >= 0.5 * first!.score)
-      .slice(0, options.perFile);
-    if (!chosen.length) {
-      const best = files.bestChunkOf(file.path, question);
-      if (best !== null) chosen.push({ id: best, score: 0, signals: file.signals });
-    }
-    for (const chunk of chosen.slice(0, options.k - hits.length)) {
-      hits.push({
-        chunkId: chunk.id,
-        path: file.path,
-        fileRank: position + 1,
-        score: file.score,
-        signals: file.signals,
-      });
-    }
-  }
+  const { lists, docsLean } = candidateLists(store, question, filters, vectorHits, options);
+  const ranked = rankLists(question, lists, docsLean, options.weights);
+  const hits = fillHits(ranked, options.k, options.perFile, (path) => files.bestChunkOf(path, question));
   const hitPaths = [...new Set(hits.map((hit) => hit.path))];
   return {
     hits,

@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileFacts } from '../../code-index/ranking/file-facts';
-import { DEFAULT_WEIGHTS, type FileRankWeights, rankFiles, type WeightOverrides } from '../../code-index/ranking/files';
-import { firstRelevantRank } from './metrics';
-import { returnedPaths } from './search-cut';
-import type { DumpQuestion, SearchDump } from './search-dump';
+import { DEFAULT_WEIGHTS, type FileRankWeights, type WeightOverrides } from '../../code-index/ranking/files';
+import { type DumpQuestion, reproduceSearch, SEARCH_K, type SearchDump } from './search-dump';
 
 /** A dump as the tuner uses it: its weights completed with defaults for weights added after it was taken. */
 export interface LoadedDump extends SearchDump {
@@ -53,20 +51,17 @@ export function readDumps(dir: string, only?: string[]): LoadedDump[] {
     .map(loadDump);
 }
 
-/** A question ranked by rankFiles itself and cut as /ai/search fills its hits: the reference the fast scorer must match. */
+/**
+ * A question ranked as a search ranks it and cut as /ai/search fills its hits (reproduceSearch,
+ * from search-dump): the reference the fast scorer must match, with file facts when given.
+ */
 export function rankDumpQuestion(
   question: DumpQuestion,
   weights: FileRankWeights,
   facts?: (path: string) => FileFacts | undefined,
 ): { rank: number; returnedFiles: number } {
-  const ranked = rankFiles(
-    question.query,
-    { ...question.lists, facts },
-    weights,
-    weights.learnedDocs ? question.docsLean : null,
-  );
-  const paths = returnedPaths(ranked);
-  return { rank: firstRelevantRank(paths, question.relevant), returnedFiles: paths.length };
+  const again = reproduceSearch(question, weights, SEARCH_K, facts);
+  return { rank: again.searchRank, returnedFiles: again.returnedFiles };
 }
 
 export interface Faithfulness {

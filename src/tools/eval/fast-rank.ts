@@ -1,8 +1,8 @@
 import { type FactTerms, factsFactorOf, factTerms, type FileFacts } from '../../code-index/ranking/file-facts';
 import { consensusFactor, type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
 import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/path-prior';
-import { hitsOfFile, SEARCH_CHUNKS_PER_FILE, SEARCH_HITS } from './search-cut';
-import type { DumpQuestion } from './search-dump';
+import { CHUNKS_PER_FILE } from '../../code-index/ranking/file-search';
+import { type DumpQuestion, SEARCH_K } from './search-dump';
 
 /**
  * The tuner evaluates thousands of weight settings over the same questions, so it does not re-run
@@ -171,10 +171,10 @@ function fileHits(parts: [boolean, number][][], chunkWeight: number, vectorWeigh
     }
     if (present) scores.push(score);
   }
-  return hitsOfFile(
-    scores.sort((a, b) => b - a),
-    SEARCH_CHUNKS_PER_FILE,
-  );
+  // As fillHits takes them: the chunks scoring at least half the best, at most CHUNKS_PER_FILE; one for a file without chunks.
+  if (!scores.length) return 1;
+  const best = Math.max(...scores);
+  return Math.min(CHUNKS_PER_FILE, scores.filter((score) => score >= 0.5 * best).length);
 }
 
 /** rankFiles' aggregate of a file's chunk values: the best plus `extra` times the sum of the next `extraChunks`. */
@@ -196,8 +196,11 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
     !weights.priors ? 1 : role === 'source' || asked.has(role) ? 1 : weights.roles[role],
   );
   const factWeights = { activity: weights.activity, size: weights.size, recency: weights.recency };
-  let present = IN_FILES | IN_HISTORY | IN_COMMITS;
+  // As rankLists: the words, history and commits lists count only with a positive weight.
+  let present = IN_FILES;
   if (wordsOn) present |= IN_WORDS;
+  if (history > 0) present |= IN_HISTORY;
+  if (commits > 0) present |= IN_COMMITS;
   if (chunk > 0) present |= IN_LEXICAL;
   if (vector > 0) present |= IN_VECTOR;
   const n = question.paths.length;
@@ -229,7 +232,7 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
     if (Number.isNaN(scores[i]!) || !before(scores, question.paths, i, target)) continue;
     hits += fileHits(v.chunks[i]!, chunk, vector);
     rank++;
-    if (hits >= SEARCH_HITS) return 0;
+    if (hits >= SEARCH_K) return 0;
   }
   return rank;
 }

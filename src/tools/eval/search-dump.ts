@@ -1,4 +1,9 @@
+import type { FileFacts } from '../../code-index/ranking/file-facts';
 import type { ChunkCandidate, FileCandidate, FileRankWeights } from '../../code-index/ranking/files';
+import { CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
+import { firstRelevantRank } from './metrics';
+
+// The dump format (/work/team/dump-format.md), shared with the offline tuner (eval:tune): keep these types as they are.
 
 /** The inputs rankFiles saw for one question: every list gathered, whatever its weight. */
 export interface DumpLists {
@@ -22,7 +27,7 @@ export interface DumpQuestion {
   lists: DumpLists;
   /** FileHistory.docsLean(question), or null. */
   docsLean: number | null;
-  /** Distinct files /ai/search returned for this question (its 20 hits hold up to 2 chunks per file). */
+  /** Distinct files /ai/search returned in its k = 20 hits. */
   returnedFiles: number;
 }
 
@@ -48,4 +53,41 @@ export interface SearchDump {
   weights: FileRankWeights;
   questions: DumpQuestion[];
   filesFacts: Record<string, DumpFile>;
+}
+
+/** What GET /ai/search/lists answers (src/local/search-lists.ts, bound with EVAL_SEARCH_LISTS=1). */
+export interface ListsAnswer {
+  question: string;
+  weights: FileRankWeights;
+  lists: DumpLists;
+  docsLean: number | null;
+  files: Record<string, DumpFile>;
+}
+
+/** Results /ai/search is asked for per question in eval:search (the route's maximum). */
+export const SEARCH_K = 20;
+
+/**
+ * A search re-run offline from its lists: ranked as searchFiles ranks them (rankLists: lists weighted 0 left
+ * out, the docs lean only when learned), cut as searchFiles fills its k hits (fillHits: up to CHUNKS_PER_FILE
+ * chunks a file, one for a file without chunks). The files in order, their count, and the first relevant one's rank.
+ */
+export function reproduceSearch(
+  question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean'>,
+  weights: FileRankWeights,
+  k = SEARCH_K,
+  /** File facts, for the offline-only ranking features (eval:tune); none in a dump's own check. */
+  facts?: (path: string) => FileFacts | undefined,
+): { files: string[]; searchRank: number; returnedFiles: number } {
+  const ranked = rankLists(question.query, question.lists, question.docsLean, weights, facts);
+  const files = [...new Set(fillHits(ranked, k, CHUNKS_PER_FILE, () => -1).map((hit) => hit.path))];
+  return { files, searchRank: firstRelevantRank(files, question.relevant), returnedFiles: files.length };
+}
+
+/** The questions of a dump whose offline reproduction differs from what /ai/search returned. */
+export function dumpMismatches(dump: Pick<SearchDump, 'questions' | 'weights'>): DumpQuestion[] {
+  return dump.questions.filter((question) => {
+    const again = reproduceSearch(question, dump.weights);
+    return again.searchRank !== question.searchRank || again.returnedFiles !== question.returnedFiles;
+  });
 }
