@@ -27,7 +27,7 @@ import {
   startingPoints,
 } from './eval/tune-space';
 
-const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus]
+const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus] [--params chunk,vector,…]
   [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]`;
 
 /**
@@ -46,6 +46,7 @@ export function run(argv = process.argv.slice(2)): void {
       repos: { type: 'string' },
       weights: { type: 'string' },
       features: { type: 'string' },
+      params: { type: 'string' },
       objective: { type: 'string' },
       penalty: { type: 'string' },
       margin: { type: 'string' },
@@ -69,7 +70,14 @@ export function run(argv = process.argv.slice(2)): void {
   if (!['r5+mrr', 'r5', 'mrr'].includes(objective.measure)) throw new Error(`unknown --objective\n${USAGE}`);
   const features = values.features ? values.features.split(',') : [];
   for (const name of features) if (!FEATURE_PARAMS[name]) throw new Error(`unknown feature ${name}\n${USAGE}`);
-  const params = [...BASE_PARAMS, ...features.map((name) => FEATURE_PARAMS[name]!)];
+  // --params: tune only these base weights (a smaller change to ship), plus any --features.
+  const only = values.params?.split(',');
+  for (const name of only ?? [])
+    if (!BASE_PARAMS.some((p) => p.name === name)) throw new Error(`unknown parameter ${name}\n${USAGE}`);
+  const params = [
+    ...BASE_PARAMS.filter((param) => !only || only.includes(param.name)),
+    ...features.map((name) => FEATURE_PARAMS[name]!),
+  ];
 
   console.log(
     "Faithfulness: rankFiles with each dump's weights, cut as /ai/search fills 20 hits, against searchRank and returnedFiles",
