@@ -132,7 +132,8 @@ const IndexVarsSchema = z.object({
 
 const weight = z.number().min(0).max(10);
 const share = z.number().min(0).max(1);
-const SearchWeightsSchema = z
+/** SEARCH_WEIGHTS: the ranking weights an evaluation may override (eval:tune reads its --weights with it too). */
+export const SearchWeightsSchema = z
   .object({
     file: weight,
     words: weight,
@@ -152,6 +153,11 @@ const SearchWeightsSchema = z
       .strict(),
     learnedDocs: z.boolean(),
     minmax: z.boolean(),
+    rankScale: z.number().min(0).max(1000),
+    activity: z.number().min(-0.9).max(10),
+    consensus: weight,
+    size: weight,
+    recency: weight,
     fileFields: z.tuple([weight, weight, weight, weight]),
     chunkFields: z.tuple([weight, weight, weight]),
   })

@@ -1,6 +1,7 @@
 import type { RankedHit, RepoIndexStore, SearchFilters, StoredChunk } from '../store/repo-index-store';
 import { ftsQuery } from '../store/repo-index-store';
 import { rankFiles, type ChunkCandidate, type FileCandidate, type FileRankWeights, type RankedFile } from './files';
+import type { FileFacts } from './file-facts';
 import type { Signal } from './rank';
 import type { FileHistory } from '../store/file-history';
 
@@ -80,6 +81,8 @@ export function rankLists(
   lists: CandidateLists,
   docsLean: number | null,
   weights: FileRankWeights,
+  /** File facts for the offline-only features (FileRankWeights.activity, size, recency); searches pass none. */
+  facts?: (path: string) => FileFacts | undefined,
 ): RankedFile[] {
   const kept = (list: FileCandidate[], weight: number) => (weight > 0 ? list : []);
   return rankFiles(
@@ -89,6 +92,7 @@ export function rankLists(
       words: kept(lists.words, weights.words),
       history: kept(lists.history, weights.history),
       commits: kept(lists.commits, weights.commits),
+      facts,
     },
     weights,
     weights.learnedDocs ? docsLean : null,

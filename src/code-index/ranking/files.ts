@@ -1,3 +1,4 @@
+import { factsFactor, type FactWeights, type FileFacts } from './file-facts';
 import { askedRoles, pathPrior, ROLE_FACTORS, type RoleFactors } from './path-prior';
 import type { Signal } from './rank';
 
@@ -14,7 +15,7 @@ export interface FileCandidate {
   score: number;
 }
 
-export interface FileRankWeights {
+export interface FileRankWeights extends FactWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
   /** Plain whole-file BM25 over code files' exact words and identifier parts (no stemming, no fields; FileIndex.words). */
@@ -44,6 +45,10 @@ export interface FileRankWeights {
   learnedDocs: boolean;
   /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
   minmax: boolean;
+  /** Scale each list by rank instead of score when > 0: the n-th candidate counts (k + 1) / (k + n), k = rankScale (reciprocal-rank fusion, best = 1). */
+  rankScale: number;
+  /** Consensus: a file named by more of the candidate lists in play gains up to this share of its score (0: off). */
+  consensus: number;
   /** BM25 column weights of the file-level index: path, symbols, summary, body. */
   fileFields: [number, number, number, number];
   /** BM25 column weights of the chunk-level index: path, symbol, body. */
@@ -66,6 +71,11 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   roles: ROLE_FACTORS,
   learnedDocs: true,
   minmax: false,
+  rankScale: 0,
+  consensus: 0,
+  activity: 0,
+  size: 0,
+  recency: 0,
   fileFields: [4, 2.5, 1.5, 1],
   chunkFields: [1, 3, 1],
 };
@@ -88,6 +98,11 @@ export function weightsFor(embedderId: string, overrides: WeightOverrides = {}):
 /** Measured: see the ablation in docs/search-quality.md. */
 const LOCAL_HASH_VECTOR_WEIGHT = 0.25;
 
+/** A file named by more of the lists in play gains up to `weight` (all six: the full share; one list: nothing). */
+export function consensusFactor(lists: number, weight: number): number {
+  return weight > 0 ? 1 + (weight * Math.max(0, lists - 1)) / 5 : 1;
+}
+
 export interface RankedFile {
   path: string;
   score: number;
@@ -100,8 +115,12 @@ export interface RankedFile {
  * Scores divided by the best of their list (negatives count 0), so lists of different kinds can be
  * added while the gaps within a list (a BM25 twice as high) survive.
  */
-function scaled<T extends { score: number }>(list: T[], minmax = false): Map<T, number> {
+export function scaled<T extends { score: number }>(list: T[], minmax = false, rankScale = 0): Map<T, number> {
   const out = new Map<T, number>();
+  if (rankScale > 0) {
+    for (const [index, item] of list.entries()) out.set(item, (rankScale + 1) / (rankScale + index + 1));
+    return out;
+  }
   const max = Math.max(0, ...list.map((item) => item.score));
   const min = minmax ? Math.min(max, ...list.map((item) => item.score)) : 0;
   for (const item of list) out.set(item, max > min ? Math.max(0, item.score - min) / (max - min) : max > 0 ? 1 : 0);
@@ -123,6 +142,8 @@ export function rankFiles(
     commits?: FileCandidate[];
     lexical: ChunkCandidate[];
     vector: ChunkCandidate[];
+    /** Facts about the files, for the activity, size and recency features (none: those features stay off). */
+    facts?: (path: string) => FileFacts | undefined;
   },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
@@ -138,6 +159,8 @@ export function rankFiles(
       chunk: number[];
       vector: number[];
       signals: Set<Signal>;
+      /** How many of the lists in play named the file. */
+      lists: number;
       chunks: Map<number, { id: number; score: number; signals: Set<Signal> }>;
     }
   >();
@@ -150,12 +173,18 @@ export function rankFiles(
       chunk: [],
       vector: [],
       signals: new Set<Signal>(),
+      lists: 0,
       chunks: new Map(),
     };
     entries.set(path, found);
     return found;
   };
-  for (const [candidate, value] of scaled(input.files, weights.minmax)) {
+  // Each list in play counts once per file it names (for the consensus factor).
+  const counted = (paths: Iterable<string>) => {
+    if (weights.consensus > 0) for (const path of new Set(paths)) entry(path).lists++;
+  };
+  counted(input.files.map((c) => c.path));
+  for (const [candidate, value] of scaled(input.files, weights.minmax, weights.rankScale)) {
     const e = entry(candidate.path);
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
@@ -164,18 +193,22 @@ export function rankFiles(
   // The words table holds code only: a question that names tests, docs, … is left to the fielded
   // signal (a lean learned from history does not count: measured, it cost recall on code questions).
   const named = [...askedRoles(question)].some((role) => role !== 'generated');
-  if (weights.words > 0 && (weights.wordsWhenAsked || !named))
-    for (const [candidate, value] of scaled(input.words ?? [], weights.minmax)) {
+  if (weights.words > 0 && (weights.wordsWhenAsked || !named)) {
+    counted((input.words ?? []).map((c) => c.path));
+    for (const [candidate, value] of scaled(input.words ?? [], weights.minmax, weights.rankScale)) {
       const e = entry(candidate.path);
       e.words = Math.max(e.words, value);
       e.signals.add('lexical');
     }
-  for (const [candidate, value] of scaled(input.history ?? [], weights.minmax)) {
+  }
+  counted((input.history ?? []).map((c) => c.path));
+  for (const [candidate, value] of scaled(input.history ?? [], weights.minmax, weights.rankScale)) {
     const e = entry(candidate.path);
     e.history = Math.max(e.history, value);
     e.signals.add('history');
   }
-  for (const [candidate, value] of scaled(input.commits ?? [], weights.minmax)) {
+  counted((input.commits ?? []).map((c) => c.path));
+  for (const [candidate, value] of scaled(input.commits ?? [], weights.minmax, weights.rankScale)) {
     const e = entry(candidate.path);
     e.commits = Math.max(e.commits, value);
     e.signals.add('history');
@@ -186,7 +219,8 @@ export function rankFiles(
   ] as const) {
     const weight = signal === 'lexical' ? weights.chunk : weights.vector;
     if (weight <= 0) continue;
-    for (const [candidate, value] of scaled(list, weights.minmax)) {
+    counted(list.map((c) => c.path));
+    for (const [candidate, value] of scaled(list, weights.minmax, weights.rankScale)) {
       const e = entry(candidate.path);
       (signal === 'lexical' ? e.chunk : e.vector).push(value);
       e.signals.add(signal);
@@ -210,9 +244,12 @@ export function rankFiles(
       weights.commits * e.commits +
       weights.chunk * aggregate(e.chunk) +
       weights.vector * aggregate(e.vector);
+    const prior =
+      consensusFactor(e.lists, weights.consensus) *
+      (weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw);
     ranked.push({
       path,
-      score: weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw,
+      score: input.facts ? prior * factsFactor(input.facts(path), weights) : prior,
       signals: [...e.signals].sort(),
       chunks: [...e.chunks.values()]
         .sort((a, b) => b.score - a.score || a.id - b.id)

@@ -1,3 +1,4 @@
+import type { FileFacts } from '../../code-index/ranking/file-facts';
 import type { ChunkCandidate, FileCandidate, FileRankWeights } from '../../code-index/ranking/files';
 import { CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
 import { firstRelevantRank } from './metrics';
@@ -75,8 +76,10 @@ export function reproduceSearch(
   question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean'>,
   weights: FileRankWeights,
   k = SEARCH_K,
+  /** File facts, for the offline-only ranking features (eval:tune); none in a dump's own check. */
+  facts?: (path: string) => FileFacts | undefined,
 ): { files: string[]; searchRank: number; returnedFiles: number } {
-  const ranked = rankLists(question.query, question.lists, question.docsLean, weights);
+  const ranked = rankLists(question.query, question.lists, question.docsLean, weights, facts);
   const files = [...new Set(fillHits(ranked, k, CHUNKS_PER_FILE, () => -1).map((hit) => hit.path))];
   return { files, searchRank: firstRelevantRank(files, question.relevant), returnedFiles: files.length };
 }

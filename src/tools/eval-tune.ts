@@ -1,0 +1,170 @@
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SearchWeightsSchema } from '../code-index/config';
+import type { FileRankWeights, WeightOverrides } from '../code-index/ranking/files';
+import { checkFaithfulness, rankDumpQuestion, readDumps, withOverrides } from './eval/dump-rank';
+import { fastRank, prepareQuestion } from './eval/fast-rank';
+import { figures } from './eval/metrics';
+import { figuresTable, foldVariation } from './eval/tune-report';
+import { ablation } from './eval/tune-ablation';
+import {
+  evaluate,
+  type HeldOut,
+  leaveOneRepositoryOut,
+  splitByHalves,
+  tune,
+  type TuneOptions,
+  tuneRepo,
+} from './eval/tune-search';
+import {
+  BASE_PARAMS,
+  DEFAULT_OBJECTIVE,
+  FACT_FEATURES,
+  FEATURE_PARAMS,
+  type Objective,
+  overridesFrom,
+  startingPoints,
+} from './eval/tune-space';
+
+const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus] [--params chunk,vector,…]
+  [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]`;
+
+/**
+ * Offline tuning of the file ranking from eval:search dumps (--dump): checks that rankFiles with each
+ * dump's weights reproduces the ranks /ai/search gave, prints figures for any weights beside the BM25
+ * baselines, tunes the weights inside rankFiles by deterministic coordinate ascent (on all
+ * repositories, then leaving each repository out in turn: the held-out figures are the honest
+ * ones), and with --ablate compares the held-out figures with and without each new feature (file
+ * facts, rank scaling).
+ */
+export function run(argv = process.argv.slice(2)): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      dumps: { type: 'string' },
+      repos: { type: 'string' },
+      weights: { type: 'string' },
+      features: { type: 'string' },
+      params: { type: 'string' },
+      objective: { type: 'string' },
+      penalty: { type: 'string' },
+      margin: { type: 'string' },
+      sweeps: { type: 'string' },
+      'figures-only': { type: 'boolean' },
+      'no-held-out': { type: 'boolean' },
+      halves: { type: 'boolean' },
+      ablate: { type: 'boolean' },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.dumps) throw new Error(`--dumps is required\n${USAGE}`);
+  const dumps = readDumps(values.dumps, values.repos?.split(','));
+  if (!dumps.length) throw new Error(`no dump in ${values.dumps}`);
+  const overrides = values.weights ? (SearchWeightsSchema.parse(JSON.parse(values.weights)) as WeightOverrides) : {};
+  const objective: Objective = {
+    measure: (values.objective ?? DEFAULT_OBJECTIVE.measure) as Objective['measure'],
+    penalty: Number(values.penalty ?? DEFAULT_OBJECTIVE.penalty),
+    margin: Number(values.margin ?? DEFAULT_OBJECTIVE.margin),
+  };
+  if (!['r5+mrr', 'r5', 'mrr'].includes(objective.measure)) throw new Error(`unknown --objective\n${USAGE}`);
+  const features = values.features ? values.features.split(',') : [];
+  for (const name of features) if (!FEATURE_PARAMS[name]) throw new Error(`unknown feature ${name}\n${USAGE}`);
+  // --params: tune only these base weights (a smaller change to ship), plus any --features.
+  const only = values.params?.split(',');
+  for (const name of only ?? [])
+    if (!BASE_PARAMS.some((p) => p.name === name)) throw new Error(`unknown parameter ${name}\n${USAGE}`);
+  const params = [
+    ...BASE_PARAMS.filter((param) => !only || only.includes(param.name)),
+    ...features.map((name) => FEATURE_PARAMS[name]!),
+  ];
+
+  console.log(
+    "Faithfulness: rankFiles with each dump's weights, cut as /ai/search fills 20 hits, against searchRank and returnedFiles",
+  );
+  for (const dump of dumps) {
+    const check = checkFaithfulness(dump);
+    const fast = dump.questions.filter(
+      (question) => fastRank(prepareQuestion(question), dump.weights) === rankDumpQuestion(question, dump.weights).rank,
+    ).length;
+    console.log(
+      `  ${dump.name}: ${check.reproduced}/${check.questions} reproduced; fast scorer agrees with rankFiles on ${fast}/${check.questions}`,
+    );
+    for (const miss of check.mismatches)
+      console.log(
+        `    mismatch: "${miss.query}" recorded rank ${miss.searchRank} of ${miss.returnedFiles} files, re-ranked ${miss.rank} of ${miss.returned}`,
+      );
+  }
+
+  const repos = dumps.map(tuneRepo);
+  const base = withOverrides(dumps[0]!.weights, overrides);
+  // File facts apply when a fact feature is tuned or the given weights already use one.
+  const facts = FACT_FEATURES.some((name) => features.includes(name) || base[name as 'activity'] !== 0);
+  if (dumps.some((dump) => JSON.stringify(dump.weights) !== JSON.stringify(dumps[0]!.weights)))
+    console.log(`  note: the dumps' weights differ; the tuner starts from ${dumps[0]!.name}'s`);
+  const table = (title: string, weights: FileRankWeights) =>
+    figuresTable(
+      title,
+      repos,
+      evaluate(repos, weights, facts).map((figure) => figure.search),
+      objective.margin,
+    );
+  console.log(
+    `\n${figuresTable(
+      "(a) as recorded (the dumps' searchRank)",
+      repos,
+      repos.map((repo) => figures(repo.searchRanks)),
+      objective.margin,
+    )}`,
+  );
+  if (values.weights) console.log(`\n${table(`with --weights ${values.weights}`, base)}`);
+  if (values['figures-only']) return;
+
+  const options: TuneOptions = {
+    params,
+    objective,
+    facts,
+    maxSweeps: Number(values.sweeps ?? 4),
+    starts: startingPoints(base, params),
+  };
+  console.log(
+    `\nObjective: mean over repositories of ${objective.measure} − ${objective.penalty} × shortfall below code-files R@5 + ${objective.margin}; parameters: ${params.map((p) => p.name).join(', ')}`,
+  );
+  const all = tune(repos, options);
+  const chosen = overridesFrom(all.weights, base, params);
+  console.log(
+    `\n${table(`(b) tuned on all ${repos.length} (objective ${all.objective.toFixed(4)}; in-sample)`, all.weights)}`,
+  );
+  console.log(`  SEARCH_WEIGHTS='${JSON.stringify(chosen)}'`);
+  const result: Record<string, unknown> = {
+    objective,
+    params: params.map((p) => p.name),
+    all: { weights: all.weights, overrides: chosen },
+  };
+  const printHeld = (title: string, held: HeldOut) => {
+    console.log(
+      `\n${figuresTable(
+        title,
+        repos,
+        held.figures.map((f) => f.search),
+        objective.margin,
+      )}`,
+    );
+    console.log(foldVariation(all.weights, held.folds, params));
+    return held;
+  };
+  if (!values['no-held-out'] && repos.length > 1)
+    result.leaveOneOut = printHeld(
+      '(c) held out: each repository ranked with weights tuned on the others',
+      leaveOneRepositoryOut(repos, options),
+    );
+  if (values.halves)
+    result.halves = printHeld(
+      '(d) held out: odd questions ranked with weights tuned on even ones, and the reverse',
+      splitByHalves(repos, options),
+    );
+  if (values.ablate) console.log(`\n${ablation(repos, base, options)}`);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) run();

@@ -1,0 +1,249 @@
+import { type FactTerms, factsFactorOf, factTerms, type FileFacts } from '../../code-index/ranking/file-facts';
+import { consensusFactor, type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
+import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/path-prior';
+import { CHUNKS_PER_FILE } from '../../code-index/ranking/file-search';
+import { type DumpQuestion, SEARCH_K } from './search-dump';
+
+/**
+ * The tuner evaluates thousands of weight settings over the same questions, so it does not re-run
+ * rankFiles each time: what does not depend on the weights (roles, list membership, scaled list
+ * values) is computed once per question, and a setting's rank is one pass over the files without a
+ * sort. It computes the same numbers in the same order as rankFiles (a test compares both).
+ */
+const IN_FILES = 1;
+const IN_WORDS = 2;
+const IN_HISTORY = 4;
+const IN_COMMITS = 8;
+const IN_LEXICAL = 16;
+const IN_VECTOR = 32;
+
+const ROLES: PathRole[] = ['source', 'test', 'bench', 'example', 'docs', 'generated', 'config'];
+
+/** A file's list values under one scaling (best-score, min-max or rank), one entry per file. */
+interface Scaling {
+  file: Float64Array;
+  words: Float64Array;
+  history: Float64Array;
+  commits: Float64Array;
+  chunk: ChunkValues;
+  vector: ChunkValues;
+  /** Each file's chunks, each as its contributions in rankFiles' order: [from the vector list?, scaled value]. */
+  chunks: [boolean, number][][][];
+}
+
+/** Per file: the best value, and prefix sums of the further ones (sum of the first j after the best) in one flat array. */
+interface ChunkValues {
+  best: Float64Array;
+  offset: Int32Array;
+  count: Int32Array;
+  rest: Float64Array;
+}
+
+export interface PreparedQuestion {
+  paths: string[];
+  relevant: Uint8Array;
+  /** Index into ROLES. */
+  role: Uint8Array;
+  member: Uint8Array;
+  facts: (FactTerms | undefined)[];
+  /** The words list counts unless the question names a role it does not hold (or wordsWhenAsked). */
+  named: boolean;
+  askedLearned: Set<PathRole>;
+  askedWords: Set<PathRole>;
+  scalings: Map<string, Scaling>;
+  lists: DumpQuestion['lists'];
+}
+
+export function prepareQuestion(
+  question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean'>,
+  facts?: (path: string) => FileFacts | undefined,
+): PreparedQuestion {
+  const index = new Map<string, number>();
+  const members: number[] = [];
+  const { lists } = question;
+  for (const [list, bit] of [
+    [lists.files, IN_FILES],
+    [lists.words, IN_WORDS],
+    [lists.history, IN_HISTORY],
+    [lists.commits, IN_COMMITS],
+    [lists.lexical, IN_LEXICAL],
+    [lists.vector, IN_VECTOR],
+  ] as const)
+    for (const candidate of list) {
+      let at = index.get(candidate.path);
+      if (at === undefined) {
+        at = members.length;
+        index.set(candidate.path, at);
+        members.push(0);
+      }
+      members[at]! |= bit;
+    }
+  const paths = [...index.keys()];
+  return {
+    paths,
+    relevant: Uint8Array.from(paths, (path) => (question.relevant.includes(path) ? 1 : 0)),
+    role: Uint8Array.from(paths, (path) => ROLES.indexOf(pathRole(path))),
+    member: Uint8Array.from(members),
+    facts: paths.map((path) => {
+      const found = facts?.(path);
+      return found && factTerms(found);
+    }),
+    named: [...askedRoles(question.query)].some((role) => role !== 'generated'),
+    askedLearned: askedRoles(question.query, question.docsLean),
+    askedWords: askedRoles(question.query, null),
+    scalings: new Map(),
+    lists,
+  };
+}
+
+function chunkValues(values: number[][]): ChunkValues {
+  const out: ChunkValues = {
+    best: new Float64Array(values.length),
+    offset: new Int32Array(values.length),
+    count: new Int32Array(values.length),
+    rest: new Float64Array(values.reduce((sum, v) => sum + Math.max(1, v.length), 0)),
+  };
+  let at = 0;
+  for (const [i, unsorted] of values.entries()) {
+    const sorted = [...unsorted].sort((a, b) => b - a);
+    out.best[i] = sorted[0] ?? 0;
+    out.offset[i] = at;
+    out.count[i] = Math.max(1, sorted.length);
+    out.rest[at] = 0;
+    for (let j = 1; j < sorted.length; j++) out.rest[at + j] = out.rest[at + j - 1]! + sorted[j]!;
+    at += out.count[i]!;
+  }
+  return out;
+}
+
+function scalingOf(question: PreparedQuestion, minmax: boolean, rankScale: number): Scaling {
+  const key = `${minmax}:${rankScale}`;
+  const cached = question.scalings.get(key);
+  if (cached) return cached;
+  const n = question.paths.length;
+  const at = new Map(question.paths.map((path, i) => [path, i]));
+  const fileList = (list: FileCandidate[]) => {
+    const out = new Float64Array(n);
+    for (const [candidate, value] of scaled(list, minmax, rankScale)) {
+      const i = at.get(candidate.path)!;
+      out[i] = Math.max(out[i]!, value);
+    }
+    return out;
+  };
+  const chunk = question.paths.map((): number[] => []);
+  const vector = question.paths.map((): number[] => []);
+  const chunks = question.paths.map(() => new Map<number, [boolean, number][]>());
+  for (const [fromVector, list] of [
+    [false, question.lists.lexical],
+    [true, question.lists.vector],
+  ] as const)
+    for (const [candidate, value] of scaled(list, minmax, rankScale)) {
+      const i = at.get(candidate.path)!;
+      (fromVector ? vector : chunk)[i]!.push(value);
+      const parts = chunks[i]!.get(candidate.id) ?? [];
+      parts.push([fromVector, value]);
+      chunks[i]!.set(candidate.id, parts);
+    }
+  const scaling: Scaling = {
+    file: fileList(question.lists.files),
+    words: fileList(question.lists.words),
+    history: fileList(question.lists.history),
+    commits: fileList(question.lists.commits),
+    chunk: chunkValues(chunk),
+    vector: chunkValues(vector),
+    chunks: chunks.map((byId) => [...byId.values()]),
+  };
+  question.scalings.set(key, scaling);
+  return scaling;
+}
+
+/** How many hits a file takes: its chunks' scores as rankFiles adds them (only lists with a positive weight count). */
+function fileHits(parts: [boolean, number][][], chunkWeight: number, vectorWeight: number): number {
+  const scores: number[] = [];
+  for (const chunk of parts) {
+    let score = 0;
+    let present = false;
+    for (const [fromVector, value] of chunk) {
+      const weight = fromVector ? vectorWeight : chunkWeight;
+      if (weight <= 0) continue;
+      score += weight * value;
+      present = true;
+    }
+    if (present) scores.push(score);
+  }
+  // As fillHits takes them: the chunks scoring at least half the best, at most CHUNKS_PER_FILE; one for a file without chunks.
+  if (!scores.length) return 1;
+  const best = Math.max(...scores);
+  return Math.min(CHUNKS_PER_FILE, scores.filter((score) => score >= 0.5 * best).length);
+}
+
+/** rankFiles' aggregate of a file's chunk values: the best plus `extra` times the sum of the next `extraChunks`. */
+function aggregate(values: ChunkValues, i: number, extra: number, extraChunks: number): number {
+  return values.best[i]! + extra * values.rest[values.offset[i]! + Math.min(extraChunks, values.count[i]! - 1)]!;
+}
+
+/** Scores of the question being ranked (reused: a tuning run ranks millions of questions). */
+let scratch = new Float64Array(512);
+
+/** The rank /ai/search would give the question's first relevant file under `weights` (0: not returned). */
+export function fastRank(question: PreparedQuestion, weights: FileRankWeights, withFacts = false): number {
+  const v = scalingOf(question, weights.minmax, weights.rankScale);
+  // Read once: weight objects built by spreading are slow to read in the loop below.
+  const { file, words, history, commits, chunk, vector, extra, extraChunks, consensus } = weights;
+  const wordsOn = words > 0 && (weights.wordsWhenAsked || !question.named);
+  const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
+  const priors = Float64Array.from(ROLES, (role) =>
+    !weights.priors ? 1 : role === 'source' || asked.has(role) ? 1 : weights.roles[role],
+  );
+  const factWeights = { activity: weights.activity, size: weights.size, recency: weights.recency };
+  // As rankLists: the words, history and commits lists count only with a positive weight.
+  let present = IN_FILES;
+  if (wordsOn) present |= IN_WORDS;
+  if (history > 0) present |= IN_HISTORY;
+  if (commits > 0) present |= IN_COMMITS;
+  if (chunk > 0) present |= IN_LEXICAL;
+  if (vector > 0) present |= IN_VECTOR;
+  const n = question.paths.length;
+  if (scratch.length < n) scratch = new Float64Array(2 * n);
+  const scores = scratch;
+  let target = -1;
+  for (let i = 0; i < n; i++) {
+    if (!(question.member[i]! & present)) {
+      scores[i] = Number.NaN;
+      continue;
+    }
+    const raw =
+      file * v.file[i]! +
+      words * (wordsOn ? v.words[i]! : 0) +
+      history * v.history[i]! +
+      commits * v.commits[i]! +
+      chunk * (chunk > 0 ? aggregate(v.chunk, i, extra, extraChunks) : 0) +
+      vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
+    const base =
+      consensusFactor(consensus > 0 ? bitCount(question.member[i]! & present) : 0, consensus) *
+      (weights.priors ? raw * priors[question.role[i]!]! : raw);
+    scores[i] = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
+    if (question.relevant[i] && (target < 0 || before(scores, question.paths, i, target))) target = i;
+  }
+  if (target < 0) return 0;
+  let hits = 0;
+  let rank = 1;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i]!) || !before(scores, question.paths, i, target)) continue;
+    hits += fileHits(v.chunks[i]!, chunk, vector);
+    rank++;
+    if (hits >= SEARCH_K) return 0;
+  }
+  return rank;
+}
+
+function bitCount(bits: number): number {
+  let count = 0;
+  for (let rest = bits; rest; rest &= rest - 1) count++;
+  return count;
+}
+
+/** rankFiles' order: higher score first, then the path. */
+function before(scores: Float64Array, paths: string[], a: number, b: number): boolean {
+  return scores[a]! > scores[b]! || (scores[a] === scores[b] && paths[a]! < paths[b]!);
+}

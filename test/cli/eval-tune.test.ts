@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_WEIGHTS, type FileRankWeights, rankFiles } from '../../src/code-index/ranking/files';
+import { checkFaithfulness, loadDump, rankDumpQuestion } from '../../src/tools/eval/dump-rank';
+import { fastRank, prepareQuestion } from '../../src/tools/eval/fast-rank';
+import { figures } from '../../src/tools/eval/metrics';
+import {
+  evaluate,
+  leaveOneRepositoryOut,
+  splitByHalves,
+  tune,
+  type TuneOptions,
+  tuneRepo,
+} from '../../src/tools/eval/tune-search';
+import { BASE_PARAMS, DEFAULT_OBJECTIVE, FEATURE_PARAMS, objectiveValue } from '../../src/tools/eval/tune-space';
+import { run } from '../../src/tools/eval-tune';
+import { syntheticDump } from './support/synthetic-dump';
+
+const start: FileRankWeights = { ...DEFAULT_WEIGHTS, history: 0 };
+const options = (facts = false): TuneOptions => ({
+  params: BASE_PARAMS,
+  objective: DEFAULT_OBJECTIVE,
+  facts,
+  starts: [start],
+  maxSweeps: 2,
+});
+const repos = () => [1, 2, 3].map((seed) => tuneRepo(loadDump(syntheticDump(`repo${seed}`, { seed }))));
+
+describe('faithfulness', () => {
+  it('reproduces every question of a dump built with rankFiles, and names a question whose recorded rank differs', () => {
+    const dump = loadDump(syntheticDump('synthetic', { seed: 7 }));
+    expect(checkFaithfulness(dump)).toMatchObject({ questions: 30, reproduced: 30, mismatches: [] });
+    const tampered = loadDump({
+      ...dump,
+      questions: dump.questions.map((q, i) => (i === 3 ? { ...q, searchRank: q.searchRank + 1 } : q)),
+    });
+    const check = checkFaithfulness(tampered);
+    expect(check.reproduced).toBe(29);
+    expect(check.mismatches.map((miss) => miss.query)).toEqual([dump.questions[3]!.query]);
+  });
+
+  it('file facts change nothing at the default weights (production passes none until the lead decides)', () => {
+    const dump = loadDump(syntheticDump('synthetic', { seed: 5 }));
+    for (const question of dump.questions) {
+      const lists = { ...question.lists };
+      const plain = rankFiles(question.query, lists, DEFAULT_WEIGHTS, question.docsLean);
+      expect(rankFiles(question.query, { ...lists, facts: dump.facts }, DEFAULT_WEIGHTS, question.docsLean)).toEqual(
+        plain,
+      );
+      const active = rankFiles(
+        question.query,
+        { ...lists, facts: dump.facts },
+        { ...DEFAULT_WEIGHTS, activity: 1 },
+        question.docsLean,
+      );
+      expect(active.map((file) => file.path).sort()).toEqual(plain.map((file) => file.path).sort());
+    }
+  });
+
+  it('the fast scorer gives rankFiles’ rank for every value of every tuned parameter, with and without file facts', () => {
+    const dump = loadDump(syntheticDump('synthetic', { seed: 11 }));
+    const prepared = dump.questions.map((question) => prepareQuestion(question, dump.facts));
+    for (const param of [...BASE_PARAMS, ...Object.values(FEATURE_PARAMS)])
+      for (const value of param.values)
+        for (const weights of [
+          param.set(DEFAULT_WEIGHTS, value),
+          param.set({ ...DEFAULT_WEIGHTS, chunk: 0, words: 0 }, value),
+        ])
+          for (const [i, question] of dump.questions.entries()) {
+            const where = `${param.name}=${value} question ${i}`;
+            expect(fastRank(prepared[i]!, weights), where).toBe(rankDumpQuestion(question, weights).rank);
+            expect(fastRank(prepared[i]!, weights, true), where).toBe(
+              rankDumpQuestion(question, weights, dump.facts).rank,
+            );
+          }
+  });
+});
+
+describe('tuning', () => {
+  it('finds the weight the synthetic answers need (the history list) and gains on the objective', () => {
+    const data = repos();
+    const before = objectiveValue(evaluate(data, start, false));
+    const tuned = tune(data, options());
+    expect(tuned.weights.history).toBeGreaterThan(0);
+    expect(tuned.objective).toBeGreaterThan(before);
+    expect(tuned).toEqual(tune(data, options()));
+  });
+
+  it('leaving a repository out never passes its questions to the tuner, and ranks it with the fold’s weights', () => {
+    const data = repos();
+    const seen: string[][] = [];
+    const spy = vi.fn((train: typeof data, o: TuneOptions) => {
+      seen.push(train.map((repo) => repo.name));
+      return tune(train, o);
+    });
+    const held = leaveOneRepositoryOut(data, options(), spy);
+    expect(seen).toEqual([
+      ['repo2', 'repo3'],
+      ['repo1', 'repo3'],
+      ['repo1', 'repo2'],
+    ]);
+    for (const [i, repo] of data.entries()) {
+      const heldQuestions = new Set(repo.questions);
+      expect(spy.mock.calls[i]![0].flatMap((r) => r.questions).some((q) => heldQuestions.has(q))).toBe(false);
+      expect(held.figures[i]!.search).toEqual(figures(repo.questions.map((q) => fastRank(q, held.folds[i]!.weights))));
+    }
+  });
+
+  it('the odd/even split tunes on one half and ranks only the other with it', () => {
+    const data = repos();
+    const trained: Set<unknown>[] = [];
+    const spy = (train: typeof data, o: TuneOptions) => {
+      trained.push(new Set(train.flatMap((repo) => repo.questions)));
+      return tune(train, o);
+    };
+    const halves = splitByHalves(data, options(), spy);
+    for (const [parity, seen] of trained.entries())
+      for (const repo of data)
+        for (const [i, question] of repo.questions.entries()) expect(seen.has(question)).toBe(i % 2 === parity);
+    expect(halves.figures.map((f) => f.search.queries)).toEqual(data.map((repo) => repo.questions.length));
+  });
+});
+
+describe('eval:tune', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints faithfulness, the recorded figures, the tuned weights and the held-out table', () => {
+    dir = mkdtempSync(join(tmpdir(), 'eval-tune-'));
+    for (const seed of [1, 2])
+      writeFileSync(join(dir, `repo${seed}.json`), JSON.stringify(syntheticDump(`repo${seed}`, { seed })));
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      run(['--dumps', dir, '--sweeps', '1', '--features', 'activity', '--ablate']);
+    } finally {
+      log.mockRestore();
+    }
+    const out = lines.join('\n');
+    expect(out).toContain('repo1: 30/30 reproduced; fast scorer agrees with rankFiles on 30/30');
+    expect(out).toContain('(b) tuned on all 2');
+    expect(out).toContain('(c) held out');
+    expect(out).toMatch(/Held-out ablation \(leave one repository out\)[\s\S]*\+activity\+size\+recency/);
+    expect(out).toMatch(/SEARCH_WEIGHTS='\{.*"history":/);
+  });
+});
