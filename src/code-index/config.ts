@@ -148,7 +148,15 @@ export const SearchWeightsSchema = z
     extraChunks: z.number().int().min(0).max(10),
     priors: z.boolean(),
     roles: z
-      .object({ test: share, bench: share, example: share, generated: share, docs: share, config: share })
+      .object({
+        test: share,
+        bench: share,
+        example: share,
+        generated: share,
+        docs: share,
+        config: share,
+        tooling: share,
+      })
       .partial()
       .strict(),
     learnedDocs: z.boolean(),

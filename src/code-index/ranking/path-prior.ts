@@ -3,9 +3,10 @@ import { languageOf } from '../chunking/languages';
 
 /**
  * What a file is, from its path: source ranks above tests, benchmarks, examples, docs, generated
- * code and configuration/tooling (manifests, data files, lock files, CI, build configs, scripts).
+ * code, configuration (manifests, data files, lock files, CI) and tooling (program code in a
+ * configuration place: scripts/release.mjs, vite.config.ts, .eslintrc.js).
  */
-export type PathRole = 'source' | 'test' | 'bench' | 'example' | 'docs' | 'generated' | 'config';
+export type PathRole = 'source' | 'test' | 'bench' | 'example' | 'docs' | 'generated' | 'config' | 'tooling';
 
 const ROLE_PATTERNS: [PathRole, RegExp][] = [
   [
@@ -50,7 +51,8 @@ export function isProgram(path: string): boolean {
 }
 
 export function pathRole(path: string): PathRole {
-  for (const [role, pattern] of ROLE_PATTERNS) if (pattern.test(path)) return role;
+  for (const [role, pattern] of ROLE_PATTERNS)
+    if (pattern.test(path)) return role === 'config' && isProgram(path) ? 'tooling' : role;
   if (CONFIG_LANGUAGES.has(languageOf(path))) return 'config';
   return isProse(path) ? 'docs' : 'source';
 }
@@ -79,6 +81,19 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
     'yaml',
     'yml',
   ],
+  tooling: [
+    'script',
+    'scripts',
+    'tooling',
+    'ci',
+    'workflow',
+    'lint',
+    'linter',
+    'eslint',
+    'rollup',
+    'webpack',
+    'bundler',
+  ],
 };
 
 /** How much of its score a file keeps for its role (source keeps all; so does a role the question asks for). */
@@ -97,6 +112,7 @@ export const ROLE_FACTORS: RoleFactors = {
   generated: 1,
   docs: 0.2,
   config: 0.3,
+  tooling: 0.3,
 };
 
 /**

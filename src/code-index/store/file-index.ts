@@ -2,7 +2,7 @@ import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
 import { boundedTopByBm25 } from './bounded-match';
 import { declaredNames } from '../summary/declared-names';
-import { isProgram, pathRole, type PathRole } from '../ranking/path-prior';
+import { pathRole, type PathRole } from '../ranking/path-prior';
 import type { SearchFilters } from './search-filters';
 
 const SCHEMA = `
@@ -23,12 +23,11 @@ export const INDEX_LAYOUT = 'files-v6';
  * benchmarks or configuration, so its idf is that of the code a question is usually about; in
  * a monorepo full of fixtures and docs the idf over every file buries the code's own words.
  */
-const WORDS_ROLES = new Set<PathRole>(['source', 'generated']);
+const WORDS_ROLES = new Set<PathRole>(['source', 'generated', 'tooling']);
 
-/** The words table also holds tooling written as program code (scripts/release.mjs, vite.config.ts), as the code-files baseline does. */
+/** Code, hand-written declarations and tooling written as program code (scripts/release.mjs), as the code-files baseline reads. */
 function inWordsTable(path: string): boolean {
-  const role = pathRole(path);
-  return WORDS_ROLES.has(role) || (role === 'config' && isProgram(path));
+  return WORDS_ROLES.has(pathRole(path));
 }
 
 /** `path` starts with `prefix`, without LIKE (workerd's SQLite refuses long LIKE patterns). */

@@ -17,7 +17,7 @@ const IN_COMMITS = 8;
 const IN_LEXICAL = 16;
 const IN_VECTOR = 32;
 
-const ROLES: PathRole[] = ['source', 'test', 'bench', 'example', 'docs', 'generated', 'config'];
+const ROLES: PathRole[] = ['source', 'test', 'bench', 'example', 'docs', 'generated', 'config', 'tooling'];
 
 /** A file's list values under one scaling (best-score, min-max or rank), one entry per file. */
 interface Scaling {
