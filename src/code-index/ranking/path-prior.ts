@@ -81,8 +81,8 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
     'yaml',
     'yml',
   ],
+  // Not 'script' alone: vue's questions about <script setup> are about the compiler.
   tooling: [
-    'script',
     'scripts',
     'tooling',
     'ci',
