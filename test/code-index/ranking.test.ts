@@ -12,12 +12,22 @@ describe('file ranking', () => {
     const ranked = rankFiles('parse the header', {
       files: [
         { path: 'src/exact.ts', score: 9 },
-        { path: 'src/big.ts', score: 8 },
+        { path: 'src/big.ts', score: 6 },
       ],
       lexical,
       vector: [],
     });
     expect(ranked.map((file) => file.path)).toEqual(['src/exact.ts', 'src/big.ts']);
+    // Ten chunks count no more than the best plus `extraChunks` of them.
+    const few = rankFiles('parse the header', {
+      files: [
+        { path: 'src/exact.ts', score: 9 },
+        { path: 'src/big.ts', score: 6 },
+      ],
+      lexical: lexical.filter((chunk) => chunk.path === 'src/exact.ts' || chunk.id <= 1 + DEFAULT_WEIGHTS.extraChunks),
+      vector: [],
+    });
+    expect(few.find((file) => file.path === 'src/big.ts')!.score).toBeCloseTo(ranked[1]!.score, 9);
     // The bonus for further chunks is bounded: best chunk plus at most `extraChunks` of the rest, scaled by `extra`.
     const big = ranked[1]!;
     expect(big.chunks).toHaveLength(10);
@@ -199,9 +209,9 @@ describe('configuration and tooling files', () => {
 
   it('puts configuration below the code a question is about, unless it asks for configuration', () => {
     const files = [
-      { path: 'package.json', score: 10 },
-      { path: '.github/workflows/release.yml', score: 9.5 },
-      { path: 'rollup.config.mjs', score: 9 },
+      { path: 'package.json', score: 7 },
+      { path: '.github/workflows/release.yml', score: 6.8 },
+      { path: 'rollup.config.mjs', score: 6.5 },
       { path: 'src/store.ts', score: 6 },
     ];
     expect(rankFiles('store subscription order', { files, lexical: [], vector: [] })[0]!.path).toBe('src/store.ts');

@@ -100,19 +100,20 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
 export type RoleFactors = Record<Exclude<PathRole, 'source'>, number>;
 
 /**
- * Chosen by measurement over the evaluation repositories (docs/search-quality.md, issue 24): the
- * stronger factors gained recall on pinia and axios and lost nothing elsewhere; `generated` is 1
- * because the only `.d.ts` files committed there are hand-written declarations (axios's
- * index.d.ts), which the penalty pushed below the code they describe.
+ * Tuned offline with the rest of the weights (npm run eval:tune over eval:search dumps of the eight
+ * evaluation repositories; docs/search-quality.md, "Offline tuning"): tests and docs nearly out of
+ * a code question's way, configuration and tooling barely below code. They act only when the
+ * question does not ask for the role. `generated` is 1 because the only `.d.ts` files committed
+ * there are hand-written declarations (axios's index.d.ts).
  */
 export const ROLE_FACTORS: RoleFactors = {
-  test: 0.2,
+  test: 0.05,
   bench: 0.2,
   example: 0.25,
   generated: 1,
-  docs: 0.2,
-  config: 0.3,
-  tooling: 0.3,
+  docs: 0.05,
+  config: 0.75,
+  tooling: 0.75,
 };
 
 /**
