@@ -82,18 +82,7 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
     'yml',
   ],
   // Not 'script' alone: vue's questions about <script setup> are about the compiler.
-  tooling: [
-    'scripts',
-    'tooling',
-    'ci',
-    'workflow',
-    'lint',
-    'linter',
-    'eslint',
-    'rollup',
-    'webpack',
-    'bundler',
-  ],
+  tooling: ['scripts', 'tooling', 'ci', 'workflow', 'lint', 'linter', 'eslint', 'rollup', 'webpack', 'bundler'],
 };
 
 /** How much of its score a file keeps for its role (source keeps all; so does a role the question asks for). */
