@@ -57,6 +57,25 @@ export function pathRole(path: string): PathRole {
   return isProse(path) ? 'docs' : 'source';
 }
 
+/** Words that ask for configuration; they ask for tooling too (a config file written as code). */
+const CONFIG_ASKS = [
+  'ci',
+  'workflow',
+  'workflows',
+  'lint',
+  'linter',
+  'eslint',
+  'tsconfig',
+  'rollup',
+  'webpack',
+  'bundler',
+  'dockerfile',
+  'makefile',
+  'toml',
+  'yaml',
+  'yml',
+];
+
 /** Query words that ask for a role, which then loses its penalty. */
 const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
   test: ['test', 'tests', 'spec', 'specs', 'testing', 'unittest', 'fixture', 'mock', 'e2e'],
@@ -64,25 +83,9 @@ const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
   example: ['example', 'examples', 'sample', 'demo', 'playground'],
   generated: ['generated', 'declaration', 'declarations', 'typings', 'dts'],
   docs: ['doc', 'docs', 'documentation', 'readme', 'changelog', 'guide', 'markdown'],
-  config: [
-    'ci',
-    'workflow',
-    'workflows',
-    'lint',
-    'linter',
-    'eslint',
-    'tsconfig',
-    'rollup',
-    'webpack',
-    'bundler',
-    'dockerfile',
-    'makefile',
-    'toml',
-    'yaml',
-    'yml',
-  ],
+  config: CONFIG_ASKS,
   // Not 'script' alone: vue's questions about <script setup> are about the compiler.
-  tooling: ['scripts', 'tooling', 'ci', 'workflow', 'lint', 'linter', 'eslint', 'rollup', 'webpack', 'bundler'],
+  tooling: [...CONFIG_ASKS, 'scripts', 'tooling'],
 };
 
 /** How much of its score a file keeps for its role (source keeps all; so does a role the question asks for). */
@@ -90,9 +93,9 @@ export type RoleFactors = Record<Exclude<PathRole, 'source'>, number>;
 
 /**
  * Tuned offline with the rest of the weights (npm run eval:tune over eval:search dumps of the eight
- * evaluation repositories; docs/search-quality.md, "Offline tuning"): tests and docs nearly out of
- * a code question's way, configuration and tooling barely below code. They act only when the
- * question does not ask for the role. `generated` is 1 because the only `.d.ts` files committed
+ * evaluation repositories; docs/search-quality.md, "Offline tuning"): tests, docs and configuration
+ * data nearly out of a code question's way, tooling written as code barely below it. They act only
+ * when the question does not ask for the role. `generated` is 1 because the only `.d.ts` files committed
  * there are hand-written declarations (axios's index.d.ts).
  */
 export const ROLE_FACTORS: RoleFactors = {
@@ -101,7 +104,7 @@ export const ROLE_FACTORS: RoleFactors = {
   example: 0.25,
   generated: 1,
   docs: 0.05,
-  config: 0.75,
+  config: 0.05,
   tooling: 0.75,
 };
 

@@ -38,7 +38,11 @@ export function dumpFacts(dump: Pick<SearchDump, 'until' | 'filesFacts'>): (path
 }
 
 export function loadDump(dump: SearchDump): LoadedDump {
-  return { ...dump, weights: withOverrides(DEFAULT_WEIGHTS, dump.weights), facts: dumpFacts(dump) };
+  // Tooling was part of configuration until it became a role of its own: an older dump ranked it so.
+  const roles = dump.weights.roles as Partial<FileRankWeights['roles']>;
+  const split = roles.tooling === undefined && roles.config !== undefined ? { tooling: roles.config } : {};
+  const weights = withOverrides(DEFAULT_WEIGHTS, { ...dump.weights, roles: { ...roles, ...split } });
+  return { ...dump, weights, facts: dumpFacts(dump) };
 }
 
 /** Every dump (`<name>.json` holding `version: 1` and questions) in a directory, by name; other JSON files are left alone. */
