@@ -41,6 +41,18 @@ describe('faithfulness', () => {
     expect(check.mismatches.map((miss) => miss.query)).toEqual([dump.questions[3]!.query]);
   });
 
+  it('reads the tooling factor of a dump taken before tooling was a role as its configuration factor', () => {
+    const dump = syntheticDump('synthetic', { seed: 3 });
+    const { tooling: _, ...older } = { ...dump.weights.roles, config: 0.3 };
+    const loaded = loadDump({ ...dump, weights: { ...dump.weights, roles: older as FileRankWeights['roles'] } });
+    expect(loaded.weights.roles).toMatchObject({ config: 0.3, tooling: 0.3 });
+    // A dump that names its tooling factor keeps it.
+    expect(
+      loadDump({ ...dump, weights: { ...dump.weights, roles: { ...dump.weights.roles, tooling: 0.6 } } }).weights.roles
+        .tooling,
+    ).toBe(0.6);
+  });
+
   it('file facts change nothing at the default weights (production passes none until the lead decides)', () => {
     const dump = loadDump(syntheticDump('synthetic', { seed: 5 }));
     for (const question of dump.questions) {
