@@ -35,11 +35,14 @@ function best(list: FileCandidate[], path: string, minmax: boolean, rankScale: n
   return value;
 }
 
-function aggregate(list: ChunkCandidate[], path: string, weights: FileRankWeights): number {
-  const values = [...scaled(list, weights.minmax, weights.rankScale)]
+/** rankFiles' chunk aggregate; a file the list left out counts `absent` times its last scaled value. */
+function aggregate(list: ChunkCandidate[], path: string, weights: FileRankWeights, absent = 0): number {
+  const all = [...scaled(list, weights.minmax, weights.rankScale)];
+  const values = all
     .filter(([candidate]) => candidate.path === path)
     .map(([, v]) => v)
     .sort((a, b) => b - a);
+  if (!values.length) return absent * (all.length ? all[all.length - 1]![1] : 0);
   const extra = values.slice(1, 1 + weights.extraChunks).reduce((sum, v) => sum + v, 0);
   return (values[0] ?? 0) + weights.extra * extra;
 }
@@ -69,7 +72,7 @@ export function contributions(question: DumpQuestion, path: string, weights: Fil
     words: wordsOn ? weights.words * best(lists.words, path, weights.minmax, weights.rankScale) : 0,
     history: weights.history > 0 ? weights.history * best(lists.history, path, weights.minmax, weights.rankScale) : 0,
     commits: weights.commits > 0 ? weights.commits * best(lists.commits, path, weights.minmax, weights.rankScale) : 0,
-    chunk: weights.chunk > 0 ? weights.chunk * aggregate(lists.lexical, path, weights) : 0,
+    chunk: weights.chunk > 0 ? weights.chunk * aggregate(lists.lexical, path, weights, weights.chunkAbsent ?? 0) : 0,
     vector: weights.vector > 0 ? weights.vector * aggregate(lists.vector, path, weights) : 0,
   };
   const raw = parts.file + parts.words + parts.history + parts.commits + parts.chunk + parts.vector;
