@@ -1,7 +1,7 @@
 import { figures, type RetrievalFigures } from './metrics';
 import { type HeldOut, leaveOneRepositoryOut, splitByHalves, type TuneOptions, type TuneRepo } from './tune-search';
 import type { FileRankWeights } from '../../code-index/ranking/files';
-import { BASE_PARAMS, FACT_FEATURES, FEATURE_PARAMS, startingPoints } from './tune-space';
+import { FACT_FEATURES, FEATURE_PARAMS, startingPoints } from './tune-space';
 
 /** The spaces an ablation compares: the base weights alone, then with each new feature, then with all file facts. */
 export const ABLATION_SPACES: { name: string; features: string[] }[] = [
@@ -11,6 +11,7 @@ export const ABLATION_SPACES: { name: string; features: string[] }[] = [
   { name: '+recency', features: ['recency'] },
   { name: '+rankScale', features: ['rankScale'] },
   { name: '+consensus', features: ['consensus'] },
+  { name: '+chunkAbsent', features: ['chunkAbsent'] },
   { name: '+activity+size+recency', features: ['activity', 'size', 'recency'] },
 ];
 
@@ -20,20 +21,23 @@ export function heldOutFigures(repos: TuneRepo[], options: TuneOptions): HeldOut
 }
 
 /**
- * One held-out run per space, everything else equal; a line each: mean held-out R@1, R@5, MRR, the
+ * One held-out run per space (the base parameters tuned, then each feature with them), everything else equal; a line each: mean held-out R@1, R@5, MRR, the
  * repositories at BM25-code-files + margin R@5, and the features' values in each fold.
  */
 export function ablation(
   repos: TuneRepo[],
   base: FileRankWeights,
-  options: Omit<TuneOptions, 'params' | 'facts' | 'starts'>,
+  options: Omit<TuneOptions, 'facts' | 'starts'>,
 ): string {
+  // The base weights --params chose (all of BASE_PARAMS when none), without the --features: each space adds its own.
+  const features = new Set(Object.values(FEATURE_PARAMS));
+  const baseParams = options.params.filter((param) => !features.has(param));
   const lines = [
     `Held-out ablation (${repos.length > 1 ? 'leave one repository out' : 'odd/even questions'}):`,
     `  ${'space'.padEnd(24)} R@1   R@5   MRR   | at bar | feature values per fold`,
   ];
   for (const space of ABLATION_SPACES) {
-    const params = [...BASE_PARAMS, ...space.features.map((name) => FEATURE_PARAMS[name]!)];
+    const params = [...baseParams, ...space.features.map((name) => FEATURE_PARAMS[name]!)];
     const held = heldOutFigures(repos, {
       ...options,
       params,
