@@ -4,9 +4,10 @@ import {
   type FileCandidate,
   type FileRankWeights,
   scaled,
+  type WeightOverrides,
 } from '../../code-index/ranking/files';
 import { askedRoles, pathPrior, pathRole } from '../../code-index/ranking/path-prior';
-import type { LoadedDump } from './dump-rank';
+import { type LoadedDump, withOverrides } from './dump-rank';
 import { type DumpQuestion, reproduceSearch } from './search-dump';
 
 /** One file's score taken apart: each signal's weight × scaled value, the role's prior factor, and its rank in each raw list. */
@@ -98,25 +99,26 @@ const inTop5 = (rank: number) => rank >= 1 && rank <= 5;
  * the question, the wanted file and the search's top 3, each taken apart signal by signal; and per
  * repository the reverse count (the search in its top 5, the baseline not).
  */
-export function explainMisses(dumps: LoadedDump[]): string {
+export function explainMisses(dumps: LoadedDump[], overrides: WeightOverrides = {}): string {
   const out: string[] = [];
   for (const dump of dumps) {
-    const weights = dump.weights;
-    const lost = dump.questions.filter((q) => inTop5(q.codeBm25Rank) && !inTop5(q.searchRank));
-    const won = dump.questions.filter((q) => inTop5(q.searchRank) && !inTop5(q.codeBm25Rank)).length;
+    const weights = withOverrides(dump.weights, overrides);
+    // Re-ranked (with the dump's own weights, the recorded searchRank: eval:tune checks that).
+    const ranked = dump.questions.map((question) => ({ question, search: reproduceSearch(question, weights) }));
+    const lost = ranked.filter(({ question, search }) => inTop5(question.codeBm25Rank) && !inTop5(search.searchRank));
+    const won = ranked.filter(({ question, search }) => inTop5(search.searchRank) && !inTop5(question.codeBm25Rank));
     out.push(
-      `\n== ${dump.name}: baseline top 5 and we not: ${lost.length}; we top 5 and baseline not: ${won} (of ${dump.questions.length})`,
+      `\n== ${dump.name}: baseline top 5 and we not: ${lost.length}; we top 5 and baseline not: ${won.length} (of ${dump.questions.length})`,
     );
-    for (const question of lost) {
-      const { files } = reproduceSearch(question, weights);
+    for (const { question, search } of lost) {
       const wanted = question.relevant
         .map((path) => contributions(question, path, weights))
         .sort((a, b) => b.score - a.score)[0];
       out.push(
-        `\n"${question.query}"  ours ${question.searchRank || '-'}, code BM25 ${question.codeBm25Rank}; relevant ${question.relevant.length}`,
+        `\n"${question.query}"  ours ${search.searchRank || '-'}, code BM25 ${question.codeBm25Rank}; relevant ${question.relevant.length}`,
       );
       if (wanted) out.push(`  want ${line(wanted)}`);
-      for (const [i, path] of files.slice(0, 3).entries())
+      for (const [i, path] of search.files.slice(0, 3).entries())
         out.push(`  #${i + 1}   ${line(contributions(question, path, weights))}`);
     }
   }
