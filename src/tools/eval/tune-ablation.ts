@@ -1,7 +1,7 @@
 import { figures, type RetrievalFigures } from './metrics';
 import { type HeldOut, leaveOneRepositoryOut, splitByHalves, type TuneOptions, type TuneRepo } from './tune-search';
 import type { FileRankWeights } from '../../code-index/ranking/files';
-import { BASE_PARAMS, FACT_FEATURES, FEATURE_PARAMS, startingPoints } from './tune-space';
+import { FACT_FEATURES, FEATURE_PARAMS, startingPoints } from './tune-space';
 
 /** The spaces an ablation compares: the base weights alone, then with each new feature, then with all file facts. */
 export const ABLATION_SPACES: { name: string; features: string[] }[] = [
@@ -20,20 +20,27 @@ export function heldOutFigures(repos: TuneRepo[], options: TuneOptions): HeldOut
 }
 
 /**
- * One held-out run per space, everything else equal; a line each: mean held-out R@1, R@5, MRR, the
+ * One held-out run per space (those touching a feature in `options.params`, all when it names none),
+ * over the base weights `options.params` names, everything else equal; a line each: mean held-out R@1, R@5, MRR, the
  * repositories at BM25-code-files + margin R@5, and the features' values in each fold.
  */
 export function ablation(
   repos: TuneRepo[],
   base: FileRankWeights,
-  options: Omit<TuneOptions, 'params' | 'facts' | 'starts'>,
+  options: Omit<TuneOptions, 'facts' | 'starts'>,
 ): string {
+  const features = Object.values(FEATURE_PARAMS);
+  const baseParams = options.params.filter((param) => !features.includes(param));
+  const asked = options.params.filter((param) => features.includes(param)).map((param) => param.name);
+  const spaces = ABLATION_SPACES.filter(
+    (space) => !asked.length || !space.features.length || space.features.some((name) => asked.includes(name)),
+  );
   const lines = [
     `Held-out ablation (${repos.length > 1 ? 'leave one repository out' : 'odd/even questions'}):`,
     `  ${'space'.padEnd(24)} R@1   R@5   MRR   | at bar | feature values per fold`,
   ];
-  for (const space of ABLATION_SPACES) {
-    const params = [...BASE_PARAMS, ...space.features.map((name) => FEATURE_PARAMS[name]!)];
+  for (const space of spaces) {
+    const params = [...baseParams, ...space.features.map((name) => FEATURE_PARAMS[name]!)];
     const held = heldOutFigures(repos, {
       ...options,
       params,
