@@ -53,14 +53,14 @@ export function searchLists(
   return { question, weights, lists, docsLean, files: listedFiles(sql, paths) };
 }
 
+/** A walked commit's date in UTC: `at` is the commit's date with its offset, then `#` and its place in the listing. */
+const COMMIT_DATE = "CASE WHEN instr(c.at, '#') > 0 THEN substr(c.at, 1, instr(c.at, '#') - 1) ELSE c.at END";
+
 /**
  * lines: the last line of the file's last indexed chunk (null without chunks). commits and lastChange: the
  * walked commits with a subject that changed the file (PastCommits rows, every one, not the 20 subjects the
  * history field keeps) and the newest one's date, in UTC.
  */
-/** A walked commit's date in UTC: `at` is the commit's date with its offset, then `#` and its place in the listing. */
-const COMMIT_DATE = "CASE WHEN instr(c.at, '#') > 0 THEN substr(c.at, 1, instr(c.at, '#') - 1) ELSE c.at END";
-
 function listedFiles(sql: SqlStorage, paths: Set<string>): Record<string, ListedFile> {
   const wanted = JSON.stringify([...paths]);
   const out: Record<string, ListedFile> = {};

@@ -21,7 +21,8 @@ export function heldOutFigures(repos: TuneRepo[], options: TuneOptions): HeldOut
 }
 
 /**
- * One held-out run per space (the base parameters tuned, then each feature with them), everything else equal; a line each: mean held-out R@1, R@5, MRR, the
+ * One held-out run per space (those touching a feature in `options.params`, all when it names none),
+ * over the base weights `options.params` names, everything else equal; a line each: mean held-out R@1, R@5, MRR, the
  * repositories at BM25-code-files + margin R@5, and the features' values in each fold.
  */
 export function ablation(
@@ -29,14 +30,17 @@ export function ablation(
   base: FileRankWeights,
   options: Omit<TuneOptions, 'facts' | 'starts'>,
 ): string {
-  // The base weights --params chose (all of BASE_PARAMS when none), without the --features: each space adds its own.
-  const features = new Set(Object.values(FEATURE_PARAMS));
-  const baseParams = options.params.filter((param) => !features.has(param));
+  const features = Object.values(FEATURE_PARAMS);
+  const baseParams = options.params.filter((param) => !features.includes(param));
+  const asked = options.params.filter((param) => features.includes(param)).map((param) => param.name);
+  const spaces = ABLATION_SPACES.filter(
+    (space) => !asked.length || !space.features.length || space.features.some((name) => asked.includes(name)),
+  );
   const lines = [
     `Held-out ablation (${repos.length > 1 ? 'leave one repository out' : 'odd/even questions'}):`,
     `  ${'space'.padEnd(24)} R@1   R@5   MRR   | at bar | feature values per fold`,
   ];
-  for (const space of ABLATION_SPACES) {
+  for (const space of spaces) {
     const params = [...baseParams, ...space.features.map((name) => FEATURE_PARAMS[name]!)];
     const held = heldOutFigures(repos, {
       ...options,
