@@ -164,6 +164,7 @@ export const SearchWeightsSchema = z
     rankScale: z.number().min(0).max(1000),
     activity: z.number().min(-0.9).max(10),
     consensus: weight,
+    chunkAbsent: z.number().min(0).max(1),
     size: weight,
     recency: weight,
     fileFields: z.tuple([weight, weight, weight, weight]),

@@ -6,6 +6,7 @@ import type { FileRankWeights, WeightOverrides } from '../code-index/ranking/fil
 import { checkFaithfulness, rankDumpQuestion, readDumps, withOverrides } from './eval/dump-rank';
 import { fastRank, prepareQuestion } from './eval/fast-rank';
 import { figures } from './eval/metrics';
+import { explainMisses } from './eval/tune-explain';
 import { figuresTable, foldVariation } from './eval/tune-report';
 import { ablation } from './eval/tune-ablation';
 import {
@@ -28,7 +29,8 @@ import {
 } from './eval/tune-space';
 
 const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus] [--params chunk,vector,…]
-  [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]`;
+  [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]
+  [--explain]: with the dumps' weights (and any --weights), the questions BM25 over code files has in its top 5 and the search not, taken apart signal by signal`;
 
 /**
  * Offline tuning of the file ranking from eval:search dumps (--dump): checks that rankFiles with each
@@ -56,12 +58,17 @@ export function run(argv = process.argv.slice(2)): void {
       halves: { type: 'boolean' },
       ablate: { type: 'boolean' },
       out: { type: 'string' },
+      explain: { type: 'boolean' },
     },
   });
   if (!values.dumps) throw new Error(`--dumps is required\n${USAGE}`);
   const dumps = readDumps(values.dumps, values.repos?.split(','));
   if (!dumps.length) throw new Error(`no dump in ${values.dumps}`);
   const overrides = values.weights ? (SearchWeightsSchema.parse(JSON.parse(values.weights)) as WeightOverrides) : {};
+  if (values.explain) {
+    console.log(explainMisses(dumps, overrides));
+    return;
+  }
   const objective: Objective = {
     measure: (values.objective ?? DEFAULT_OBJECTIVE.measure) as Objective['measure'],
     penalty: Number(values.penalty ?? DEFAULT_OBJECTIVE.penalty),

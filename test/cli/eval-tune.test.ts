@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_WEIGHTS, type FileRankWeights, rankFiles } from '../../src/code-index/ranking/files';
+import { rankLists } from '../../src/code-index/ranking/file-search';
 import { checkFaithfulness, loadDump, rankDumpQuestion } from '../../src/tools/eval/dump-rank';
 import { fastRank, prepareQuestion } from '../../src/tools/eval/fast-rank';
 import { figures } from '../../src/tools/eval/metrics';
@@ -15,6 +16,7 @@ import {
   tuneRepo,
 } from '../../src/tools/eval/tune-search';
 import { BASE_PARAMS, DEFAULT_OBJECTIVE, FEATURE_PARAMS, objectiveValue } from '../../src/tools/eval/tune-space';
+import { contributions } from '../../src/tools/eval/tune-explain';
 import { run } from '../../src/tools/eval-tune';
 import { syntheticDump } from './support/synthetic-dump';
 
@@ -87,6 +89,23 @@ describe('faithfulness', () => {
               rankDumpQuestion(question, weights, dump.facts).rank,
             );
           }
+  });
+});
+
+describe('explain', () => {
+  it("a file's signal contributions, times its role prior, sum to its rankFiles score (words on and off, chunk floor on)", () => {
+    const dump = loadDump(syntheticDump('synthetic', { seed: 13 }));
+    for (const weights of [dump.weights, { ...dump.weights, words: 0, history: 0.5, chunkAbsent: 0.5, consensus: 0.5 }])
+      for (const question of dump.questions) {
+        const ranked = rankLists(question.query, question.lists, question.docsLean, weights);
+        expect(ranked.length).toBeGreaterThan(0);
+        for (const file of ranked) {
+          const c = contributions(question, file.path, weights);
+          const sum = c.file + c.words + c.history + c.commits + c.chunk + c.vector;
+          expect(c.consensus * sum * c.prior).toBeCloseTo(file.score, 12);
+          expect(c.score).toBeCloseTo(file.score, 12);
+        }
+      }
   });
 });
 

@@ -36,6 +36,31 @@ describe('file ranking', () => {
     );
   });
 
+  it('chunkAbsent (off by default) gives a file the lexical chunk list left out a share of its last value', () => {
+    const input = {
+      files: [
+        { path: 'src/named.ts', score: 8 },
+        { path: 'src/chunky.ts', score: 10 },
+      ],
+      lexical: [
+        { id: 1, path: 'src/chunky.ts', score: 4 },
+        { id: 2, path: 'src/other.ts', score: 2 },
+      ],
+      vector: [],
+    };
+    const off = rankFiles('parse the header', input);
+    const named = (ranked: typeof off) => ranked.find((file) => file.path === 'src/named.ts')!.score;
+    expect(named(off)).toBeCloseTo(DEFAULT_WEIGHTS.file * 0.8, 9);
+    const on = rankFiles('parse the header', input, { ...DEFAULT_WEIGHTS, chunkAbsent: 0.5 });
+    // The list's last value scales to 2 / 4: half of it.
+    expect(named(on)).toBeCloseTo(DEFAULT_WEIGHTS.file * 0.8 + DEFAULT_WEIGHTS.chunk * 0.25, 9);
+    // A file in the list keeps its own chunk value.
+    expect(on.find((file) => file.path === 'src/chunky.ts')!.score).toBeCloseTo(
+      off.find((file) => file.path === 'src/chunky.ts')!.score,
+      9,
+    );
+  });
+
   it('puts tests, docs and benchmarks below source unless the question asks for them', () => {
     const files = [
       { path: 'src/router.test.ts', score: 10 },

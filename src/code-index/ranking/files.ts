@@ -49,6 +49,11 @@ export interface FileRankWeights extends FactWeights {
   rankScale: number;
   /** Consensus: a file named by more of the candidate lists in play gains up to this share of its score (0: off). */
   consensus: number;
+  /**
+   * A file some list names but the lexical chunk list does not (it may lie just past the list's cut)
+   * counts this share of the list's last scaled value as its chunk value (0 or absent: off).
+   */
+  chunkAbsent?: number;
   /** BM25 column weights of the file-level index: path, symbols, summary, body. */
   fileFields: [number, number, number, number];
   /** BM25 column weights of the chunk-level index: path, symbol, body. */
@@ -235,6 +240,9 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
+  // What a file the lexical chunk list left out counts: a share of the list's last scaled value.
+  const lexical = [...scaled(input.lexical, weights.minmax, weights.rankScale).values()];
+  const absentChunk = (weights.chunkAbsent ?? 0) * (lexical.length ? lexical[lexical.length - 1]! : 0);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
@@ -247,7 +255,7 @@ export function rankFiles(
       weights.words * e.words +
       weights.history * e.history +
       weights.commits * e.commits +
-      weights.chunk * aggregate(e.chunk) +
+      weights.chunk * (e.chunk.length ? aggregate(e.chunk) : absentChunk) +
       weights.vector * aggregate(e.vector);
     const prior =
       consensusFactor(e.lists, weights.consensus) *

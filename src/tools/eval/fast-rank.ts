@@ -29,6 +29,8 @@ interface Scaling {
   vector: ChunkValues;
   /** Each file's chunks, each as its contributions in rankFiles' order: [from the vector list?, scaled value]. */
   chunks: [boolean, number][][][];
+  /** The lexical chunk list's last scaled value (what chunkAbsent shares). */
+  lastLexical: number;
 }
 
 /** Per file: the best value, and prefix sums of the further ones (sum of the first j after the best) in one flat array. */
@@ -152,7 +154,10 @@ function scalingOf(question: PreparedQuestion, minmax: boolean, rankScale: numbe
     chunk: chunkValues(chunk),
     vector: chunkValues(vector),
     chunks: chunks.map((byId) => [...byId.values()]),
+    lastLexical: 0,
   };
+  const lexical = [...scaled(question.lists.lexical, minmax, rankScale).values()];
+  if (lexical.length) scaling.lastLexical = lexical[lexical.length - 1]!;
   question.scalings.set(key, scaling);
   return scaling;
 }
@@ -190,6 +195,7 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
   const v = scalingOf(question, weights.minmax, weights.rankScale);
   // Read once: weight objects built by spreading are slow to read in the loop below.
   const { file, words, history, commits, chunk, vector, extra, extraChunks, consensus } = weights;
+  const absentChunk = (weights.chunkAbsent ?? 0) * v.lastLexical;
   const wordsOn = words > 0 && (weights.wordsWhenAsked || !question.named);
   const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
   const priors = Float64Array.from(ROLES, (role) =>
@@ -217,7 +223,8 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       words * (wordsOn ? v.words[i]! : 0) +
       history * v.history[i]! +
       commits * v.commits[i]! +
-      chunk * (chunk > 0 ? aggregate(v.chunk, i, extra, extraChunks) : 0) +
+      chunk *
+        (chunk > 0 ? (question.member[i]! & IN_LEXICAL ? aggregate(v.chunk, i, extra, extraChunks) : absentChunk) : 0) +
       vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
     const base =
       consensusFactor(consensus > 0 ? bitCount(question.member[i]! & present) : 0, consensus) *

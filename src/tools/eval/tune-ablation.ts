@@ -11,6 +11,7 @@ export const ABLATION_SPACES: { name: string; features: string[] }[] = [
   { name: '+recency', features: ['recency'] },
   { name: '+rankScale', features: ['rankScale'] },
   { name: '+consensus', features: ['consensus'] },
+  { name: '+chunkAbsent', features: ['chunkAbsent'] },
   { name: '+activity+size+recency', features: ['activity', 'size', 'recency'] },
 ];
 

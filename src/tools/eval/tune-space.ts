@@ -12,7 +12,7 @@ export interface TuneParam {
 
 type ScalarName = Exclude<
   keyof FileRankWeights,
-  'roles' | 'fileFields' | 'chunkFields' | 'commitsTop' | 'commitsAlpha' | 'priors'
+  'roles' | 'fileFields' | 'chunkFields' | 'commitsTop' | 'commitsAlpha' | 'priors' | 'chunkAbsent'
 >;
 
 function scalar(name: ScalarName, values: readonly (number | boolean)[]): TuneParam {
@@ -53,13 +53,19 @@ export const BASE_PARAMS: TuneParam[] = [
   scalar('minmax', [false, true]),
 ];
 
-/** New features (weight 0 = off, the default): file facts from history and size, rank-based scaling, and list consensus. */
+/** New features (weight 0 = off, the default): file facts from history and size, rank-based scaling, list consensus, and a floor for files the lexical chunk list left out. */
 export const FEATURE_PARAMS: Record<string, TuneParam> = {
   activity: scalar('activity', [-0.5, -0.25, -0.1, 0, 0.1, 0.25, 0.5, 1, 2]),
   size: scalar('size', [0, 0.1, 0.2, 0.35, 0.5]),
   recency: scalar('recency', [0, 0.1, 0.25, 0.5, 1]),
   rankScale: scalar('rankScale', [0, 5, 10, 30, 60]),
   consensus: scalar('consensus', [0, 0.1, 0.25, 0.5, 1, 2]),
+  chunkAbsent: {
+    name: 'chunkAbsent',
+    values: [0, 0.25, 0.5, 0.75, 1],
+    get: (w) => w.chunkAbsent ?? 0,
+    set: (w, value) => ({ ...w, chunkAbsent: value as number }),
+  },
 };
 
 /** The features that read file facts (the others act on the lists alone). */
