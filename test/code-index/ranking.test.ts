@@ -71,6 +71,12 @@ describe('file ranking', () => {
     expect(rankFiles('match a route', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.ts');
     expect(rankFiles('route matching tests', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.test.ts');
     expect(rankFiles('router docs', { files, lexical: [], vector: [] })[0]!.path).toBe('docs/router.md');
+    expect(rankFiles('route matching benchmark', { files, lexical: [], vector: [] })[0]!.path).toBe(
+      'bench/router.bench.ts',
+    );
+    // "performance" alone is about the code ("fix a performance bug in the router"), not its benchmarks.
+    expect(askedRoles('fix a performance bug with --after-context').has('bench')).toBe(false);
+    expect(rankFiles('route matching performance', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.ts');
   });
 
   it('adds the vector signal by its weight, and not at all at weight 0', () => {

@@ -79,7 +79,8 @@ const CONFIG_ASKS = [
 /** Query words that ask for a role, which then loses its penalty. */
 const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
   test: ['test', 'tests', 'spec', 'specs', 'testing', 'unittest', 'fixture', 'mock', 'e2e'],
-  bench: ['bench', 'benchmark', 'benchmarks', 'perf', 'performance'],
+  // Not 'performance' alone: "fix a performance bug in X" is about X's code (ripgrep's history).
+  bench: ['bench', 'benchmark', 'benchmarks', 'perf'],
   example: ['example', 'examples', 'sample', 'demo', 'playground'],
   generated: ['generated', 'declaration', 'declarations', 'typings', 'dts'],
   docs: ['doc', 'docs', 'documentation', 'readme', 'changelog', 'guide', 'markdown'],
