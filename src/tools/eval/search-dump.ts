@@ -1,19 +1,12 @@
 import type { FileFacts } from '../../code-index/ranking/file-facts';
-import type { ChunkCandidate, FileCandidate, FileRankWeights } from '../../code-index/ranking/files';
-import { CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
+import type { FileRankWeights } from '../../code-index/ranking/files';
+import { type CandidateLists, CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
 import { firstRelevantRank } from './metrics';
 
-// The dump format (/work/team/dump-format.md), shared with the offline tuner (eval:tune): keep these types as they are.
+// The dump format, shared with the offline tuner (eval:tune): the lists are exactly candidateLists' answer.
 
-/** The inputs rankFiles saw for one question: every list gathered, whatever its weight. */
-export interface DumpLists {
-  files: FileCandidate[];
-  words: FileCandidate[];
-  history: FileCandidate[];
-  commits: FileCandidate[];
-  lexical: ChunkCandidate[];
-  vector: ChunkCandidate[];
-}
+/** The inputs rankFiles saw for one question: every list gathered, whatever its weight (candidateLists with `all`). */
+export type DumpLists = CandidateLists;
 
 export interface DumpQuestion {
   query: string;
