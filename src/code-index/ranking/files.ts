@@ -240,9 +240,11 @@ export function rankFiles(
       e.chunks.set(candidate.id, chunk);
     }
   }
-  // What a file the lexical chunk list left out counts: a share of the list's last scaled value.
-  const lexical = [...scaled(input.lexical, weights.minmax, weights.rankScale).values()];
-  const absentChunk = (weights.chunkAbsent ?? 0) * (lexical.length ? lexical[lexical.length - 1]! : 0);
+  // What a file the lexical chunk list left out counts: a share of the list's last scaled value
+  // (off by default: the list is not scaled a second time on every search).
+  const absentShare = weights.chunkAbsent ?? 0;
+  const lexical = absentShare > 0 ? [...scaled(input.lexical, weights.minmax, weights.rankScale).values()] : [];
+  const absentChunk = absentShare * (lexical.length ? lexical[lexical.length - 1]! : 0);
   const aggregate = (values: number[]) => {
     const sorted = [...values].sort((a, b) => b - a);
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
