@@ -26,7 +26,7 @@ export const INDEX_LAYOUT = 'files-v6';
 const WORDS_ROLES = new Set<PathRole>(['source', 'generated', 'tooling']);
 
 /** Code, hand-written declarations and tooling written as program code (scripts/release.mjs), as the code-files baseline reads. */
-function inWordsTable(path: string): boolean {
+export function inWordsTable(path: string): boolean {
   return WORDS_ROLES.has(pathRole(path));
 }
 
