@@ -28,7 +28,7 @@ function syntheticEvidence(dump: SearchDump): EvidenceFile {
     name: dump.name,
     commit: dump.commit,
     questions: dump.questions.map((question) => {
-      const paths = new Set(Object.values(question.lists).flatMap((list) => list.map((c) => c.path)));
+      const paths = new Set(Object.values(question.lists).flatMap((list) => list.map((c: { path: string }) => c.path)));
       return {
         query: question.query,
         files: Object.fromEntries([...paths].sort().map((path) => [path, [next(), next(), next(), next()]])),
