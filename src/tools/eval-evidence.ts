@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { languageOf } from '../code-index/chunking/languages';
 import { inWordsTable } from '../code-index/store/file-index';
+import { checkOptions } from './cli-options';
 import { readDumps } from './eval/dump-rank';
 import { type EvidenceFile, evidenceValues } from './eval/evidence-file';
 import {
@@ -64,6 +65,7 @@ export function evidenceForDump(
 
 /** Writes `<out>/<name>.json` per dump: what eval:tune --extra-features <out> reads. */
 export function run(argv = process.argv.slice(2)): void {
+  checkOptions({ usage: USAGE, values: ['dumps', 'checkouts', 'out', 'repos'] }, argv);
   const { values } = parseArgs({
     args: argv,
     options: {
