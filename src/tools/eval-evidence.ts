@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { languageOf } from '../code-index/chunking/languages';
+import { wordTokens } from '../code-index/ranking/term-evidence';
 import { inWordsTable } from '../code-index/store/file-index';
 import { checkOptions } from './cli-options';
 import { readDumps } from './eval/dump-rank';
@@ -14,7 +15,6 @@ import {
   questionTerms,
   TermIdf,
   termEvidence,
-  wordTokens,
   wordsText,
 } from './eval/evidence';
 import { indexedFiles } from './eval/indexed-files';

@@ -44,3 +44,34 @@ export function evidenceFactor(evidence: TermEvidence | undefined, weights: Evid
   if (weights.span > 0) factor *= evidence.span ** weights.span;
   return factor;
 }
+
+/** FTS5 unicode61 tokens (tokenchars '_', as the words table reads): runs of letters, digits and `_`, diacritics folded, lower-cased. */
+export function wordTokens(text: string): string[] {
+  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return folded.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/** The terms of a MATCH expression as ftsQuery writes it (`"a" OR "b"`), each as its tokens (a term matches as a phrase). */
+export function matchTerms(match: string | null): string[][] {
+  if (!match) return [];
+  return match
+    .split(' OR ')
+    .map((term) => wordTokens(term.slice(1, -1)))
+    .filter((tokens) => tokens.length > 0);
+}
+
+/** BM25's idf of a term held by `df` of `n` documents (as FTS5 and the eval baseline compute it). */
+export function idfOf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** The idf-weighted share of the terms whose every token is in `tokens` (0 when the terms weigh nothing). */
+export function termShare(terms: { tokens: string[]; idf: number }[], tokens: Set<string>): number {
+  let total = 0;
+  let held = 0;
+  for (const term of terms) {
+    total += term.idf;
+    if (term.tokens.every((token) => tokens.has(token))) held += term.idf;
+  }
+  return total > 0 ? held / total : 0;
+}

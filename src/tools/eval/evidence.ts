@@ -1,4 +1,4 @@
-import type { TermEvidence } from '../../code-index/ranking/term-evidence';
+import { idfOf, matchTerms, type TermEvidence, termShare, wordTokens } from '../../code-index/ranking/term-evidence';
 import { expandIdentifiers } from '../../code-index/ranking/tokens';
 import { ftsQuery } from '../../code-index/store/repo-index-store';
 import { declaredNames } from '../../code-index/summary/declared-names';
@@ -13,12 +13,6 @@ import { declaredNames } from '../../code-index/summary/declared-names';
 /** Lines per window for `span` (windows overlap by half). */
 export const SPAN_LINES = 40;
 
-/** FTS5 unicode61 tokens (tokenchars '_'): runs of letters, digits and `_`, diacritics folded, lower-cased. */
-export function wordTokens(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '');
-  return folded.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
-}
-
 /** What the words table indexes of a file (FileIndex.write). */
 export function wordsText(path: string, text: string): string {
   return `${path} ${expandIdentifiers(path)}\n${text}\n${expandIdentifiers(text)}`;
@@ -26,12 +20,7 @@ export function wordsText(path: string, text: string): string {
 
 /** The question's terms as the lexical index matches them (ftsQuery), each as its tokens (a term matches as a phrase). */
 export function questionTerms(question: string): string[][] {
-  const match = ftsQuery(question);
-  if (!match) return [];
-  return match
-    .split(' OR ')
-    .map((term) => wordTokens(term.slice(1, -1)))
-    .filter((tokens) => tokens.length > 0);
+  return matchTerms(ftsQuery(question));
 }
 
 /** Words of the question written as identifiers: camelCase, PascalCase with two humps, snake_case, `x()`, or backticked. */
@@ -116,12 +105,9 @@ export class TermIdf {
 
   /** BM25's idf of a term (the rarest of its tokens), as FileBm25 and FTS5 compute it. */
   idf(term: string[]): number {
-    const df = Math.min(...term.map((token) => this.df.get(token) ?? 0));
-    return Math.log(1 + (this.files - df + 0.5) / (df + 0.5));
+    return idfOf(Math.min(...term.map((token) => this.df.get(token) ?? 0)), this.files);
   }
 }
-
-const has = (tokens: Set<string>, term: string[]) => term.every((token) => tokens.has(token));
 
 /** The evidence of one file for one question. */
 export function termEvidence(
@@ -129,9 +115,7 @@ export function termEvidence(
   identifiers: string[],
   file: FileTerms,
 ): TermEvidence {
-  const total = terms.reduce((sum, term) => sum + term.idf, 0);
-  const share = (tokens: Set<string>) =>
-    total > 0 ? terms.reduce((sum, term) => sum + (has(tokens, term.tokens) ? term.idf : 0), 0) / total : 0;
+  const share = (tokens: Set<string>) => termShare(terms, tokens);
   let span = 0;
   for (const window of file.windows) span = Math.max(span, share(window));
   return {
