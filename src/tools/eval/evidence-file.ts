@@ -1,28 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TermEvidence } from '../../code-index/ranking/term-evidence';
-
-/**
- * Per-term evidence of a dump's candidates, written by eval:evidence beside (never inside) the
- * dumps: `<dir>/<name>.json`. Questions are in the dump's order, each with its query (checked on
- * load) and, per candidate path, [coverage, span, defines, declares].
- */
-export interface EvidenceFile {
-  version: 1;
-  name: string;
-  commit: string;
-  questions: { query: string; files: Record<string, EvidenceValues> }[];
-}
-
-export type EvidenceValues = [coverage: number, span: number, defines: number, declares: number];
-
-export function evidenceOf(values: EvidenceValues): TermEvidence {
-  return { coverage: values[0], span: values[1], defines: values[2], declares: values[3] };
-}
-
-export function evidenceValues(evidence: TermEvidence): EvidenceValues {
-  return [evidence.coverage, evidence.span, evidence.defines, evidence.declares];
-}
+import { type EvidenceFile, evidenceOf } from './evidence';
 
 /** Per question of a dump, its candidates' evidence; throws when the file was written for other questions or another commit. */
 export function readEvidence(

@@ -1,7 +1,10 @@
 import { idfOf, matchTerms, type TermEvidence, termShare, wordTokens } from '../../code-index/ranking/term-evidence';
 import { expandIdentifiers } from '../../code-index/ranking/tokens';
+import { languageOf } from '../../code-index/chunking/languages';
+import { inWordsTable } from '../../code-index/store/file-index';
 import { ftsQuery } from '../../code-index/store/repo-index-store';
 import { declaredNames } from '../../code-index/summary/declared-names';
+import type { SearchDump } from './search-dump';
 
 /**
  * Per-term evidence of candidate files, computed offline from their text (eval:evidence), read as
@@ -9,6 +12,28 @@ import { declaredNames } from '../../code-index/summary/declared-names';
  * unicode61 with `_` kept in tokens, diacritics folded, lower case), with the question's terms as
  * ftsQuery writes them and their idf over the repository's code files (the words table's files).
  */
+
+/**
+ * Per-term evidence of a dump's candidates, written by eval:evidence beside (never inside) the
+ * dumps: `<dir>/<name>.json`. Questions are in the dump's order, each with its query (checked on
+ * load) and, per candidate path, [coverage, span, defines, declares].
+ */
+export interface EvidenceFile {
+  version: 1;
+  name: string;
+  commit: string;
+  questions: { query: string; files: Record<string, EvidenceValues> }[];
+}
+
+export type EvidenceValues = [coverage: number, span: number, defines: number, declares: number];
+
+export function evidenceOf(values: EvidenceValues): TermEvidence {
+  return { coverage: values[0], span: values[1], defines: values[2], declares: values[3] };
+}
+
+export function evidenceValues(evidence: TermEvidence): EvidenceValues {
+  return [evidence.coverage, evidence.span, evidence.defines, evidence.declares];
+}
 
 /** Lines per window for `span` (windows overlap by half). */
 export const SPAN_LINES = 40;
@@ -124,4 +149,44 @@ export function termEvidence(
     defines: identifiers.length ? identifiers.filter((name) => file.declared.has(name)).length / identifiers.length : 0,
     declares: share(file.declaredTokens),
   };
+}
+
+/** The evidence of every candidate of every question of one dump, from the checkout's text at the dump's commit. */
+export function evidenceForDump(
+  dump: Pick<SearchDump, 'name' | 'commit' | 'questions'>,
+  files: { path: string; text: string }[],
+): { file: EvidenceFile; missing: number } {
+  const idf = new TermIdf();
+  const texts = new Map<string, string>();
+  for (const { path, text } of files) {
+    texts.set(path, text);
+    if (inWordsTable(path)) idf.add(new Set(wordTokens(wordsText(path, text))));
+  }
+  const read = new Map<string, FileTerms | null>();
+  const termsOf = (path: string) => {
+    if (!read.has(path)) {
+      const text = texts.get(path);
+      read.set(path, text === undefined ? null : fileTerms(path, text, languageOf(path)));
+    }
+    return read.get(path)!;
+  };
+  let missing = 0;
+  const questions = dump.questions.map((question) => {
+    const terms = questionTerms(question.query).map((tokens) => ({ tokens, idf: idf.idf(tokens) }));
+    const identifiers = questionIdentifiers(question.query);
+    const paths = new Set(Object.values(question.lists).flatMap((list) => list.map((c: { path: string }) => c.path)));
+    const out: EvidenceFile['questions'][number]['files'] = {};
+    for (const path of [...paths].sort()) {
+      const file = termsOf(path);
+      if (!file) {
+        missing++;
+        continue;
+      }
+      out[path] = evidenceValues(termEvidence(terms, identifiers, file)).map(
+        (value) => Math.round(value * 1e4) / 1e4,
+      ) as EvidenceFile['questions'][number]['files'][string];
+    }
+    return { query: question.query, files: out };
+  });
+  return { file: { version: 1, name: dump.name, commit: dump.commit, questions }, missing };
 }
