@@ -12,7 +12,8 @@ import { type EvidenceFile, evidenceForDump, evidenceOf } from '../../src/tools/
 import { readEvidence } from '../../src/tools/eval/evidence-file';
 import { fastRank, prepareQuestion } from '../../src/tools/eval/fast-rank';
 import { indexedFiles } from '../../src/tools/eval/indexed-files';
-import type { DumpQuestion, SearchDump } from '../../src/tools/eval/search-dump';
+import type { SearchDump } from '../../src/tools/eval/search-dump';
+import { candidateQuestion } from '../support/candidate-question';
 import { EVIDENCE_FEATURES, FEATURE_PARAMS } from '../../src/tools/eval/tune-space';
 import { syntheticDump } from './support/synthetic-dump';
 
@@ -106,24 +107,6 @@ describe('eval:evidence on a tiny repository', () => {
     return git(root, 'rev-parse', 'HEAD');
   }
 
-  const question = (query: string, paths: string[]): DumpQuestion => ({
-    query,
-    relevant: [],
-    searchRank: 0,
-    bm25Rank: 0,
-    codeBm25Rank: 0,
-    lists: {
-      files: paths.map((path, i) => ({ path, score: 10 - i })),
-      words: [],
-      history: [],
-      commits: [],
-      lexical: [],
-      vector: [],
-    },
-    docsLean: null,
-    returnedFiles: 0,
-  });
-
   const FILES = {
     'src/keys.ts': 'export function parseKeyTable(input: string) {\n  return input.split("\\n");\n}\n',
     'src/noise.ts': `${'const key = 1; // key key key\n'.repeat(30)}`,
@@ -139,7 +122,7 @@ describe('eval:evidence on a tiny repository', () => {
     const commit = repository(join(dir, 'repo'), FILES);
     const paths = Object.keys(FILES);
     const { file, missing } = evidenceForDump(
-      { name: 'repo', commit, questions: [question(QUERY, [...paths, 'src/gone.ts'])] },
+      { name: 'repo', commit, questions: [candidateQuestion(QUERY, [...paths, 'src/gone.ts'])] },
       indexedFiles(join(dir, 'repo'), commit),
     );
     expect(missing).toBe(1);
@@ -166,7 +149,7 @@ describe('eval:evidence on a tiny repository', () => {
     const commit = repository(join(dir, 'repo'), FILES);
     const files = indexedFiles(join(dir, 'repo'), commit);
     const tests = Array.from({ length: 5 }, (_, i) => ({ path: `test/t${i}.test.ts`, text: 'fix fix parseKeyTable' }));
-    const dump = { name: 'repo', commit, questions: [question(QUERY, Object.keys(FILES))] };
+    const dump = { name: 'repo', commit, questions: [candidateQuestion(QUERY, Object.keys(FILES))] };
     expect(evidenceForDump(dump, [...files, ...tests]).file).toEqual(evidenceForDump(dump, files).file);
   });
 

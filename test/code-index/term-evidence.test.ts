@@ -4,7 +4,7 @@ import { languageOf } from '../../src/code-index/chunking/languages';
 import { FileIndex } from '../../src/code-index/store/file-index';
 import { ftsQuery } from '../../src/code-index/store/repo-index-store';
 import { evidenceForDump, evidenceOf } from '../../src/tools/eval/evidence';
-import type { DumpQuestion } from '../../src/tools/eval/search-dump';
+import { candidateQuestion } from '../support/candidate-question';
 
 async function inObject<T>(work: (sql: SqlStorage) => T): Promise<T> {
   const ns = env.REPO_INDEX!;
@@ -23,24 +23,6 @@ const FILES: Record<string, string> = {
   'docs/keys.md': '# Key table\nHow to parse a key table.\n',
 };
 
-const question = (query: string): DumpQuestion => ({
-  query,
-  relevant: [],
-  searchRank: 0,
-  bm25Rank: 0,
-  codeBm25Rank: 0,
-  lists: {
-    files: Object.keys(FILES).map((path, i) => ({ path, score: 10 - i })),
-    words: [],
-    history: [],
-    commits: [],
-    lexical: [],
-    vector: [],
-  },
-  docsLean: null,
-  returnedFiles: 0,
-});
-
 // The product computes the `declares` evidence the offline script (eval:evidence) measured.
 describe('FileIndex.declares', () => {
   it('gives every candidate the value eval:evidence computes from the same files, for several questions', async () => {
@@ -51,7 +33,10 @@ describe('FileIndex.declares', () => {
       'nothing matches here zzz',
     ];
     const files = Object.entries(FILES).map(([path, text]) => ({ path, text }));
-    const offline = evidenceForDump({ name: 'fixture', commit: 'c', questions: queries.map(question) }, files).file;
+    const offline = evidenceForDump(
+      { name: 'fixture', commit: 'c', questions: queries.map((query) => candidateQuestion(query, Object.keys(FILES))) },
+      files,
+    ).file;
     const product = await inObject((sql) => {
       const index = new FileIndex(sql);
       for (const { path, text } of files) index.write(path, languageOf(path), [{ symbol: null, text }], '');
