@@ -165,16 +165,17 @@ describe('eval:tune --learn', () => {
   });
 
   it('prints the model in-sample (labelled so) and held out beside the linear tuner, reading its figures from --against', () => {
-    dir = mkdtempSync(join(tmpdir(), 'eval-learn-'));
+    const at = mkdtempSync(join(tmpdir(), 'eval-learn-'));
+    dir = at;
     for (const seed of [1, 2])
-      writeFileSync(join(dir, `repo${seed}.json`), JSON.stringify(syntheticDump(`repo${seed}`, { seed })));
+      writeFileSync(join(at, `repo${seed}.json`), JSON.stringify(syntheticDump(`repo${seed}`, { seed })));
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
     try {
-      run(['--dumps', dir, '--sweeps', '1', '--halves', '--out', join(dir, 'linear.out')]);
+      run(['--dumps', at, '--sweeps', '1', '--halves', '--out', join(at, 'linear.out')]);
       lines.length = 0;
-      run(['--dumps', dir, '--learn', 'linear', '--against', join(dir, 'linear.out')]);
-      expect(() => run(['--dumps', dir, '--learn', 'forest', '--against', join(dir, 'linear.out')])).toThrow(
+      run(['--dumps', at, '--learn', 'linear', '--against', join(at, 'linear.out')]);
+      expect(() => run(['--dumps', at, '--learn', 'forest', '--against', join(at, 'linear.out')])).toThrow(
         /unknown learner/,
       );
     } finally {

@@ -33,9 +33,14 @@ function ranked(repo: LtrRepo, model: LtrModel, weights: FileRankWeights, keep: 
 }
 
 /** Trained on every question of every repository, ranked on the same questions: in-sample, an upper bound. */
-export function learnInSample(repos: LtrRepo[], learn: Learner, weights: FileRankWeights): LearnedFigures {
+export function learnInSample(
+  repos: LtrRepo[],
+  learn: Learner,
+  weights: FileRankWeights,
+): LearnedFigures & { model: LtrModel } {
   const model = learn(repos.flatMap((repo) => repo.questions));
   return {
+    model,
     figures: repos.map((repo) => {
       const ranks = ranked(repo, model, weights, () => true);
       return { name: repo.name, search: figures(ranks), ranks };
@@ -163,15 +168,15 @@ export function learnedReport(
     `Learned ranker (${learner}) over ${FEATURE_NAMES.length} features of ${rows} candidate files; hits cut with chunk ${weights.chunk}, vector ${weights.vector}`,
   ];
   const searches = (held: LearnedFigures) => held.figures.map((f) => f.search);
-  const all = learn(data.flatMap((repo) => repo.questions));
+  const inSample = learnInSample(data, learn, weights);
   out.push(
     `  trained on all (what it leans on): ${modelSummary(
-      all,
+      inSample.model,
       data.flatMap((repo) => repo.questions),
     )}`,
   );
   out.push(
-    `\n${table(`(e) ${learner}, trained on all ${repos.length} (IN-SAMPLE: not a held-out figure)`, searches(learnInSample(data, learn, weights)))}`,
+    `\n${table(`(e) ${learner}, trained on all ${repos.length} (IN-SAMPLE: not a held-out figure)`, searches(inSample))}`,
   );
   for (const [name, held, against] of [
     ['leave one repository out', learnLeaveOneOut(data, learn, weights), linear.leaveOneOut],

@@ -137,23 +137,26 @@ function growTree(
   const gain = (G: number, H: number) => (G * G) / (H + options.l2);
   let open = [0];
   for (let level = 0; level < options.depth && open.length; level++) {
-    const slot = new Map(open.map((node, k) => [node, k]));
-    const hg = new Float64Array(open.length * FEATURES * width);
-    const hh = new Float64Array(open.length * FEATURES * width);
-    const hn = new Int32Array(open.length * FEATURES * width);
+    const slot = new Int32Array(size).fill(-1);
+    for (const [k, node] of open.entries()) slot[node] = k;
+    // Per open node, feature and bin: the sum of pulls, of curvatures, and the row count, side by side.
+    const histogram = new Float64Array(open.length * FEATURES * width * 3);
     for (let row = 0; row < rows; row++) {
-      const k = slot.get(nodeOf[row]!);
-      if (k === undefined) continue;
+      const k = slot[nodeOf[row]!]!;
+      if (k < 0) continue;
       const at = k * FEATURES * width;
+      const pull = g[row]!;
+      const curvature = h[row]!;
+      const first = row * FEATURES;
       for (let f = 0; f < FEATURES; f++) {
-        const cell = at + f * width + bins[row * FEATURES + f]!;
-        hg[cell]! += g[row]!;
-        hh[cell]! += h[row]!;
-        hn[cell]!++;
+        const cell = 3 * (at + f * width + bins[first + f]!);
+        histogram[cell]! += pull;
+        histogram[cell + 1]! += curvature;
+        histogram[cell + 2]!++;
       }
     }
     const next: number[] = [];
-    const splitBin = new Map<number, number>();
+    const splitBin = new Int32Array(size).fill(-1);
     for (const [k, node] of open.entries()) {
       let best = { gain: 1e-12, feature: -1, bin: -1 };
       for (let f = 0; f < FEATURES; f++) {
@@ -162,17 +165,17 @@ function growTree(
         let H = 0;
         let N = 0;
         for (let b = 0; b < width; b++) {
-          G += hg[at + b]!;
-          H += hh[at + b]!;
-          N += hn[at + b]!;
+          G += histogram[3 * (at + b)]!;
+          H += histogram[3 * (at + b) + 1]!;
+          N += histogram[3 * (at + b) + 2]!;
         }
         let GL = 0;
         let HL = 0;
         let NL = 0;
         for (let b = 0; b < thresholds[f]!.length; b++) {
-          GL += hg[at + b]!;
-          HL += hh[at + b]!;
-          NL += hn[at + b]!;
+          GL += histogram[3 * (at + b)]!;
+          HL += histogram[3 * (at + b) + 1]!;
+          NL += histogram[3 * (at + b) + 2]!;
           if (NL < options.minRows || N - NL < options.minRows) continue;
           const value = gain(GL, HL) + gain(G - GL, H - HL) - gain(G, H);
           if (value > best.gain) best = { gain: value, feature: f, bin: b };
@@ -181,14 +184,13 @@ function growTree(
       if (best.feature < 0) continue;
       tree.feature[node] = best.feature;
       tree.threshold[node] = thresholds[best.feature]![best.bin]!;
-      splitBin.set(node, best.bin);
+      splitBin[node] = best.bin;
       next.push(2 * node + 1, 2 * node + 2);
     }
     for (let row = 0; row < rows; row++) {
       const node = nodeOf[row]!;
-      const bin = splitBin.get(node);
-      if (bin !== undefined)
-        nodeOf[row] = bins[row * FEATURES + tree.feature[node]!]! <= bin ? 2 * node + 1 : 2 * node + 2;
+      const bin = splitBin[node]!;
+      if (bin >= 0) nodeOf[row] = bins[row * FEATURES + tree.feature[node]!]! <= bin ? 2 * node + 1 : 2 * node + 2;
     }
     open = next;
   }
