@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument } from './code-index-harness';
+import { checkOptions } from './cli-options';
 import { deriveCommitQueries } from './eval/commit-queries';
 
 /**
@@ -11,6 +12,11 @@ import { deriveCommitQueries } from './eval/commit-queries';
  * relevant = the 1-3 code files each commit changed that exist at the evaluated commit).
  */
 export async function run(): Promise<void> {
+  checkOptions({
+    usage: 'npm run eval:commits -- --repo <git checkout> [--out <file.json>] [--commit <rev>] [--max 150]',
+    values: ['repo', 'out', 'commit', 'max'],
+    numbers: ['max'],
+  });
   const repo = resolve(argument('repo') ?? '.');
   const out = argument('out');
   const queries = await deriveCommitQueries(repo, {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness, type CodeIndexHarness } from './code-index-harness';
+import { checkOptions } from './cli-options';
 import { FileBm25 } from './eval/bm25';
 import { chunkingLine } from './eval/chunking';
 import { deriveQuestionSets, type QueryCase, type QuestionSets, ROLE_OF_KIND } from './eval/commit-queries';
@@ -313,6 +314,15 @@ async function evaluate(
   }
 }
 
+const EVAL_SEARCH_OPTIONS = {
+  usage: `npm run eval:search -- --repo <git checkout> [--queries <file.json>] [--repo <checkout> [--queries …] …]
+  [--minutes 30] [--misses] [--out <file.json>] [--variant '<name>=<SEARCH_WEIGHTS json>' …] [--dump <dir>]
+Without --repo: the project's own smoke set (test/eval/queries.json) on this checkout.`,
+  values: ['repo', 'queries', 'minutes', 'out', 'variant', 'dump'],
+  numbers: ['minutes'],
+  flags: ['misses'],
+};
+
 /**
  * `npm run eval:search -- --repo <git checkout> [--queries <file.json>] [--repo … ] [--misses] [--out <file.json>]
  *  [--variant <name>=<SEARCH_WEIGHTS json> …] [--dump <dir>]`:
@@ -329,6 +339,7 @@ async function evaluate(
  * and over that role's files only; --out and --dump include them (dumped with `kind`).
  */
 export async function run(): Promise<void> {
+  checkOptions(EVAL_SEARCH_OPTIONS);
   const results: RepoEvaluation[] = [];
   const argv = process.argv.slice(2);
   const variants: Variant[] = [];

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SearchWeightsSchema } from '../code-index/config';
+import { UsageError } from './cli-options';
 import type { FileRankWeights, WeightOverrides } from '../code-index/ranking/files';
 import { checkFaithfulness, rankDumpQuestion, readDumps, withOverrides } from './eval/dump-rank';
 import { fastRank, prepareQuestion } from './eval/fast-rank';
@@ -32,6 +33,35 @@ const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEA
   [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]
   [--explain]: with the dumps' weights (and any --weights), the questions BM25 over code files has in its top 5 and the search not, taken apart signal by signal`;
 
+/** The command line, checked: an unknown option or a missing value is a usage error, not a stack trace. */
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        dumps: { type: 'string' },
+        repos: { type: 'string' },
+        weights: { type: 'string' },
+        features: { type: 'string' },
+        params: { type: 'string' },
+        objective: { type: 'string' },
+        penalty: { type: 'string' },
+        margin: { type: 'string' },
+        sweeps: { type: 'string' },
+        'figures-only': { type: 'boolean' },
+        'no-held-out': { type: 'boolean' },
+        halves: { type: 'boolean' },
+        ablate: { type: 'boolean' },
+        out: { type: 'string' },
+        explain: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
 /**
  * Offline tuning of the file ranking from eval:search dumps (--dump): checks that rankFiles with each
  * dump's weights reproduces the ranks /ai/search gave, prints figures for any weights beside the BM25
@@ -42,29 +72,11 @@ const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEA
  * questions (`kind`) are printed apart, as recorded and with the weights printed or tuned.
  */
 export function run(argv = process.argv.slice(2)): void {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dumps: { type: 'string' },
-      repos: { type: 'string' },
-      weights: { type: 'string' },
-      features: { type: 'string' },
-      params: { type: 'string' },
-      objective: { type: 'string' },
-      penalty: { type: 'string' },
-      margin: { type: 'string' },
-      sweeps: { type: 'string' },
-      'figures-only': { type: 'boolean' },
-      'no-held-out': { type: 'boolean' },
-      halves: { type: 'boolean' },
-      ablate: { type: 'boolean' },
-      out: { type: 'string' },
-      explain: { type: 'boolean' },
-    },
-  });
-  if (!values.dumps) throw new Error(`--dumps is required\n${USAGE}`);
+  const { values } = parseOptions(argv);
+  if (values.help) return void console.log(USAGE);
+  if (!values.dumps) throw new UsageError(`--dumps is required\n${USAGE}`);
   const dumps = readDumps(values.dumps, values.repos?.split(','));
-  if (!dumps.length) throw new Error(`no dump in ${values.dumps}`);
+  if (!dumps.length) throw new UsageError(`no dump in ${values.dumps}`);
   const overrides = values.weights ? (SearchWeightsSchema.parse(JSON.parse(values.weights)) as WeightOverrides) : {};
   if (values.explain) {
     console.log(explainMisses(dumps, overrides));
@@ -75,13 +87,13 @@ export function run(argv = process.argv.slice(2)): void {
     penalty: Number(values.penalty ?? DEFAULT_OBJECTIVE.penalty),
     margin: Number(values.margin ?? DEFAULT_OBJECTIVE.margin),
   };
-  if (!['r5+mrr', 'r5', 'mrr'].includes(objective.measure)) throw new Error(`unknown --objective\n${USAGE}`);
+  if (!['r5+mrr', 'r5', 'mrr'].includes(objective.measure)) throw new UsageError(`unknown --objective\n${USAGE}`);
   const features = values.features ? values.features.split(',') : [];
-  for (const name of features) if (!FEATURE_PARAMS[name]) throw new Error(`unknown feature ${name}\n${USAGE}`);
+  for (const name of features) if (!FEATURE_PARAMS[name]) throw new UsageError(`unknown feature ${name}\n${USAGE}`);
   // --params: tune only these base weights (a smaller change to ship), plus any --features.
   const only = values.params?.split(',');
   for (const name of only ?? [])
-    if (!BASE_PARAMS.some((p) => p.name === name)) throw new Error(`unknown parameter ${name}\n${USAGE}`);
+    if (!BASE_PARAMS.some((p) => p.name === name)) throw new UsageError(`unknown parameter ${name}\n${USAGE}`);
   const params = [
     ...BASE_PARAMS.filter((param) => !only || only.includes(param.name)),
     ...features.map((name) => FEATURE_PARAMS[name]!),
@@ -189,4 +201,12 @@ export function run(argv = process.argv.slice(2)): void {
   if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) run();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    run();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

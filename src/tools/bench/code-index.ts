@@ -4,6 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { argument, startCodeIndexHarness } from '../code-index-harness';
+import { checkOptions } from '../cli-options';
 import { HeapSampler, type HeapPeak, type HeapUsage, SAMPLE_MS } from './isolate-heap';
 import { chunkingLine } from '../eval/chunking';
 
@@ -187,6 +188,13 @@ async function runGenerated(): Promise<void> {
  * the incremental time is reported as a ratio of the full run.
  */
 export async function run(): Promise<void> {
+  checkOptions({
+    usage: `npm run bench:index -- [--repo <checkout, default .>] [--rounds 5]: index a clone, then re-index after small changes
+npm run bench:index -- --chunks <n> | --files <n> [--dimensions 384] [--batch 40] [--every 15] [--minutes 30] [--searches <n>]:
+  a generated repository, indexed whole and searched (memory, heap, latency)`,
+    values: ['repo', 'rounds', 'chunks', 'files', 'dimensions', 'batch', 'every', 'minutes', 'searches'],
+    numbers: ['rounds', 'chunks', 'files', 'dimensions', 'batch', 'every', 'minutes', 'searches'],
+  });
   if (argument('chunks') || argument('files')) return runGenerated();
   const source = resolve(argument('repo') ?? '.');
   const rounds = Number(argument('rounds') ?? 5);
