@@ -4,9 +4,14 @@ import type { FileFacts } from '../../code-index/ranking/file-facts';
 import { DEFAULT_WEIGHTS, type FileRankWeights, type WeightOverrides } from '../../code-index/ranking/files';
 import { type DumpQuestion, reproduceSearch, SEARCH_K, type SearchDump } from './search-dump';
 
-/** A dump as the tuner uses it: its weights completed with defaults for weights added after it was taken. */
+/**
+ * A dump as the tuner uses it: its weights completed with defaults for weights added after it was taken;
+ * `questions` holds only the code questions (no `kind`), which alone the tuner's figures and objective
+ * read; the docs and tests questions are in `roleQuestions`, reported apart.
+ */
 export interface LoadedDump extends SearchDump {
   facts: (path: string) => FileFacts | undefined;
+  roleQuestions: DumpQuestion[];
 }
 
 /** Weights with overrides applied (the shape of weightsFor and SEARCH_WEIGHTS). */
@@ -42,7 +47,9 @@ export function loadDump(dump: SearchDump): LoadedDump {
   const roles = dump.weights.roles as Partial<FileRankWeights['roles']>;
   const split = roles.tooling === undefined && roles.config !== undefined ? { tooling: roles.config } : {};
   const weights = withOverrides(DEFAULT_WEIGHTS, { ...dump.weights, roles: { ...roles, ...split } });
-  return { ...dump, weights, facts: dumpFacts(dump) };
+  const code = dump.questions.filter((question) => (question.kind ?? 'code') === 'code');
+  const roleQuestions = dump.questions.filter((question) => (question.kind ?? 'code') !== 'code');
+  return { ...dump, questions: code, roleQuestions, weights, facts: dumpFacts(dump) };
 }
 
 /** Every dump (`<name>.json` holding `version: 1` and questions) in a directory, by name; other JSON files are left alone. */
