@@ -9,7 +9,7 @@ import { fastRank, prepareQuestion } from './eval/fast-rank';
 import { figures } from './eval/metrics';
 import { explainMisses } from './eval/tune-explain';
 import { LEARNERS, learnedReport } from './eval/ltr-eval';
-import { figuresTable, foldVariation } from './eval/tune-report';
+import { figuresTable, foldVariation, roleFiguresTable } from './eval/tune-report';
 import { ablation } from './eval/tune-ablation';
 import {
   evaluate,
@@ -75,7 +75,8 @@ function parseOptions(argv: string[]) {
  * baselines, tunes the weights inside rankFiles by deterministic coordinate ascent (on all
  * repositories, then leaving each repository out in turn: the held-out figures are the honest
  * ones), and with --ablate compares the held-out figures with and without each new feature (file
- * facts, rank scaling).
+ * facts, rank scaling). Only code questions enter the figures and the objective; a dump's docs and tests
+ * questions (`kind`) are printed apart, as recorded and with the weights printed or tuned.
  */
 export function run(argv = process.argv.slice(2)): void {
   const { values } = parseOptions(argv);
@@ -148,7 +149,20 @@ export function run(argv = process.argv.slice(2)): void {
       objective.margin,
     )}`,
   );
-  if (values.weights) console.log(`\n${table(`with --weights ${values.weights}`, base)}`);
+  // Docs and tests questions (eval:search's role sets) are reported apart: the objective reads code questions only.
+  const roles = (title: string, weights?: FileRankWeights) => {
+    const text = roleFiguresTable(
+      `${title}; docs and tests questions, not in the objective`,
+      dumps,
+      weights && ((dump, question) => rankDumpQuestion(question, weights, facts ? dump.facts : undefined).rank),
+    );
+    if (text) console.log(`\n${text}`);
+  };
+  roles("(a) as recorded (the dumps' searchRank)");
+  if (values.weights) {
+    console.log(`\n${table(`with --weights ${values.weights}`, base)}`);
+    roles(`with --weights ${values.weights}`, base);
+  }
   if (values['figures-only']) return;
 
   const options: TuneOptions = {
@@ -178,6 +192,7 @@ export function run(argv = process.argv.slice(2)): void {
     `\n${table(`(b) tuned on all ${repos.length} (objective ${all.objective.toFixed(4)}; in-sample)`, all.weights)}`,
   );
   console.log(`  SEARCH_WEIGHTS='${JSON.stringify(chosen)}'`);
+  roles(`(b) tuned on all ${repos.length} (in-sample for the code questions)`, all.weights);
   const result: Record<string, unknown> = {
     objective,
     params: params.map((p) => p.name),

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_WEIGHTS, type FileRankWeights, rankFiles } from '../../src/code-index/ranking/files';
 import { rankLists } from '../../src/code-index/ranking/file-search';
-import { checkFaithfulness, loadDump, rankDumpQuestion } from '../../src/tools/eval/dump-rank';
+import { checkFaithfulness, loadDump, rankDumpQuestion, readDumps } from '../../src/tools/eval/dump-rank';
 import { fastRank, prepareQuestion } from '../../src/tools/eval/fast-rank';
 import { figures } from '../../src/tools/eval/metrics';
 import {
@@ -177,5 +177,57 @@ describe('eval:tune', () => {
     expect(out).toContain('(c) held out');
     expect(out).toMatch(/Held-out ablation \(leave one repository out\)[\s\S]*\+activity\+size\+recency/);
     expect(out).toMatch(/SEARCH_WEIGHTS='\{.*"history":/);
+  });
+
+  it('reads only code questions: docs and tests questions in a dump change no figure, weight or objective, and print apart', () => {
+    dir = mkdtempSync(join(tmpdir(), 'eval-tune-'));
+    const withRoles = join(dir, 'roles');
+    const codeOnly = join(dir, 'code');
+    for (const folder of [withRoles, codeOnly]) mkdirSync(folder);
+    for (const seed of [1, 2]) {
+      const dump = syntheticDump(`repo${seed}`, { seed });
+      // Role questions the search misses entirely: counted as code questions, they would pull every figure down.
+      const roleQuestions = dump.questions.slice(0, 10).map((question, i) => ({
+        ...question,
+        query: `document part ${i} of the parser`,
+        relevant: ['docs/none.md'],
+        searchRank: 0,
+        kind: i % 2 ? ('tests' as const) : ('docs' as const),
+        roleBm25Rank: 1,
+      }));
+      writeFileSync(join(codeOnly, `repo${seed}.json`), JSON.stringify(dump));
+      writeFileSync(
+        join(withRoles, `repo${seed}.json`),
+        JSON.stringify({ ...dump, questions: [...dump.questions, ...roleQuestions] }),
+      );
+      const loaded = loadDump({ ...dump, questions: [...dump.questions, ...roleQuestions] });
+      expect(loaded.questions).toEqual(dump.questions);
+      expect(loaded.roleQuestions.map((q) => q.kind)).toEqual(roleQuestions.map((q) => q.kind));
+    }
+    const read = (folder: string) => readDumps(folder).map(tuneRepo);
+    expect(read(withRoles)).toEqual(read(codeOnly));
+    const tuned = tune(read(withRoles), options());
+    expect(tuned).toEqual(tune(read(codeOnly), options()));
+    expect(objectiveValue(evaluate(read(withRoles), tuned.weights, false), DEFAULT_OBJECTIVE)).toBe(tuned.objective);
+
+    const output = (folder: string) => {
+      const lines: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+      try {
+        run(['--dumps', folder, '--sweeps', '1', '--no-held-out']);
+      } finally {
+        log.mockRestore();
+      }
+      return lines;
+    };
+    const plain = output(codeOnly);
+    const roles = output(withRoles);
+    expect(plain.join('\n')).not.toContain('docs and tests questions');
+    // The same lines, plus the role tables (recorded, and with the tuned weights).
+    expect(roles.filter((line) => !line.includes('docs and tests questions'))).toEqual(plain);
+    const tables = roles.filter((line) => line.includes('docs and tests questions'));
+    expect(tables).toHaveLength(2);
+    expect(tables[0]).toMatch(/repo1\s+docs\s+5 {2}0\.000 0\.000 0\.000 0\.000 \| \S+ \S+ {4}\| 1\.000 1\.000/);
+    expect(tables[1]).toContain('(b) tuned on all 2');
   });
 });

@@ -6,10 +6,15 @@ import type { TermEvidence } from '../../code-index/ranking/term-evidence';
 import { readEvidence } from './evidence-file';
 import { type DumpQuestion, reproduceSearch, SEARCH_K, type SearchDump } from './search-dump';
 
-/** A dump as the tuner uses it: its weights completed with defaults for weights added after it was taken. */
+/**
+ * A dump as the tuner uses it: its weights completed with defaults for weights added after it was taken;
+ * `questions` holds only the code questions (no `kind`), which alone the tuner's figures and objective
+ * read; the docs and tests questions are in `roleQuestions`, reported apart.
+ */
 export interface LoadedDump extends SearchDump {
   facts: (path: string) => FileFacts | undefined;
-  /** Per question, its candidates' per-term evidence (eval:evidence), when read. */
+  roleQuestions: DumpQuestion[];
+  /** Per code question (`questions`), its candidates' per-term evidence (eval:evidence), when read. */
   evidence?: ((path: string) => TermEvidence | undefined)[];
 }
 
@@ -46,7 +51,9 @@ export function loadDump(dump: SearchDump): LoadedDump {
   const roles = dump.weights.roles as Partial<FileRankWeights['roles']>;
   const split = roles.tooling === undefined && roles.config !== undefined ? { tooling: roles.config } : {};
   const weights = withOverrides(DEFAULT_WEIGHTS, { ...dump.weights, roles: { ...roles, ...split } });
-  return { ...dump, weights, facts: dumpFacts(dump) };
+  const code = dump.questions.filter((question) => (question.kind ?? 'code') === 'code');
+  const roleQuestions = dump.questions.filter((question) => (question.kind ?? 'code') !== 'code');
+  return { ...dump, questions: code, roleQuestions, weights, facts: dumpFacts(dump) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileRankWeights } from '../../code-index/ranking/files';
 import type { DumpFile, DumpQuestion, ListsAnswer, SearchDump } from './search-dump';
+import type { QuestionKind } from './subjects';
 
 /** Collects one repository's dump while its questions are asked, then writes `<dir>/<name>.json`. */
 export class SearchDumpWriter {
@@ -13,6 +14,8 @@ export class SearchDumpWriter {
     item: { query: string; relevant: string[]; commit?: string },
     ranks: { searchRank: number; bm25Rank: number; codeBm25Rank: number; returnedFiles: number },
     answer: ListsAnswer,
+    /** A role question's set and its role-files baseline; code questions are written without either, as before. */
+    role?: { kind: Exclude<QuestionKind, 'code'>; roleBm25Rank: number },
   ): void {
     this.weights ??= answer.weights;
     Object.assign(this.facts, answer.files);
@@ -23,6 +26,7 @@ export class SearchDumpWriter {
       ...ranks,
       lists: answer.lists,
       docsLean: answer.docsLean,
+      ...role,
     });
   }
 

@@ -3,6 +3,7 @@ import type { FileRankWeights } from '../../code-index/ranking/files';
 import type { TermEvidence } from '../../code-index/ranking/term-evidence';
 import { type CandidateLists, CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
 import { firstRelevantRank } from './metrics';
+import type { QuestionKind } from './subjects';
 
 // The dump format, shared with the offline tuner (eval:tune): the lists are exactly candidateLists' answer.
 
@@ -23,6 +24,10 @@ export interface DumpQuestion {
   docsLean: number | null;
   /** Distinct files /ai/search returned in its k = 20 hits. */
   returnedFiles: number;
+  /** The question set: absent for code questions (dumps before role questions have none), else docs or tests. */
+  kind?: QuestionKind;
+  /** Role questions: rank in BM25 over that role's files only (pathRole docs or test). */
+  roleBm25Rank?: number;
 }
 
 /** Facts about a file named in any list (for features the ranking may learn to use). */

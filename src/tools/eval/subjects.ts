@@ -43,19 +43,29 @@ const SKIPPED_SUBJECT: [string, RegExp][] = [
 export type SubjectVerdict = { question: string } | { skipped: string };
 
 /**
+ * Which set a question belongs to: `code` (the answers are code files), `docs` or `tests` (every file
+ * the commit changed has that role by the path prior's `pathRole`: the role questions).
+ */
+export type QuestionKind = 'code' | 'docs' | 'tests';
+
+/** Conventional types a role question may have: a docs question's `docs:` prefix is removed, not skipped. */
+const ROLE_TYPES: Record<QuestionKind, string[]> = { code: [], docs: ['docs', 'doc'], tests: ['test', 'tests'] };
+
+/**
  * The question a commit subject asks, or why it asks none. Any subject counts, conventional or
  * plain: the `type(scope)!:` prefix and trailing `(#123)` references are removed, and what is left
  * must have at least `minWords` words. Left out: conventional types chore, ci, build, release,
  * docs, test, style and revert; and any subject about a release, a version or dependency bump, a
- * typo, CI or a merge (`SKIPPED_SUBJECT`).
+ * typo, CI or a merge (`SKIPPED_SUBJECT`). For a docs question the types docs and doc are kept (their
+ * prefix removed like any other), for a tests question test and tests; everything else is the same.
  */
-export function questionFromSubject(subject: string, minWords = 4): SubjectVerdict {
+export function questionFromSubject(subject: string, minWords = 4, kind: QuestionKind = 'code'): SubjectVerdict {
   let text = subject.trim();
   const prefix = PREFIX.exec(text);
   if (prefix) {
     const type = prefix[1]!.toLowerCase();
     const scope = (prefix[2] ?? '').toLowerCase();
-    if (SKIPPED_TYPES.has(type)) return { skipped: `type ${type}` };
+    if (SKIPPED_TYPES.has(type) && !ROLE_TYPES[kind].includes(type)) return { skipped: `type ${type}` };
     if (/^(deps?|deps-dev|release|ci)$/.test(scope)) return { skipped: `scope ${scope}` };
     text = text.slice(prefix[0].length);
   }

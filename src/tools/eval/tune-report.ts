@@ -1,5 +1,7 @@
 import type { FileRankWeights } from '../../code-index/ranking/files';
+import type { LoadedDump } from './dump-rank';
 import { figures, type RetrievalFigures } from './metrics';
+import type { DumpQuestion } from './search-dump';
 import type { TuneRepo } from './tune-search';
 import type { TuneParam } from './tune-space';
 
@@ -61,4 +63,33 @@ export function foldVariation(
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The dumps' docs and tests questions (`roleQuestions`), which the tuner's figures and objective leave
+ * out: per repository and set, the search's figures (as recorded, or as `rank` ranks them) beside BM25
+ * over all files and over that role's files. Empty when no dump has role questions.
+ */
+export function roleFiguresTable(
+  title: string,
+  dumps: LoadedDump[],
+  rank: (dump: LoadedDump, question: DumpQuestion) => number = (_, question) => question.searchRank,
+): string {
+  const lines: string[] = [];
+  for (const dump of dumps)
+    for (const kind of ['docs', 'tests'] as const) {
+      const set = dump.roleQuestions.filter((question) => question.kind === kind);
+      if (!set.length) continue;
+      const s = figures(set.map((question) => rank(dump, question)));
+      const b = figures(set.map((question) => question.bm25Rank));
+      const r = figures(set.map((question) => question.roleBm25Rank ?? 0));
+      lines.push(
+        `  ${dump.name.padEnd(14)} ${kind.padEnd(5)} ${String(set.length).padStart(3)}  ${f3(s.recall1)} ${f3(s.recall5)} ${f3(s.recall10)} ${f3(s.mrr)} | ${f3(b.recall5)} ${f3(b.mrr)}    | ${f3(r.recall5)} ${f3(r.mrr)}    | ${signed(s.recall5 - r.recall5)} ${signed(s.mrr - r.mrr)}`,
+      );
+    }
+  if (!lines.length) return '';
+  return [
+    `${title}\n  ${'repository'.padEnd(14)} set     n  R@1   R@5   R@10  MRR   | bm25 R@5 MRR   | role R@5 MRR   | ΔR@5   ΔMRR`,
+    ...lines,
+  ].join('\n');
 }
