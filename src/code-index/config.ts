@@ -167,6 +167,10 @@ export const SearchWeightsSchema = z
     chunkAbsent: z.number().min(0).max(1),
     size: weight,
     recency: weight,
+    coverage: weight,
+    span: weight,
+    defines: weight,
+    declares: weight,
     fileFields: z.tuple([weight, weight, weight, weight]),
     chunkFields: z.tuple([weight, weight, weight]),
   })

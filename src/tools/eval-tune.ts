@@ -23,6 +23,7 @@ import {
 import {
   BASE_PARAMS,
   DEFAULT_OBJECTIVE,
+  EVIDENCE_FEATURES,
   FACT_FEATURES,
   FEATURE_PARAMS,
   type Objective,
@@ -30,7 +31,8 @@ import {
   startingPoints,
 } from './eval/tune-space';
 
-const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus] [--params chunk,vector,…]
+const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus,coverage,span,defines,declares] [--params chunk,vector,…]
+  [--extra-features <dir>]: per-term evidence of the dumps' candidates (npm run eval:evidence), for coverage, span, defines, declares
   [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]
   [--learn linear|trees [--against <earlier --out file.json>]]: a learned ranker over the lists' evidence, in-sample and held out beside the linear tuner's held-out figures (tuned now, or read from --against)
   [--explain]: with the dumps' weights (and any --weights), the questions BM25 over code files has in its top 5 and the search not, taken apart signal by signal`;
@@ -56,6 +58,7 @@ function parseOptions(argv: string[]) {
         ablate: { type: 'boolean' },
         out: { type: 'string' },
         explain: { type: 'boolean' },
+        'extra-features': { type: 'string' },
         learn: { type: 'string' },
         against: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -80,7 +83,7 @@ export function run(argv = process.argv.slice(2)): void {
   if (values.help) return void console.log(USAGE);
   if (!values.dumps) throw new UsageError(`--dumps is required\n${USAGE}`);
   if (values.learn && !LEARNERS[values.learn]) throw new UsageError(`unknown learner ${values.learn}\n${USAGE}`);
-  const dumps = readDumps(values.dumps, values.repos?.split(','));
+  const dumps = readDumps(values.dumps, values.repos?.split(','), values['extra-features']);
   if (!dumps.length) throw new UsageError(`no dump in ${values.dumps}`);
   const overrides = values.weights ? (SearchWeightsSchema.parse(JSON.parse(values.weights)) as WeightOverrides) : {};
   if (values.explain) {
@@ -95,6 +98,10 @@ export function run(argv = process.argv.slice(2)): void {
   if (!['r5+mrr', 'r5', 'mrr'].includes(objective.measure)) throw new UsageError(`unknown --objective\n${USAGE}`);
   const features = values.features ? values.features.split(',') : [];
   for (const name of features) if (!FEATURE_PARAMS[name]) throw new UsageError(`unknown feature ${name}\n${USAGE}`);
+  if (!values['extra-features'] && features.some((name) => EVIDENCE_FEATURES.includes(name)))
+    throw new UsageError(
+      `--features ${features.join(',')} reads per-term evidence: give --extra-features <dir>\n${USAGE}`,
+    );
   // --params: tune only these base weights (a smaller change to ship), plus any --features.
   const only = values.params?.split(',');
   for (const name of only ?? [])

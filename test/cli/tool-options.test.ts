@@ -34,6 +34,7 @@ describe('evaluation and bench tools', () => {
     ['src/tools/eval-commits.ts', 'npm run eval:commits'],
     ['src/tools/bench/code-index.ts', 'npm run bench:index'],
     ['src/tools/eval-tune.ts', 'npm run eval:tune'],
+    ['src/tools/eval-evidence.ts', 'npm run eval:evidence'],
   ])('%s prints its usage for --help and refuses a misspelt option with exit 2', (script, usage) => {
     const help = tool(script, '--help');
     expect(help.status).toBe(0);

@@ -2,6 +2,7 @@ import type { RankedHit, RepoIndexStore, SearchFilters, StoredChunk } from '../s
 import { ftsQuery } from '../store/repo-index-store';
 import { rankFiles, type ChunkCandidate, type FileCandidate, type FileRankWeights, type RankedFile } from './files';
 import type { FileFacts } from './file-facts';
+import type { TermEvidence } from './term-evidence';
 import type { Signal } from './rank';
 import type { FileHistory } from '../store/file-history';
 
@@ -83,6 +84,8 @@ export function rankLists(
   weights: FileRankWeights,
   /** File facts for the offline-only features (FileRankWeights.activity, size, recency); searches pass none. */
   facts?: (path: string) => FileFacts | undefined,
+  /** Per-term evidence for the offline-only features (FileRankWeights.coverage, span, defines, declares); searches pass none. */
+  evidence?: (path: string) => TermEvidence | undefined,
 ): RankedFile[] {
   const kept = (list: FileCandidate[], weight: number) => (weight > 0 ? list : []);
   return rankFiles(
@@ -93,6 +96,7 @@ export function rankLists(
       history: kept(lists.history, weights.history),
       commits: kept(lists.commits, weights.commits),
       facts,
+      evidence,
     },
     weights,
     weights.learnedDocs ? docsLean : null,

@@ -1,6 +1,7 @@
 import { factsFactor, type FactWeights, type FileFacts } from './file-facts';
 import { askedRoles, pathPrior, ROLE_FACTORS, type RoleFactors } from './path-prior';
 import type { Signal } from './rank';
+import { type EvidenceWeights, evidenceFactor, evidenceTerm, type TermEvidence } from './term-evidence';
 
 /** A chunk found by one signal, best first within its list. */
 export interface ChunkCandidate {
@@ -15,7 +16,7 @@ export interface FileCandidate {
   score: number;
 }
 
-export interface FileRankWeights extends FactWeights {
+export interface FileRankWeights extends FactWeights, EvidenceWeights {
   /** File-level BM25 (fields weighted inside the index). */
   file: number;
   /** Plain whole-file BM25 over code files' exact words and identifier parts (no stemming, no fields; FileIndex.words). */
@@ -86,6 +87,10 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   activity: 0,
   size: 0,
   recency: 0,
+  coverage: 0,
+  span: 0,
+  defines: 0,
+  declares: 0,
   fileFields: [4, 2.5, 1.5, 1],
   chunkFields: [1, 3, 1],
 };
@@ -154,6 +159,8 @@ export function rankFiles(
     vector: ChunkCandidate[];
     /** Facts about the files, for the activity, size and recency features (none: those features stay off). */
     facts?: (path: string) => FileFacts | undefined;
+    /** Per-term evidence about each file for this question (none: the coverage, span, defines and declares features stay off). */
+    evidence?: (path: string) => TermEvidence | undefined;
   },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
@@ -252,19 +259,22 @@ export function rankFiles(
   };
   const ranked: RankedFile[] = [];
   for (const [path, e] of entries) {
-    const raw =
+    const evidence = input.evidence?.(path);
+    const fused =
       weights.file * e.file +
       weights.words * e.words +
       weights.history * e.history +
       weights.commits * e.commits +
       weights.chunk * (e.chunk.length ? aggregate(e.chunk) : absentChunk) +
       weights.vector * aggregate(e.vector);
+    const raw = evidence ? fused + evidenceTerm(evidence, weights) : fused;
     const prior =
       consensusFactor(e.lists, weights.consensus) *
       (weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw);
+    const withFacts = input.facts ? prior * factsFactor(input.facts(path), weights) : prior;
     ranked.push({
       path,
-      score: input.facts ? prior * factsFactor(input.facts(path), weights) : prior,
+      score: evidence ? withFacts * evidenceFactor(evidence, weights) : withFacts,
       signals: [...e.signals].sort(),
       chunks: [...e.chunks.values()]
         .sort((a, b) => b.score - a.score || a.id - b.id)

@@ -1,5 +1,6 @@
 import type { ChunkCandidate, FileCandidate } from '../ranking/files';
 import { codeTokens, expandIdentifiers } from '../ranking/tokens';
+import { idfOf, matchTerms, termShare, wordTokens } from '../ranking/term-evidence';
 import { boundedTopByBm25 } from './bounded-match';
 import { declaredNames } from '../summary/declared-names';
 import { pathRole, type PathRole } from '../ranking/path-prior';
@@ -10,6 +11,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(path, symbols, summary, b
 CREATE TABLE IF NOT EXISTS file_entries (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, language TEXT NOT NULL, summary TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_model_summaries (path TEXT PRIMARY KEY, summary TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS file_words USING fts5(words, tokenize = "unicode61 tokenchars '_'");
+CREATE VIRTUAL TABLE IF NOT EXISTS file_words_terms USING fts5vocab(file_words, 'row');
 `;
 
 /**
@@ -26,7 +28,7 @@ export const INDEX_LAYOUT = 'files-v6';
 const WORDS_ROLES = new Set<PathRole>(['source', 'generated', 'tooling']);
 
 /** Code, hand-written declarations and tooling written as program code (scripts/release.mjs), as the code-files baseline reads. */
-function inWordsTable(path: string): boolean {
+export function inWordsTable(path: string): boolean {
   return WORDS_ROLES.has(pathRole(path));
 }
 
@@ -154,6 +156,31 @@ export class FileIndex {
       'c.path AS path',
       limit,
     ).rows.map((row) => ({ id: row.rowId, path: row.path, score: -row.rank }));
+  }
+
+  /**
+   * TermEvidence.declares of each of `paths` (a search's candidates) for `match` (ftsQuery): the
+   * idf-weighted share of the question's terms among the tokens of the names the file declares
+   * (its symbols field), idf over the words table. Bounded work: one vocabulary lookup per term
+   * (at most 24), one count, and the symbols of the given files only.
+   */
+  declares(paths: string[], match: string | null): Map<string, number> {
+    const out = new Map<string, number>();
+    const terms = matchTerms(match);
+    if (!terms.length || !paths.length) return out;
+    const files = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM file_words').one().n;
+    const df = (token: string) =>
+      this.sql.exec<{ doc: number }>('SELECT doc FROM file_words_terms WHERE term = ?', token).toArray()[0]?.doc ?? 0;
+    const weighted = terms.map((tokens) => ({ tokens, idf: idfOf(Math.min(...tokens.map(df)), files) }));
+    for (let i = 0; i < paths.length; i += 90) {
+      const slice = paths.slice(i, i + 90);
+      for (const row of this.sql.exec<{ path: string; symbols: string }>(
+        `SELECT e.path AS path, f.symbols AS symbols FROM file_entries e JOIN file_fts f ON f.rowid = e.id WHERE e.path IN (${slice.map(() => '?').join(',')})`,
+        ...slice,
+      ))
+        out.set(row.path, termShare(weighted, new Set(wordTokens(row.symbols))));
+    }
+    return out;
   }
 
   /** Where chunks live: to group hits of a signal that carries only chunk ids. */

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileFacts } from '../../code-index/ranking/file-facts';
 import { DEFAULT_WEIGHTS, type FileRankWeights, type WeightOverrides } from '../../code-index/ranking/files';
+import type { TermEvidence } from '../../code-index/ranking/term-evidence';
+import { readEvidence } from './evidence-file';
 import { type DumpQuestion, reproduceSearch, SEARCH_K, type SearchDump } from './search-dump';
 
 /**
@@ -12,6 +14,8 @@ import { type DumpQuestion, reproduceSearch, SEARCH_K, type SearchDump } from '.
 export interface LoadedDump extends SearchDump {
   facts: (path: string) => FileFacts | undefined;
   roleQuestions: DumpQuestion[];
+  /** Per code question (`questions`), its candidates' per-term evidence (eval:evidence), when read. */
+  evidence?: ((path: string) => TermEvidence | undefined)[];
 }
 
 /** Weights with overrides applied (the shape of weightsFor and SEARCH_WEIGHTS). */
@@ -52,14 +56,18 @@ export function loadDump(dump: SearchDump): LoadedDump {
   return { ...dump, questions: code, roleQuestions, weights, facts: dumpFacts(dump) };
 }
 
-/** Every dump (`<name>.json` holding `version: 1` and questions) in a directory, by name; other JSON files are left alone. */
-export function readDumps(dir: string, only?: string[]): LoadedDump[] {
+/**
+ * Every dump (`<name>.json` holding `version: 1` and questions) in a directory, by name; other JSON
+ * files are left alone. With `evidenceDir`, each dump's per-term evidence from there (eval:evidence).
+ */
+export function readDumps(dir: string, only?: string[], evidenceDir?: string): LoadedDump[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json') && (!only?.length || only.includes(file.slice(0, -5))))
     .sort()
     .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as SearchDump)
     .filter((dump) => dump.version === 1 && Array.isArray(dump.questions))
-    .map(loadDump);
+    .map(loadDump)
+    .map((dump) => (evidenceDir ? { ...dump, evidence: readEvidence(evidenceDir, dump) } : dump));
 }
 
 /**
@@ -70,8 +78,9 @@ export function rankDumpQuestion(
   question: DumpQuestion,
   weights: FileRankWeights,
   facts?: (path: string) => FileFacts | undefined,
+  evidence?: (path: string) => TermEvidence | undefined,
 ): { rank: number; returnedFiles: number } {
-  const again = reproduceSearch(question, weights, SEARCH_K, facts);
+  const again = reproduceSearch(question, weights, SEARCH_K, facts, evidence);
   return { rank: again.searchRank, returnedFiles: again.returnedFiles };
 }
 

@@ -2,6 +2,7 @@ import { type FactTerms, factsFactorOf, factTerms, type FileFacts } from '../../
 import { consensusFactor, type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
 import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/path-prior';
 import { CHUNKS_PER_FILE } from '../../code-index/ranking/file-search';
+import { evidenceFactor, evidenceTerm, type TermEvidence } from '../../code-index/ranking/term-evidence';
 import { type DumpQuestion, SEARCH_K } from './search-dump';
 
 /**
@@ -50,6 +51,8 @@ export interface PreparedQuestion {
   facts: (FactTerms | undefined)[];
   /** The file facts those terms come from (for the learned ranker's features). */
   fileFacts: (FileFacts | undefined)[];
+  /** Per-term evidence of each file for this question (eval:evidence), when read. */
+  evidence: (TermEvidence | undefined)[];
   /** The words list counts unless the question names a role it does not hold (or wordsWhenAsked). */
   named: boolean;
   askedLearned: Set<PathRole>;
@@ -61,6 +64,7 @@ export interface PreparedQuestion {
 export function prepareQuestion(
   question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean'>,
   facts?: (path: string) => FileFacts | undefined,
+  evidence?: (path: string) => TermEvidence | undefined,
 ): PreparedQuestion {
   const index = new Map<string, number>();
   const members: number[] = [];
@@ -93,6 +97,7 @@ export function prepareQuestion(
       const found = facts?.(path);
       return found && factTerms(found);
     }),
+    evidence: paths.map((path) => evidence?.(path)),
     named: [...askedRoles(question.query)].some((role) => role !== 'generated'),
     askedLearned: askedRoles(question.query, question.docsLean),
     askedWords: askedRoles(question.query, null),
@@ -204,6 +209,12 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
     !weights.priors ? 1 : role === 'source' || asked.has(role) ? 1 : weights.roles[role],
   );
   const factWeights = { activity: weights.activity, size: weights.size, recency: weights.recency };
+  const evidenceWeights = {
+    coverage: weights.coverage,
+    span: weights.span,
+    defines: weights.defines,
+    declares: weights.declares,
+  };
   const { present, wordsOn } = listsInPlay(question, weights);
   const n = question.paths.length;
   if (scratch.length < n) scratch = new Float64Array(2 * n);
@@ -213,7 +224,7 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       scores[i] = Number.NaN;
       continue;
     }
-    const raw =
+    const fused =
       file * v.file[i]! +
       words * (wordsOn ? v.words[i]! : 0) +
       history * v.history[i]! +
@@ -221,10 +232,14 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       chunk *
         (chunk > 0 ? (question.member[i]! & IN_LEXICAL ? aggregate(v.chunk, i, extra, extraChunks) : absentChunk) : 0) +
       vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
+    // As rankFiles: the evidence term joins the fused value, its factor comes last.
+    const evidence = question.evidence[i];
+    const raw = evidence ? fused + evidenceTerm(evidence, evidenceWeights) : fused;
     const base =
       consensusFactor(consensus > 0 ? bitCount(question.member[i]! & present) : 0, consensus) *
       (weights.priors ? raw * priors[question.role[i]!]! : raw);
-    scores[i] = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
+    const withFactors = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
+    scores[i] = evidence ? withFactors * evidenceFactor(evidence, evidenceWeights) : withFactors;
   }
   return cutRank(question, scores, v, chunk, vector);
 }

@@ -1,5 +1,6 @@
 import type { FileFacts } from '../../code-index/ranking/file-facts';
 import type { FileRankWeights } from '../../code-index/ranking/files';
+import type { TermEvidence } from '../../code-index/ranking/term-evidence';
 import { type CandidateLists, CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
 import { firstRelevantRank } from './metrics';
 import type { QuestionKind } from './subjects';
@@ -76,8 +77,10 @@ export function reproduceSearch(
   k = SEARCH_K,
   /** File facts, for the offline-only ranking features (eval:tune); none in a dump's own check. */
   facts?: (path: string) => FileFacts | undefined,
+  /** Per-term evidence of the question's candidates (eval:evidence), for the offline-only evidence features. */
+  evidence?: (path: string) => TermEvidence | undefined,
 ): { files: string[]; searchRank: number; returnedFiles: number } {
-  const ranked = rankLists(question.query, question.lists, question.docsLean, weights, facts);
+  const ranked = rankLists(question.query, question.lists, question.docsLean, weights, facts, evidence);
   const files = [...new Set(fillHits(ranked, k, CHUNKS_PER_FILE, () => -1).map((hit) => hit.path))];
   return { files, searchRank: firstRelevantRank(files, question.relevant), returnedFiles: files.length };
 }

@@ -13,6 +13,11 @@ export const ABLATION_SPACES: { name: string; features: string[] }[] = [
   { name: '+consensus', features: ['consensus'] },
   { name: '+chunkAbsent', features: ['chunkAbsent'] },
   { name: '+activity+size+recency', features: ['activity', 'size', 'recency'] },
+  { name: '+coverage', features: ['coverage'] },
+  { name: '+span', features: ['span'] },
+  { name: '+defines', features: ['defines'] },
+  { name: '+declares', features: ['declares'] },
+  { name: '+coverage+span+defines+declares', features: ['coverage', 'span', 'defines', 'declares'] },
 ];
 
 /** Held-out figures for a space: leave one repository out, or odd/even questions with a single repository. */

@@ -66,7 +66,16 @@ export const FEATURE_PARAMS: Record<string, TuneParam> = {
     get: (w) => w.chunkAbsent ?? 0,
     set: (w, value) => ({ ...w, chunkAbsent: value as number }),
   },
+  // Per-term evidence (eval:evidence, read with --extra-features): coverage and span scale a file's
+  // score (score × value^weight), defines and declares add to its fused value.
+  coverage: scalar('coverage', [0, 0.25, 0.5, 1, 2, 4]),
+  span: scalar('span', [0, 0.25, 0.5, 1, 2]),
+  defines: scalar('defines', [0, 0.1, 0.25, 0.5, 1]),
+  declares: scalar('declares', [0, 0.1, 0.25, 0.5, 1]),
 };
+
+/** The features that read per-term evidence (eval:tune --extra-features). */
+export const EVIDENCE_FEATURES = ['coverage', 'span', 'defines', 'declares'];
 
 /** The features that read file facts (the others act on the lists alone). */
 export const FACT_FEATURES = ['activity', 'size', 'recency'];
