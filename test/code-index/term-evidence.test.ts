@@ -1,6 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { languageOf } from '../../src/code-index/chunking/languages';
+import { DEFAULT_WEIGHTS } from '../../src/code-index/ranking/files';
+import { candidateLists, declaresEvidence, rankLists } from '../../src/code-index/ranking/file-search';
 import { FileIndex } from '../../src/code-index/store/file-index';
 import { ftsQuery } from '../../src/code-index/store/repo-index-store';
 import { evidenceForDump, evidenceOf } from '../../src/tools/eval/evidence';
@@ -64,5 +66,33 @@ describe('FileIndex.declares', () => {
       return [index.declares(['src/a.rs'], null).size, index.declares([], ftsQuery('a thing')).size];
     });
     expect(out).toEqual([0, 0]);
+  });
+});
+
+describe('a search with the declares weight on', () => {
+  it('lifts the file declaring the asked name over files that only call it, and changes nothing at 0', async () => {
+    const question = 'render grid twice';
+    // The caller repeats the words; the file that declares render_grid says them once.
+    const files: Record<string, string> = {
+      'src/grid.rs': 'pub fn render_grid(rows: usize) -> String { String::new() }\n',
+      'src/screen.rs': `fn draw() {\n${'    render_grid(1); // render the grid, grid twice\n'.repeat(6)}}\n`,
+    };
+    const order = await inObject((sql) => {
+      const index = new FileIndex(sql);
+      for (const [path, text] of Object.entries(files))
+        index.write(path, languageOf(path), [{ symbol: null, text }], '');
+      const ranked = (declares: number) => {
+        const weights = { ...DEFAULT_WEIGHTS, vector: 0, declares };
+        const { lists } = candidateLists({ files: index }, question, {}, [], { weights });
+        const evidence = declaresEvidence(index, question, lists, weights);
+        return {
+          evidence: evidence !== undefined,
+          paths: rankLists(question, lists, null, weights, undefined, evidence).map((f) => f.path),
+        };
+      };
+      return { off: ranked(0), on: ranked(4) };
+    });
+    expect(order.off).toEqual({ evidence: false, paths: ['src/screen.rs', 'src/grid.rs'] });
+    expect(order.on).toEqual({ evidence: true, paths: ['src/grid.rs', 'src/screen.rs'] });
   });
 });

@@ -138,6 +138,25 @@ export function fillHits(
 }
 
 /**
+ * The `declares` evidence of a search's candidates, computed only when its weight is on (the other
+ * per-term features are measured offline only and stay neutral here).
+ */
+export function declaresEvidence(
+  files: RepoIndexStore['files'],
+  question: string,
+  lists: CandidateLists,
+  weights: FileRankWeights,
+): ((path: string) => TermEvidence | undefined) | undefined {
+  if (!(weights.declares > 0)) return undefined;
+  const paths = new Set(Object.values(lists).flatMap((list: { path: string }[]) => list.map((c) => c.path)));
+  const values = files.declares([...paths], ftsQuery(question));
+  return (path) => {
+    const declares = values.get(path);
+    return declares === undefined ? undefined : { coverage: 1, span: 1, defines: 0, declares };
+  };
+}
+
+/**
  * One search inside a repository's index: file-level BM25, lexical chunks and the given vector
  * hits, ranked per file (rankFiles); each file brings up to `perFile` of its chunks (a further one
  * only when it scores at least half the first), `k` chunks in all.
@@ -156,7 +175,14 @@ export function searchFiles(
 ): FileSearchResult {
   const files = store.files;
   const { lists, docsLean } = candidateLists(store, question, filters, vectorHits, options);
-  const ranked = rankLists(question, lists, docsLean, options.weights);
+  const ranked = rankLists(
+    question,
+    lists,
+    docsLean,
+    options.weights,
+    undefined,
+    declaresEvidence(files, question, lists, options.weights),
+  );
   const hits = fillHits(ranked, options.k, options.perFile, (path) => files.bestChunkOf(path, question));
   const hitPaths = [...new Set(hits.map((hit) => hit.path))];
   return {
