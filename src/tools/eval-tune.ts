@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SearchWeightsSchema } from '../code-index/config';
@@ -8,6 +8,7 @@ import { checkFaithfulness, rankDumpQuestion, readDumps, withOverrides } from '.
 import { fastRank, prepareQuestion } from './eval/fast-rank';
 import { figures } from './eval/metrics';
 import { explainMisses } from './eval/tune-explain';
+import { LEARNERS, learnedReport } from './eval/ltr-eval';
 import { figuresTable, foldVariation, roleFiguresTable } from './eval/tune-report';
 import { ablation } from './eval/tune-ablation';
 import {
@@ -31,6 +32,7 @@ import {
 
 const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEARCH_WEIGHTS json>'] [--features activity,size,recency,rankScale,consensus] [--params chunk,vector,…]
   [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]
+  [--learn linear|trees [--against <earlier --out file.json>]]: a learned ranker over the lists' evidence, in-sample and held out beside the linear tuner's held-out figures (tuned now, or read from --against)
   [--explain]: with the dumps' weights (and any --weights), the questions BM25 over code files has in its top 5 and the search not, taken apart signal by signal`;
 
 /** The command line, checked: an unknown option or a missing value is a usage error, not a stack trace. */
@@ -54,6 +56,8 @@ function parseOptions(argv: string[]) {
         ablate: { type: 'boolean' },
         out: { type: 'string' },
         explain: { type: 'boolean' },
+        learn: { type: 'string' },
+        against: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -75,6 +79,7 @@ export function run(argv = process.argv.slice(2)): void {
   const { values } = parseOptions(argv);
   if (values.help) return void console.log(USAGE);
   if (!values.dumps) throw new UsageError(`--dumps is required\n${USAGE}`);
+  if (values.learn && !LEARNERS[values.learn]) throw new UsageError(`unknown learner ${values.learn}\n${USAGE}`);
   const dumps = readDumps(values.dumps, values.repos?.split(','));
   if (!dumps.length) throw new UsageError(`no dump in ${values.dumps}`);
   const overrides = values.weights ? (SearchWeightsSchema.parse(JSON.parse(values.weights)) as WeightOverrides) : {};
@@ -163,6 +168,17 @@ export function run(argv = process.argv.slice(2)): void {
   console.log(
     `\nObjective: mean over repositories of ${objective.measure} − ${objective.penalty} × shortfall below code-files R@5 + ${objective.margin}; parameters: ${params.map((p) => p.name).join(', ')}`,
   );
+  if (values.learn) {
+    const linear = values.against
+      ? (JSON.parse(readFileSync(values.against, 'utf8')) as { leaveOneOut: HeldOut; halves: HeldOut })
+      : { leaveOneOut: leaveOneRepositoryOut(repos, options), halves: splitByHalves(repos, options) };
+    if (!linear.leaveOneOut || !linear.halves)
+      throw new UsageError(`--against needs a run with --halves and held out\n${USAGE}`);
+    console.log(
+      `\n${learnedReport(repos, values.learn, base, linear, (title, search) => figuresTable(title, repos, search, objective.margin))}`,
+    );
+    return;
+  }
   const all = tune(repos, options);
   const chosen = overridesFrom(all.weights, base, params);
   console.log(

@@ -10,17 +10,17 @@ import { type DumpQuestion, SEARCH_K } from './search-dump';
  * values) is computed once per question, and a setting's rank is one pass over the files without a
  * sort. It computes the same numbers in the same order as rankFiles (a test compares both).
  */
-const IN_FILES = 1;
-const IN_WORDS = 2;
-const IN_HISTORY = 4;
-const IN_COMMITS = 8;
-const IN_LEXICAL = 16;
-const IN_VECTOR = 32;
+export const IN_FILES = 1;
+export const IN_WORDS = 2;
+export const IN_HISTORY = 4;
+export const IN_COMMITS = 8;
+export const IN_LEXICAL = 16;
+export const IN_VECTOR = 32;
 
-const ROLES: PathRole[] = ['source', 'test', 'bench', 'example', 'docs', 'generated', 'config', 'tooling'];
+export const ROLES: PathRole[] = ['source', 'test', 'bench', 'example', 'docs', 'generated', 'config', 'tooling'];
 
 /** A file's list values under one scaling (best-score, min-max or rank), one entry per file. */
-interface Scaling {
+export interface Scaling {
   file: Float64Array;
   words: Float64Array;
   history: Float64Array;
@@ -34,7 +34,7 @@ interface Scaling {
 }
 
 /** Per file: the best value, and prefix sums of the further ones (sum of the first j after the best) in one flat array. */
-interface ChunkValues {
+export interface ChunkValues {
   best: Float64Array;
   offset: Int32Array;
   count: Int32Array;
@@ -48,6 +48,8 @@ export interface PreparedQuestion {
   role: Uint8Array;
   member: Uint8Array;
   facts: (FactTerms | undefined)[];
+  /** The file facts those terms come from (for the learned ranker's features). */
+  fileFacts: (FileFacts | undefined)[];
   /** The words list counts unless the question names a role it does not hold (or wordsWhenAsked). */
   named: boolean;
   askedLearned: Set<PathRole>;
@@ -86,6 +88,7 @@ export function prepareQuestion(
     relevant: Uint8Array.from(paths, (path) => (question.relevant.includes(path) ? 1 : 0)),
     role: Uint8Array.from(paths, (path) => ROLES.indexOf(pathRole(path))),
     member: Uint8Array.from(members),
+    fileFacts: paths.map((path) => facts?.(path)),
     facts: paths.map((path) => {
       const found = facts?.(path);
       return found && factTerms(found);
@@ -118,7 +121,7 @@ function chunkValues(values: number[][]): ChunkValues {
   return out;
 }
 
-function scalingOf(question: PreparedQuestion, minmax: boolean, rankScale: number): Scaling {
+export function scalingOf(question: PreparedQuestion, minmax: boolean, rankScale: number): Scaling {
   const key = `${minmax}:${rankScale}`;
   const cached = question.scalings.get(key);
   if (cached) return cached;
@@ -163,7 +166,7 @@ function scalingOf(question: PreparedQuestion, minmax: boolean, rankScale: numbe
 }
 
 /** How many hits a file takes: its chunks' scores as rankFiles adds them (only lists with a positive weight count). */
-function fileHits(parts: [boolean, number][][], chunkWeight: number, vectorWeight: number): number {
+export function fileHits(parts: [boolean, number][][], chunkWeight: number, vectorWeight: number): number {
   const scores: number[] = [];
   for (const chunk of parts) {
     let score = 0;
@@ -196,23 +199,15 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
   // Read once: weight objects built by spreading are slow to read in the loop below.
   const { file, words, history, commits, chunk, vector, extra, extraChunks, consensus } = weights;
   const absentChunk = (weights.chunkAbsent ?? 0) * v.lastLexical;
-  const wordsOn = words > 0 && (weights.wordsWhenAsked || !question.named);
   const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
   const priors = Float64Array.from(ROLES, (role) =>
     !weights.priors ? 1 : role === 'source' || asked.has(role) ? 1 : weights.roles[role],
   );
   const factWeights = { activity: weights.activity, size: weights.size, recency: weights.recency };
-  // As rankLists: the words, history and commits lists count only with a positive weight.
-  let present = IN_FILES;
-  if (wordsOn) present |= IN_WORDS;
-  if (history > 0) present |= IN_HISTORY;
-  if (commits > 0) present |= IN_COMMITS;
-  if (chunk > 0) present |= IN_LEXICAL;
-  if (vector > 0) present |= IN_VECTOR;
+  const { present, wordsOn } = listsInPlay(question, weights);
   const n = question.paths.length;
   if (scratch.length < n) scratch = new Float64Array(2 * n);
   const scores = scratch;
-  let target = -1;
   for (let i = 0; i < n; i++) {
     if (!(question.member[i]! & present)) {
       scores[i] = Number.NaN;
@@ -230,8 +225,41 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       consensusFactor(consensus > 0 ? bitCount(question.member[i]! & present) : 0, consensus) *
       (weights.priors ? raw * priors[question.role[i]!]! : raw);
     scores[i] = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
-    if (question.relevant[i] && (target < 0 || before(scores, question.paths, i, target))) target = i;
   }
+  return cutRank(question, scores, v, chunk, vector);
+}
+
+/** The lists a ranking under `weights` reads (as rankLists: words, history and commits only with a positive weight). */
+export function listsInPlay(
+  question: PreparedQuestion,
+  weights: Pick<FileRankWeights, 'words' | 'wordsWhenAsked' | 'history' | 'commits' | 'chunk' | 'vector'>,
+): { present: number; wordsOn: boolean } {
+  const wordsOn = weights.words > 0 && (weights.wordsWhenAsked || !question.named);
+  let present = IN_FILES;
+  if (wordsOn) present |= IN_WORDS;
+  if (weights.history > 0) present |= IN_HISTORY;
+  if (weights.commits > 0) present |= IN_COMMITS;
+  if (weights.chunk > 0) present |= IN_LEXICAL;
+  if (weights.vector > 0) present |= IN_VECTOR;
+  return { present, wordsOn };
+}
+
+/**
+ * The rank of the first relevant file under per-file `scores` (NaN: not ranked), cut as /ai/search
+ * fills its 20 hits with chunks weighted `chunk` and `vector` (0: not returned).
+ */
+export function cutRank(
+  question: PreparedQuestion,
+  scores: Float64Array,
+  v: Scaling,
+  chunk: number,
+  vector: number,
+): number {
+  const n = question.paths.length;
+  let target = -1;
+  for (let i = 0; i < n; i++)
+    if (question.relevant[i] && !Number.isNaN(scores[i]!) && (target < 0 || before(scores, question.paths, i, target)))
+      target = i;
   if (target < 0) return 0;
   let hits = 0;
   let rank = 1;
@@ -244,7 +272,7 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
   return rank;
 }
 
-function bitCount(bits: number): number {
+export function bitCount(bits: number): number {
   let count = 0;
   for (let rest = bits; rest; rest &= rest - 1) count++;
   return count;
