@@ -11,6 +11,8 @@ import { explainMisses } from './eval/tune-explain';
 import { LEARNERS, learnedReport } from './eval/ltr-eval';
 import { figuresTable, foldVariation, roleFiguresTable } from './eval/tune-report';
 import { ablation } from './eval/tune-ablation';
+import { roleRanks, roleTable } from './eval/tune-roles';
+import { roleSweep } from './eval/tune-sweep';
 import {
   evaluate,
   type HeldOut,
@@ -18,7 +20,9 @@ import {
   splitByHalves,
   tune,
   type TuneOptions,
+  type TuneRepo,
   tuneRepo,
+  tuneRepoWithRoles,
 } from './eval/tune-search';
 import {
   BASE_PARAMS,
@@ -35,6 +39,8 @@ const USAGE = `npm run eval:tune -- --dumps <dir> [--repos a,b] [--weights '<SEA
   [--extra-features <dir>]: per-term evidence of the dumps' candidates (npm run eval:evidence), for coverage, span, defines, declares
   [--objective r5+mrr|r5|mrr] [--penalty 2] [--margin 0.05] [--sweeps 4] [--figures-only] [--no-held-out] [--halves] [--ablate] [--out <file.json>]
   [--learn linear|trees [--against <earlier --out file.json>]]: a learned ranker over the lists' evidence, in-sample and held out beside the linear tuner's held-out figures (tuned now, or read from --against)
+  [--role-weight <w>]: tune on the code objective + w × the docs and tests questions' R@5 + MRR (pooled per repository; each weighs min(n, 30)), role figures printed beside the code figures, held out too
+  [--sweep roles.docs,roles.test]: each parameter alone over its grid, the rest as given: code and role figures (in-sample)
   [--explain]: with the dumps' weights (and any --weights), the questions BM25 over code files has in its top 5 and the search not, taken apart signal by signal`;
 
 /** The command line, checked: an unknown option or a missing value is a usage error, not a stack trace. */
@@ -61,6 +67,8 @@ function parseOptions(argv: string[]) {
         'extra-features': { type: 'string' },
         learn: { type: 'string' },
         against: { type: 'string' },
+        'role-weight': { type: 'string' },
+        sweep: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -96,6 +104,14 @@ export function run(argv = process.argv.slice(2)): void {
     margin: Number(values.margin ?? DEFAULT_OBJECTIVE.margin),
   };
   if (!['r5+mrr', 'r5', 'mrr'].includes(objective.measure)) throw new UsageError(`unknown --objective\n${USAGE}`);
+  if (values['role-weight'] !== undefined) {
+    objective.roleWeight = Number(values['role-weight']);
+    if (!(objective.roleWeight >= 0)) throw new UsageError(`--role-weight takes a number ≥ 0\n${USAGE}`);
+  }
+  const swept = values.sweep?.split(',').map((name) => BASE_PARAMS.find((p) => p.name === name));
+  if (swept?.some((param) => !param)) throw new UsageError(`unknown --sweep parameter\n${USAGE}`);
+  // Role questions are prepared only when asked for: without these options the output is as before.
+  const withRoles = objective.roleWeight !== undefined || swept !== undefined;
   const features = values.features ? values.features.split(',') : [];
   for (const name of features) if (!FEATURE_PARAMS[name]) throw new UsageError(`unknown feature ${name}\n${USAGE}`);
   if (!values['extra-features'] && features.some((name) => EVIDENCE_FEATURES.includes(name)))
@@ -119,8 +135,12 @@ export function run(argv = process.argv.slice(2)): void {
     const fast = dump.questions.filter(
       (question) => fastRank(prepareQuestion(question), dump.weights) === rankDumpQuestion(question, dump.weights).rank,
     ).length;
+    const roleAgree = dump.roleQuestions.filter(
+      (question) => fastRank(prepareQuestion(question), dump.weights) === rankDumpQuestion(question, dump.weights).rank,
+    ).length;
+    const roleCheck = withRoles ? `; on its ${dump.roleQuestions.length} role questions ${roleAgree}` : '';
     console.log(
-      `  ${dump.name}: ${check.reproduced}/${check.questions} reproduced; fast scorer agrees with rankFiles on ${fast}/${check.questions}`,
+      `  ${dump.name}: ${check.reproduced}/${check.questions} reproduced; fast scorer agrees with rankFiles on ${fast}/${check.questions}${roleCheck}`,
     );
     for (const miss of check.mismatches)
       console.log(
@@ -128,7 +148,7 @@ export function run(argv = process.argv.slice(2)): void {
       );
   }
 
-  const repos = dumps.map(tuneRepo);
+  const repos = dumps.map((dump) => (withRoles ? tuneRepoWithRoles(dump) : tuneRepo(dump)));
   const base = withOverrides(dumps[0]!.weights, overrides);
   // File facts apply when a fact feature is tuned or the given weights already use one.
   const facts = FACT_FEATURES.some((name) => features.includes(name) || base[name as 'activity'] !== 0);
@@ -159,6 +179,21 @@ export function run(argv = process.argv.slice(2)): void {
     if (text) console.log(`\n${text}`);
   };
   roles("(a) as recorded (the dumps' searchRank)");
+  // With role questions in play: the role sets by the given weights, beside their baselines, then held out below.
+  const roleFigures = (title: string, ranksOf: (repo: TuneRepo, index: number) => number[]) => {
+    if (!withRoles) return;
+    const rows = repos.flatMap((repo, i) =>
+      repo.roles ? [{ name: repo.name, set: repo.roles, ranks: ranksOf(repo, i) }] : [],
+    );
+    console.log(`\n${roleTable(title, rows)}`);
+  };
+  roleFigures("with the dumps' weights (and any --weights): docs and tests questions", (repo) =>
+    roleRanks(repo.roles!, base, facts),
+  );
+  if (swept) {
+    for (const param of swept) console.log(`\n${roleSweep(repos, base, param!, facts)}`);
+    return;
+  }
   if (values.weights) {
     console.log(`\n${table(`with --weights ${values.weights}`, base)}`);
     roles(`with --weights ${values.weights}`, base);
@@ -173,7 +208,7 @@ export function run(argv = process.argv.slice(2)): void {
     starts: startingPoints(base, params),
   };
   console.log(
-    `\nObjective: mean over repositories of ${objective.measure} − ${objective.penalty} × shortfall below code-files R@5 + ${objective.margin}; parameters: ${params.map((p) => p.name).join(', ')}`,
+    `\nObjective: mean over repositories of ${objective.measure} − ${objective.penalty} × shortfall below code-files R@5 + ${objective.margin}${objective.roleWeight === undefined ? '' : `, + ${objective.roleWeight} × the role questions' ${objective.measure} (pooled per repository, each weighing min(n, 30))`}; parameters: ${params.map((p) => p.name).join(', ')}`,
   );
   if (values.learn) {
     const linear = values.against
@@ -193,6 +228,9 @@ export function run(argv = process.argv.slice(2)): void {
   );
   console.log(`  SEARCH_WEIGHTS='${JSON.stringify(chosen)}'`);
   roles(`(b) tuned on all ${repos.length} (in-sample for the code questions)`, all.weights);
+  roleFigures(`(b) tuned on all ${repos.length}: docs and tests questions (in-sample)`, (repo) =>
+    roleRanks(repo.roles!, all.weights, facts),
+  );
   const result: Record<string, unknown> = {
     objective,
     params: params.map((p) => p.name),
@@ -207,6 +245,7 @@ export function run(argv = process.argv.slice(2)): void {
         objective.margin,
       )}`,
     );
+    roleFigures(`${title}: docs and tests questions`, (_, i) => held.figures[i]!.roleRanks!);
     console.log(foldVariation(all.weights, held.folds, params));
     return held;
   };

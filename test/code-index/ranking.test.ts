@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WEIGHTS, rankFiles, weightsFor } from '../../src/code-index/ranking/files';
-import { askedRoles, pathPrior, pathRole } from '../../src/code-index/ranking/path-prior';
+import { askedRoles, pathPrior, pathRole, ROLE_FACTORS } from '../../src/code-index/ranking/path-prior';
 import { leadingDoc, summarizeFile, summaryText, MAX_SUMMARY_CHARS } from '../../src/code-index/summary/file-summary';
 
 describe('file ranking', () => {
@@ -77,6 +77,30 @@ describe('file ranking', () => {
     // "performance" alone is about the code ("fix a performance bug in the router"), not its benchmarks.
     expect(askedRoles('fix a performance bug with --after-context').has('bench')).toBe(false);
     expect(rankFiles('route matching performance', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.ts');
+  });
+
+  it('keeps the role factors measured on code and role questions (docs 0.3: an unasked doc outranks code only by a lead over 3.3×)', () => {
+    // docs/search-quality.md, "the role factors chosen on both kinds": a change here needs a new measurement.
+    expect(ROLE_FACTORS).toEqual({
+      test: 0.05,
+      bench: 0.2,
+      example: 0.25,
+      generated: 1,
+      docs: 0.3,
+      config: 0.05,
+      tooling: 0.75,
+    });
+    const ranked = (docScore: number) =>
+      rankFiles('how routes are matched', {
+        files: [
+          { path: 'docs/routing.md', score: docScore },
+          { path: 'src/router.ts', score: 3 },
+        ],
+        lexical: [],
+        vector: [],
+      })[0]!.path;
+    expect(ranked(9)).toBe('src/router.ts');
+    expect(ranked(11)).toBe('docs/routing.md');
   });
 
   it('adds the vector signal by its weight, and not at all at weight 0', () => {

@@ -63,8 +63,10 @@ export interface FileRankWeights extends FactWeights, EvidenceWeights {
 
 /**
  * Tuned offline on the eight evaluation repositories (npm run eval:tune; held-out figures in
- * docs/search-quality.md, "Offline tuning"), with wordsWhenAsked and learnedDocs held at what the
- * product promises (a question naming tests gets tests; docs-or-code is learned from history).
+ * docs/search-quality.md, "Offline tuning"), on their code questions, except the docs factor in
+ * `roles`, chosen on code and docs/tests questions together (--role-weight); wordsWhenAsked and
+ * learnedDocs are held at what the product promises (a question naming tests gets tests; docs-or-code
+ * is learned from history).
  */
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 0.75,

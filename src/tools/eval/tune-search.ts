@@ -2,6 +2,7 @@ import type { FileRankWeights } from '../../code-index/ranking/files';
 import type { LoadedDump } from './dump-rank';
 import { fastRank, type PreparedQuestion, prepareQuestion } from './fast-rank';
 import { figures, type RetrievalFigures } from './metrics';
+import { type RoleSet, roleRanks, roleSet, roleSubset, roleTerm } from './tune-roles';
 import { type Objective, objectiveValue, type TuneParam } from './tune-space';
 
 /** One repository's questions, prepared once, with the baselines' ranks from its dump. */
@@ -11,6 +12,8 @@ export interface TuneRepo {
   searchRanks: number[];
   bm25Ranks: number[];
   codeRanks: number[];
+  /** Its docs and tests questions, only when the joint objective may read them (eval:tune --role-weight). */
+  roles?: RoleSet;
 }
 
 export function tuneRepo(dump: LoadedDump): TuneRepo {
@@ -23,7 +26,12 @@ export function tuneRepo(dump: LoadedDump): TuneRepo {
   };
 }
 
-/** The same repository with only the questions `keep` accepts (by position). */
+/** The repository with its docs and tests questions too (for the joint objective and the role tables). */
+export function tuneRepoWithRoles(dump: LoadedDump): TuneRepo {
+  return { ...tuneRepo(dump), roles: roleSet(dump) };
+}
+
+/** The same repository with only the questions `keep` accepts (by position; role questions by theirs). */
 export function subset(repo: TuneRepo, keep: (index: number) => boolean): TuneRepo {
   const pick = <T>(items: T[]) => items.filter((_, i) => keep(i));
   return {
@@ -32,6 +40,7 @@ export function subset(repo: TuneRepo, keep: (index: number) => boolean): TuneRe
     searchRanks: pick(repo.searchRanks),
     bm25Ranks: pick(repo.bm25Ranks),
     codeRanks: pick(repo.codeRanks),
+    ...(repo.roles ? { roles: roleSubset(repo.roles, keep) } : {}),
   };
 }
 
@@ -64,6 +73,31 @@ export function evaluate(repos: TuneRepo[], weights: FileRankWeights, facts: boo
 }
 
 /**
+ * What `tune` maximises: the code objective, plus `objective.roleWeight` × the role term (the
+ * repositories' pooled docs and tests questions; tune-roles.ts). At weight 0 (or absent) the role
+ * questions are not ranked at all.
+ */
+export function jointObjective(
+  repos: TuneRepo[],
+  weights: FileRankWeights,
+  facts: boolean,
+  objective: Objective,
+): number {
+  const code = objectiveValue(evaluate(repos, weights, facts), objective);
+  if (!objective.roleWeight) return code;
+  return (
+    code +
+    objective.roleWeight *
+      roleTerm(
+        repos.map((repo) => repo.roles),
+        weights,
+        facts,
+        objective.measure,
+      )
+  );
+}
+
+/**
  * Deterministic coordinate ascent: for each parameter in turn, every value of its grid is tried with
  * the others fixed and the best kept (a change must gain; ties keep the current value), sweeping until
  * a sweep changes nothing or `maxSweeps` is reached.
@@ -74,7 +108,7 @@ export function tune(repos: TuneRepo[], options: TuneOptions): { weights: FileRa
     const key = JSON.stringify(weights);
     let found = seen.get(key);
     if (found === undefined) {
-      found = objectiveValue(evaluate(repos, weights, options.facts), options.objective);
+      found = jointObjective(repos, weights, options.facts, options.objective);
       seen.set(key, found);
     }
     return found;
@@ -105,7 +139,7 @@ export function tune(repos: TuneRepo[], options: TuneOptions): { weights: FileRa
 
 export interface HeldOut {
   /** Per repository: figures of its questions ranked with weights tuned without them. */
-  figures: { name: string; search: RetrievalFigures; ranks: number[] }[];
+  figures: { name: string; search: RetrievalFigures; ranks: number[]; roleRanks?: number[] }[];
   /** The weights each fold chose, by fold name. */
   folds: { name: string; weights: FileRankWeights }[];
 }
@@ -119,7 +153,8 @@ export function leaveOneRepositoryOut(repos: TuneRepo[], options: TuneOptions, t
       options,
     );
     const ranks = ranksOf(repo, weights, options.facts);
-    out.figures.push({ name: repo.name, search: figures(ranks), ranks });
+    const roles = repo.roles ? { roleRanks: roleRanks(repo.roles, weights, options.facts) } : {};
+    out.figures.push({ name: repo.name, search: figures(ranks), ranks, ...roles });
     out.folds.push({ name: `without ${repo.name}`, weights });
   }
   return out;
@@ -128,6 +163,7 @@ export function leaveOneRepositoryOut(repos: TuneRepo[], options: TuneOptions, t
 /** Odd and even questions: tune on one half of every repository, rank the other half; each question is ranked once. */
 export function splitByHalves(repos: TuneRepo[], options: TuneOptions, tuneWith = tune): HeldOut {
   const ranks = repos.map((repo) => repo.questions.map(() => 0));
+  const roles = repos.map((repo) => repo.roles?.questions.map(() => 0));
   const folds: HeldOut['folds'] = [];
   for (const parity of [0, 1]) {
     const train = repos.map((repo) => subset(repo, (i) => i % 2 === parity));
@@ -136,9 +172,17 @@ export function splitByHalves(repos: TuneRepo[], options: TuneOptions, tuneWith 
     for (const [r, repo] of repos.entries())
       for (const [i, question] of repo.questions.entries())
         if (i % 2 !== parity) ranks[r]![i] = fastRank(question, weights, options.facts);
+    for (const [r, repo] of repos.entries())
+      for (const [i, question] of (repo.roles?.questions ?? []).entries())
+        if (i % 2 !== parity) roles[r]![i] = fastRank(question, weights, options.facts);
   }
   return {
-    figures: repos.map((repo, r) => ({ name: repo.name, search: figures(ranks[r]!), ranks: ranks[r]! })),
+    figures: repos.map((repo, r) => ({
+      name: repo.name,
+      search: figures(ranks[r]!),
+      ranks: ranks[r]!,
+      ...(roles[r] ? { roleRanks: roles[r] } : {}),
+    })),
     folds,
   };
 }

@@ -87,6 +87,8 @@ export interface Objective {
   /** Subtracted per unit of the mean shortfall below BM25-over-code-files + margin recall@5. */
   penalty: number;
   margin: number;
+  /** Weight of the docs and tests questions' term (tune-roles.ts roleTerm); absent or 0: code questions only. */
+  roleWeight?: number;
 }
 
 export const DEFAULT_OBJECTIVE: Objective = { measure: 'r5+mrr', penalty: 2, margin: 0.05 };
