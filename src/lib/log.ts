@@ -50,5 +50,12 @@ export function describeError(error: unknown): Record<string, unknown> {
       stack: error.stack?.split('\n').slice(0, 8).join('\n'),
     };
   }
+  // A flat record of plain values (e.g. the ledger's `{ sqlState }`) says more than "[object Object]".
+  if (isFlatRecord(error)) return { errorDetail: error };
   return { errorMessage: String(error) };
+}
+
+function isFlatRecord(value: unknown): value is Record<string, string | number | boolean | null> {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
 }
