@@ -76,6 +76,11 @@ describe('file ranking', () => {
     );
     // "performance" alone is about the code ("fix a performance bug in the router"), not its benchmarks.
     expect(askedRoles('fix a performance bug with --after-context').has('bench')).toBe(false);
+    // Testing's own words ask for tests (dumps7: 6 more of 134 tests questions in the top 5; code and docs unchanged).
+    expect([...askedRoles('Add coverage for Item.__delitem__()')]).toEqual(['test']);
+    expect([...askedRoles("unflake MCP cli-core 'click link' on Firefox")]).toEqual(['test']);
+    expect([...askedRoles('fix a flaky reconnect')]).toEqual(['test']);
+    expect(askedRoles('cover the empty case of the parser').has('test')).toBe(false);
     expect(rankFiles('route matching performance', { files, lexical: [], vector: [] })[0]!.path).toBe('src/router.ts');
   });
 

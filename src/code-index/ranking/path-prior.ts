@@ -78,7 +78,20 @@ const CONFIG_ASKS = [
 
 /** Query words that ask for a role, which then loses its penalty. */
 const ASKS: Record<Exclude<PathRole, 'source'>, string[]> = {
-  test: ['test', 'tests', 'spec', 'specs', 'testing', 'unittest', 'fixture', 'mock', 'e2e'],
+  test: [
+    'test',
+    'tests',
+    'spec',
+    'specs',
+    'testing',
+    'unittest',
+    'fixture',
+    'mock',
+    'e2e',
+    'coverage',
+    'flaky',
+    'unflake',
+  ],
   // Not 'performance' alone: "fix a performance bug in X" is about X's code (ripgrep's history).
   bench: ['bench', 'benchmark', 'benchmarks', 'perf'],
   example: ['example', 'examples', 'sample', 'demo', 'playground'],
