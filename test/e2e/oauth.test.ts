@@ -38,7 +38,13 @@ async function startCallback(): Promise<{ url: string; code: Promise<string>; cl
   return {
     url: `http://127.0.0.1:${port}/callback`,
     code,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Chromium keeps (or preconnects) sockets to the callback origin; close() alone waits for such a
+        // socket until Node's 60 s headers timeout, past the test's own timeout (a CI run hung here).
+        server.closeAllConnections();
+      }),
   };
 }
 
