@@ -5,6 +5,8 @@ export interface ToolOptions {
   values: readonly string[];
   /** Of those, the ones whose value must be a number. */
   numbers?: readonly string[];
+  /** Of those, the ones the tool cannot run without. */
+  required?: readonly string[];
   flags?: readonly string[];
 }
 
@@ -25,7 +27,18 @@ export function optionProblem(argv: readonly string[], options: ToolOptions): 'h
     if (options.numbers?.includes(name) && !Number.isFinite(Number(value)))
       return `${arg} needs a number, not "${value}"`;
   }
-  return null;
+  const missing = options.required?.find((name) => !argv.includes(`--${name}`));
+  return missing ? `--${missing} is required` : null;
+}
+
+/** Each option's last value on a command line checkOptions accepted (a flag's value is 'true'). */
+export function optionValues(argv: readonly string[], options: ToolOptions): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.slice(2);
+    values[name] = options.flags?.includes(name) ? 'true' : argv[++i]!;
+  }
+  return values;
 }
 
 /**

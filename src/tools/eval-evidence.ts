@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { checkOptions } from './cli-options';
+import { checkOptions, optionValues, type ToolOptions } from './cli-options';
 import { readDumps } from './eval/dump-rank';
 import { evidenceForDump } from './eval/evidence';
 import { indexedFiles } from './eval/indexed-files';
@@ -10,19 +9,16 @@ import { indexedFiles } from './eval/indexed-files';
 const USAGE =
   'npm run eval:evidence -- --dumps <dir> --checkouts <dir holding <name>/ checkouts> --out <dir> [--repos a,b]';
 
+const OPTIONS: ToolOptions = {
+  usage: USAGE,
+  values: ['dumps', 'checkouts', 'out', 'repos'],
+  required: ['dumps', 'checkouts', 'out'],
+};
+
 /** Writes `<out>/<name>.json` per dump: what eval:tune --extra-features <out> reads. */
 export function run(argv = process.argv.slice(2)): void {
-  checkOptions({ usage: USAGE, values: ['dumps', 'checkouts', 'out', 'repos'] }, argv);
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      dumps: { type: 'string' },
-      checkouts: { type: 'string' },
-      out: { type: 'string' },
-      repos: { type: 'string' },
-    },
-  });
-  if (!values.dumps || !values.checkouts || !values.out) throw new Error(USAGE);
+  checkOptions(OPTIONS, argv);
+  const values = optionValues(argv, OPTIONS) as { dumps: string; checkouts: string; out: string; repos?: string };
   mkdirSync(values.out, { recursive: true });
   for (const dump of readDumps(values.dumps, values.repos?.split(','))) {
     const files = indexedFiles(join(values.checkouts, dump.name), dump.commit);

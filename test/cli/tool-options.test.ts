@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { optionProblem } from '../../src/tools/cli-options';
+import { optionProblem, optionValues } from '../../src/tools/cli-options';
 
 const options = { usage: 'usage', values: ['repo', 'minutes'], numbers: ['minutes'], flags: ['misses'] };
 
@@ -16,6 +16,13 @@ describe('optionProblem', () => {
     expect(optionProblem(['--repo', '--misses'], options)).toBe('--repo needs a value');
     expect(optionProblem(['--minutes', 'ten'], options)).toBe('--minutes needs a number, not "ten"');
     expect(optionProblem(['--misses', 'extra'], options)).toBe('unexpected argument "extra"');
+  });
+
+  it("names a required option left out, and reads each option's last value", () => {
+    const strict = { ...options, required: ['repo'] };
+    expect(optionProblem(['--misses'], strict)).toBe('--repo is required');
+    expect(optionProblem(['--help'], strict)).toBe('help');
+    expect(optionValues(['--repo', 'a', '--misses', '--repo', 'b'], strict)).toEqual({ repo: 'b', misses: 'true' });
   });
 
   it('answers --help and -h wherever they stand', () => {

@@ -84,7 +84,7 @@ export function rankLists(
   weights: FileRankWeights,
   /** File facts for the offline-only features (FileRankWeights.activity, size, recency); searches pass none. */
   facts?: (path: string) => FileFacts | undefined,
-  /** Per-term evidence for the offline-only features (FileRankWeights.coverage, span, defines, declares); searches pass none. */
+  /** Per-term evidence (FileRankWeights.coverage, span, defines, declares); a search passes `declares` only, when its weight is on. */
   evidence?: (path: string) => TermEvidence | undefined,
 ): RankedFile[] {
   const kept = (list: FileCandidate[], weight: number) => (weight > 0 ? list : []);

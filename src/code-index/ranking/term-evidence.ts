@@ -2,8 +2,8 @@
  * Per-term evidence about a candidate file for one question, beyond what its BM25 says: BM25 lets
  * one frequent term outweigh the others, these ask which of the question's terms the file holds at
  * all. Optional ranking features (FileRankWeights.coverage, .span, .defines, .declares); at weight 0
- * (the default) they change nothing, and searches pass no evidence yet (eval:tune reads it from
- * files written by eval:evidence).
+ * (the default) they change nothing. eval:tune reads all four from files written by eval:evidence;
+ * a search computes only `declares`, and only when its weight is above 0 (declaresEvidence).
  */
 export interface TermEvidence {
   /** IDF-weighted share of the question's distinct terms the file contains at all (0–1). */
