@@ -35,7 +35,8 @@ export interface FileRankWeights extends FactWeights, EvidenceWeights {
   /**
    * Co-change (cochange.ts): a source file gains this × the fused score of the best demoted test,
    * fixture or doc it is one of the most changed-with partners of, never past the file ranked
-   * first without it (0: off, no lookup).
+   * first without it (0: off, no lookup). Off by default: live at 0.5, R@5 rose and MRR fell
+   * (docs/search-quality.md, "co-change").
    */
   cochange: number;
   /** Best lexical chunk of the file. */
@@ -83,7 +84,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   commits: 0.75,
   commitsTop: 50,
   commitsAlpha: 1,
-  cochange: 0.5,
+  cochange: 0,
   chunk: 1,
   vector: 0.25,
   extra: 0.4,
