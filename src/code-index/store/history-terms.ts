@@ -99,6 +99,8 @@ export class HistoryTerms {
     for (const row of rows) {
       if (!row.term) continue;
       const [termYes, termNo] = sides(row);
+      // A word of neither side (a docs commit's word, for the tests lean) says nothing either way.
+      if (termYes + termNo === 0) continue;
       lean += Math.log((termYes + 0.5) / (yes + 1)) - Math.log((termNo + 0.5) / (no + 1));
     }
     return lean;
