@@ -11,9 +11,10 @@ import { READ_SCOPE, WRITE_SCOPE, resourceMetadataUrl } from '../oauth/server';
 export const ALL_CLIENTS: readonly Client[] = CLIENTS;
 
 /**
- * Resolve the caller from `x-api-key`; without a key, from an OAuth access token issued for the REST API
- * (`Authorization: Bearer`, a GPT Action signed in with OAuth), or, when Cloudflare Access is configured,
- * from the Access token (header or cookie), which names a human by email. `x-client-id`, if sent, must agree.
+ * Resolve the caller from `x-api-key`; without a key, from `Authorization: Bearer`, which carries either an API
+ * key (a GPT Action whose API-key auth type is Bearer; as /mcp takes it) or an OAuth access token issued for the
+ * REST API (a GPT Action signed in with OAuth); or, when Cloudflare Access is configured, from the Access token
+ * (header or cookie), which names a human by email. `x-client-id`, if sent, must agree.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const internal = internalCallOf(c.req.raw);
@@ -26,7 +27,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     internal
       ? internal.caller
       : bearer
-        ? checkClaimedClient(c, await oauthCaller(c, bearer))
+        ? checkClaimedClient(c, (await identify(bearer, c.var.services.config.keys)) ?? (await oauthCaller(c, bearer)))
         : access && token
           ? checkClaimedClient(c, await accessCaller(token, access))
           : await identifyCaller(

@@ -41,7 +41,8 @@ export function registerSecurityScheme(app: OpenAPIHono<AppEnv>): void {
     type: 'apiKey',
     in: 'header',
     name: 'x-api-key',
-    description: 'Your API key. It alone decides which client (gpt, cursor, human, cron) you are.',
+    description:
+      'Your API key (also accepted as `Authorization: Bearer <key>`). It alone decides which client (gpt, cursor, human, cron) you are.',
   });
 }
 

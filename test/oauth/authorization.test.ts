@@ -194,6 +194,27 @@ describe('an OAuth connection', () => {
     expect(elsewhere.status).toBe(401);
   });
 
+  it('the REST API takes an API key as Bearer too (a GPT Action whose API-key auth type is Bearer)', async () => {
+    const fetcher = appFetch();
+    const ok = await fetcher(`${ORIGIN}/ai/context`, { headers: { authorization: `Bearer ${TEST_KEYS.gpt}` } });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    // The key decides who calls, as with x-api-key: a claimed client that differs is refused.
+    const claimed = await fetcher(`${ORIGIN}/ai/context`, {
+      headers: { authorization: `Bearer ${TEST_KEYS.gpt}`, 'x-client-id': 'human' },
+    });
+    expect(claimed.status).toBe(403);
+    expect(((await claimed.json()) as { code: string }).code).toBe('client_mismatch');
+    // A gpt key sent as Bearer is still the gpt client: a human-only route refuses it and takes the human key.
+    const gpt = await fetcher(`${ORIGIN}/ai/queries`, { headers: { authorization: `Bearer ${TEST_KEYS.gpt}` } });
+    expect(gpt.status).toBe(403);
+    expect(((await gpt.json()) as { code: string }).code).toBe('client_not_allowed');
+    const human = await fetcher(`${ORIGIN}/ai/queries`, { headers: { authorization: `Bearer ${TEST_KEYS.human}` } });
+    expect(human.status, await human.clone().text()).toBe(200);
+    const unknown = await fetcher(`${ORIGIN}/ai/context`, { headers: { authorization: 'Bearer hz_not_a_key' } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get('www-authenticate')).toContain('oauth-protected-resource/ai');
+  });
+
   it('the REST API takes a token issued for it (a GPT Action with OAuth), and refuses the /mcp one', async () => {
     const api = await connect({ resource: `${ORIGIN}/ai` });
     const fetcher = appFetch();
