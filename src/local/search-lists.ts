@@ -32,6 +32,7 @@ export interface SearchLists {
   weights: FileRankWeights;
   lists: CandidateLists;
   docsLean: number | null;
+  testsLean: number | null;
   files: Record<string, ListedFile>;
 }
 
@@ -48,9 +49,13 @@ export function searchLists(
   filters: SearchFilters,
 ): SearchLists {
   const { store, history, weights, hits } = index;
-  const { lists, docsLean } = candidateLists(store, question, filters, hits, { weights, history, all: true });
+  const { lists, docsLean, testsLean } = candidateLists(store, question, filters, hits, {
+    weights,
+    history,
+    all: true,
+  });
   const paths = new Set(Object.values(lists).flatMap((list: { path: string }[]) => list.map((item) => item.path)));
-  return { question, weights, lists, docsLean, files: listedFiles(sql, paths) };
+  return { question, weights, lists, docsLean, testsLean, files: listedFiles(sql, paths) };
 }
 
 /** A walked commit's date in UTC: `at` is the commit's date with its offset, then `#` and its place in the listing. */
