@@ -160,6 +160,8 @@ export const SearchWeightsSchema = z
       .partial()
       .strict(),
     learnedDocs: z.boolean(),
+    learnedTests: z.boolean(),
+    testsMargin: z.number().min(-20).max(20),
     minmax: z.boolean(),
     rankScale: z.number().min(0).max(1000),
     activity: z.number().min(-0.9).max(10),

@@ -36,6 +36,7 @@ export interface SearchLists {
   weights: FileRankWeights;
   lists: CandidateLists;
   docsLean: number | null;
+  testsLean: number | null;
   files: Record<string, ListedFile>;
 }
 
@@ -52,7 +53,11 @@ export function searchLists(
   filters: SearchFilters,
 ): SearchLists {
   const { store, history, weights, hits } = index;
-  const { lists, docsLean } = candidateLists(store, question, filters, hits, { weights, history, all: true });
+  const { lists, docsLean, testsLean } = candidateLists(store, question, filters, hits, {
+    weights,
+    history,
+    all: true,
+  });
   const paths = new Set(Object.values(lists).flatMap((list: { path: string }[]) => list.map((item) => item.path)));
   const files = listedFiles(sql, paths);
   // Every file that may lend (any role but source) with the partners a ranking would read, so the tuner can weigh co-change.
@@ -62,7 +67,7 @@ export function searchLists(
       .filter((partner) => pathRole(partner.path) === 'source')
       .slice(0, COCHANGE_PARTNERS)
       .map((partner) => [partner.path, partner.share]);
-  return { question, weights, lists, docsLean, files };
+  return { question, weights, lists, docsLean, testsLean, files };
 }
 
 /** A walked commit's date in UTC: `at` is the commit's date with its offset, then `#` and its place in the listing. */

@@ -66,7 +66,7 @@ describe('learned ranker: features', () => {
     for (const [qi, question] of dump.questions.entries()) {
       const q = repo.questions[qi]!;
       const paths = Array.from(q.candidates, (i) => q.prepared.paths[i]!);
-      const ranked = rankLists(question.query, question.lists, question.docsLean, weights);
+      const ranked = rankLists(question.query, question.lists, question, weights);
       expect([...paths].sort()).toEqual(ranked.map((file) => file.path).sort());
       const asked = askedRoles(question.query, question.docsLean);
       for (const [names, only] of alone) {
@@ -105,7 +105,7 @@ describe('learned ranker: features', () => {
     for (const [qi, question] of dump.questions.entries()) {
       const q = repo.questions[qi]!;
       const scores = new Map(
-        rankLists(question.query, question.lists, question.docsLean, weights).map((f) => [f.path, f.score]),
+        rankLists(question.query, question.lists, question, weights).map((f) => [f.path, f.score]),
       );
       const asRankFiles = {
         score: (_x: Float64Array, row: number) => scores.get(q.prepared.paths[q.candidates[row]!]!)!,

@@ -137,6 +137,7 @@ describe('SearchDumpWriter', () => {
         weights: DEFAULT_WEIGHTS,
         lists: { files: [], words: [], history: [], commits: [], lexical: [], vector: [] },
         docsLean: null,
+        testsLean: 1.5,
         files: {},
       };
       const writer = new SearchDumpWriter();
@@ -154,7 +155,9 @@ describe('SearchDumpWriter', () => {
         'codeBm25Rank',
         'lists',
         'docsLean',
+        'testsLean',
       ]);
+      expect(dump.questions[0]!.testsLean).toBe(1.5);
       expect(dump.questions[1]).toMatchObject({ kind: 'docs', roleBm25Rank: 4 });
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -92,6 +92,25 @@ describe('faithfulness', () => {
             );
           }
   });
+
+  it('the fast scorer asks for tests by the learned tests lean as rankFiles does: on, off, and past a margin', () => {
+    const dump = loadDump(syntheticDump('synthetic', { seed: 17 }));
+    const prepared = dump.questions.map((question) => prepareQuestion(question, dump.facts));
+    let moved = 0;
+    for (const learnedTests of [true, false])
+      for (const testsMargin of [-1, 0, 0.5, 2])
+        for (const weights of [
+          { ...DEFAULT_WEIGHTS, learnedTests, testsMargin },
+          { ...DEFAULT_WEIGHTS, learnedTests, testsMargin, roles: { ...DEFAULT_WEIGHTS.roles, test: 0.01 } },
+        ])
+          for (const [i, question] of dump.questions.entries()) {
+            const rank = rankDumpQuestion(question, weights).rank;
+            expect(fastRank(prepared[i]!, weights), `${learnedTests} ${testsMargin} question ${i}`).toBe(rank);
+            if (rank !== rankDumpQuestion(question, { ...weights, learnedTests: false }).rank) moved++;
+          }
+    // The lean changes some ranks (else this would compare nothing).
+    expect(moved).toBeGreaterThan(0);
+  });
 });
 
 describe('explain', () => {
@@ -99,7 +118,7 @@ describe('explain', () => {
     const dump = loadDump(syntheticDump('synthetic', { seed: 13 }));
     for (const weights of [dump.weights, { ...dump.weights, words: 0, history: 0.5, chunkAbsent: 0.5, consensus: 0.5 }])
       for (const question of dump.questions) {
-        const ranked = rankLists(question.query, question.lists, question.docsLean, weights);
+        const ranked = rankLists(question.query, question.lists, question, weights);
         expect(ranked.length).toBeGreaterThan(0);
         for (const file of ranked) {
           const c = contributions(question, file.path, weights);

@@ -215,6 +215,35 @@ describe('history and learned docs in the ranking', () => {
     expect(code[0]!.path).toBe('crates/core/main.rs');
   });
 
+  it("asks for tests by the repository's own tests commits: a positive lean adds tests, a named test word stays", () => {
+    // Worded like a code commit, but the history says such subjects change tests.
+    expect(askedRoles('make the parser reject empty input', null, 1.2).has('test')).toBe(true);
+    expect(askedRoles('make the parser reject empty input', null, -1.2).has('test')).toBe(false);
+    expect(askedRoles('make the parser reject empty input').has('test')).toBe(false);
+    // A question that names tests gets tests, whatever its lean; the tests lean leaves the docs decision alone.
+    expect(askedRoles('add tests for the parser', null, -3).has('test')).toBe(true);
+    expect([...askedRoles('explain installation on windows', 1.5, 1.2)].sort()).toEqual(['docs', 'test']);
+    const files = [
+      { path: 'tests/parser.test.ts', score: 10 },
+      { path: 'src/parser.ts', score: 6 },
+    ];
+    const anyLean = { ...DEFAULT_WEIGHTS, testsMargin: 0 };
+    const rank = (lean: number | null, weights = anyLean) =>
+      rankFiles('reject empty input', { files, lexical: [], vector: [] }, weights, null, lean)[0]!.path;
+    expect(rank(1.2)).toBe('tests/parser.test.ts');
+    expect(rank(-1.2)).toBe('src/parser.ts');
+    expect(rank(null)).toBe('src/parser.ts');
+    // Switched off (the ablation), or a lean short of the margin: tests keep their penalty.
+    expect(rank(1.2, { ...anyLean, learnedTests: false })).toBe('src/parser.ts');
+    expect(rank(1.2, { ...anyLean, testsMargin: 1.5 })).toBe('src/parser.ts');
+    expect(rank(1.2, { ...anyLean, testsMargin: 1 })).toBe('tests/parser.test.ts');
+    // The shipped margin asks for a lean above 5 (measured: below it code questions lost MRR).
+    expect(rank(4.9, DEFAULT_WEIGHTS)).toBe('src/parser.ts');
+    expect(rank(5.1, DEFAULT_WEIGHTS)).toBe('tests/parser.test.ts');
+    // SEARCH_WEIGHTS may switch it off for an evaluation variant.
+    expect(weightsFor('local-hash', { learnedTests: false }).learnedTests).toBe(false);
+  });
+
   it('treats prose files without a docs name or folder as docs (Markdown, text, no known language)', () => {
     expect(pathRole('FAQ.md')).toBe('docs');
     expect(pathRole('complete/_rg')).toBe('docs');

@@ -87,7 +87,7 @@ describe('a search with the declares weight on', () => {
         const evidence = declaresEvidence(index, question, lists, weights);
         return {
           evidence: evidence !== undefined,
-          paths: rankLists(question, lists, null, weights, undefined, evidence).map((f) => f.path),
+          paths: rankLists(question, lists, { docsLean: null }, weights, undefined, evidence).map((f) => f.path),
         };
       };
       return { off: ranked(0), on: ranked(4) };

@@ -33,12 +33,19 @@ export interface CandidateLists {
   vector: ChunkCandidate[];
 }
 
-type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'docsLean' | 'partners'>;
+type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'docsLean' | 'testsLean' | 'partners'>;
+
+/** What the history says a question asks for: FileHistory.docsLean and testsLean (null: not known or not learned). */
+export interface QuestionLeans {
+  docsLean: number | null;
+  /** Absent in evaluation dumps taken before the tests lean existed. */
+  testsLean?: number | null;
+}
 
 /**
- * The lists a search ranks, and FileHistory.docsLean of the question (null without history, or
- * when the weights do not learn docs). A list whose weight is 0 is not gathered unless `all` (an
- * evaluation dump), which also always computes docsLean.
+ * The lists a search ranks, and FileHistory.docsLean and testsLean of the question (null without
+ * history, or when the weights do not learn docs or tests). A list whose weight is 0 is not gathered
+ * unless `all` (an evaluation dump), which also always computes both leans.
  */
 export function candidateLists(
   store: Pick<RepoIndexStore, 'files'>,
@@ -46,7 +53,7 @@ export function candidateLists(
   filters: SearchFilters,
   vectorHits: RankedHit[],
   options: { weights: FileRankWeights; history?: SearchHistory; all?: boolean },
-): { lists: CandidateLists; docsLean: number | null } {
+): { lists: CandidateLists; docsLean: number | null; testsLean: number | null } {
   const { weights, history, all = false } = options;
   const match = ftsQuery(question);
   const files = store.files;
@@ -74,14 +81,15 @@ export function candidateLists(
       vector,
     },
     docsLean: history && (all || weights.learnedDocs) ? history.docsLean(question) : null,
+    testsLean: history && (all || weights.learnedTests) ? history.testsLean(question) : null,
   };
 }
 
-/** rankFiles over gathered lists as a search ranks them: lists weighted 0 and a docs lean not learned are left out. */
+/** rankFiles over gathered lists as a search ranks them: lists weighted 0 and leans not learned are left out. */
 export function rankLists(
   question: string,
   lists: CandidateLists,
-  docsLean: number | null,
+  leans: QuestionLeans,
   weights: FileRankWeights,
   /** File facts for the offline-only features (FileRankWeights.activity, size, recency); searches pass none. */
   facts?: (path: string) => FileFacts | undefined,
@@ -103,7 +111,8 @@ export function rankLists(
       partners,
     },
     weights,
-    weights.learnedDocs ? docsLean : null,
+    weights.learnedDocs ? leans.docsLean : null,
+    weights.learnedTests ? (leans.testsLean ?? null) : null,
   );
 }
 
@@ -178,11 +187,11 @@ export function searchFiles(
   },
 ): FileSearchResult {
   const files = store.files;
-  const { lists, docsLean } = candidateLists(store, question, filters, vectorHits, options);
+  const { lists, ...leans } = candidateLists(store, question, filters, vectorHits, options);
   const ranked = rankLists(
     question,
     lists,
-    docsLean,
+    leans,
     options.weights,
     undefined,
     declaresEvidence(files, question, lists, options.weights),

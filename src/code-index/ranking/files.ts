@@ -52,6 +52,10 @@ export interface FileRankWeights extends FactWeights, EvidenceWeights {
   roles: RoleFactors;
   /** Whether a question asks for docs is learned from the history (else a word list says). */
   learnedDocs: boolean;
+  /** Whether a question that sounds like the history's tests commits asks for tests (FileHistory.testsLean). */
+  learnedTests: boolean;
+  /** The tests lean must exceed this log-odds to ask for tests (0: any positive lean). */
+  testsMargin: number;
   /** Scale each list min-max instead of by its best score (an ablation: the weakest candidate then counts 0). */
   minmax: boolean;
   /** Scale each list by rank instead of score when > 0: the n-th candidate counts (k + 1) / (k + n), k = rankScale (reciprocal-rank fusion, best = 1). */
@@ -72,9 +76,10 @@ export interface FileRankWeights extends FactWeights, EvidenceWeights {
 /**
  * Tuned offline on the eight evaluation repositories (npm run eval:tune; held-out figures in
  * docs/search-quality.md, "Offline tuning"), on their code questions, except the docs factor in
- * `roles`, chosen on code and docs/tests questions together (--role-weight); wordsWhenAsked and
- * learnedDocs are held at what the product promises (a question naming tests gets tests; docs-or-code
- * is learned from history).
+ * `roles`, chosen on code and docs/tests questions together (--role-weight); wordsWhenAsked,
+ * learnedDocs and learnedTests are held at what the product promises (a question naming tests gets
+ * tests; docs-or-code and tests-or-code are learned from history), testsMargin chosen on code and
+ * tests questions ("tests lean").
  */
 export const DEFAULT_WEIGHTS: FileRankWeights = {
   file: 0.75,
@@ -92,6 +97,10 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   priors: true,
   roles: ROLE_FACTORS,
   learnedDocs: true,
+  learnedTests: true,
+  // Chosen on playwright and pinia, checked on gin and scrapy (docs/search-quality.md, "tests lean"): at
+  // 0 the lean cost code questions MRR on three of four repositories; from 5 on, none.
+  testsMargin: 5,
   minmax: false,
   rankScale: 0,
   consensus: 0,
@@ -123,6 +132,14 @@ export function weightsFor(embedderId: string, overrides: WeightOverrides = {}):
 
 /** Measured: see the ablation in docs/search-quality.md. */
 const LOCAL_HASH_VECTOR_WEIGHT = 0.1;
+
+/** The tests lean as the weights use it: null when not learned, else less the margin (askedRoles asks for tests above 0). */
+export function learnedTestsLean(
+  testsLean: number | null | undefined,
+  weights: Pick<FileRankWeights, 'learnedTests' | 'testsMargin'>,
+): number | null {
+  return weights.learnedTests && testsLean != null ? testsLean - (weights.testsMargin ?? 0) : null;
+}
 
 /** A file named by more of the lists in play gains up to `weight` (all six: the full share; one list: nothing). */
 export function consensusFactor(lists: number, weight: number): number {
@@ -178,6 +195,8 @@ export function rankFiles(
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
   docsLean: number | null = null,
+  /** How much it sounds like the repository's tests commits (FileHistory.testsLean), or null. */
+  testsLean: number | null = null,
 ): RankedFile[] {
   const entries = new Map<
     string,
@@ -219,7 +238,7 @@ export function rankFiles(
     e.file = Math.max(e.file, value);
     e.signals.add('lexical');
   }
-  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null);
+  const asked = askedRoles(question, weights.learnedDocs ? docsLean : null, learnedTestsLean(testsLean, weights));
   // The words table holds code only: a question that names tests, docs, … is left to the fielded
   // signal (a lean learned from history does not count: measured, it cost recall on code questions).
   const named = [...askedRoles(question)].some((role) => role !== 'generated');
@@ -283,7 +302,7 @@ export function rankFiles(
     );
   // Only for a question about code: one asking for docs or tests wants them, not the code they go with.
   const lifts =
-    weights.cochange > 0 && weights.priors && input.partners && !named && !asked.has('docs')
+    weights.cochange > 0 && weights.priors && input.partners && !named && !asked.has('docs') && !asked.has('test')
       ? cochangeTerms(fused, (path) => pathPrior(path, asked, weights.roles) < 1, input.partners)
       : undefined;
   const scoreOf = (path: string, lists: number, lift: number) => {

@@ -127,9 +127,15 @@ export const ROLE_FACTORS: RoleFactors = {
 /**
  * The roles a question asks for ("… in the tests", "docs for …"). Whether it asks for documentation
  * is learned from the repository's history when it can say (`docsLean`: > 0 sounds like its docs
- * commits); the word list decides only without enough history.
+ * commits); the word list decides only without enough history. A question that sounds like the
+ * tests commits (`testsLean` > 0) asks for tests too; one that names tests asks for them whatever
+ * its lean (a question naming tests gets tests).
  */
-export function askedRoles(question: string, docsLean: number | null = null): Set<PathRole> {
+export function askedRoles(
+  question: string,
+  docsLean: number | null = null,
+  testsLean: number | null = null,
+): Set<PathRole> {
   const words = new Set([...question.toLowerCase().matchAll(/[a-z0-9]+/g)].map((m) => m[0]));
   for (const token of codeTokens(question)) words.add(token);
   const out = new Set<PathRole>();
@@ -139,6 +145,7 @@ export function askedRoles(question: string, docsLean: number | null = null): Se
     if (docsLean > 0) out.add('docs');
     else out.delete('docs');
   }
+  if (testsLean !== null && testsLean > 0) out.add('test');
   return out;
 }
 

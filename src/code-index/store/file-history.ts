@@ -1,7 +1,7 @@
 import type { FileCandidate } from '../ranking/files';
-import { codeTokens, expandIdentifiers } from '../ranking/tokens';
-import { isProse } from '../ranking/path-prior';
+import { expandIdentifiers } from '../ranking/tokens';
 import { boundedTopByBm25, MATCH_CAP } from './bounded-match';
+import { HistoryTerms } from './history-terms';
 import { PastCommits, type VoteSpec } from './past-commits';
 import { fileEntryFilters, type SearchFilters } from './search-filters';
 
@@ -11,15 +11,11 @@ CREATE TABLE IF NOT EXISTS history_entries (path TEXT NOT NULL, at TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS history_entries_by_date ON history_entries (path, at);
 CREATE TABLE IF NOT EXISTS history_files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS history_renames (old TEXT PRIMARY KEY, current TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS history_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL, code INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS history_fts USING fts5(subjects, tokenize = 'porter unicode61');
 `;
 
 /** Subjects kept per file, newest first: enough to say what a file is for, bounded whatever its age. */
 export const HISTORY_PER_FILE = 20;
-
-/** Commits of each kind (docs, code) the history needs before it says what a question asks for. */
-const MIN_KIND_COMMITS = 20;
 
 /**
  * Where the history walk stands. `newest` is the latest branch head whose history is walked or
@@ -43,10 +39,14 @@ const EMPTY: HistoryState = { until: null, newest: null, walks: [] };
 export class FileHistory {
   /** Each walked commit as its own searchable row (the similar-past-commits signal). */
   private readonly past: PastCommits;
+  /** Which words the docs and tests commits use (what a question asks for). */
+  private readonly terms: HistoryTerms;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
     this.past = new PastCommits(sql);
+    // After the past commits: an older object's tests counts are recounted from them.
+    this.terms = new HistoryTerms(sql);
   }
 
   state(): HistoryState {
@@ -63,16 +63,10 @@ export class FileHistory {
 
   /** Forget everything (a new cut-off). */
   clear(): void {
-    for (const table of [
-      'history_commits',
-      'history_entries',
-      'history_files',
-      'history_renames',
-      'history_terms',
-      'history_fts',
-    ])
+    for (const table of ['history_commits', 'history_entries', 'history_files', 'history_renames', 'history_fts'])
       this.sql.exec(`DELETE FROM ${table}`);
     this.past.clear();
+    this.terms.clear();
     this.saveState({ ...EMPTY, walks: [] });
   }
 
@@ -110,7 +104,11 @@ export class FileHistory {
     forward: boolean,
   ): string[] {
     this.sql.exec('INSERT OR IGNORE INTO history_commits (sha, at) VALUES (?, ?)', commit.sha, commit.date);
-    if (subject) this.learnKind(subject, files);
+    if (subject)
+      this.terms.learn(
+        subject,
+        files.map((file) => file.path),
+      );
     const touched = new Set<string>();
     const paths: string[] = [];
     for (const file of files) {
@@ -153,44 +151,17 @@ export class FileHistory {
   }
 
   /**
-   * Which words the repository uses for documentation work: a commit that changed only prose files
-   * (Markdown, text) counts its subject's words as docs, one that changed any other file as code.
-   * The row with the empty term holds the commit totals.
-   */
-  private learnKind(subject: string, files: { path: string }[]): void {
-    if (!files.length) return;
-    const docs = files.every((file) => isProse(file.path)) ? 1 : 0;
-    for (const term of ['', ...new Set(codeTokens(subject, { dropStopwords: true }))])
-      this.sql.exec(
-        `INSERT INTO history_terms (term, docs, code) VALUES (?, ?, ?)
-         ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs, code = code + excluded.code`,
-        term,
-        docs,
-        1 - docs,
-      );
-  }
-
-  /**
-   * How much a question sounds like the repository's documentation commits rather than its code
-   * commits: the log-odds of a naive Bayes over their subjects' words (prior included), or null
-   * when the history holds too few of either to say.
+   * How much a question sounds like the repository's documentation commits (only prose files
+   * changed) rather than its other commits: a naive Bayes log-odds over their subjects' words, or
+   * null when the history holds too few of either (HistoryTerms).
    */
   docsLean(question: string): number | null {
-    const terms = [...new Set(codeTokens(question, { dropStopwords: true }))].slice(0, 24);
-    const rows = this.sql
-      .exec<{ term: string; docs: number; code: number }>(
-        `SELECT term, docs, code FROM history_terms WHERE term IN (${['', ...terms].map(() => '?').join(',')})`,
-        '',
-        ...terms,
-      )
-      .toArray();
-    const total = rows.find((row) => row.term === '');
-    if (!total || total.docs < MIN_KIND_COMMITS || total.code < MIN_KIND_COMMITS) return null;
-    let lean = Math.log(total.docs / total.code);
-    for (const row of rows)
-      if (row.term)
-        lean += Math.log((row.docs + 0.5) / (total.docs + 1)) - Math.log((row.code + 0.5) / (total.code + 1));
-    return lean;
+    return this.terms.docsLean(question);
+  }
+
+  /** The same for the tests commits (only test files changed) against the other code commits. */
+  testsLean(question: string): number | null {
+    return this.terms.testsLean(question);
   }
 
   /** Rewrite the searchable row of these files from their kept subjects. */

@@ -1,5 +1,11 @@
 import { type FactTerms, factsFactorOf, factTerms, type FileFacts } from '../../code-index/ranking/file-facts';
-import { consensusFactor, type FileCandidate, type FileRankWeights, scaled } from '../../code-index/ranking/files';
+import {
+  consensusFactor,
+  type FileCandidate,
+  type FileRankWeights,
+  learnedTestsLean,
+  scaled,
+} from '../../code-index/ranking/files';
 import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/path-prior';
 import { CHUNKS_PER_FILE } from '../../code-index/ranking/file-search';
 import { evidenceFactor, evidenceTerm, type TermEvidence } from '../../code-index/ranking/term-evidence';
@@ -61,8 +67,11 @@ export interface PreparedQuestion {
   evidence: (TermEvidence | undefined)[];
   /** The words list counts unless the question names a role it does not hold (or wordsWhenAsked). */
   named: boolean;
+  /** The roles asked with the docs lean learned, and by the words alone (askedRoles without a tests lean). */
   askedLearned: Set<PathRole>;
   askedWords: Set<PathRole>;
+  /** FileHistory.testsLean of the question (null: none, or a dump from before it); askedOf adds tests by it. */
+  testsLean: number | null;
   scalings: Map<string, Scaling>;
   lists: DumpQuestion['lists'];
   /** Per file that may lend (not source), its co-change partners as [index into paths or -1, share], most bound first. */
@@ -70,7 +79,7 @@ export interface PreparedQuestion {
 }
 
 export function prepareQuestion(
-  question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean'>,
+  question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean' | 'testsLean'>,
   facts?: (path: string) => FileFacts | undefined,
   evidence?: (path: string) => TermEvidence | undefined,
   partners?: CochangePartners,
@@ -111,6 +120,7 @@ export function prepareQuestion(
     named: [...askedRoles(question.query)].some((role) => role !== 'generated'),
     askedLearned: askedRoles(question.query, question.docsLean),
     askedWords: askedRoles(question.query, null),
+    testsLean: question.testsLean ?? null,
     scalings: new Map(),
     lists,
     partners: paths.map((path) =>
@@ -223,7 +233,7 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
   // Read once: weight objects built by spreading are slow to read in the loop below.
   const { file, words, history, commits, chunk, vector, extra, extraChunks, consensus } = weights;
   const absentChunk = (weights.chunkAbsent ?? 0) * v.lastLexical;
-  const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
+  const asked = askedOf(question, weights);
   const priors = Float64Array.from(ROLES, (role) =>
     !weights.priors ? 1 : role === 'source' || asked.has(role) ? 1 : weights.roles[role],
   );
@@ -257,8 +267,8 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
         (chunk > 0 ? (question.member[i]! & IN_LEXICAL ? aggregate(v.chunk, i, extra, extraChunks) : absentChunk) : 0) +
       vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
   }
-  // As rankFiles: only for a question about code (no role named, no docs lean).
-  const lending = weights.cochange > 0 && weights.priors && !question.named && !asked.has('docs');
+  // As rankFiles: only for a question about code (no role named, no docs or tests lean).
+  const lending = weights.cochange > 0 && weights.priors && !question.named && !asked.has('docs') && !asked.has('test');
   const lifts = lending ? cochangeLifts(question, fusedOf, priors, liftScratch) : null;
   // As rankFiles: the evidence term joins the fused value, its factor comes last.
   const scoreOf = (i: number, lift: number) => {
@@ -290,6 +300,19 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       scores[i] = i !== leader && score >= top ? top * COCHANGE_CAP : score;
     }
   return cutRank(question, scores, v, chunk, vector);
+}
+
+/**
+ * The roles a question asks for under `weights`, as rankFiles' askedRoles: the docs lean when
+ * learned, and tests when the learned tests lean, less its margin, is positive.
+ */
+export function askedOf(
+  question: PreparedQuestion,
+  weights: Pick<FileRankWeights, 'learnedDocs' | 'learnedTests' | 'testsMargin'>,
+): Set<PathRole> {
+  const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
+  const lean = learnedTestsLean(question.testsLean, weights);
+  return lean !== null && lean > 0 && !asked.has('test') ? new Set([...asked, 'test']) : asked;
 }
 
 /** The lists a ranking under `weights` reads (as rankLists: words, history and commits only with a positive weight). */

@@ -1,5 +1,6 @@
 import type { FileRankWeights } from '../../code-index/ranking/files';
 import {
+  askedOf,
   bitCount,
   type ChunkValues,
   cutRank,
@@ -63,7 +64,7 @@ const rest = (values: ChunkValues, i: number) => values.rest[values.offset[i]! +
 export function ltrQuestion(question: PreparedQuestion, weights: FileRankWeights): LtrQuestion {
   const v = scalingOf(question, false, 0);
   const { present, wordsOn } = listsInPlay(question, weights);
-  const asked = weights.learnedDocs ? question.askedLearned : question.askedWords;
+  const asked = askedOf(question, weights);
   const candidates = question.paths.flatMap((_, i) => (question.member[i]! & present ? [i] : []));
   // 1-based rank of the file's first entry in each list (as tune-explain reports it).
   const firstAt = LISTS.map((list) => {

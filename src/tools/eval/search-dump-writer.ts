@@ -26,6 +26,7 @@ export class SearchDumpWriter {
       ...ranks,
       lists: answer.lists,
       docsLean: answer.docsLean,
+      testsLean: answer.testsLean,
       ...role,
     });
   }

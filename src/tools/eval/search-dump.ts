@@ -23,6 +23,8 @@ export interface DumpQuestion {
   lists: DumpLists;
   /** FileHistory.docsLean(question), or null. */
   docsLean: number | null;
+  /** FileHistory.testsLean(question), or null; absent in dumps taken before it existed (ranked as null). */
+  testsLean?: number | null;
   /** Distinct files /ai/search returned in its k = 20 hits. */
   returnedFiles: number;
   /** The question set: absent for code questions (dumps before role questions have none), else docs or tests. */
@@ -63,6 +65,7 @@ export interface ListsAnswer {
   weights: FileRankWeights;
   lists: DumpLists;
   docsLean: number | null;
+  testsLean: number | null;
   files: Record<string, DumpFile>;
 }
 
@@ -71,11 +74,11 @@ export const SEARCH_K = 20;
 
 /**
  * A search re-run offline from its lists: ranked as searchFiles ranks them (rankLists: lists weighted 0 left
- * out, the docs lean only when learned), cut as searchFiles fills its k hits (fillHits: up to CHUNKS_PER_FILE
+ * out, the leans only when learned), cut as searchFiles fills its k hits (fillHits: up to CHUNKS_PER_FILE
  * chunks a file, one for a file without chunks). The files in order, their count, and the first relevant one's rank.
  */
 export function reproduceSearch(
-  question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean'>,
+  question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean' | 'testsLean'>,
   weights: FileRankWeights,
   k = SEARCH_K,
   /** File facts, for the offline-only ranking features (eval:tune); none in a dump's own check. */
@@ -85,7 +88,7 @@ export function reproduceSearch(
   /** Co-change partners recorded in the dump (dumpPartners), for FileRankWeights.cochange. */
   partners?: CochangePartners,
 ): { files: string[]; searchRank: number; returnedFiles: number } {
-  const ranked = rankLists(question.query, question.lists, question.docsLean, weights, facts, evidence, partners);
+  const ranked = rankLists(question.query, question.lists, question, weights, facts, evidence, partners);
   const files = [...new Set(fillHits(ranked, k, CHUNKS_PER_FILE, () => -1).map((hit) => hit.path))];
   return { files, searchRank: firstRelevantRank(files, question.relevant), returnedFiles: files.length };
 }

@@ -3,6 +3,7 @@ import {
   consensusFactor,
   type FileCandidate,
   type FileRankWeights,
+  learnedTestsLean,
   scaled,
   type WeightOverrides,
 } from '../../code-index/ranking/files';
@@ -56,7 +57,11 @@ export function contributions(question: DumpQuestion, path: string, weights: Fil
   const { lists } = question;
   const named = [...askedRoles(question.query)].some((role) => role !== 'generated');
   const wordsOn = weights.words > 0 && (weights.wordsWhenAsked || !named);
-  const asked = askedRoles(question.query, weights.learnedDocs ? question.docsLean : null);
+  const asked = askedRoles(
+    question.query,
+    weights.learnedDocs ? question.docsLean : null,
+    learnedTestsLean(question.testsLean, weights),
+  );
   const ranks = Object.fromEntries(
     LISTS.map((name) => [name, lists[name].findIndex((c) => c.path === path) + 1]),
   ) as Contributions['ranks'];

@@ -12,7 +12,7 @@ export interface TuneParam {
 
 type ScalarName = Exclude<
   keyof FileRankWeights,
-  'roles' | 'fileFields' | 'chunkFields' | 'commitsTop' | 'commitsAlpha' | 'priors' | 'chunkAbsent'
+  'roles' | 'fileFields' | 'chunkFields' | 'commitsTop' | 'commitsAlpha' | 'priors' | 'chunkAbsent' | 'testsMargin'
 >;
 
 function scalar(name: ScalarName, values: readonly (number | boolean)[]): TuneParam {

@@ -73,6 +73,8 @@ export function syntheticDump(
         vector: chunks(10),
       },
       docsLean: q % 4 === 0 ? 0.5 : q % 4 === 1 ? -0.5 : null,
+      // Every third question has no tests lean at all (a dump from before it existed).
+      ...(q % 3 === 2 ? {} : { testsLean: q % 3 === 0 ? 1.2 : -0.8 }),
       returnedFiles: 0,
     };
     const { rank, returnedFiles } = rankDumpQuestion(question, weights, undefined, undefined, partners);
