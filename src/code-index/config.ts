@@ -173,6 +173,7 @@ export const SearchWeightsSchema = z
     span: weight,
     defines: weight,
     declares: weight,
+    cochange: weight,
     fileFields: z.tuple([weight, weight, weight, weight]),
     chunkFields: z.tuple([weight, weight, weight]),
   })

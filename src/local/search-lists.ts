@@ -11,6 +11,8 @@ import { searchRoute } from '../routes/search/search';
 import { validationError } from '../routes/router';
 import { candidateLists, type CandidateLists } from '../code-index/ranking/file-search';
 import type { FileRankWeights } from '../code-index/ranking/files';
+import { COCHANGE_PARTNERS } from '../code-index/ranking/cochange';
+import { pathRole } from '../code-index/ranking/path-prior';
 import type { RepoIndexStore, RankedHit, SearchFilters } from '../code-index/store/repo-index-store';
 import type { FileHistory } from '../code-index/store/file-history';
 import type { VectorQuery } from '../code-index/repo-index-object';
@@ -23,6 +25,8 @@ export interface ListedFile {
   lines: number | null;
   commits: number;
   lastChange: string | null;
+  /** A file the path prior may demote (not source): its most bound source partners and their shares (FileHistory.partners). */
+  partners?: [path: string, share: number][];
 }
 
 /** The answer: every list gathered whatever its weight, the weights the object ranks with, and the listed files' facts. */
@@ -55,7 +59,15 @@ export function searchLists(
     all: true,
   });
   const paths = new Set(Object.values(lists).flatMap((list: { path: string }[]) => list.map((item) => item.path)));
-  return { question, weights, lists, docsLean, testsLean, files: listedFiles(sql, paths) };
+  const files = listedFiles(sql, paths);
+  // Every file that may lend (any role but source) with the partners a ranking would read, so the tuner can weigh co-change.
+  const lenders = [...paths].filter((path) => pathRole(path) !== 'source');
+  for (const [path, partners] of history.partners(lenders))
+    files[path]!.partners = partners
+      .filter((partner) => pathRole(partner.path) === 'source')
+      .slice(0, COCHANGE_PARTNERS)
+      .map((partner) => [partner.path, partner.share]);
+  return { question, weights, lists, docsLean, testsLean, files };
 }
 
 /** A walked commit's date in UTC: `at` is the commit's date with its offset, then `#` and its place in the listing. */

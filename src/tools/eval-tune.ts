@@ -133,10 +133,14 @@ export function run(argv = process.argv.slice(2)): void {
   for (const dump of dumps) {
     const check = checkFaithfulness(dump);
     const fast = dump.questions.filter(
-      (question) => fastRank(prepareQuestion(question), dump.weights) === rankDumpQuestion(question, dump.weights).rank,
+      (question) =>
+        fastRank(prepareQuestion(question, undefined, undefined, dump.partners), dump.weights) ===
+        rankDumpQuestion(question, dump.weights, undefined, undefined, dump.partners).rank,
     ).length;
     const roleAgree = dump.roleQuestions.filter(
-      (question) => fastRank(prepareQuestion(question), dump.weights) === rankDumpQuestion(question, dump.weights).rank,
+      (question) =>
+        fastRank(prepareQuestion(question, undefined, undefined, dump.partners), dump.weights) ===
+        rankDumpQuestion(question, dump.weights, undefined, undefined, dump.partners).rank,
     ).length;
     const roleCheck = withRoles ? `; on its ${dump.roleQuestions.length} role questions ${roleAgree}` : '';
     console.log(
@@ -174,7 +178,9 @@ export function run(argv = process.argv.slice(2)): void {
     const text = roleFiguresTable(
       `${title}; docs and tests questions, not in the objective`,
       dumps,
-      weights && ((dump, question) => rankDumpQuestion(question, weights, facts ? dump.facts : undefined).rank),
+      weights &&
+        ((dump, question) =>
+          rankDumpQuestion(question, weights, facts ? dump.facts : undefined, undefined, dump.partners).rank),
     );
     if (text) console.log(`\n${text}`);
   };

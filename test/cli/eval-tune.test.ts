@@ -75,7 +75,7 @@ describe('faithfulness', () => {
 
   it('the fast scorer gives rankFiles’ rank for every value of every tuned parameter, with and without file facts', () => {
     const dump = loadDump(syntheticDump('synthetic', { seed: 11 }));
-    const prepared = dump.questions.map((question) => prepareQuestion(question, dump.facts));
+    const prepared = dump.questions.map((question) => prepareQuestion(question, dump.facts, undefined, dump.partners));
     for (const param of [...BASE_PARAMS, ...Object.values(FEATURE_PARAMS)])
       for (const value of param.values)
         for (const weights of [
@@ -84,9 +84,11 @@ describe('faithfulness', () => {
         ])
           for (const [i, question] of dump.questions.entries()) {
             const where = `${param.name}=${value} question ${i}`;
-            expect(fastRank(prepared[i]!, weights), where).toBe(rankDumpQuestion(question, weights).rank);
+            expect(fastRank(prepared[i]!, weights), where).toBe(
+              rankDumpQuestion(question, weights, undefined, undefined, dump.partners).rank,
+            );
             expect(fastRank(prepared[i]!, weights, true), where).toBe(
-              rankDumpQuestion(question, weights, dump.facts).rank,
+              rankDumpQuestion(question, weights, dump.facts, undefined, dump.partners).rank,
             );
           }
   });

@@ -4,7 +4,7 @@ import devEntry from '../../src/local/dev-entry';
 import { commit, createFixtureRepo, reindex, type FixtureRepo } from '../support/index-fixtures';
 import { ROUTER_FILES } from '../support/index-repos';
 import { TEST_KEYS } from '../support/keys';
-import { reproduceSearch, SEARCH_K, type ListsAnswer } from '../../src/tools/eval/search-dump';
+import { dumpPartners, reproduceSearch, SEARCH_K, type ListsAnswer } from '../../src/tools/eval/search-dump';
 import type { SearchResponse } from '../../src/routes/search/search';
 
 /** A request to the dev entry (the Worker eval:search runs), with or without EVAL_SEARCH_LISTS bound. */
@@ -53,7 +53,8 @@ describe('eval:search --dump', () => {
         expect(search.status, search.text).toBe(200);
         const returned = [...new Set((search.body as SearchResponse).results.map((hit) => hit.path))];
         const question = { ...answer, query: answer.question, relevant: ['src/router.ts'] };
-        const again = reproduceSearch(question, answer.weights, k);
+        // Co-change partners come from the answer's file facts, as a dump records them.
+        const again = reproduceSearch(question, answer.weights, k, undefined, undefined, dumpPartners(answer.files));
         expect(again.files, `${query} (k=${k})`).toEqual(returned);
         expect(again.returnedFiles).toBe(returned.length);
       }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call, expectStatus } from '../support/http';
 import { commit, createFixtureRepo, reindex, type FixtureRepo } from '../support/index-fixtures';
 import type { SearchResponse } from '../../src/routes/search/search';
+import { FileHistory } from '../../src/code-index/store/file-history';
 
 // Project index-votes: SEARCH_WEIGHTS with the similar-past-commits signal alone (test/support/index-settings.ts).
 const FILES = {
@@ -61,5 +62,34 @@ describe('similar past commits, through the search', () => {
     );
     expect(stored.some((row) => row.subject.includes('Rotate the bucket key [REDACTED:'))).toBe(true);
     expect(JSON.stringify(stored)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+
+  it('pairs a test with the code it was changed with, from walked history only: a cut-off before the commit forgets them', async () => {
+    const repo = await createFixtureRepo({ ...FILES, 'test/bucket.test.ts': 'test("takes", () => {});\n' });
+    await commit(repo, {
+      write: { 'src/limits/bucket.ts': '// refill\n', 'test/bucket.test.ts': 'test("refills", () => {});\n' },
+      message: 'Refill the bucket after a pause',
+    });
+    await reindex(repo);
+    const partners = () =>
+      runInDurableObject(
+        stubOf(repo),
+        (_instance, state) =>
+          new FileHistory(state.storage.sql).partners(['test/bucket.test.ts']).get('test/bucket.test.ts') ?? [],
+      );
+    // The fixture's first commit added every file (a half each); the later one bound the two alone.
+    expect(await partners()).toEqual([
+      { path: 'src/limits/bucket.ts', share: 1.5 },
+      { path: 'src/render/page.ts', share: 0.5 },
+    ]);
+    await runInDurableObject(stubOf(repo), (instance) => {
+      (instance as unknown as { env: Record<string, unknown> }).env = {
+        ...env,
+        INDEX_HISTORY_UNTIL: '2001-01-01T00:00:00Z',
+      };
+    });
+    await commit(repo, { write: { 'src/render/page.ts': '// x\n' }, message: 'Render titles in bold type' });
+    await reindex(repo);
+    expect(await partners()).toEqual([]);
   });
 });

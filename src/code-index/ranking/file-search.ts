@@ -5,6 +5,7 @@ import type { FileFacts } from './file-facts';
 import type { TermEvidence } from './term-evidence';
 import type { Signal } from './rank';
 import type { FileHistory } from '../store/file-history';
+import type { CochangePartners } from './cochange';
 
 /** Candidates each list contributes before files are ranked. */
 export const SEARCH_CANDIDATES = { files: 60, words: 60, history: 60, commits: 60, chunks: 100, vector: 60 };
@@ -32,7 +33,7 @@ export interface CandidateLists {
   vector: ChunkCandidate[];
 }
 
-type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'docsLean' | 'testsLean'>;
+type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'docsLean' | 'testsLean' | 'partners'>;
 
 /** What the history says a question asks for: FileHistory.docsLean and testsLean (null: not known or not learned). */
 export interface QuestionLeans {
@@ -94,6 +95,8 @@ export function rankLists(
   facts?: (path: string) => FileFacts | undefined,
   /** Per-term evidence (FileRankWeights.coverage, span, defines, declares); a search passes `declares` only, when its weight is on. */
   evidence?: (path: string) => TermEvidence | undefined,
+  /** Co-change partners (FileRankWeights.cochange): a search reads them from its history, only when that weight is on. */
+  partners?: CochangePartners,
 ): RankedFile[] {
   const kept = (list: FileCandidate[], weight: number) => (weight > 0 ? list : []);
   return rankFiles(
@@ -105,6 +108,7 @@ export function rankLists(
       commits: kept(lists.commits, weights.commits),
       facts,
       evidence,
+      partners,
     },
     weights,
     weights.learnedDocs ? leans.docsLean : null,
@@ -191,6 +195,7 @@ export function searchFiles(
     options.weights,
     undefined,
     declaresEvidence(files, question, lists, options.weights),
+    options.weights.cochange > 0 && options.history ? (paths) => options.history!.partners(paths) : undefined,
   );
   const hits = fillHits(ranked, options.k, options.perFile, (path) => files.bestChunkOf(path, question));
   const hitPaths = [...new Set(hits.map((hit) => hit.path))];

@@ -1,3 +1,4 @@
+import { COCHANGE_CAP, type CochangePartners, cochangeTerms } from './cochange';
 import { factsFactor, type FactWeights, type FileFacts } from './file-facts';
 import { askedRoles, pathPrior, ROLE_FACTORS, type RoleFactors } from './path-prior';
 import type { Signal } from './rank';
@@ -31,6 +32,13 @@ export interface FileRankWeights extends FactWeights, EvidenceWeights {
   commitsTop: number;
   /** A commit's vote per file is its BM25 / (files it changed)^commitsAlpha. */
   commitsAlpha: number;
+  /**
+   * Co-change (cochange.ts): a source file gains this × the fused score of the best demoted test,
+   * fixture or doc it is one of the most changed-with partners of, never past the file ranked
+   * first without it (0: off, no lookup). Off by default: live at 0.5, R@5 rose and MRR fell
+   * (docs/search-quality.md, "co-change").
+   */
+  cochange: number;
   /** Best lexical chunk of the file. */
   chunk: number;
   /** Best vector chunk of the file: set by the embedder's measured contribution. */
@@ -81,6 +89,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   commits: 0.75,
   commitsTop: 50,
   commitsAlpha: 1,
+  cochange: 0,
   chunk: 1,
   vector: 0.25,
   extra: 0.4,
@@ -180,6 +189,8 @@ export function rankFiles(
     facts?: (path: string) => FileFacts | undefined;
     /** Per-term evidence about each file for this question (none: the coverage, span, defines and declares features stay off). */
     evidence?: (path: string) => TermEvidence | undefined;
+    /** Files changed together with the given ones in past commits (none: the co-change term stays off). */
+    partners?: CochangePartners;
   },
   weights: FileRankWeights = DEFAULT_WEIGHTS,
   /** How much the question sounds like the repository's docs commits (FileHistory.docsLean), or null. */
@@ -278,29 +289,51 @@ export function rankFiles(
     const extra = sorted.slice(1, 1 + weights.extraChunks).reduce((sum, value) => sum + value, 0);
     return (sorted[0] ?? 0) + weights.extra * extra;
   };
-  const ranked: RankedFile[] = [];
-  for (const [path, e] of entries) {
-    const evidence = input.evidence?.(path);
-    const fused =
-      weights.file * e.file +
-      weights.words * e.words +
-      weights.history * e.history +
-      weights.commits * e.commits +
-      weights.chunk * (e.chunk.length ? aggregate(e.chunk) : absentChunk) +
-      weights.vector * aggregate(e.vector);
-    const raw = evidence ? fused + evidenceTerm(evidence, weights) : fused;
-    const prior =
-      consensusFactor(e.lists, weights.consensus) *
-      (weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw);
-    const withFacts = input.facts ? prior * factsFactor(input.facts(path), weights) : prior;
-    ranked.push({
+  const fused = new Map<string, number>();
+  for (const [path, e] of entries)
+    fused.set(
       path,
-      score: evidence ? withFacts * evidenceFactor(evidence, weights) : withFacts,
+      weights.file * e.file +
+        weights.words * e.words +
+        weights.history * e.history +
+        weights.commits * e.commits +
+        weights.chunk * (e.chunk.length ? aggregate(e.chunk) : absentChunk) +
+        weights.vector * aggregate(e.vector),
+    );
+  // Only for a question about code: one asking for docs or tests wants them, not the code they go with.
+  const lifts =
+    weights.cochange > 0 && weights.priors && input.partners && !named && !asked.has('docs') && !asked.has('test')
+      ? cochangeTerms(fused, (path) => pathPrior(path, asked, weights.roles) < 1, input.partners)
+      : undefined;
+  const scoreOf = (path: string, lists: number, lift: number) => {
+    const evidence = input.evidence?.(path);
+    const value = fused.get(path)! + lift;
+    const raw = evidence ? value + evidenceTerm(evidence, weights) : value;
+    const prior =
+      consensusFactor(lists, weights.consensus) * (weights.priors ? raw * pathPrior(path, asked, weights.roles) : raw);
+    const withFacts = input.facts ? prior * factsFactor(input.facts(path), weights) : prior;
+    return evidence ? withFacts * evidenceFactor(evidence, weights) : withFacts;
+  };
+  const ranked: RankedFile[] = [];
+  // The file ranked first without co-change: a lifted file may come close to it, never pass it.
+  let leader: { path: string; score: number } | null = null;
+  const lifted = new Set<RankedFile>();
+  for (const [path, e] of entries) {
+    const score = scoreOf(path, e.lists, 0);
+    if (!leader || score > leader.score || (score === leader.score && path < leader.path)) leader = { path, score };
+    const lift = weights.cochange * (lifts?.get(path) ?? 0);
+    const file: RankedFile = {
+      path,
+      score: lift > 0 ? scoreOf(path, e.lists, lift) : score,
       signals: [...e.signals].sort(),
       chunks: [...e.chunks.values()]
         .sort((a, b) => b.score - a.score || a.id - b.id)
         .map((c) => ({ id: c.id, score: c.score, signals: [...c.signals].sort() })),
-    });
+    };
+    if (lift > 0) lifted.add(file);
+    ranked.push(file);
   }
+  for (const file of lifted)
+    if (leader && file.path !== leader.path && file.score >= leader.score) file.score = leader.score * COCHANGE_CAP;
   return ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
 }

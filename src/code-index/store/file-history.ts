@@ -232,4 +232,9 @@ export class FileHistory {
   votes(match: string, filters: SearchFilters, spec: VoteSpec, limit: number): FileCandidate[] {
     return this.past.votes(match, filters, spec, limit, (path) => this.current(path));
   }
+
+  /** The files changed together with each of `paths` in walked commits, most bound first (PastCommits.partners). */
+  partners(paths: string[]): Map<string, { path: string; share: number }[]> {
+    return this.past.partners(paths, (path) => this.current(path));
+  }
 }

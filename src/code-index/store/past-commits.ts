@@ -7,7 +7,11 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS history_commit_rows (id INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, files INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS history_commit_files (id INTEGER NOT NULL, path TEXT NOT NULL, PRIMARY KEY (id, path));
 CREATE VIRTUAL TABLE IF NOT EXISTS history_commit_fts USING fts5(subject, tokenize = 'porter unicode61');
+CREATE INDEX IF NOT EXISTS history_commit_files_by_path ON history_commit_files (path);
 `;
+
+/** Commits of one file a partners lookup reads at most (the newest walked): a file changed in every release stays bounded. */
+export const PARTNER_COMMITS = 200;
 
 /** Commits taken from the kept history entries per step when an older index gets its commit rows. */
 const MIGRATION_PAGE = 500;
@@ -108,6 +112,56 @@ export class PastCommits {
       .map(([path, score]) => ({ path, score }))
       .sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1))
       .slice(0, limit);
+  }
+
+  /**
+   * The files changed together with each of `paths` in walked commits (co-change), each with its
+   * share: the sum over the commits both changed of 1 / (the commit's other files), so a commit
+   * that touched two files binds them fully and a sweep binds each pair weakly. Reads at most
+   * PARTNER_COMMITS of each path's newest commits, in one query; partners under their current path.
+   */
+  partners(paths: string[], current: (path: string) => string): Map<string, { path: string; share: number }[]> {
+    const out = new Map<string, { path: string; share: number }[]>();
+    if (!paths.length) return out;
+    const rows = this.sql
+      .exec<{ source: string; partner: string; share: number }>(
+        `WITH picked AS (
+           SELECT id, path FROM (
+             SELECT f.id AS id, f.path AS path,
+                    row_number() OVER (PARTITION BY f.path ORDER BY c.at DESC, f.id) AS n
+             FROM json_each(?) wanted
+             JOIN history_commit_files f ON f.path = wanted.value
+             JOIN history_commit_rows r ON r.id = f.id
+             LEFT JOIN history_commits c ON c.sha = r.sha
+             WHERE r.files > 1)
+           WHERE n <= ?)
+         SELECT p.path AS source, o.path AS partner, sum(1.0 / (r.files - 1)) AS share
+         FROM picked p
+         JOIN history_commit_rows r ON r.id = p.id
+         JOIN history_commit_files o ON o.id = p.id AND o.path <> p.path
+         GROUP BY p.path, o.path`,
+        JSON.stringify([...new Set(paths)]),
+        PARTNER_COMMITS,
+      )
+      .toArray();
+    const resolved = new Map<string, string>();
+    const merged = new Map<string, Map<string, number>>();
+    for (const { source, partner, share } of rows) {
+      const now = resolved.get(partner) ?? current(partner);
+      resolved.set(partner, now);
+      if (now === source) continue;
+      const byPartner = merged.get(source) ?? new Map<string, number>();
+      merged.set(source, byPartner);
+      byPartner.set(now, (byPartner.get(now) ?? 0) + share);
+    }
+    for (const [source, byPartner] of merged)
+      out.set(
+        source,
+        [...byPartner]
+          .map(([path, share]) => ({ path, share }))
+          .sort((a, b) => b.share - a.share || (a.path < b.path ? -1 : 1)),
+      );
+    return out;
   }
 
   /** Which of these paths are indexed files passing the filters. */

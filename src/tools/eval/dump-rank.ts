@@ -4,7 +4,8 @@ import type { FileFacts } from '../../code-index/ranking/file-facts';
 import { DEFAULT_WEIGHTS, type FileRankWeights, type WeightOverrides } from '../../code-index/ranking/files';
 import type { TermEvidence } from '../../code-index/ranking/term-evidence';
 import { readEvidence } from './evidence-file';
-import { type DumpQuestion, reproduceSearch, SEARCH_K, type SearchDump } from './search-dump';
+import { type DumpQuestion, dumpPartners, reproduceSearch, SEARCH_K, type SearchDump } from './search-dump';
+import type { CochangePartners } from '../../code-index/ranking/cochange';
 
 /**
  * A dump as the tuner uses it: its weights completed with defaults for weights added after it was taken;
@@ -16,6 +17,8 @@ export interface LoadedDump extends SearchDump {
   roleQuestions: DumpQuestion[];
   /** Per code question (`questions`), its candidates' per-term evidence (eval:evidence), when read. */
   evidence?: ((path: string) => TermEvidence | undefined)[];
+  /** Co-change partners the dump recorded (none in older dumps: the term then stays off). */
+  partners: CochangePartners;
 }
 
 /** Weights with overrides applied (the shape of weightsFor and SEARCH_WEIGHTS). */
@@ -53,7 +56,14 @@ export function loadDump(dump: SearchDump): LoadedDump {
   const weights = withOverrides(DEFAULT_WEIGHTS, { ...dump.weights, roles: { ...roles, ...split } });
   const code = dump.questions.filter((question) => (question.kind ?? 'code') === 'code');
   const roleQuestions = dump.questions.filter((question) => (question.kind ?? 'code') !== 'code');
-  return { ...dump, questions: code, roleQuestions, weights, facts: dumpFacts(dump) };
+  return {
+    ...dump,
+    questions: code,
+    roleQuestions,
+    weights,
+    facts: dumpFacts(dump),
+    partners: dumpPartners(dump.filesFacts),
+  };
 }
 
 /**
@@ -79,8 +89,9 @@ export function rankDumpQuestion(
   weights: FileRankWeights,
   facts?: (path: string) => FileFacts | undefined,
   evidence?: (path: string) => TermEvidence | undefined,
+  partners?: CochangePartners,
 ): { rank: number; returnedFiles: number } {
-  const again = reproduceSearch(question, weights, SEARCH_K, facts, evidence);
+  const again = reproduceSearch(question, weights, SEARCH_K, facts, evidence, partners);
   return { rank: again.searchRank, returnedFiles: again.returnedFiles };
 }
 
@@ -95,7 +106,7 @@ export interface Faithfulness {
 export function checkFaithfulness(dump: LoadedDump): Faithfulness {
   const mismatches: Faithfulness['mismatches'] = [];
   for (const question of dump.questions) {
-    const { rank, returnedFiles } = rankDumpQuestion(question, dump.weights);
+    const { rank, returnedFiles } = rankDumpQuestion(question, dump.weights, undefined, undefined, dump.partners);
     if (rank !== question.searchRank || returnedFiles !== question.returnedFiles)
       mismatches.push({
         query: question.query,

@@ -10,6 +10,12 @@ import { askedRoles, type PathRole, pathRole } from '../../code-index/ranking/pa
 import { CHUNKS_PER_FILE } from '../../code-index/ranking/file-search';
 import { evidenceFactor, evidenceTerm, type TermEvidence } from '../../code-index/ranking/term-evidence';
 import { type DumpQuestion, SEARCH_K } from './search-dump';
+import {
+  COCHANGE_CAP,
+  COCHANGE_FROM,
+  COCHANGE_PARTNERS,
+  type CochangePartners,
+} from '../../code-index/ranking/cochange';
 
 /**
  * The tuner evaluates thousands of weight settings over the same questions, so it does not re-run
@@ -68,12 +74,15 @@ export interface PreparedQuestion {
   testsLean: number | null;
   scalings: Map<string, Scaling>;
   lists: DumpQuestion['lists'];
+  /** Per file that may lend (not source), its co-change partners as [index into paths or -1, share], most bound first. */
+  partners: ([number, number][] | undefined)[];
 }
 
 export function prepareQuestion(
   question: Pick<DumpQuestion, 'query' | 'relevant' | 'lists' | 'docsLean' | 'testsLean'>,
   facts?: (path: string) => FileFacts | undefined,
   evidence?: (path: string) => TermEvidence | undefined,
+  partners?: CochangePartners,
 ): PreparedQuestion {
   const index = new Map<string, number>();
   const members: number[] = [];
@@ -96,6 +105,7 @@ export function prepareQuestion(
       members[at]! |= bit;
     }
   const paths = [...index.keys()];
+  const found = partners?.(paths.filter((path) => pathRole(path) !== 'source'));
   return {
     paths,
     relevant: Uint8Array.from(paths, (path) => (question.relevant.includes(path) ? 1 : 0)),
@@ -113,6 +123,13 @@ export function prepareQuestion(
     testsLean: question.testsLean ?? null,
     scalings: new Map(),
     lists,
+    partners: paths.map((path) =>
+      found
+        ?.get(path)
+        ?.filter((partner) => pathRole(partner.path) === 'source')
+        .slice(0, COCHANGE_PARTNERS)
+        .map((partner): [number, number] => [index.get(partner.path) ?? -1, partner.share]),
+    ),
   };
 }
 
@@ -205,8 +222,10 @@ function aggregate(values: ChunkValues, i: number, extra: number, extraChunks: n
   return values.best[i]! + extra * values.rest[values.offset[i]! + Math.min(extraChunks, values.count[i]! - 1)]!;
 }
 
-/** Scores of the question being ranked (reused: a tuning run ranks millions of questions). */
+/** Scores of the question being ranked, and its fused values and co-change lifts (reused: a tuning run ranks millions of questions). */
 let scratch = new Float64Array(512);
+let fusedScratch = new Float64Array(512);
+let liftScratch = new Float64Array(512);
 
 /** The rank /ai/search would give the question's first relevant file under `weights` (0: not returned). */
 export function fastRank(question: PreparedQuestion, weights: FileRankWeights, withFacts = false): number {
@@ -227,14 +246,19 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
   };
   const { present, wordsOn } = listsInPlay(question, weights);
   const n = question.paths.length;
-  if (scratch.length < n) scratch = new Float64Array(2 * n);
+  if (scratch.length < n) {
+    scratch = new Float64Array(2 * n);
+    fusedScratch = new Float64Array(2 * n);
+    liftScratch = new Float64Array(2 * n);
+  }
   const scores = scratch;
+  const fusedOf = fusedScratch;
   for (let i = 0; i < n; i++) {
     if (!(question.member[i]! & present)) {
-      scores[i] = Number.NaN;
+      fusedOf[i] = Number.NaN;
       continue;
     }
-    const fused =
+    fusedOf[i] =
       file * v.file[i]! +
       words * (wordsOn ? v.words[i]! : 0) +
       history * v.history[i]! +
@@ -242,15 +266,39 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       chunk *
         (chunk > 0 ? (question.member[i]! & IN_LEXICAL ? aggregate(v.chunk, i, extra, extraChunks) : absentChunk) : 0) +
       vector * (vector > 0 ? aggregate(v.vector, i, extra, extraChunks) : 0);
-    // As rankFiles: the evidence term joins the fused value, its factor comes last.
+  }
+  // As rankFiles: only for a question about code (no role named, no docs or tests lean).
+  const lending = weights.cochange > 0 && weights.priors && !question.named && !asked.has('docs') && !asked.has('test');
+  const lifts = lending ? cochangeLifts(question, fusedOf, priors, liftScratch) : null;
+  // As rankFiles: the evidence term joins the fused value, its factor comes last.
+  const scoreOf = (i: number, lift: number) => {
     const evidence = question.evidence[i];
-    const raw = evidence ? fused + evidenceTerm(evidence, evidenceWeights) : fused;
+    const value = fusedOf[i]! + lift;
+    const raw = evidence ? value + evidenceTerm(evidence, evidenceWeights) : value;
     const base =
       consensusFactor(consensus > 0 ? bitCount(question.member[i]! & present) : 0, consensus) *
       (weights.priors ? raw * priors[question.role[i]!]! : raw);
     const withFactors = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
-    scores[i] = evidence ? withFactors * evidenceFactor(evidence, evidenceWeights) : withFactors;
+    return evidence ? withFactors * evidenceFactor(evidence, evidenceWeights) : withFactors;
+  };
+  let leader = -1;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(fusedOf[i]!)) {
+      scores[i] = Number.NaN;
+      continue;
+    }
+    scores[i] = scoreOf(i, 0);
+    if (leader < 0 || before(scores, question.paths, i, leader)) leader = i;
   }
+  // Compared with the leader's score without co-change, even when the leader is lifted itself.
+  const top = leader < 0 ? 0 : scores[leader]!;
+  if (lifts)
+    for (let i = 0; i < n; i++) {
+      const lift = weights.cochange * lifts[i]!;
+      if (!(lift > 0) || Number.isNaN(fusedOf[i]!)) continue;
+      const score = scoreOf(i, lift);
+      scores[i] = i !== leader && score >= top ? top * COCHANGE_CAP : score;
+    }
   return cutRank(question, scores, v, chunk, vector);
 }
 
@@ -319,4 +367,29 @@ export function bitCount(bits: number): number {
 /** rankFiles' order: higher score first, then the path. */
 function before(scores: Float64Array, paths: string[], a: number, b: number): boolean {
   return scores[a]! > scores[b]! || (scores[a] === scores[b] && paths[a]! < paths[b]!);
+}
+
+/**
+ * As cochangeTerms: the COCHANGE_FROM demoted files in play with the highest fused values each lend
+ * their fused value to their partners; a partner keeps the most it is lent. Null when none lends.
+ */
+function cochangeLifts(
+  question: PreparedQuestion,
+  fused: Float64Array,
+  priors: Float64Array,
+  out: Float64Array,
+): Float64Array | null {
+  const n = question.paths.length;
+  const lenders: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const value = fused[i]!;
+    if (!(value > 0) || !(priors[question.role[i]!]! < 1)) continue;
+    lenders.push(i);
+  }
+  if (!lenders.length) return null;
+  lenders.sort((a, b) => fused[b]! - fused[a]! || (question.paths[a]! < question.paths[b]! ? -1 : 1));
+  out.fill(0, 0, n);
+  for (const i of lenders.slice(0, COCHANGE_FROM))
+    for (const [j] of question.partners[i] ?? []) if (j >= 0) out[j] = Math.max(out[j]!, fused[i]!);
+  return out;
 }

@@ -3,6 +3,7 @@ import type { FileRankWeights } from '../../code-index/ranking/files';
 import type { TermEvidence } from '../../code-index/ranking/term-evidence';
 import { type CandidateLists, CHUNKS_PER_FILE, fillHits, rankLists } from '../../code-index/ranking/file-search';
 import { firstRelevantRank } from './metrics';
+import type { CochangePartners } from '../../code-index/ranking/cochange';
 import type { QuestionKind } from './subjects';
 
 // The dump format, shared with the offline tuner (eval:tune): the lists are exactly candidateLists' answer.
@@ -40,6 +41,8 @@ export interface DumpFile {
   commits: number;
   /** ISO date of the newest walked commit that changed it, or null. */
   lastChange: string | null;
+  /** A file the path prior may demote: its most bound source partners in walked commits and their shares (absent in older dumps). */
+  partners?: [path: string, share: number][];
 }
 
 export interface SearchDump {
@@ -82,16 +85,30 @@ export function reproduceSearch(
   facts?: (path: string) => FileFacts | undefined,
   /** Per-term evidence of the question's candidates (eval:evidence), for the offline-only evidence features. */
   evidence?: (path: string) => TermEvidence | undefined,
+  /** Co-change partners recorded in the dump (dumpPartners), for FileRankWeights.cochange. */
+  partners?: CochangePartners,
 ): { files: string[]; searchRank: number; returnedFiles: number } {
-  const ranked = rankLists(question.query, question.lists, question, weights, facts, evidence);
+  const ranked = rankLists(question.query, question.lists, question, weights, facts, evidence, partners);
   const files = [...new Set(fillHits(ranked, k, CHUNKS_PER_FILE, () => -1).map((hit) => hit.path))];
   return { files, searchRank: firstRelevantRank(files, question.relevant), returnedFiles: files.length };
 }
 
 /** The questions of a dump whose offline reproduction differs from what /ai/search returned. */
-export function dumpMismatches(dump: Pick<SearchDump, 'questions' | 'weights'>): DumpQuestion[] {
+export function dumpMismatches(dump: Pick<SearchDump, 'questions' | 'weights' | 'filesFacts'>): DumpQuestion[] {
+  const partners = dumpPartners(dump.filesFacts);
   return dump.questions.filter((question) => {
-    const again = reproduceSearch(question, dump.weights);
+    const again = reproduceSearch(question, dump.weights, SEARCH_K, undefined, undefined, partners);
     return again.searchRank !== question.searchRank || again.returnedFiles !== question.returnedFiles;
   });
+}
+
+/** The co-change partners a dump recorded per file, as a search reads them from its history. */
+export function dumpPartners(files: Record<string, DumpFile>): CochangePartners {
+  return (paths) =>
+    new Map(
+      paths.flatMap((path) => {
+        const partners = files[path]?.partners;
+        return partners ? [[path, partners.map(([partner, share]) => ({ path: partner, share }))] as const] : [];
+      }),
+    );
 }

@@ -9,7 +9,7 @@ import {
 } from '../../code-index/ranking/files';
 import { askedRoles, pathPrior, pathRole } from '../../code-index/ranking/path-prior';
 import { type LoadedDump, withOverrides } from './dump-rank';
-import { type DumpQuestion, reproduceSearch } from './search-dump';
+import { type DumpQuestion, reproduceSearch, SEARCH_K } from './search-dump';
 
 /** One file's score taken apart: each signal's weight × scaled value, the role's prior factor, and its rank in each raw list. */
 export interface Contributions {
@@ -109,7 +109,10 @@ export function explainMisses(dumps: LoadedDump[], overrides: WeightOverrides = 
   for (const dump of dumps) {
     const weights = withOverrides(dump.weights, overrides);
     // Re-ranked (with the dump's own weights, the recorded searchRank: eval:tune checks that).
-    const ranked = dump.questions.map((question) => ({ question, search: reproduceSearch(question, weights) }));
+    const ranked = dump.questions.map((question) => ({
+      question,
+      search: reproduceSearch(question, weights, SEARCH_K, undefined, undefined, dump.partners),
+    }));
     const lost = ranked.filter(({ question, search }) => inTop5(question.codeBm25Rank) && !inTop5(search.searchRank));
     const won = ranked.filter(({ question, search }) => inTop5(search.searchRank) && !inTop5(question.codeBm25Rank));
     out.push(

@@ -16,7 +16,7 @@ export interface RoleSet {
 export function roleSet(dump: LoadedDump): RoleSet {
   const questions = dump.roleQuestions;
   return {
-    questions: questions.map((question) => prepareQuestion(question, dump.facts)),
+    questions: questions.map((question) => prepareQuestion(question, dump.facts, undefined, dump.partners)),
     kinds: questions.map((question) => (question.kind === 'tests' ? 'tests' : 'docs')),
     bm25Ranks: questions.map((question) => question.bm25Rank),
     roleBm25Ranks: questions.map((question) => question.roleBm25Rank ?? 0),

@@ -19,7 +19,9 @@ export interface TuneRepo {
 export function tuneRepo(dump: LoadedDump): TuneRepo {
   return {
     name: dump.name,
-    questions: dump.questions.map((question, i) => prepareQuestion(question, dump.facts, dump.evidence?.[i])),
+    questions: dump.questions.map((question, i) =>
+      prepareQuestion(question, dump.facts, dump.evidence?.[i], dump.partners),
+    ),
     searchRanks: dump.questions.map((question) => question.searchRank),
     bm25Ranks: dump.questions.map((question) => question.bm25Rank),
     codeRanks: dump.questions.map((question) => question.codeBm25Rank),

@@ -72,6 +72,8 @@ export const FEATURE_PARAMS: Record<string, TuneParam> = {
   span: scalar('span', [0, 0.25, 0.5, 1, 2]),
   defines: scalar('defines', [0, 0.1, 0.25, 0.5, 1]),
   declares: scalar('declares', [0, 0.1, 0.25, 0.5, 1]),
+  // Co-change (the dump's recorded partners; older dumps have none, so it changes nothing there).
+  cochange: scalar('cochange', [0, 0.25, 0.5, 0.75, 1]),
 };
 
 /** The features that read per-term evidence (eval:tune --extra-features). */

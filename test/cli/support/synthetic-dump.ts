@@ -1,6 +1,6 @@
 import { DEFAULT_WEIGHTS, type FileRankWeights } from '../../../src/code-index/ranking/files';
 import { rankDumpQuestion } from '../../../src/tools/eval/dump-rank';
-import type { DumpQuestion, SearchDump } from '../../../src/tools/eval/search-dump';
+import { type DumpFile, type DumpQuestion, dumpPartners, type SearchDump } from '../../../src/tools/eval/search-dump';
 
 /** A seeded generator (mulberry32): the same dump every run. */
 function seeded(seed: number): () => number {
@@ -31,6 +31,21 @@ export function syntheticDump(
     const role = roles[i % roles.length]!;
     return role === 'test' ? `test/f${i}.test.ts` : role === 'docs' ? `docs/f${i}.md` : `src/f${i}.ts`;
   });
+  // Each test and doc was changed with the next few source files (no random draw: the other lists stay as they were).
+  const sources = paths.filter((path) => path.startsWith('src/'));
+  const filesFacts: Record<string, DumpFile> = Object.fromEntries(
+    paths.map((path, i) => {
+      const facts: DumpFile = {
+        lines: 20 + ((i * 37) % 900),
+        commits: i % 9,
+        lastChange: `2025-${String(1 + (i % 12)).padStart(2, '0')}-15T00:00:00Z`,
+      };
+      if (!path.startsWith('src/'))
+        facts.partners = [1, 2, 3].map((k) => [sources[(i + k * 5) % sources.length]!, (4 - k) / (2 + (i % 3))]);
+      return [path, facts];
+    }),
+  );
+  const partners = dumpPartners(filesFacts);
   const pick = (count: number) => [...paths].sort(() => random() - 0.5).slice(0, count);
   let chunkId = 0;
   const questions: DumpQuestion[] = Array.from({ length: options.questions ?? 30 }, (_, q) => {
@@ -62,7 +77,7 @@ export function syntheticDump(
       ...(q % 3 === 2 ? {} : { testsLean: q % 3 === 0 ? 1.2 : -0.8 }),
       returnedFiles: 0,
     };
-    const { rank, returnedFiles } = rankDumpQuestion(question, weights);
+    const { rank, returnedFiles } = rankDumpQuestion(question, weights, undefined, undefined, partners);
     return { ...question, searchRank: rank, returnedFiles };
   });
   return {
@@ -74,15 +89,6 @@ export function syntheticDump(
     until: '2026-01-01T00:00:00Z',
     weights,
     questions,
-    filesFacts: Object.fromEntries(
-      paths.map((path, i) => [
-        path,
-        {
-          lines: 20 + ((i * 37) % 900),
-          commits: i % 9,
-          lastChange: `2025-${String(1 + (i % 12)).padStart(2, '0')}-15T00:00:00Z`,
-        },
-      ]),
-    ),
+    filesFacts,
   };
 }
