@@ -107,15 +107,30 @@ describe('co-change in the ranking', () => {
       expect(file.score).toBe(off.find((f) => f.path === file.path)!.score);
   });
 
-  it('moves a partner up past other files (not the leader)', () => {
-    const three = { ...lists, files: [...lists.files, { path: 'src/core/errors.ts', score: 5 }] };
-    const off = rankFiles(question, three, { ...DEFAULT_WEIGHTS, cochange: 0 });
-    const on = rankFiles(question, { ...three, partners }, { ...DEFAULT_WEIGHTS, cochange: 0.5 });
-    expect(off.map((file) => file.path).indexOf('src/core/middleware/vite-plugin.ts')).toBe(2);
-    expect(on.map((file) => file.path).slice(0, 2)).toEqual([
+  it('moves a partner up past other files, never past the two ranked first without it', () => {
+    const four = {
+      ...lists,
+      files: [...lists.files, { path: 'src/core/errors.ts', score: 5 }, { path: 'src/core/logger.ts', score: 4 }],
+    };
+    const off = rankFiles(question, four, { ...DEFAULT_WEIGHTS, cochange: 0 });
+    expect(off.map((file) => file.path).slice(0, 4)).toEqual([
       'src/core/render.ts',
+      'src/core/errors.ts',
+      'src/core/logger.ts',
       'src/core/middleware/vite-plugin.ts',
     ]);
+    const on = rankFiles(question, { ...four, partners }, { ...DEFAULT_WEIGHTS, cochange: 0.5 });
+    expect(on.map((file) => file.path).slice(0, 4)).toEqual([
+      'src/core/render.ts',
+      'src/core/errors.ts',
+      'src/core/middleware/vite-plugin.ts',
+      'src/core/logger.ts',
+    ]);
+    // However large the weight, it stops just below the second file (a correct second file keeps its place).
+    const large = rankFiles(question, { ...four, partners }, { ...DEFAULT_WEIGHTS, cochange: 50 });
+    const plugin = large.find((file) => file.path === 'src/core/middleware/vite-plugin.ts')!;
+    expect(plugin.score).toBeCloseTo(off[1]!.score * COCHANGE_CAP, 9);
+    expect(large.map((file) => file.path).slice(0, 3)).toEqual(on.map((file) => file.path).slice(0, 3));
   });
 
   it('at weight 0 changes nothing and asks for no partners; a question naming tests or docs lends nothing', () => {

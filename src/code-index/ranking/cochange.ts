@@ -16,7 +16,12 @@ export const COCHANGE_FROM = 3;
 /** Source partners each of them lends to (the most bound first). */
 export const COCHANGE_PARTNERS = 3;
 
-/** A lifted file may come no closer than this to the file ranked first without co-change. */
+/**
+ * A lifted file never passes the COCHANGE_GUARD files ranked first without co-change: it stops at
+ * COCHANGE_CAP of the lowest of them ranked above it (lifting past the first alone cost MRR, a
+ * correct second file pushed down; past the first two kept it: docs/search-quality.md, "co-change").
+ */
+export const COCHANGE_GUARD = 2;
 export const COCHANGE_CAP = 0.999;
 
 /**

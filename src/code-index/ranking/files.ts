@@ -1,4 +1,4 @@
-import { COCHANGE_CAP, type CochangePartners, cochangeTerms } from './cochange';
+import { COCHANGE_CAP, COCHANGE_GUARD, type CochangePartners, cochangeTerms } from './cochange';
 import { factsFactor, type FactWeights, type FileFacts } from './file-facts';
 import { askedRoles, pathPrior, ROLE_FACTORS, type RoleFactors } from './path-prior';
 import type { Signal } from './rank';
@@ -34,9 +34,9 @@ export interface FileRankWeights extends FactWeights, EvidenceWeights {
   commitsAlpha: number;
   /**
    * Co-change (cochange.ts): a source file gains this × the fused score of the best demoted test,
-   * fixture or doc it is one of the most changed-with partners of, never past the file ranked
-   * first without it (0: off, no lookup). Off by default: live at 0.5, R@5 rose and MRR fell
-   * (docs/search-quality.md, "co-change").
+   * fixture or doc it is one of the most changed-with partners of, never past the two files ranked
+   * first without it (COCHANGE_GUARD; 0: off, no lookup). 0.5, chosen leaving one repository out
+   * (docs/search-quality.md, "co-change, guarding the first two").
    */
   cochange: number;
   /** Best lexical chunk of the file. */
@@ -89,7 +89,7 @@ export const DEFAULT_WEIGHTS: FileRankWeights = {
   commits: 0.75,
   commitsTop: 50,
   commitsAlpha: 1,
-  cochange: 0,
+  cochange: 0.5,
   chunk: 1,
   vector: 0.25,
   extra: 0.4,
@@ -315,12 +315,16 @@ export function rankFiles(
     return evidence ? withFacts * evidenceFactor(evidence, weights) : withFacts;
   };
   const ranked: RankedFile[] = [];
-  // The file ranked first without co-change: a lifted file may come close to it, never pass it.
-  let leader: { path: string; score: number } | null = null;
+  // The files ranked first without co-change (COCHANGE_GUARD of them): a lifted file may come close, never pass.
+  const guard: { path: string; score: number }[] = [];
   const lifted = new Set<RankedFile>();
   for (const [path, e] of entries) {
     const score = scoreOf(path, e.lists, 0);
-    if (!leader || score > leader.score || (score === leader.score && path < leader.path)) leader = { path, score };
+    const at = guard.findIndex((g) => score > g.score || (score === g.score && path < g.path));
+    if (at >= 0 || guard.length < COCHANGE_GUARD) {
+      guard.splice(at >= 0 ? at : guard.length, 0, { path, score });
+      guard.length = Math.min(guard.length, COCHANGE_GUARD);
+    }
     const lift = weights.cochange * (lifts?.get(path) ?? 0);
     const file: RankedFile = {
       path,
@@ -333,7 +337,10 @@ export function rankFiles(
     if (lift > 0) lifted.add(file);
     ranked.push(file);
   }
-  for (const file of lifted)
-    if (leader && file.path !== leader.path && file.score >= leader.score) file.score = leader.score * COCHANGE_CAP;
+  for (const file of lifted) {
+    const at = guard.findIndex((g) => g.path === file.path);
+    const limit = at === 0 ? undefined : guard[at > 0 ? at - 1 : guard.length - 1];
+    if (limit && file.score >= limit.score) file.score = limit.score * COCHANGE_CAP;
+  }
   return ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
 }

@@ -281,23 +281,30 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
     const withFactors = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
     return evidence ? withFactors * evidenceFactor(evidence, evidenceWeights) : withFactors;
   };
+  // As rankFiles: the two files ranked first without co-change (COCHANGE_GUARD) are never passed by a lifted file.
   let leader = -1;
+  let second = -1;
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(fusedOf[i]!)) {
       scores[i] = Number.NaN;
       continue;
     }
     scores[i] = scoreOf(i, 0);
-    if (leader < 0 || before(scores, question.paths, i, leader)) leader = i;
+    if (leader < 0 || before(scores, question.paths, i, leader)) {
+      second = leader;
+      leader = i;
+    } else if (second < 0 || before(scores, question.paths, i, second)) second = i;
   }
-  // Compared with the leader's score without co-change, even when the leader is lifted itself.
+  // Compared with the scores without co-change, even when a guarding file is lifted itself.
   const top = leader < 0 ? 0 : scores[leader]!;
+  const next = second < 0 ? top : scores[second]!;
   if (lifts)
     for (let i = 0; i < n; i++) {
       const lift = weights.cochange * lifts[i]!;
       if (!(lift > 0) || Number.isNaN(fusedOf[i]!)) continue;
       const score = scoreOf(i, lift);
-      scores[i] = i !== leader && score >= top ? top * COCHANGE_CAP : score;
+      const limit = i === leader ? Number.POSITIVE_INFINITY : i === second ? top : next;
+      scores[i] = score >= limit ? limit * COCHANGE_CAP : score;
     }
   return cutRank(question, scores, v, chunk, vector);
 }
