@@ -281,9 +281,8 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
     const withFactors = withFacts ? base * factsFactorOf(question.facts[i], factWeights) : base;
     return evidence ? withFactors * evidenceFactor(evidence, evidenceWeights) : withFactors;
   };
-  // As rankFiles: the two files ranked first without co-change (COCHANGE_GUARD) are never passed by a lifted file.
-  let leader = -1;
-  let second = -1;
+  // As rankFiles: a lifted file never passes the two ranked first without co-change (COCHANGE_GUARD), even if lifted.
+  let [leader, second] = [-1, -1];
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(fusedOf[i]!)) {
       scores[i] = Number.NaN;
@@ -295,7 +294,6 @@ export function fastRank(question: PreparedQuestion, weights: FileRankWeights, w
       leader = i;
     } else if (second < 0 || before(scores, question.paths, i, second)) second = i;
   }
-  // Compared with the scores without co-change, even when a guarding file is lifted itself.
   const top = leader < 0 ? 0 : scores[leader]!;
   const next = second < 0 ? top : scores[second]!;
   if (lifts)
