@@ -33,7 +33,7 @@ export interface CandidateLists {
   vector: ChunkCandidate[];
 }
 
-type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'docsLean' | 'testsLean' | 'partners'>;
+type SearchHistory = Pick<FileHistory, 'files' | 'votes' | 'leans' | 'partners'>;
 
 /** What the history says a question asks for: FileHistory.docsLean and testsLean (null: not known or not learned). */
 export interface QuestionLeans {
@@ -80,8 +80,9 @@ export function candidateLists(
       lexical: match ? files.chunks(match, filters, SEARCH_CANDIDATES.chunks, weights.chunkFields) : [],
       vector,
     },
-    docsLean: history && (all || weights.learnedDocs) ? history.docsLean(question) : null,
-    testsLean: history && (all || weights.learnedTests) ? history.testsLean(question) : null,
+    ...(history
+      ? history.leans(question, { docs: all || weights.learnedDocs, tests: all || weights.learnedTests })
+      : { docsLean: null, testsLean: null }),
   };
 }
 

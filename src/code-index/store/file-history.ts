@@ -164,6 +164,14 @@ export class FileHistory {
     return this.terms.testsLean(question);
   }
 
+  /** Both leans, as wanted, from one lookup of the question's words (what a search asks). */
+  leans(
+    question: string,
+    wanted: { docs: boolean; tests: boolean },
+  ): { docsLean: number | null; testsLean: number | null } {
+    return this.terms.leans(question, wanted);
+  }
+
   /** Rewrite the searchable row of these files from their kept subjects. */
   refresh(paths: Iterable<string>): void {
     for (const path of paths) {

@@ -70,40 +70,32 @@ export class HistoryTerms {
 
   /** Log-odds that a question sounds like the docs commits rather than the others (null: too few of either). */
   docsLean(question: string): number | null {
-    return this.lean(question, (row) => [row.docs, row.code]);
+    return this.leans(question, { docs: true, tests: false }).docsLean;
   }
 
   /** Log-odds that a question sounds like the tests commits rather than the other code commits (null: too few of either). */
   testsLean(question: string): number | null {
-    return this.lean(question, (row) => [row.tests, row.code - row.tests]);
+    return this.leans(question, { docs: false, tests: true }).testsLean;
   }
 
-  /** The naive Bayes log-odds (prior included) of the `yes` commits against the `no` commits over the question's words. */
-  private lean(
+  /** The leans asked for, read from one lookup of the question's words (a search wants both). */
+  leans(
     question: string,
-    sides: (row: { docs: number; code: number; tests: number }) => [yes: number, no: number],
-  ): number | null {
+    wanted: { docs: boolean; tests: boolean },
+  ): { docsLean: number | null; testsLean: number | null } {
+    if (!wanted.docs && !wanted.tests) return { docsLean: null, testsLean: null };
     const terms = [...new Set(codeTokens(question, { dropStopwords: true }))].slice(0, LEAN_TERMS);
     const rows = this.sql
-      .exec<{ term: string; docs: number; code: number; tests: number }>(
+      .exec<TermRow>(
         `SELECT term, docs, code, tests FROM history_terms WHERE term IN (${['', ...terms].map(() => '?').join(',')})`,
         '',
         ...terms,
       )
       .toArray();
-    const total = rows.find((row) => row.term === '');
-    if (!total) return null;
-    const [yes, no] = sides(total);
-    if (yes < MIN_KIND_COMMITS || no < MIN_KIND_COMMITS) return null;
-    let lean = Math.log(yes / no);
-    for (const row of rows) {
-      if (!row.term) continue;
-      const [termYes, termNo] = sides(row);
-      // A word of neither side (a docs commit's word, for the tests lean) says nothing either way.
-      if (termYes + termNo === 0) continue;
-      lean += Math.log((termYes + 0.5) / (yes + 1)) - Math.log((termNo + 0.5) / (no + 1));
-    }
-    return lean;
+    return {
+      docsLean: wanted.docs ? lean(rows, (row) => [row.docs, row.code]) : null,
+      testsLean: wanted.tests ? lean(rows, (row) => [row.tests, row.code - row.tests]) : null,
+    };
   }
 
   /**
@@ -136,4 +128,23 @@ export class HistoryTerms {
     for (const [term, n] of counts)
       this.sql.exec('UPDATE history_terms SET tests = min(code, ?) WHERE term = ?', n, term);
   }
+}
+
+type TermRow = { term: string; docs: number; code: number; tests: number };
+
+/** The naive Bayes log-odds (prior included) of the `yes` commits against the `no` commits over the question's rows. */
+function lean(rows: TermRow[], sides: (row: TermRow) => [yes: number, no: number]): number | null {
+  const total = rows.find((row) => row.term === '');
+  if (!total) return null;
+  const [yes, no] = sides(total);
+  if (yes < MIN_KIND_COMMITS || no < MIN_KIND_COMMITS) return null;
+  let lean = Math.log(yes / no);
+  for (const row of rows) {
+    if (!row.term) continue;
+    const [termYes, termNo] = sides(row);
+    // A word of neither side (a docs commit's word, for the tests lean) says nothing either way.
+    if (termYes + termNo === 0) continue;
+    lean += Math.log((termYes + 0.5) / (yes + 1)) - Math.log((termNo + 0.5) / (no + 1));
+  }
+  return lean;
 }
