@@ -6,23 +6,12 @@ import { commitKind } from '../../src/code-index/store/history-terms';
 import { candidateLists } from '../../src/code-index/ranking/file-search';
 import { DEFAULT_WEIGHTS } from '../../src/code-index/ranking/files';
 import { codeTokens } from '../../src/code-index/ranking/tokens';
+import { seededRandom } from '../support/seeded-random';
 
 async function inObject<T>(work: (sql: SqlStorage) => T): Promise<T> {
   const ns = env.REPO_INDEX!;
   const stub = ns.get(ns.idFromName(`history-terms-${crypto.randomUUID()}`));
   return runInDurableObject(stub, (_instance, state) => work(state.storage.sql));
-}
-
-/** A seeded generator (mulberry32): the same history every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Commit {
@@ -117,7 +106,7 @@ describe('history terms: what a question asks for, learned from the commits', ()
 
   it('over seeded histories, the docs lean is docs against every other commit (as before) and the tests lean tests against the other code commits', async () => {
     for (const seed of [1, 2, 3, 4]) {
-      const commits = history(seeded(seed), 120);
+      const commits = history(seededRandom(seed), 120);
       const kindOf = (c: Commit) => commitKind(c.files);
       const docs = commits.filter((c) => kindOf(c) === 'docs');
       const tests = commits.filter((c) => kindOf(c) === 'tests');
@@ -135,7 +124,7 @@ describe('history terms: what a question asks for, learned from the commits', ()
   });
 
   it('a question worded like the tests commits leans to tests, one worded like code commits away; too few of either says nothing', async () => {
-    const commits = history(seeded(9), 160);
+    const commits = history(seededRandom(9), 160);
     const [tests, code] = await inObject((sql) => {
       const fileHistory = recorded(sql, commits);
       return [fileHistory.testsLean('unflake login on firefox'), fileHistory.testsLean('handle a crash on timeout')];
@@ -143,7 +132,7 @@ describe('history terms: what a question asks for, learned from the commits', ()
     expect(tests).toBeGreaterThan(0);
     expect(code).toBeLessThan(0);
     // Docs and code commits only: no tests commit, no tests lean; the docs lean still speaks.
-    const noTests = history(seeded(10), 80, { docs: 0.4, tests: 0 });
+    const noTests = history(seededRandom(10), 80, { docs: 0.4, tests: 0 });
     expect(
       await inObject((sql) => {
         const fileHistory = recorded(sql, noTests);
@@ -153,7 +142,7 @@ describe('history terms: what a question asks for, learned from the commits', ()
   });
 
   it('an object counted before tests were gains the column and recounts its past commits once, to what a new walk counts', async () => {
-    const commits = history(seeded(5), 150);
+    const commits = history(seededRandom(5), 150);
     const outcome = await inObject((sql) => {
       const walked = recorded(sql, commits);
       const expected = terms(sql);
@@ -183,7 +172,7 @@ describe('history terms: what a question asks for, learned from the commits', ()
   });
 
   it('a search gathers the tests lean beside the docs lean; not learned, it is not asked (unless an evaluation dump asks for all)', async () => {
-    const commits = history(seeded(6), 120);
+    const commits = history(seededRandom(6), 120);
     const got = await inObject((sql) => {
       const index = new FileIndex(sql);
       index.write('src/parser.ts', 'typescript', [{ symbol: null, text: 'parser' }], 'parser');

@@ -1,18 +1,7 @@
 import { DEFAULT_WEIGHTS, type FileRankWeights } from '../../../src/code-index/ranking/files';
 import { rankDumpQuestion } from '../../../src/tools/eval/dump-rank';
 import { type DumpFile, type DumpQuestion, dumpPartners, type SearchDump } from '../../../src/tools/eval/search-dump';
-
-/** A seeded generator (mulberry32): the same dump every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../support/seeded-random';
 
 /**
  * A small dump whose answers the history list knows (the relevant file scores high there) while
@@ -24,7 +13,7 @@ export function syntheticDump(
   name: string,
   options: { seed: number; questions?: number; files?: number; weights?: FileRankWeights },
 ): SearchDump {
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const weights = options.weights ?? { ...DEFAULT_WEIGHTS, history: 0 };
   const roles = ['src', 'src', 'src', 'test', 'docs'];
   const paths = Array.from({ length: options.files ?? 40 }, (_, i) => {
